@@ -1,0 +1,29 @@
+// One run of a scenario, start to report: what `kcsim run` does, reusable by sweeps and by the
+// fix checks that re-run a scenario with one change.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "kcsim/scenario.hpp"
+#include "kcsim/world.hpp"
+
+namespace kcsim {
+
+struct RunOutcome {
+  json report;              // build_report + "expectations"
+  std::string events_table; // kubectl get events -A layout at the end of the run
+  bool expectations_passed = true;
+  StopReason stop = StopReason::kTimeReached;
+  std::uint64_t events_processed = 0;
+};
+
+/// Runs a loaded scenario to its duration. Throws InputError for invalid model settings; throws
+/// std::runtime_error when a run limit stops it (events, objects).
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits = {});
+
+/// Writes `content` to `path` through a temporary file and a rename, so that an interrupted run
+/// never leaves a half-written file. Throws std::runtime_error on failure.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+}  // namespace kcsim

@@ -1,0 +1,66 @@
+// The world of one run: the engine, the API server, the models, the scenario.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kcsim/api_server.hpp"
+#include "kcsim/engine.hpp"
+#include "kcsim/random.hpp"
+#include "kcsim/scenario.hpp"
+
+namespace kcsim {
+
+class Model;
+
+struct RunLimits {
+  std::uint64_t max_events = 200'000'000;
+  std::size_t max_objects = 2'000'000;
+};
+
+/// Owns everything a run touches. Models are built from the registry in name order, so that the
+/// set of models and their start order never depends on a hash.
+class World {
+ public:
+  /// Builds the API server, creates the scenario's objects at t = 0 (as manager "kubectl",
+  /// as if a person had applied them), instantiates every registered model and starts them.
+  /// Throws InputError for a model's invalid settings or an unclaimed timeline action.
+  explicit World(Scenario scenario, RunLimits limits = {});
+  ~World();
+
+  Engine& engine() { return engine_; }
+  const Engine& engine() const { return engine_; }
+  ApiServer& api() { return *api_; }
+  const ApiServer& api() const { return *api_; }
+  const Scenario& scenario() const { return scenario_; }
+  const Versions& versions() const { return scenario_.versions; }
+
+  /// settings.<model> of the scenario, or an empty object.
+  const json& settings(std::string_view model) const;
+  /// The JSON pointer of settings.<model> ("/settings/keda"), for error messages.
+  std::string settings_pointer(std::string_view model) const;
+  /// A random stream for an agent: derived from (seed, name) only.
+  RandomStream stream(std::string_view agent_name) const;
+
+  /// A model marks a timeline action as its own (so unknown actions can be reported).
+  void claim_action(std::size_t index);
+
+  /// Runs until the scenario's duration (or `until` if given). Returns why it stopped.
+  StopReason run(std::optional<SimTime> until = {});
+
+  const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
+  /// The model registered under `name`, or null.
+  Model* model(std::string_view name) const;
+
+ private:
+  Scenario scenario_;
+  RunLimits limits_;
+  Engine engine_;
+  std::unique_ptr<ApiServer> api_;
+  std::vector<std::unique_ptr<Model>> models_;
+  std::vector<bool> claimed_;
+};
+
+}  // namespace kcsim

@@ -1,0 +1,137 @@
+#include "json_positions.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace kcsim {
+namespace {
+
+class Scanner {
+ public:
+  explicit Scanner(const std::string& text) : text_(text) {}
+
+  void run(std::map<std::string, TextPosition>& out) {
+    out_ = &out;
+    skip_ws();
+    value("");
+  }
+
+ private:
+  void skip_ws() {
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == '\n') {
+        ++line_;
+        line_start_ = pos_ + 1;
+      } else if (c != ' ' && c != '\t' && c != '\r') {
+        break;
+      }
+      ++pos_;
+    }
+  }
+  TextPosition here() const {
+    return {line_, static_cast<int>(pos_ - line_start_) + 1};
+  }
+  std::string string_token() {
+    const std::size_t start = pos_;
+    ++pos_;  // opening quote
+    while (pos_ < text_.size() && text_[pos_] != '"') pos_ += text_[pos_] == '\\' ? 2 : 1;
+    ++pos_;
+    // Decode escapes with the real parser.
+    return nlohmann::json::parse(text_.substr(start, pos_ - start)).get<std::string>();
+  }
+  void value(const std::string& pointer) {
+    (*out_)[pointer] = here();
+    if (pos_ >= text_.size()) return;
+    const char c = text_[pos_];
+    if (c == '{') {
+      ++pos_;
+      skip_ws();
+      if (pos_ < text_.size() && text_[pos_] == '}') {
+        ++pos_;
+        return;
+      }
+      while (pos_ < text_.size()) {
+        skip_ws();
+        const std::string key = string_token();
+        skip_ws();
+        ++pos_;  // ':'
+        skip_ws();
+        value(pointer + "/" + escape_pointer_token(key));
+        skip_ws();
+        if (pos_ < text_.size() && text_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        ++pos_;  // '}'
+        return;
+      }
+    } else if (c == '[') {
+      ++pos_;
+      skip_ws();
+      if (pos_ < text_.size() && text_[pos_] == ']') {
+        ++pos_;
+        return;
+      }
+      for (std::size_t i = 0; pos_ < text_.size(); ++i) {
+        skip_ws();
+        value(pointer + "/" + std::to_string(i));
+        skip_ws();
+        if (pos_ < text_.size() && text_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        ++pos_;  // ']'
+        return;
+      }
+    } else if (c == '"') {
+      string_token();
+    } else {
+      while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' &&
+             text_[pos_] != ']' && text_[pos_] != ' ' && text_[pos_] != '\n' &&
+             text_[pos_] != '\t' && text_[pos_] != '\r')
+        ++pos_;
+    }
+  }
+
+  const std::string& text_;
+  std::map<std::string, TextPosition>* out_ = nullptr;
+  std::size_t pos_ = 0;
+  std::size_t line_start_ = 0;
+  int line_ = 1;
+};
+
+}  // namespace
+
+std::map<std::string, TextPosition> index_json_positions(const std::string& text) {
+  std::map<std::string, TextPosition> out;
+  Scanner(text).run(out);
+  return out;
+}
+
+TextPosition position_of_offset(const std::string& text, std::size_t offset) {
+  TextPosition p{1, 1};
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+std::string escape_pointer_token(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+}  // namespace kcsim
