@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/fights.hpp"
 #include "kcsim/model.hpp"
 #include "kcsim/table.hpp"
 
@@ -140,6 +141,7 @@ json build_report(const World& world) {
   json report = {{"scenario", s.name},
                  {"seed", s.seed},
                  {"duration_s", fixed(to_seconds(s.duration))},
+                 {"fights", find_fights(world.api().writes())},
                  {"workloads", json::array()},
                  {"writes", json::array()},
                  {"expectations", json::array()}};

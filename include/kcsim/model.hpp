@@ -59,7 +59,8 @@ struct ModelRegistrar {
 
 }  // namespace kcsim
 
-/// Registers a model type under a name: the last line of models/<name>.cpp.
+/// Registers a model type under a name: the last line of models/<name>.cpp, inside the
+/// namespace that declares the type.
 #define KCSIM_REGISTER_MODEL(Type, name_literal)                                              \
   static ::kcsim::detail::ModelRegistrar kcsim_registrar_##Type(                             \
       name_literal, [](::kcsim::World& w) -> std::unique_ptr<::kcsim::Model> {                \

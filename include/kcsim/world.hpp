@@ -8,6 +8,7 @@
 
 #include "kcsim/api_server.hpp"
 #include "kcsim/engine.hpp"
+#include "kcsim/external_metrics.hpp"
 #include "kcsim/random.hpp"
 #include "kcsim/scenario.hpp"
 
@@ -36,6 +37,8 @@ class World {
   const ApiServer& api() const { return *api_; }
   const Scenario& scenario() const { return scenario_; }
   const Versions& versions() const { return scenario_.versions; }
+  /// The external metrics API and push streams (see external_metrics.hpp).
+  ExternalMetrics& metrics() { return metrics_; }
 
   /// settings.<model> of the scenario, or an empty object.
   const json& settings(std::string_view model) const;
@@ -59,6 +62,7 @@ class World {
   RunLimits limits_;
   Engine engine_;
   std::unique_ptr<ApiServer> api_;
+  ExternalMetrics metrics_;
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<bool> claimed_;
 };
