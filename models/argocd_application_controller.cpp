@@ -1166,7 +1166,10 @@ class ArgoCD final : public Controller, public GitPushListener {
       }
     }
     const std::int64_t stored = os ? int_at(*os, {"operation", "sync", "autoHealAttemptsCount"}) : 0;
-    const std::optional<SimTime> finished = os ? parse_time(at(*os, {"finishedAt"})) : std::nullopt;
+    // Time since the previous operation finished (none: still running or never finished).
+    const std::optional<SimTime> finished_at = os ? parse_time(at(*os, {"finishedAt"})) : std::nullopt;
+    const bool has_finished = finished_at.has_value();
+    const Duration since_finished = has_finished ? now() - finished_at.value() : Duration{0};
     const std::string persisted_sync = str_at(app, {"status", "sync", "status"});
     std::int64_t count = 0;
     bool partial = false;
@@ -1182,7 +1185,7 @@ class ArgoCD final : public Controller, public GitPushListener {
           bool carry = true;
           if (profile_.heal == Heal::kCooldownPhase) {
             // selfHealBackoffCooldownElapsed
-            const bool elapsed = !finished || (now() - *finished >= seconds(cooldown_) && last_phase == "Succeeded");
+            const bool elapsed = !has_finished || (since_finished >= seconds(cooldown_) && last_phase == "Succeeded");
             carry = !elapsed;
           }
           count = carry ? stored : 0;
@@ -1223,7 +1226,7 @@ class ArgoCD final : public Controller, public GitPushListener {
           if (os) {
             bool reset = !attempted;
             if (profile_.heal == Heal::kResetIfSynced) reset = reset || persisted_sync == "Synced";
-            else reset = reset || (finished && now() - *finished >= seconds(cooldown_) && persisted_sync == "Synced");
+            else reset = reset || (has_finished && since_finished >= seconds(cooldown_) && persisted_sync == "Synced");
             count = reset ? 0 : stored;
             remaining = heal_remaining(os, count);
           }

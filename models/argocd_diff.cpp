@@ -60,6 +60,7 @@ std::optional<std::vector<std::string>> parse_pointer(const std::string& pointer
 namespace {
 
 struct JqParser {
+  explicit JqParser(const std::string& text) : s(text) {}
   const std::string& s;
   std::size_t i = 0;
   std::string error;
@@ -558,7 +559,7 @@ json predict(const json* orig, const json& config, const json* live, bool strate
 }  // namespace
 
 std::optional<JqPath> parse_jq_path(const std::string& text, std::string* error) {
-  JqParser p{text};
+  JqParser p(text);
   JqPath out;
   out.text = text;
   if (!p.parse(out.steps) || out.steps.empty()) {

@@ -232,6 +232,8 @@ class DeploymentController final : public Controller {
       if (owner && owner->value("uid", "") == uid) rss_.push_back(*rs);
     }
     sync_deployment();
+    static int dbg = 0;
+    if (++dbg < 40) fprintf(stderr, "DBG %s t=%ld err=%d requeue=%ld\n", key.c_str(), (long)now().time_since_epoch().count(), (int)error_, requeue_ ? (long)requeue_->count() : -1L);
     if (error_) {
       // workqueue.DefaultControllerRateLimiter: per-item exponential 5 ms .. 1000 s.
       const int n = ++failures_[key];

@@ -206,7 +206,7 @@ class HttpAddOn final : public Controller, public QueueListener {
   void push_all();
   bool push_needed(SimTime t) const;
   bool sample_needed_after(SimTime t) const;
-  void maybe_start_pushing(SimTime t);
+  void maybe_start_pushing(SimTime t, bool allow_now);
   SimTime grid_after(SimTime t, Duration period) const {
     const auto k = (t - origin_).count() / period.count();
     return origin_ + period * (k + 1);
@@ -217,6 +217,8 @@ class HttpAddOn final : public Controller, public QueueListener {
   void rearm() {
     std::optional<SimTime> at = next_sample_;
     if (next_push_ && (!at || *next_push_ < *at)) at = next_push_;
+    // Re-arming at the instant already armed would move the tick after events scheduled since.
+    if (at && engine().armed(tick_timer_) && engine().deadline(tick_timer_) == *at) return;
     if (at) arm(tick_timer_, *at, 0);
     else engine().cancel(tick_timer_);
   }
@@ -237,6 +239,7 @@ class HttpAddOn final : public Controller, public QueueListener {
   std::optional<SimTime> next_sample_;
   std::optional<SimTime> next_push_;
   SimTime last_change_{Duration{-1}};
+  SimTime last_push_{Duration{-1}};
 };
 
 void HttpAddOn::read_settings() {
@@ -555,7 +558,7 @@ void HttpAddOn::upsert_entry(const json& hso) {
     }
   }
   publish(e);
-  maybe_start_pushing(now());
+  maybe_start_pushing(now(), true);
 }
 
 void HttpAddOn::remove_entry(const std::string& key) {
@@ -588,7 +591,7 @@ void HttpAddOn::observe(const WatchEvent& e) {
       }
     }
   }
-  if (changed) maybe_start_pushing(now());
+  if (changed) maybe_start_pushing(now(), true);
 }
 
 bool HttpAddOn::push_needed(SimTime t) const {
@@ -604,9 +607,13 @@ bool HttpAddOn::push_needed(SimTime t) const {
   return false;
 }
 
-void HttpAddOn::maybe_start_pushing(SimTime t) {
+void HttpAddOn::maybe_start_pushing(SimTime t, bool allow_now) {
   if (!elide_ || next_push_) return;
-  const SimTime at = grid_after(t, profile_.stream_interval);
+  // A change seen at a stream instant (a timeline action at a round time, say) is pushed at that
+  // instant, after the write, as the tick-by-tick run does when the writer's event was scheduled
+  // before the tick's; never twice at one instant.
+  SimTime at = allow_now && on_grid(t, profile_.stream_interval) ? t : grid_after(t, profile_.stream_interval);
+  if (at == last_push_) at += profile_.stream_interval;
   if (!push_needed(at)) return;
   next_push_ = at;
   rearm();
@@ -689,23 +696,25 @@ void HttpAddOn::push_all() {
 
 void HttpAddOn::tick() {
   const SimTime t = now();
-  const bool sampled = next_sample_ && *next_sample_ == t;
-  if (sampled) ping(t);
-  // A ping and a push at the same instant: the ping first, as a push reads the ping's cache.
-  const bool push = on_grid(t, profile_.stream_interval) &&
-                    ((next_push_ && *next_push_ == t) || (elide_ && push_needed(t)));
-  if (push) push_all();
-
-  if (sampled) {
+  if (next_sample_ && *next_sample_ == t) {
+    ping(t);
     if (!elide_ || sample_needed_after(t)) next_sample_ = t + profile_.queue_tick;
     else next_sample_.reset();
   }
-  if (push || (next_push_ && *next_push_ <= t)) {
-    const SimTime next = grid_after(t, profile_.stream_interval);
+  // A ping and a push at the same instant: the ping first, as a push reads the ping's cache (one
+  // event for both, so that their order never depends on when each was scheduled).
+  const bool push = on_grid(t, profile_.stream_interval) && last_push_ != t &&
+                    ((next_push_ && *next_push_ == t) || (elide_ && push_needed(t)));
+  if (push) {
+    push_all();
+    last_push_ = t;
+  }
+  if (next_push_ && *next_push_ <= t) next_push_.reset();
+  if (push) {
+    const SimTime next = t + profile_.stream_interval;
     if (!elide_ || push_needed(next)) next_push_ = next;
-    else next_push_.reset();
-  } else if (elide_ && !next_push_) {
-    maybe_start_pushing(t);
+  } else {
+    maybe_start_pushing(t, false);
   }
   rearm();
 }

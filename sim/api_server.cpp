@@ -332,7 +332,13 @@ struct ApiServer::Impl {
     for (const char* key : {"name", "namespace", "uid", "creationTimestamp", "resourceVersion", "generation",
                             "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds",
                             "generateName"}) {
-      set_or_erase(meta, key, child(old_meta, key));
+      const json* kept = child(old_meta, key);
+      // Clients usually send back what they read: comparing is cheaper than copying again.
+      if (kept) {
+        auto it = meta.find(key);
+        if (it != meta.end() && *it == *kept) continue;
+      }
+      set_or_erase(meta, key, kept);
     }
     next["kind"] = old_obj["kind"];
     if (!next.contains("apiVersion") && old_obj.contains("apiVersion")) next["apiVersion"] = old_obj["apiVersion"];
@@ -530,10 +536,12 @@ struct ApiServer::Impl {
   }
 
   // The Update-operation write path shared by update() and merge_patch().
+  // `from_stored` says `next` was derived from the stored version (status writes, patches), so its
+  // server-set metadata is already right.
   WriteResult modify(Iter it, json next, const std::string& manager, std::string_view write_op,
-                     std::string_view mf_operation, std::string_view subresource) {
+                     std::string_view mf_operation, std::string_view subresource, bool from_stored) {
     const ObjectPtr old = it->second.obj;
-    preserve_server_metadata(*old, next);
+    if (!from_stored) preserve_server_metadata(*old, next);
     collect_changes(*old, next);
     // etcd3 store GuaranteedUpdate: an update that changes nothing is not written (no new
     // resourceVersion, no watch event).
@@ -807,7 +815,8 @@ WriteResult ApiServer::update(json object, const std::string& manager, std::stri
     // The main resource's strategy keeps the stored status (PrepareForUpdate: Status = old.Status).
     if (has_status_subresource(ref.kind)) set_or_erase(next, "status", child(old, "status"));
   }
-  return impl_->modify(it, std::move(next), manager, "Update", "Update", subresource);
+  return impl_->modify(it, std::move(next), manager, "Update", "Update", subresource,
+                       /*from_stored=*/subresource == "status");
 }
 
 WriteResult ApiServer::merge_patch(const ObjectRef& ref, const json& patch, const std::string& manager,
@@ -845,7 +854,8 @@ WriteResult ApiServer::merge_patch(const ObjectRef& ref, const json& patch, cons
       if (v && v->is_object() && v->empty()) next["metadata"].erase(key);
     }
   }
-  return impl_->modify(it, std::move(next), manager, "Patch", operation, subresource);
+  // A patch may name server-set fields (metadata.uid, ...): restore them.
+  return impl_->modify(it, std::move(next), manager, "Patch", operation, subresource, /*from_stored=*/false);
 }
 
 WriteResult ApiServer::apply(const json& object, const std::string& manager, bool force) {

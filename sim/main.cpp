@@ -1,98 +1,41 @@
-// kcsim: the command line.
+// kcsim: the command line. Each subcommand lives in sim/cli_<command>.cpp; this file only
+// dispatches and turns errors into exit statuses.
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "cli.hpp"
 #include "kcsim/input_error.hpp"
-#include "kcsim/report.hpp"
-#include "kcsim/runner.hpp"
 
-namespace po = boost::program_options;
 using namespace kcsim;
 
 namespace {
 
-constexpr const char* kUsage = R"(kcsim: a deterministic simulator of Kubernetes controllers that fight over the same fields.
+struct Command {
+  const char* name;
+  int (*handler)(const std::vector<std::string>&);
+  const char* synopsis;
+};
 
-Usage:
-  kcsim run SCENARIO [options]     run a scenario and print its report
-  kcsim version                    print the version
-  kcsim help [COMMAND]             show help
+// One line per command (adding a command: its file in sim/, its declaration in sim/cli.hpp, a
+// line here, a section in docs/cli.md).
+const Command kCommands[] = {
+    {"run", cli::run, "run SCENARIO [options]        run a scenario and print its report"},
+};
 
-Exit status: 0 success; 1 an expectation failed (with --check); 2 bad input or usage;
-3 a run limit stopped the run.
-See docs/cli.md for every command.
-)";
-
-constexpr const char* kRunUsage = R"(Usage: kcsim run SCENARIO [options]
-
-Runs SCENARIO (a JSON file, see docs/scenario-format.md) for its duration and prints a report.
-The same scenario, seed and binary always give byte-identical output.
-
-Options)";
-
-int usage_error(const std::string& message) {
-  std::cerr << "kcsim: " << message << "\nRun 'kcsim help' for usage.\n";
-  return 2;
-}
-
-int cmd_run(const std::vector<std::string>& args) {
-  po::options_description opts(kRunUsage);
-  std::string duration, format = "text", output, events;
-  std::uint64_t seed = 0;
-  opts.add_options()
-      ("help,h", "show this help")
-      ("duration", po::value(&duration), "simulated time to run (Go duration: 90m, 24h); default: the scenario's")
-      ("seed", po::value(&seed), "random seed; default: the scenario's")
-      ("format", po::value(&format)->default_value("text"), "report format: text or json")
-      ("output,o", po::value(&output), "write the report to FILE instead of standard output")
-      ("events", po::value(&events), "write every Event of the run to FILE, in 'kubectl get events -A' layout")
-      ("check", "exit with status 1 when an expectation fails")
-      ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  if (!vm.count("scenario")) return usage_error("run needs a SCENARIO file");
-  if (format != "text" && format != "json")
-    return usage_error(fmt::format("--format must be text or json, not \"{}\"", format));
-
-  Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
-  if (vm.count("duration")) {
-    scenario.duration = read_duration(json(duration), "--duration", "");
-    if (scenario.duration.count() == 0) return usage_error("--duration must be positive");
-  }
-  if (vm.count("seed")) scenario.seed = seed;
-  RunLimits limits;
-  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<std::uint64_t>();
-
-  RunOutcome outcome = run_scenario(scenario, limits);
-  const std::string report =
-      format == "json" ? outcome.report.dump(2) + "\n" : render_text_report(outcome.report);
-  if (!events.empty()) write_file_atomically(events, outcome.events_table);
-  if (output.empty())
-    std::cout << report;
-  else
-    write_file_atomically(output, report);
-  if (vm.count("check") && !outcome.expectations_passed) return 1;
-  return 0;
+std::string usage() {
+  std::string out =
+      "kcsim: a deterministic simulator of Kubernetes controllers that fight over the same fields.\n\n"
+      "Usage:\n";
+  for (const Command& c : kCommands) out += fmt::format("  kcsim {}\n", c.synopsis);
+  out += "  kcsim version                       print the version\n";
+  out += "  kcsim help [COMMAND]                show help (also: kcsim COMMAND --help)\n\n";
+  out += "Exit status: 0 success; 1 an expectation failed (with --check); 2 bad input or usage;\n"
+         "3 a run limit stopped the run.\nSee docs/cli.md for every command.\n";
+  return out;
 }
 
 }  // namespace
@@ -100,23 +43,26 @@ int cmd_run(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
-    std::cerr << kUsage;
+    std::cerr << usage();
     return 2;
   }
   const std::string command = args[0];
   args.erase(args.begin());
   try {
-    if (command == "run") return cmd_run(args);
     if (command == "version" || command == "--version") {
       std::cout << "kcsim 0.1.0\n";
       return 0;
     }
     if (command == "help" || command == "--help" || command == "-h") {
-      if (!args.empty() && args[0] == "run") return cmd_run({"--help"});
-      std::cout << kUsage;
+      if (!args.empty())
+        for (const Command& c : kCommands)
+          if (args[0] == c.name) return c.handler({"--help"});
+      std::cout << usage();
       return 0;
     }
-    return usage_error(fmt::format("unknown command \"{}\"", command));
+    for (const Command& c : kCommands)
+      if (command == c.name) return c.handler(args);
+    return cli::usage_error(fmt::format("unknown command \"{}\"", command));
   } catch (const InputError& e) {
     std::cerr << "kcsim: " << e.what() << "\n";
     return 2;

@@ -611,14 +611,26 @@ void drop_empty_entries(json& managed) {
 
 void sort_entries(json& managed) {
   if (!managed.is_array() || managed.size() < 2) return;
+  using Key = std::array<std::string_view, 5>;
   auto key = [](const json& e) {
     // RFC 3339 times with second precision sort lexicographically in time order.
-    return std::make_tuple(str_field(e, "operation"), str_field(e, "time"), str_field(e, "manager"),
-                           str_field(e, "apiVersion"), str_field(e, "subresource"));
+    return Key{str_field(e, "operation"), str_field(e, "time"), str_field(e, "manager"),
+               str_field(e, "apiVersion"), str_field(e, "subresource")};
   };
   auto& arr = managed.get_ref<json::array_t&>();
-  std::stable_sort(arr.begin(), arr.end(),
-                   [&](const json& a, const json& b) { return key(a) < key(b); });
+  // Most writes leave the order as it was: check before sorting.
+  bool sorted = true;
+  for (std::size_t i = 1; i < arr.size() && sorted; ++i) sorted = !(key(arr[i]) < key(arr[i - 1]));
+  if (sorted) return;
+  std::vector<std::pair<Key, std::size_t>> order;
+  order.reserve(arr.size());
+  for (std::size_t i = 0; i < arr.size(); ++i) order.emplace_back(key(arr[i]), i);
+  // Identities are unique, so the keys are too and a plain sort is deterministic.
+  std::sort(order.begin(), order.end());
+  json::array_t out;
+  out.reserve(arr.size());
+  for (const auto& [k, i] : order) out.push_back(std::move(arr[i]));
+  arr = std::move(out);
 }
 
 std::string manager_identifier(const json& entry) {

@@ -56,8 +56,8 @@ const json* condition(const json& status, const std::string& type) {
 std::int64_t ready_live_pods(World& w) {
   std::int64_t n = 0;
   for (const ObjectPtr& p : w.api().list("Pod", "default")) {
-    if (p->at("metadata").contains("deletionTimestamp")) continue;
-    if (const json* c = condition(p->value("status", json::object()), "Ready"); c && (*c)["status"] == "True") ++n;
+    if (p->at("metadata").contains("deletionTimestamp") || !p->contains("status")) continue;
+    if (const json* c = condition(p->at("status"), "Ready"); c && (*c)["status"] == "True") ++n;
   }
   return n;
 }
@@ -197,7 +197,10 @@ TEST(DeploymentController, StatusReportsAvailabilityAndIsOnlyWrittenOnChange) {
     EXPECT_EQ((*condition(st, "Available"))["status"], "False");
     EXPECT_EQ((*condition(st, "Available"))["reason"], "MinimumReplicasUnavailable");
     EXPECT_EQ((*condition(st, "Available"))["message"], "Deployment does not have minimum availability.");
-    EXPECT_EQ((*condition(st, "Progressing"))["reason"], "NewReplicaSetCreated");
+    // The new ReplicaSet's pods exist (status.updatedReplicas went up): progress.
+    const std::string rs = replica_sets(*w)[0]->at("metadata")["name"];
+    EXPECT_EQ((*condition(st, "Progressing"))["reason"], "ReplicaSetUpdated");
+    EXPECT_EQ((*condition(st, "Progressing"))["message"], "ReplicaSet \"" + rs + "\" is progressing.");
   }
   w->run(at(seconds(30)));
   const json d = *get_deploy(*w);

@@ -42,8 +42,8 @@ ObjectPtr get_pod(World& w, const std::string& name = "web") {
 }
 
 const json* condition(const json& p, const std::string& type) {
+  if (!p.contains("status") || !p["status"].contains("conditions")) return nullptr;
   const json& st = p["status"];
-  if (!st.contains("conditions")) return nullptr;
   for (const json& c : st["conditions"])
     if (c.value("type", "") == type) return &c;
   return nullptr;
@@ -52,25 +52,22 @@ const json* condition(const json& p, const std::string& type) {
 // kubectl's STATUS column for the states this model produces (printers.go printPod).
 std::string kubectl_status(const json& p) {
   if (p["metadata"].contains("deletionTimestamp")) return "Terminating";
-  std::string reason = p["status"].value("phase", "");
-  if (p["status"].contains("containerStatuses"))
-    for (const json& c : p["status"]["containerStatuses"]) {
-      if (c["state"].contains("waiting") && c["state"]["waiting"].contains("reason"))
-        reason = c["state"]["waiting"]["reason"];
-      else if (c["state"].contains("terminated"))
-        reason = c["state"]["terminated"].value("reason", "Error");
-    }
+  const json st = p.value("status", json::object());
+  std::string reason = st.value("phase", "Pending");
+  for (const json& c : st.value("containerStatuses", json::array())) {
+    if (c["state"].contains("waiting") && c["state"]["waiting"].contains("reason"))
+      reason = c["state"]["waiting"]["reason"];
+    else if (c["state"].contains("terminated"))
+      reason = c["state"]["terminated"].value("reason", "Error");
+  }
   return reason;
 }
 
 std::string kubectl_ready(const json& p) {
-  int ready = 0, total = 0;
-  if (p["status"].contains("containerStatuses"))
-    for (const json& c : p["status"]["containerStatuses"]) {
-      ++total;
-      ready += c.value("ready", false);
-    }
-  return std::to_string(ready) + "/" + std::to_string(std::max<int>(total, p["spec"]["containers"].size()));
+  int ready = 0;
+  for (const json& c : p.value("status", json::object()).value("containerStatuses", json::array()))
+    ready += c.value("ready", false);
+  return std::to_string(ready) + "/" + std::to_string(p["spec"]["containers"].size());
 }
 
 std::vector<double> times_of(const std::vector<EventLog::Entry>& es) {

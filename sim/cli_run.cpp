@@ -1,0 +1,86 @@
+// kcsim run SCENARIO: run a scenario and print its report.
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "kcsim/input_error.hpp"
+#include "kcsim/report.hpp"
+#include "kcsim/runner.hpp"
+
+namespace po = boost::program_options;
+
+namespace kcsim::cli {
+namespace {
+
+constexpr const char* kRunUsage = R"(Usage: kcsim run SCENARIO [options]
+
+Runs SCENARIO (a JSON file, see docs/scenario-format.md) for its duration and prints a report.
+The same scenario, seed and binary always give byte-identical output.
+
+Options)";
+
+}  // namespace
+
+int usage_error(const std::string& message) {
+  std::cerr << "kcsim: " << message << "\nRun 'kcsim help' for usage.\n";
+  return 2;
+}
+
+int run(const std::vector<std::string>& args) {
+  po::options_description opts(kRunUsage);
+  std::string duration, format = "text", output, events;
+  std::uint64_t seed = 0;
+  opts.add_options()
+      ("help,h", "show this help")
+      ("duration", po::value(&duration), "simulated time to run (Go duration: 90m, 24h); default: the scenario's")
+      ("seed", po::value(&seed), "random seed; default: the scenario's")
+      ("format", po::value(&format)->default_value("text"), "report format: text or json")
+      ("output,o", po::value(&output), "write the report to FILE instead of standard output")
+      ("events", po::value(&events), "write every Event of the run to FILE, in 'kubectl get events -A' layout")
+      ("check", "exit with status 1 when an expectation fails")
+      ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (!vm.count("scenario")) return usage_error("run needs a SCENARIO file");
+  if (format != "text" && format != "json")
+    return usage_error(fmt::format("--format must be text or json, not \"{}\"", format));
+
+  Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+  if (vm.count("duration")) {
+    scenario.duration = read_duration(json(duration), "--duration", "");
+    if (scenario.duration.count() == 0) return usage_error("--duration must be positive");
+  }
+  if (vm.count("seed")) scenario.seed = seed;
+  RunLimits limits;
+  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<std::uint64_t>();
+
+  RunOutcome outcome = run_scenario(scenario, limits);
+  const std::string report =
+      format == "json" ? outcome.report.dump(2) + "\n" : render_text_report(outcome.report);
+  if (!events.empty()) write_file_atomically(events, outcome.events_table);
+  if (output.empty())
+    std::cout << report;
+  else
+    write_file_atomically(output, report);
+  if (vm.count("check") && !outcome.expectations_passed) return 1;
+  return 0;
+}
+
+}  // namespace kcsim::cli
