@@ -185,8 +185,8 @@ void validate_expectations(const Scenario& s) {
         throw InputError(s.file, p + "/list", "expected {\"kind\": K, \"namespace\"?: N, \"labels\"?: {...}}", describe_found(l));
       if (e.contains("aggregate")) {
         const json& a = e["aggregate"];
-        if (!a.is_string() || (a != "count" && a != "max" && a != "min" && a != "sum" && a != "names"))
-          throw InputError(s.file, p + "/aggregate", "expected count, max, min, sum or names", describe_found(a));
+        if (!a.is_string() || (a != "count" && a != "max" && a != "min" && a != "sum" && a != "names" && a != "values"))
+          throw InputError(s.file, p + "/aggregate", "expected count, names, values, max, min or sum", describe_found(a));
         if (a != "count" && a != "names" && !e.contains("pointer"))
           throw InputError(s.file, p + "/pointer", "expected the field to aggregate (a JSON pointer)", "nothing");
       }
@@ -269,6 +269,8 @@ void ExpectationChecker::probe(const World& world, SimTime t) {
       sampled_[i] = count;
     } else if (aggregate == "names") {
       sampled_[i] = names;
+    } else if (aggregate == "values") {
+      sampled_[i] = values;
     } else {
       json acc;
       for (const json& v : values) {
