@@ -232,8 +232,6 @@ class DeploymentController final : public Controller {
       if (owner && owner->value("uid", "") == uid) rss_.push_back(*rs);
     }
     sync_deployment();
-    static int dbg = 0;
-    if (++dbg < 40) fprintf(stderr, "DBG %s t=%ld err=%d requeue=%ld\n", key.c_str(), (long)now().time_since_epoch().count(), (int)error_, requeue_ ? (long)requeue_->count() : -1L);
     if (error_) {
       // workqueue.DefaultControllerRateLimiter: per-item exponential 5 ms .. 1000 s.
       const int n = ++failures_[key];
@@ -837,9 +835,9 @@ class DeploymentController final : public Controller {
     auto from = parse_time(*cur, "lastUpdateTime");
     if (!from) return;
     const Duration after = *from + seconds(progress_deadline()) - now();
-    // Upstream adds a second "to avoid milliseconds skew"; under a second it requeues at once
-    // (rate limited); here just past the deadline.
-    requeue_ = after < seconds(1) ? std::max(after, Duration{0}) + microseconds(1) : after + seconds(1);
+    // Upstream adds a second "to avoid milliseconds skew"; under a second it requeues rate
+    // limited, and as the successful sync resets the limiter (Forget), that is the base delay.
+    requeue_ = after < seconds(1) ? milliseconds(5) : after + seconds(1);
   }
 
   // --- cleanup -----------------------------------------------------------------------------

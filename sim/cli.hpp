@@ -9,6 +9,8 @@ namespace kcsim::cli {
 /// Each returns the process exit status (0 ok, 1 expectation failed, 2 bad input/usage, 3 limit).
 /// They may throw InputError (→ 2) or std::runtime_error (→ 3); main() reports those.
 int run(const std::vector<std::string>& args);
+int sweep(const std::vector<std::string>& args);
+int merge(const std::vector<std::string>& args);
 
 /// Prints "kcsim: <message>" and a pointer to the help on stderr; returns 2.
 int usage_error(const std::string& message);

@@ -23,7 +23,9 @@ struct Command {
 // One line per command (adding a command: its file in sim/, its declaration in sim/cli.hpp, a
 // line here, a section in docs/cli.md).
 const Command kCommands[] = {
-    {"run", cli::run, "run SCENARIO [options]        run a scenario and print its report"},
+    {"run", cli::run, "run SCENARIO [options]              run a scenario and print its report"},
+    {"sweep", cli::sweep, "sweep SCENARIO --vary PATH=V,...   what-if variants, one row each"},
+    {"merge", cli::merge, "merge SHARD.json...                join the shards of a sweep"},
 };
 
 std::string usage() {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "kcsim/input_error.hpp"
 #include "kcsim/report.hpp"
 #include "model_test_support.hpp"
 
@@ -58,6 +59,11 @@ json addon_scenario(const std::string& version, json objects, json traffic = jso
   json s = {{"versions", {{"http-add-on", version}}}, {"objects", objects}, {"duration", "1h"}};
   if (!traffic.empty()) s["traffic"] = traffic;
   return s;
+}
+
+json rate_metric(int target, const char* window) {
+  json rate = {{"targetValue", target}, {"window", window}, {"granularity", "1s"}};
+  return json{{"requestRate", rate}};
 }
 
 ObjectPtr scaled_object(World& w) { return w.api().get(ObjectRef{"ScaledObject", "default", "web"}); }
@@ -242,7 +248,7 @@ TEST(HttpAddOnScaler, ConcurrencyCountsRequestsHeldAtZeroEndpoints) {
 }
 
 TEST(HttpAddOnScaler, RequestRateModeReportsTheWindowAverageUntilTheWindowPasses) {
-  json h = hso({{"scalingMetric", {{"requestRate", {{"targetValue", 10}, {"window", "1m"}, {"granularity", "1s"}}}}}}});
+  json h = hso({{"scalingMetric", rate_metric(10, "1m")}});
   json s = addon_scenario("0.10.0", {service(), ready_pod("web-1"), h},
                           {{{"host", "web.example.com"}, {"start", "10s"}, {"end", "20s"},
                             {"pattern", {{"type", "constant"}, {"rate", 4}}}, {"serviceTime", "10ms"}}});
@@ -260,7 +266,7 @@ TEST(HttpAddOnScaler, RequestRateModeReportsTheWindowAverageUntilTheWindowPasses
 }
 
 TEST(HttpAddOnScaler, V014ComputesTheRateFromRequestCountsAtEachPing) {
-  json h = hso({{"scalingMetric", {{"requestRate", {{"targetValue", 10}, {"window", "1m"}, {"granularity", "1s"}}}}}}});
+  json h = hso({{"scalingMetric", rate_metric(10, "1m")}});
   json s = addon_scenario("0.14.0", {service(), ready_pod("web-1"), h},
                           {{{"host", "web.example.com"}, {"start", "10s"}, {"end", "40s"},
                             {"pattern", {{"type", "constant"}, {"rate", 6}}}, {"serviceTime", "10ms"}}});
@@ -449,7 +455,7 @@ TEST(HttpAddOnElision, SameHistoryOnKeda217WhereInactivePushesAct) {
 }
 
 TEST(HttpAddOnElision, SameHistoryWithRequestRateInTheInterceptorAndInTheScaler) {
-  const json rate = {{"requestRate", {{"targetValue", 2}, {"window", "30s"}, {"granularity", "1s"}}}};
+  const json rate = rate_metric(2, "30s");
   expect_same_with_and_without_elision(full_scenario("2.17.0", "0.12.0", rate), kFullModels);
   expect_same_with_and_without_elision(full_scenario("2.18.0", "0.14.0", rate), kFullModels);
 }
