@@ -206,6 +206,7 @@ struct Profile {
   bool failed_brackets = true;      // "Failed last sync attempt to [sha]: ..."
   bool op_source = true;            // automated operations carry sync.source (v3.2+)
   bool persist_resource_health = false;
+  bool health_transition_time = true;  // status.health.lastTransitionTime (v3.1.0+)
   std::string csa_manager = kSSAManager;
   std::int64_t self_heal_timeout = 0;
   std::int64_t backoff_timeout = 2;
@@ -242,6 +243,7 @@ Profile profile_for(const std::string& v) {
   // The bracketed form came with #24147 in v3.2.0 and was reverted (#27387) in v3.2.10/v3.3.8.
   p.started_brackets = (ge("3.2.0") && lt("3.2.10")) || (ge("3.3.0") && lt("3.3.8"));
   p.failed_brackets = ge("3.2.0");
+  p.health_transition_time = ge("3.1.0");
   p.op_source = ge("3.2.0");
   // gitops-engine sets the client-side apply field manager since #418 (≈ v2.5).
   if (lt("2.5.0")) p.csa_manager = kControllerManager;
@@ -808,7 +810,8 @@ class ArgoCD final : public Controller, public GitPushListener {
     if (!cmp.revision.empty()) sync["revision"] = cmp.revision;
     status["sync"] = sync;
     json health = {{"status", cmp.health}};
-    if (const json* lt = at(status, {"health", "lastTransitionTime"})) health["lastTransitionTime"] = *lt;
+    if (const json* lt = at(status, {"health", "lastTransitionTime"}); lt && profile_.health_transition_time)
+      health["lastTransitionTime"] = *lt;
     status["health"] = health;
     if (cmp.resources.empty()) status.erase("resources");
     else status["resources"] = cmp.resources;
@@ -850,7 +853,7 @@ class ArgoCD final : public Controller, public GitPushListener {
                          kComponent);
     const std::string old_health = str_at(old, {"health", "status"}), new_health = str_at(status, {"health", "status"});
     if (old_health != new_health) {
-      if (status.contains("health")) status["health"]["lastTransitionTime"] = stamp();
+      if (status.contains("health") && profile_.health_transition_time) status["health"]["lastTransitionTime"] = stamp();
       api().record_event(ref, "Normal", "ResourceUpdated",
                          fmt::format("Updated health status: {} -> {}", old_health, new_health), kComponent);
     }
@@ -1259,7 +1262,9 @@ class ArgoCD final : public Controller, public GitPushListener {
       bool all_prune = true;
       for (const Pair& p : cmp.pairs)
         if (!p.requires_pruning) all_prune = false;
-      if (all_prune) return fmt::format("Skipping sync attempt to [{}]: auto-sync will wipe out all resources", rev);
+      if (all_prune)
+        return fmt::format("Skipping sync attempt to {}: auto-sync will wipe out all resources",
+                           profile_.failed_brackets ? "[" + rev + "]" : rev);
     }
     std::string error;
     if (!set_app_operation(app_ref(key), op, kControllerManager, &error)) {

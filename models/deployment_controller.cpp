@@ -832,6 +832,10 @@ class DeploymentController final : public Controller {
     const json* cur = get_condition(current_status(), "Progressing");
     if (!has_progress_deadline() || !cur) return;
     if (deployment_complete(st) || cur->value("reason", "") == "ProgressDeadlineExceeded") return;
+    // Upstream also re-polls (rate limited, about 10 per second) a Deployment whose condition
+    // says NewReplicaSetAvailable but which is short of replicas (a crash-looping pod), although
+    // such a sync can change nothing until a watch event arrives; that polling is left out.
+    if (cur->value("reason", "") == "NewReplicaSetAvailable") return;
     auto from = parse_time(*cur, "lastUpdateTime");
     if (!from) return;
     const Duration after = *from + seconds(progress_deadline()) - now();

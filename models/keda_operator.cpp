@@ -126,12 +126,12 @@ struct Plan {
   enum Write { kNone, kActivate, kDeactivate, kMin, kFallback };
   enum Path { kPoll, kPushCopy, kPushFresh };
   Path path = kPoll;
-  json view;    // the ScaledObject as this evaluation saw it
+  ObjectPtr view;  // the ScaledObject as this evaluation saw it (immutable, shared)
   Spec spec;
   bool active = false, error = false;
   std::vector<std::string> triggers;
   std::int64_t current = 0;
-  json status;  // the status being built
+  json status;  // the status being built; null while it equals the view's (copy on write)
   Write write = kNone;
   std::int64_t target = 0;
   std::int64_t from = -1;         // spec.replicas of the scale read before the PUT
@@ -150,7 +150,9 @@ struct Loop {
   SimTime start{};
   Duration polling = seconds(30);
   TimerHandle tick, write;
-  json copy;                           // the push path's deep copy (≤ v2.19)
+  ObjectPtr copy;                      // the push path's deep copy (≤ v2.19)
+  Spec copy_spec;                      // copy, parsed once
+  bool copy_valid = false;
   std::vector<keda::Trigger> triggers; // the scalers cache built at loop start
   bool write_pending = false;
   bool tick_deferred = false;
@@ -225,9 +227,8 @@ class KedaOperator final : public Controller, public PushSubscriber {
   void on_push(const std::string& metric, bool active) override {
     auto it = push_subscribers_.find(metric);
     if (it == push_subscribers_.end()) return;
-    const std::vector<std::string> keys = it->second;
-    for (const std::string& key : keys) {
-      Loop& l = *loops_[loop_index_.at(key)];
+    for (std::size_t i = 0; i < it->second.size(); ++i) {
+      Loop& l = *loops_[it->second[i]];
       if (!l.running) continue;
       const keda::Trigger* trigger = nullptr;
       for (const keda::Trigger& t : l.triggers)
@@ -252,14 +253,16 @@ class KedaOperator final : public Controller, public PushSubscriber {
             if (n.is_string() && n.get<std::string>().rfind(prefix, 0) == 0) name = n.get<std::string>();
         if (name.empty()) continue;
         p.path = Plan::kPushFresh;
-        p.view = *fresh;
+        p.view = fresh;
         p.triggers = {name};
+        std::string problem;
+        if (!parse_spec(*p.view, p.spec, problem)) continue;
       } else {
+        if (!l.copy_valid) continue;
         p.path = Plan::kPushCopy;
         p.view = l.copy;
+        p.spec = l.copy_spec;
       }
-      std::string problem;
-      if (!parse_spec(p.view, p.spec, problem)) continue;
       p.active = active;
       p.error = false;
       request_scale(l, std::move(p));
@@ -517,6 +520,39 @@ class KedaOperator final : public Controller, public PushSubscriber {
     api().record_event(so, type, reason, message, kComponent);
   }
 
+  // Copy-on-write status of a Plan: evaluations that change nothing copy nothing.
+  static const json& view_status(const Plan& p) {
+    static const json kEmpty = json::object();
+    if (!p.view || !p.view->contains("status") || !(*p.view)["status"].is_object()) return kEmpty;
+    return (*p.view)["status"];
+  }
+  static const json& current_status(const Plan& p) { return p.status.is_null() ? view_status(p) : p.status; }
+  static json& mutable_status(Plan& p) {
+    if (p.status.is_null()) p.status = view_status(p);
+    return p.status;
+  }
+  static void set_condition(Plan& p, const std::string& type, const std::string& value, const std::string& reason,
+                            const std::string& message) {
+    const json& cur = current_status(p);
+    if (cur.contains("conditions") && cur["conditions"].is_array())
+      for (const json& c : cur["conditions"])
+        if (c.value("type", "") == type && c.value("status", "") == value && c.value("reason", "") == reason &&
+            c.value("message", "") == message)
+          return;
+    set_condition(mutable_status(p), type, value, reason, message);
+  }
+
+  void set_copy(Loop& l, ObjectPtr obj) {
+    // The spec is parsed again only when what it is parsed from may have changed.
+    const bool same = l.copy_valid && obj && l.copy &&
+                      l.copy->at("metadata").value("generation", 0) == obj->at("metadata").value("generation", 0) &&
+                      pause_signature(*l.copy) == pause_signature(*obj);
+    l.copy = std::move(obj);
+    if (same) return;
+    std::string problem;
+    l.copy_valid = l.copy && parse_spec(*l.copy, l.copy_spec, problem);
+  }
+
   // --- the reconciler -------------------------------------------------------------------------------
   // Returns a requeue (with backoff) when the reconcile failed in a way that may heal by itself.
   std::optional<Duration> reconcile_scaled_object(Loop& l, const json& so) {
@@ -742,11 +778,11 @@ class KedaOperator final : public Controller, public PushSubscriber {
     l.start = now();
     l.polling = spec.polling;
     l.triggers = triggers;
-    l.copy = so;  // HandleScalableObject passes a deep copy to each goroutine
+    set_copy(l, api().get(l.ref));  // HandleScalableObject passes a deep copy to each goroutine
     for (const keda::Trigger& t : triggers) {
       if (!t.push) continue;
-      auto& keys = push_subscribers_[t.source_metric];
-      if (std::find(keys.begin(), keys.end(), l.key) == keys.end()) keys.push_back(l.key);
+      auto& loops = push_subscribers_[t.source_metric];
+      if (std::find(loops.begin(), loops.end(), l.index) == loops.end()) loops.push_back(l.index);
       if (subscribed_.insert(t.source_metric).second) world().metrics().subscribe(t.source_metric, this);
     }
     if (!restart) event(l.ref, "Normal", "KEDAScalersStarted", "Started scalers watch");
@@ -807,10 +843,9 @@ class KedaOperator final : public Controller, public PushSubscriber {
     if (!so) return;
     Plan p;
     p.path = Plan::kPoll;
-    p.view = *so;
+    p.view = so;
     std::string problem;
-    if (!parse_spec(p.view, p.spec, problem)) return;
-    p.status = p.view.value("status", json::object());
+    if (!parse_spec(*p.view, p.spec, problem)) return;
     bool all_resource = true;
     for (const keda::Trigger& t : l.triggers) {
       if (t.resource) continue;
@@ -825,9 +860,11 @@ class KedaOperator final : public Controller, public PushSubscriber {
       }
       if (p.spec.fallback) {
         // fallback.go: numberOfFailures counts consecutive failures; Happy resets it.
-        json& h = p.status["health"][t.hpa_metric];
-        const std::int64_t n = h.is_object() ? h.value("numberOfFailures", 0) : 0;
-        h = json{{"numberOfFailures", failed ? n + 1 : 0}, {"status", failed ? "Failing" : "Happy"}};
+        const json& seen = current_status(p);
+        const json::json_pointer hp("/health/" + pointer_token(t.hpa_metric));
+        const std::int64_t n = seen.contains(hp) && seen.at(hp).is_object() ? seen.at(hp).value("numberOfFailures", 0) : 0;
+        const json h = json{{"numberOfFailures", failed ? n + 1 : 0}, {"status", failed ? "Failing" : "Happy"}};
+        if (!seen.contains(hp) || seen.at(hp) != h) mutable_status(p)["health"][t.hpa_metric] = h;
       }
     }
     if (all_resource && !p.error) p.active = true;  // only cpu/memory triggers: always active
@@ -836,15 +873,13 @@ class KedaOperator final : public Controller, public PushSubscriber {
 
   // RequestScale (scale_scaledobjects.go): the decision table of reference §1.3.
   void request_scale(Loop& l, Plan p) {
-    if (p.status.is_null()) p.status = p.view.value("status", json::object());
-    if (!p.status.is_object()) p.status = json::object();
     const auto current = current_replicas(p.spec, l.ref.ns);
     if (!current) return;  // "Error getting information on the current Scale"
     p.current = *current;
     if (p.spec.paused) return;
     const std::int64_t min = p.spec.min_or_zero();
-    if (!p.error && condition_status(p.status, "Ready") != "True") {
-      set_condition(p.status, "Ready", "True", kReadyReason, kReadyMessage);
+    if (!p.error && condition_status(current_status(p), "Ready") != "True") {
+      set_condition(p, "Ready", "True", kReadyReason, kReadyMessage);
       p.status_call = true;
     }
     if (p.active) {
@@ -854,7 +889,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
           p.target = min > 0 ? min : 1;
         }
       } else if (p.error) {
-        set_condition(p.status, "Ready", "Unknown", "PartialTriggerError",
+        set_condition(p, "Ready", "Unknown", "PartialTriggerError",
                       "Some triggers defined in ScaledObject are not working correctly");
         p.status_call = true;
       } else {
@@ -867,11 +902,11 @@ class KedaOperator final : public Controller, public PushSubscriber {
           p.target = p.spec.fallback->replicas;
         }
       } else if (p.error && !p.spec.fallback) {
-        set_condition(p.status, "Ready", "False", "TriggerError", "Triggers defined in ScaledObject are not working correctly");
+        set_condition(p, "Ready", "False", "TriggerError", "Triggers defined in ScaledObject are not working correctly");
         p.status_call = true;
       } else if ((p.spec.idle && p.current > *p.spec.idle) || (p.current > 0 && min == 0)) {
         if (!p.spec.pause_in) {  // scaleToZeroOrIdle
-          const std::optional<SimTime> last = last_active_of(p.view);
+          const std::optional<SimTime> last = last_active_of(*p.view);
           bool due;
           if (last) due = *last + seconds(p.spec.cooldown) < now();
           else if (!at_least("2.14")) due = true;  // "LastActiveTime can be nil ... ignore the cooldown"
@@ -950,7 +985,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
         }
         break;
       case Plan::kFallback:
-        set_condition(p.status, "Fallback", "True", "FallbackExists", "At least one trigger is falling back on this scaled object");
+        set_condition(p, "Fallback", "True", "FallbackExists", "At least one trigger is falling back on this scaled object");
         p.status_call = true;
         break;
       case Plan::kMin:
@@ -958,7 +993,9 @@ class KedaOperator final : public Controller, public PushSubscriber {
         break;
     }
     if (p.refresh_last_active) {
-      p.status["lastActiveTime"] = api().epoch().rfc3339(now());
+      const std::string t = api().epoch().rfc3339(now());
+      const json& cur = current_status(p);
+      if (!cur.contains("lastActiveTime") || cur["lastActiveTime"] != t) mutable_status(p)["lastActiveTime"] = t;
       p.status_call = true;
     }
     // The Active condition.
@@ -967,37 +1004,36 @@ class KedaOperator final : public Controller, public PushSubscriber {
     static const char* kCooldownMsg = "Scaler cooling down because triggers are not active";
     if (at_least("2.20")) {
       // main / v2.20: set up front, then overridden by scaleToZeroOrIdle.
-      if (p.active) set_condition(p.status, "Active", "True", "ScalerActive", kActiveMsg);
-      else if (p.cooldown) set_condition(p.status, "Active", "False", "ScalerCooldown", kCooldownMsg);
-      else set_condition(p.status, "Active", "False", "ScalerNotActive", kNotActiveMsg);
+      if (p.active) set_condition(p, "Active", "True", "ScalerActive", kActiveMsg);
+      else if (p.cooldown) set_condition(p, "Active", "False", "ScalerCooldown", kCooldownMsg);
+      else set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
     } else {
       if (p.cooldown) {
-        set_condition(p.status, "Active", "False", "ScalerCooldown", kCooldownMsg);
+        set_condition(p, "Active", "False", "ScalerCooldown", kCooldownMsg);
         p.status_call = true;
       }
       if (deactivated) {
-        set_condition(p.status, "Active", "False", "ScalerNotActive", kNotActiveMsg);
+        set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
         p.status_call = true;
       }
       // "if condition.IsUnknown() || condition.IsTrue() != isActive"
-      const std::string s = condition_status(p.status, "Active");
+      const std::string s = condition_status(current_status(p), "Active");
       if (s == "Unknown" || (s == "True") != p.active) {
-        if (p.active) set_condition(p.status, "Active", "True", "ScalerActive", kActiveMsg);
-        else set_condition(p.status, "Active", "False", "ScalerNotActive", kNotActiveMsg);
+        if (p.active) set_condition(p, "Active", "True", "ScalerActive", kActiveMsg);
+        else set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
         p.status_call = true;
       }
     }
-    const json seen = p.view.value("status", json::object());
-    ObjectPtr after = write_status(l.ref, seen, p.status);
+    ObjectPtr after = p.status.is_null() ? nullptr : write_status(l.ref, view_status(p), p.status);
     // The push path's copy gets the server's answer to each status patch it sends
     // (controller-runtime decodes the response into the object).
-    if (p.path == Plan::kPushCopy && p.status_call && after) l.copy = *after;
+    if (p.path == Plan::kPushCopy && p.status_call) set_copy(l, after ? after : api().get(l.ref));
   }
 
   Duration write_latency_{0};
   std::vector<std::unique_ptr<Loop>> loops_;
   std::map<std::string, std::uint32_t> loop_index_;
-  std::map<std::string, std::vector<std::string>> push_subscribers_;  // metric → ScaledObject keys
+  std::map<std::string, std::vector<std::uint32_t>> push_subscribers_;  // metric → loops
   std::set<std::string> subscribed_;
 };
 

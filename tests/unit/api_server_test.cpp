@@ -65,7 +65,7 @@ struct Seen {
   WatchEventType type;
   std::string name;
   std::int64_t replicas;
-  const json* object;
+  ObjectPtr object;  // kept alive, so that identity comparisons mean something
 };
 
 class Recorder : public Watcher {
@@ -74,7 +74,7 @@ class Recorder : public Watcher {
   void on_watch_event(const WatchEvent& event) override {
     const json& o = *event.object;
     seen.push_back(Seen{engine_.now(), event.type, o["metadata"].value("name", ""),
-                        o.contains("spec") ? o["spec"].value("replicas", std::int64_t{-1}) : -1, event.object.get()});
+                        o.contains("spec") ? o["spec"].value("replicas", std::int64_t{-1}) : -1, event.object});
   }
   std::vector<Seen> seen;
 
@@ -703,7 +703,9 @@ TEST_F(ApiServerTest, WatchersShareVersionsAndNeverReorder) {
     // One stored version, shared by every watcher.
     EXPECT_EQ(slow.seen[i].object, fast.seen[i].object);
     EXPECT_EQ(all.seen[i].object, fast.seen[i].object);
-    if (i > 0) EXPECT_GE(slow.seen[i].at, slow.seen[i - 1].at);
+    if (i > 0) {
+      EXPECT_GE(slow.seen[i].at, slow.seen[i - 1].at);
+    }
   }
   EXPECT_EQ(fast.seen[1].at, kTimeZero + milliseconds(4));
   EXPECT_EQ(slow.seen[5].at, kTimeZero + milliseconds(115));

@@ -303,6 +303,30 @@ TEST(ArgocdSelfHeal, NewRevisionResetsTheCount) {
   EXPECT_GE(started[full - 1].count(), 4);
 }
 
+TEST(ArgocdSelfHeal, ManualSyncResetsTheCount) {
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}})},
+            {"objects", json::array({application("backend", "apps/backend", self_heal())})},
+            {"settings", {{"periodic-writer", scaler("1s")}}},
+            {"timeline", json::array({{{"at", "4m"}, {"action", "argocd app sync"}, {"app", "backend"}}})}};
+  auto w = make_world(s, kArgo);
+  OperationLog ops(*w);
+  EventLog events(*w);
+  w->run(SimTime{minutes(5)});
+  std::size_t manual = 0;
+  for (std::size_t i = 0; i < ops.started.size(); ++i)
+    if (ops.started[i].operation["initiatedBy"].value("username", "") == "admin") manual = i;
+  ASSERT_GT(manual, 0u);
+  EXPECT_EQ(ops.started[manual].at, SimTime{minutes(4)});
+  EXPECT_EQ(ops.started[manual].count(), 0);
+  EXPECT_GE(ops.started[manual - 1].count(), 4);
+  ASSERT_GT(ops.started.size(), manual + 1);
+  EXPECT_EQ(ops.started[manual + 1].count(), 1);
+  bool server_event = false;
+  for (const auto& e : events.with_reason("OperationStarted"))
+    if (e.message == "initiated sync to HEAD" && e.component == "argocd-server") server_event = true;
+  EXPECT_TRUE(server_event);
+}
+
 TEST(ArgocdSelfHeal, CooldownResetV31ButNotV33) {
   // Drift every 400 s (> 330 s): v3.1 resets the count each time, v3.3 keeps counting.
   auto counts = [](const std::string& version) {
