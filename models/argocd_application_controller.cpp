@@ -322,8 +322,10 @@ class ArgoCD final : public Controller, public GitPushListener {
     for (const std::string& k : kinds)
       for (const ObjectPtr& o : api().list(k)) index_tracking(*o, false);
     // The Application informer's initial list: AddFunc → appRefreshQueue.AddRateLimited.
-    for (const ObjectPtr& app : api().list("Application", namespace_))
+    for (const ObjectPtr& app : api().list("Application", namespace_)) {
+      apps_.insert(key_of(*app));
       if (can_process(*app)) enqueue_after("r|" + key_of(*app), kRateLimit);
+    }
     for (std::size_t i : actions_) schedule(world().scenario().timeline[i].at, kActionTimer, i);
   }
 
@@ -644,6 +646,8 @@ class ArgoCD final : public Controller, public GitPushListener {
   void app_informer_event(const WatchEvent& e) {
     const json& app = *e.object;
     const std::string key = app_key(app);
+    if (e.type == WatchEventType::kDeleted) apps_.erase(key);
+    else apps_.insert(key);
     if (e.type == WatchEventType::kDeleted) {
       // DeleteFunc: appRefreshQueue.Add (the refresh then finds nothing).
       refresh_requested_.erase(key);
@@ -733,6 +737,11 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   void cluster_cache_event(const WatchEvent& e) {
     const json& obj = *e.object;
+    if (apps_.empty()) {
+      // No Application to refresh: only keep the tracking index (for apps created later).
+      index_tracking(obj, e.type == WatchEventType::kDeleted);
+      return;
+    }
     if (ignore_resource_updates_ && e.type == WatchEventType::kModified && e.old && skip_update(*e.old, obj)) {
       index_tracking(obj, false);
       return;
@@ -1617,6 +1626,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   std::map<std::string, SimTime> repo_error_first_seen_;      // repoErrorCache
   std::map<std::string, SimTime> refs_cache_;                 // Git references cache: when fetched
   std::set<std::string> compared_;                            // apps with a cached comparison
+  std::set<std::string> apps_;                                // Applications in the namespace
   std::map<ObjectRef, std::string> tracked_by_;               // live root object → app
   std::map<std::string, std::set<ObjectRef>> tracked_;        // app → its tracked live objects
 };

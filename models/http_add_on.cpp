@@ -508,11 +508,18 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
 //        someone else scaled up, §1.4), or current < minReplicaCount. With replicas at 0 (or at a
 //        non-zero minimum) an inactive push writes nothing, so pushes stop; they resume at the first
 //        stream instant after the replicas change (watched with zero latency). KEDA reads replicas
-//        from its own informer, which lags the API server, so pushes continue for a grace period
-//        after a change in case KEDA still sees the old count.
-//  The residual difference: events at exactly the same microsecond as a skipped tick may be
-//  ordered differently (the engine orders ties by scheduling order). Queue reads are left limits
-//  (interceptor_queue.hpp), which removes the common case (requests on a 100 ms grid).
+//        from its own informer, which may lag the API server, so pushes continue for a grace
+//        period (2 s + twice the watch latency) after a change in case KEDA still sees the old
+//        count.
+//  Ties. The engine runs events of one instant in scheduling order, and a tick that was skipped
+//  and re-armed is scheduled at another moment than the tick-by-tick one. Two rules keep the
+//  results equal anyway: queue reads are left limits (interceptor_queue.hpp), so a ping never
+//  depends on requests arriving at its own instant (a constant rate puts them on the 100 ms
+//  grid); and a replica change seen at a stream instant (a timeline action at a round time) is
+//  pushed at that same instant, after the write — what the tick-by-tick run does when the
+//  writer's event was scheduled before the tick's, as timeline actions are. What remains is a
+//  write exactly on the 200 ms grid by an event scheduled less than 200 ms before it (the
+//  controllers' delays are counted from watch deliveries, which are off the grid).
 
 void HttpAddOn::upsert_entry(const json& hso) {
   const std::string key = key_of(hso);

@@ -13,8 +13,18 @@
 //   +6s       container running (containerStart): Started        Running 0/1 (1/1 without a
 //                                                                 readiness probe)
 //   +11s      the app answers (appStartup 5s) and the next readiness probe succeeds: Ready
-// Readiness probes run when the container starts (prober_manager.go triggers the worker) and on
-// the worker's ticker, every periodSeconds counted from the pod's admission (worker.go).
+// (A pod created by a controller is seen through the watch, 5 ms later by default; the delays
+// count from then.) Readiness probes run when the container starts (prober_manager.go triggers
+// the worker) and on the worker's ticker, every periodSeconds counted from the pod's admission
+// (prober/worker.go).
+//
+// settings.kubelet (all optional; durations as Go strings or seconds):
+//   nodes 3, schedulingDelay "1s", sandboxDelay "1s", imagePull "3s", imagePullCached "300ms"
+//   (a pull whose layers are on the node: imagePullPolicy Always, or behind a pull of the same
+//   image), imageCache true (false: every start pulls), containerStart "1s" (Created → Started),
+//   appStartup "5s" (Started → the readiness probe can succeed), shutdown "1s" (SIGTERM → exit,
+//   capped by the grace period), images {"<image>": {"pull": "10s", "sizeBytes": 123}}.
+// Pulls on one node are serialized (kubelet serializeImagePulls: true).
 //
 // Behaviour is chosen per pod with annotations on the pod (or its template):
 //   kcsim.io/crash-after: "3m"        the container exits this long after every start
@@ -23,6 +33,8 @@
 //   kcsim.io/crash-container: "app"   which container crashes (default: the first)
 //   kcsim.io/app-startup: "30s"       overrides settings.kubelet.appStartup
 //   kcsim.io/shutdown: "20s"          overrides settings.kubelet.shutdown
+// A crashed container shows state.terminated (Error or OOMKilled) until it runs again or, in
+// back-off, until the next pod sync (taken as 1 s later [U]), then waiting CrashLoopBackOff.
 // Crashes restart with the kubelet's back-off (kubelet.go backOffPeriod 10 s doubling to
 // MaxContainerBackOff 5 min; k8s.io/client-go/util/flowcontrol Backoff, which forgets a
 // container after 2 × 5 min without a restart): the first restart is immediate, then 10 s,
@@ -191,6 +203,7 @@ struct PodRun {
   SimTime stop_at = kNever;
   bool clean_exit = true;
   bool gone = false;
+  bool dirty = true;  // something the status shows changed since the last write
   // condition type → (status, lastTransitionTime)
   std::map<std::string, std::pair<std::string, std::string>> conditions;
   json last_written;
@@ -264,7 +277,7 @@ class Kubelet final : public Controller {
       forget_pod(key, uid);
       return std::nullopt;
     }
-    write_status(run, *pod);
+    if (run.dirty) write_status(run, *pod);
     const SimTime next = next_due(run);
     if (next == kNever) return std::nullopt;
     return next - now();
@@ -640,6 +653,9 @@ class Kubelet final : public Controller {
     if (!ok) unhealthy_event(run, c);
     if ((!ok && c.result_run < c.failure_threshold) || (ok && c.result_run < c.success_threshold)) return;
     c.ready = ok;
+    // The app stays up until the container exits, so later probes cannot change anything:
+    // the ticks stop here (a restart starts them again), which saves a wake-up per period.
+    if (c.ready && t >= c.app_up_at) c.next_tick = kNever;
   }
 
   // Event Unhealthy with the prober's message for HTTP and TCP probes (prober/prober.go); the
@@ -753,6 +769,7 @@ class Kubelet final : public Controller {
   // a terminal phase and the kubelet deletes it with grace 0 (status_manager.go).
   void start_termination(PodRun& run, const json& pod) {
     run.terminating = true;
+    run.dirty = true;
     std::int64_t grace = int_at(pod, {"metadata", "deletionGracePeriodSeconds"},
                                 int_at(pod, {"spec", "terminationGracePeriodSeconds"}, 30));
     if (grace < 0) grace = 0;
@@ -817,6 +834,7 @@ class Kubelet final : public Controller {
         return;
       }
       if (!run.sandbox_ready && run.sandbox_at == t) {
+        run.dirty = true;
         run.sandbox_ready = true;
         run.pod_ip = allocate_ip(run.node);
         if (!run.containers.empty()) begin_start(run, run.containers.front(), t);
@@ -826,12 +844,15 @@ class Kubelet final : public Controller {
       for (ContainerRun& c : run.containers) {
         if (c.next == t) {
           step_container(run, c, t);
+          run.dirty = true;
           handled = true;
           break;
         }
         if (c.stage == Stage::kRunning && c.probe && c.next_tick == t) {
           c.next_tick = t + seconds(c.period);
+          const bool was_ready = c.ready;
           probe(run, c, t);
+          if (c.ready != was_ready) run.dirty = true;
           handled = true;
           break;
         }
@@ -936,13 +957,19 @@ class Kubelet final : public Controller {
     st["startTime"] = epoch.rfc3339(run.admitted);
     st["containerStatuses"] = std::move(statuses);
     st["qosClass"] = qos_class(pod);
-    if (st == run.last_written) return;
+    if (st == run.last_written) {
+      run.dirty = false;
+      return;
+    }
     ObjectPtr live = api().get(ObjectRef{"Pod", run.ns, run.name});
     if (!live || str_at(*live, {"metadata", "uid"}) != run.uid) return;
     json updated = *live;
     updated["status"] = st;
     WriteResult r = api().update(std::move(updated), kManager, "status");
-    if (r.status.ok()) run.last_written = std::move(st);
+    if (r.status.ok()) {
+      run.last_written = std::move(st);
+      run.dirty = false;
+    }
   }
 
   Settings settings_;

@@ -9,6 +9,9 @@ namespace kcsim::cli {
 /// Each returns the process exit status (0 ok, 1 expectation failed, 2 bad input/usage, 3 limit).
 /// They may throw InputError (→ 2) or std::runtime_error (→ 3); main() reports those.
 int run(const std::vector<std::string>& args);
+int import_manifests(const std::vector<std::string>& args);  // kcsim import (sim/cli_import.cpp)
+int explain(const std::vector<std::string>& args);  // kcsim explain (sim/cli_explain.cpp)
+int lint(const std::vector<std::string>& args);  // kcsim lint (sim/cli_explain.cpp)
 int sweep(const std::vector<std::string>& args);
 int merge(const std::vector<std::string>& args);
 

@@ -26,6 +26,9 @@ const Command kCommands[] = {
     {"run", cli::run, "run SCENARIO [options]              run a scenario and print its report"},
     {"sweep", cli::sweep, "sweep SCENARIO --vary PATH=V,...   what-if variants, one row each"},
     {"merge", cli::merge, "merge SHARD.json...                join the shards of a sweep"},
+    {"import", cli::import_manifests, "import PATH... [options]            write a scenario from manifests (YAML, JSON)"},
+    {"explain", cli::explain, "explain PATH...|SCENARIO            who else writes the fields you declare, and why"},
+    {"lint", cli::lint, "lint PATH...|SCENARIO               explain as a CI gate: exit 1 on a potential fight"},
 };
 
 std::string usage() {

@@ -544,6 +544,38 @@ TEST_F(ApiServerTest, FieldsNoLongerAppliedAreReleased) {
   EXPECT_FALSE((*r.object)["metadata"].contains("annotations"));
 }
 
+TEST_F(ApiServerTest, ApplyRemovesAKeyedListItemItNoLongerApplies) {
+  json two = deployment("web", 1);
+  two["spec"]["template"]["spec"]["containers"].push_back({{"name", "sidecar"}, {"image", "envoy:1"}});
+  ASSERT_TRUE(api.apply(two, "argocd-controller", false).status.ok());
+  ASSERT_EQ((*api.get(web))["spec"]["template"]["spec"]["containers"].size(), 2u);
+  WriteResult r = api.apply(deployment("web", 1), "argocd-controller", false);
+  ASSERT_TRUE(r.status.ok()) << r.status.message;
+  const json& containers = (*r.object)["spec"]["template"]["spec"]["containers"];
+  ASSERT_EQ(containers.size(), 1u);
+  EXPECT_EQ(containers[0]["name"], "app");
+  const json& owned = (*entry_of(*r.object, "argocd-controller", "Apply"))["fieldsV1"]["f:spec"]["f:template"]
+                          ["f:spec"]["f:containers"];
+  EXPECT_FALSE(owned.contains("k:{\"name\":\"sidecar\"}"));
+  EXPECT_TRUE(owned.contains("k:{\"name\":\"app\"}"));
+}
+
+TEST_F(ApiServerTest, ClientSideApplyPatchTakesReplicasBackFromTheScaleWriter) {
+  create(deployment("web", 1), "argocd-controller");
+  api.update_scale(web, 0, "", "keda");
+  ASSERT_TRUE(entry_of(*api.get(web), "keda", "Update", "scale"));
+  // ArgoCD's self-heal (client-side apply = a patch recorded as Update) sets replicas back.
+  WriteResult r = api.merge_patch(web, json{{"spec", {{"replicas", 1}}}}, "argocd-controller");
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_FALSE(entry_of(*r.object, "keda", "Update", "scale"));
+  EXPECT_TRUE((*entry_of(*r.object, "argocd-controller", "Update"))["fieldsV1"]["f:spec"].contains("f:replicas"));
+  // The history shows the fight: keda 1 -> 0, argocd 0 -> 1.
+  std::vector<std::tuple<std::string, json, json>> fight;
+  for (const WriteRecord& w : api.writes())
+    if (w.field == "/spec/replicas") fight.emplace_back(w.manager, w.old_value, w.new_value);
+  EXPECT_EQ(fight, (std::vector<std::tuple<std::string, json, json>>{{"keda", 1, 0}, {"argocd-controller", 0, 1}}));
+}
+
 TEST_F(ApiServerTest, ApplyCreatesAbsentObjectsWithAnApplyEntry) {
   WriteResult r = api.apply(deployment("web", 2), "argocd-controller", false);
   ASSERT_TRUE(r.status.ok());

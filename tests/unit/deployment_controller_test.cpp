@@ -224,12 +224,15 @@ TEST(DeploymentController, StatusReportsAvailabilityAndIsOnlyWrittenOnChange) {
   // status writes would otherwise show up in every analysis).
   const std::size_t writes = w->api().writes().size();
   w->run(at(minutes(10)));
-  for (std::size_t i = writes; i < w->api().writes().size(); ++i)
+  for (std::size_t i = writes; i < w->api().writes().size(); ++i) {
     EXPECT_NE(w->api().writes()[i].manager, "kube-controller-manager") << w->api().writes()[i].object.str();
+  }
   // All writes by the controllers use the kube-controller-manager field manager.
-  for (const WriteRecord& rec : w->api().writes())
-    if (rec.object.kind == "ReplicaSet" || (rec.object.kind == "Deployment" && rec.subresource == "status"))
+  for (const WriteRecord& rec : w->api().writes()) {
+    if (rec.object.kind == "ReplicaSet" || (rec.object.kind == "Deployment" && rec.subresource == "status")) {
       EXPECT_EQ(rec.manager, "kube-controller-manager");
+    }
+  }
 }
 
 TEST(DeploymentController, RollingUpdateRespectsSurgeAndUnavailable) {
@@ -329,6 +332,22 @@ TEST(DeploymentController, RecreateStopsOldPodsBeforeTheNewReplicaSet) {
   EXPECT_EQ(ready_live_pods(*w), 2);
   for (const ObjectPtr& p : w->api().list("Pod", "default"))
     EXPECT_EQ(p->at("spec")["containers"][0]["image"], "nginx:1.26");
+}
+
+TEST(DeploymentController, OldReplicaSetsBeyondTheHistoryLimitAreDeleted) {
+  json d = deployment(1);
+  d["spec"]["revisionHistoryLimit"] = 1;
+  auto w = make_world(scenario_with(d), kWorkloads);
+  w->run(at(seconds(30)));
+  for (const char* image : {"nginx:1.26", "nginx:1.27", "nginx:1.28"}) {
+    set_image(*w, image);
+    w->run(w->engine().now() + seconds(60));
+  }
+  // The new ReplicaSet (revision 4) and one old one (revision 3) remain.
+  std::set<std::string> revisions;
+  for (const ObjectPtr& rs : replica_sets(*w))
+    revisions.insert(rs->at("metadata")["annotations"]["deployment.kubernetes.io/revision"].get<std::string>());
+  EXPECT_EQ(revisions, (std::set<std::string>{"3", "4"}));
 }
 
 TEST(DeploymentController, RejectsUnknownSettings) {

@@ -213,7 +213,11 @@ TEST(Kubelet, PullsOnANodeAreSerialized) {
 
 TEST(Kubelet, SchedulerSpreadsPodsOverNodes) {
   std::vector<json> pods;
-  for (int i = 0; i < 6; ++i) pods.push_back(pod("p" + std::to_string(i)));
+  for (int i = 0; i < 6; ++i) {
+    std::string name = "p";
+    name += std::to_string(i);  // (not "p" + ...: GCC 12 -Wrestrict false positive)
+    pods.push_back(pod(name));
+  }
   auto w = make_world(scenario(pods), kKubelet);
   EventLog log(*w);
   w->run(at(seconds(10)));

@@ -153,8 +153,19 @@ struct PodState {
   bool ready = true;
   Duration ready_since{0};
   std::int64_t restarts = 0;
-  std::string deletion_cost;
+  std::string deletion_cost = "";
 };
+
+PodState state(Duration created, const std::string& node, const std::string& phase = "Running", bool ready = true,
+               Duration ready_since = Duration{0}) {
+  PodState s;
+  s.created = created;
+  s.node = node;
+  s.phase = phase;
+  s.ready = ready;
+  s.ready_since = ready_since;
+  return s;
+}
 
 // Creates one pod per state (at its creation time, by raising spec.replicas), gives each its
 // state, then at `decide` lowers spec.replicas by `remove` and returns the indexes of the pods
@@ -204,24 +215,24 @@ std::pair<std::set<std::size_t>, std::vector<std::string>> victims(const std::ve
 }  // namespace
 
 TEST(ReplicaSetVictims, UnscheduledBeforeScheduled) {
-  auto [v, uids] = victims({{seconds(0), "", "Pending", false}, {seconds(10), "node-1"}}, seconds(100));
+  auto [v, uids] = victims({state(seconds(0), "", "Pending", false), state(seconds(10), "node-1")}, seconds(100));
   EXPECT_EQ(v, (std::set<std::size_t>{0}));
 }
 
 TEST(ReplicaSetVictims, PendingBeforeRunning) {
-  auto [v, uids] = victims({{seconds(0), "node-1", "Pending", false}, {seconds(10), "node-2", "Running", false}},
+  auto [v, uids] = victims({state(seconds(0), "node-1", "Pending", false), state(seconds(10), "node-2", "Running", false)},
                            seconds(100));
   EXPECT_EQ(v, (std::set<std::size_t>{0}));
 }
 
 TEST(ReplicaSetVictims, NotReadyBeforeReady) {
-  auto [v, uids] = victims({{seconds(0), "node-1", "Running", false}, {seconds(10), "node-2", "Running", true}},
+  auto [v, uids] = victims({state(seconds(0), "node-1", "Running", false), state(seconds(10), "node-2", "Running", true)},
                            seconds(100));
   EXPECT_EQ(v, (std::set<std::size_t>{0}));
 }
 
 TEST(ReplicaSetVictims, LowerDeletionCostFirst) {
-  PodState a{seconds(0), "node-1"}, b{seconds(10), "node-2"};
+  PodState a = state(seconds(0), "node-1"), b = state(seconds(10), "node-2");
   a.deletion_cost = "-5";
   b.deletion_cost = "10";
   auto [v, uids] = victims({a, b}, seconds(100));
@@ -230,22 +241,22 @@ TEST(ReplicaSetVictims, LowerDeletionCostFirst) {
 
 TEST(ReplicaSetVictims, MoreColocatedPodsFirst) {
   // Two on node-b, one on node-a: a node-b pod goes, the newer of the two.
-  auto [v, uids] = victims({{seconds(0), "node-b"}, {seconds(300), "node-b", "Running", true, seconds(300)},
-                            {seconds(600), "node-a", "Running", true, seconds(600)}},
+  auto [v, uids] = victims({state(seconds(0), "node-b"), state(seconds(300), "node-b", "Running", true, seconds(300)),
+                            state(seconds(600), "node-a", "Running", true, seconds(600))},
                            seconds(700));
   EXPECT_EQ(v, (std::set<std::size_t>{1}));
 }
 
 TEST(ReplicaSetVictims, ReadyForLessTimeFirst) {
   // Same node, both ready: ready 5 s ago (log2 bucket 32) goes before ready 600 s ago (39).
-  auto [v, uids] = victims({{seconds(0), "node-1", "Running", true, seconds(695)},
-                            {seconds(10), "node-1", "Running", true, seconds(100)}},
+  auto [v, uids] = victims({state(seconds(0), "node-1", "Running", true, seconds(695)),
+                            state(seconds(10), "node-1", "Running", true, seconds(100))},
                            seconds(700));
   EXPECT_EQ(v, (std::set<std::size_t>{0}));
 }
 
 TEST(ReplicaSetVictims, MoreRestartsFirst) {
-  PodState a{seconds(0), "node-1"}, b{seconds(10), "node-1"};
+  PodState a = state(seconds(0), "node-1"), b = state(seconds(10), "node-1");
   a.restarts = 3;
   auto [v, uids] = victims({a, b}, seconds(100));
   EXPECT_EQ(v, (std::set<std::size_t>{0}));
@@ -253,21 +264,21 @@ TEST(ReplicaSetVictims, MoreRestartsFirst) {
 
 TEST(ReplicaSetVictims, NewerFirstInLogarithmicBuckets) {
   // Not ready, so rule 6 does not apply: ages 700 s (2^39 ns bucket) and 100 s (2^36): newer goes.
-  auto [v, uids] = victims({{seconds(0), "node-1", "Running", false}, {seconds(600), "node-1", "Running", false}},
+  auto [v, uids] = victims({state(seconds(0), "node-1", "Running", false), state(seconds(600), "node-1", "Running", false)},
                            seconds(700));
   EXPECT_EQ(v, (std::set<std::size_t>{1}));
 }
 
 TEST(ReplicaSetVictims, SameBucketFallsBackToUid) {
   // Ages 1000 s and 900 s are both in the 2^39 ns bucket: the lower UID goes (pseudo-random).
-  auto [v, uids] = victims({{seconds(0), "node-1", "Running", false}, {seconds(100), "node-1", "Running", false}},
+  auto [v, uids] = victims({state(seconds(0), "node-1", "Running", false), state(seconds(100), "node-1", "Running", false)},
                            seconds(1000));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(*v.begin(), uids[0] < uids[1] ? 0u : 1u);
 }
 
 TEST(ReplicaSetVictims, AllPodsWhenScalingToZero) {
-  auto [v, uids] = victims({{seconds(0), "node-1"}, {seconds(10), "node-2"}, {seconds(20), "node-3"}},
+  auto [v, uids] = victims({state(seconds(0), "node-1"), state(seconds(10), "node-2"), state(seconds(20), "node-3")},
                            seconds(100), 3);
   EXPECT_EQ(v.size(), 3u);
 }

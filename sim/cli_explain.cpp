@@ -1,0 +1,377 @@
+// kcsim explain / kcsim lint: the ownership graph's analyses, in plain words (explain) or as a
+// CI gate with machine-readable output (lint). docs/explain-lint.md.
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "kcsim/input_error.hpp"
+#include "kcsim/manifest_reader.hpp"
+#include "kcsim/ownership_graph.hpp"
+#include "kcsim/random.hpp"
+#include "kcsim/runner.hpp"
+
+namespace po = boost::program_options;
+
+namespace kcsim::cli {
+namespace {
+
+constexpr const char* kExplainUsage = R"(Usage: kcsim explain PATH...|SCENARIO [options]
+
+Reads manifests (YAML or JSON files and directories) or a kcsim scenario and answers, before
+anything runs: who else writes the fields you declare? It prints every potential fight (two
+writers of one field that can disagree), with the manifest lines that make each writer write,
+the root cause when a fix in Git never reached the cluster, and the fixes.
+
+Git or live? A directory with git/ and live/ subdirectories is read by that convention; --git
+and --live say it explicitly; other objects are live when they carry what only the API server
+writes (uid, resourceVersion, managedFields), else they count as applied with kubectl apply -f.
+
+Options)";
+
+constexpr const char* kLintUsage = R"(Usage: kcsim lint PATH...|SCENARIO [options]
+
+The analyses of `kcsim explain` as a CI gate: exit status 1 when a finding is at or above
+--fail-on (default: error, i.e. a potential fight), 0 otherwise, 2 on bad input.
+Rules: field-fight (error), field-reset-on-sync (warning), feedback-cycle (warning),
+app-not-from-git (warning), app-spec-drift (warning), app-not-in-git (note).
+
+Options)";
+
+struct InputOptions {
+  ManifestInputs inputs;
+  std::string format, output;
+};
+
+void add_input_options(po::options_description& opts, InputOptions& o) {
+  opts.add_options()
+      ("git", po::value(&o.inputs.git)->composing(), "a Git working tree (repeatable); paths inside it are repository paths")
+      ("live", po::value(&o.inputs.live)->composing(), "objects as the cluster has them, e.g. kubectl get -o yaml output (repeatable)")
+      ("repo-url", po::value(&o.inputs.repo_url), "the URL of the --git tree (default: its .git/config origin, else the URL its Applications name)")
+      ("namespace,n", po::value(&o.inputs.default_namespace)->default_value("default"), "namespace of applied objects that name none")
+      ("strict", "treat warnings (skipped documents) as errors")
+      ("output,o", po::value(&o.output), "write to FILE instead of standard output");
+}
+
+std::string wrap(const std::string& text, std::size_t indent, std::size_t width = 100) {
+  std::string out, line;
+  const std::string pad(indent, ' ');
+  std::istringstream words(text);
+  for (std::string w; words >> w;) {
+    if (!line.empty() && indent + line.size() + 1 + w.size() > width) {
+      out += pad + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + w;
+  }
+  if (!line.empty()) out += pad + line + "\n";
+  return out;
+}
+
+bool is_fight(const Finding& f) { return f.rule == "field-fight" || f.rule == "field-reset-on-sync"; }
+
+std::string input_label(const InputOptions& o) {
+  std::vector<std::string> parts = o.inputs.paths;
+  for (const auto& g : o.inputs.git) parts.push_back("--git " + g);
+  for (const auto& l : o.inputs.live) parts.push_back("--live " + l);
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
+std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& set, const InputOptions& o) {
+  const auto& findings = graph.findings();
+  std::size_t fights = 0;
+  for (const Finding& f : findings) fights += is_fight(f) ? 1 : 0;
+  std::string out = fmt::format("kcsim explain {}\n", input_label(o));
+  out += fmt::format("Read {} Git manifest(s), {} live object(s), {} applied manifest(s).\n", set.git.size(),
+                     set.live.size(), set.declared.size());
+  if (findings.empty()) {
+    out += "\nNo potential fight: every field has one writer, or its writers agree.\n";
+  } else {
+    out += fmt::format("{} potential fight(s), {} other finding(s).\n", fights, findings.size() - fights);
+  }
+  std::size_t n = 0;
+  for (const Finding& f : findings) {
+    ++n;
+    out += "\n";
+    const char* heading = f.rule == "field-fight" ? "FIGHT"
+                          : f.rule == "field-reset-on-sync" ? "RESET ON SYNC"
+                          : f.rule == "feedback-cycle" ? "CYCLE"
+                          : f.rule == "app-spec-drift" ? "DRIFT"
+                                                       : "GITOPS";
+    out += fmt::format("{}. {} [{}, {}] {}\n", n, heading, to_string(f.severity), f.rule, f.title);
+    out += wrap(f.message, 4);
+    if (!f.evidence.empty()) {
+      out += "    Evidence:\n";
+      for (const Evidence& e : f.evidence)
+        out += wrap(e.where.empty() ? e.text : fmt::format("{}  {}", e.where, e.text), 6);
+    }
+    if (!f.root_cause.empty()) {
+      out += "    Root cause:\n";
+      out += wrap(f.root_cause, 6);
+    }
+    if (!f.fixes.empty()) {
+      out += "    Fixes:\n";
+      for (std::size_t i = 0; i < f.fixes.size(); ++i) {
+        std::string w = wrap(fmt::format("{}) {}", i + 1, f.fixes[i]), 9);
+        w.replace(0, 9, std::string(6, ' '));  // hanging indent under the number
+        out += w;
+      }
+    }
+  }
+  if (!graph.notes().empty()) {
+    out += "\nNotes:\n";
+    for (const std::string& note : graph.notes()) out += wrap("- " + note, 2);
+  }
+  if (!set.warnings.empty()) {
+    out += "\nSkipped documents:\n";
+    for (const ReadWarning& w : set.warnings) out += wrap("- " + w.str(), 2);
+  }
+  out += "\n";
+  if (!set.scenario_file.empty())
+    out += fmt::format("To see it happen: kcsim run {}\n", set.scenario_file);
+  else
+    out += fmt::format("To see it happen: kcsim import {} -o scenario.json && kcsim run scenario.json\n", input_label(o));
+  return out;
+}
+
+json findings_json(const std::vector<Finding>& findings) {
+  json out = json::array();
+  for (const Finding& f : findings) out.push_back(f.to_json());
+  return out;
+}
+
+json summary_json(const std::vector<Finding>& findings) {
+  json s = {{"error", 0}, {"warning", 0}, {"note", 0}};
+  for (const Finding& f : findings) s[to_string(f.severity)] = s[to_string(f.severity)].get<int>() + 1;
+  return s;
+}
+
+void emit(const std::string& output, const std::string& text) {
+  if (output.empty())
+    std::cout << text;
+  else
+    write_file_atomically(output, text);
+}
+
+bool parse_common(const std::vector<std::string>& args, po::options_description& opts, po::variables_map& vm,
+                  InputOptions& o, int& status) {
+  po::options_description hidden;
+  hidden.add_options()("paths", po::value(&o.inputs.paths)->composing());
+  po::positional_options_description pos;
+  pos.add("paths", -1);
+  po::options_description all;
+  all.add(opts).add(hidden);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    status = usage_error(e.what());
+    return false;
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    status = 0;
+    return false;
+  }
+  o.inputs.strict = vm.count("strict") > 0;
+  if (o.inputs.paths.empty() && o.inputs.git.empty() && o.inputs.live.empty()) {
+    status = usage_error("expected manifest paths (files or directories), --git DIR, --live PATH or a scenario");
+    return false;
+  }
+  return true;
+}
+
+// "file:12:3" → (file, 12, 3).
+struct Location {
+  std::string file;
+  int line = 0, column = 0;
+};
+Location parse_location(const std::string& where) {
+  static const std::regex re(R"(^(.*):(\d+):(\d+)$)");
+  std::smatch m;
+  if (std::regex_match(where, m, re)) return {m[1].str(), std::stoi(m[2].str()), std::stoi(m[3].str())};
+  return {where, 0, 0};
+}
+
+std::string uri_of(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ') out += "%20";
+    else if (c == '\\') out += '/';
+    else out += c;
+  }
+  return out;
+}
+
+json sarif_location(const std::string& where) {
+  const Location l = parse_location(where);
+  json phys = {{"artifactLocation", {{"uri", uri_of(l.file)}}}};
+  if (l.line > 0) phys["region"] = {{"startLine", l.line}, {"startColumn", l.column}};
+  return {{"physicalLocation", phys}};
+}
+
+std::string sarif_level(Severity s) { return s == Severity::kError ? "error" : s == Severity::kWarning ? "warning" : "note"; }
+
+std::string render_sarif(const std::vector<Finding>& findings, const std::map<std::string, Severity>& levels) {
+  json rules = json::array();
+  std::map<std::string, std::size_t> rule_index;
+  for (const RuleInfo& r : lint_rules()) {
+    rule_index[r.id] = rules.size();
+    const auto lv = levels.count(r.id) ? levels.at(r.id) : r.severity;
+    rules.push_back({{"id", r.id},
+                     {"shortDescription", {{"text", r.summary}}},
+                     {"fullDescription", {{"text", r.help}}},
+                     {"help", {{"text", r.help}}},
+                     {"defaultConfiguration", {{"level", sarif_level(lv)}}}});
+  }
+  json results = json::array();
+  for (const Finding& f : findings) {
+    json r = {{"ruleId", f.rule},
+              {"ruleIndex", rule_index[f.rule]},
+              {"level", sarif_level(f.severity)},
+              {"message", {{"text", f.title + ". " + f.message + (f.root_cause.empty() ? "" : " Root cause: " + f.root_cause)}}}};
+    if (!f.location.empty()) r["locations"] = json::array({sarif_location(f.location)});
+    json related = json::array();
+    for (std::size_t i = 0; i < f.evidence.size(); ++i) {
+      if (f.evidence[i].where.empty()) continue;
+      json loc = sarif_location(f.evidence[i].where);
+      loc["id"] = i;
+      loc["message"] = {{"text", f.evidence[i].text}};
+      related.push_back(loc);
+    }
+    if (!related.empty()) r["relatedLocations"] = related;
+    std::string key = f.rule + "|" + f.object + "|" + f.field;
+    for (const std::string& w : f.writers) key += "|" + w;
+    r["partialFingerprints"] = {{"kcsimFinding/v1", fmt::format("{:016x}", fnv1a64(key))}};
+    if (!f.fixes.empty()) r["properties"] = {{"fixes", f.fixes}, {"object", f.object}};
+    results.push_back(r);
+  }
+  json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                {"version", "2.1.0"},
+                {"runs", json::array({{{"tool", {{"driver", {{"name", "kcsim"}, {"version", "0.1.0"}, {"rules", rules}}}}},
+                                       {"results", results}}})}};
+  return sarif.dump(2) + "\n";
+}
+
+}  // namespace
+
+int explain(const std::vector<std::string>& args) {
+  InputOptions o;
+  po::options_description opts(kExplainUsage);
+  opts.add_options()("help,h", "show this help")
+      ("format", po::value(&o.format)->default_value("text"), "text, json, or dot (Graphviz: the contested fields, their writers, the GitOps chain)");
+  add_input_options(opts, o);
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_common(args, opts, vm, o, status)) return status;
+  if (o.format != "text" && o.format != "json" && o.format != "dot")
+    return usage_error(fmt::format("--format must be text, json or dot, not \"{}\"", o.format));
+  const ManifestSet set = load_manifest_set(o.inputs);
+  const OwnershipGraph graph(set);
+  if (o.format == "dot") {
+    emit(o.output, graph.to_dot());
+  } else if (o.format == "json") {
+    json warnings = json::array();
+    for (const ReadWarning& w : set.warnings) warnings.push_back(w.str());
+    json out = {{"inputs", {{"git", set.git.size()}, {"live", set.live.size()}, {"declared", set.declared.size()}}},
+                {"summary", summary_json(graph.findings())},
+                {"findings", findings_json(graph.findings())},
+                {"notes", graph.notes()},
+                {"warnings", warnings},
+                {"graph", graph.graph_json()}};
+    emit(o.output, out.dump(2) + "\n");
+  } else {
+    emit(o.output, render_explain_text(graph, set, o));
+  }
+  return 0;
+}
+
+int lint(const std::vector<std::string>& args) {
+  InputOptions o;
+  std::vector<std::string> ignore, severity;
+  std::string fail_on = "error";
+  po::options_description opts(kLintUsage);
+  opts.add_options()("help,h", "show this help")
+      ("format", po::value(&o.format)->default_value("text"), "text (file:line:column: level: [rule] message), json, or sarif (SARIF 2.1.0 for code-scanning UIs)")
+      ("ignore", po::value(&ignore)->composing(), "drop findings of RULE (repeatable, or comma-separated)")
+      ("severity", po::value(&severity)->composing(), "RULE=LEVEL: change a rule's level (error, warning, note; repeatable)")
+      ("fail-on", po::value(&fail_on)->default_value("error"), "exit 1 when a finding is at this level or above: error, warning or note")
+      ("list-rules", "print the rules and their default levels, and exit");
+  add_input_options(opts, o);
+  if (std::find(args.begin(), args.end(), "--list-rules") != args.end()) {
+    for (const RuleInfo& r : lint_rules()) std::cout << fmt::format("{:<22}{:<9}{}\n", r.id, to_string(r.severity), r.summary);
+    return 0;
+  }
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_common(args, opts, vm, o, status)) return status;
+  if (o.format != "text" && o.format != "json" && o.format != "sarif")
+    return usage_error(fmt::format("--format must be text, json or sarif, not \"{}\"", o.format));
+  const auto threshold = parse_severity(fail_on);
+  if (!threshold) return usage_error(fmt::format("--fail-on must be error, warning or note, not \"{}\"", fail_on));
+  std::string known;
+  for (const RuleInfo& r : lint_rules()) known += (known.empty() ? "" : ", ") + std::string(r.id);
+  std::set<std::string> ignored;
+  for (const std::string& list : ignore) {
+    std::istringstream parts(list);
+    for (std::string id; std::getline(parts, id, ',');) {
+      if (id.empty()) continue;
+      if (!find_rule(id)) return usage_error(fmt::format("--ignore: unknown rule \"{}\" (rules: {})", id, known));
+      ignored.insert(id);
+    }
+  }
+  std::map<std::string, Severity> levels;
+  for (const std::string& s : severity) {
+    const auto eq = s.find('=');
+    const std::string id = s.substr(0, eq);
+    if (eq == std::string::npos || !find_rule(id))
+      return usage_error(fmt::format("--severity expects RULE=LEVEL with a known rule ({}), not \"{}\"", known, s));
+    const auto level = parse_severity(s.substr(eq + 1));
+    if (!level) return usage_error(fmt::format("--severity {}: the level must be error, warning or note", s));
+    levels[id] = *level;
+  }
+
+  const ManifestSet set = load_manifest_set(o.inputs);
+  const OwnershipGraph graph(set);
+  std::vector<Finding> findings;
+  for (Finding f : graph.findings()) {
+    if (ignored.count(f.rule)) continue;
+    if (auto it = levels.find(f.rule); it != levels.end()) f.severity = it->second;
+    findings.push_back(std::move(f));
+  }
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+  bool fail = false;
+  for (const Finding& f : findings) fail = fail || f.severity >= *threshold;
+
+  if (o.format == "sarif") {
+    emit(o.output, render_sarif(findings, levels));
+  } else if (o.format == "json") {
+    json out = {{"summary", summary_json(findings)}, {"failed", fail}, {"failOn", to_string(*threshold)},
+                {"findings", findings_json(findings)}};
+    emit(o.output, out.dump(2) + "\n");
+  } else {
+    std::string text;
+    for (const Finding& f : findings) {
+      text += fmt::format("{}: {}: [{}] {}\n", f.location.empty() ? f.object : f.location, to_string(f.severity),
+                          f.rule, f.title);
+      if (!f.root_cause.empty()) text += wrap("root cause: " + f.root_cause, 4);
+      if (!f.fixes.empty()) text += wrap("fix: " + f.fixes.front(), 4);
+    }
+    const json s = summary_json(findings);
+    text += fmt::format("kcsim lint: {} error(s), {} warning(s), {} note(s); {}\n", s["error"].get<int>(),
+                        s["warning"].get<int>(), s["note"].get<int>(),
+                        fail ? fmt::format("failing (--fail-on {})", to_string(*threshold)) : "passing");
+    emit(o.output, text);
+  }
+  return fail ? 1 : 0;
+}
+
+}  // namespace kcsim::cli
