@@ -850,9 +850,37 @@ class ArgoCD final : public Controller, public GitPushListener {
     else status["conditions"] = out;
   }
 
-  // persistAppStatus: events for sync/health changes, then one merge patch of the difference.
-  // The Application's status is written through the status subresource (as kcsim's API server
-  // serves it for every kind); the refresh annotation is removed on the main resource.
+  // Writes Application changes as the controller does: one merge patch of the main resource
+  // carrying both the status and the rest, because the Application CRD has no status
+  // subresource (manifests/crds/application-crd.yaml: `subresources: {}`). If the API server
+  // serves Application status through a subresource (kcsim's keeps status on main-resource
+  // writes for every kind), the first status change shows it and the status goes through
+  // /status from then on, in a second write of the same instant.
+  void write_app(const ObjectRef& ref, json main_patch, const json& status_patch) {
+    const bool has_status = status_patch.is_object() && !status_patch.empty();
+    if (has_status && status_mode_ != StatusMode::kSubresource) {
+      ObjectPtr before = api().get(ref);
+      if (!before) return;
+      const json old_status = before->value("status", json::object());
+      main_patch["status"] = status_patch;
+      WriteResult r = api().merge_patch(ref, main_patch, kControllerManager);
+      if (status_mode_ == StatusMode::kUnknown && r.object) {
+        json expected = old_status;
+        expected.merge_patch(status_patch);
+        if (expected != old_status)
+          status_mode_ = r.object->value("status", json::object()) == expected ? StatusMode::kMainResource
+                                                                               : StatusMode::kSubresource;
+      }
+      if (status_mode_ == StatusMode::kSubresource)
+        api().merge_patch(ref, {{"status", status_patch}}, kControllerManager, "status");
+      return;
+    }
+    if (!main_patch.empty()) api().merge_patch(ref, main_patch, kControllerManager);
+    if (has_status) api().merge_patch(ref, {{"status", status_patch}}, kControllerManager, "status");
+  }
+
+  // persistAppStatus: events for sync/health changes, then one merge patch of the difference
+  // (with the refresh annotation removed).
   void persist_status(const json& orig, json status) {
     const json old = orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object();
     const ObjectRef ref = ObjectRef::of(orig);
@@ -866,10 +894,10 @@ class ArgoCD final : public Controller, public GitPushListener {
       api().record_event(ref, "Normal", "ResourceUpdated",
                          fmt::format("Updated health status: {} -> {}", old_health, new_health), kComponent);
     }
+    json main_patch = json::object();
     if (!str_at(orig, {"metadata", "annotations", kRefreshAnnotation}).empty())
-      api().merge_patch(ref, {{"metadata", {{"annotations", {{kRefreshAnnotation, nullptr}}}}}}, kControllerManager);
-    const json patch = argocd::create_merge_patch(old, status);
-    if (!patch.empty()) api().merge_patch(ref, {{"status", patch}}, kControllerManager, "status");
+      main_patch = {{"metadata", {{"annotations", {{kRefreshAnnotation, nullptr}}}}}};
+    write_app(ref, std::move(main_patch), argocd::create_merge_patch(old, status));
   }
 
   // --- comparison (CompareAppState) --------------------------------------------------------------
@@ -1286,10 +1314,10 @@ class ArgoCD final : public Controller, public GitPushListener {
     return std::nullopt;
   }
 
-  // argo.SetAppOperation: GET, fail if an operation is set, PUT with the operation (retried on
-  // conflicts). Upstream also clears status.operationState in that PUT; kcsim's API server keeps
-  // status on main-resource writes (status subresource), and the stale state is completed, so
-  // the operation starts as new either way.
+  // argo.SetAppOperation: GET, fail if an operation is set, PUT with the operation and without
+  // status.operationState (retried on conflicts). Where the API server serves Application status
+  // through a subresource, the PUT cannot clear operationState; it is completed, so the operation
+  // starts as new either way.
   bool set_app_operation(const ObjectRef& ref, const json& op, const std::string& manager, std::string* error) {
     for (int attempt = 0; attempt < 5; ++attempt) {
       ObjectPtr live = api().get(ref);
@@ -1300,6 +1328,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       if (present(at(*live, {"operation"}))) return false;
       json obj = *live;
       obj["operation"] = op;
+      if (obj.contains("status") && obj["status"].is_object()) obj["status"].erase("operationState");
       WriteResult r = api().update(std::move(obj), manager);
       if (r.status.ok()) return true;
       if (r.status.code != 409) {
@@ -1410,9 +1439,9 @@ class ArgoCD final : public Controller, public GitPushListener {
     const json* old = at(app, {"status", "operationState"});
     const bool clear_operation = completed && present(at(app, {"operation"}));
     if (old && *old == state && !clear_operation) return;  // "No operation updates necessary"
-    if (clear_operation) api().merge_patch(ref, {{"operation", nullptr}}, kControllerManager);
     const json patch = present(old) ? argocd::create_merge_patch(*old, state) : state;
-    if (!patch.empty()) api().merge_patch(ref, {{"status", {{"operationState", patch}}}}, kControllerManager, "status");
+    write_app(ref, clear_operation ? json{{"operation", nullptr}} : json::object(),
+              patch.empty() ? json::object() : json{{"operationState", patch}});
     if (!completed) return;
     const json* res = at(state, {"operation", "sync", "resources"});
     std::string message = (res && res->is_array() && !res->empty()) ? "Partial sync operation" : "Sync operation";
@@ -1572,7 +1601,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     history.push_back(std::move(entry));
     const std::int64_t limit = int_at(app, {"spec", "revisionHistoryLimit"}, 10);
     while (static_cast<std::int64_t>(history.size()) > std::max<std::int64_t>(limit, 1)) history.erase(history.begin());
-    api().merge_patch(ObjectRef::of(app), {{"status", {{"history", history}}}}, kControllerManager, "status");
+    write_app(ObjectRef::of(app), json::object(), {{"history", history}});
   }
 
   // --- timeline actions (argocd CLI through argocd-server) ------------------------------------
@@ -1627,6 +1656,8 @@ class ArgoCD final : public Controller, public GitPushListener {
   std::map<std::string, SimTime> refs_cache_;                 // Git references cache: when fetched
   std::set<std::string> compared_;                            // apps with a cached comparison
   std::set<std::string> apps_;                                // Applications in the namespace
+  enum class StatusMode { kUnknown, kMainResource, kSubresource };
+  StatusMode status_mode_ = StatusMode::kUnknown;
   std::map<ObjectRef, std::string> tracked_by_;               // live root object → app
   std::map<std::string, std::set<ObjectRef>> tracked_;        // app → its tracked live objects
 };

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "kcsim/input_error.hpp"
+#include "kcsim/manifest_reader.hpp"
 #include "kcsim/model.hpp"
 #include "kcsim/scenario.hpp"
 
@@ -390,8 +391,10 @@ class GitRepositoryModel final : public Model, public GitService {
           validate_manifest(value, fp);
         } else if (value.is_array()) {
           for (std::size_t i = 0; i < value.size(); ++i) validate_manifest(value[i], fmt::format("{}/{}", fp, i));
+        } else if (value.is_string()) {
+          from_text(value.get<std::string>(), path, fp);
         } else {
-          fail(fp, "expected a manifest or an array of manifests", describe_found(value));
+          fail(fp, "expected a manifest, an array of manifests, or the file's YAML text", describe_found(value));
         }
       }
     }
@@ -411,8 +414,24 @@ class GitRepositoryModel final : public Model, public GitService {
       fail(p + "/metadata/namespace", "expected a string", describe_found(md["namespace"]));
   }
 
-  static std::vector<json> as_list(const json& value) {
+  // A file given as text: YAML documents (or JSON), as a user would paste the file itself.
+  std::vector<json> from_text(const std::string& text, const std::string& path, const std::string& pointer) const {
+    std::vector<ReadWarning> warnings;
+    std::vector<Manifest> read;
+    try {
+      read = parse_manifests(text, path, warnings);
+    } catch (const InputError& e) {
+      fail(pointer, "expected the YAML text of Kubernetes manifests: " + e.expected(),
+           e.line() > 0 ? fmt::format("{} at line {}, column {} of the text", e.found(), e.line(), e.column()) : e.found());
+    }
+    std::vector<json> out;
+    for (Manifest& m : read) out.push_back(std::move(m.object));
+    return out;
+  }
+
+  std::vector<json> as_list(const json& value, const std::string& path, const std::string& pointer) const {
     if (value.is_array()) return std::vector<json>(value.begin(), value.end());
+    if (value.is_string()) return from_text(value.get<std::string>(), path, pointer);
     return {value};
   }
 
@@ -438,13 +457,14 @@ class GitRepositoryModel final : public Model, public GitService {
       else base = std::make_shared<const Tree>();
       if (c.contains("files")) {
         auto tree = std::make_shared<Tree>();
-        for (auto& [path, value] : c["files"].items()) (*tree)[normalize_path(path)] = as_list(value);
+        for (auto& [path, value] : c["files"].items())
+          (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/files/" + escape_token(path));
         commit.tree = std::move(tree);
       } else if (c.contains("changes")) {
         auto tree = std::make_shared<Tree>(*base);
         for (auto& [path, value] : c["changes"].items()) {
           if (value.is_null()) tree->erase(normalize_path(path));
-          else (*tree)[normalize_path(path)] = as_list(value);
+          else (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/changes/" + escape_token(path));
         }
         commit.tree = std::move(tree);
       } else {

@@ -127,7 +127,8 @@ struct Plan {
   enum Path { kPoll, kPushCopy, kPushFresh };
   Path path = kPoll;
   ObjectPtr view;  // the ScaledObject as this evaluation saw it (immutable, shared)
-  Spec spec;
+  std::shared_ptr<const Spec> spec_ptr;
+  const Spec& spec() const { return *spec_ptr; }
   bool active = false, error = false;
   std::vector<std::string> triggers;
   std::int64_t current = 0;
@@ -151,7 +152,7 @@ struct Loop {
   Duration polling = seconds(30);
   TimerHandle tick, write;
   ObjectPtr copy;                      // the push path's deep copy (≤ v2.19)
-  Spec copy_spec;                      // copy, parsed once
+  std::shared_ptr<const Spec> copy_spec;  // copy, parsed once
   bool copy_valid = false;
   std::vector<keda::Trigger> triggers; // the scalers cache built at loop start
   bool write_pending = false;
@@ -236,12 +237,12 @@ class KedaOperator final : public Controller, public PushSubscriber {
       if (!trigger) continue;
       // v2.18+: "inactivation events are ignored and inactivation happens through the standard
       // metric scaling logic" (scale_handler.go startPushScalers, PR #7116).
-      if (at_least("2.18") && !active) continue;
+      if (v218_ && !active) continue;
       // The scaling mutex is held by a PUT in flight: the stream's message waits behind it in
       // real KEDA; kcsim drops it (the add-on sends the next one 200 ms later).
       if (l.write_pending) continue;
       Plan p;
-      if (at_least("2.20")) {
+      if (v220_) {
         ObjectPtr fresh = api().get(l.ref);
         if (!fresh) continue;
         // metricNameForTriggerIndex over status.externalMetricNames.
@@ -256,12 +257,14 @@ class KedaOperator final : public Controller, public PushSubscriber {
         p.view = fresh;
         p.triggers = {name};
         std::string problem;
-        if (!parse_spec(*p.view, p.spec, problem)) continue;
+        auto spec = std::make_shared<Spec>();
+        if (!parse_spec(*p.view, *spec, problem)) continue;
+        p.spec_ptr = std::move(spec);
       } else {
         if (!l.copy_valid) continue;
         p.path = Plan::kPushCopy;
         p.view = l.copy;
-        p.spec = l.copy_spec;
+        p.spec_ptr = l.copy_spec;
       }
       p.active = active;
       p.error = false;
@@ -274,6 +277,8 @@ class KedaOperator final : public Controller, public PushSubscriber {
   static constexpr std::uint32_t kWrite = 1;
 
   bool at_least(const char* version) const { return world().versions().at_least("keda", version); }
+  // The version splits on the hot path, decided once.
+  const bool v214_ = at_least("2.14"), v217_ = at_least("2.17"), v218_ = at_least("2.18"), v220_ = at_least("2.20");
 
   void read_settings() {
     const std::string file = world().scenario().file;
@@ -355,7 +360,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     if (!int_field(spec, "cooldownPeriod", v, "spec.cooldownPeriod")) return false;
     if (v) out.cooldown = *v;
     v.reset();
-    if (at_least("2.14")) {  // the field exists from v2.14
+    if (v214_) {  // the field exists from v2.14
       if (!int_field(spec, "initialCooldownPeriod", v, "spec.initialCooldownPeriod")) return false;
       if (v) out.initial_cooldown = *v;
     }
@@ -454,8 +459,10 @@ class KedaOperator final : public Controller, public PushSubscriber {
     if (spec.target_kind == "Deployment" || spec.target_kind == "StatefulSet") {
       ObjectPtr obj = world().api().get(ref);
       if (!obj) return std::nullopt;
-      const json::json_pointer p("/spec/replicas");
-      return obj->contains(p) && obj->at(p).is_number_integer() ? obj->at(p).get<std::int64_t>() : 1;
+      const auto spec = obj->find("spec");
+      if (spec == obj->end() || !spec->is_object()) return 1;
+      const auto r = spec->find("replicas");
+      return r != spec->end() && r->is_number_integer() ? r->get<std::int64_t>() : 1;
     }
     auto scale = world().api().get_scale(ref);
     if (!scale) return std::nullopt;
@@ -550,7 +557,9 @@ class KedaOperator final : public Controller, public PushSubscriber {
     l.copy = std::move(obj);
     if (same) return;
     std::string problem;
-    l.copy_valid = l.copy && parse_spec(*l.copy, l.copy_spec, problem);
+    auto spec = std::make_shared<Spec>();
+    l.copy_valid = l.copy && parse_spec(*l.copy, *spec, problem);
+    l.copy_spec = std::move(spec);
   }
 
   // --- the reconciler -------------------------------------------------------------------------------
@@ -652,7 +661,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
 
     const bool created = ensure_hpa(so, spec, *triggers);
     const std::int64_t generation = so.at("metadata").value("generation", std::int64_t{1});
-    if (created || !l.running || generation != l.generation) start_loop(l, so, spec, *triggers, generation);
+    if (created || !l.running || generation != l.generation) start_loop(l, spec, *triggers, generation);
 
     const std::string ready = condition_status(status, "Ready");
     if (ready != "True") event(l.ref, "Normal", "ScaledObjectReady", "ScaledObject is ready for scaling");
@@ -770,8 +779,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
   }
 
   // --- the scale loop ---------------------------------------------------------------------------------
-  void start_loop(Loop& l, const json& so, const Spec& spec, const std::vector<keda::Trigger>& triggers,
-                  std::int64_t generation) {
+  void start_loop(Loop& l, const Spec& spec, const std::vector<keda::Trigger>& triggers, std::int64_t generation) {
     const bool restart = l.running;
     l.running = true;
     l.generation = generation;
@@ -845,7 +853,9 @@ class KedaOperator final : public Controller, public PushSubscriber {
     p.path = Plan::kPoll;
     p.view = so;
     std::string problem;
-    if (!parse_spec(*p.view, p.spec, problem)) return;
+    auto spec = std::make_shared<Spec>();
+    if (!parse_spec(*p.view, *spec, problem)) return;
+    p.spec_ptr = std::move(spec);
     bool all_resource = true;
     for (const keda::Trigger& t : l.triggers) {
       if (t.resource) continue;
@@ -858,7 +868,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
         p.active = true;
         p.triggers.push_back(t.hpa_metric);
       }
-      if (p.spec.fallback) {
+      if (p.spec().fallback) {
         // fallback.go: numberOfFailures counts consecutive failures; Happy resets it.
         const json& seen = current_status(p);
         const json::json_pointer hp("/health/" + pointer_token(t.hpa_metric));
@@ -873,18 +883,18 @@ class KedaOperator final : public Controller, public PushSubscriber {
 
   // RequestScale (scale_scaledobjects.go): the decision table of reference §1.3.
   void request_scale(Loop& l, Plan p) {
-    const auto current = current_replicas(p.spec, l.ref.ns);
+    const auto current = current_replicas(p.spec(), l.ref.ns);
     if (!current) return;  // "Error getting information on the current Scale"
     p.current = *current;
-    if (p.spec.paused) return;
-    const std::int64_t min = p.spec.min_or_zero();
+    if (p.spec().paused) return;
+    const std::int64_t min = p.spec().min_or_zero();
     if (!p.error && condition_status(current_status(p), "Ready") != "True") {
       set_condition(p, "Ready", "True", kReadyReason, kReadyMessage);
       p.status_call = true;
     }
     if (p.active) {
-      if ((p.spec.idle && p.current < min) || p.current == 0) {
-        if (!p.spec.pause_out) {  // scaleFromZeroOrIdle
+      if ((p.spec().idle && p.current < min) || p.current == 0) {
+        if (!p.spec().pause_out) {  // scaleFromZeroOrIdle
           p.write = Plan::kActivate;
           p.target = min > 0 ? min : 1;
         }
@@ -896,29 +906,29 @@ class KedaOperator final : public Controller, public PushSubscriber {
         p.refresh_last_active = true;
       }
     } else {
-      if (p.error && p.spec.fallback && p.spec.fallback->replicas != 0) {
-        if (!at_least("2.17")) {  // doFallbackScaling wrote the fallback count directly
+      if (p.error && p.spec().fallback && p.spec().fallback->replicas != 0) {
+        if (!v217_) {  // doFallbackScaling wrote the fallback count directly
           p.write = Plan::kFallback;
-          p.target = p.spec.fallback->replicas;
+          p.target = p.spec().fallback->replicas;
         }
-      } else if (p.error && !p.spec.fallback) {
+      } else if (p.error && !p.spec().fallback) {
         set_condition(p, "Ready", "False", "TriggerError", "Triggers defined in ScaledObject are not working correctly");
         p.status_call = true;
-      } else if ((p.spec.idle && p.current > *p.spec.idle) || (p.current > 0 && min == 0)) {
-        if (!p.spec.pause_in) {  // scaleToZeroOrIdle
+      } else if ((p.spec().idle && p.current > *p.spec().idle) || (p.current > 0 && min == 0)) {
+        if (!p.spec().pause_in) {  // scaleToZeroOrIdle
           const std::optional<SimTime> last = last_active_of(*p.view);
           bool due;
-          if (last) due = *last + seconds(p.spec.cooldown) < now();
-          else if (!at_least("2.14")) due = true;  // "LastActiveTime can be nil ... ignore the cooldown"
-          else due = p.spec.created.value_or(kTimeZero) + seconds(p.spec.initial_cooldown) < now();
+          if (last) due = *last + seconds(p.spec().cooldown) < now();
+          else if (!v214_) due = true;  // "LastActiveTime can be nil ... ignore the cooldown"
+          else due = p.spec().created.value_or(kTimeZero) + seconds(p.spec().initial_cooldown) < now();
           if (due) {
             p.write = Plan::kDeactivate;
-            p.target = p.spec.idle ? *p.spec.idle : min;  // getIdleOrMinimumReplicaCount
+            p.target = p.spec().idle ? *p.spec().idle : min;  // getIdleOrMinimumReplicaCount
           } else {
             p.cooldown = true;
           }
         }
-      } else if (!p.spec.idle && p.current < min) {
+      } else if (!p.spec().idle && p.current < min) {
         p.write = Plan::kMin;  // "Successfully set ScaleTarget replicas count to ScaledObject minReplicaCount"
         p.target = min;
       }
@@ -928,7 +938,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
       return;
     }
     // updateScaleOnScaleTarget: GET /scale, then PUT with its resourceVersion.
-    const auto scale = api().get_scale(target_of(p.spec, l.ref.ns));
+    const auto scale = api().get_scale(target_of(p.spec(), l.ref.ns));
     if (!scale) {
       finish(l, std::move(p), false);
       return;
@@ -945,27 +955,27 @@ class KedaOperator final : public Controller, public PushSubscriber {
   }
 
   void put_and_finish(Loop& l, Plan p) {
-    const WriteResult r = api().update_scale(target_of(p.spec, l.ref.ns), p.target, p.resource_version, kManager);
+    const WriteResult r = api().update_scale(target_of(p.spec(), l.ref.ns), p.target, p.resource_version, kManager);
     finish(l, std::move(p), r.status.ok());
   }
 
   // The rest of RequestScale once the write (if any) is done: events, lastActiveTime, conditions,
   // one status patch.
   void finish(Loop& l, Plan p, bool write_ok) {
-    const std::string kind = gvk_string(p.spec);
+    const std::string kind = p.write == Plan::kActivate || p.write == Plan::kDeactivate ? gvk_string(p.spec()) : "";
     const std::string& ns = l.ref.ns;
-    const std::string& target = p.spec.target_name;
+    const std::string& target = p.spec().target_name;
     bool deactivated = false;
     switch (p.write) {
       case Plan::kActivate:
         if (write_ok) {
           std::string message = fmt::format("Scaled {} {}/{} from {} to {}", kind, ns, target, p.from, p.target);
-          if (at_least("2.14")) message += ", triggered by " + fmt::format("{}", fmt::join(p.triggers, ";"));
+          if (v214_) message += ", triggered by " + fmt::format("{}", fmt::join(p.triggers, ";"));
           event(l.ref, "Normal", "KEDAScaleTargetActivated", message);
           p.refresh_last_active = true;
         } else {
           event(l.ref, "Warning", "KEDAScaleTargetActivationFailed",
-                fmt::format("{} {} {}/{} from {} to {}", at_least("2.20") ? "Failed to scale" : "Failed to scaled", kind, ns,
+                fmt::format("{} {} {}/{} from {} to {}", v220_ ? "Failed to scale" : "Failed to scaled", kind, ns,
                             target, p.from, p.target));
         }
         break;
@@ -974,7 +984,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
           event(l.ref, "Normal", "KEDAScaleTargetDeactivated",
                 fmt::format("Deactivated {} {}/{} from {} to {}", kind, ns, target, p.from, p.target));
           deactivated = true;
-        } else if (at_least("2.17")) {
+        } else if (v217_) {
           event(l.ref, "Warning", "KEDAScaleTargetDeactivationFailed",
                 fmt::format("Failed to deactivate {} {}/{} from {} to {}", kind, ns, target, p.from, p.target));
         } else {
@@ -1002,7 +1012,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     static const char* kActiveMsg = "Scaling is performed because triggers are active";
     static const char* kNotActiveMsg = "Scaling is not performed because triggers are not active";
     static const char* kCooldownMsg = "Scaler cooling down because triggers are not active";
-    if (at_least("2.20")) {
+    if (v220_) {
       // main / v2.20: set up front, then overridden by scaleToZeroOrIdle.
       if (p.active) set_condition(p, "Active", "True", "ScalerActive", kActiveMsg);
       else if (p.cooldown) set_condition(p, "Active", "False", "ScalerCooldown", kCooldownMsg);

@@ -746,16 +746,21 @@ void Traffic::dispatch(std::uint32_t r, std::uint32_t set) {
   const EndpointSet& s = sets_[set];
   // kube-proxy (iptables/ipvs random mode) picks a ready endpoint uniformly.
   q.pod = s.ready[s.ready.size() == 1 ? 0 : rng().uniform_int(s.ready.size())];
-  if (q.via_interceptor) {
-    const Route& route = routes_[q.route];
-    if (route.header_timeout.count() > 0)
-      engine().schedule_after(route.header_timeout, this, kHeaderTimeout, payload(r));
-    if (profile_.request_timeout.count() > 0 && !q.cold)
-      engine().schedule_after(profile_.request_timeout, this, kRequestTimeout, payload(r));
-  }
   Pod& p = pods_[q.pod];
   const std::uint32_t limit = sources_[q.source].per_pod_limit;
-  if (p.queue.size == 0 && (limit == 0 || p.in_service < limit)) {
+  const bool immediate = p.queue.size == 0 && (limit == 0 || p.in_service < limit);
+  if (q.via_interceptor) {
+    // A deadline that the response will certainly beat (served at once, its service time drawn)
+    // is not scheduled: one event less per request. A deadline equal to the service time still
+    // wins, as it would if scheduled (it would be scheduled first).
+    const Route& route = routes_[q.route];
+    if (route.header_timeout.count() > 0 && (!immediate || q.service >= route.header_timeout))
+      engine().schedule_after(route.header_timeout, this, kHeaderTimeout, payload(r));
+    if (profile_.request_timeout.count() > 0 && !q.cold &&
+        (!immediate || now() + q.service >= q.arrival + profile_.request_timeout))
+      engine().schedule_at(q.arrival + profile_.request_timeout, this, kRequestTimeout, payload(r));
+  }
+  if (immediate) {
     start_service(r);
   } else {
     q.state = Request::State::kQueued;

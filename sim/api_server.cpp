@@ -400,8 +400,9 @@ struct ApiServer::Impl {
     meta["resourceVersion"] = std::to_string(++api.resource_version_);
     if (kind != "Event") meta["generation"] = 1;
 
-    // The creator owns what it set. Create is an Update operation (handlers/create.go); status is
-    // reset by the registry strategies on create, so it is never owned here.
+    // The creator owns what it set; a create is recorded as an Update (handlers/create.go). A
+    // given status is kept (scenarios may start from a snapshot) but never owned: the registry
+    // strategies reset status on create, so a real creator never owns any of it.
     const mf::Schema schema = mf::schema_for(api_version);
     json fields;
     if (apply_mode) {
@@ -975,6 +976,10 @@ WriteResult ApiServer::update_scale(const ObjectRef& ref, std::int64_t replicas,
   const json& meta = (*old)["metadata"];
   if (!resource_version.empty() && resource_version != string_at(meta, "resourceVersion"))
     return {Impl::stale(ref, string_at(*old, "apiVersion")), nullptr};
+  if (const json* spec = child(*old, "spec"); spec && !spec->is_object())
+    return {status(422, "Invalid", fmt::format("{} \"{}\" has no spec.replicas to scale",
+                                               resource_name(ref.kind, string_at(*old, "apiVersion")), ref.name)),
+            nullptr};
   const json* current = child(*old, "spec", "replicas");
   if (current && current->is_number_integer() && current->get<std::int64_t>() == replicas)
     return {status(200, "OK", ""), old};  // nothing changes: nothing is written

@@ -14,6 +14,7 @@ int explain(const std::vector<std::string>& args);  // kcsim explain (sim/cli_ex
 int lint(const std::vector<std::string>& args);  // kcsim lint (sim/cli_explain.cpp)
 int sweep(const std::vector<std::string>& args);
 int merge(const std::vector<std::string>& args);
+int kubectl(const std::vector<std::string>& args);  // kcsim kubectl (sim/cli_kubectl.cpp)
 
 /// Prints "kcsim: <message>" and a pointer to the help on stderr; returns 2.
 int usage_error(const std::string& message);

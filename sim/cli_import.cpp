@@ -252,7 +252,8 @@ int import_manifests(const std::vector<std::string>& args) {
   for (const auto& p : inputs.git) from += (from.empty() ? "" : " ") + ("--git " + p);
   for (const auto& p : inputs.live) from += (from.empty() ? "" : " ") + ("--live " + p);
   json versions = json::object();
-  for (const auto& [component, version] : Versions().all()) versions[component] = version;
+  const Versions defaults;  // today's releases
+  for (const auto& [component, version] : defaults.all()) versions[component] = version;
   json scenario = {{"apiVersion", "kcsim/v1"},
                    {"kind", "Scenario"},
                    {"metadata",

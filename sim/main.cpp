@@ -29,6 +29,7 @@ const Command kCommands[] = {
     {"import", cli::import_manifests, "import PATH... [options]            write a scenario from manifests (YAML, JSON)"},
     {"explain", cli::explain, "explain PATH...|SCENARIO            who else writes the fields you declare, and why"},
     {"lint", cli::lint, "lint PATH...|SCENARIO               explain as a CI gate: exit 1 on a potential fight"},
+    {"kubectl", cli::kubectl, "kubectl SCENARIO --at T -- ARGS...  what kubectl would print at instant T"},
 };
 
 std::string usage() {

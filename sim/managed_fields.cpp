@@ -313,8 +313,11 @@ struct ConfigWalker {
       // The main resource's apply never sets status (GetResetFields resets it).
       if (level == Level::kRoot && it.key() == "status") continue;
       path.push_back("f:" + it.key());
-      if (level == Level::kRoot && it.key() == "metadata" && it->is_object()) map(*it, Level::kMetadata);
-      else value(*it, it.key());
+      if (level == Level::kRoot && it.key() == "metadata") {
+        if (it->is_object()) map(*it, Level::kMetadata);
+      } else {
+        value(*it, it.key());
+      }
       path.pop_back();
     }
   }

@@ -1286,8 +1286,12 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
         if (ma == WriteMode::kOnCreate || mb == WriteMode::kOnCreate) continue;
         const auto why = disagreement(a, b, field);
         if (!why) continue;
-        // The GitOps writer first: it is the one users configure.
-        if (is_argocd_writer(b) && !is_argocd_writer(a)) std::swap(a, b);
+        // The declarative writer first (a GitOps tool before a pipeline): it holds the manifest
+        // line the user can change.
+        auto rank = [&](const WriterRef& w) {
+          return is_argocd_writer(w) ? 0 : w.manager == kFluxManager ? 1 : w.props->values.fixed ? 2 : 3;
+        };
+        if (rank(b) < rank(a)) std::swap(a, b);
         const bool both = ma == WriteMode::kContinuous && mb == WriteMode::kContinuous;
         Finding f;
         f.rule = both ? "field-fight" : "field-reset-on-sync";

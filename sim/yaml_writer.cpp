@@ -800,8 +800,9 @@ void go_json_string(const std::string& s, std::string& out) {
   out += '"';
 }
 
-void go_json(const json& v, std::string_view indent, int depth, std::string& out) {
+void go_json(const json& v, std::string_view indent, int depth, std::string& out, bool compact = false) {
   auto newline = [&](int d) {
+    if (compact) return;
     out += '\n';
     for (int k = 0; k < d; ++k) out += indent;
   };
@@ -818,8 +819,8 @@ void go_json(const json& v, std::string_view indent, int depth, std::string& out
         first = false;
         newline(depth + 1);
         go_json_string(it.key(), out);
-        out += ": ";
-        go_json(it.value(), indent, depth + 1, out);
+        out += compact ? ":" : ": ";
+        go_json(it.value(), indent, depth + 1, out, compact);
       }
       newline(depth);
       out += '}';
@@ -836,7 +837,7 @@ void go_json(const json& v, std::string_view indent, int depth, std::string& out
         if (!first) out += ',';
         first = false;
         newline(depth + 1);
-        go_json(item, indent, depth + 1, out);
+        go_json(item, indent, depth + 1, out, compact);
       }
       newline(depth);
       out += ']';
@@ -945,6 +946,12 @@ std::string to_yaml(const nlohmann::json& value) {
 std::string to_go_json(const nlohmann::json& value, std::string_view indent) {
   std::string out;
   go_json(value, indent, 0, out);
+  return out;
+}
+
+std::string to_go_json_compact(const nlohmann::json& value) {
+  std::string out;
+  go_json(value, "", 0, out, /*compact=*/true);
   return out;
 }
 

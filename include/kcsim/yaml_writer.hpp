@@ -33,6 +33,10 @@ std::string to_yaml(const nlohmann::json& value);
 /// control characters as \n, \t, \b, \f, \r or \u00XX. No trailing newline.
 std::string to_go_json(const nlohmann::json& value, std::string_view indent = "    ");
 
+/// JSON as Go's json.Marshal prints it: no whitespace at all, otherwise as to_go_json (what
+/// kubectl's JSONPath printer shows for a map or a list).
+std::string to_go_json_compact(const nlohmann::json& value);
+
 /// go-yaml v2's map key order (sorter.go keyList.Less) for string keys.
 bool yaml_key_less(const std::string& a, const std::string& b);
 

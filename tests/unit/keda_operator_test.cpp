@@ -483,6 +483,32 @@ TEST(KedaOperator, PausedReplicasScaleTheTargetAndDeleteTheHpa) {
   EXPECT_EQ(so_status(*w)["pausedReplicaCount"], 2);
 }
 
+TEST(KedaOperator, IdleReplicaCountScalesToIdleAndBackToMin) {
+  // idle 0, min 2: inactive with 2 > idle scales in to idle after the (creation) cooldown (30 s);
+  // active with 0 < min scales out to min (60 s tick after the metric turns active at 45 s).
+  auto w = make_world(scenario(json::array({deployment(2), scaled_object({{"idleReplicaCount", 0}, {"minReplicaCount", 2}})}),
+                               series({{0, 0}, {45, 5}})),
+                      kModels);
+  EventLog log(*w);
+  w->run(SimTime{minutes(2)});
+  EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{30000, 0}, {60000, 2}}));
+  ASSERT_EQ(log.with_reason("KEDAScaleTargetActivated").size(), 1u);
+  EXPECT_EQ(log.with_reason("KEDAScaleTargetActivated")[0].message,
+            "Scaled apps/v1.Deployment default/web from 0 to 2, triggered by s0-queue");
+  // The HPA's floor is min (2), not idle.
+  EXPECT_EQ((*w->api().get(ObjectRef{"HorizontalPodAutoscaler", "default", "keda-hpa-web"}))["spec"]["minReplicas"], 2);
+}
+
+TEST(KedaOperator, DeletionRestoresTheOriginalReplicaCountWhenAsked) {
+  json s = scenario(json::array({deployment(3), scaled_object({{"advanced", {{"restoreToOriginalReplicaCount", true}}}})}),
+                    series({{0, 0}}));
+  s["timeline"] = json::array({{{"at", "60s"}, {"action", "kubectl delete"}, {"target", "scaledobject/web"}}});
+  auto w = make_world(s, kModels);
+  w->run(SimTime{minutes(3)});
+  EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{30000, 0}, {60005, 3}}));
+  EXPECT_FALSE(w->api().get(ObjectRef{"HorizontalPodAutoscaler", "default", "keda-hpa-web"}));
+}
+
 TEST(KedaOperator, UnknownSettingIsAnInputError) {
   json s = scenario(json::array({deployment(1)}), series({{0, 0}}));
   s["settings"]["keda"] = {{"pollingInterval", 10}};
