@@ -157,12 +157,20 @@ class HttpAddOn final : public Controller, public QueueListener {
       if (!pass) {
         const json& a = *e.old;
         const json& b = *e.object;
-        auto at = [](const json& o, const char* p) {
-          const json::json_pointer ptr(p);
-          return o.contains(ptr) ? o.at(ptr) : json();
+        // KEDA patches the ScaledObject's status every second while active: compare in place.
+        auto field = [](const json& o, const char* section, const char* key) -> const json* {
+          auto s = o.find(section);
+          if (s == o.end() || !s->is_object()) return nullptr;
+          if (!key) return &*s;
+          auto k = s->find(key);
+          return k == s->end() ? nullptr : &*k;
         };
-        pass = at(a, "/metadata/labels") != at(b, "/metadata/labels") ||
-               at(a, "/metadata/annotations") != at(b, "/metadata/annotations") || at(a, "/spec") != at(b, "/spec");
+        auto differ = [&](const char* section, const char* key) {
+          const json* x = field(a, section, key);
+          const json* y = field(b, section, key);
+          return (x == nullptr) != (y == nullptr) || (x && *x != *y);
+        };
+        pass = differ("metadata", "labels") || differ("metadata", "annotations") || differ("spec", nullptr);
       }
       if (pass) enqueue(e.object->at("metadata").value("namespace", "") + "/" + owner);
     }

@@ -150,6 +150,28 @@ TEST(GitRepository, SeveralRepositories) {
   EXPECT_EQ(git_of(*w).manifests("https://git.example.com/other.git", r.value->sha, "", false).value->size(), 1u);
 }
 
+TEST(GitRepository, FilesCanBeYamlText) {
+  json commits = json::array({{{"at", "0s"},
+                               {"files",
+                                {{"app/all.yaml",
+                                  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  enabled: \"yes\"\n"
+                                  "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"}}}}});
+  auto w = make_world(scenario(commits), {"git"});
+  GitService& g = git_of(*w);
+  auto list = g.manifests(kRepo, g.resolve(kRepo, "HEAD", SimTime{}).value->sha, "app", false);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list.value->size(), 2u);
+  EXPECT_EQ((*list.value)[0]["data"]["enabled"], "yes");
+  EXPECT_EQ((*list.value)[1]["metadata"]["name"], "b");
+  json bad = json::array({{{"at", "0s"}, {"files", {{"app/x.yaml", "apiVersion: v1\nkind: [\n"}}}}});
+  try {
+    make_world(scenario(bad), {"git"});
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.pointer(), "/git/commits/0/files/app~1x.yaml");
+  }
+}
+
 TEST(GitRepository, InputErrorsNameThePlace) {
   auto expect_error = [](json s, const std::string& pointer) {
     try {
