@@ -109,6 +109,14 @@ std::int64_t int_at(const json& j, std::initializer_list<const char*> path, std:
 
 bool present(const json* v) { return v && !v->is_null(); }
 
+// Fields of user-written objects, read without trusting their types.
+bool flag(const json& obj, const char* key) {
+  const json* v = at(obj, {key});
+  return v && v->is_boolean() && v->get<bool>();
+}
+std::string text(const json& obj, const char* key) { return str_at(obj, {key}); }
+std::int64_t num(const json& obj, const char* key, std::int64_t fallback) { return int_at(obj, {key}, fallback); }
+
 // Go's omitempty: zero values are absent, so two specs compare equal after JSON round trips.
 json canonical(const json& v) {
   if (v.is_object()) {
@@ -1171,9 +1179,9 @@ class ArgoCD final : public Controller, public GitPushListener {
     if (present(at(app, {"metadata", "deletionTimestamp"}))) return std::nullopt;
     if (cmp.sync_status != "OutOfSync") return std::nullopt;
     const json& automated = *at(app, {"spec", "syncPolicy", "automated"});
-    const bool prune = automated.value("prune", false);
-    const bool self_heal = automated.value("selfHeal", false);
-    const bool allow_empty = automated.value("allowEmpty", false);
+    const bool prune = flag(automated, "prune");
+    const bool self_heal = flag(automated, "selfHeal");
+    const bool allow_empty = flag(automated, "allowEmpty");
     if (!prune) {
       bool prune_only = true;
       for (const Pair& p : cmp.pairs)
@@ -1379,12 +1387,12 @@ class ArgoCD final : public Controller, public GitPushListener {
         // A failed attempt waiting for its retry.
         const std::optional<SimTime> finished = parse_time(at(state, {"finishedAt"}));
         const SimTime retry_at = (finished ? *finished : now()) +
-                                 retry_wait(state["operation"].value("retry", json::object()), state.value("retryCount", 0));
+                                 retry_wait(state["operation"].value("retry", json::object()), num(state, "retryCount", 0));
         if (retry_at > now()) {
           enqueue_after("o|" + key, retry_at - now());
           return;
         }
-        state["message"] = fmt::format("Retrying operation. Attempt #{}", state.value("retryCount", 0));
+        state["message"] = fmt::format("Retrying operation. Attempt #{}", num(state, "retryCount", 0));
         state.erase("finishedAt");
         state.erase("syncResult");
         set_operation_state(*app, state);
@@ -1399,8 +1407,8 @@ class ArgoCD final : public Controller, public GitPushListener {
     const std::string phase = state.value("phase", "");
     if (phase == "Failed" || phase == "Error") {
       const json retry = state["operation"].value("retry", json::object());
-      const std::int64_t limit = retry.value("limit", 0);
-      const std::int64_t retries = state.value("retryCount", 0);
+      const std::int64_t limit = num(retry, "limit", 0);
+      const std::int64_t retries = num(state, "retryCount", 0);
       if (retries < limit || limit < 0) {
         const SimTime retry_at = now() + retry_wait(retry, retries);
         state["phase"] = "Running";
@@ -1458,15 +1466,15 @@ class ArgoCD final : public Controller, public GitPushListener {
     // argo.ContainsSyncResource
     if (!resources || !resources->is_array() || resources->empty()) return true;
     for (const json& r : *resources)
-      if (r.value("group", "") == p.group && r.value("kind", "") == p.kind && r.value("name", "") == p.name &&
-          (r.value("namespace", "") == "" || r.value("namespace", "") == p.ns))
+      if (text(r, "group") == p.group && text(r, "kind") == p.kind && text(r, "name") == p.name &&
+          (text(r, "namespace").empty() || text(r, "namespace") == p.ns))
         return true;
     return false;
   }
 
   void sync_app_state(const json& app, json& state) {
     const json& op = state["operation"];
-    const json sync_op = op.value("sync", json::object());
+    const json sync_op = op.contains("sync") && op["sync"].is_object() ? op["sync"] : json::object();
     if (!present(at(state, {"syncResult"}))) {
       json sr = {{"revision", sync_op.value("revision", "")}};
       if (const json* src = at(sync_op, {"source"}); present(src)) sr["source"] = *src;
@@ -1476,7 +1484,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     json& result = state["syncResult"];
     json scratch = app.contains("status") && app["status"].is_object() ? app["status"] : json::object();
     scratch.erase("conditions");
-    Comparison cmp = compare(app, result.value("source", json::object()), result.value("revision", ""), true, scratch);
+    Comparison cmp = compare(app, result.value("source", json::object()), text(result, "revision"), true, scratch);
     if (!cmp.revision.empty()) result["revision"] = cmp.revision;
     if (!cmp.conditions.empty()) {
       for (const auto& [type, message] : cmp.conditions)
@@ -1492,7 +1500,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     const bool ssa_app = has_option(options, "ServerSideApply=true");
     const json* selected = at(sync_op, {"resources"});
     const bool partial = selected && selected->is_array() && !selected->empty();
-    const bool prune = sync_op.value("prune", false);
+    const bool prune = flag(sync_op, "prune");
 
     std::vector<Pair*> tasks;
     for (Pair& p : cmp.pairs) {
@@ -1591,7 +1599,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     json history = json::array();
     if (const json* h = at(app, {"status", "history"}); h && h->is_array()) history = *h;
     std::int64_t next_id = 0;
-    if (!history.empty()) next_id = history.back().value("id", static_cast<std::int64_t>(history.size() - 1)) + 1;
+    if (!history.empty()) next_id = num(history.back(), "id", static_cast<std::int64_t>(history.size() - 1)) + 1;
     json entry = {{"revision", state["syncResult"].value("revision", "")},
                   {"deployedAt", stamp()},
                   {"id", next_id},

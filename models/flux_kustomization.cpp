@@ -112,8 +112,9 @@ class Flux final : public Controller {
         for (const ObjectPtr& k : api().list("Kustomization")) {
           const json* ref = at(*k, {"spec", "sourceRef"});
           if (!ref) continue;
-          const std::string ns = ref->value("namespace", str_at(*k, {"metadata", "namespace"}));
-          if (ref->value("kind", "GitRepository") == "GitRepository" && ref->value("name", "") == str_at(obj, {"metadata", "name"}) &&
+          const std::string ns = str_at(*ref, {"namespace"}).empty() ? str_at(*k, {"metadata", "namespace"}) : str_at(*ref, {"namespace"});
+          const std::string kind_ref = str_at(*ref, {"kind"});
+          if ((kind_ref.empty() || kind_ref == "GitRepository") && str_at(*ref, {"name"}) == str_at(obj, {"metadata", "name"}) &&
               ns == str_at(obj, {"metadata", "namespace"}))
             enqueue("Kustomization|" + key_of(*k));
         }
@@ -173,10 +174,11 @@ class Flux final : public Controller {
     const std::string url = str_at(repo, {"spec", "url"});
     const json ref = repo.contains("spec") ? repo["spec"].value("ref", json::object()) : json::object();
     std::string revision, prefix;
-    if (ref.contains("commit")) revision = ref["commit"].get<std::string>();
-    else if (ref.contains("tag")) revision = "refs/tags/" + ref["tag"].get<std::string>(), prefix = ref["tag"].get<std::string>();
-    else if (ref.contains("name")) revision = ref["name"].get<std::string>(), prefix = revision;
-    else revision = ref.value("branch", "master"), prefix = revision;
+    const bool by_commit = !str_at(ref, {"commit"}).empty();
+    if (by_commit) revision = str_at(ref, {"commit"});
+    else if (!str_at(ref, {"tag"}).empty()) revision = "refs/tags/" + str_at(ref, {"tag"}), prefix = str_at(ref, {"tag"});
+    else if (!str_at(ref, {"name"}).empty()) revision = str_at(ref, {"name"}), prefix = revision;
+    else revision = str_at(ref, {"branch"}).empty() ? "master" : str_at(ref, {"branch"}), prefix = revision;
     json status = {{"observedGeneration", repo["metadata"].value("generation", 1)}};
     if (!git_ || !git_->has_repository(url)) {
       const std::string msg = fmt::format("failed to checkout and determine revision: repository not found: {}", url);
@@ -194,7 +196,7 @@ class Flux final : public Controller {
       return interval;
     }
     // Flux v2 revision format: "<ref>@sha1:<sha>", or "sha1:<sha>" for a commit ref.
-    const std::string artifact = ref.contains("commit") ? "sha1:" + r.value->sha : prefix + "@sha1:" + r.value->sha;
+    const std::string artifact = by_commit ? "sha1:" + r.value->sha : prefix + "@sha1:" + r.value->sha;
     const std::string old = str_at(repo, {"status", "artifact", "revision"});
     if (artifact != old) {
       status["artifact"] = {{"revision", artifact},
@@ -222,7 +224,8 @@ class Flux final : public Controller {
     const Duration retry = at(ks, {"spec", "retryInterval"}) ? interval_of(ks, "retryInterval") : interval;
     const ObjectRef ks_ref = ObjectRef::of(ks);
     const json source_ref = ks.contains("spec") ? ks["spec"].value("sourceRef", json::object()) : json::object();
-    const ObjectRef src{"GitRepository", source_ref.value("namespace", ks_ref.ns), source_ref.value("name", "")};
+    const std::string src_ns = str_at(source_ref, {"namespace"});
+    const ObjectRef src{"GitRepository", src_ns.empty() ? ks_ref.ns : src_ns, str_at(source_ref, {"name"})};
     json status = {{"observedGeneration", ks["metadata"].value("generation", 1)}};
     ObjectPtr repo = api().get(src);
     const std::string artifact = repo ? str_at(*repo, {"status", "artifact", "revision"}) : "";

@@ -104,13 +104,14 @@ std::string label_selector_string(const json& sel) {
   std::string exprs = "[]LabelSelectorRequirement{";
   if (sel.contains("matchExpressions") && sel["matchExpressions"].is_array())
     for (const json& e : sel["matchExpressions"]) {
+      if (!e.is_object()) continue;
       std::string values = "[]string{";
       if (e.contains("values") && e["values"].is_array())
         for (std::size_t i = 0; i < e["values"].size(); ++i)
           values += (i ? "," : "") + std::string("\"") +
                     (e["values"][i].is_string() ? e["values"][i].get<std::string>() : e["values"][i].dump()) + "\"";
       values += "}";
-      exprs += "LabelSelectorRequirement{Key:" + e.value("key", "") + ",Operator:" + e.value("operator", "") +
+      exprs += "LabelSelectorRequirement{Key:" + keda::str(e, "key") + ",Operator:" + keda::str(e, "operator") +
                ",Values:" + values + ",},";
     }
   exprs += "}";
@@ -244,12 +245,12 @@ class HpaController final : public Controller {
     json& list = status["conditions"];
     json* cond = nullptr;
     for (json& c : list)
-      if (c.value("type", "") == type) cond = &c;
+      if (keda::str(c, "type") == type) cond = &c;
     if (!cond) {
       list.push_back(json{{"type", type}});
       cond = &list.back();
     }
-    if (cond->value("status", "") != value) (*cond)["lastTransitionTime"] = api().epoch().rfc3339(now());
+    if (keda::str(*cond, "status") != value) (*cond)["lastTransitionTime"] = api().epoch().rfc3339(now());
     (*cond)["status"] = value;
     (*cond)["reason"] = reason;
     (*cond)["message"] = message;
@@ -410,10 +411,10 @@ class HpaController final : public Controller {
     std::int64_t n = 0;
     for (const ObjectPtr& pod : world().api().list("Pod", ns, selector_labels(selector))) {
       const json& st = pod->value("status", json::object());
-      if (st.value("phase", "") != "Running") continue;
+      if (keda::str(st, "phase") != "Running") continue;
       if (!st.contains("conditions") || !st["conditions"].is_array()) continue;
       for (const json& c : st["conditions"])
-        if (c.value("type", "") == "Ready" && c.value("status", "") == "True") ++n;
+        if (keda::str(c, "type") == "Ready" && keda::str(c, "status") == "True") ++n;
     }
     return n;
   }
@@ -431,13 +432,21 @@ class HpaController final : public Controller {
 
   MetricResult compute_metric(const ObjectRef& hpa, const json& spec, std::int64_t spec_replicas,
                               std::int64_t status_replicas, const Scale& scale) {
-    const std::string type = spec.is_object() ? spec.value("type", "") : "";
+    const std::string type = keda::str(spec, "type");
     if (type == "External") {
       const json ext = spec.value("external", json::object());
+      if (!ext.is_object()) {
+        const std::string msg = "invalid external metric source: spec.metrics[].external must be an object";
+        return unable(hpa, "FailedGetExternalMetric", msg, msg);
+      }
       const json metric = ext.value("metric", json::object());
-      const std::string mname = metric.is_object() ? metric.value("name", "") : "";
+      const std::string mname = metric.is_object() && metric.value("name", json("")).is_string() ? metric.value("name", "") : "";
       const json selector = metric.is_object() ? metric.value("selector", json()) : json();
       const json target = ext.value("target", json::object());
+      if (!metric.is_object() || !target.is_object() || !metric.value("name", json("")).is_string()) {
+        const std::string msg = "invalid external metric source: metric and target must be objects, metric.name a string";
+        return unable(hpa, "FailedGetExternalMetric", msg, msg);
+      }
       const std::string sel_str = label_selector_string(selector);
       const std::string proposal_name = fmt::format("external metric {}({})", mname, sel_str);
       json ident = json{{"name", mname}};
@@ -492,7 +501,7 @@ class HpaController final : public Controller {
     }
     if (type == "Resource" || type == "ContainerResource") {
       const json src = spec.value(type == "Resource" ? "resource" : "containerResource", json::object());
-      const std::string res = src.is_object() ? src.value("name", "cpu") : "cpu";
+      const std::string res = src.is_object() && src.value("name", json("cpu")).is_string() ? src.value("name", "cpu") : "cpu";
       const std::string inner = fmt::format("unable to get metrics for resource {}: no metrics returned from resource metrics API", res);
       return unable(hpa, type == "Resource" ? "FailedGetResourceMetric" : "FailedGetContainerResourceMetric", inner,
                     fmt::format("failed to get {} utilization: {}", res, inner));

@@ -192,14 +192,14 @@ class KedaOperator final : public Controller, public PushSubscriber {
       const json::json_pointer owners("/metadata/ownerReferences");
       if (!obj.contains(owners) || !obj.at(owners).is_array()) return;
       for (const json& o : obj.at(owners)) {
-        if (o.value("kind", "") != "ScaledObject" || !o.value("controller", false)) continue;
+        if (keda::str(o, "kind") != "ScaledObject" || !o.contains("controller") || o["controller"] != true) continue;
         if (e.type == WatchEventType::kModified && e.old &&
             e.old->at("metadata").value("generation", 0) == obj.at("metadata").value("generation", 0) &&
             e.old->at("metadata").value("labels", json()) == obj.at("metadata").value("labels", json()) &&
             e.old->at("metadata").value("annotations", json()) == obj.at("metadata").value("annotations", json()))
           continue;  // status-only updates by the HPA controller change nothing KEDA compares
         const std::string ns = obj.at("metadata").value("namespace", "");
-        enqueue(ns.empty() ? o.value("name", "") : ns + "/" + o.value("name", ""));
+        enqueue(ns.empty() ? keda::str(o, "name") : ns + "/" + keda::str(o, "name"));
       }
     }
   }
@@ -480,13 +480,13 @@ class KedaOperator final : public Controller, public PushSubscriber {
   static json* condition(json& status, const std::string& type) {
     if (!status.contains("conditions") || !status["conditions"].is_array()) return nullptr;
     for (json& c : status["conditions"])
-      if (c.value("type", "") == type) return &c;
+      if (keda::str(c, "type") == type) return &c;
     return nullptr;
   }
   static std::string condition_status(const json& status, const std::string& type) {
     if (!status.contains("conditions") || !status["conditions"].is_array()) return "Unknown";
     for (const json& c : status["conditions"])
-      if (c.value("type", "") == type) return c.value("status", "Unknown");
+      if (keda::str(c, "type") == type) return c.is_object() && c.contains("status") ? keda::str(c, "status") : "Unknown";
     return "Unknown";
   }
   // Conditions.SetCondition: updates in place or appends.
@@ -543,8 +543,8 @@ class KedaOperator final : public Controller, public PushSubscriber {
     const json& cur = current_status(p);
     if (cur.contains("conditions") && cur["conditions"].is_array())
       for (const json& c : cur["conditions"])
-        if (c.value("type", "") == type && c.value("status", "") == value && c.value("reason", "") == reason &&
-            c.value("message", "") == message)
+        if (keda::str(c, "type") == type && keda::str(c, "status") == value && keda::str(c, "reason") == reason &&
+            keda::str(c, "message") == message)
           return;
     set_condition(mutable_status(p), type, value, reason, message);
   }

@@ -81,6 +81,13 @@ inline std::string escape_http_metric(const std::string& s) {
   return out;
 }
 
+/// obj[key] when obj is an object and the value a string, else "" (never throws).
+inline std::string str(const json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 inline std::string metadata_string(const json& md, const char* key) {
   if (!md.is_object() || !md.contains(key)) return "";
   const json& v = md[key];
@@ -94,7 +101,8 @@ inline double http_target(const ApiServer& api, const std::string& ns, const std
   double target = 100.0;
   ObjectPtr hso = api.get(ObjectRef{"HTTPScaledObject", ns, name});
   if (!hso) return target;
-  const json& spec = hso->value("spec", json::object());
+  const json spec = hso->value("spec", json::object());
+  if (!spec.is_object()) return target;
   if (spec.contains("targetPendingRequests"))
     if (auto n = parse_number(spec["targetPendingRequests"])) target = *n;
   const json::json_pointer conc("/scalingMetric/concurrency/targetValue");

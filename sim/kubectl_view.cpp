@@ -1300,6 +1300,13 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
   } else {
     std::vector<std::string> names(p.positional.begin() + 1, p.positional.end());
     for (const std::string& t : split(p.positional[0], ',')) {
+      if (lower(t) == "all") {
+        // The "all" category, in discovery order.
+        for (const char* member : {"pods", "services", "daemonsets.apps", "deployments.apps", "replicasets.apps",
+                                   "statefulsets.apps", "horizontalpodautoscalers.autoscaling"})
+          requests.push_back({*resolve_resource(ctx.api, member), names});
+        continue;
+      }
       auto r = resolve(t);
       if (!r) return result;
       requests.push_back({*r, names});

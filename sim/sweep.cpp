@@ -282,8 +282,11 @@ std::string render_sweep(const json& result, const std::string& format) {
   }
   std::vector<std::vector<std::string>> table;
   std::vector<std::string> upper;
-  for (std::string h : header) {
-    std::transform(h.begin(), h.end(), h.begin(), ::toupper);
+  const std::size_t paths = result["variations"].size();
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::string h = header[i];
+    // Paths stay as typed (they are case-sensitive); figure columns follow kubectl's uppercase.
+    if (i >= paths) std::transform(h.begin(), h.end(), h.begin(), ::toupper);
     upper.push_back(h);
   }
   table.push_back(upper);

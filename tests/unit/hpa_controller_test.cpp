@@ -262,6 +262,17 @@ TEST(HpaController, InvalidSettingsAndSpecs) {
   w->run(SimTime{minutes(1)});
   EXPECT_TRUE(hpa_writes(*w).empty());
   EXPECT_FALSE(log.with_reason("FailedConvertHPA").empty());
+  // Malformed metric entries: each is an invalid metric, reported, never a crash.
+  json odd = hpa(1, 10, average(10));
+  odd["spec"]["metrics"] = json::array({{{"type", 5}}, {{"type", "External"}, {"external", "x"}},
+                                        {{"type", "External"}, {"external", {{"metric", {{"name", 7}}}, {"target", 1}}}},
+                                        {{"type", "Resource"}, {"resource", {{"name", "cpu"}}}}});
+  auto w2 = make_world(scenario(json::array({deployment(1), odd}), {{0, 100}}), kModels);
+  EventLog log2(*w2);
+  w2->run(SimTime{minutes(1)});
+  EXPECT_TRUE(hpa_writes(*w2).empty());
+  EXPECT_FALSE(log2.with_reason("FailedComputeMetricsReplicas").empty());
+  EXPECT_FALSE(log2.with_reason("FailedGetResourceMetric").empty());
 }
 
 TEST(HpaController, SyncPeriodSetting) {

@@ -66,6 +66,30 @@ json rate_metric(int target, const char* window) {
   return json{{"requestRate", rate}};
 }
 
+json full_scenario_for_cold_start() {
+  json deployment = {
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata", {{"name", "web"}, {"namespace", "default"}, {"labels", {{"app", "web"}}}}},
+      {"spec",
+       {{"replicas", 0},
+        {"selector", {{"matchLabels", {{"app", "web"}}}}},
+        {"template",
+         {{"metadata", {{"labels", {{"app", "web"}}}}},
+          {"spec",
+           {{"containers",
+             {{{"name", "app"}, {"image", "nginx:1.27"},
+               {"readinessProbe", {{"httpGet", {{"path", "/"}, {"port", 80}}}, {"periodSeconds", 1}}}}}}}}}}}}};
+  return {{"duration", "5m"},
+          {"objects", {deployment, service(), hso()}},
+          {"traffic", {{{"host", "web.example.com"}, {"start", "60s"}, {"end", "61s"},
+                        {"pattern", {{"type", "constant"}, {"rate", 1}}}, {"serviceTime", "10ms"}}}},
+          {"settings", {{"http-add-on", {{"interceptor", {{"waitTimeout", "60s"}}}}}, {"kubelet", {{"appStartup", "20s"}}}}}};
+}
+
+const std::set<std::string> kFullModelsForColdStart = {"http-add-on", "traffic", "keda", "horizontal-pod-autoscaler",
+                                                       "deployment-controller", "replicaset-controller", "kubelet"};
+
 ObjectPtr scaled_object(World& w) { return w.api().get(ObjectRef{"ScaledObject", "default", "web"}); }
 
 const json* workload_requests(const json& report, const std::string& object) {
@@ -373,6 +397,40 @@ TEST(Interceptor, ColdStartLastsUntilTheFirstReadyEndpoint) {
   ASSERT_TRUE(cold);
   EXPECT_EQ((*cold)["count"], 1);
   EXPECT_EQ((*cold)["max"], 5.005);
+}
+
+TEST(Interceptor, ColdStartIsThePodsReadinessTimeWithTheWholeChain) {
+  // KEDA, the controllers and the kubelet: the first request at 60 s waits for KEDA's 0 -> 1, the
+  // ReplicaSet's pod, and the kubelet's start-up (appStartup 20 s here); its latency is the time
+  // from its arrival to the pod's Ready condition as the interceptor sees it, plus its service.
+  json s = full_scenario_for_cold_start();
+  auto w = make_world(s, kFullModelsForColdStart);
+  kcsim::testing::Recorder pods(*w, "Pod");
+  w->run();
+  std::optional<SimTime> ready;
+  for (const auto& seen : pods.seen) {
+    const json& obj = *seen.event.object;
+    if (ready || !obj.contains("status") || !obj["status"].contains("conditions")) continue;
+    for (const json& c : obj["status"]["conditions"])
+      if (c["type"] == "Ready" && c["status"] == "True") ready = seen.at;
+  }
+  ASSERT_TRUE(ready);
+  const json r = build_report(*w);
+  const json* q = workload_requests(r, "Deployment/default/web");
+  ASSERT_TRUE(q);
+  EXPECT_EQ((*q)["failed"], 0);
+  // Ready at `ready` (zero-latency recorder); the interceptor's watch adds the API server's 5 ms.
+  const double expected_s = to_seconds(*ready + milliseconds(5) - SimTime{seconds(60)});
+  // ≤ 0.7 s to KEDA's push, then scheduling 1 s + sandbox 1 s + pull 3 s + start 1 s + app 20 s
+  // + the 1 s readiness probe period.
+  EXPECT_GT(expected_s, 26.0);
+  EXPECT_LT(expected_s, 27.8);
+  for (const json& wl : r["workloads"])
+    if (wl["object"] == "Deployment/default/web") {
+      EXPECT_EQ(wl["cold_start_s"]["count"], 1);
+      EXPECT_NEAR(wl["cold_start_s"]["max"].get<double>(), expected_s, 0.0011);
+    }
+  EXPECT_NEAR((*q)["latency_ms"]["max"].get<double>(), expected_s * 1000.0 + 10.0, 1.1);
 }
 
 // --- eliding idle ticks ---------------------------------------------------------------------

@@ -458,6 +458,18 @@ TEST(KedaOperator, InvalidSpecIsAWarningEventNotACrash) {
   EXPECT_FALSE(w->api().get(ObjectRef{"HorizontalPodAutoscaler", "default", "keda-hpa-web"}));
   EXPECT_TRUE(replica_writes(*w, "keda").empty());
   EXPECT_EQ(condition(so_status(*w), "Ready").value("status", ""), "False");
+  // Triggers of the wrong shape, an unknown scaler type, bounds out of order: reported, no crash.
+  for (json bad : {scaled_object(json::object(), json::array({{{"type", "kcsim-metric"}, {"metadata", "oops"}}})),
+                   scaled_object(json::object(), json::array({{{"type", "kafka"}, {"metadata", json::object()}}})),
+                   scaled_object(json::object(), json::array({{{"type", 3}}})),
+                   scaled_object({{"minReplicaCount", 5}, {"maxReplicaCount", 2}}),
+                   scaled_object({{"scaleTargetRef", {{"name", "nope"}}}})}) {
+    auto w2 = make_world(scenario(json::array({deployment(1), bad}), series({{0, 0}})), kModels);
+    EventLog log2(*w2);
+    w2->run(SimTime{minutes(1)});
+    EXPECT_FALSE(log2.with_reason("ScaledObjectCheckFailed").empty()) << bad.dump();
+    EXPECT_TRUE(replica_writes(*w2, "keda").empty());
+  }
 }
 
 TEST(KedaOperator, GenerationChangeRestartsTheLoopPhase) {

@@ -39,16 +39,16 @@ std::string slurp(const fs::path& path) {
   return b.str();
 }
 
-struct Run {
+struct CommandResult {
   int status = -1;
   std::string out, err;
 };
 
-Run run_kcsim(const std::string& args, const fs::path& dir) {
+CommandResult run_kcsim(const std::string& args, const fs::path& dir) {
   const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
   const std::string cmd = std::string(KCSIM_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
   const int rc = std::system(cmd.c_str());
-  Run r;
+  CommandResult r;
   r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   r.out = slurp(out);
   r.err = slurp(err);
@@ -337,7 +337,7 @@ TEST(ManifestReader, ScenarioAsManifestSet) {
 TEST(ImportCommand, SixMinuteLoopBecomesARunnableScenario) {
   const fs::path dir = temp_dir("import");
   const fs::path out = dir / "scenario.json";
-  const Run r = run_kcsim("import " + kData + "/six-minute-loop -o " + out.string(), dir);
+  const CommandResult r = run_kcsim("import " + kData + "/six-minute-loop -o " + out.string(), dir);
   ASSERT_EQ(r.status, 0) << r.err;
   const Scenario sc = load_scenario(out.string());  // what kcsim run loads
   EXPECT_EQ(sc.name, "six-minute-loop");
@@ -359,8 +359,8 @@ TEST(ImportCommand, SixMinuteLoopBecomesARunnableScenario) {
 
 TEST(ImportCommand, IsDeterministic) {
   const fs::path dir = temp_dir("import-det");
-  const Run a = run_kcsim("import " + kData + "/six-minute-loop-fixed", dir);
-  const Run b = run_kcsim("import --git " + kData + "/six-minute-loop-fixed/git --live " + kData +
+  const CommandResult a = run_kcsim("import " + kData + "/six-minute-loop-fixed", dir);
+  const CommandResult b = run_kcsim("import --git " + kData + "/six-minute-loop-fixed/git --live " + kData +
                               "/six-minute-loop-fixed/live --name six-minute-loop-fixed",
                           dir);
   ASSERT_EQ(a.status, 0) << a.err;
@@ -376,7 +376,7 @@ TEST(ImportCommand, IsDeterministic) {
 TEST(ImportCommand, MalformedYamlExitsTwoWithFileLineColumn) {
   const fs::path dir = temp_dir("import-bad");
   write(dir / "in" / "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: [1\n");
-  const Run r = run_kcsim("import " + (dir / "in").string(), dir);
+  const CommandResult r = run_kcsim("import " + (dir / "in").string(), dir);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("deploy.yaml:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("document 1"), std::string::npos) << r.err;

@@ -343,7 +343,7 @@ spec: {scaleTargetRef: {name: web}}
 
 // --- the commands -----------------------------------------------------------------------------
 
-struct Run {
+struct CommandResult {
   int status = -1;
   std::string out, err;
 };
@@ -355,13 +355,13 @@ std::string slurp(const fs::path& path) {
   return b.str();
 }
 
-Run run_kcsim(const std::string& args) {
+CommandResult run_kcsim(const std::string& args) {
   const fs::path dir = fs::temp_directory_path() / ("kcsim-explain-test-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
   const std::string cmd = std::string(KCSIM_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
   const int rc = std::system(cmd.c_str());
-  Run r;
+  CommandResult r;
   r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   r.out = slurp(out);
   r.err = slurp(err);
@@ -370,7 +370,7 @@ Run run_kcsim(const std::string& args) {
 }
 
 TEST(ExplainCommand, NamesTheFightAndTheHandAppliedApplication) {
-  const Run r = run_kcsim("explain " + kData + "/six-minute-loop");
+  const CommandResult r = run_kcsim("explain " + kData + "/six-minute-loop");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("FIGHT [error, field-fight] Deployment/prod/immigranta-backend /spec/replicas"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Root cause:"), std::string::npos);
@@ -380,22 +380,22 @@ TEST(ExplainCommand, NamesTheFightAndTheHandAppliedApplication) {
 }
 
 TEST(ExplainCommand, JsonAndDotFormats) {
-  const Run j = run_kcsim("explain --format json " + kData + "/six-minute-loop");
+  const CommandResult j = run_kcsim("explain --format json " + kData + "/six-minute-loop");
   ASSERT_EQ(j.status, 0) << j.err;
   const json doc = json::parse(j.out);
   EXPECT_EQ(doc["summary"]["error"], 2);
   EXPECT_EQ(doc["findings"][0]["rule"], "field-fight");
   EXPECT_TRUE(doc["graph"]["vertices"].is_array());
-  const Run d = run_kcsim("explain --format dot " + kData + "/six-minute-loop");
+  const CommandResult d = run_kcsim("explain --format dot " + kData + "/six-minute-loop");
   ASSERT_EQ(d.status, 0) << d.err;
   EXPECT_EQ(d.out.rfind("digraph", 0), 0u);
 }
 
 TEST(LintCommand, ExitOneOnTheLoopZeroOnTheFix) {
-  const Run bad = run_kcsim("lint " + kData + "/six-minute-loop");
+  const CommandResult bad = run_kcsim("lint " + kData + "/six-minute-loop");
   EXPECT_EQ(bad.status, 1) << bad.out << bad.err;
   EXPECT_NE(bad.out.find(": error: [field-fight]"), std::string::npos) << bad.out;
-  const Run good = run_kcsim("lint " + kData + "/six-minute-loop-fixed");
+  const CommandResult good = run_kcsim("lint " + kData + "/six-minute-loop-fixed");
   EXPECT_EQ(good.status, 0) << good.out << good.err;
   // Rules can be ignored or re-levelled.
   EXPECT_EQ(run_kcsim("lint --ignore field-fight " + kData + "/six-minute-loop").status, 0);
@@ -405,7 +405,7 @@ TEST(LintCommand, ExitOneOnTheLoopZeroOnTheFix) {
 }
 
 TEST(LintCommand, Sarif) {
-  const Run r = run_kcsim("lint --format sarif " + kData + "/six-minute-loop");
+  const CommandResult r = run_kcsim("lint --format sarif " + kData + "/six-minute-loop");
   EXPECT_EQ(r.status, 1);
   const json s = json::parse(r.out);
   EXPECT_EQ(s["version"], "2.1.0");
