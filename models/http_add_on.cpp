@@ -108,8 +108,8 @@ class HttpAddOn final : public Controller, public QueueListener {
     queues_ = InterceptorQueues::of(world);
     queues_->set_listener(this);
     keda_acts_on_inactive_ = !world.versions().at_least("keda", "2.18.0");
-    // KEDA learns of a replica change through its informer; an inactive push can act until it
-    // has. Two seconds cover any watch latency a scenario sets below half a second.
+    // KEDA may learn of a replica change through an informer; an inactive push can act until it
+    // has (see "Eliding idle ticks").
     grace_ = seconds(2) + 2 * world.api().options().watch_latency;
   }
 
@@ -203,7 +203,7 @@ class HttpAddOn final : public Controller, public QueueListener {
   void read_settings();
   // --- operator
   json generated_scaled_object(const json& hso) const;
-  json save_status(json hso, const char* what);
+  json save_status(json hso);
   // --- scaler
   void upsert_entry(const json& hso);
   void remove_entry(const std::string& key);
@@ -347,7 +347,7 @@ json HttpAddOn::generated_scaled_object(const json& hso) const {
   return so;
 }
 
-json HttpAddOn::save_status(json hso, const char* /*what*/) {
+json HttpAddOn::save_status(json hso) {
   // SaveStatus: client.Status().Update with the object as last read or written.
   WriteResult r = api().update(std::move(hso), manager_, "status");
   return r.object ? *r.object : json();
@@ -384,7 +384,6 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
     hso = *w.object;
   }
 
-  const json spec = hso.value("spec", json::object());
   if (compare_versions(profile_.version, "0.7.0") >= 0) {
     hso["status"]["targetWorkload"] =
         fmt::format("{}/{}/{}", string_at(hso, "/spec/scaleTargetRef/apiVersion"),
@@ -467,10 +466,10 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
   if (profile_.metav1_conditions) {
     if (error.empty()) set_condition("True", "Reconciled", "ScaledObject created and configured");
     else set_condition("False", "CreateError", "Failed to create scaled objects: " + error);
-    save_status(hso, "reconciled");
+    save_status(hso);
   } else {
     // The deferred SaveStatus of createOrUpdateApplicationResources, then the Reconcile's own.
-    json saved = save_status(hso, "application resources");
+    json saved = save_status(hso);
     if (!error.empty()) return seconds(1);
     if (saved.is_null()) return milliseconds(5);
     json& again = saved["status"]["conditions"];
@@ -484,7 +483,7 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
         found = true;
       }
     if (!found) again.push_back(c);
-    save_status(saved, "ready");
+    save_status(saved);
   }
   return error.empty() ? std::nullopt : std::optional<Duration>(seconds(1));
 }

@@ -616,6 +616,7 @@ void Traffic::on_route(const json& obj, bool deleted) {
 std::uint16_t Traffic::workload(const std::string& object) {
   auto it = workload_index_.find(object);
   if (it != workload_index_.end()) return it->second;
+  if (workloads_.size() >= kNoWorkload) return kNoWorkload;  // 65535 workloads: count no more
   const auto idx = static_cast<std::uint16_t>(workloads_.size());
   workloads_.emplace_back();
   workloads_.back().object = object;
@@ -876,6 +877,8 @@ void Traffic::contribute_report(json& report) const {
     const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(p / 100.0 * static_cast<double>(sorted.size()))));
     return static_cast<double>(sorted[std::min(rank, sorted.size()) - 1]);
   };
+  // Every workload a source sends to or an HTTPScaledObject routes to (zero requests included:
+  // "nobody called it" is a finding).
   for (std::uint16_t wi = 0; wi < workloads_.size(); ++wi) {
     const WorkloadStats& w = workloads_[wi];
     json latency;
@@ -920,6 +923,7 @@ void Traffic::contribute_report(json& report) const {
     (*target)["requests"] = requests;
     (*target)["cold_start_s"] = cold_start;
   }
+  if (sources_.empty()) return;
   json sources = json::array();
   for (const Source& s : sources_) {
     const std::uint16_t wi = s.route != kNone ? s.workload_routed : s.workload_direct;

@@ -59,6 +59,9 @@ void add_input_options(po::options_description& opts, InputOptions& o) {
       ("output,o", po::value(&o.output), "write to FILE instead of standard output");
 }
 
+// "  - text" with continuation lines under the text.
+std::string bullet(const std::string& text, std::size_t indent);
+
 std::string wrap(const std::string& text, std::size_t indent, std::size_t width = 100) {
   std::string out, line;
   const std::string pad(indent, ' ');
@@ -72,6 +75,12 @@ std::string wrap(const std::string& text, std::size_t indent, std::size_t width 
   }
   if (!line.empty()) out += pad + line + "\n";
   return out;
+}
+
+std::string bullet(const std::string& text, std::size_t indent) {
+  std::string w = wrap(text, indent + 2);
+  w.replace(0, indent + 2, std::string(indent, ' ') + "- ");
+  return w;
 }
 
 bool is_fight(const Finding& f) { return f.rule == "field-fight" || f.rule == "field-reset-on-sync"; }
@@ -98,6 +107,7 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
     out += fmt::format("{} potential fight(s), {} other finding(s).\n", fights, findings.size() - fights);
   }
   std::size_t n = 0;
+  std::map<std::string, std::size_t> root_causes;
   for (const Finding& f : findings) {
     ++n;
     out += "\n";
@@ -105,7 +115,8 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
                           : f.rule == "field-reset-on-sync" ? "RESET ON SYNC"
                           : f.rule == "feedback-cycle" ? "CYCLE"
                           : f.rule == "app-spec-drift" ? "DRIFT"
-                                                       : "GITOPS";
+                          : f.rule == "app-not-from-git" ? "NOT FROM GIT"
+                                                         : "NOT IN GIT";
     out += fmt::format("{}. {} [{}, {}] {}\n", n, heading, to_string(f.severity), f.rule, f.title);
     out += wrap(f.message, 4);
     if (!f.evidence.empty()) {
@@ -114,8 +125,10 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
         out += wrap(e.where.empty() ? e.text : fmt::format("{}  {}", e.where, e.text), 6);
     }
     if (!f.root_cause.empty()) {
+      // Two fights on one field usually share their root cause: say it once.
+      auto [it, first] = root_causes.emplace(f.root_cause, n);
       out += "    Root cause:\n";
-      out += wrap(f.root_cause, 6);
+      out += first ? wrap(f.root_cause, 6) : wrap(fmt::format("the same as in {}.", it->second), 6);
     }
     if (!f.fixes.empty()) {
       out += "    Fixes:\n";
@@ -128,11 +141,11 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
   }
   if (!graph.notes().empty()) {
     out += "\nNotes:\n";
-    for (const std::string& note : graph.notes()) out += wrap("- " + note, 2);
+    for (const std::string& note : graph.notes()) out += bullet(note, 2);
   }
   if (!set.warnings.empty()) {
     out += "\nSkipped documents:\n";
-    for (const ReadWarning& w : set.warnings) out += wrap("- " + w.str(), 2);
+    for (const ReadWarning& w : set.warnings) out += bullet(w.str(), 2);
   }
   out += "\n";
   if (!set.scenario_file.empty())

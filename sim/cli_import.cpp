@@ -254,30 +254,58 @@ int import_manifests(const std::vector<std::string>& args) {
   json versions = json::object();
   const Versions defaults;  // today's releases
   for (const auto& [component, version] : defaults.all()) versions[component] = version;
-  json scenario = {{"apiVersion", "kcsim/v1"},
-                   {"kind", "Scenario"},
-                   {"metadata",
-                    {{"name", name},
-                     {"description", fmt::format("Imported by `kcsim import {}`: {} live or applied object(s), {} Git "
-                                                 "file(s), idle traffic, today's version profiles.",
-                                                 from, objects.size(), [&] {
-                                                   std::set<std::string> f;
-                                                   for (const Manifest& m : set.git) f.insert(m.repo_url + m.rel_path);
-                                                   return f.size();
-                                                 }())}}},
-                   {"seed", 1},
-                   {"duration", duration},
-                   {"versions", versions}};
-  if (!settings.empty()) scenario["settings"] = settings;
-  scenario["objects"] = objects;
-  if (!git.empty()) scenario["git"] = git.size() == 1 ? git[0] : git;
-  scenario["traffic"] = traffic;
-  scenario["timeline"] = json::array();
-  scenario["expectations"] = json::array();
-  if (vm.count("expect-no-fights"))
-    scenario["expectations"].push_back({{"description", "no two controllers fight over a field"},
-                                        {"report", "fights.length"},
-                                        {"equals", 0}});
+  // Written in the order people read a scenario (nlohmann::json would sort the keys).
+  using ordered = nlohmann::ordered_json;
+  std::size_t git_files = 0;
+  {
+    std::set<std::string> f;
+    for (const Manifest& m : set.git) f.insert(m.repo_url + "\n" + m.rel_path);
+    git_files = f.size();
+  }
+  ordered scenario;
+  scenario["apiVersion"] = "kcsim/v1";
+  scenario["kind"] = "Scenario";
+  scenario["metadata"]["name"] = name;
+  scenario["metadata"]["description"] =
+      fmt::format("Imported by `kcsim import {}`: {} live or applied object(s), {} Git file(s), idle traffic, "
+                  "today's version profiles.",
+                  from, objects.size(), git_files);
+  scenario["seed"] = 1;
+  scenario["duration"] = duration;
+  scenario["versions"] = ordered::parse(versions.dump());
+  if (!settings.empty()) scenario["settings"] = ordered::parse(settings.dump());
+  scenario["objects"] = ordered::parse(json(objects).dump());
+  if (!git.empty()) {
+    ordered repos = ordered::array();
+    for (const json& r : git) {
+      ordered o;
+      o["repoURL"] = r["repoURL"];
+      o["description"] = r["description"];
+      ordered commit;
+      commit["at"] = "0s";
+      commit["message"] = "kcsim import";
+      commit["files"] = ordered::parse(r["commits"][0]["files"].dump());
+      o["commits"] = ordered::array({commit});
+      repos.push_back(o);
+    }
+    scenario["git"] = repos.size() == 1 ? repos[0] : repos;
+  }
+  scenario["traffic"] = ordered::array();
+  for (const json& t : traffic) {
+    ordered o;
+    for (const char* k : {"name", "host", "service", "pattern", "description"})
+      if (t.contains(k)) o[k] = ordered::parse(t[k].dump());
+    scenario["traffic"].push_back(o);
+  }
+  scenario["timeline"] = ordered::array();
+  scenario["expectations"] = ordered::array();
+  if (vm.count("expect-no-fights")) {
+    ordered e;
+    e["description"] = "no two controllers fight over a field";
+    e["report"] = "fights.length";
+    e["equals"] = 0;
+    scenario["expectations"].push_back(e);
+  }
   const std::string text = scenario.dump(2) + "\n";
   // What we write must load: the same validation `kcsim run` does.
   parse_scenario(text, output.empty() ? "<import>" : output);

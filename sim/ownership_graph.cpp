@@ -922,7 +922,7 @@ struct OwnershipGraph::Impl {
             manager = kFluxManager;
             if (flux_ssa == "IfNotPresent") {
               p.mode = WriteMode::kOnCreate;
-              p.reason = "kustomize.toolkit.fluxcd.io/ssa: IfNotPresent: Flux creates the object and then leaves it";
+              p.reason = "annotated kustomize.toolkit.fluxcd.io/ssa=IfNotPresent: Flux creates the object and then leaves it";
             } else {
               p.mode = WriteMode::kContinuous;
               p.reason = fmt::format("Flux applies the manifests under {} with server-side apply and force every "
@@ -1148,8 +1148,13 @@ struct OwnershipGraph::Impl {
         parts.push_back("kubectl apply (it has the last-applied-configuration annotation)");
     }
     if (!m) return "assumed applied by hand as it is in Git (no live version given)";
-    if (parts.empty()) return "applied by hand";
-    std::string out = "its spec was written by ";
+    if (parts.empty()) return "it was applied by hand";
+    // Managers that people use (kubectl, the ArgoCD UI/CLI) mean the object was applied by hand.
+    bool by_hand = false;
+    for (const std::string& p : parts)
+      for (const char* person : {"kubectl", "argocd-server", "argocd "})
+        if (p.rfind(person, 0) == 0) by_hand = true;
+    std::string out = by_hand ? "it was applied by hand: the managedFields of its spec show " : "its spec was written by ";
     for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
     return out;
   }
@@ -1268,7 +1273,9 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
   const auto& g = graph_;
   auto is_argocd_writer = [&](const WriterRef& w) { return w.manager == kArgoManager; };
 
-  // 1. Fields with two or more writers that can disagree.
+  // 1. Fields with two or more writers that can disagree. Pairs where one side writes only at
+  //    creation are no fight; they are listed as notes so that a fix can be seen to work.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> on_create;
   for (auto v : boost::make_iterator_range(boost::vertices(g))) {
     if (g[v].kind != VertexKind::kField) continue;
     std::vector<WriterRef> writers;
@@ -1283,7 +1290,14 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
         WriterRef a = writers[i], b = writers[j];
         if (!a.props->group.empty() && a.props->group == b.props->group) continue;  // cooperating
         const WriteMode ma = mode_against(a, b), mb = mode_against(b, a);
-        if (ma == WriteMode::kOnCreate || mb == WriteMode::kOnCreate) continue;
+        if (ma == WriteMode::kOnCreate || mb == WriteMode::kOnCreate) {
+          const WriterRef& quiet = ma == WriteMode::kOnCreate ? a : b;
+          const WriterRef& other = ma == WriteMode::kOnCreate ? b : a;
+          const std::string& why = quiet.props->reason;
+          auto& others = on_create[{object.str() + " " + field, quiet.key() + "|" + why.substr(0, why.find(": "))}];
+          others.push_back(other.key());
+          continue;
+        }
         const auto why = disagreement(a, b, field);
         if (!why) continue;
         // The declarative writer first (a GitOps tool before a pipeline): it holds the manifest
@@ -1361,6 +1375,15 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
       }
   }
 
+  for (const auto& [where, others] : on_create) {
+    const auto bar = where.second.find('|');
+    std::string list;
+    for (std::size_t i = 0; i < others.size(); ++i) list += (i ? ", " : "") + others[i];
+    notes_.push_back(fmt::format("{}: no fight: {} writes it only when it creates the object ({}), so it leaves it "
+                                 "to {}",
+                                 where.first, where.second.substr(0, bar), where.second.substr(bar + 1), list));
+  }
+
   // 2. Applications: not deployed from Git, and live/Git differences. A fight whose ArgoCD side
   //    the Git version of its Application would remove has that as its root cause.
   for (const auto& [ref, a] : impl.apps) {
@@ -1398,12 +1421,20 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
       f.location = a.git->where();
       f.evidence.push_back(Evidence{a.git->where(), "the Application in Git: " + a.git->rel_path});
       if (a.live) f.evidence.push_back(Evidence{a.live->where("/metadata"), "the live Application: " + impl.applied_by_text(a)});
-      f.fixes.push_back(fmt::format("Deploy it from Git (app-of-apps): a parent Application whose source path is {} "
-                                    "(declarative setup, cluster bootstrapping in the ArgoCD docs), applied once by "
-                                    "hand; from then on edits in Git reach the cluster.",
-                                    dir_of(a.git->rel_path).empty() ? "." : dir_of(a.git->rel_path)));
-      f.fixes.push_back(fmt::format("Until then, apply it after every change: kubectl apply -n {} -f {}", ref.ns,
-                                    a.git->file));
+      if (is_root && diffs.empty()) {
+        f.fixes.push_back(fmt::format("Nothing to do while the live root stays as in Git. To have Git changes to "
+                                      "the root applied too, re-apply it after each change (kubectl apply -n {} -f "
+                                      "{}), or let it manage itself by putting its manifest under its own source "
+                                      "path (ArgoCD does not refresh an app for changes to itself).",
+                                      ref.ns, a.git->file));
+      } else {
+        f.fixes.push_back(fmt::format("Deploy it from Git (app-of-apps): a parent Application whose source path is "
+                                      "{} (declarative setup, cluster bootstrapping in the ArgoCD docs), applied once "
+                                      "by hand; from then on edits in Git reach the cluster.",
+                                      dir_of(a.git->rel_path).empty() ? "." : dir_of(a.git->rel_path)));
+        f.fixes.push_back(fmt::format("Until then, apply it after every change: kubectl apply -n {} -f {}", ref.ns,
+                                      a.git->file));
+      }
       findings_.push_back(std::move(f));
     } else if (!from_git && !a.git && (a.live || a.declared)) {
       Finding f;
@@ -1479,15 +1510,21 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
                             (git_mode.mode == WriteMode::kOnSync && live_mode.mode == WriteMode::kContinuous);
         if (!better) continue;
         const bool from_git = !app.deployed_by.empty() || !app.generated_by.empty();
+        std::string what_git_does;
+        if (git_mode.mode == WriteMode::kOnCreate)
+          what_git_does = fmt::format("has {} in ignoreDifferences with RespectIgnoreDifferences=true, so ArgoCD would "
+                                      "leave it to the autoscaler once the object exists",
+                                      f.field);
+        else
+          what_git_does = fmt::format("would make ArgoCD reset {} only on syncs ({})", f.field, git_mode.reason);
         f.root_cause = fmt::format(
-            "The fix is already in Git: {} in {} makes ArgoCD {} {} ({}). But ArgoCD acts on the live Application, "
-            "which lacks it: {}.",
-            short_ref(app_ref), app.git->where(),
-            git_mode.mode == WriteMode::kOnCreate ? "write" : "only reset on sync", f.field,
-            git_mode.mode == WriteMode::kOnCreate ? "only when it creates the object" : git_mode.reason,
+            "The fix is already in Git but never reached the cluster. {} in Git ({}) {}. ArgoCD acts on the live "
+            "Application, which lacks it: {}.",
+            short_ref(app_ref), app.git->where(), what_git_does,
             from_git ? fmt::format("{} deploys it but has not synced it yet", app.deployed_by.empty() ? app.generated_by
                                                                                                      : app.deployed_by[0])
-                     : fmt::format("nothing deploys {} from Git, so the change never reached the cluster ({})",
+                     : fmt::format("nothing deploys {} from Git (no parent Application, ApplicationSet or Flux "
+                                   "Kustomization has it in its source), and {}",
                                    app.git->rel_path, impl.applied_by_text(app)));
         f.evidence.push_back(Evidence{app.git->where("/spec/ignoreDifferences"), "the Application in Git: ignoreDifferences"});
         if (as_in_git.rdi) f.evidence.push_back(Evidence{app.git->where("/spec/syncPolicy/syncOptions"), "the Application in Git: RespectIgnoreDifferences=true"});

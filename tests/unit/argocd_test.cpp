@@ -444,7 +444,7 @@ TEST(ArgocdSync, SelfHealIsAPartialSyncOfOutOfSyncResources) {
   for (const WriteRecord& r : w->api().writes())
     if (r.object == ObjectRef{"ConfigMap", "prod", "cfg"} && r.manager == "argocd-controller") {
       ++cm_writes;
-      EXPECT_LT(r.at, SimTime{seconds(1)});
+      EXPECT_LT(r.at, SimTime{seconds(2)});  // the first sync (1 s)
     }
   EXPECT_EQ(cm_writes, 1u) << "only the creation";
   EXPECT_EQ((*w->api().get({"Deployment", "prod", "backend"}))["spec"]["replicas"], 1);
@@ -520,7 +520,9 @@ std::vector<double> reconcile_gaps(const std::string& version) {
   w->run(SimTime{hours(2)});
   std::vector<double> times;
   for (const WriteRecord& r : w->api().writes())
-    if (r.object.kind == "Application" && r.field == "/status/reconciledAt") times.push_back(to_seconds(r.at));
+    // From 10 minutes on: the first sync's own refresh (1 s in) shifts the phase at the start.
+    if (r.object.kind == "Application" && r.field == "/status/reconciledAt" && r.at >= SimTime{minutes(10)})
+      times.push_back(to_seconds(r.at));
   std::vector<double> gaps;
   for (std::size_t i = 1; i < times.size(); ++i) gaps.push_back(times[i] - times[i - 1]);
   return gaps;
@@ -528,7 +530,7 @@ std::vector<double> reconcile_gaps(const std::string& version) {
 
 TEST(ArgocdRefresh, V3RefreshesEvery120sPlusJitterOnResyncTicks) {
   auto gaps = reconcile_gaps("3.3.0");
-  ASSERT_GE(gaps.size(), 25u);
+  ASSERT_GE(gaps.size(), 20u);
   ASSERT_LE(gaps.size(), 60u);
   bool short_gap = false, long_gap = false;
   for (double g : gaps) {
@@ -542,7 +544,7 @@ TEST(ArgocdRefresh, V3RefreshesEvery120sPlusJitterOnResyncTicks) {
 
 TEST(ArgocdRefresh, V2RefreshesEvery180s) {
   auto gaps = reconcile_gaps("2.14.0");
-  ASSERT_GE(gaps.size(), 35u);
+  ASSERT_GE(gaps.size(), 30u);
   for (double g : gaps) EXPECT_NEAR(g, 180.0, 0.01);
 }
 

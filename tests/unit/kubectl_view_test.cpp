@@ -59,11 +59,13 @@ json container_status(const std::string& name, bool ready, const json& state, in
   return {{"name", name}, {"ready", ready}, {"restartCount", restarts}, {"state", state}, {"image", "nginx"}, {"imageID", ""}};
 }
 
+// A pod as the API server stores it on create (PodStrategy.PrepareForCreate sets phase Pending).
 json pod(const std::string& name, const std::string& ns = "default", const json& labels = {{"app", "nginx"}}) {
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
           {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
-          {"spec", {{"containers", json::array({{{"name", "nginx"}, {"image", "nginx"}}})}}}};
+          {"spec", {{"containers", json::array({{{"name", "nginx"}, {"image", "nginx"}}})}}},
+          {"status", {{"phase", "Pending"}}}};
 }
 
 json running_pod(const Cluster& c, const std::string& name, const std::string& ns = "default") {
@@ -357,8 +359,8 @@ TEST(YamlWriter, FoldsLongScalarsPastColumn80LikeKubectl) {
   // Plain scalars fold the same way (emitterc.go yaml_emitter_write_plain_scalar).
   const std::string words = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq";
   EXPECT_EQ(to_yaml(json{{"message", words}}),
-            "message: aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp\n"
-            "  qqqq\n");
+            "message: aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo\n"
+            "  pppp qqqq\n");
 }
 
 TEST(YamlWriter, QuotesAStringOnlyWhenGoYamlWould) {
@@ -480,7 +482,7 @@ TEST(KubectlView, PodStatusColumnFollowsPrintPod) {
             "crashing   0/1     CrashLoopBackOff    3 (45s ago)   105s\n"
             "creating   0/1     ContainerCreating   0             105s\n"
             "notready   0/1     Running             0             105s\n"
-            "pending    0/1                         0             105s\n"
+            "pending    0/1     Pending             0             105s\n"
             "stopping   1/1     Terminating         0             105s\n");
 }
 
@@ -608,9 +610,9 @@ TEST(KubectlView, HpaTargetsFollowFormatHPAMetrics) {
             {"status", {{"currentReplicas", 0}}}});
   c.advance_to(hours(20));
   EXPECT_EQ(c.out({"get", "hpa"}),
-            "NAME           REFERENCE               TARGETS                                        MINPODS   MAXPODS   REPLICAS   AGE\n"
+            "NAME           REFERENCE               TARGETS                                             MINPODS   MAXPODS   REPLICAS   AGE\n"
             "keda-hpa-web   Deployment/web          <unknown>/5 (avg), cpu: <unknown>/50% + 1 more...   1         100       0          20h\n"
-            "php-apache     Deployment/php-apache   cpu: 0%/50%                                    1         10        1          20h\n");
+            "php-apache     Deployment/php-apache   cpu: 0%/50%                                         1         10        1          20h\n");
 }
 
 json scaled_object() {
@@ -668,8 +670,8 @@ TEST(KubectlView, HttpScaledObjectAndApplicationColumns) {
             {"status", {{"sync", {{"status", "OutOfSync"}, {"revision", "5c2d89b7e0f2c8a3f9d3c1e2b4a5d6e7f8091a2b"}}}, {"health", {{"status", "Progressing"}}}}}});
   c.advance_to(minutes(3));
   EXPECT_EQ(c.out({"get", "httpso"}),
-            "NAME   TARGETWORKLOAD           TARGETSERVICE   MINREPLICAS   MAXREPLICAS   AGE    ACTIVE\n"
-            "web    apps/v1/Deployment/web   web:80          0             10            3m     True\n");
+            "NAME   TARGETWORKLOAD           TARGETSERVICE   MINREPLICAS   MAXREPLICAS   AGE   ACTIVE\n"
+            "web    apps/v1/Deployment/web   web:80          0             10            3m    True\n");
   c.versions.set("http-add-on", "0.12.0");
   EXPECT_EQ(c.out({"get", "httpscaledobject", "--no-headers"}),
             "web   apps/v1/Deployment/web   web:80   0     10    3m    True\n");
@@ -705,7 +707,7 @@ TEST(KubectlView, YamlAndJsonOmitManagedFieldsUnlessAsked) {
             std::string::npos)
       << shown;
   const std::string js = c.out({"get", "deploy", "web", "-o", "json"});
-  EXPECT_EQ(js.substr(0, 60), "{\n    \"apiVersion\": \"apps/v1\",\n    \"kind\": \"Deployment\",\n    ");
+  EXPECT_EQ(js.rfind("{\n    \"apiVersion\": \"apps/v1\",\n    \"kind\": \"Deployment\",\n    \"metadata\": {\n", 0), 0u) << js;
   EXPECT_EQ(js.find("managedFields"), std::string::npos);
   EXPECT_EQ(js.back(), '\n');
   EXPECT_NE(c.out({"get", "deploy", "web", "-o", "json", "--show-managed-fields"}).find("\"managedFields\": ["), std::string::npos);
@@ -727,12 +729,13 @@ TEST(KubectlView, CustomColumnsAndSelectors) {
             "web-1   4\n"
             "web-2   <none>\n");
   EXPECT_EQ(c.out({"get", "pods", "-l", "tier=front", "-o", "name"}), "pod/web-2\n");
-  EXPECT_EQ(c.out({"get", "pods", "-l", "app in (other,web)", "-A", "-o", "name"}), "pod/other\npod/web-2\n");
+  // -A lists in (namespace, name) order.
+  EXPECT_EQ(c.out({"get", "pods", "-l", "app in (other,web)", "-A", "-o", "name"}), "pod/web-2\npod/other\n");
   EXPECT_EQ(c.out({"get", "pods", "-l", "!tier", "-o", "name"}), "pod/web-1\n");
   EXPECT_EQ(c.out({"get", "pods", "--field-selector", "status.phase=Running", "-o", "name"}), "pod/web-1\n");
   EXPECT_EQ(c.out({"get", "pods", "--show-labels", "-n", "prod"}),
-            "NAME    READY   STATUS   RESTARTS   AGE   LABELS\n"
-            "other   0/1              0          0s    app=other\n");
+            "NAME    READY   STATUS    RESTARTS   AGE   LABELS\n"
+            "other   0/1     Pending   0          0s    app=other\n");
   // Nothing found: kubectl's message on standard error, exit 0.
   const KubectlResult none = c.run({"get", "deploy", "-n", "prod"});
   EXPECT_EQ(none.out, "");
@@ -851,7 +854,8 @@ Events:
 TEST(KubectlView, DescribeShowsRestartsProbesAndRepeatedEvents) {
   // describe.go: Last State for a terminated container, DescribeProbe's attributes (kubectl
   // 1.32 "#success"; "successThreshold" from 1.37), "<age> (xN over <age>)" for a merged event,
-  // and "Events:  <none>" joining the block above it.
+  // and "Events:  <none>" joining the block above it (a tab-terminated cell on every line from
+  // "      MODE:" down to "Events:" makes one column block).
   Cluster c;
   json p = pod("web-1", "default", {{"app", "web"}});
   p["spec"]["containers"][0]["readinessProbe"] = {{"httpGet", {{"path", "/healthz"}, {"port", 8080}}}, {"periodSeconds", 5}};
@@ -878,8 +882,10 @@ TEST(KubectlView, DescribeShowsRestartsProbesAndRepeatedEvents) {
                    "    Restart Count:  2\n"
                    "    Readiness:      http-get http://:8080/healthz delay=0s timeout=1s period=5s #success=1 #failure=3\n"
                    "    Environment:\n"
-                   "      MODE:  fast\n"
-                   "    Mounts:  <none>\n"),
+                   "      MODE:      fast\n"
+                   "    Mounts:      <none>\n"
+                   "Volumes:         <none>\n"
+                   "QoS Class:       BestEffort\n"),
             std::string::npos)
       << d;
   EXPECT_NE(d.find("  Warning  BackOff  30s (x2 over 90s)  kubelet  Back-off restarting failed container nginx in pod web-1\n"), std::string::npos) << d;
@@ -966,7 +972,7 @@ TEST(KubectlView, ArgocdAppGetFollowsTheCli) {
   const KubectlResult missing = c.run({"argocd", "app", "get", "nope"});
   EXPECT_EQ(missing.status, 20);
   EXPECT_EQ(missing.err, "FATA[0000] rpc error: code = NotFound desc = applications.argoproj.io \"nope\" not found\n");
-  EXPECT_EQ(c.out({"argocd", "app", "get", "guestbook", "-o", "yaml"}).substr(0, 31), "apiVersion: argoproj.io/v1alpha1");
+  EXPECT_EQ(c.out({"argocd", "app", "get", "guestbook", "-o", "yaml"}).substr(0, 33), "apiVersion: argoproj.io/v1alpha1\n");
 }
 
 // --- a whole World, and the command line -------------------------------------------------------------

@@ -112,8 +112,11 @@ TEST(OwnershipGraph, SixMinuteLoopFightAndItsRootCause) {
   ASSERT_EQ(drift.size(), 1u);
   EXPECT_NE(drift[0]->message.find("/spec/ignoreDifferences"), std::string::npos) << drift[0]->message;
   // The KEDA writer and its HPA cooperate: no finding between them.
-  for (const Finding& f : g.findings())
-    if (f.writers.size() == 2) EXPECT_NE(f.writers[0].substr(0, 4), "keda");
+  for (const Finding& f : g.findings()) {
+    if (f.writers.size() == 2) {
+      EXPECT_NE(f.writers[0].substr(0, 4), "keda");
+    }
+  }
 }
 
 TEST(OwnershipGraph, FixedVariantHasNoFight) {
