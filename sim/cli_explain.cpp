@@ -353,6 +353,7 @@ int lint(const std::vector<std::string>& args) {
   }
 
   const ManifestSet set = load_manifest_set(o.inputs);
+  for (const ReadWarning& w : set.warnings) std::cerr << "kcsim: warning: " << w.str() << "\n";
   const OwnershipGraph graph(set);
   std::vector<Finding> findings;
   for (Finding f : graph.findings()) {

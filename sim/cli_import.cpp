@@ -142,7 +142,15 @@ int import_manifests(const std::vector<std::string>& args) {
   // Git manifests nothing deploys: Applications, ApplicationSets and Flux objects are assumed
   // applied by hand as they are in Git; other objects too (a chart kept in Git and applied by a
   // pipeline), so that the scenario has them.
-  std::set<ObjectRef> git_deployed;
+  // (kind, name) of every deployed object, for Git manifests whose namespace comes from the
+  // deploying Application's destination.
+  std::set<std::pair<std::string, std::string>> deployed_kind_name;
+  {
+    const auto& g = graph.graph();
+    for (auto v : boost::make_iterator_range(boost::vertices(g)))
+      if (g[v].kind == VertexKind::kObject && deployed_by_something(graph, g[v].object))
+        deployed_kind_name.insert({g[v].object.kind, g[v].object.name});
+  }
   for (const Manifest& m : set.git) {
     ObjectRef ref = m.ref();
     const std::string kind = m.object.value("kind", "");
@@ -151,15 +159,7 @@ int import_manifests(const std::vector<std::string>& args) {
     if (deployed_by_something(graph, ref)) continue;
     // Resources whose namespace comes from an Application's destination are deployed under
     // another ref; check that form too.
-    bool deployed = false;
-    if (ref.ns.empty()) {
-      const auto& g = graph.graph();
-      for (auto v : boost::make_iterator_range(boost::vertices(g)))
-        if (g[v].kind == VertexKind::kObject && g[v].object.kind == ref.kind && g[v].object.name == ref.name &&
-            deployed_by_something(graph, g[v].object))
-          deployed = true;
-    }
-    if (deployed) continue;
+    if (ref.ns.empty() && deployed_kind_name.count({ref.kind, ref.name})) continue;
     Manifest copy = m;
     if (app_like && !copy.object["metadata"].contains("namespace")) copy.object["metadata"]["namespace"] = "argocd";
     add_object(copy, "is in Git but nothing deploys it: assumed applied by hand as it is in Git");

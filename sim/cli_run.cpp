@@ -30,7 +30,7 @@ int usage_error(const std::string& message) {
 
 int run(const std::vector<std::string>& args) {
   po::options_description opts(kRunUsage);
-  std::string duration, format = "text", output, events;
+  std::string duration, format = "text", output, events, timeline, html;
   std::uint64_t seed = 0;
   opts.add_options()
       ("help,h", "show this help")
@@ -39,6 +39,9 @@ int run(const std::vector<std::string>& args) {
       ("format", po::value(&format)->default_value("text"), "report format: text or json")
       ("output,o", po::value(&output), "write the report to FILE instead of standard output")
       ("events", po::value(&events), "write every Event of the run to FILE, in 'kubectl get events -A' layout")
+      ("timeline", po::value(&timeline), "write every change of spec.replicas / status.readyReplicas of each Deployment to FILE (CSV)")
+      ("html", po::value(&html), "write a self-contained HTML page (charts, fights, Events) to FILE")
+      ("no-fixes", "do not re-run the scenario to check candidate fixes for each fight")
       ("check", "exit with status 1 when an expectation fails")
       ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)");
   po::options_description hidden;
@@ -71,10 +74,16 @@ int run(const std::vector<std::string>& args) {
   RunLimits limits;
   if (vm.count("max-events")) limits.max_events = vm["max-events"].as<std::uint64_t>();
 
-  RunOutcome outcome = run_scenario(scenario, limits);
+  RunOptions run_options;
+  run_options.check_fixes = !vm.count("no-fixes");  // only costs re-runs when there are fights
+  run_options.timeline = !timeline.empty();
+  run_options.html = !html.empty();
+  RunOutcome outcome = run_scenario(scenario, limits, run_options);
   const std::string report =
       format == "json" ? outcome.report.dump(2) + "\n" : render_text_report(outcome.report);
   if (!events.empty()) write_file_atomically(events, outcome.events_table);
+  if (!timeline.empty()) write_file_atomically(timeline, outcome.timeline_csv);
+  if (!html.empty()) write_file_atomically(html, outcome.html);
   if (output.empty())
     std::cout << report;
   else

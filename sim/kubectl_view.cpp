@@ -25,6 +25,7 @@
 
 #include <fmt/format.h>
 
+#include "../models/argocd_health.hpp"
 #include "kcsim/table.hpp"
 #include "kcsim/world.hpp"
 #include "kcsim/yaml_writer.hpp"
@@ -2158,13 +2159,24 @@ KubectlResult run_argocd(const Ctx& ctx, const std::vector<std::string>& args) {
       return str(r, {"group"}) + "/" + str(r, {"kind"}) + "/" + str(r, {"namespace"}) + "/" + str(r, {"name"});
     };
     for (const json& r : resources) by_key[key(r)] = &r;
+    // Argo CD 3 keeps resource health out of the Application (resourceHealthSource: appTree);
+    // argocd-server's Get fills it in from the resource tree (inferResourcesStatusHealth), whose
+    // health is the live object's: Missing when it does not exist.
+    const bool from_tree = str(a, {"status", "resourceHealthSource"}) == "appTree";
+    auto health_of = [&](const json& r) -> std::string {
+      if (!from_tree) return str(r, {"health", "status"});
+      const ObjectPtr live = ctx.api.get({str(r, {"kind"}), str(r, {"namespace"}), str(r, {"name"})});
+      if (!live || api_group(str(*live, {"apiVersion"})) != str(r, {"group"})) return "Missing";
+      const auto h = argocd::resource_health(*live);
+      return h ? h->status : "";
+    };
     std::vector<State> states;
     for (const json& r : array_at(a, {"status", "operationState", "syncResult", "resources"})) {
       State s{str(r, {"group"}), str(r, {"kind"}), str(r, {"namespace"}), str(r, {"name"}), str(r, {"hookPhase"}),
               str(r, {"status"}), str(r, {"hookType"}), str(r, {"message"})};
       const auto it = by_key.find(key(r));
       if (it != by_key.end() && s.hook.empty()) {
-        s.health = str(*it->second, {"health", "status"});
+        s.health = health_of(*it->second);
         s.status = str(*it->second, {"status"});
       }
       states.push_back(s);
@@ -2172,7 +2184,7 @@ KubectlResult run_argocd(const Ctx& ctx, const std::vector<std::string>& args) {
     }
     for (const auto& [k, r] : by_key)
       states.push_back({str(*r, {"group"}), str(*r, {"kind"}), str(*r, {"namespace"}), str(*r, {"name"}), str(*r, {"status"}),
-                        str(*r, {"health", "status"}), "", ""});
+                        health_of(*r), "", ""});
     std::string t = "GROUP\tKIND\tNAMESPACE\tNAME\tSTATUS\tHEALTH\tHOOK\tMESSAGE\n";
     for (const State& s : states)
       t += s.group + "\t" + s.kind + "\t" + s.ns + "\t" + s.name + "\t" + s.status + "\t" + s.health + "\t" + s.hook + "\t" + s.message + "\n";

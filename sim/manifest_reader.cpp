@@ -359,7 +359,8 @@ std::vector<RawDocument> parse_yaml_documents(const std::string& text, const std
     } catch (const YAML::Exception& e) {
       const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
       const int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-      throw InputError(file, fmt::format("document {}", index + 1), "expected valid YAML" + hint, e.msg, line, column);
+      throw InputError(file, fmt::format("document {}", index + 1), "expected valid YAML" + hint + ": " + e.msg, "",
+                       line, column);
     }
     out.push_back(RawDocument{doc.empty ? json(nullptr) : std::move(doc.value), doc.pos, std::move(doc.positions)});
   }
@@ -799,7 +800,7 @@ ManifestSet load_manifest_set(const ManifestInputs& inputs) {
       set = manifest_set_from_scenario(p);
       if (inputs.strict && !set.warnings.empty())
         throw InputError(set.warnings[0].file, fmt::format("document {}", set.warnings[0].document + 1),
-                         "no warnings (--strict): " + set.warnings[0].message, "", set.warnings[0].pos.line,
+                         "expected no warnings (--strict)", set.warnings[0].message, set.warnings[0].pos.line,
                          set.warnings[0].pos.column);
       return set;
     }
@@ -857,7 +858,7 @@ ManifestSet load_manifest_set(const ManifestInputs& inputs) {
   }
   if (inputs.strict && !set.warnings.empty()) {
     const ReadWarning& w = set.warnings[0];
-    throw InputError(w.file, fmt::format("document {}", w.document + 1), "no warnings (--strict): " + w.message, "",
+    throw InputError(w.file, fmt::format("document {}", w.document + 1), "expected no warnings (--strict)", w.message,
                      w.pos.line, w.pos.column);
   }
   return set;

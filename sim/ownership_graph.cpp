@@ -276,12 +276,6 @@ std::string dir_of(const std::string& rel) {
   return slash == std::string::npos ? std::string() : rel.substr(0, slash);
 }
 
-bool path_under(const std::string& rel, const std::string& dir, bool recurse) {
-  if (dir.empty()) return recurse || rel.find('/') == std::string::npos;
-  if (rel.compare(0, dir.size() + 1, dir + "/") != 0) return false;
-  return recurse || rel.find('/', dir.size() + 1) == std::string::npos;
-}
-
 std::string short_ref(const ObjectRef& r) {
   // "Application argocd/web": the form people say.
   return r.ns.empty() ? fmt::format("{} {}", r.kind, r.name) : fmt::format("{} {}/{}", r.kind, r.ns, r.name);
@@ -383,6 +377,7 @@ struct GitOps {
   bool suspended = false;
   std::string interval;
   std::size_t deployed = 0;  // manifests found for it
+  bool deploys_apps = false;  // an app-of-apps parent
 };
 
 struct App {
@@ -730,9 +725,11 @@ struct OwnershipGraph::Impl {
     }
   }
 
-  bool repo_matches(const std::string& manifest_url, const std::string& source_url) const {
+  // Both URLs normalised (normalize_url). An unknown URL on either side matches when there is
+  // only one repository.
+  bool repo_matches_normalized(const std::string& manifest_url, const std::string& source_url) const {
     if (source_url.empty() || manifest_url.empty()) return set.repositories.size() <= 1;
-    return normalize_url(manifest_url) == normalize_url(source_url);
+    return manifest_url == source_url;
   }
 
   ObjectRef resource_ref(const Manifest& m, const std::string& dest_ns) const {
@@ -745,6 +742,14 @@ struct OwnershipGraph::Impl {
   }
 
   void resolve_deploys() {
+    // Git files by directory, with their normalised repository URLs, so that each source looks
+    // at its own directory only.
+    std::map<std::string, std::vector<std::size_t>> git_by_dir;
+    std::vector<std::string> git_urls;
+    for (std::size_t i = 0; i < set.git.size(); ++i) {
+      git_by_dir[dir_of(set.git[i].rel_path)].push_back(i);
+      git_urls.push_back(normalize_url(set.git[i].repo_url));
+    }
     for (const Manifest& m : set.live) resources[m.ref()].live = &m;
     for (const Manifest& m : set.declared) resources[m.ref()].declared = &m;
     for (std::size_t gi = 0; gi < gitops.size(); ++gi) {
@@ -758,23 +763,38 @@ struct OwnershipGraph::Impl {
                                       g.eff->where(s.pointer), short_ref(g.ref), s.chart));
           continue;
         }
-        for (const Manifest& m : set.git) {
-          if (!repo_matches(m.repo_url, s.repo_url) || !path_under(m.rel_path, s.path, s.recurse)) continue;
-          const ObjectRef r = resource_ref(m, g.dest_ns);
-          Resource& res = resources[r];
-          res.ref = r;
-          res.deploys.push_back(Deploy{gi, &m, false});
-          ++g.deployed;
-          link(EdgeKind::kDeploys, object_vertex(g.ref), object_vertex(r),
-               g.flux ? "Flux applies it from Git" : "ArgoCD syncs it from Git",
-               {ev(&m, "", fmt::format("{} in {}", r.str(), m.rel_path))});
-          link(EdgeKind::kDeclares, git_vertex(s.repo_url, m.rel_path), object_vertex(r));
-          if (r.kind == "Application" && apps.count(r)) apps[r].deployed_by.push_back(g.ref.str());
+        const std::string source_url = normalize_url(s.repo_url);
+        // The files directly in the source directory, or (recurse) every directory below it.
+        auto first = s.recurse ? git_by_dir.lower_bound(s.path) : git_by_dir.find(s.path);
+        for (auto dir = first; dir != git_by_dir.end(); ++dir) {
+          if (!s.recurse && dir != first) break;
+          if (s.recurse && !s.path.empty() && dir->first != s.path &&
+              dir->first.compare(0, s.path.size() + 1, s.path + "/") != 0) {
+            if (dir->first.compare(0, s.path.size(), s.path) != 0) break;
+            continue;  // "web-2" sorts between "web" and "web/..."
+          }
+          for (std::size_t mi : dir->second) {
+            const Manifest& m = set.git[mi];
+            if (!repo_matches_normalized(git_urls[mi], source_url)) continue;
+            const ObjectRef r = resource_ref(m, g.dest_ns);
+            Resource& res = resources[r];
+            res.ref = r;
+            res.deploys.push_back(Deploy{gi, &m, false});
+            ++g.deployed;
+            link(EdgeKind::kDeploys, object_vertex(g.ref), object_vertex(r),
+                 g.flux ? "Flux applies it from Git" : "ArgoCD syncs it from Git",
+                 {ev(&m, "", fmt::format("{} in {}", r.str(), m.rel_path))});
+            link(EdgeKind::kDeclares, git_vertex(s.repo_url, m.rel_path), object_vertex(r));
+            if (r.kind == "Application" && apps.count(r)) apps[r].deployed_by.push_back(g.ref.str());
+            if (r.kind == "Application" && r != g.ref) g.deploys_apps = true;
+          }
         }
       }
-      if (g.deployed == 0 && !g.sources.empty() && std::any_of(g.sources.begin(), g.sources.end(), [](const Source& s) { return s.chart.empty(); }))
-        notes.push_back(fmt::format("{}: no Git file given matches the source of {}{}", g.eff->where(g.sources[0].pointer),
-                                    short_ref(g.ref),
+      const bool renderable = std::any_of(g.sources.begin(), g.sources.end(),
+                                          [](const Source& src) { return src.chart.empty(); });
+      if (g.deployed == 0 && renderable)
+        notes.push_back(fmt::format("{}: no Git file given matches the source of {}{}",
+                                    g.eff->where(g.sources[0].pointer), short_ref(g.ref),
                                     set.git.empty() ? " (no --git files; the live objects' last-applied-configuration "
                                                       "stands for what it deploys)"
                                                     : ""));
@@ -836,23 +856,38 @@ struct OwnershipGraph::Impl {
     return r;
   }
 
+  // What an Application's ignoreDifferences (and argocd-cm's) cover in one manifest: pointers
+  // (jq paths evaluated on the manifest) and managedFieldsManagers. Computed once per manifest.
+  struct Ignores {
+    std::vector<std::string> pointers;
+    std::vector<std::string> managers;
+  };
+
+  Ignores ignores_for(const GitOps& g, const json& manifest, const ObjectRef& ref) const {
+    Ignores out;
+    const std::vector<argocd::IgnoreRule> rules = rules_of(g);
+    const argocd::IgnoreSet set = argocd::match_ignores(rules, group_of(manifest), ref.kind, ref.name, ref.ns);
+    out.pointers = set.json_pointers;
+    for (const argocd::JqPath* q : set.jq_paths) {
+      std::string path;
+      eval_jq(manifest, q->steps, 0, path, out.pointers);
+    }
+    out.managers = set.managers;
+    return out;
+  }
+
   ArgoMode argocd_mode(const GitOps& g, const Manifest* app, const json& manifest, const ObjectRef& ref,
                        const std::string& field) const {
+    return argocd_mode(g, app, ignores_for(g, manifest, ref), field);
+  }
+
+  ArgoMode argocd_mode(const GitOps& g, const Manifest* app, const Ignores& ignores, const std::string& field) const {
     ArgoMode out;
-    const std::vector<argocd::IgnoreRule> rules = rules_of(g);
-    const argocd::IgnoreSet ignores = argocd::match_ignores(rules, group_of(manifest), ref.kind, ref.name, ref.ns);
     auto covers = [&](const std::string& p) {
       return field == p || (field.size() > p.size() && field.compare(0, p.size(), p) == 0 && field[p.size()] == '/');
     };
-    for (const std::string& p : ignores.json_pointers)
+    for (const std::string& p : ignores.pointers)
       if (covers(p)) out.ignored = true;
-    for (const argocd::JqPath* q : ignores.jq_paths) {
-      std::vector<std::string> selected;
-      std::string path;
-      eval_jq(manifest, q->steps, 0, path, selected);
-      for (const std::string& p : selected)
-        if (covers(p)) out.ignored = true;
-    }
     out.ignored_managers = ignores.managers;
     out.mode_vs_listed = g.rdi ? WriteMode::kOnCreate : WriteMode::kOnSync;
     if (!g.automated) {
@@ -861,8 +896,8 @@ struct OwnershipGraph::Impl {
       out.evidence.push_back(ev(app, "/spec/syncPolicy", "no syncPolicy.automated"));
     } else if (out.ignored && g.rdi) {
       out.mode = WriteMode::kOnCreate;
-      out.reason = "ignored in the diff (ignoreDifferences) and RespectIgnoreDifferences=true: syncs keep the live "
-                   "value; only creating the object applies Git's";
+      out.reason = "in ignoreDifferences, with RespectIgnoreDifferences=true: syncs keep the live value; only "
+                   "creating the object applies Git's";
       out.evidence.push_back(ev(app, "/spec/ignoreDifferences", "ignoreDifferences covers " + field));
       out.evidence.push_back(ev(app, "/spec/syncPolicy/syncOptions", "RespectIgnoreDifferences=true"));
     } else if (out.ignored) {
@@ -907,6 +942,7 @@ struct OwnershipGraph::Impl {
             continue;
           }
         }
+        std::optional<Ignores> ignores;
         for (const std::string& f : leaf_fields(obj)) {
           const json* value = at_pointer(obj, f);
           EdgeProps p;
@@ -932,7 +968,8 @@ struct OwnershipGraph::Impl {
             }
           } else {
             manager = kArgoManager;
-            ArgoMode m = argocd_mode(g, g.eff, obj, ref, f);
+            if (!ignores) ignores = ignores_for(g, obj, ref);
+            ArgoMode m = argocd_mode(g, g.eff, *ignores, f);
             p.mode = m.mode;
             p.reason = m.reason;
             for (Evidence& e : m.evidence) p.evidence.push_back(std::move(e));
@@ -1168,32 +1205,39 @@ struct OwnershipGraph::Impl {
       field_vertex(w.object, w.field);
     }
     for (const auto& [id, props] : vertices) index[id] = boost::add_vertex(props, g);
+    // Edges are sorted by (source, target, kind, via) as descriptors; the properties are only
+    // pointed to until they are copied into the graph.
     struct E {
-      std::string from, to;
-      EdgeProps props;
+      std::size_t from, to;
+      const EdgeProps* props;
     };
+    EdgeProps has_field;
+    has_field.kind = EdgeKind::kHasField;
     std::vector<E> edges;
+    edges.reserve(writes.size() * 2 + links.size());
+    auto id = [&](const std::string& key) {
+      auto it = index.find(key);
+      return it == index.end() ? static_cast<std::size_t>(-1) : it->second;
+    };
     for (const Write& w : writes) {
-      edges.push_back(E{"manager:" + w.manager, "field:" + w.object.str() + "#" + w.field, w.props});
-      EdgeProps hf;
-      hf.kind = EdgeKind::kHasField;
-      edges.push_back(E{"object:" + w.object.str(), "field:" + w.object.str() + "#" + w.field, hf});
+      const std::size_t field = id("field:" + w.object.str() + "#" + w.field);
+      edges.push_back(E{id("manager:" + w.manager), field, &w.props});
+      edges.push_back(E{id("object:" + w.object.str()), field, &has_field});
     }
-    for (const Link& l : links) edges.push_back(E{l.from, l.to, l.props});
+    for (const Link& l : links) edges.push_back(E{id(l.from), id(l.to), &l.props});
     std::stable_sort(edges.begin(), edges.end(), [](const E& a, const E& b) {
       if (a.from != b.from) return a.from < b.from;
       if (a.to != b.to) return a.to < b.to;
-      if (a.props.kind != b.props.kind) return a.props.kind < b.props.kind;
-      return a.props.via < b.props.via;
+      if (a.props->kind != b.props->kind) return a.props->kind < b.props->kind;
+      return a.props->via < b.props->via;
     });
     // Duplicates (the same has-field edge from several writers) collapse.
     for (std::size_t i = 0; i < edges.size(); ++i) {
       if (i > 0 && edges[i].from == edges[i - 1].from && edges[i].to == edges[i - 1].to &&
-          edges[i].props.kind == edges[i - 1].props.kind && edges[i].props.via == edges[i - 1].props.via)
+          edges[i].props->kind == edges[i - 1].props->kind && edges[i].props->via == edges[i - 1].props->via)
         continue;
-      auto f = index.find(edges[i].from), t = index.find(edges[i].to);
-      if (f == index.end() || t == index.end()) continue;
-      boost::add_edge(f->second, t->second, edges[i].props, g);
+      if (edges[i].from == static_cast<std::size_t>(-1) || edges[i].to == static_cast<std::size_t>(-1)) continue;
+      boost::add_edge(edges[i].from, edges[i].to, *edges[i].props, g);
     }
   }
 };
@@ -1391,10 +1435,7 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
     const bool from_git = !a.deployed_by.empty() || !a.generated_by.empty();
     const Manifest* shown = a.live ? a.live : a.declared ? a.declared : a.git;
     bool is_root = false;
-    if (auto gi = impl.gitops_index.find(ref); gi != impl.gitops_index.end())
-      for (const auto& [rref, res] : impl.resources)
-        for (const Deploy& d : res.deploys)
-          if (d.gitops == gi->second && rref.kind == "Application" && rref != ref) is_root = true;
+    if (auto gi = impl.gitops_index.find(ref); gi != impl.gitops_index.end()) is_root = impl.gitops[gi->second].deploys_apps;
     std::vector<std::string> diffs;
     if (a.live && a.git) {
       const json live_spec = canonical(a.live->object.value("spec", json::object()));
@@ -1614,8 +1655,14 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
 OwnershipGraph::~OwnershipGraph() = default;
 
 std::optional<OwnershipGraphType::vertex_descriptor> OwnershipGraph::vertex(const std::string& id) const {
-  for (auto v : boost::make_iterator_range(boost::vertices(graph_)))
-    if (graph_[v].id == id) return v;
+  // Vertices were added in id order and vecS descriptors are 0..n-1 in that order: binary search.
+  std::size_t lo = 0, hi = boost::num_vertices(graph_);
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (graph_[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < boost::num_vertices(graph_) && graph_[lo].id == id) return lo;
   return std::nullopt;
 }
 

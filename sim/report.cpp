@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/causal_chain.hpp"
 #include "kcsim/fights.hpp"
 #include "kcsim/model.hpp"
 #include "kcsim/table.hpp"
@@ -145,6 +146,7 @@ json build_report(const World& world) {
                  {"workloads", json::array()},
                  {"writes", json::array()},
                  {"expectations", json::array()}};
+  add_causal_chains(world, report["fights"]);
   for (const ObjectLifetime& l : world.api().lifetimes())
     if (l.ref.kind == "Deployment") report["workloads"].push_back(workload_report(world, l));
   std::sort(report["workloads"].begin(), report["workloads"].end(),
@@ -168,7 +170,22 @@ std::string render_text_report(const json& r) {
                                 format_short_duration(Duration{static_cast<std::int64_t>(r["duration_s"].get<double>() * 1e6)}));
   if (r.contains("fights") && !r["fights"].empty()) {
     out += "\nFights\n";
-    for (const json& f : r["fights"]) out += "  " + f.value("summary", f.dump()) + "\n";
+    for (const json& f : r["fights"]) {
+      out += "  " + f.value("summary", f.dump()) + "\n";
+      if (f.contains("chain") && !f["chain"].empty()) {
+        out += "    The last complete cycle:\n";
+        out += render_causal_chain(f["chain"], "      ");
+      }
+      if (f.contains("fixes") && !f["fixes"].empty()) {
+        out += "    Fixes, each checked by a re-run:\n";
+        for (const json& x : f["fixes"])
+          out += fmt::format("      [{}] {}{}\n", x.value("stops_fight", false) ? "stops the fight" : "still fights",
+                             x.value("change", ""),
+                             x.value("stops_fight", false) || !x["cycles_after"].is_number()
+                                 ? std::string()
+                                 : fmt::format(" ({} cycles after)", x["cycles_after"].get<std::int64_t>()));
+      }
+    }
   } else if (r.contains("fights")) {
     out += "\nNo fights: no field was set back and forth by two or more managers.\n";
   }

@@ -7,11 +7,15 @@
 #include <fmt/format.h>
 
 #include "expectations.hpp"
+#include "kcsim/fix_check.hpp"
 #include "kcsim/report.hpp"
+#include "kcsim/timeline_html.hpp"
 
 namespace kcsim {
 
-RunOutcome run_scenario(const Scenario& scenario, RunLimits limits) {
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits) { return run_scenario(scenario, limits, RunOptions{}); }
+
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options) {
   World world(scenario, limits);
   ExpectationChecker checker(world.scenario());
   RunOutcome out;
@@ -31,6 +35,10 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits) {
   out.report["expectations"] = checker.results(world, out.report);
   for (const json& e : out.report["expectations"]) out.expectations_passed &= e["passed"].get<bool>();
   out.events_table = render_events_table(world, world.engine().now());
+  // Fix checks re-run the scenario with RunOptions{} (no fix checks), so they never recurse.
+  if (options.check_fixes && !out.report["fights"].empty()) add_verified_fixes(scenario, out.report, limits);
+  if (options.timeline) out.timeline_csv = render_timeline_csv(world);
+  if (options.html) out.html = render_html_report(world, out.report);
   return out;
 }
 

@@ -32,7 +32,7 @@ World::World(Scenario scenario, RunLimits limits)
   for (std::size_t i = 0; i < scenario_.objects.size(); ++i) {
     json obj = scenario_.objects[i];
     obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
-        scenario_.objects[i].dump();
+        scenario_.objects[i].dump() + "\n";
     WriteResult r = api_->create(std::move(obj), "kubectl-client-side-apply");
     if (!r.status.ok())
       throw InputError(scenario_.file, fmt::format("/objects/{}", i), "expected an object the API server accepts",

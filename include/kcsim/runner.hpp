@@ -16,11 +16,21 @@ struct RunOutcome {
   bool expectations_passed = true;
   StopReason stop = StopReason::kTimeReached;
   std::uint64_t events_processed = 0;
+  std::string timeline_csv;  // when RunOptions::timeline
+  std::string html;          // when RunOptions::html
+};
+
+/// What a run produces besides the report (`kcsim run --timeline/--html/--no-fixes`).
+struct RunOptions {
+  bool check_fixes = false;  // re-run the scenario once per candidate fix of each fight
+  bool timeline = false;     // fill RunOutcome::timeline_csv
+  bool html = false;         // fill RunOutcome::html
 };
 
 /// Runs a loaded scenario to its duration. Throws InputError for invalid model settings; throws
 /// std::runtime_error when a run limit stops it (events, objects).
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits = {});
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options);
 
 /// Writes `content` to `path` through a temporary file and a rename, so that an interrupted run
 /// never leaves a half-written file. Throws std::runtime_error on failure.

@@ -969,6 +969,18 @@ TEST(KubectlView, ArgocdAppGetFollowsTheCli) {
             "GROUP  KIND        NAMESPACE  NAME          STATUS  HEALTH   HOOK  MESSAGE\n"
             "       Service     default    guestbook-ui  Synced  Healthy        \n"
             "apps   Deployment  default    guestbook-ui  Synced  Healthy        \n");
+  // Argo CD 3 keeps resource health in its cache (status.resourceHealthSource: appTree) and
+  // argocd-server fills it in from the live objects (server/application inferResourcesStatusHealth).
+  json app = *c.api->get({"Application", "argocd", "guestbook"});
+  app["status"]["resourceHealthSource"] = "appTree";
+  for (json& r : app["status"]["resources"]) r.erase("health");
+  ASSERT_TRUE(c.api->update(app, "argocd-application-controller", "status").status.ok());
+  c.create({{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "guestbook-ui"}, {"namespace", "default"}}}, {"spec", {{"type", "ClusterIP"}}}});
+  const std::string tree = c.out({"argocd", "app", "get", "argocd/guestbook"});
+  EXPECT_NE(tree.find("       Service     default    guestbook-ui  Synced  Healthy        \n"
+                      "apps   Deployment  default    guestbook-ui  Synced  Missing        \n"),
+            std::string::npos)
+      << tree;
   const KubectlResult missing = c.run({"argocd", "app", "get", "nope"});
   EXPECT_EQ(missing.status, 20);
   EXPECT_EQ(missing.err, "FATA[0000] rpc error: code = NotFound desc = applications.argoproj.io \"nope\" not found\n");

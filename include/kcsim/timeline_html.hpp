@@ -1,0 +1,20 @@
+// Run artefacts drawn from the recorded history: the replicas timeline CSV (`kcsim run
+// --timeline`) and the self-contained HTML page (`kcsim run --html`).
+#pragma once
+
+#include <string>
+
+#include "kcsim/world.hpp"
+
+namespace kcsim {
+
+/// One row per change of spec.replicas or status.readyReplicas of a Deployment, in write order:
+/// "time_s,clock,object,field,value,manager".
+std::string render_timeline_csv(const World& world);
+
+/// One self-contained page (inline CSS and SVG, no scripts): per Deployment a chart of
+/// spec.replicas (a step line coloured by the writing manager) and ready replicas, with the
+/// fights (summary, chain, fixes) above and the Events table below. `report` is the run's report.
+std::string render_html_report(const World& world, const json& report);
+
+}  // namespace kcsim
