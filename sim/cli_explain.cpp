@@ -280,7 +280,8 @@ int explain(const std::vector<std::string>& args) {
   InputOptions o;
   po::options_description opts(kExplainUsage);
   opts.add_options()("help,h", "show this help")
-      ("format", po::value(&o.format)->default_value("text"), "text, json, or dot (Graphviz: the contested fields, their writers, the GitOps chain)");
+      ("format", po::value(&o.format)->default_value("text"), "text, json, or dot (Graphviz: the contested fields, their writers, the GitOps chain)")
+      ("graph", "with --format json: include the whole ownership graph (every field of every manifest: large)");
   add_input_options(opts, o);
   po::variables_map vm;
   int status = 0;
@@ -298,8 +299,8 @@ int explain(const std::vector<std::string>& args) {
                 {"summary", summary_json(graph.findings())},
                 {"findings", findings_json(graph.findings())},
                 {"notes", graph.notes()},
-                {"warnings", warnings},
-                {"graph", graph.graph_json()}};
+                {"warnings", warnings}};
+    if (vm.count("graph")) out["graph"] = graph.graph_json();
     emit(o.output, out.dump(2) + "\n");
   } else {
     emit(o.output, render_explain_text(graph, set, o));

@@ -468,6 +468,8 @@ bool check_object(const json& obj, const std::string& file, std::size_t document
 
 std::vector<Manifest> parse_manifests(const std::string& text, const std::string& file,
                                       std::vector<ReadWarning>& warnings) {
+  // An empty file (or only whitespace) holds no object, as `kubectl apply -f` treats it.
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return {};
   const bool is_json = ends_with(lower(file), ".json");
   std::vector<RawDocument> docs = is_json ? parse_json_document(text, file) : parse_yaml_documents(text, file);
   std::vector<Manifest> out;

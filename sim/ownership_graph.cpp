@@ -1361,8 +1361,8 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
         f.title = fmt::format("{} {}: {} and {} both write it", object.str(), field, a.key(), b.key());
         std::string msg = fmt::format("{} and {} can both write {} of {}, and they disagree: {}.", a.key(), b.key(),
                                       field, short_ref(object), *why);
-        msg += fmt::format(" {} writes it because {}.", a.manager, a.props->reason);
-        msg += fmt::format(" {} writes it because {}.", b.manager, b.props->reason);
+        msg += fmt::format(" {} writes it ({}).", a.manager, a.props->reason);
+        msg += fmt::format(" {} writes it ({}).", b.manager, b.props->reason);
         const bool keda_idle = (b.manager == kKedaManager && b.props->values.idle) || (a.manager == kKedaManager && a.props->values.idle);
         if (both && keda_idle && (is_argocd_writer(a) || a.manager == kFluxManager))
           msg += " Expect a loop while the workload is idle: KEDA scales it down after the cooldown, the GitOps "

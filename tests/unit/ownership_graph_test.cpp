@@ -383,7 +383,7 @@ TEST(ExplainCommand, NamesTheFightAndTheHandAppliedApplication) {
 }
 
 TEST(ExplainCommand, JsonAndDotFormats) {
-  const CommandResult j = run_kcsim("explain --format json " + kData + "/six-minute-loop");
+  const CommandResult j = run_kcsim("explain --format json --graph " + kData + "/six-minute-loop");
   ASSERT_EQ(j.status, 0) << j.err;
   const json doc = json::parse(j.out);
   EXPECT_EQ(doc["summary"]["error"], 2);
