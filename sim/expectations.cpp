@@ -75,7 +75,10 @@ json select_elements(const json& array, const std::string& selector) {
       } else if (el[k].is_array()) {
         // "writers=argocd-controller+keda": the sorted list joined with '+'.
         std::string joined;
-        for (const json& w : el[k]) joined += (joined.empty() ? "" : "+") + w.get<std::string>();
+        for (const json& w : el[k]) {
+          if (!joined.empty()) joined += '+';
+          joined += w.get<std::string>();
+        }
         ok = joined == v;
       } else {
         ok = el[k].dump() == v;

@@ -359,8 +359,8 @@ std::vector<RawDocument> parse_yaml_documents(const std::string& text, const std
     } catch (const YAML::Exception& e) {
       const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
       const int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-      throw InputError(file, fmt::format("document {}", index + 1), "expected valid YAML" + hint + ": " + e.msg, "",
-                       line, column);
+      throw InputError(file, fmt::format("document {}", index + 1), "expected valid YAML" + hint,
+                       fmt::format("a syntax error ({})", e.msg), line, column);
     }
     out.push_back(RawDocument{doc.empty ? json(nullptr) : std::move(doc.value), doc.pos, std::move(doc.positions)});
   }
@@ -963,8 +963,7 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
       }
       std::stable_sort(commits.begin(), commits.end(),
                        [](const C& a, const C& b) { return a.at != b.at ? a.at < b.at : a.order < b.order; });
-      // path → (manifests, pointer of each)
-      std::map<std::string, std::vector<std::pair<json, std::string>>> tree;
+      std::map<std::string, std::vector<Manifest>> tree;
       for (const C& c : commits) {
         if (c.spec->value("branch", branch) != branch) continue;
         const bool whole = c.spec->contains("files");
@@ -978,22 +977,27 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
             tree.erase(file);
             continue;
           }
-          std::vector<std::pair<json, std::string>> list;
-          if (it->is_array())
-            for (std::size_t j = 0; j < it->size(); ++j) list.emplace_back((*it)[j], fp + "/" + std::to_string(j));
-          else
-            list.emplace_back(*it, fp);
+          std::vector<Manifest> list;
+          if (it->is_array()) {
+            for (std::size_t j = 0; j < it->size(); ++j)
+              list.push_back(from_scenario(path, (*it)[j], fp + "/" + std::to_string(j), positions, ManifestOrigin::kGit));
+          } else if (it->is_string()) {
+            // The file's text (models/git_repository.cpp accepts it): positions are in the text.
+            list = parse_manifests(it->get<std::string>(), path + "#" + fp, set.warnings);
+            for (Manifest& m : list) m.origin = ManifestOrigin::kGit;
+          } else {
+            list.push_back(from_scenario(path, *it, fp, positions, ManifestOrigin::kGit));
+          }
+          for (std::size_t j = 0; j < list.size(); ++j) {
+            list[j].rel_path = file;
+            list[j].repo_url = url;
+            if (!it->is_string()) list[j].document = j;
+          }
           tree[file] = std::move(list);
         }
       }
-      for (const auto& [file, list] : tree)
-        for (std::size_t j = 0; j < list.size(); ++j) {
-          Manifest m = from_scenario(path, list[j].first, list[j].second, positions, ManifestOrigin::kGit);
-          m.rel_path = file;
-          m.document = j;
-          m.repo_url = url;
-          set.git.push_back(std::move(m));
-        }
+      for (auto& [file, list] : tree)
+        for (Manifest& m : list) set.git.push_back(std::move(m));
       set.repositories[url] = "";
     }
   }
