@@ -63,7 +63,7 @@ struct Step {
 std::string event_rule(const std::string& reason, const std::string& message) {
   if (reason == "KEDAScaleTargetDeactivated") return "KEDA: all triggers inactive (keda-hpa.md 1.4)";
   if (reason == "KEDAScaleTargetActivated") return "KEDA: a trigger became active (keda-hpa.md 1.4)";
-  if (reason == "ResourceUpdated" && message.find("OutOfSync") != std::string::npos)
+  if (reason == "ResourceUpdated" && message.find("-> OutOfSync") != std::string::npos)
     return "ArgoCD: a live field differs from the desired state in Git and is not ignored (argocd-k8s.md 1.4)";
   if (reason == "ResourceUpdated") return "ArgoCD: the comparison result changed";
   if (reason == "OperationStarted") return "ArgoCD automated sync with selfHeal: OutOfSync at the same revision (argocd-k8s.md 1.4)";

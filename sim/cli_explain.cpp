@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -208,10 +207,21 @@ struct Location {
   int line = 0, column = 0;
 };
 Location parse_location(const std::string& where) {
-  static const std::regex re(R"(^(.*):(\d+):(\d+)$)");
-  std::smatch m;
-  if (std::regex_match(where, m, re)) return {m[1].str(), std::stoi(m[2].str()), std::stoi(m[3].str())};
-  return {where, 0, 0};
+  // The last two ":<digits>" parts are the line and column (a path may hold colons itself).
+  auto number_before = [&](std::size_t end, std::size_t& colon) -> int {
+    colon = where.rfind(':', end - 1);
+    if (colon == std::string::npos || colon + 1 >= end) return -1;
+    for (std::size_t i = colon + 1; i < end; ++i)
+      if (where[i] < '0' || where[i] > '9') return -1;
+    return std::stoi(where.substr(colon + 1, end - colon - 1));
+  };
+  if (where.empty()) return {where, 0, 0};
+  std::size_t c2 = 0, c1 = 0;
+  const int column = number_before(where.size(), c2);
+  if (column < 0 || c2 == 0) return {where, 0, 0};
+  const int line = number_before(c2, c1);
+  if (line < 0) return {where, 0, 0};
+  return {where.substr(0, c1), line, column};
 }
 
 std::string uri_of(const std::string& path) {

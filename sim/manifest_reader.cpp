@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -127,6 +126,33 @@ std::optional<json> parse_yaml_int(std::string plain) {
   return json(static_cast<std::uint64_t>(value));
 }
 
+// ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ (go-yaml v2 resolve.go yamlStyleFloat).
+bool yaml_style_float(const std::string& s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  } else {
+    if (digits() == 0) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      digits();
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == s.size();
+}
+
 json resolve_plain(const std::string& s) {
   static const std::set<std::string> kNull = {"", "~", "null", "Null", "NULL"};
   static const std::set<std::string> kTrue = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
@@ -138,10 +164,9 @@ json resolve_plain(const std::string& s) {
   if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return s;
   if (auto i = parse_yaml_int(s)) return *i;
   // yaml.v2 yamlStyleFloat; .inf and .nan are kept as strings because JSON has no such numbers.
-  static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
   std::string plain = s;
   plain.erase(std::remove(plain.begin(), plain.end(), '_'), plain.end());
-  if (std::regex_match(plain, kFloat)) {
+  if (yaml_style_float(plain)) {
     errno = 0;
     char* end = nullptr;
     const double d = std::strtod(plain.c_str(), &end);

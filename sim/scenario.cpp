@@ -1,6 +1,7 @@
 #include "kcsim/scenario.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -235,6 +236,30 @@ Scenario parse_validated(const json& doc, const std::string& file) {
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& file) {
+  // nlohmann's parser recurses once per nesting level: reject deep nesting before it overflows
+  // the stack.
+  {
+    constexpr int kMaxDepth = 512;
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (in_string) {
+        if (c == '\\') ++i;
+        else if (c == '"') in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > kMaxDepth) {
+          const TextPosition pos = position_of_offset(text, i);
+          throw InputError(file, "", fmt::format("expected JSON nested at most {} levels deep", kMaxDepth),
+                           "deeper nesting", pos.line, pos.column);
+        }
+      } else if (c == ']' || c == '}') {
+        --depth;
+      }
+    }
+  }
   json doc;
   try {
     doc = json::parse(text);
@@ -265,6 +290,9 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
 }
 
 Scenario load_scenario(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path, "", "expected a scenario file", "a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "expected a readable scenario file", "no such file or it cannot be read");
   std::ostringstream buffer;
