@@ -283,6 +283,15 @@ std::string short_ref(const ObjectRef& r) {
 
 ObjectRef parse_ref(const std::string& s) { return ObjectRef::parse(s); }
 
+// The path to give `kubectl apply -f` for a Git manifest: the file as given when it is a file of
+// a checkout, else its path in the repository (a scenario's "git" section).
+std::string apply_path(const Manifest& m) {
+  const std::string& f = m.file;
+  const std::string& r = m.rel_path;
+  if (f.size() >= r.size() && f.compare(f.size() - r.size(), r.size(), r) == 0) return f;
+  return r;
+}
+
 std::string describe_value(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   std::string d = v.dump();
@@ -390,6 +399,7 @@ struct App {
   const Manifest* eff = nullptr;
   std::vector<std::string> deployed_by;  // Application/Kustomization refs whose source holds its Git file
   bool assumed = false;                  // only in Git, nothing deploys it: assumed applied as in Git
+  std::string converging_parent;         // a parent with automated sync applies the Git version
 };
 
 struct Deploy {
@@ -540,7 +550,10 @@ struct OwnershipGraph::Impl {
     if (!error.empty()) notes.push_back("argocd-cm ignoreDifferences: " + error);
   }
 
-  void read_apps() {
+  // `converging`: Applications that a parent with automated sync (or Flux) deploys from Git; the
+  // parent's next sync replaces the live object with the Git version, so that is the one that
+  // matters (map value: the parent).
+  void read_apps(const std::map<ObjectRef, std::string>& converging = {}) {
     for (const Manifest& m : set.live)
       if (is_kind(m, "Application", "argoproj.io")) apps[app_ref(m)].live = &m;
     for (const Manifest& m : set.declared)
@@ -567,6 +580,10 @@ struct OwnershipGraph::Impl {
           if (o.value("kind", "") == "ApplicationSet")
             a.generated_by = ObjectRef{"ApplicationSet", ref.ns, o.value("name", "")}.str();
       a.eff = a.live ? a.live : a.generated ? a.generated : a.declared ? a.declared : a.git;
+      if (auto c = converging.find(ref); c != converging.end() && a.git) {
+        a.eff = a.git;
+        a.converging_parent = c->second;
+      }
       a.assumed = !a.live && !a.generated && !a.declared;
     }
   }
@@ -1298,9 +1315,37 @@ WriteMode mode_against(const WriterRef& w, const WriterRef& other) {
 }  // namespace
 
 OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
+  // A first pass finds the Applications that a parent with automated sync deploys from Git:
+  // their Git version replaces the live one at the parent's next sync (only needed when some
+  // Application has both a live and a Git version).
+  std::map<ObjectRef, std::string> converging;
+  {
+    std::vector<std::string> scratch;
+    Impl probe(set, scratch);
+    probe.read_apps();
+    const bool both = std::any_of(probe.apps.begin(), probe.apps.end(),
+                                  [](const auto& kv) { return kv.second.live && kv.second.git; });
+    if (both) {
+      probe.read_system_rules();
+      probe.read_gitops();
+      probe.resolve_deploys();
+      for (const auto& [ref, a] : probe.apps) {
+        if (!a.live || !a.git) continue;
+        for (const std::string& parent : a.deployed_by) {
+          auto gi = probe.gitops_index.find(parse_ref(parent));
+          if (gi == probe.gitops_index.end()) continue;
+          const GitOps& p = probe.gitops[gi->second];
+          if ((p.flux && !p.suspended) || (!p.flux && p.automated)) {
+            converging[ref] = parent;
+            break;
+          }
+        }
+      }
+    }
+  }
   Impl impl(set, notes_);
   impl.read_system_rules();
-  impl.read_apps();
+  impl.read_apps(converging);
   impl.read_gitops();
   impl.resolve_deploys();
   impl.gitops_writes();
@@ -1467,14 +1512,14 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
                                       "the root applied too, re-apply it after each change (kubectl apply -n {} -f "
                                       "{}), or let it manage itself by putting its manifest under its own source "
                                       "path (ArgoCD does not refresh an app for changes to itself).",
-                                      ref.ns, a.git->file));
+                                      ref.ns, apply_path(*a.git)));
       } else {
         f.fixes.push_back(fmt::format("Deploy it from Git (app-of-apps): a parent Application whose source path is "
                                       "{} (declarative setup, cluster bootstrapping in the ArgoCD docs), applied once "
                                       "by hand; from then on edits in Git reach the cluster.",
                                       dir_of(a.git->rel_path).empty() ? "." : dir_of(a.git->rel_path)));
         f.fixes.push_back(fmt::format("Until then, apply it after every change: kubectl apply -n {} -f {}", ref.ns,
-                                      a.git->file));
+                                      apply_path(*a.git)));
       }
       findings_.push_back(std::move(f));
     } else if (!from_git && !a.git && (a.live || a.declared)) {
@@ -1492,23 +1537,33 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
     if (!diffs.empty()) {
       Finding f;
       f.rule = "app-spec-drift";
-      f.severity = Severity::kWarning;
+      f.severity = a.converging_parent.empty() ? Severity::kWarning : Severity::kNote;
       f.object = ref.str();
       f.title = fmt::format("the live {} differs from its version in Git", short_ref(ref));
       std::string list;
       for (std::size_t i = 0; i < diffs.size() && i < 12; ++i) list += (i ? "; " : "") + diffs[i];
       if (diffs.size() > 12) list += fmt::format("; and {} more", diffs.size() - 12);
-      f.message = fmt::format("ArgoCD acts on the live object, which differs from {} in Git: {}.{}", a.git->rel_path, list,
-                              from_git ? fmt::format(" It is deployed by {}: the difference lasts until that syncs.",
-                                                     a.deployed_by.empty() ? a.generated_by : a.deployed_by[0])
-                                       : " Nothing deploys it from Git, so the difference stays.");
+      if (!a.converging_parent.empty())
+        f.message = fmt::format("The live object differs from {} in Git: {}. {} deploys it with automated sync, so "
+                                "its next sync applies the Git version; the analyses use that one (until then ArgoCD "
+                                "acts on the live object).",
+                                a.git->rel_path, list, short_ref(parse_ref(a.converging_parent)));
+      else
+        f.message = fmt::format("ArgoCD acts on the live object, which differs from {} in Git: {}.{}", a.git->rel_path,
+                                list,
+                                from_git ? fmt::format(" It is deployed by {}, whose sync is manual: the difference "
+                                                       "lasts until someone syncs it.",
+                                                       a.deployed_by.empty() ? a.generated_by : a.deployed_by[0])
+                                         : " Nothing deploys it from Git, so the difference stays.");
       f.location = a.live->where("/spec");
       f.evidence.push_back(Evidence{a.git->where("/spec"), "the spec in Git"});
       f.evidence.push_back(Evidence{a.live->where("/spec"), "the live spec"});
-      f.fixes.push_back(from_git ? "Sync the parent Application (or turn on its selfHeal)."
+      f.fixes.push_back(!a.converging_parent.empty() ? "Nothing to do: the parent's sync brings it in step; "
+                                                       "`argocd app sync` of the parent does it now."
+                        : from_git ? "Sync the parent Application (or turn on its automated sync)."
                                  : fmt::format("Apply the Git version (kubectl apply -n {} -f {}) and deploy it from a parent "
                                                "Application so that it stays in step.",
-                                               ref.ns, a.git->file));
+                                               ref.ns, apply_path(*a.git)));
       findings_.push_back(std::move(f));
     }
   }
@@ -1562,8 +1617,8 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
             "The fix is already in Git but never reached the cluster. {} in Git ({}) {}. ArgoCD acts on the live "
             "Application, which lacks it: {}.",
             short_ref(app_ref), app.git->where(), what_git_does,
-            from_git ? fmt::format("{} deploys it but has not synced it yet", app.deployed_by.empty() ? app.generated_by
-                                                                                                     : app.deployed_by[0])
+            from_git ? fmt::format("{} deploys it, but its sync is manual and nobody has synced it",
+                                   app.deployed_by.empty() ? app.generated_by : app.deployed_by[0])
                      : fmt::format("nothing deploys {} from Git (no parent Application, ApplicationSet or Flux "
                                    "Kustomization has it in its source), and {}",
                                    app.git->rel_path, impl.applied_by_text(app)));
@@ -1575,7 +1630,7 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
                          fmt::format("Make the Git version reach the cluster: deploy {} from a parent Application whose "
                                      "source path is {} (app-of-apps), or at least kubectl apply -n {} -f {} now.",
                                      short_ref(app_ref), dir_of(app.git->rel_path).empty() ? "." : dir_of(app.git->rel_path),
-                                     app_ref.ns, app.git->file));
+                                     app_ref.ns, apply_path(*app.git)));
         break;
       }
       if (!f.root_cause.empty()) break;

@@ -21,7 +21,9 @@ struct Result {
 };
 
 Result run(const std::string& args) {
-  const std::string dir = std::filesystem::temp_directory_path() / "kcsim-bad-input";
+  // One directory per test: ctest runs the tests of this file in parallel processes.
+  const std::string dir = std::filesystem::temp_directory_path() /
+                          (std::string("kcsim-bad-input-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::create_directories(dir);
   const std::string cmd = std::string("timeout 20 ") + KCSIM_BINARY + " " + args + " >" + dir + "/out 2>" + dir + "/err";
   const int raw = std::system(cmd.c_str());
