@@ -1528,10 +1528,14 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
       f.severity = Severity::kNote;
       f.object = ref.str();
       f.title = fmt::format("{} exists only in the cluster", short_ref(ref));
-      f.message = fmt::format("{} has no version in the Git files given; {}.", short_ref(ref), impl.applied_by_text(a));
+      f.message = fmt::format("{} has no version in the Git files given; {}.{}", short_ref(ref), impl.applied_by_text(a),
+                              is_root ? " It deploys other Applications: a bootstrap root is applied by hand once."
+                                      : "");
       f.location = shown->where();
       f.evidence.push_back(Evidence{shown->where(), "the live Application"});
-      f.fixes.push_back("Keep the Application's manifest in Git and deploy it from a parent Application (app-of-apps).");
+      f.fixes.push_back(is_root ? "Keep the root's manifest in Git too, so that it can be reviewed and re-applied."
+                                : "Keep the Application's manifest in Git and deploy it from a parent Application "
+                                  "(app-of-apps).");
       findings_.push_back(std::move(f));
     }
     if (!diffs.empty()) {
