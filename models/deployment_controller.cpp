@@ -839,6 +839,10 @@ class DeploymentController final : public Controller {
     auto from = parse_time(*cur, "lastUpdateTime");
     if (!from) return;
     const Duration after = *from + seconds(progress_deadline()) - now();
+    // A deadline that passed before this sync (a scale long after the last rollout, whose
+    // Progressing condition this path does not refresh) would make the 5 ms re-poll below spin
+    // forever in a simulation; the next rollout-status sync marks it instead.
+    if (after < Duration{0}) return;
     // Upstream adds a second "to avoid milliseconds skew"; under a second it requeues rate
     // limited, and as the successful sync resets the limiter (Forget), that is the base delay.
     requeue_ = after < seconds(1) ? milliseconds(5) : after + seconds(1);

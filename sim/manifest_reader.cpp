@@ -467,6 +467,11 @@ bool check_object(const json& obj, const std::string& file, std::size_t document
                                                kind)});
     return false;
   }
+  if (api_version == "kcsim/v1") {
+    warnings.push_back(ReadWarning{file, document, pos,
+                                   "skipped: a kcsim scenario, not a manifest (give it alone to explain or lint)"});
+    return false;
+  }
   if (kind == "List" || (ends_with(kind, "List") && obj.contains("items"))) return true;  // expanded by the caller
   if (!obj.contains("metadata") || !obj["metadata"].is_object())
     fail(obj.contains("metadata") ? "/metadata" : "", "expected metadata with a name",

@@ -32,6 +32,7 @@
 #include "../models/argocd_diff.hpp"
 #include "json_diff.hpp"
 #include "json_positions.hpp"
+#include "kcsim/input_error.hpp"
 
 namespace kcsim {
 
@@ -358,6 +359,151 @@ void eval_jq(const json& node, const std::vector<argocd::JqStep>& steps, std::si
     }
   }
   path.resize(base);
+}
+
+// --- types of the fields the analyses read ------------------------------------------------------------
+
+enum class T { kObject, kArray, kString, kBool, kInt, kObjectOrNull };
+
+const char* type_name(T t) {
+  switch (t) {
+    case T::kObject: return "a mapping";
+    case T::kArray: return "a list";
+    case T::kString: return "a string";
+    case T::kBool: return "true or false";
+    case T::kInt: return "an integer";
+    case T::kObjectOrNull: return "a mapping or null";
+  }
+  return "?";
+}
+
+bool has_type(const json& v, T t) {
+  switch (t) {
+    case T::kObject: return v.is_object();
+    case T::kArray: return v.is_array();
+    case T::kString: return v.is_string();
+    case T::kBool: return v.is_boolean();
+    case T::kInt: return v.is_number_integer();
+    case T::kObjectOrNull: return v.is_object() || v.is_null();
+  }
+  return false;
+}
+
+[[noreturn]] void wrong_type(const Manifest& m, const std::string& pointer, const std::string& expected, const json& found) {
+  const SourcePos p = m.position_of(pointer);
+  throw InputError(m.file, m.document_label() + ", " + pointer, expected, describe_found(found), p.line, p.column);
+}
+
+// A field at `pointer` (relative to `base` inside the manifest), if present, must have type t.
+void expect(const Manifest& m, const json& base, const std::string& base_pointer, const std::string& rel, T t) {
+  const json* v = at_pointer(base, rel);
+  if (v && !has_type(*v, t)) wrong_type(m, base_pointer + rel, std::string("expected ") + type_name(t), *v);
+}
+
+void expect_each(const Manifest& m, const json& base, const std::string& base_pointer, const std::string& rel, T t) {
+  const json* v = at_pointer(base, rel);
+  if (!v) return;
+  if (!v->is_array()) wrong_type(m, base_pointer + rel, "expected a list", *v);
+  for (std::size_t i = 0; i < v->size(); ++i)
+    if (!has_type((*v)[i], t))
+      wrong_type(m, fmt::format("{}{}/{}", base_pointer, rel, i), std::string("expected ") + type_name(t), (*v)[i]);
+}
+
+void check_source(const Manifest& m, const json& src, const std::string& p) {
+  for (const char* f : {"/repoURL", "/path", "/chart", "/targetRevision"}) expect(m, src, p, f, T::kString);
+  expect(m, src, p, "/directory", T::kObject);
+  expect(m, src, p, "/directory/recurse", T::kBool);
+}
+
+void check_application_spec(const Manifest& m, const json& spec, const std::string& p) {
+  if (!spec.is_object()) wrong_type(m, p, "expected a mapping", spec);
+  expect(m, spec, p, "/source", T::kObject);
+  if (spec.contains("source")) check_source(m, spec["source"], p + "/source");
+  expect_each(m, spec, p, "/sources", T::kObject);
+  if (spec.contains("sources"))
+    for (std::size_t i = 0; i < spec["sources"].size(); ++i) check_source(m, spec["sources"][i], fmt::format("{}/sources/{}", p, i));
+  expect(m, spec, p, "/destination", T::kObject);
+  expect(m, spec, p, "/destination/namespace", T::kString);
+  expect(m, spec, p, "/syncPolicy", T::kObject);
+  expect(m, spec, p, "/syncPolicy/automated", T::kObjectOrNull);
+  expect(m, spec, p, "/syncPolicy/automated/selfHeal", T::kBool);
+  expect(m, spec, p, "/syncPolicy/automated/enabled", T::kBool);
+  expect_each(m, spec, p, "/syncPolicy/syncOptions", T::kString);
+  expect_each(m, spec, p, "/ignoreDifferences", T::kObject);
+  if (spec.contains("ignoreDifferences"))
+    for (std::size_t i = 0; i < spec["ignoreDifferences"].size(); ++i) {
+      const std::string ip = fmt::format("{}/ignoreDifferences/{}", p, i);
+      const json& rule = spec["ignoreDifferences"][i];
+      for (const char* f : {"/group", "/kind", "/name", "/namespace"}) expect(m, rule, ip, f, T::kString);
+      for (const char* f : {"/jsonPointers", "/jqPathExpressions", "/managedFieldsManagers"}) expect_each(m, rule, ip, f, T::kString);
+    }
+}
+
+// The fields of the kinds the analyses understand. Everything else is opaque.
+void check_known_fields(const Manifest& m) {
+  const json& o = m.object;
+  const std::string kind = o.value("kind", "");
+  const std::string group = api_group(o.value("apiVersion", ""));
+  expect(m, o, "", "/metadata/labels", T::kObject);
+  expect(m, o, "", "/metadata/annotations", T::kObject);
+  for (const char* section : {"/metadata/labels", "/metadata/annotations"})
+    if (const json* map = at_pointer(o, section); map && map->is_object())
+      for (auto it = map->begin(); it != map->end(); ++it)
+        if (!it->is_string())
+          wrong_type(m, std::string(section) + "/" + escape_pointer_token(it.key()),
+                     "expected a string (label and annotation values are strings: quote it)", *it);
+  expect_each(m, o, "", "/metadata/ownerReferences", T::kObject);
+  if (const json* owners = at_pointer(o, "/metadata/ownerReferences"))
+    for (std::size_t i = 0; i < owners->size(); ++i)
+      for (const char* f : {"/kind", "/name"}) expect(m, (*owners)[i], fmt::format("/metadata/ownerReferences/{}", i), f, T::kString);
+  const json* spec = at_pointer(o, "/spec");
+  const bool has_spec = spec != nullptr;
+  if (group == "argoproj.io" && kind == "Application") {
+    if (has_spec) check_application_spec(m, *spec, "/spec");
+  } else if (group == "argoproj.io" && kind == "ApplicationSet") {
+    expect(m, o, "", "/spec", T::kObject);
+    expect_each(m, o, "", "/spec/generators", T::kObject);
+    expect(m, o, "", "/spec/template", T::kObject);
+    expect(m, o, "", "/spec/template/metadata", T::kObject);
+    expect(m, o, "", "/spec/template/spec", T::kObject);
+    if (const json* gens = at_pointer(o, "/spec/generators"))
+      for (std::size_t i = 0; i < gens->size(); ++i) expect(m, (*gens)[i], fmt::format("/spec/generators/{}", i), "/list/elements", T::kArray);
+  } else if (kind == "HorizontalPodAutoscaler") {
+    expect(m, o, "", "/spec", T::kObject);
+    expect(m, o, "", "/spec/scaleTargetRef", T::kObject);
+    for (const char* f : {"/spec/scaleTargetRef/name", "/spec/scaleTargetRef/kind"}) expect(m, o, "", f, T::kString);
+    for (const char* f : {"/spec/minReplicas", "/spec/maxReplicas"}) expect(m, o, "", f, T::kInt);
+  } else if (group == "keda.sh" && kind == "ScaledObject") {
+    expect(m, o, "", "/spec", T::kObject);
+    expect(m, o, "", "/spec/scaleTargetRef", T::kObject);
+    for (const char* f : {"/spec/scaleTargetRef/name", "/spec/scaleTargetRef/kind"}) expect(m, o, "", f, T::kString);
+    for (const char* f : {"/spec/minReplicaCount", "/spec/maxReplicaCount", "/spec/idleReplicaCount", "/spec/cooldownPeriod"})
+      expect(m, o, "", f, T::kInt);
+    expect(m, o, "", "/spec/advanced", T::kObject);
+    expect(m, o, "", "/spec/advanced/horizontalPodAutoscalerConfig", T::kObject);
+    expect(m, o, "", "/spec/advanced/horizontalPodAutoscalerConfig/name", T::kString);
+  } else if (kind == "HTTPScaledObject") {
+    expect(m, o, "", "/spec", T::kObject);
+    expect_each(m, o, "", "/spec/hosts", T::kString);
+    expect(m, o, "", "/spec/host", T::kString);
+    expect(m, o, "", "/spec/scaleTargetRef", T::kObject);
+    for (const char* f : {"/spec/scaleTargetRef/name", "/spec/scaleTargetRef/kind", "/spec/scaleTargetRef/deployment",
+                          "/spec/scaleTargetRef/service"})
+      expect(m, o, "", f, T::kString);
+    expect(m, o, "", "/spec/replicas", T::kObject);
+    for (const char* f : {"/spec/replicas/min", "/spec/replicas/max", "/spec/scaledownPeriod"}) expect(m, o, "", f, T::kInt);
+  } else if (group == "kustomize.toolkit.fluxcd.io" && kind == "Kustomization") {
+    expect(m, o, "", "/spec", T::kObject);
+    for (const char* f : {"/spec/path", "/spec/targetNamespace", "/spec/interval"}) expect(m, o, "", f, T::kString);
+    expect(m, o, "", "/spec/suspend", T::kBool);
+    expect(m, o, "", "/spec/sourceRef", T::kObject);
+    for (const char* f : {"/spec/sourceRef/name", "/spec/sourceRef/namespace"}) expect(m, o, "", f, T::kString);
+  } else if (group == "source.toolkit.fluxcd.io" && kind == "GitRepository") {
+    expect(m, o, "", "/spec", T::kObject);
+    expect(m, o, "", "/spec/url", T::kString);
+  } else if (kind == "ConfigMap") {
+    expect(m, o, "", "/data", T::kObject);
+  }
 }
 
 // --- the model of the inputs ------------------------------------------------------------------------
@@ -1315,6 +1461,8 @@ WriteMode mode_against(const WriterRef& w, const WriterRef& other) {
 }  // namespace
 
 OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
+  for (const auto* list : {&set.git, &set.live, &set.declared})
+    for (const Manifest& m : *list) check_known_fields(m);
   // A first pass finds the Applications that a parent with automated sync deploys from Git:
   // their Git version replaces the live one at the parent's next sync (only needed when some
   // Application has both a live and a Git version).

@@ -118,8 +118,11 @@ struct Finding {
 
 class OwnershipGraph {
  public:
-  /// Builds the graph and runs the analyses. Never throws on odd inputs: what it cannot follow
-  /// (an unrendered Helm source, an ApplicationSet generator other than list) becomes a note.
+  /// Builds the graph and runs the analyses. Throws InputError (file, document, field, line and
+  /// column) when a field it reads has the wrong type (an Application's spec.syncPolicy that is
+  /// not a mapping, an HPA's maxReplicas that is a string): the API server would reject those
+  /// too. What it cannot follow (an unrendered Helm source, an ApplicationSet generator other
+  /// than list) becomes a note.
   explicit OwnershipGraph(const ManifestSet& set);
   ~OwnershipGraph();
   OwnershipGraph(const OwnershipGraph&) = delete;

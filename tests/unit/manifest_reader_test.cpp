@@ -365,6 +365,27 @@ TEST(ImportCommand, SixMinuteLoopBecomesARunnableScenario) {
   fs::remove_all(dir);
 }
 
+TEST(ImportCommand, ImportedScenariosRunTheLoopAndTheFix) {
+  // The story end to end: the imported broken setup fights over /spec/replicas when idle, the
+  // imported fixed one does not.
+  const fs::path dir = temp_dir("import-run");
+  for (const std::string name : {"six-minute-loop", "six-minute-loop-fixed"}) {
+    const fs::path scenario = dir / (name + ".json");
+    const CommandResult imp = run_kcsim("import " + kData + "/" + name + " -o " + scenario.string(), dir);
+    ASSERT_EQ(imp.status, 0) << imp.err;
+    const CommandResult run = run_kcsim("run " + scenario.string() + " --format json", dir);
+    ASSERT_EQ(run.status, 0) << run.err;
+    const json report = json::parse(run.out);
+    if (name == "six-minute-loop") {
+      ASSERT_FALSE(report["fights"].empty()) << run.out.substr(0, 2000);
+      EXPECT_EQ(report["fights"][0]["field"], "/spec/replicas");
+    } else {
+      EXPECT_TRUE(report["fights"].empty()) << report["fights"].dump();
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST(ImportCommand, IsDeterministic) {
   const fs::path dir = temp_dir("import-det");
   const CommandResult a = run_kcsim("import " + kData + "/six-minute-loop-fixed", dir);
