@@ -36,6 +36,7 @@
 #include "argocd_diff.hpp"
 #include "argocd_health.hpp"
 #include "git_repository.hpp"
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/scenario.hpp"
@@ -86,32 +87,11 @@ constexpr std::uint32_t kActionTimer = 2;
 
 // --- small JSON helpers -------------------------------------------------------------------------
 
-const json* at(const json& j, std::initializer_list<const char*> path) {
-  const json* n = &j;
-  for (const char* k : path) {
-    if (!n->is_object()) return nullptr;
-    auto it = n->find(k);
-    if (it == n->end()) return nullptr;
-    n = &*it;
-  }
-  return n;
-}
-
-std::string str_at(const json& j, std::initializer_list<const char*> path) {
-  const json* v = at(j, path);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-std::int64_t int_at(const json& j, std::initializer_list<const char*> path, std::int64_t fallback = 0) {
-  const json* v = at(j, path);
-  return v && v->is_number_integer() ? v->get<std::int64_t>() : fallback;
-}
-
 bool present(const json* v) { return v && !v->is_null(); }
 
 // Fields of user-written objects, read without trusting their types.
 bool flag(const json& obj, const char* key) {
-  const json* v = at(obj, {key});
+  const json* v = find(obj, {key});
   return v && v->is_boolean() && v->get<bool>();
 }
 std::string text(const json& obj, const char* key) { return str_at(obj, {key}); }
@@ -301,10 +281,10 @@ class ArgoCD final : public Controller, public GitPushListener {
     for (std::size_t i = 0; i < sc.objects.size(); ++i) {
       const json& o = sc.objects[i];
       if (o.value("kind", "") != "Application") continue;
-      const json* ids = at(o, {"spec", "ignoreDifferences"});
+      const json* ids = find(o, {"spec", "ignoreDifferences"});
       if (!ids || !ids->is_array()) continue;
       for (std::size_t j = 0; j < ids->size(); ++j) {
-        const json* jq = at((*ids)[j], {"jqPathExpressions"});
+        const json* jq = find((*ids)[j], {"jqPathExpressions"});
         if (!jq || !jq->is_array()) continue;
         for (std::size_t k = 0; k < jq->size(); ++k) {
           std::string why;
@@ -383,7 +363,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       if (auto head = git_->resolve(repo_url, "HEAD", now()); head.ok()) default_branch = head.value->branch;
     const bool touched_head = is_branch && name == default_branch;
     for (const ObjectPtr& app : api().list("Application", namespace_)) {
-      const json* src = at(*app, {"spec", "source"});
+      const json* src = find(*app, {"spec", "source"});
       if (!src || normalize_git_url(str_at(*src, {"repoURL"})) != normalize_git_url(repo_url)) continue;
       std::string target = str_at(*src, {"targetRevision"});
       bool match;
@@ -611,7 +591,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   }
 
   static bool is_root(const json& obj) {
-    const json* owners = at(obj, {"metadata", "ownerReferences"});
+    const json* owners = find(obj, {"metadata", "ownerReferences"});
     return !owners || !owners->is_array() || owners->empty();
   }
 
@@ -647,9 +627,9 @@ class ArgoCD final : public Controller, public GitPushListener {
   // --- the Application informer ---------------------------------------------------------------
 
   static bool automated_enabled(const json& app) {
-    const json* a = at(app, {"spec", "syncPolicy", "automated"});
+    const json* a = find(app, {"spec", "syncPolicy", "automated"});
     if (!a || !a->is_object()) return false;
-    const json* en = at(*a, {"enabled"});
+    const json* en = find(*a, {"enabled"});
     return !(en && en->is_boolean() && !en->get<bool>());
   }
 
@@ -675,7 +655,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     std::optional<int> level;
     if (e.old) {
       const bool was = automated_enabled(*e.old), is = automated_enabled(app);
-      if (is && (!was || !same_spec(at(*e.old, {"spec", "syncPolicy", "automated"}), at(app, {"spec", "syncPolicy", "automated"}))))
+      if (is && (!was || !same_spec(find(*e.old, {"spec", "syncPolicy", "automated"}), find(app, {"spec", "syncPolicy", "automated"}))))
         level = kLatest;
     }
     request_refresh(key, level, std::nullopt);
@@ -690,7 +670,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       if (jitter_ > Duration{0}) {
         const Duration delay{static_cast<std::int64_t>(static_cast<double>(jitter_.count()) * rng().uniform())};
         request_refresh(key, std::nullopt, delay);
-        if (delay > Duration{0} && present(at(*app, {"operation"}))) enqueue_after("o|" + key, kRateLimit);
+        if (delay > Duration{0} && present(find(*app, {"operation"}))) enqueue_after("o|" + key, kRateLimit);
       } else {
         request_refresh(key, std::nullopt, std::nullopt);
       }
@@ -774,7 +754,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       if (ref.kind == "Application" && ref.ns == aref.ns && ref.name == aref.name) continue;
       const std::string key = key_of(aref);
       request_refresh(key, managed ? kRecent : kNothing, std::nullopt);
-      if (managed && present(at(*app, {"operation"}))) enqueue_after("o|" + key, kOperationRequeueDelay);
+      if (managed && present(find(*app, {"operation"}))) enqueue_after("o|" + key, kOperationRequeueDelay);
     }
   }
 
@@ -786,19 +766,19 @@ class ArgoCD final : public Controller, public GitPushListener {
     if (auto level = need_refresh(*orig, key)) do_refresh(*orig, key, *level);
     // The refresh worker always hands the app to the operation queue afterwards (#18500); only
     // an app with an operation has anything to do there.
-    if (ObjectPtr now_app = api().get(app_ref(key)); now_app && present(at(*now_app, {"operation"})))
+    if (ObjectPtr now_app = api().get(app_ref(key)); now_app && present(find(*now_app, {"operation"})))
       enqueue_after("o|" + key, kRateLimit);
   }
 
   // needRefreshAppStatus.
   std::optional<int> need_refresh(const json& app, const std::string& key) {
-    const std::optional<SimTime> reconciled = parse_time(at(app, {"status", "reconciledAt"}));
+    const std::optional<SimTime> reconciled = parse_time(find(app, {"status", "reconciledAt"}));
     const bool expired = !reconciled || *reconciled + resync_ < now();
     if (!str_at(app, {"metadata", "annotations", kRefreshAnnotation}).empty()) return kForceResolve;
-    if (!same_spec(at(app, {"spec", "source"}), at(app, {"status", "sync", "comparedTo", "source"}))) return kForceResolve;
+    if (!same_spec(find(app, {"spec", "source"}), find(app, {"status", "sync", "comparedTo", "source"}))) return kForceResolve;
     if (expired) return kLatest;
-    if (!same_spec(at(app, {"spec", "destination"}), at(app, {"status", "sync", "comparedTo", "destination"}))) return kLatest;
-    if (!same_spec(at(app, {"spec", "ignoreDifferences"}), at(app, {"status", "sync", "comparedTo", "ignoreDifferences"})))
+    if (!same_spec(find(app, {"spec", "destination"}), find(app, {"status", "sync", "comparedTo", "destination"}))) return kLatest;
+    if (!same_spec(find(app, {"spec", "ignoreDifferences"}), find(app, {"status", "sync", "comparedTo", "ignoreDifferences"})))
       return kLatest;
     if (auto it = refresh_requested_.find(key); it != refresh_requested_.end()) {
       const int level = it->second;
@@ -815,7 +795,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       persist_status(orig, status);
       return;
     }
-    const json* source = at(orig, {"spec", "source"});
+    const json* source = find(orig, {"spec", "source"});
     std::string revision = source ? str_at(*source, {"targetRevision"}) : "";
     if (level == kRecent) revision = str_at(status, {"sync", "revision"});
     Comparison cmp = compare(orig, source ? *source : json::object(), revision, level == kForceResolve, status);
@@ -825,12 +805,12 @@ class ArgoCD final : public Controller, public GitPushListener {
     set_conditions(status, sync_error ? std::vector<std::pair<std::string, std::string>>{{"SyncError", *sync_error}}
                                       : std::vector<std::pair<std::string, std::string>>{},
                    {"SyncError"});
-    if (!present(at(status, {"reconciledAt"})) || level >= kLatest) status["reconciledAt"] = stamp();
+    if (!present(find(status, {"reconciledAt"})) || level >= kLatest) status["reconciledAt"] = stamp();
     json sync = {{"status", cmp.sync_status}, {"comparedTo", cmp.compared_to}};
     if (!cmp.revision.empty()) sync["revision"] = cmp.revision;
     status["sync"] = sync;
     json health = {{"status", cmp.health}};
-    if (const json* lt = at(status, {"health", "lastTransitionTime"}); lt && profile_.health_transition_time)
+    if (const json* lt = find(status, {"health", "lastTransitionTime"}); lt && profile_.health_transition_time)
       health["lastTransitionTime"] = *lt;
     status["health"] = health;
     if (cmp.resources.empty()) status.erase("resources");
@@ -845,7 +825,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   void set_conditions(json& status, const std::vector<std::pair<std::string, std::string>>& conds,
                       const std::set<std::string>& evaluated) {
     json out = json::array();
-    const json* old = at(status, {"conditions"});
+    const json* old = find(status, {"conditions"});
     if (old && old->is_array())
       for (const json& c : *old)
         if (!evaluated.count(c.value("type", ""))) out.push_back(c);
@@ -940,15 +920,15 @@ class ArgoCD final : public Controller, public GitPushListener {
     const std::string app_name = str_at(app, {"metadata", "name"});
     const std::string dest_ns = str_at(app, {"spec", "destination", "namespace"});
     cmp.compared_to["source"] = source;
-    if (const json* d = at(app, {"spec", "destination"})) cmp.compared_to["destination"] = *d;
-    if (const json* ids = at(app, {"spec", "ignoreDifferences"}); present(ids)) cmp.compared_to["ignoreDifferences"] = *ids;
+    if (const json* d = find(app, {"spec", "destination"})) cmp.compared_to["destination"] = *d;
+    if (const json* ids = find(app, {"spec", "ignoreDifferences"}); present(ids)) cmp.compared_to["ignoreDifferences"] = *ids;
     cmp.revision = revision;
 
     // Desired state from Git (GetRepoObjs).
     std::vector<json> manifests;
     std::string repo_error;
     const std::string repo_url = str_at(source, {"repoURL"});
-    if (present(at(app, {"spec", "sources"}))) {
+    if (present(find(app, {"spec", "sources"}))) {
       repo_error = "multiple sources (spec.sources) are not modelled by kcsim";
     } else if (!git_ || !git_->has_repository(repo_url)) {
       repo_error = fmt::format("repository not found: {}", repo_url);
@@ -958,7 +938,7 @@ class ArgoCD final : public Controller, public GitPushListener {
         repo_error = rev.error;
       } else {
         cmp.revision = rev.value->sha;
-        const json* rec = at(source, {"directory", "recurse"});
+        const json* rec = find(source, {"directory", "recurse"});
         auto files = git_->manifests(repo_url, rev.value->sha, str_at(source, {"path"}), rec && rec->is_boolean() && rec->get<bool>());
         if (!files.ok()) repo_error = files.error;
         else manifests = std::move(*files.value);
@@ -990,7 +970,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     // ignoreDifferences (application and system level).
     std::string ignore_error;
     std::vector<argocd::IgnoreRule> rules =
-        argocd::parse_ignore_differences(at(app, {"spec", "ignoreDifferences"}) ? *at(app, {"spec", "ignoreDifferences"}) : json(),
+        argocd::parse_ignore_differences(find(app, {"spec", "ignoreDifferences"}) ? *find(app, {"spec", "ignoreDifferences"}) : json(),
                                          &ignore_error);
     rules.insert(rules.end(), system_rules_.begin(), system_rules_.end());
     if (!ignore_error.empty()) {
@@ -1016,7 +996,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       if (tracking_ == "label" || tracking_ == "annotation+label") m["metadata"]["labels"][kInstanceLabel] = app_name;
       if (tracking_ != "label")
         m["metadata"]["annotations"][kTrackingAnnotation] = tracking_id(app_name, p.group, p.kind, p.ns, p.name);
-      if (const json* w = at(m, {"metadata", "annotations", kSyncWaveAnnotation}); w && w->is_string()) {
+      if (const json* w = find(m, {"metadata", "annotations", kSyncWaveAnnotation}); w && w->is_string()) {
         try {
           p.wave = std::stoi(w->get<std::string>());
         } catch (...) {
@@ -1058,7 +1038,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       }
     }
 
-    const bool ssa_app = has_option(at(app, {"spec", "syncPolicy", "syncOptions"}), "ServerSideApply=true");
+    const bool ssa_app = has_option(find(app, {"spec", "syncPolicy", "syncOptions"}), "ServerSideApply=true");
     bool out_of_sync = false;
     std::string app_health = "Healthy";
     for (Pair& p : pairs) {
@@ -1171,17 +1151,17 @@ class ArgoCD final : public Controller, public GitPushListener {
   // finished (status.operationState.finishedAt, a whole second as persisted).
   Duration heal_remaining(const json* op_state, std::int64_t count) const {
     if (!present(op_state)) return Duration{0};
-    const std::optional<SimTime> finished = parse_time(at(*op_state, {"finishedAt"}));
+    const std::optional<SimTime> finished = parse_time(find(*op_state, {"finishedAt"}));
     const Duration wait = backoff_timeout_ == 0 ? seconds(self_heal_timeout_) : backoff_delay(count);
     return finished ? wait - (now() - *finished) : wait;
   }
 
   std::optional<std::string> auto_sync(const json& app, const std::string& key, const Comparison& cmp) {
     if (!automated_enabled(app)) return std::nullopt;
-    if (present(at(app, {"operation"}))) return std::nullopt;  // another operation is in progress
-    if (present(at(app, {"metadata", "deletionTimestamp"}))) return std::nullopt;
+    if (present(find(app, {"operation"}))) return std::nullopt;  // another operation is in progress
+    if (present(find(app, {"metadata", "deletionTimestamp"}))) return std::nullopt;
     if (cmp.sync_status != "OutOfSync") return std::nullopt;
-    const json& automated = *at(app, {"spec", "syncPolicy", "automated"});
+    const json& automated = *find(app, {"spec", "syncPolicy", "automated"});
     const bool prune = flag(automated, "prune");
     const bool self_heal = flag(automated, "selfHeal");
     const bool allow_empty = flag(automated, "allowEmpty");
@@ -1194,31 +1174,31 @@ class ArgoCD final : public Controller, public GitPushListener {
     const std::string rev = cmp.revision;
     json op = {{"sync", {{"revision", rev}}}, {"initiatedBy", {{"automated", true}}}, {"retry", {{"limit", 5}}}};
     if (prune) op["sync"]["prune"] = true;
-    if (const json* opts = at(app, {"spec", "syncPolicy", "syncOptions"}); opts && opts->is_array() && !opts->empty())
+    if (const json* opts = find(app, {"spec", "syncPolicy", "syncOptions"}); opts && opts->is_array() && !opts->empty())
       op["sync"]["syncOptions"] = *opts;
     if (profile_.op_source)
-      if (const json* src = at(app, {"spec", "source"})) op["sync"]["source"] = *src;
-    if (const json* retry = at(app, {"spec", "syncPolicy", "retry"}); present(retry)) op["retry"] = *retry;
+      if (const json* src = find(app, {"spec", "source"})) op["sync"]["source"] = *src;
+    if (const json* retry = find(app, {"spec", "syncPolicy", "retry"}); present(retry)) op["retry"] = *retry;
 
     // alreadyAttemptedSync: the last operation synced this revision from this source.
-    const json* os = at(app, {"status", "operationState"});
+    const json* os = find(app, {"status", "operationState"});
     if (os && !os->is_object()) os = nullptr;
     bool attempted = false;
     std::string last_rev, last_phase, last_message;
     if (os) {
       last_phase = os->value("phase", "");
       last_message = os->value("message", "");
-      const json* sr = at(*os, {"syncResult"});
+      const json* sr = find(*os, {"syncResult"});
       if (!present(sr)) {
         attempted = is_completed(last_phase);
       } else {
         last_rev = sr->value("revision", "");
-        attempted = last_rev == rev && same_spec(at(app, {"spec", "source"}), at(*sr, {"source"}));
+        attempted = last_rev == rev && same_spec(find(app, {"spec", "source"}), find(*sr, {"source"}));
       }
     }
-    const std::int64_t stored = os ? int_at(*os, {"operation", "sync", "autoHealAttemptsCount"}) : 0;
+    const std::int64_t stored = os ? int_at(*os, {"operation", "sync", "autoHealAttemptsCount"}, 0) : 0;
     // Time since the previous operation finished (none: still running or never finished).
-    const std::optional<SimTime> finished_at = os ? parse_time(at(*os, {"finishedAt"})) : std::nullopt;
+    const std::optional<SimTime> finished_at = os ? parse_time(find(*os, {"finishedAt"})) : std::nullopt;
     const bool has_finished = finished_at.has_value();
     const Duration since_finished = has_finished ? now() - finished_at.value() : Duration{0};
     const std::string persisted_sync = str_at(app, {"status", "sync", "status"});
@@ -1336,7 +1316,7 @@ class ArgoCD final : public Controller, public GitPushListener {
         *error = fmt::format("error getting application \"{}\": applications.argoproj.io \"{}\" not found", ref.name, ref.name);
         return false;
       }
-      if (present(at(*live, {"operation"}))) return false;
+      if (present(find(*live, {"operation"}))) return false;
       json obj = *live;
       obj["operation"] = op;
       if (obj.contains("status") && obj["status"].is_object()) obj["status"].erase("operationState");
@@ -1357,7 +1337,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   Duration retry_wait(const json& retry, std::int64_t count) const {
     Duration base = seconds(5), cap = minutes(3);
     double factor = 2;
-    if (const json* b = at(retry, {"backoff"}); b && b->is_object()) {
+    if (const json* b = find(retry, {"backoff"}); b && b->is_object()) {
       std::string err;
       auto parse = [&](const json& v, Duration fallback) {
         if (v.is_number_integer()) return seconds(v.get<std::int64_t>());
@@ -1380,15 +1360,15 @@ class ArgoCD final : public Controller, public GitPushListener {
   void process_operation(const std::string& key) {
     const ObjectRef ref = app_ref(key);
     ObjectPtr app = api().get(ref);
-    if (!app || !present(at(*app, {"operation"}))) return;  // shouldProcessOperation
-    const json* current = at(*app, {"status", "operationState"});
+    if (!app || !present(find(*app, {"operation"}))) return;  // shouldProcessOperation
+    const json* current = find(*app, {"status", "operationState"});
     json state;
     const bool in_progress = present(current) && !is_completed(current->value("phase", ""));
     if (in_progress) {
       state = *current;
-      if (state.value("phase", "") == "Running" && present(at(state, {"finishedAt"}))) {
+      if (state.value("phase", "") == "Running" && present(find(state, {"finishedAt"}))) {
         // A failed attempt waiting for its retry.
-        const std::optional<SimTime> finished = parse_time(at(state, {"finishedAt"}));
+        const std::optional<SimTime> finished = parse_time(find(state, {"finishedAt"}));
         const SimTime retry_at = (finished ? *finished : now()) +
                                  retry_wait(state["operation"].value("retry", json::object()), num(state, "retryCount", 0));
         if (retry_at > now()) {
@@ -1432,7 +1412,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     }
     set_operation_state(*app, state);
     if (is_completed(state.value("phase", ""))) {
-      const bool automated = at(state, {"operation", "initiatedBy", "automated"}) &&
+      const bool automated = find(state, {"operation", "initiatedBy", "automated"}) &&
                              state["operation"]["initiatedBy"]["automated"] == true;
       request_refresh(key, automated ? kLatest : kForceResolve, std::nullopt);
     }
@@ -1463,16 +1443,16 @@ class ArgoCD final : public Controller, public GitPushListener {
     const bool completed = is_completed(phase);
     if (completed) state["finishedAt"] = stamp();
     const ObjectRef ref = ObjectRef::of(app);
-    const json* old = at(app, {"status", "operationState"});
-    const bool clear_operation = completed && present(at(app, {"operation"}));
+    const json* old = find(app, {"status", "operationState"});
+    const bool clear_operation = completed && present(find(app, {"operation"}));
     if (old && *old == state && !clear_operation) return;  // "No operation updates necessary"
     const json patch = present(old) ? argocd::create_merge_patch(*old, state) : state;
     write_app(ref, clear_operation ? json{{"operation", nullptr}} : json::object(),
               patch.empty() ? json::object() : json{{"operationState", patch}});
     if (!completed) return;
-    const json* res = at(state, {"operation", "sync", "resources"});
+    const json* res = find(state, {"operation", "sync", "resources"});
     std::string message = (res && res->is_array() && !res->empty()) ? "Partial sync operation" : "Sync operation";
-    if (const json* sr = at(state, {"syncResult"}); present(sr)) message += " to " + sr->value("revision", "");
+    if (const json* sr = find(state, {"syncResult"}); present(sr)) message += " to " + sr->value("revision", "");
     if (phase == "Succeeded") {
       api().record_event(ref, "Normal", "OperationCompleted", message + " succeeded", kComponent);
     } else {
@@ -1494,10 +1474,10 @@ class ArgoCD final : public Controller, public GitPushListener {
   void sync_app_state(const json& app, json& state) {
     const json& op = state["operation"];
     const json sync_op = op.contains("sync") && op["sync"].is_object() ? op["sync"] : json::object();
-    if (!present(at(state, {"syncResult"}))) {
+    if (!present(find(state, {"syncResult"}))) {
       json sr = {{"revision", sync_op.value("revision", "")}};
-      if (const json* src = at(sync_op, {"source"}); present(src)) sr["source"] = *src;
-      else if (const json* s = at(app, {"spec", "source"})) sr["source"] = *s;
+      if (const json* src = find(sync_op, {"source"}); present(src)) sr["source"] = *src;
+      else if (const json* s = find(app, {"spec", "source"})) sr["source"] = *s;
       state["syncResult"] = sr;
     }
     json& result = state["syncResult"];
@@ -1513,11 +1493,11 @@ class ArgoCD final : public Controller, public GitPushListener {
           return;
         }
     }
-    const json* options = at(sync_op, {"syncOptions"});
+    const json* options = find(sync_op, {"syncOptions"});
     const bool respect_ignore = has_option(options, "RespectIgnoreDifferences=true");
     const bool out_of_sync_only = has_option(options, "ApplyOutOfSyncOnly=true");
     const bool ssa_app = has_option(options, "ServerSideApply=true");
-    const json* selected = at(sync_op, {"resources"});
+    const json* selected = find(sync_op, {"resources"});
     const bool partial = selected && selected->is_array() && !selected->empty();
     const bool prune = flag(sync_op, "prune");
 
@@ -1616,7 +1596,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   // persistRevisionHistory: status.history, at most spec.revisionHistoryLimit (10) entries.
   void persist_revision_history(const json& app, const json& state) {
     json history = json::array();
-    if (const json* h = at(app, {"status", "history"}); h && h->is_array()) history = *h;
+    if (const json* h = find(app, {"status", "history"}); h && h->is_array()) history = *h;
     std::int64_t next_id = 0;
     if (!history.empty()) next_id = num(history.back(), "id", static_cast<std::int64_t>(history.size() - 1)) + 1;
     json entry = {{"revision", state["syncResult"].value("revision", "")},
@@ -1624,7 +1604,7 @@ class ArgoCD final : public Controller, public GitPushListener {
                   {"id", next_id},
                   {"deployStartedAt", state.value("startedAt", stamp())},
                   {"initiatedBy", state["operation"].value("initiatedBy", json::object())}};
-    if (const json* s = at(state, {"syncResult", "source"})) entry["source"] = *s;
+    if (const json* s = find(state, {"syncResult", "source"})) entry["source"] = *s;
     history.push_back(std::move(entry));
     const std::int64_t limit = int_at(app, {"spec", "revisionHistoryLimit"}, 10);
     while (static_cast<std::int64_t>(history.size()) > std::max<std::int64_t>(limit, 1)) history.erase(history.begin());
@@ -1647,7 +1627,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     json op = {{"sync", {{"revision", revision.empty() ? "HEAD" : revision}}}, {"initiatedBy", {{"username", "admin"}}}};
     if (a.spec.value("prune", false)) op["sync"]["prune"] = true;
     if (a.spec.contains("syncOptions")) op["sync"]["syncOptions"] = a.spec["syncOptions"];
-    else if (const json* o = at(*app, {"spec", "syncPolicy", "syncOptions"}); o && o->is_array() && !o->empty())
+    else if (const json* o = find(*app, {"spec", "syncPolicy", "syncOptions"}); o && o->is_array() && !o->empty())
       op["sync"]["syncOptions"] = *o;
     if (a.spec.contains("resources")) op["sync"]["resources"] = a.spec["resources"];
     std::string error;

@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "pod_template_hash.hpp"
@@ -41,27 +42,6 @@ constexpr std::int64_t kDefaultRevisionHistoryLimit = 10;
 constexpr std::int64_t kDefaultProgressDeadlineSeconds = 600;
 constexpr std::int64_t kMaxInt32 = 2147483647;
 constexpr int kMaxRetries = 15;
-
-const json* find(const json& o, std::initializer_list<const char*> path) {
-  const json* cur = &o;
-  for (const char* k : path) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(k);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
-}
-
-std::int64_t int_at(const json& o, std::initializer_list<const char*> path, std::int64_t def) {
-  const json* v = find(o, path);
-  return v && v->is_number_integer() ? v->get<std::int64_t>() : def;
-}
-
-std::string str_at(const json& o, std::initializer_list<const char*> path) {
-  const json* v = find(o, path);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
 
 std::optional<std::string> annotation(const json& o, const char* key) {
   const json* v = find(o, {"metadata", "annotations", key});

@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "git_repository.hpp"
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/scenario.hpp"
@@ -40,22 +41,6 @@ constexpr const char* kKustomizeStatusManager = "gotk-kustomize-controller";
 constexpr const char* kSourceStatusManager = "gotk-source-controller";
 // kustomize-controller --requeue-dependency (source not ready).
 constexpr Duration kRequeueDependency = seconds(30);
-
-const json* at(const json& j, std::initializer_list<const char*> path) {
-  const json* n = &j;
-  for (const char* k : path) {
-    if (!n->is_object()) return nullptr;
-    auto it = n->find(k);
-    if (it == n->end()) return nullptr;
-    n = &*it;
-  }
-  return n;
-}
-
-std::string str_at(const json& j, std::initializer_list<const char*> path) {
-  const json* v = at(j, path);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
 
 bool cluster_scoped(const std::string& kind) {
   static const std::set<std::string> kinds = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
@@ -110,7 +95,7 @@ class Flux final : public Controller {
       const std::string after = str_at(obj, {"status", "artifact", "revision"});
       if (before != after)
         for (const ObjectPtr& k : api().list("Kustomization")) {
-          const json* ref = at(*k, {"spec", "sourceRef"});
+          const json* ref = find(*k, {"spec", "sourceRef"});
           if (!ref) continue;
           const std::string ns = str_at(*ref, {"namespace"}).empty() ? str_at(*k, {"metadata", "namespace"}) : str_at(*ref, {"namespace"});
           const std::string kind_ref = str_at(*ref, {"kind"});
@@ -131,13 +116,13 @@ class Flux final : public Controller {
     const ObjectRef ref{kind, name_key.substr(0, slash), name_key.substr(slash + 1)};
     ObjectPtr obj = api().get(ref);
     if (!obj) return std::nullopt;
-    if (at(*obj, {"spec", "suspend"}) && (*obj)["spec"]["suspend"] == true) return std::nullopt;
+    if (find(*obj, {"spec", "suspend"}) && (*obj)["spec"]["suspend"] == true) return std::nullopt;
     return kind == "GitRepository" ? reconcile_source(*obj) : reconcile_kustomization(*obj);
   }
 
  private:
   Duration interval_of(const json& obj, const char* field = "interval") const {
-    const json* v = at(obj, {"spec", field});
+    const json* v = find(obj, {"spec", field});
     std::string error;
     if (v && v->is_string())
       if (auto d = parse_duration(v->get<std::string>(), &error); d && *d > Duration{0}) return *d;
@@ -155,7 +140,7 @@ class Flux final : public Controller {
 
   void write_status(const json& obj, json status, const char* manager) {
     // Keep lastTransitionTime when the Ready condition did not change.
-    const json* old = at(obj, {"status", "conditions"});
+    const json* old = find(obj, {"status", "conditions"});
     if (old && old->is_array() && !old->empty() && status.contains("conditions")) {
       json& c = status["conditions"][0];
       const json& o = (*old)[0];
@@ -221,7 +206,7 @@ class Flux final : public Controller {
 
   std::optional<Duration> reconcile_kustomization(const json& ks) {
     const Duration interval = interval_of(ks);
-    const Duration retry = at(ks, {"spec", "retryInterval"}) ? interval_of(ks, "retryInterval") : interval;
+    const Duration retry = find(ks, {"spec", "retryInterval"}) ? interval_of(ks, "retryInterval") : interval;
     const ObjectRef ks_ref = ObjectRef::of(ks);
     const json source_ref = ks.contains("spec") ? ks["spec"].value("sourceRef", json::object()) : json::object();
     const std::string src_ns = str_at(source_ref, {"namespace"});
@@ -285,8 +270,8 @@ class Flux final : public Controller {
       }
       changes.push_back(fmt::format("{} {}", ref.str(), live ? "configured" : "created"));
     }
-    if (failure.empty() && at(ks, {"spec", "prune"}) && ks["spec"]["prune"] == true) {
-      if (const json* inv = at(ks, {"status", "inventory", "entries"}); inv && inv->is_array())
+    if (failure.empty() && find(ks, {"spec", "prune"}) && ks["spec"]["prune"] == true) {
+      if (const json* inv = find(ks, {"status", "inventory", "entries"}); inv && inv->is_array())
         for (const json& e : *inv) {
           const std::string id = e.value("id", "");
           if (ids.count(id)) continue;

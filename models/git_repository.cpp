@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/json_access.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/manifest_reader.hpp"
 #include "kcsim/model.hpp"
@@ -38,16 +39,6 @@ std::string normalize_git_url(const std::string& url) {
 namespace {
 
 using Tree = std::map<std::string, std::vector<json>>;
-
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 bool is_hex(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -106,7 +97,7 @@ class GitRepositoryModel final : public Model, public GitService {
     const Scenario& sc = world.scenario();
     for (auto& [key, value] : settings().items()) {
       if (key != "enabled")
-        throw InputError(sc.file, world.settings_pointer("git") + "/" + escape_token(key),
+        throw InputError(sc.file, world.settings_pointer("git") + "/" + escape_pointer_token(key),
                          "expected no settings for git (the repository is the top-level \"git\" section)",
                          fmt::format("unknown field \"{}\"", key));
       (void)value;
@@ -304,7 +295,7 @@ class GitRepositoryModel final : public Model, public GitService {
     for (auto& [k, v] : g.items()) {
       (void)v;
       if (!keys.count(k))
-        fail(p + "/" + escape_token(k), "expected one of repoURL, defaultBranch, webhook, commits, description",
+        fail(p + "/" + escape_pointer_token(k), "expected one of repoURL, defaultBranch, webhook, commits, description",
              fmt::format("unknown field \"{}\"", k));
     }
     Repository repo;
@@ -326,7 +317,7 @@ class GitRepositoryModel final : public Model, public GitService {
         if (w.get<bool>()) repo.webhook_delay = Duration{0};
       } else if (w.is_object()) {
         for (auto& [k, v] : w.items()) {
-          if (k != "delay") fail(p + "/webhook/" + escape_token(k), "expected delay", fmt::format("unknown field \"{}\"", k));
+          if (k != "delay") fail(p + "/webhook/" + escape_pointer_token(k), "expected delay", fmt::format("unknown field \"{}\"", k));
           repo.webhook_delay = read_duration(v, world().scenario().file, p + "/webhook/delay");
         }
         if (!repo.webhook_delay) repo.webhook_delay = Duration{0};
@@ -356,7 +347,7 @@ class GitRepositoryModel final : public Model, public GitService {
     for (auto& [k, v] : c.items()) {
       if (timeline && (k == "action" || k == "repoURL")) continue;
       if (!keys.count(k))
-        fail(p + "/" + escape_token(k),
+        fail(p + "/" + escape_pointer_token(k),
              std::string("expected one of at, message, author, branch, files, changes, tags, sha, description") +
                  (timeline ? ", repoURL" : ""),
              fmt::format("unknown field \"{}\"", k));
@@ -380,7 +371,7 @@ class GitRepositoryModel final : public Model, public GitService {
       const std::string sp = p + "/" + section;
       if (!files.is_object()) fail(sp, "expected an object of path: manifests", describe_found(files));
       for (auto& [path, value] : files.items()) {
-        const std::string fp = sp + "/" + escape_token(path);
+        const std::string fp = sp + "/" + escape_pointer_token(path);
         if (normalize_path(path).empty() || path.find("..") != std::string::npos)
           fail(fp, "expected a file path relative to the repository root", describe_found(json(path)));
         if (value.is_null()) {
@@ -458,13 +449,13 @@ class GitRepositoryModel final : public Model, public GitService {
       if (c.contains("files")) {
         auto tree = std::make_shared<Tree>();
         for (auto& [path, value] : c["files"].items())
-          (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/files/" + escape_token(path));
+          (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/files/" + escape_pointer_token(path));
         commit.tree = std::move(tree);
       } else if (c.contains("changes")) {
         auto tree = std::make_shared<Tree>(*base);
         for (auto& [path, value] : c["changes"].items()) {
           if (value.is_null()) tree->erase(normalize_path(path));
-          else (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/changes/" + escape_token(path));
+          else (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/changes/" + escape_pointer_token(path));
         }
         commit.tree = std::move(tree);
       } else {

@@ -44,6 +44,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "keda_scalers.hpp"
@@ -53,16 +54,6 @@ namespace {
 
 constexpr const char* kManager = "kube-controller-manager";
 constexpr const char* kComponent = "horizontal-pod-autoscaler";
-
-std::string pointer_token(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 /// Quantity → milli-units, rounded up as resource.Quantity.MilliValue(). Accepts numbers and the
 /// Kubernetes quantity syntax with decimal (m, k, M, G, T, P, E) and binary (Ki ... Ei) suffixes.
@@ -220,7 +211,7 @@ class HpaController final : public Controller {
     const std::string file = world().scenario().file;
     const std::string base = world().settings_pointer(name());
     for (auto& [key, value] : s.items()) {
-      const std::string p = base + "/" + pointer_token(key);
+      const std::string p = base + "/" + escape_pointer_token(key);
       if (key == "enabled") continue;
       if (key == "syncPeriod") {
         sync_period_ = read_duration(value, file, p);
@@ -362,7 +353,7 @@ class HpaController final : public Controller {
   // Returns the sum of the values in milli-units, or an error text.
   std::optional<std::int64_t> external_metric(const std::string& ns, const std::string& metric, const json& selector,
                                               std::string& error) {
-    const json::json_pointer so_label("/matchLabels/" + pointer_token(keda::kScaledObjectNameLabel));
+    const json::json_pointer so_label("/matchLabels/" + escape_pointer_token(keda::kScaledObjectNameLabel));
     if (selector.is_object() && selector.contains(so_label) && selector.at(so_label).is_string()) {
       const std::string so_name = selector.at(so_label).get<std::string>();
       ObjectPtr so = api().get(ObjectRef{"ScaledObject", ns, so_name});
@@ -383,7 +374,7 @@ class HpaController final : public Controller {
         // pkg/fallback/fallback.go: after more than failureThreshold failures, the adapter
         // answers fallback.replicas × target instead of the error.
         const json::json_pointer fb("/spec/fallback");
-        const json::json_pointer health("/status/health/" + pointer_token(metric) + "/numberOfFailures");
+        const json::json_pointer health("/status/health/" + escape_pointer_token(metric) + "/numberOfFailures");
         if (so->contains(fb) && so->at(fb).is_object()) {
           const json& f = so->at(fb);
           const std::int64_t replicas = f.value("replicas", 0);

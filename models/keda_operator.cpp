@@ -57,6 +57,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "keda_scalers.hpp"
@@ -72,16 +73,6 @@ constexpr const char* kPausedScaleIn = "autoscaling.keda.sh/paused-scale-in";
 constexpr const char* kPausedScaleOut = "autoscaling.keda.sh/paused-scale-out";
 constexpr const char* kReadyReason = "ScaledObjectReady";
 constexpr const char* kReadyMessage = "ScaledObject is defined correctly and is ready for scaling";
-
-std::string pointer_token(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -284,7 +275,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     const std::string file = world().scenario().file;
     const std::string base = world().settings_pointer(name());
     for (auto& [key, value] : settings().items()) {
-      const std::string p = base + "/" + pointer_token(key);
+      const std::string p = base + "/" + escape_pointer_token(key);
       if (key == "enabled") continue;
       if (key == "scaleRequestLatency") {
         write_latency_ = read_duration(value, file, p);
@@ -871,7 +862,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
       if (p.spec().fallback) {
         // fallback.go: numberOfFailures counts consecutive failures; Happy resets it.
         const json& seen = current_status(p);
-        const json::json_pointer hp("/health/" + pointer_token(t.hpa_metric));
+        const json::json_pointer hp("/health/" + escape_pointer_token(t.hpa_metric));
         const std::int64_t n = seen.contains(hp) && seen.at(hp).is_object() ? seen.at(hp).value("numberOfFailures", 0) : 0;
         const json h = json{{"numberOfFailures", failed ? n + 1 : 0}, {"status", failed ? "Failing" : "Happy"}};
         if (!seen.contains(hp) || seen.at(hp) != h) mutable_status(p)["health"][t.hpa_metric] = h;

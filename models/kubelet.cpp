@@ -52,6 +52,7 @@
 #include <fmt/format.h>
 
 #include "image_name.hpp"
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/random.hpp"
@@ -75,40 +76,6 @@ constexpr Duration kBackOffMax = minutes(5);
 // waiting reason CrashLoopBackOff replaces the terminated state [U].
 constexpr Duration kPlegRelist = seconds(1);
 constexpr SimTime kNever = SimTime{Duration{std::numeric_limits<std::int64_t>::max()}};
-
-const json* find(const json& o, std::initializer_list<const char*> path) {
-  const json* cur = &o;
-  for (const char* k : path) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(k);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
-}
-
-std::int64_t int_at(const json& o, std::initializer_list<const char*> path, std::int64_t def) {
-  const json* v = find(o, path);
-  return v && v->is_number_integer() ? v->get<std::int64_t>() : def;
-}
-
-std::string str_at(const json& o, std::initializer_list<const char*> path) {
-  const json* v = find(o, path);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-std::string pointer_token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
 
 std::string hex64(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
   return fmt::format("{:016x}{:016x}{:016x}{:016x}", a, b, c, d);
@@ -295,7 +262,7 @@ class Kubelet final : public Controller {
     const json& s = settings();
     if (!s.is_object()) fail(base, "expected an object", s);
     for (auto& [key, v] : s.items()) {
-      const std::string p = base + "/" + pointer_token(key);
+      const std::string p = base + "/" + escape_pointer_token(key);
       if (key == "enabled") continue;
       if (key == "nodes") {
         if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 10000)
@@ -321,7 +288,7 @@ class Kubelet final : public Controller {
       } else if (key == "images") {
         if (!v.is_object()) fail(p, "expected an object of image: {pull, sizeBytes}", v);
         for (auto& [image, spec] : v.items()) {
-          const std::string ip = p + "/" + pointer_token(image);
+          const std::string ip = p + "/" + escape_pointer_token(image);
           if (!spec.is_object()) fail(ip, "expected an object with pull and/or sizeBytes", spec);
           Settings::Image img;
           for (auto& [k, x] : spec.items()) {
@@ -332,7 +299,7 @@ class Kubelet final : public Controller {
                 fail(ip + "/sizeBytes", "expected a non-negative integer", x);
               img.size = x.get<std::int64_t>();
             } else {
-              throw InputError(file, ip + "/" + pointer_token(k), "expected pull or sizeBytes",
+              throw InputError(file, ip + "/" + escape_pointer_token(k), "expected pull or sizeBytes",
                                fmt::format("unknown field \"{}\"", k));
             }
           }
@@ -355,21 +322,21 @@ class Kubelet final : public Controller {
     for (const char* k : {kCrashAfter, kAppStartup, kShutdown})
       if (ann.contains(k)) {
         const json& v = ann[k];
-        if (!v.is_string()) fail(pointer + "/" + pointer_token(k), "expected a duration string such as \"3m\"", v);
-        read_duration(v, file, pointer + "/" + pointer_token(k));
+        if (!v.is_string()) fail(pointer + "/" + escape_pointer_token(k), "expected a duration string such as \"3m\"", v);
+        read_duration(v, file, pointer + "/" + escape_pointer_token(k));
       }
     if (ann.contains(kCrashReason)) {
       const json& v = ann[kCrashReason];
       if (!v.is_string() || (v != "Error" && v != "OOMKilled"))
-        fail(pointer + "/" + pointer_token(kCrashReason), "expected \"Error\" or \"OOMKilled\"", v);
+        fail(pointer + "/" + escape_pointer_token(kCrashReason), "expected \"Error\" or \"OOMKilled\"", v);
     }
     if (ann.contains(kCrashLimit)) {
       const json& v = ann[kCrashLimit];
       if (!v.is_string() || !parse_count(v.get<std::string>()))
-        fail(pointer + "/" + pointer_token(kCrashLimit), "expected a count as a string such as \"3\"", v);
+        fail(pointer + "/" + escape_pointer_token(kCrashLimit), "expected a count as a string such as \"3\"", v);
     }
     if (ann.contains(kCrashContainer) && !ann[kCrashContainer].is_string())
-      fail(pointer + "/" + pointer_token(kCrashContainer), "expected a container name", ann[kCrashContainer]);
+      fail(pointer + "/" + escape_pointer_token(kCrashContainer), "expected a container name", ann[kCrashContainer]);
   }
 
   void validate_manifest(const json& m, const std::string& pointer) const {

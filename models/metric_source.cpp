@@ -32,21 +32,12 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 
 namespace kcsim {
 namespace {
-
-std::string pointer_token(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 class MetricSource final : public Controller {
  public:
@@ -106,18 +97,18 @@ class MetricSource final : public Controller {
     for (auto& [key, value] : s.items()) {
       if (key == "enabled") continue;
       if (key != "metrics")
-        fail_text("/" + pointer_token(key), "expected one of enabled, metrics", fmt::format("unknown field \"{}\"", key));
+        fail_text("/" + escape_pointer_token(key), "expected one of enabled, metrics", fmt::format("unknown field \"{}\"", key));
       if (!value.is_object()) fail("/metrics", "expected an object of metric name: {points, interpolation, step, repeat}", value);
     }
     if (!s.contains("metrics")) return;
     for (auto& [metric, spec] : s["metrics"].items()) {
-      const std::string base = "/metrics/" + pointer_token(metric);
+      const std::string base = "/metrics/" + escape_pointer_token(metric);
       if (metric.empty()) fail_text(base, "expected a non-empty metric name", "\"\"");
       if (!spec.is_object()) fail(base, "expected {points, interpolation?, step?, repeat?}", spec);
       for (auto& [k, v] : spec.items()) {
         (void)v;
         if (k != "points" && k != "interpolation" && k != "step" && k != "repeat")
-          fail_text(base + "/" + pointer_token(k), "expected one of points, interpolation, step, repeat",
+          fail_text(base + "/" + escape_pointer_token(k), "expected one of points, interpolation, step, repeat",
                     fmt::format("unknown field \"{}\"", k));
       }
       std::string interpolation = "step";
@@ -150,7 +141,7 @@ class MetricSource final : public Controller {
         for (auto& [k, v] : pt.items()) {
           (void)v;
           if (k != "at" && k != "value")
-            fail_text(p + "/" + pointer_token(k), "expected at and value", fmt::format("unknown field \"{}\"", k));
+            fail_text(p + "/" + escape_pointer_token(k), "expected at and value", fmt::format("unknown field \"{}\"", k));
         }
         if (!pt.contains("at")) fail_text(p + "/at", "expected the instant of the point (a duration)", "nothing");
         const Duration at = duration_at(pt["at"], p + "/at");

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "image_name.hpp"
+#include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "slow_start.hpp"
@@ -30,27 +31,6 @@ constexpr const char* kComponent = "replicaset-controller";
 constexpr std::int64_t kBurstReplicas = 500;
 constexpr std::int64_t kSlowStartInitialBatchSize = 1;
 constexpr const char* kDeletionCost = "controller.kubernetes.io/pod-deletion-cost";
-
-const json* find(const json& o, std::initializer_list<const char*> path) {
-  const json* cur = &o;
-  for (const char* k : path) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(k);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
-}
-
-std::int64_t int_at(const json& o, std::initializer_list<const char*> path, std::int64_t def) {
-  const json* v = find(o, path);
-  return v && v->is_number_integer() ? v->get<std::int64_t>() : def;
-}
-
-std::string str_at(const json& o, std::initializer_list<const char*> path) {
-  const json* v = find(o, path);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
 
 const json* controller_ref(const json& o) {
   const json* refs = find(o, {"metadata", "ownerReferences"});

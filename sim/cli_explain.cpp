@@ -286,7 +286,7 @@ std::string render_sarif(const std::vector<Finding>& findings, const std::map<st
 
 }  // namespace
 
-int explain(const std::vector<std::string>& args) {
+static int explain_impl(const std::vector<std::string>& args) {
   InputOptions o;
   po::options_description opts(kExplainUsage);
   opts.add_options()("help,h", "show this help")
@@ -318,7 +318,7 @@ int explain(const std::vector<std::string>& args) {
   return 0;
 }
 
-int lint(const std::vector<std::string>& args) {
+static int lint_impl(const std::vector<std::string>& args) {
   InputOptions o;
   std::vector<std::string> ignore, severity;
   std::string fail_on = "error";
@@ -397,6 +397,26 @@ int lint(const std::vector<std::string>& args) {
     emit(o.output, text);
   }
   return fail ? 1 : 0;
+}
+
+int explain(const std::vector<std::string>& args) {
+  try {
+    return explain_impl(args);
+  } catch (const nlohmann::json::exception& e) {
+    // A safety net: every field read is type-checked first, so this means a case the checks
+    // missed. Still bad input, never a crash.
+    throw InputError("(input)", "", "expected manifests kcsim can read", std::string("a value of an unexpected type (") + e.what() + ")");
+  }
+}
+
+int lint(const std::vector<std::string>& args) {
+  try {
+    return lint_impl(args);
+  } catch (const nlohmann::json::exception& e) {
+    // A safety net: every field read is type-checked first, so this means a case the checks
+    // missed. Still bad input, never a crash.
+    throw InputError("(input)", "", "expected manifests kcsim can read", std::string("a value of an unexpected type (") + e.what() + ")");
+  }
 }
 
 }  // namespace kcsim::cli

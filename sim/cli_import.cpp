@@ -27,8 +27,8 @@ constexpr const char* kImportUsage = R"(Usage: kcsim import PATH... [options]
 Reads YAML (multi-document) and JSON (objects and kind: List) files or directories and writes a
 kcsim scenario (docs/scenario-format.md) that `kcsim run` accepts:
   objects    the live objects as found (without what the API server writes), the manifests
-             applied with kubectl apply -f, and Applications found only in Git that nothing
-             deploys (assumed applied by hand as they are in Git);
+             applied with kubectl apply -f, and Git manifests that nothing deploys (assumed
+             applied by hand as they are in Git: a bootstrap Application, say);
   git        the --git files at their repository paths, one commit at t = 0, under the URL the
              Applications name, so that their source paths find them;
   traffic    an idle source per HTTPScaledObject (edit the pattern to add load);
@@ -79,7 +79,7 @@ bool deployed_by_something(const OwnershipGraph& graph, const ObjectRef& ref) {
 
 }  // namespace
 
-int import_manifests(const std::vector<std::string>& args) {
+static int import_manifests_impl(const std::vector<std::string>& args) {
   ManifestInputs inputs;
   std::string output, name, duration = "1h";
   po::options_description opts(kImportUsage);
@@ -324,6 +324,16 @@ int import_manifests(const std::vector<std::string>& args) {
                            objects.size(), git.size(), traffic.size(), output.empty() ? "" : " written to " + output,
                            fights);
   return 0;
+}
+
+int import_manifests(const std::vector<std::string>& args) {
+  try {
+    return import_manifests_impl(args);
+  } catch (const nlohmann::json::exception& e) {
+    // A safety net: every field read is type-checked first, so this means a case the checks
+    // missed. Still bad input, never a crash.
+    throw InputError("(input)", "", "expected manifests kcsim can read", std::string("a value of an unexpected type (") + e.what() + ")");
+  }
 }
 
 }  // namespace kcsim::cli

@@ -121,17 +121,4 @@ TextPosition position_of_offset(const std::string& text, std::size_t offset) {
   return p;
 }
 
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 }  // namespace kcsim

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "kcsim/json_access.hpp"
+
 namespace kcsim {
 
 struct TextPosition {
@@ -20,7 +22,5 @@ std::map<std::string, TextPosition> index_json_positions(const std::string& text
 /// Line and column of a byte offset (for the parser's own syntax errors).
 TextPosition position_of_offset(const std::string& text, std::size_t offset);
 
-/// Escapes a key for a JSON pointer ("~" → "~0", "/" → "~1").
-std::string escape_pointer_token(const std::string& token);
 
 }  // namespace kcsim

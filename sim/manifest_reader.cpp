@@ -24,6 +24,7 @@
 #include "json_positions.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/scenario.hpp"
+#include "kcsim/world.hpp"
 
 namespace kcsim {
 
@@ -75,6 +76,12 @@ constexpr std::size_t kMaxFiles = 100000;
 constexpr std::size_t kMaxNodesPerDocument = 5000000;
 
 std::string escape_token(const std::string& token) { return escape_pointer_token(token); }
+
+std::string string_or(const json& obj, const char* key, const std::string& fallback) {
+  if (!obj.is_object()) return fallback;
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
 
 std::size_t count_nodes(const json& v) {
   std::size_t n = 1;
@@ -776,8 +783,12 @@ std::string guess_repo_url(const std::vector<Manifest>& tree, const ManifestSet&
   std::map<std::string, int> votes;
   auto consider = [&](const json& source) {
     if (!source.is_object()) return;
-    const std::string url = source.value("repoURL", "");
-    std::string path = source.value("path", "");
+    auto str = [&](const char* key) {
+      auto it = source.find(key);
+      return it != source.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::string url = str("repoURL");
+    std::string path = str("path");
     if (url.empty()) return;
     while (path.rfind("./", 0) == 0) path.erase(0, 2);
     while (!path.empty() && path.back() == '/') path.pop_back();
@@ -789,7 +800,8 @@ std::string guess_repo_url(const std::vector<Manifest>& tree, const ManifestSet&
   };
   auto scan = [&](const std::vector<Manifest>& ms) {
     for (const Manifest& m : ms) {
-      if (m.object.value("kind", "") != "Application" || !m.object.contains("spec")) continue;
+      if (m.object.value("kind", "") != "Application" || !m.object.contains("spec") || !m.object["spec"].is_object())
+        continue;
       const json& spec = m.object["spec"];
       if (spec.contains("source")) consider(spec["source"]);
       if (spec.contains("sources") && spec["sources"].is_array())
@@ -818,7 +830,7 @@ bool is_scenario_file(const std::string& path) {
   b << in.rdbuf();
   const json doc = json::parse(b.str(), nullptr, false);
   if (!doc.is_object()) return false;
-  if (doc.value("apiVersion", "") == "kcsim/v1" || doc.value("kind", "") == "Scenario") return true;
+  if (string_or(doc, "apiVersion", "") == "kcsim/v1" || string_or(doc, "kind", "") == "Scenario") return true;
   return !doc.contains("apiVersion") && !doc.contains("kind") && (doc.contains("objects") || doc.contains("timeline"));
 }
 
@@ -929,6 +941,10 @@ std::string normalize_repo_path(std::string path) {
 
 ManifestSet manifest_set_from_scenario(const std::string& path) {
   const Scenario sc = load_scenario(path);  // validates; throws InputError with positions
+  // The models validate their own sections ("git", settings, timeline actions) when they are
+  // built: build them once, without running, so that a scenario explain accepts is one that
+  // `kcsim run` accepts, and the reading below can trust the types.
+  { World check(sc); }
   const std::string text = read_text(path);
   const auto positions = index_json_positions(text);
   ManifestSet set;
@@ -950,7 +966,8 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
     if (a.action != "kubectl apply" || !a.spec.contains("manifest") || !a.spec["manifest"].is_object()) continue;
     json obj = a.spec["manifest"];
     if (!obj.contains("metadata") || !obj["metadata"].is_object()) continue;
-    if (!kClusterScoped.count(obj.value("kind", "")) && !obj["metadata"].contains("namespace"))
+    if (!obj.contains("kind") || !obj["kind"].is_string()) continue;
+    if (!kClusterScoped.count(obj["kind"].get<std::string>()) && !obj["metadata"].contains("namespace"))
       obj["metadata"]["namespace"] = "default";
     Manifest m = from_scenario(path, obj, a.pointer + "/manifest", positions, ManifestOrigin::kLive);
     add_live(m);
@@ -967,8 +984,8 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
       for (std::size_t i = 0; i < g.size(); ++i) repos.emplace_back(&g[i], "/git/" + std::to_string(i));
     for (auto& [repo, rp] : repos) {
       if (!repo->is_object()) continue;
-      const std::string url = repo->value("repoURL", "");
-      const std::string branch = repo->value("defaultBranch", "main");
+      const std::string url = string_or(*repo, "repoURL", "");
+      const std::string branch = string_or(*repo, "defaultBranch", "main");
       struct C {
         Duration at;
         std::size_t order;
@@ -987,7 +1004,7 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
       std::size_t order = 1u << 20;
       for (const TimelineAction& a : sc.timeline) {
         if (a.action != "git commit") continue;
-        const std::string u = a.spec.value("repoURL", url);
+        const std::string u = string_or(a.spec, "repoURL", url);
         if (u != url && repos.size() > 1) continue;
         commits.push_back(C{a.at.time_since_epoch(), order++, &a.spec, a.pointer});
       }
@@ -995,10 +1012,10 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
                        [](const C& a, const C& b) { return a.at != b.at ? a.at < b.at : a.order < b.order; });
       std::map<std::string, std::vector<Manifest>> tree;
       for (const C& c : commits) {
-        if (c.spec->value("branch", branch) != branch) continue;
+        if (!c.spec->is_object() || string_or(*c.spec, "branch", branch) != branch) continue;
         const bool whole = c.spec->contains("files");
         const char* section = whole ? "files" : "changes";
-        if (!c.spec->contains(section)) continue;
+        if (!c.spec->contains(section) || !(*c.spec)[section].is_object()) continue;
         if (whole) tree.clear();
         for (auto it = (*c.spec)[section].begin(); it != (*c.spec)[section].end(); ++it) {
           const std::string file = normalize_repo_path(it.key());

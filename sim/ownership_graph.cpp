@@ -18,6 +18,7 @@
 //    which corrects drift, unless the object says kustomize.toolkit.fluxcd.io/ssa: IfNotPresent
 //    or Ignore (fluxcd/kustomize-controller docs, "Controlling the apply method").
 //  - `kubectl apply -f` of a file sets every field the file declares, each time it runs.
+#include "kcsim/json_access.hpp"
 #include "kcsim/ownership_graph.hpp"
 
 #include <algorithm>
@@ -178,24 +179,8 @@ const std::set<std::string> kClusterScoped = {
     "StorageClass", "PriorityClass", "IngressClass", "APIService", "MutatingWebhookConfiguration",
     "ValidatingWebhookConfiguration", "ClusterIssuer", "ClusterSecretStore"};
 
-const json* at(const json& j, std::initializer_list<const char*> path) {
-  const json* n = &j;
-  for (const char* k : path) {
-    if (!n->is_object()) return nullptr;
-    auto it = n->find(k);
-    if (it == n->end()) return nullptr;
-    n = &*it;
-  }
-  return n;
-}
-
-std::string str_at(const json& j, std::initializer_list<const char*> path, const std::string& fallback = "") {
-  const json* v = at(j, path);
-  return v && v->is_string() ? v->get<std::string>() : fallback;
-}
-
 std::optional<std::int64_t> int_at(const json& j, std::initializer_list<const char*> path) {
-  const json* v = at(j, path);
+  const json* v = find(j, path);
   if (v && v->is_number_integer()) return v->get<std::int64_t>();
   if (v && v->is_string()) {  // KEDA and Helm values sometimes quote numbers
     try {
@@ -456,6 +441,11 @@ void check_known_fields(const Manifest& m) {
   if (const json* owners = at_pointer(o, "/metadata/ownerReferences"))
     for (std::size_t i = 0; i < owners->size(); ++i)
       for (const char* f : {"/kind", "/name"}) expect(m, (*owners)[i], fmt::format("/metadata/ownerReferences/{}", i), f, T::kString);
+  expect_each(m, o, "", "/metadata/managedFields", T::kObject);
+  if (const json* mf = at_pointer(o, "/metadata/managedFields"))
+    for (std::size_t i = 0; i < mf->size(); ++i)
+      for (const char* f : {"/manager", "/operation", "/time"})
+        expect(m, (*mf)[i], fmt::format("/metadata/managedFields/{}", i), f, T::kString);
   const json* spec = at_pointer(o, "/spec");
   const bool has_spec = spec != nullptr;
   if (group == "argoproj.io" && kind == "Application") {
@@ -667,7 +657,7 @@ struct OwnershipGraph::Impl {
     };
     for (const Manifest& m : set.live) {
       if (m.object.value("kind", "") != "ConfigMap" || m.ref().name != "argocd-cm") continue;
-      const json* data = at(m.object, {"data"});
+      const json* data = find(m.object, {"data"});
       if (!data || !data->is_object()) continue;
       for (auto it = data->begin(); it != data->end(); ++it) {
         if (!it->is_string()) continue;
@@ -685,7 +675,7 @@ struct OwnershipGraph::Impl {
       }
     }
     if (set.scenario.is_object()) {
-      const json* c = at(set.scenario, {"settings", "argocd", "resourceCustomizations"});
+      const json* c = find(set.scenario, {"settings", "argocd", "resourceCustomizations"});
       if (c && c->is_object())
         for (auto it = c->begin(); it != c->end(); ++it)
           if (it->is_object() && it->contains("ignoreDifferences"))
@@ -777,12 +767,12 @@ struct OwnershipGraph::Impl {
   }
 
   void expand_appset(const ObjectRef& ref, const Manifest& m) {
-    const json* gens = at(m.object, {"spec", "generators"});
-    const json* tmpl = at(m.object, {"spec", "template"});
+    const json* gens = find(m.object, {"spec", "generators"});
+    const json* tmpl = find(m.object, {"spec", "template"});
     if (!gens || !gens->is_array() || !tmpl || !tmpl->is_object()) return;
     for (std::size_t g = 0; g < gens->size(); ++g) {
       const json& gen = (*gens)[g];
-      const json* elements = at(gen, {"list", "elements"});
+      const json* elements = find(gen, {"list", "elements"});
       if (!elements) {
         std::string kinds;
         if (gen.is_object())
@@ -832,7 +822,7 @@ struct OwnershipGraph::Impl {
         src.repo_url = s.value("repoURL", "");
         src.path = normalize_path(s.value("path", ""));
         src.chart = s.value("chart", "");
-        const json* rec = at(s, {"directory", "recurse"});
+        const json* rec = find(s, {"directory", "recurse"});
         src.recurse = rec && rec->is_boolean() && rec->get<bool>();
         src.pointer = pointer;
         g.sources.push_back(src);
@@ -841,12 +831,12 @@ struct OwnershipGraph::Impl {
       if (spec.contains("sources") && spec["sources"].is_array())
         for (std::size_t i = 0; i < spec["sources"].size(); ++i) source(spec["sources"][i], fmt::format("/spec/sources/{}", i));
       g.dest_ns = str_at(spec, {"destination", "namespace"});
-      const json* automated = at(spec, {"syncPolicy", "automated"});
+      const json* automated = find(spec, {"syncPolicy", "automated"});
       // v3.x adds automated.enabled; an explicit false turns automation off.
       g.automated = automated && automated->is_object() && !(automated->contains("enabled") &&
                                                              (*automated)["enabled"] == false);
       g.self_heal = g.automated && automated->value("selfHeal", false);
-      const json* opts = at(spec, {"syncPolicy", "syncOptions"});
+      const json* opts = find(spec, {"syncPolicy", "syncOptions"});
       if (opts && opts->is_array())
         for (const json& o : *opts)
           if (o.is_string() && o.get<std::string>() == "RespectIgnoreDifferences=true") g.rdi = true;
@@ -968,9 +958,9 @@ struct OwnershipGraph::Impl {
     for (const Manifest& m : set.live) {
       const json& md = m.object["metadata"];
       std::string app_name;
-      const json* ann = at(md, {"annotations", "argocd.argoproj.io/tracking-id"});
+      const json* ann = find(md, {"annotations", "argocd.argoproj.io/tracking-id"});
       if (ann && ann->is_string()) app_name = ann->get<std::string>().substr(0, ann->get<std::string>().find(':'));
-      const json* label = at(md, {"labels", "app.kubernetes.io/instance"});
+      const json* label = find(md, {"labels", "app.kubernetes.io/instance"});
       if (app_name.empty() && label && label->is_string()) app_name = label->get<std::string>();
       if (app_name.empty()) continue;
       std::string app_ns = kArgoNamespace;
@@ -979,7 +969,7 @@ struct OwnershipGraph::Impl {
       if (gi == gitops_index.end() || gitops[gi->second].deployed > 0) continue;
       Resource& res = resources[m.ref()];
       if (!res.deploys.empty()) continue;
-      const json* la = at(md, {"annotations", kLastApplied});
+      const json* la = find(md, {"annotations", kLastApplied});
       if (!la || !la->is_string()) continue;
       json parsed = json::parse(la->get<std::string>(), nullptr, false);
       if (!parsed.is_object()) continue;
@@ -1171,7 +1161,7 @@ struct OwnershipGraph::Impl {
   }
 
   static bool owned_by(const json& obj, const char* kind) {
-    const json* owners = at(obj, {"metadata", "ownerReferences"});
+    const json* owners = find(obj, {"metadata", "ownerReferences"});
     if (!owners || !owners->is_array()) return false;
     return std::any_of(owners->begin(), owners->end(), [&](const json& o) { return o.value("kind", "") == kind; });
   }
@@ -1254,7 +1244,7 @@ struct OwnershipGraph::Impl {
         add_write(target, "/spec/replicas", kHpaManager, std::move(h), {ref});
         link(EdgeKind::kHasField, object_vertex(target), field_vertex(target, "/spec/replicas"));
       } else if (ref.kind == "ScaledObject" && group_of(obj) == "keda.sh") {
-        const json* owners = at(obj, {"metadata", "ownerReferences"});
+        const json* owners = find(obj, {"metadata", "ownerReferences"});
         bool from_hso = false;
         if (owners && owners->is_array())
           for (const json& o : *owners)
@@ -1321,11 +1311,11 @@ struct OwnershipGraph::Impl {
     std::vector<std::string> out;
     const Manifest* m = a.live ? a.live : a.declared;
     if (m) {
-      const json* mf = at(m->object, {"metadata", "managedFields"});
+      const json* mf = find(m->object, {"metadata", "managedFields"});
       if (mf && mf->is_array())
         for (const json& e : *mf) {
           const std::string name = e.value("manager", "");
-          const json* fields = at(e, {"fieldsV1", "f:spec"});
+          const json* fields = find(e, {"fieldsV1", "f:spec"});
           if (!name.empty() && fields && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
         }
     }
@@ -1338,16 +1328,16 @@ struct OwnershipGraph::Impl {
     const Manifest* m = a.live ? a.live : a.declared;
     std::vector<std::string> parts;
     if (m) {
-      const json* mf = at(m->object, {"metadata", "managedFields"});
+      const json* mf = find(m->object, {"metadata", "managedFields"});
       if (mf && mf->is_array())
         for (const json& e : *mf)
-          if (at(e, {"fieldsV1", "f:spec"}))
+          if (find(e, {"fieldsV1", "f:spec"}))
             parts.push_back(fmt::format("{} ({}{})", e.value("manager", "?"), e.value("operation", "?"),
                                         e.contains("time") ? ", " + e.value("time", "") : ""));
-      if (parts.empty() && at(m->object, {"metadata", "annotations", kLastApplied}))
+      if (parts.empty() && find(m->object, {"metadata", "annotations", kLastApplied}))
         parts.push_back("kubectl apply (it has the last-applied-configuration annotation)");
     }
-    if (!m) return "assumed applied by hand as it is in Git (no live version given)";
+    if (!m) return "it is assumed to have been applied by hand as it is in Git (no live version was given)";
     if (parts.empty()) return "it was applied by hand";
     // Managers that people use (kubectl, the ArgoCD UI/CLI) mean the object was applied by hand.
     bool by_hand = false;
@@ -1735,12 +1725,12 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
       GitOps as_in_git = impl.gitops[gi->second];
       {
         const json& spec = app.git->object.value("spec", json::object());
-        const json* automated = at(spec, {"syncPolicy", "automated"});
+        const json* automated = find(spec, {"syncPolicy", "automated"});
         as_in_git.automated = automated && automated->is_object() &&
                               !(automated->contains("enabled") && (*automated)["enabled"] == false);
         as_in_git.self_heal = as_in_git.automated && automated->value("selfHeal", false);
         as_in_git.rdi = false;
-        const json* opts = at(spec, {"syncPolicy", "syncOptions"});
+        const json* opts = find(spec, {"syncPolicy", "syncOptions"});
         if (opts && opts->is_array())
           for (const json& o : *opts)
             if (o.is_string() && o.get<std::string>() == "RespectIgnoreDifferences=true") as_in_git.rdi = true;

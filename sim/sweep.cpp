@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "kcsim/input_error.hpp"
+#include "kcsim/json_access.hpp"
 #include "kcsim/runner.hpp"
 #include "kcsim/table.hpp"
 
@@ -146,9 +147,7 @@ void apply_variation(json& doc, const std::string& path, const json& value) {
   }
   std::string pointer;
   for (const std::string& part : split(path, '.')) {
-    std::string escaped;
-    for (char c : part) escaped += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-    pointer += "/" + escaped;
+    pointer += "/" + escape_pointer_token(part);
   }
   doc[json::json_pointer(pointer)] = value;
 }
