@@ -1,12 +1,15 @@
 #!/bin/sh
 # Builds kcsim and runs its main job or its tests, installing the Debian packages it needs first.
 #   ./build.sh demo   build, then run the bundled main scenario and print its report
-#   ./build.sh test   build with warnings as errors, then run the whole test suite
+#   ./build.sh test   build with warnings as errors, then run the whole test suite; then again
+#                     under ASan+UBSan (KCSIM_CI_SANITIZE=0 skips), then 30 s per fuzz target
+#                     where clang++-14 is installed (KCSIM_CI_FUZZ=0 skips)
 #   ./build.sh build  only build (build/kcsim)
+#   ./build.sh digests  regenerate scenarios/digests.txt (the golden digests of the scenarios)
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libgtest-dev libbenchmark-dev"
+PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libgtest-dev libbenchmark-dev libmimalloc-dev chromium jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas python3-matplotlib"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -32,8 +35,31 @@ case "${1:-demo}" in
   test)
     cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=Release -DKCSIM_WERROR=ON >/dev/null
     cmake --build build-ci -j"$(nproc)"
-    ctest --test-dir build-ci --output-on-failure -j"$(nproc)" ;;
+    ctest --test-dir build-ci --output-on-failure -j"$(nproc)"
+    # The same suite under AddressSanitizer + UBSan (docs/reliability.md); KCSIM_CI_SANITIZE=0 skips it.
+    if [ "${KCSIM_CI_SANITIZE:-1}" != 0 ]; then
+      # -O1: the usual sanitizer level (fast to compile, readable reports, tests still quick).
+      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -g1" -DKCSIM_WERROR=ON \
+            -DKCSIM_SANITIZE=ON -DKCSIM_BUILD_BENCH=OFF >/dev/null
+      cmake --build build-asan -j"$(nproc)"
+      ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+    fi
+    # 30 s of libFuzzer per target, only where clang++-14 and libclang-rt-14-dev are installed
+    # (build.sh does not install them); KCSIM_CI_FUZZ=0 skips it.
+    if [ "${KCSIM_CI_FUZZ:-1}" != 0 ] && command -v clang++-14 >/dev/null &&
+       ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+      cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=None \
+            "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" -DKCSIM_FUZZ=ON -DKCSIM_BUILD_TESTS=OFF \
+            -DKCSIM_BUILD_BENCH=OFF >/dev/null
+      cmake --build build-fuzz -j"$(nproc)" --target fuzz_duration fuzz_scenario_loader fuzz_manifest_reader fuzz_vary_path
+      ctest --test-dir build-fuzz --output-on-failure -j"$(nproc)" -L fuzz
+    fi ;;
+  digests)
+    # Regenerates scenarios/digests.txt (docs/reliability.md): commit it saying why outputs changed.
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build build -j"$(nproc)" --target kcsim >&2
+    cmake -DKCSIM=build/kcsim -P tests/scenario/update_digests.cmake ;;
   *)
-    echo "usage: ./build.sh [demo|test|build]" >&2
+    echo "usage: ./build.sh [demo|test|build|digests]" >&2
     exit 2 ;;
 esac

@@ -29,7 +29,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -244,7 +246,7 @@ struct Pair {
   json target;        // null: live only (requires pruning)
   ObjectPtr live;     // null: missing
   std::string group, version, kind, ns, name;
-  argocd::Normalized norm;
+  std::shared_ptr<const argocd::Normalized> norm;  // shared with ArgoCD::diff_memo_
   bool modified = true;
   std::string status;  // "Synced", "OutOfSync"
   bool requires_pruning = false;
@@ -723,7 +725,38 @@ class ArgoCD final : public Controller, public GitPushListener {
     if (!hashable(old_obj) || !hashable(new_obj)) return false;
     const auto ho = argocd::resource_health(old_obj), hn = argocd::resource_health(new_obj);
     const bool same_health = (!ho && !hn) || (ho && hn && ho->status == hn->status);
-    return same_health && hash_view(old_obj) == hash_view(new_obj);
+    if (!same_health) return false;
+    if (ignore_differences_on_updates_ && !system_rules_.empty()) return hash_view(old_obj) == hash_view(new_obj);
+    return same_hash_view(old_obj, new_obj);
+  }
+
+  // hash_view(a) == hash_view(b) when no ignore rule applies, without copying either: objects
+  // are ordered maps, so walk both in key order skipping what hash_view erases.
+  static bool same_hash_view(const json& a, const json& b) {
+    if (!a.is_object() || !b.is_object()) return a == b;
+    return equal_except(a, b, /*top=*/true);
+  }
+
+  // Object equality skipping "status" at the top and resourceVersion, generation and
+  // managedFields in metadata.
+  static bool equal_except(const json& a, const json& b, bool top) {
+    const auto skipped = [top](const std::string& k) {
+      return top ? k == "status" : (k == "resourceVersion" || k == "generation" || k == "managedFields");
+    };
+    auto ia = a.begin(), ib = b.begin();
+    for (;;) {
+      while (ia != a.end() && skipped(ia.key())) ++ia;
+      while (ib != b.end() && skipped(ib.key())) ++ib;
+      if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+      if (ia.key() != ib.key()) return false;
+      if (top && ia.key() == "metadata" && ia->is_object() && ib->is_object()) {
+        if (!equal_except(*ia, *ib, /*top=*/false)) return false;
+      } else if (*ia != *ib) {
+        return false;
+      }
+      ++ia;
+      ++ib;
+    }
   }
 
   void cluster_cache_event(const WatchEvent& e) {
@@ -1045,15 +1078,30 @@ class ArgoCD final : public Controller, public GitPushListener {
       const bool has_target = !p.target.is_null();
       const argocd::IgnoreSet ignores = argocd::match_ignores(rules, p.group, p.kind, p.name, p.ns);
       if (has_target && p.live) {
-        const json last_applied = argocd::last_applied_of(*p.live);
-        p.norm = argocd::normalize(p.live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores);
-        normalize_tracking(p.norm);
-        const bool builtin = argocd::is_builtin_api(p.target.value("apiVersion", ""));
-        if (ssa_app || annotation_has_option(p.target, "ServerSideApply=true")) {
-          // Structured-merge diff: what a forced apply of desired would change.
-          p.modified = argocd::predict_live(nullptr, *p.norm.target, *p.norm.live, true) != *p.norm.live;
+        // The diff is a function of the live version, the desired manifest, the app's
+        // ignoreDifferences (with the fixed system rules) and the server-side-apply option:
+        // when none of them changed since this resource's last comparison, reuse its result.
+        // Stored versions are immutable, so the live version's identity stands for its content.
+        const json* app_ignores = find(app, {"spec", "ignoreDifferences"});
+        const json ignore_key = app_ignores ? *app_ignores : json();
+        DiffMemo& memo = diff_memo_[std::make_tuple(key, p.group, p.kind, p.ns, p.name)];
+        if (memo.live == p.live && memo.ssa_app == ssa_app && memo.target == p.target && memo.ignores == ignore_key) {
+          p.norm = memo.norm;
+          p.modified = memo.modified;
         } else {
-          p.modified = argocd::is_modified(p.norm, builtin);
+          const json last_applied = argocd::last_applied_of(*p.live);
+          auto norm = std::make_shared<argocd::Normalized>(
+              argocd::normalize(p.live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
+          normalize_tracking(*norm);
+          const bool builtin = argocd::is_builtin_api(p.target.value("apiVersion", ""));
+          if (ssa_app || annotation_has_option(p.target, "ServerSideApply=true")) {
+            // Structured-merge diff: what a forced apply of desired would change.
+            p.modified = argocd::predict_live(nullptr, *norm->target, *norm->live, true) != *norm->live;
+          } else {
+            p.modified = argocd::is_modified(*norm, builtin);
+          }
+          p.norm = std::move(norm);
+          memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified};
         }
       } else {
         p.modified = true;
@@ -1539,7 +1587,8 @@ class ArgoCD final : public Controller, public GitPushListener {
         }
       } else {
         json desired = p->target;
-        if (respect_ignore && p->live && p->norm.target) desired = argocd::respect_ignore_differences(p->norm);
+        if (respect_ignore && p->live && p->norm && p->norm->target)
+          desired = argocd::respect_ignore_differences(*p->norm);
         std::string verb;
         ApiStatus st = apply(desired, ssa_app || annotation_has_option(p->target, "ServerSideApply=true"), &verb);
         r["status"] = st.ok() ? "Synced" : "SyncFailed";
@@ -1671,6 +1720,17 @@ class ArgoCD final : public Controller, public GitPushListener {
   StatusMode status_mode_ = StatusMode::kUnknown;
   std::map<ObjectRef, std::string> tracked_by_;               // live root object → app
   std::map<std::string, std::set<ObjectRef>> tracked_;        // app → its tracked live objects
+  // The last diff of each (app, group, kind, namespace, name), reused while its inputs are the
+  // same (compare()): a refresh of an unchanged app costs no normalization.
+  struct DiffMemo {
+    ObjectPtr live;
+    json target;
+    json ignores;
+    bool ssa_app = false;
+    std::shared_ptr<const argocd::Normalized> norm;
+    bool modified = true;
+  };
+  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, DiffMemo> diff_memo_;
 };
 
 KCSIM_REGISTER_MODEL(ArgoCD, "argocd");

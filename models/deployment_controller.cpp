@@ -345,7 +345,7 @@ class DeploymentController final : public Controller {
     if (!src || !src->is_object()) return false;
     bool changed = false;
     for (auto& [k, v] : src->items()) {
-      if (std::any_of(std::begin(kSkip), std::end(kSkip), [&](const char* s) { return k == s; }))
+      if (std::any_of(std::begin(kSkip), std::end(kSkip), [&key = k](const char* s) { return key == s; }))
         continue;
       json& ann = rs["metadata"]["annotations"];
       if (!ann.is_object()) ann = json::object();

@@ -23,7 +23,8 @@
 //   (a pull whose layers are on the node: imagePullPolicy Always, or behind a pull of the same
 //   image), imageCache true (false: every start pulls), containerStart "1s" (Created → Started),
 //   appStartup "5s" (Started → the readiness probe can succeed), shutdown "1s" (SIGTERM → exit,
-//   capped by the grace period), images {"<image>": {"pull": "10s", "sizeBytes": 123}}.
+//   capped by the grace period), images {"<image>": {"pull": "10s", "sizeBytes": 123,
+//   "startupLog": [...]}} (startupLog: the app's lines for `kubectl logs`, no behaviour).
 // Pulls on one node are serialized (kubelet serializeImagePulls: true).
 //
 // Behaviour is chosen per pod with annotations on the pod (or its template):
@@ -256,6 +257,21 @@ class Kubelet final : public Controller {
     throw InputError(world().scenario().file, pointer, expected, describe_found(found));
   }
 
+  void validate_startup_log(const json& v, const std::string& p) const {
+    if (!v.is_array()) fail(p, "expected an array of log lines", v);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& e = v[i];
+      const std::string ep = fmt::format("{}/{}", p, i);
+      if (e.is_string()) continue;
+      if (!e.is_object() || !e.contains("line") || !e["line"].is_string())
+        fail(ep, "expected a line: a string, or {\"after\": duration, \"line\": string}", e);
+      for (auto& [k, x] : e.items()) {
+        if (k == "after") read_duration(x, world().scenario().file, ep + "/after");
+        else if (k != "line") fail(ep + "/" + escape_pointer_token(k), "expected after or line", x);
+      }
+    }
+  }
+
   void read_settings() {
     const std::string base = world().settings_pointer("kubelet");
     const std::string& file = world().scenario().file;
@@ -289,7 +305,7 @@ class Kubelet final : public Controller {
         if (!v.is_object()) fail(p, "expected an object of image: {pull, sizeBytes}", v);
         for (auto& [image, spec] : v.items()) {
           const std::string ip = p + "/" + escape_pointer_token(image);
-          if (!spec.is_object()) fail(ip, "expected an object with pull and/or sizeBytes", spec);
+          if (!spec.is_object()) fail(ip, "expected an object with pull, sizeBytes and/or startupLog", spec);
           Settings::Image img;
           for (auto& [k, x] : spec.items()) {
             if (k == "pull") {
@@ -298,8 +314,12 @@ class Kubelet final : public Controller {
               if (!x.is_number_integer() || x.get<std::int64_t>() < 0)
                 fail(ip + "/sizeBytes", "expected a non-negative integer", x);
               img.size = x.get<std::int64_t>();
+            } else if (k == "startupLog") {
+              // The application's startup lines, for `kubectl logs` only (sim/kubectl_view.cpp):
+              // strings, or {"after": duration, "line": text}. They change no behaviour.
+              validate_startup_log(x, ip + "/startupLog");
             } else {
-              throw InputError(file, ip + "/" + escape_pointer_token(k), "expected pull or sizeBytes",
+              throw InputError(file, ip + "/" + escape_pointer_token(k), "expected pull, sizeBytes or startupLog",
                                fmt::format("unknown field \"{}\"", k));
             }
           }

@@ -259,7 +259,12 @@ class Traffic final : public Model, public Watcher {
 
   void on_watch_event(const WatchEvent& e) override {
     on_object(*e.object, e.type == WatchEventType::kDeleted);
-    if (e.object->value("kind", "") == "HTTPScaledObject") resolve_sources();
+    // The sources' routes depend only on the routing table: a status write on an
+    // HTTPScaledObject (most of its watch events) leaves them as they are.
+    if (routes_changed_ && e.object->value("kind", "") == "HTTPScaledObject") {
+      routes_changed_ = false;
+      resolve_sources();
+    }
   }
 
   void contribute_report(json& report) const override;
@@ -309,6 +314,7 @@ class Traffic final : public Model, public Watcher {
   std::vector<Source> sources_;
   std::vector<Route> routes_;
   std::map<std::string, std::uint32_t> route_index_;
+  bool routes_changed_ = false;  // what resolve_sources reads changed since it last ran
   std::vector<Pod> pods_;
   std::map<std::string, std::uint32_t> pod_index_;
   std::vector<EndpointSet> sets_;
@@ -569,6 +575,23 @@ void Traffic::on_route(const json& obj, bool deleted) {
     routes_.push_back(Route{});
   }
   Route& r = routes_[it->second];
+  // What resolve_sources reads of a route, to tell whether this event changes any source's route.
+  const bool was_alive = r.alive;
+  const std::vector<std::string> old_hosts = r.hosts;
+  const std::string old_service = r.service;
+  const std::uint16_t old_workload = r.workload;
+  struct MarkIfChanged {
+    Traffic& t;
+    Route& r;
+    bool was_alive;
+    const std::vector<std::string>& hosts;
+    const std::string& service;
+    std::uint16_t workload;
+    ~MarkIfChanged() {
+      if (r.alive != was_alive || r.hosts != hosts || r.service != service || r.workload != workload)
+        t.routes_changed_ = true;
+    }
+  } mark{*this, r, was_alive, old_hosts, old_service, old_workload};
   r.key = key;
   r.ns = ns;
   r.name = name;

@@ -149,6 +149,19 @@ ApiStatus status(int code, std::string reason, std::string message) {
 
 }  // namespace
 
+bool needed_by_analyses(const WriteRecord& w) {
+  if (w.field.empty()) return true;  // Create and Delete
+  const std::string& f = w.field;
+  // Plain prefixes, as fights.cpp (is_disputable) and report.cpp (counts_as_field_write) test.
+  const auto under = [&f](const char* prefix) { return f.rfind(prefix, 0) == 0; };
+  const std::string& kind = w.object.kind;
+  if (kind == "Pod" || kind == "Event") return false;
+  if (under("/spec") || under("/metadata/labels") || under("/metadata/annotations")) return true;
+  if (kind == "Deployment") return f == "/status/readyReplicas";
+  if (kind == "Application") return f == "/status/sync/status" || f == "/status/operationState/phase";
+  return false;
+}
+
 std::string resource_name(const std::string& kind, const std::string& api_version) {
   // Groups of the kinds we model, for callers that only know the kind.
   static const std::map<std::string, std::string, std::less<>> kGroups = {
@@ -307,6 +320,7 @@ struct ApiServer::Impl {
       w.object = ref;
       w.operation = operation;
       w.subresource = subresource;
+      if (api.history_ == WriteHistory::kAnalyses && !needed_by_analyses(w)) continue;
       api.writes_.push_back(std::move(w));
     }
     scratch.clear();
@@ -1040,7 +1054,7 @@ void ApiServer::record_event(const ObjectRef& involved, std::string_view type, s
   impl_->record_event(involved, type, reason, message, source_component, source_host);
 }
 
-std::vector<ObjectPtr> ApiServer::events() const { return impl_->event_versions; }
+const std::vector<ObjectPtr>& ApiServer::events() const { return impl_->event_versions; }
 
 void ApiServer::on_event(std::uint32_t kind, std::uint64_t payload) {
   if (kind != kDeliverWatch || payload >= impl_->watches.size()) return;

@@ -75,9 +75,38 @@ std::string event_rule(const std::string& reason, const std::string& message) {
   return "";
 }
 
-}  // namespace
+// One Event as the chains read it, parsed once per report: a fleet's report builds a chain per
+// fight, and re-reading every Event's JSON for each fight made the report quadratic in services.
+struct EventStep {
+  SimTime at;
+  std::size_t index;  // position in ApiServer::events(): the tie-break order of the original scan
+  std::string reason, message, rule, kind, name, ns, component;
+};
 
-json build_causal_chain(const World& world, const json& fight) {
+// The Events that can take part in a chain (a known rule, a parseable time), sorted by time.
+std::vector<EventStep> index_events(const ApiServer& api) {
+  const Epoch& epoch = api.epoch();
+  std::vector<EventStep> out;
+  const auto& events = api.events();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const ObjectPtr& ev = events[i];
+    const std::string reason = ev->value("reason", "");
+    const std::string message = ev->value("message", "");
+    std::string rule = event_rule(reason, message);
+    if (rule.empty()) continue;
+    const json& inv = ev->at("involvedObject");
+    auto secs = parse_rfc3339(ev->value("lastTimestamp", ev->value("firstTimestamp", "")));
+    if (!secs) continue;
+    const json src = ev->value("source", json::object());
+    out.push_back({SimTime{seconds(*secs - epoch.unix_seconds)}, i, reason, message, std::move(rule),
+                   inv.value("kind", ""), inv.value("name", ""), inv.value("namespace", ""),
+                   src.value("component", "?")});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const EventStep& a, const EventStep& b) { return a.at < b.at; });
+  return out;
+}
+
+json chain_for(const World& world, const json& fight, const std::vector<EventStep>& event_steps) {
   const ApiServer& api = world.api();
   const ObjectRef target = ObjectRef::parse(fight.value("object", ""));
   const std::string field = fight.value("field", "");
@@ -115,8 +144,10 @@ json build_causal_chain(const World& world, const json& fight) {
                           {"rule", rule}}});
   };
   const std::string prefix = target.name + "-";
-  for (const WriteRecord& w : writes) {
-    if (w.at < from) continue;
+  // The history is in time order: start at the cycle's first write instead of scanning it all.
+  const auto first = std::partition_point(writes.begin(), writes.end(), [&](const WriteRecord& w) { return w.at < from; });
+  for (auto wit = first; wit != writes.end(); ++wit) {
+    const WriteRecord& w = *wit;
     if (w.at > to) break;
     if (w.object == target && w.field == field) {
       if (w.old_value == w.new_value) continue;
@@ -144,27 +175,25 @@ json build_causal_chain(const World& world, const json& fight) {
               : "ArgoCD: sync operation progress (argocd-k8s.md 1.4)");
     }
   }
-  // Events (second precision; a repeated Event keeps only its last occurrence).
-  for (const ObjectPtr& ev : api.events()) {
-    const std::string reason = ev->value("reason", "");
-    const std::string message = ev->value("message", "");
-    const std::string rule = event_rule(reason, message);
-    if (rule.empty()) continue;
-    const json& inv = ev->at("involvedObject");
-    const std::string kind = inv.value("kind", ""), name = inv.value("name", ""), ns = inv.value("namespace", "");
-    const bool related = (kind == target.kind && name == target.name && ns == target.ns) ||
-                         (ns == target.ns && (kind == "ReplicaSet" || kind == "Pod") && starts_with(name, prefix)) ||
-                         (ns == target.ns && (kind == "ScaledObject" || kind == "HorizontalPodAutoscaler")) ||
-                         kind == "Application";
-    if (!related) continue;
-    auto secs = parse_rfc3339(ev->value("lastTimestamp", ev->value("firstTimestamp", "")));
-    if (!secs) continue;
-    const SimTime at{seconds(*secs - epoch.unix_seconds)};
-    if (at + seconds(1) <= from || at > to) continue;
-    const json src = ev->value("source", json::object());
-    add(at, src.value("component", "?"),
-        fmt::format("records Event {} on {} {}{}: \"{}\"", reason, kind, ns.empty() ? "" : ns + "/", name, message), rule);
+  // Events (second precision; a repeated Event keeps only its last occurrence), in the order of
+  // ApiServer::events() like the steps above (the sort below breaks ties by that order).
+  const auto lo = std::partition_point(event_steps.begin(), event_steps.end(),
+                                       [&](const EventStep& e) { return e.at + seconds(1) <= from; });
+  std::vector<const EventStep*> in_cycle;
+  for (auto it = lo; it != event_steps.end() && it->at <= to; ++it) {
+    const EventStep& e = *it;
+    const bool related = (e.kind == target.kind && e.name == target.name && e.ns == target.ns) ||
+                         (e.ns == target.ns && (e.kind == "ReplicaSet" || e.kind == "Pod") && starts_with(e.name, prefix)) ||
+                         (e.ns == target.ns && (e.kind == "ScaledObject" || e.kind == "HorizontalPodAutoscaler")) ||
+                         e.kind == "Application";
+    if (related) in_cycle.push_back(&e);
   }
+  std::sort(in_cycle.begin(), in_cycle.end(), [](const EventStep* a, const EventStep* b) { return a->index < b->index; });
+  for (const EventStep* e : in_cycle)
+    add(e->at, e->component,
+        fmt::format("records Event {} on {} {}{}: \"{}\"", e->reason, e->kind, e->ns.empty() ? "" : e->ns + "/", e->name,
+                    e->message),
+        e->rule);
   std::stable_sort(steps.begin(), steps.end(),
                    [](const Step& a, const Step& b) { return std::tie(a.at, a.order) < std::tie(b.at, b.order); });
   json chain = json::array();
@@ -172,8 +201,16 @@ json build_causal_chain(const World& world, const json& fight) {
   return chain;
 }
 
+}  // namespace
+
+json build_causal_chain(const World& world, const json& fight) {
+  return chain_for(world, fight, index_events(world.api()));
+}
+
 void add_causal_chains(const World& world, json& fights) {
-  for (json& f : fights) f["chain"] = build_causal_chain(world, f);
+  if (fights.empty()) return;
+  const std::vector<EventStep> event_steps = index_events(world.api());
+  for (json& f : fights) f["chain"] = chain_for(world, f, event_steps);
 }
 
 std::string render_causal_chain(const json& chain, const std::string& indent) {

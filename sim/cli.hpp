@@ -15,6 +15,8 @@ int lint(const std::vector<std::string>& args);  // kcsim lint (sim/cli_explain.
 int sweep(const std::vector<std::string>& args);
 int merge(const std::vector<std::string>& args);
 int kubectl(const std::vector<std::string>& args);  // kcsim kubectl (sim/cli_kubectl.cpp)
+int exercise(const std::vector<std::string>& args);  // kcsim exercise (sim/cli_exercise.cpp)
+int generate(const std::vector<std::string>& args);  // kcsim generate fleet (sim/cli_generate.cpp)
 
 /// Prints "kcsim: <message>" and a pointer to the help on stderr; returns 2.
 int usage_error(const std::string& message);

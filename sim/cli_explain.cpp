@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -10,11 +11,15 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "scenario_import.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/json_access.hpp"
 #include "kcsim/manifest_reader.hpp"
 #include "kcsim/ownership_graph.hpp"
 #include "kcsim/random.hpp"
 #include "kcsim/runner.hpp"
+#include "kcsim/scenario.hpp"
+#include "kcsim/time.hpp"
 
 namespace po = boost::program_options;
 
@@ -31,6 +36,12 @@ the root cause when a fix in Git never reached the cluster, and the fixes.
 Git or live? A directory with git/ and live/ subdirectories is read by that convention; --git
 and --live say it explicitly; other objects are live when they carry what only the API server
 writes (uid, resourceVersion, managedFields), else they count as applied with kubectl apply -f.
+
+With --simulate it then runs the scenario (a scenario given, or the one `kcsim import` would write
+from the manifests: idle traffic, today's version profiles) for --duration, and adds to each
+predicted fight what the run measured on the same object and field: the writers, cycles and
+period of the fight, the pods created and deleted (churn), the highest restart count, and the
+cold starts of the requests served (none with idle traffic).
 
 Options)";
 
@@ -93,7 +104,138 @@ std::string input_label(const InputOptions& o) {
   return out;
 }
 
-std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& set, const InputOptions& o) {
+// --- --simulate: the run's measurements beside the predictions --------------------------------
+
+/// One run of the scenario behind the inputs (RunOutcome::report, docs/report-format.md).
+struct Simulation {
+  std::string scenario;  // the file, or "the imported scenario"
+  std::string name;      // metadata.name
+  Duration duration{};
+  json report;
+};
+
+Simulation simulate(const ManifestSet& set, const OwnershipGraph& graph, const InputOptions& o,
+                    const std::optional<std::string>& duration) {
+  Simulation sim;
+  Scenario scenario;
+  if (!set.scenario_file.empty()) {
+    scenario = load_scenario(set.scenario_file);
+    sim.scenario = set.scenario_file;
+  } else {
+    // The same scenario `kcsim import` writes, built in memory.
+    ImportSettings settings;
+    settings.duration = duration.value_or("6h");
+    const ImportedScenario imported = import_scenario(set, graph, o.inputs, settings);
+    scenario = parse_scenario(imported.text, "<kcsim import>");
+    sim.scenario = "the scenario `kcsim import` writes from these inputs";
+  }
+  if (duration) scenario.duration = read_duration(json(*duration), "--duration", "");
+  sim.name = scenario.name;
+  sim.duration = scenario.duration;
+  sim.report = run_scenario(scenario).report;  // no fix checks: one run
+  return sim;
+}
+
+std::set<std::string> managers_of(const Finding& f) {
+  std::set<std::string> out;
+  for (const std::string& w : f.writers) out.insert(w.substr(0, w.find(" (")));
+  return out;
+}
+
+// The report's entries, by reference (json::value would copy the list).
+const json& report_list(const Simulation& sim, const char* key) {
+  static const json kEmpty = json::array();
+  const json* list = find(sim.report, {key});
+  return list && list->is_array() ? *list : kEmpty;
+}
+
+const json* measured_fight(const Simulation& sim, const Finding& f) {
+  for (const json& m : report_list(sim, "fights"))
+    if (m.value("object", "") == f.object && m.value("field", "") == f.field) return &m;
+  return nullptr;
+}
+
+const json* workload_of(const Simulation& sim, const std::string& object) {
+  for (const json& w : report_list(sim, "workloads"))
+    if (w.value("object", "") == object) return &w;
+  return nullptr;
+}
+
+// What the run measured for one predicted fight: {observed, samePair, fight, workload}.
+json simulation_json(const Simulation& sim, const Finding& f) {
+  json out = json::object();
+  const json* m = measured_fight(sim, f);
+  out["observed"] = m != nullptr;
+  if (m) {
+    const std::set<std::string> predicted = managers_of(f);
+    std::set<std::string> measured;
+    for (const json& w : (*m)["writers"]) measured.insert(w.get<std::string>());
+    out["samePair"] = std::includes(measured.begin(), measured.end(), predicted.begin(), predicted.end());
+    json fight = *m;
+    fight.erase("chain");
+    out["fight"] = fight;
+  }
+  if (const json* w = workload_of(sim, f.object)) {
+    json wl = {{"pods", (*w)["pods"]}, {"replicas", (*w)["replicas"]}};
+    if (w->contains("requests")) wl["requests"] = (*w)["requests"];
+    if (w->contains("cold_start_s")) wl["cold_start_s"] = (*w)["cold_start_s"];
+    out["workload"] = wl;
+  }
+  return out;
+}
+
+std::string seconds_text(const json& v) {
+  const double s = v.is_number() ? v.get<double>() : 0.0;
+  return fmt::format("{:.1f} s", s);
+}
+
+std::string render_simulation_text(const Simulation& sim, const Finding& f) {
+  const json s = simulation_json(sim, f);
+  std::string out = fmt::format("    Simulated ({} of {}):\n", format_go_duration(sim.duration), sim.name);
+  if (s["observed"].get<bool>()) {
+    const json& m = s["fight"];
+    std::string writers;
+    for (const json& w : m["writers"]) writers += (writers.empty() ? "" : " and ") + w.get<std::string>();
+    out += wrap(fmt::format("fight measured between {}{}: {} cycle(s), period {} (first hand-over at {}, last at {}).",
+                            writers, s["samePair"].get<bool>() ? "" : " (not the predicted pair)",
+                            m["cycles"].get<std::int64_t>(), seconds_text(m["period_s"]), seconds_text(m["first_at_s"]),
+                            seconds_text(m["last_at_s"])),
+                6);
+  } else {
+    out += wrap(fmt::format("no fight measured on {} in this run (fewer than three hand-overs): the prediction needs "
+                            "what the run does not contain (load above the minimum, a new Git revision, a manual sync, "
+                            "a pipeline run); add it to the scenario's traffic or timeline to see it.",
+                            f.field),
+                6);
+  }
+  if (s.contains("workload")) {
+    const json& w = s["workload"];
+    const json& pods = w["pods"];
+    const json& rep = w["replicas"];
+    out += wrap(fmt::format("churn: {} pod(s) created, {} deleted, highest restart count {}; replicas {}..{}, mean {}.",
+                            pods.value("created", 0), pods.value("deleted", 0), pods.value("max_restart_count", 0),
+                            rep.value("min", 0), rep.value("max", 0), rep.value("mean", 0.0)),
+                6);
+    const std::int64_t requests = w.contains("requests") ? w["requests"].value("total", std::int64_t{0}) : 0;
+    if (w.contains("cold_start_s") && w["cold_start_s"].value("count", std::int64_t{0}) > 0) {
+      const json& c = w["cold_start_s"];
+      out += wrap(fmt::format("cold starts: {} (p50 {}, p95 {}, max {}) for {} request(s).",
+                              c.value("count", std::int64_t{0}), seconds_text(c["p50"]), seconds_text(c["p95"]),
+                              seconds_text(c["max"]), requests),
+                  6);
+    } else if (requests > 0) {
+      out += wrap(fmt::format("cold starts: none in {} request(s).", requests), 6);
+    } else {
+      out += wrap("cold starts: none measured (no request reached the workload in the run: idle traffic; add load "
+                  "in the scenario's traffic to measure them).",
+                  6);
+    }
+  }
+  return out;
+}
+
+std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& set, const InputOptions& o,
+                                const Simulation* sim) {
   const auto& findings = graph.findings();
   std::size_t fights = 0;
   for (const Finding& f : findings) fights += is_fight(f) ? 1 : 0;
@@ -137,6 +279,21 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
         out += w;
       }
     }
+    if (sim && is_fight(f)) out += render_simulation_text(*sim, f);
+  }
+  if (sim) {
+    // Fights the run measured that no finding predicted (a writer the graph does not model).
+    std::vector<std::string> unpredicted;
+    for (const json& m : report_list(*sim, "fights")) {
+      bool predicted = false;
+      for (const Finding& f : findings)
+        predicted = predicted || (is_fight(f) && f.object == m.value("object", "") && f.field == m.value("field", ""));
+      if (!predicted) unpredicted.push_back(m.value("summary", ""));
+    }
+    out += fmt::format("\nSimulation: {} run for {} ({}): {} fight(s) measured.\n", sim->name,
+                       format_go_duration(sim->duration), sim->scenario,
+                       report_list(*sim, "fights").size());
+    for (const std::string& u : unpredicted) out += bullet("not predicted from the manifests: " + u, 2);
   }
   if (!graph.notes().empty()) {
     out += "\nNotes:\n";
@@ -147,7 +304,13 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
     for (const ReadWarning& w : set.warnings) out += bullet(w.str(), 2);
   }
   out += "\n";
-  if (!set.scenario_file.empty())
+  if (sim && !set.scenario_file.empty())
+    out += fmt::format("The run's full report: kcsim run {} --duration {}\n", set.scenario_file,
+                       format_go_duration(sim->duration));
+  else if (sim)
+    out += fmt::format("The run's full report: kcsim import {} --duration {} -o scenario.json && kcsim run scenario.json\n",
+                       input_label(o), format_go_duration(sim->duration));
+  else if (!set.scenario_file.empty())
     out += fmt::format("To see it happen: kcsim run {}\n", set.scenario_file);
   else
     out += fmt::format("To see it happen: kcsim import {} -o scenario.json && kcsim run scenario.json\n", input_label(o));
@@ -291,15 +454,31 @@ static int explain_impl(const std::vector<std::string>& args) {
   po::options_description opts(kExplainUsage);
   opts.add_options()("help,h", "show this help")
       ("format", po::value(&o.format)->default_value("text"), "text, json, or dot (Graphviz: the contested fields, their writers, the GitOps chain)")
-      ("graph", "with --format json: include the whole ownership graph (every field of every manifest: large)");
+      ("graph", "with --format json: include the whole ownership graph (every field of every manifest: large)")
+      ("simulate", "also run the scenario and add, to each predicted fight, the measured period, churn, restart count and cold starts")
+      ("duration", po::value<std::string>(), "with --simulate: simulated time to run (Go duration; default: a scenario's own duration, 6h for manifests)");
   add_input_options(opts, o);
   po::variables_map vm;
   int status = 0;
   if (!parse_common(args, opts, vm, o, status)) return status;
   if (o.format != "text" && o.format != "json" && o.format != "dot")
     return usage_error(fmt::format("--format must be text, json or dot, not \"{}\"", o.format));
+  const bool simulate_run = vm.count("simulate") > 0;
+  std::optional<std::string> duration;
+  if (vm.count("duration")) {
+    if (!simulate_run) return usage_error("--duration is for --simulate (the run's length)");
+    duration = vm["duration"].as<std::string>();
+    std::string why;
+    const auto d = parse_duration(*duration, &why);
+    if (!d || d->count() <= 0)
+      return usage_error(fmt::format("--duration: expected a positive Go duration such as 6h or 90m, not \"{}\"{}",
+                                     *duration, why.empty() ? "" : ": " + why));
+  }
+  if (simulate_run && o.format == "dot") return usage_error("--simulate adds figures to text and json output, not dot");
   const ManifestSet set = load_manifest_set(o.inputs);
   const OwnershipGraph graph(set);
+  std::optional<Simulation> sim;
+  if (simulate_run) sim = simulate(set, graph, o, duration);
   if (o.format == "dot") {
     emit(o.output, graph.to_dot());
   } else if (o.format == "json") {
@@ -311,9 +490,19 @@ static int explain_impl(const std::vector<std::string>& args) {
                 {"notes", graph.notes()},
                 {"warnings", warnings}};
     if (vm.count("graph")) out["graph"] = graph.graph_json();
+    if (sim) {
+      for (std::size_t i = 0; i < graph.findings().size(); ++i)
+        if (is_fight(graph.findings()[i])) out["findings"][i]["simulation"] = simulation_json(*sim, graph.findings()[i]);
+      json fights = report_list(*sim, "fights");
+      for (json& f : fights) f.erase("chain");
+      out["simulation"] = {{"scenario", sim->name},
+                           {"source", sim->scenario},
+                           {"duration_s", to_seconds(sim->duration)},
+                           {"fights", fights}};
+    }
     emit(o.output, out.dump(2) + "\n");
   } else {
-    emit(o.output, render_explain_text(graph, set, o));
+    emit(o.output, render_explain_text(graph, set, o, sim ? &*sim : nullptr));
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "scenario_import.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/manifest_reader.hpp"
 #include "kcsim/ownership_graph.hpp"
@@ -79,54 +80,14 @@ bool deployed_by_something(const OwnershipGraph& graph, const ObjectRef& ref) {
 
 }  // namespace
 
-static int import_manifests_impl(const std::vector<std::string>& args) {
-  ManifestInputs inputs;
-  std::string output, name, duration = "1h";
-  po::options_description opts(kImportUsage);
-  opts.add_options()("help,h", "show this help")
-      ("output,o", po::value(&output), "write the scenario to FILE (default: standard output)")
-      ("name", po::value(&name), "metadata.name of the scenario (default: from the first path)")
-      ("duration", po::value(&duration)->default_value("1h"), "simulated time to run (Go duration)")
-      ("git", po::value(&inputs.git)->composing(), "a Git working tree (repeatable); paths inside it are repository paths")
-      ("live", po::value(&inputs.live)->composing(), "objects as the cluster has them (repeatable)")
-      ("repo-url", po::value(&inputs.repo_url), "the URL of the --git tree (default: its .git/config origin, else the URL its Applications name)")
-      ("namespace,n", po::value(&inputs.default_namespace)->default_value("default"), "namespace of applied objects that name none")
-      ("expect-no-fights", "add an expectation that no field is fought over (kcsim run --check then fails on a fight)")
-      ("strict", "treat warnings (skipped documents) as errors");
-  po::options_description hidden;
-  hidden.add_options()("paths", po::value(&inputs.paths)->composing());
-  po::positional_options_description pos;
-  pos.add("paths", -1);
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  inputs.strict = vm.count("strict") > 0;
-  if (inputs.paths.empty() && inputs.git.empty() && inputs.live.empty())
-    return usage_error("import needs manifest paths (files or directories), --git DIR or --live PATH");
-  for (const std::string& p : inputs.paths)
-    if (is_scenario_file(p)) return usage_error(fmt::format("{} is already a scenario: run it with kcsim run", p));
-  std::string why;
-  if (!parse_duration(duration, &why) || parse_duration(duration)->count() <= 0)
-    return usage_error(fmt::format("--duration: expected a positive Go duration such as 1h or 90m: {}", why));
-
-  const ManifestSet set = load_manifest_set(inputs);
-  for (const ReadWarning& w : set.warnings) std::cerr << "kcsim: warning: " << w.str() << "\n";
-  const OwnershipGraph graph(set);
-
+ImportedScenario import_scenario(const ManifestSet& set, const OwnershipGraph& graph, const ManifestInputs& inputs,
+                                 const ImportSettings& settings_in) {
+  std::string name = settings_in.name;
+  const std::string& duration = settings_in.duration;
+  std::vector<std::string> notes;
   // --- objects ---
   std::vector<json> objects;
   std::set<ObjectRef> seen;
-  std::vector<std::string> notes;
   auto add_object = [&](const Manifest& m, const std::string& origin_note) {
     const std::string derived = derived_reason(m.object);
     if (!derived.empty()) {
@@ -299,30 +260,87 @@ static int import_manifests_impl(const std::vector<std::string>& args) {
   }
   scenario["timeline"] = ordered::array();
   scenario["expectations"] = ordered::array();
-  if (vm.count("expect-no-fights")) {
+  if (settings_in.expect_no_fights) {
     ordered e;
     e["description"] = "no two controllers fight over a field";
     e["report"] = "fights.length";
     e["equals"] = 0;
     scenario["expectations"].push_back(e);
   }
-  const std::string text = scenario.dump(2) + "\n";
-  // What we write must load: the same validation `kcsim run` does.
-  parse_scenario(text, output.empty() ? "<import>" : output);
-  if (output.empty())
-    std::cout << text;
-  else
-    write_file_atomically(output, text);
-
+  ImportedScenario out;
+  out.text = scenario.dump(2) + "\n";
   std::sort(notes.begin(), notes.end());
-  for (const std::string& n : notes) std::cerr << "kcsim: note: " << n << "\n";
+  out.notes = std::move(notes);
+  out.objects = objects.size();
+  out.repositories = git.size();
+  out.traffic_sources = traffic.size();
+  return out;
+}
+
+static int import_manifests_impl(const std::vector<std::string>& args) {
+  ManifestInputs inputs;
+  std::string output, name, duration = "1h";
+  po::options_description opts(kImportUsage);
+  opts.add_options()("help,h", "show this help")
+      ("output,o", po::value(&output), "write the scenario to FILE (default: standard output)")
+      ("name", po::value(&name), "metadata.name of the scenario (default: from the first path)")
+      ("duration", po::value(&duration)->default_value("1h"), "simulated time to run (Go duration)")
+      ("git", po::value(&inputs.git)->composing(), "a Git working tree (repeatable); paths inside it are repository paths")
+      ("live", po::value(&inputs.live)->composing(), "objects as the cluster has them (repeatable)")
+      ("repo-url", po::value(&inputs.repo_url), "the URL of the --git tree (default: its .git/config origin, else the URL its Applications name)")
+      ("namespace,n", po::value(&inputs.default_namespace)->default_value("default"), "namespace of applied objects that name none")
+      ("expect-no-fights", "add an expectation that no field is fought over (kcsim run --check then fails on a fight)")
+      ("strict", "treat warnings (skipped documents) as errors");
+  po::options_description hidden;
+  hidden.add_options()("paths", po::value(&inputs.paths)->composing());
+  po::positional_options_description pos;
+  pos.add("paths", -1);
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  inputs.strict = vm.count("strict") > 0;
+  if (inputs.paths.empty() && inputs.git.empty() && inputs.live.empty())
+    return usage_error("import needs manifest paths (files or directories), --git DIR or --live PATH");
+  for (const std::string& p : inputs.paths)
+    if (is_scenario_file(p)) return usage_error(fmt::format("{} is already a scenario: run it with kcsim run", p));
+  std::string why;
+  if (!parse_duration(duration, &why) || parse_duration(duration)->count() <= 0)
+    return usage_error(fmt::format("--duration: expected a positive Go duration such as 1h or 90m: {}", why));
+
+  const ManifestSet set = load_manifest_set(inputs);
+  for (const ReadWarning& w : set.warnings) std::cerr << "kcsim: warning: " << w.str() << "\n";
+  const OwnershipGraph graph(set);
+
+  ImportSettings settings;
+  settings.name = name;
+  settings.duration = duration;
+  settings.expect_no_fights = vm.count("expect-no-fights") > 0;
+  const ImportedScenario imported = import_scenario(set, graph, inputs, settings);
+  // What we write must load: the same validation `kcsim run` does.
+  parse_scenario(imported.text, output.empty() ? "<import>" : output);
+  if (output.empty())
+    std::cout << imported.text;
+  else
+    write_file_atomically(output, imported.text);
+
+  for (const std::string& n : imported.notes) std::cerr << "kcsim: note: " << n << "\n";
   for (const std::string& n : graph.notes()) std::cerr << "kcsim: note: " << n << "\n";
   std::size_t fights = 0;
   for (const Finding& f : graph.findings()) fights += f.rule == "field-fight" || f.rule == "field-reset-on-sync";
   std::cerr << fmt::format("kcsim import: {} object(s), {} Git repository(ies), {} traffic source(s){}; {} potential "
                            "fight(s) (kcsim explain shows them)\n",
-                           objects.size(), git.size(), traffic.size(), output.empty() ? "" : " written to " + output,
-                           fights);
+                           imported.objects, imported.repositories, imported.traffic_sources,
+                           output.empty() ? "" : " written to " + output, fights);
   return 0;
 }
 

@@ -23,7 +23,8 @@ Runs SCENARIO to the instant --at (a Go duration from the start: 90s, 6m, 1h30m)
 
 Supported: get TYPE [NAME...] (-n, -A, -l, --field-selector, -o wide|yaml|json|name|
 custom-columns=...|jsonpath=..., --sort-by, --show-managed-fields, --show-labels, --no-headers),
-describe pod [NAME...], top pod [NAME], argocd app get NAME [-o wide|yaml|json] [--show-operation].
+describe pod [NAME...], top pod [NAME], logs POD [-c C] [-p] [--timestamps] [--tail N],
+argocd app get NAME [-o wide|yaml|json] [--show-operation].
 
 Examples:
   kcsim kubectl scenarios/kubectl-scale.json --at 6m -- get pods -o wide

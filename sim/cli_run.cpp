@@ -43,7 +43,10 @@ int run(const std::vector<std::string>& args) {
       ("html", po::value(&html), "write a self-contained HTML page (charts, fights, Events) to FILE")
       ("no-fixes", "do not re-run the scenario to check candidate fixes for each fight")
       ("check", "exit with status 1 when an expectation fails")
-      ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)");
+      ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)")
+      ("max-objects", po::value<std::size_t>(), "stop with status 3 when the run would create more objects than this, Events not counted (default 150000)")
+      ("max-memory", po::value<std::uint64_t>(), "stop with status 3 when kcsim's resident memory exceeds this many MiB (default: 3/4 of the RAM or cgroup limit)")
+      ("verify", "check invariants after every event (docs/reliability.md); exit with status 4 at the first violation");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -73,11 +76,18 @@ int run(const std::vector<std::string>& args) {
   if (vm.count("seed")) scenario.seed = seed;
   RunLimits limits;
   if (vm.count("max-events")) limits.max_events = vm["max-events"].as<std::uint64_t>();
+  if (vm.count("max-objects")) limits.max_objects = vm["max-objects"].as<std::size_t>();
+  if (vm.count("max-memory")) {
+    limits.max_memory_mib = vm["max-memory"].as<std::uint64_t>();
+    if (limits.max_memory_mib == 0 || limits.max_memory_mib > (1ULL << 40))
+      return usage_error("--max-memory must be a number of MiB between 1 and 2^40");
+  }
 
   RunOptions run_options;
   run_options.check_fixes = !vm.count("no-fixes");  // only costs re-runs when there are fights
   run_options.timeline = !timeline.empty();
   run_options.html = !html.empty();
+  run_options.verify = vm.count("verify") > 0;
   RunOutcome outcome = run_scenario(scenario, limits, run_options);
   const std::string report =
       format == "json" ? outcome.report.dump(2) + "\n" : render_text_report(outcome.report);

@@ -108,6 +108,7 @@ StopReason Engine::run_until(SimTime until) {
     if (heap_[0].at > limit) break;
     if (processed_ >= event_limit_) return StopReason::kEventLimit;
     step();
+    if (observer_) observer_->after_event();
     if (stop_requested_) return StopReason::kStopped;
   }
   const bool empty = heap_.empty();

@@ -28,7 +28,9 @@ InputError::InputError(std::string file, std::string pointer, std::string expect
       column_(column) {}
 
 std::string describe_found(const nlohmann::json& value) {
-  std::string text = value.dump();
+  // Invalid UTF-8 (a command-line value, a YAML scalar) is shown with U+FFFD instead of making
+  // dump() throw (found by fuzz_duration: `--duration $'\xcc'` ended in std::terminate).
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   switch (value.type()) {
     case nlohmann::json::value_t::null: return "null";

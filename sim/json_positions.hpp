@@ -19,6 +19,14 @@ struct TextPosition {
 /// pointers ("" for the root).
 std::map<std::string, TextPosition> index_json_positions(const std::string& text);
 
+/// The deepest nesting kcsim reads: the position index (and nlohmann's parser) recurse once per
+/// level, so deeper input would overflow the stack instead of being reported.
+constexpr int kMaxJsonDepth = 512;
+
+/// The byte offset of the first '[' or '{' (outside strings) nested deeper than `max_depth`, or
+/// std::string::npos. Call before parsing.
+std::size_t find_nesting_deeper_than(const std::string& text, int max_depth = kMaxJsonDepth);
+
 /// Line and column of a byte offset (for the parser's own syntax errors).
 TextPosition position_of_offset(const std::string& text, std::size_t offset);
 

@@ -206,6 +206,8 @@ struct Ctx {
   const ApiServer& api;
   const Versions& versions;
   std::int64_t now_us;  // the instant, in Unix microseconds
+  const json* kubelet_settings = nullptr;  // settings.kubelet, for the startup log lines of `logs`
+  bool hide_simulator_annotations = false;  // training exercises: no kcsim.io/* annotations shown
 
   // translateTimestampSince: "<unknown>" for a missing time, else duration.HumanDuration.
   std::string since(const json* ts) const {
@@ -665,9 +667,65 @@ bool same_group(const json& obj, const Resource& r) {
 
 // --- printed objects ----------------------------------------------------------------------------------
 
-// An object as kubectl receives it: managedFields dropped unless asked for.
-json as_printed(const json& obj, bool show_managed_fields) {
+// The kcsim.io/* annotations configure the simulation (crashes, startup times: models/kubelet.cpp).
+// A training exercise hides them, as it hides the scenario, so that the views show what a real
+// cluster would: removed from the annotations (of the object and of its pod template), from the
+// managedFields that list them and from kubectl's last-applied-configuration.
+bool simulator_key(const std::string& key) { return key.rfind("kcsim.io/", 0) == 0 || key.rfind("f:kcsim.io/", 0) == 0; }
+
+void drop_simulator_keys(json& annotations) {
+  if (!annotations.is_object()) return;
+  for (auto it = annotations.begin(); it != annotations.end();) it = simulator_key(it.key()) ? annotations.erase(it) : std::next(it);
+}
+
+void scrub_metadata(json& md, bool fields_v1) {
+  if (!md.is_object()) return;
+  const char* key = fields_v1 ? "f:annotations" : "annotations";
+  if (!md.contains(key)) return;
+  drop_simulator_keys(md[key]);
+  if (md[key].is_object() && md[key].empty()) md.erase(key);
+}
+
+void scrub_object(json& o, bool fields_v1) {
+  if (!o.is_object()) return;
+  const char* metadata = fields_v1 ? "f:metadata" : "metadata";
+  if (o.contains(metadata)) {
+    scrub_metadata(o[metadata], fields_v1);
+    if (fields_v1 && o[metadata].is_object() && o[metadata].empty()) o.erase(metadata);
+  }
+  json* tmpl = fields_v1 ? (o.contains("f:spec") && o["f:spec"].contains("f:template") ? &o["f:spec"]["f:template"] : nullptr)
+                         : (o.contains("spec") && o["spec"].is_object() && o["spec"].contains("template") ? &o["spec"]["template"] : nullptr);
+  if (tmpl && tmpl->is_object() && tmpl->contains(metadata)) {
+    scrub_metadata((*tmpl)[metadata], fields_v1);
+    if (fields_v1 && (*tmpl)[metadata].is_object() && (*tmpl)[metadata].empty()) tmpl->erase(metadata);
+  }
+}
+
+json without_simulator_annotations(const json& obj) {
   json o = obj;
+  scrub_object(o, false);
+  if (json* md = o.contains("metadata") ? &o["metadata"] : nullptr; md && md->is_object()) {
+    if (md->contains("managedFields") && (*md)["managedFields"].is_array())
+      for (json& entry : (*md)["managedFields"])
+        if (entry.is_object() && entry.contains("fieldsV1")) scrub_object(entry["fieldsV1"], true);
+    const char* kLast = "kubectl.kubernetes.io/last-applied-configuration";
+    if (md->contains("annotations") && (*md)["annotations"].is_object() && (*md)["annotations"].contains(kLast) &&
+        (*md)["annotations"][kLast].is_string()) {
+      std::string& text = (*md)["annotations"][kLast].get_ref<std::string&>();
+      const json applied = json::parse(text, nullptr, false);
+      if (!applied.is_discarded() && applied.is_object()) {
+        json cleaned = applied;
+        scrub_object(cleaned, false);
+        if (cleaned != applied) text = to_go_json_compact(cleaned) + (text.empty() || text.back() != '\n' ? "" : "\n");
+      }
+    }
+  }
+  return o;
+}
+
+// An object as kubectl receives it: managedFields dropped unless asked for.
+json as_printed(const Ctx& ctx, const json& obj, bool show_managed_fields) {
+  json o = ctx.hide_simulator_annotations ? without_simulator_annotations(obj) : obj;
   if (!show_managed_fields)
     if (json* md = o.contains("metadata") ? &o["metadata"] : nullptr; md && md->is_object()) md->erase("managedFields");
   return o;
@@ -1354,11 +1412,11 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
   if (output == "yaml" || output == "json" || output.rfind("jsonpath=", 0) == 0) {
     json doc;
     if (single_item && total == 1) {
-      doc = as_printed(*found[0].second[0], show_mf);
+      doc = as_printed(ctx, *found[0].second[0], show_mf);
     } else {
       std::vector<json> items;
       for (const auto& [q, objs] : found)
-        for (const ObjectPtr& o : objs) items.push_back(as_printed(*o, show_mf));
+        for (const ObjectPtr& o : objs) items.push_back(as_printed(ctx, *o, show_mf));
       doc = list_document(items);
     }
     if (!(single_item && total == 0)) {
@@ -1803,7 +1861,12 @@ std::string describe_pod(const Ctx& ctx, const json& pod) {
   w.write(0, node.empty() ? "Node:\t<none>\n" : "Node:\t" + node + "/" + str(pod, {"status", "hostIP"}) + "\n");
   if (const auto st = unix_us(at(pod, {"status", "startTime"}))) w.write(0, "Start Time:\t" + rfc1123z(*st / 1000000) + "\n");
   describe_labels(w, "Labels", at(pod, {"metadata", "labels"}));
-  describe_annotations(w, at(pod, {"metadata", "annotations"}));
+  if (ctx.hide_simulator_annotations) {
+    const json scrubbed = without_simulator_annotations(pod);
+    describe_annotations(w, at(scrubbed, {"metadata", "annotations"}));
+  } else {
+    describe_annotations(w, at(pod, {"metadata", "annotations"}));
+  }
   const std::string phase = str(pod, {"status", "phase"});
   const json* deletion = at(pod, {"metadata", "deletionTimestamp"});
   if (deletion && !deletion->is_null() && phase != "Failed" && phase != "Succeeded") {
@@ -1921,6 +1984,122 @@ KubectlResult run_describe(const Ctx& ctx, const std::vector<std::string>& args)
     }
     result.out += d;
   }
+  return result;
+}
+
+// --- logs ----------------------------------------------------------------------------------------------
+
+// kubectl logs POD [-c CONTAINER] [-p] [--timestamps] [--tail N]: the application's startup lines,
+// which a scenario declares per image (settings.kubelet.images.<image>.startupLog, docs/cli.md),
+// written at each start of the container. Like the kubelet, kcsim keeps the current and the
+// previous run only (kuberuntime ReadLogs; --previous reads the last terminated instance).
+// Error texts: the API server's pod log REST handler (pkg/registry/core/pod/strategy.go
+// LogLocation, validateContainer) and kubectl's default-container message
+// (k8s.io/kubectl pkg/cmd/logs, podcmd.FindOrDefaultContainerByName).
+KubectlResult run_logs(const Ctx& ctx, const std::vector<std::string>& args) {
+  const Parsed p = parse_flags(args,
+                               {{"namespace", 'n', true}, {"container", 'c', true}, {"previous", 'p', false},
+                                {"timestamps", 0, false}, {"tail", 0, true}},
+                               "kubectl logs");
+  KubectlResult result;
+  if (p.positional.size() != 1) throw KubectlUsageError("kubectl logs takes exactly one POD (kcsim supports logs POD [-c CONTAINER] [-p] [--timestamps] [--tail N])");
+  std::string name = p.positional[0];
+  if (name.rfind("pod/", 0) == 0 || name.rfind("pods/", 0) == 0) name = name.substr(name.find('/') + 1);
+  const std::string ns = p.get("namespace", "default");
+  const ObjectPtr pod = ctx.api.get({"Pod", ns, name});
+  if (!pod) {
+    result.err = fmt::format("Error from server (NotFound): pods \"{}\" not found\n", name);
+    result.status = 1;
+    return result;
+  }
+  const json& containers = array_at(*pod, {"spec", "containers"});
+  std::string container = p.get("container");
+  if (container.empty()) {
+    if (containers.empty()) throw KubectlUsageError("the pod has no containers");
+    container = str(containers[0], {"name"});
+    if (containers.size() > 1) {
+      std::vector<std::string> names;
+      for (const json& c : containers) names.push_back(str(c, {"name"}));
+      result.err = fmt::format("Defaulted container \"{}\" out of: {}\n", container, join(names, ", "));
+    }
+  }
+  const json* spec = nullptr;
+  for (const json& c : containers)
+    if (str(c, {"name"}) == container) spec = &c;
+  if (!spec) {
+    result.err += fmt::format("Error from server (BadRequest): container {} is not valid for pod {}\n", container, name);
+    result.status = 1;
+    return result;
+  }
+  const json* status = nullptr;
+  for (const json& s : array_at(*pod, {"status", "containerStatuses"}))
+    if (str(s, {"name"}) == container) status = &s;
+  // The run to read: its start and (if it ended) its end, in Unix microseconds.
+  std::optional<std::int64_t> started, finished;
+  const json* state = status ? at(*status, {"state"}) : nullptr;
+  if (p.flag("previous")) {
+    const json* last = status ? at(*status, {"lastState", "terminated"}) : nullptr;
+    if (!last) {
+      result.err += fmt::format("Error from server (BadRequest): previous terminated container \"{}\" in pod \"{}\" not found\n",
+                                container, name);
+      result.status = 1;
+      return result;
+    }
+    started = unix_us(at(*last, {"startedAt"}));
+    finished = unix_us(at(*last, {"finishedAt"}));
+  } else if (state && at(*state, {"running"})) {
+    started = unix_us(at(*state, {"running", "startedAt"}));
+  } else if (state && at(*state, {"terminated"})) {
+    started = unix_us(at(*state, {"terminated", "startedAt"}));
+    finished = unix_us(at(*state, {"terminated", "finishedAt"}));
+  } else if (const json* last = status ? at(*status, {"lastState", "terminated"}) : nullptr) {
+    // Waiting after a crash (CrashLoopBackOff): the log of the instance that last ran.
+    started = unix_us(at(*last, {"startedAt"}));
+    finished = unix_us(at(*last, {"finishedAt"}));
+  } else {
+    std::string reason = state ? str(*state, {"waiting", "reason"}) : "";
+    if (reason.empty()) reason = "ContainerCreating";
+    result.err += fmt::format("Error from server (BadRequest): container \"{}\" in pod \"{}\" is waiting to start: {}\n",
+                              container, name, reason);
+    result.status = 1;
+    return result;
+  }
+  if (!started) return result;
+  const json* lines = ctx.kubelet_settings ? at(*ctx.kubelet_settings, {"images", str(*spec, {"image"}), "startupLog"}) : nullptr;
+  std::vector<std::string> out;
+  for (const json& entry : lines && lines->is_array() ? *lines : empty_array()) {
+    std::int64_t t = *started;
+    std::string text;
+    if (entry.is_string()) {
+      text = entry.get<std::string>();
+    } else {
+      text = str(entry, {"line"});
+      if (const json* after = at(entry, {"after"})) t += read_duration(*after, "", "").count();
+    }
+    if (t > (finished ? *finished : ctx.now_us)) break;  // not written yet (or never: the run ended)
+    // "{time}" is the line's own time stamp as the application prints it (milliseconds).
+    const std::string secs = ctx.api.epoch().rfc3339(SimTime{Duration{t - ctx.api.epoch().unix_seconds * 1000000}});
+    const std::string stamp = secs.substr(0, secs.size() - 1) + fmt::format(".{:03}Z", (t / 1000) % 1000);
+    for (std::size_t pos; (pos = text.find("{time}")) != std::string::npos;) text.replace(pos, 6, stamp);
+    if (p.flag("timestamps")) {
+      // The kubelet's RFC3339Nano: nanoseconds with trailing zeros removed (Go's time format).
+      std::string nanos = fmt::format("{:09}", (t % 1000000) * 1000);
+      while (!nanos.empty() && nanos.back() == '0') nanos.pop_back();
+      text = secs.substr(0, secs.size() - 1) + (nanos.empty() ? "" : "." + nanos) + "Z " + text;
+    }
+    out.push_back(text);
+  }
+  std::size_t first = 0;
+  if (p.has("tail")) {
+    std::int64_t n = -1;
+    try {
+      n = std::stoll(p.get("tail"));
+    } catch (...) {
+      throw KubectlUsageError("--tail needs a number of lines");
+    }
+    if (n >= 0 && static_cast<std::size_t>(n) < out.size()) first = out.size() - static_cast<std::size_t>(n);
+  }
+  for (std::size_t i = first; i < out.size(); ++i) result.out += out[i] + "\n";
   return result;
 }
 
@@ -2264,11 +2443,13 @@ std::string go_tabwriter(std::string_view text, int minwidth, int padding) {
   return out;
 }
 
-KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args_in) {
+KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args_in,
+                           const json* kubelet_settings, bool hide_simulator_annotations) {
   std::vector<std::string> args = args_in;
   if (!args.empty() && args[0] == "kubectl") args.erase(args.begin());
   if (args.empty()) throw KubectlUsageError("no kubectl command given (try: get pods)");
-  const Ctx ctx{api, versions, api.epoch().unix_seconds * 1000000 + api.now().time_since_epoch().count()};
+  const Ctx ctx{api, versions, api.epoch().unix_seconds * 1000000 + api.now().time_since_epoch().count(), kubelet_settings,
+                  hide_simulator_annotations};
   if (args[0] == "argocd") return run_argocd(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
 
   // The verb is the first argument that is neither a flag nor a flag's value.
@@ -2286,6 +2467,7 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
     if (verb == "get") return run_get(ctx, rest);
     if (verb == "describe") return run_describe(ctx, rest);
     if (verb == "top") return run_top(ctx, rest);
+    if (verb == "logs") return run_logs(ctx, rest);
   } catch (const KubectlUsageError&) {
     throw;
   } catch (const std::runtime_error& e) {
@@ -2293,18 +2475,18 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
     return {"", fmt::format("error: {}\n", e.what()), 1};
   }
   static const std::set<std::string> kKnown = {
-      "apply", "create", "delete", "edit", "patch", "replace", "scale", "autoscale", "rollout", "logs", "exec",
+      "apply", "create", "delete", "edit", "patch", "replace", "scale", "autoscale", "rollout", "exec",
       "port-forward", "annotate", "label", "set", "explain", "api-resources", "api-versions", "config", "cluster-info",
       "diff", "events", "wait", "run", "expose", "cp", "attach", "debug", "drain", "cordon", "uncordon", "taint", "auth", "version"};
   if (kKnown.count(verb))
-    throw KubectlUsageError(fmt::format("kcsim kubectl shows the state at one instant: it supports get, describe pod and top pod, "
+    throw KubectlUsageError(fmt::format("kcsim kubectl shows the state at one instant: it supports get, describe pod, top pod and logs, "
                                         "not `{}` (put actions in the scenario's timeline)",
                                         verb));
   return {"", fmt::format("error: unknown command \"{}\" for \"kubectl\"\n", verb), 1};
 }
 
-KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args) {
-  return kubectl_exec(world.api(), world.versions(), args);
+KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations) {
+  return kubectl_exec(world.api(), world.versions(), args, &world.settings("kubelet"), hide_simulator_annotations);
 }
 
 std::string kubectl_view(const World& world, const std::vector<std::string>& args) {

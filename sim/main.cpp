@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/invariants.hpp"
 
 using namespace kcsim;
 
@@ -30,6 +31,8 @@ const Command kCommands[] = {
     {"explain", cli::explain, "explain PATH...|SCENARIO            who else writes the fields you declare, and why"},
     {"lint", cli::lint, "lint PATH...|SCENARIO               explain as a CI gate: exit 1 on a potential fight"},
     {"kubectl", cli::kubectl, "kubectl SCENARIO --at T -- ARGS...  what kubectl would print at instant T"},
+    {"exercise", cli::exercise, "exercise CMD NAME [-- ARGS...]      training: investigate a simulated incident"},
+    {"generate", cli::generate, "generate fleet --services N [...]  write a scenario of N services (scale runs)"},
 };
 
 std::string usage() {
@@ -40,7 +43,8 @@ std::string usage() {
   out += "  kcsim version                       print the version\n";
   out += "  kcsim help [COMMAND]                show help (also: kcsim COMMAND --help)\n\n";
   out += "Exit status: 0 success; 1 an expectation failed (with --check); 2 bad input or usage;\n"
-         "3 a run limit stopped the run.\nSee docs/cli.md for every command.\n";
+         "3 a run limit stopped the run; 4 an invariant was violated (run --verify).\n"
+         "See docs/cli.md for every command.\n";
   return out;
 }
 
@@ -72,6 +76,9 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << "kcsim: " << e.what() << "\n";
     return 2;
+  } catch (const InvariantViolation& e) {
+    std::cerr << "kcsim: " << e.what() << "\n";
+    return 4;
   } catch (const std::bad_alloc&) {
     std::cerr << "kcsim: out of memory\n";
     return 3;

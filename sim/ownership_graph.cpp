@@ -22,6 +22,7 @@
 #include "kcsim/ownership_graph.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <set>
@@ -34,6 +35,7 @@
 #include "json_diff.hpp"
 #include "json_positions.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/scenario.hpp"
 
 namespace kcsim {
 
@@ -1431,6 +1433,12 @@ std::optional<std::string> disagreement(const WriterRef& a, const WriterRef& b, 
     when.push_back(fmt::format("{} never goes below {}, {} sets {}", r.manager, rv.lo, f.manager, v));
   else if (v > rv.hi)
     when.push_back(fmt::format("{} never goes above {}, {} sets {}", r.manager, rv.hi, f.manager, v));
+  else if (rv.lo != rv.hi && v == rv.lo)
+    // They agree only while the load is low: the converse of the clean case where the
+    // autoscaler's whole range is the one value Git declares.
+    when.push_back(fmt::format("they agree on {} only while the load is low: as soon as traffic makes {} scale above "
+                               "{} (it may go up to {}), {} sets it back to {}",
+                               v, r.manager, v, rv.hi, f.manager, v));
   else if (rv.lo != rv.hi)
     when.push_back(fmt::format("under load, {} sets anything from {} to {} and {} sets {}", r.manager, rv.lo, rv.hi,
                                f.manager, v));
@@ -1446,6 +1454,103 @@ WriteMode mode_against(const WriterRef& w, const WriterRef& other) {
   const auto& listed = w.props->ignored_managers;
   if (std::find(listed.begin(), listed.end(), other.manager) != listed.end()) return w.props->mode_vs_listed;
   return w.props->mode;
+}
+
+// What the inputs say about ArgoCD's self-heal timing, which changed between releases
+// (reference/argocd-k8s.md §1.4): before the backoff (commit dc27102cff, #20275: v2.14.0, and
+// backported to v2.13.0, v2.12.7 and v2.11.12) self-heal re-synced a fixed
+// --self-heal-timeout-seconds (default 5) after the previous sync, so a field that something in
+// the cluster keeps changing was reset every few seconds (argo-cd #16290, on v2.7); since, it
+// waits 0, 2, 6, 18, 54, 162, then 300 s between consecutive self-heals of one revision.
+struct SelfHealTiming {
+  enum class Kind { kUnknown, kFixed, kBackoff };
+  Kind kind = Kind::kUnknown;
+  std::string version;  // "" when not known
+  std::string source;   // where the version or the setting was read
+  std::int64_t fixed_seconds = 5;
+};
+
+bool has_self_heal_backoff(const std::string& v) {
+  auto ge = [&](const char* x) { return compare_versions(v, x) >= 0; };
+  return ge("2.13.0") || (ge("2.12.7") && !ge("2.13.0")) || (ge("2.11.12") && !ge("2.12.0"));
+}
+
+// "quay.io/argoproj/argocd:v2.7.14" → "2.7.14"; "" when the tag is not a version.
+std::string version_of_image(const std::string& image) {
+  const auto slash = image.rfind('/');
+  const auto colon = image.rfind(':');
+  if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) return "";
+  std::string tag = image.substr(colon + 1);
+  tag = tag.substr(0, tag.find('@'));
+  if (!tag.empty() && tag[0] == 'v') tag.erase(0, 1);
+  if (tag.empty() || !std::isdigit(static_cast<unsigned char>(tag[0]))) return "";
+  const auto end = tag.find_first_not_of("0123456789.");
+  return tag.substr(0, end);
+}
+
+SelfHealTiming self_heal_timing(const ManifestSet& set) {
+  SelfHealTiming t;
+  std::optional<std::int64_t> backoff_seconds, timeout_seconds;
+  if (set.scenario.is_object()) {
+    // A scenario always has a version profile: the one it names, else today's release.
+    const json* v = find(set.scenario, {"versions", "argocd"});
+    if (v && v->is_string()) {
+      t.version = v->get<std::string>();
+      t.source = fmt::format("versions.argocd in {}", set.scenario_file);
+    } else {
+      t.version = Versions().get("argocd");
+      t.source = fmt::format("the default version profile of {}", set.scenario_file);
+    }
+    if (const json* b = find(set.scenario, {"settings", "argocd", "selfHealBackoffTimeoutSeconds"}); b && b->is_number_integer())
+      backoff_seconds = b->get<std::int64_t>();
+    if (const json* f = find(set.scenario, {"settings", "argocd", "selfHealTimeoutSeconds"}); f && f->is_number_integer())
+      timeout_seconds = f->get<std::int64_t>();
+  }
+  // The controller's image tag and argocd-cmd-params-cm, when the inputs include ArgoCD itself.
+  for (const auto* list : {&set.live, &set.declared, &set.git})
+    for (const Manifest& m : *list) {
+      const std::string kind = m.object.value("kind", "");
+      const std::string name = m.ref().name;
+      if ((kind == "StatefulSet" || kind == "Deployment") && name == "argocd-application-controller" && t.version.empty()) {
+        const json* containers = find(m.object, {"spec", "template", "spec", "containers"});
+        if (!containers || !containers->is_array()) continue;
+        for (std::size_t i = 0; i < containers->size(); ++i) {
+          const std::string image = str_at((*containers)[i], {"image"});
+          const std::string v = version_of_image(image);
+          if (v.empty()) continue;
+          t.version = v;
+          t.source = fmt::format("the image of {} at {}", short_ref(m.ref()),
+                                 m.where(fmt::format("/spec/template/spec/containers/{}/image", i)));
+          break;
+        }
+      }
+      if (kind == "ConfigMap" && name == "argocd-cmd-params-cm") {
+        auto seconds = [&](const char* key) -> std::optional<std::int64_t> {
+          const std::string text = str_at(m.object, {"data", key});
+          if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+          return std::stoll(text);
+        };
+        if (auto b = seconds("controller.self.heal.backoff.timeout.seconds")) {
+          backoff_seconds = b;
+          if (t.source.empty()) t.source = m.where("/data");
+        }
+        if (auto f = seconds("controller.self.heal.timeout.seconds")) timeout_seconds = f;
+      }
+    }
+  const bool legacy = !t.version.empty() && !has_self_heal_backoff(t.version);
+  if (legacy) {
+    t.kind = SelfHealTiming::Kind::kFixed;
+    t.fixed_seconds = timeout_seconds.value_or(5);
+  } else if (backoff_seconds && *backoff_seconds == 0) {
+    // The backoff turned off: the fixed timeout applies, default 0 in these releases.
+    t.kind = SelfHealTiming::Kind::kFixed;
+    t.fixed_seconds = timeout_seconds.value_or(0);
+    t.source += t.version.empty() ? ", self-heal backoff off" : ", with the self-heal backoff off";
+  } else if (!t.version.empty()) {
+    t.kind = SelfHealTiming::Kind::kBackoff;
+  }
+  return t;
 }
 
 }  // namespace
@@ -1499,6 +1604,8 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
 
   const auto& g = graph_;
   auto is_argocd_writer = [&](const WriterRef& w) { return w.manager == kArgoManager; };
+  const SelfHealTiming timing = self_heal_timing(set);
+  bool self_heal_fight = false;  // for the note on an unknown ArgoCD version
 
   // 1. Fields with two or more writers that can disagree. Pairs where one side writes only at
   //    creation are no fight; they are listed as notes so that a fix can be seen to work.
@@ -1547,7 +1654,17 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
         msg += fmt::format(" {} writes it ({}).", a.manager, a.props->reason);
         msg += fmt::format(" {} writes it ({}).", b.manager, b.props->reason);
         const bool keda_idle = (b.manager == kKedaManager && b.props->values.idle) || (a.manager == kKedaManager && a.props->values.idle);
-        if (both && keda_idle && (is_argocd_writer(a) || a.manager == kFluxManager))
+        // ArgoCD's side reverts on its own (self-heal): how fast depends on the release.
+        const bool argocd_heals = (is_argocd_writer(a) && ma == WriteMode::kContinuous) ||
+                                  (is_argocd_writer(b) && mb == WriteMode::kContinuous);
+        const bool fixed_heal = argocd_heals && timing.kind == SelfHealTiming::Kind::kFixed;
+        self_heal_fight = self_heal_fight || argocd_heals;
+        if (both && keda_idle && fixed_heal)
+          msg += " Expect a fast loop while the workload is idle: KEDA scales it down, this ArgoCD (no self-heal "
+                 "backoff) scales it back up within seconds, and KEDA scales it down again at its next poll "
+                 "(pollingInterval: 30 s by default, 15 s for an HTTPScaledObject): a new pod every poll, many times "
+                 "faster than the six-minute loop.";
+        else if (both && keda_idle && (is_argocd_writer(a) || a.manager == kFluxManager))
           msg += " Expect a loop while the workload is idle: KEDA scales it down after the cooldown, the GitOps "
                  "controller scales it back up at its next refresh, a new pod starts, and the cooldown begins again "
                  "(with the defaults, every 5 to 6 minutes: the six-minute loop).";
@@ -1555,6 +1672,17 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
           msg += " Each reverts the other's change: the field flips for as long as both run.";
         else
           msg += " The field is reset each time the on-sync writer applies.";
+        if (fixed_heal)
+          msg += fmt::format(" Self-heal timing: {} ({}) has no self-heal backoff: it re-syncs {} s after its "
+                             "previous sync (--self-heal-timeout-seconds), so the resync period is seconds: each change "
+                             "by the other writer is undone within seconds and the app is OutOfSync again at the next "
+                             "one (argo-cd #16290; the backoff came in v2.14.0, v2.13.0, v2.12.7 and v2.11.12).",
+                             timing.version.empty() ? std::string("ArgoCD") : "ArgoCD v" + timing.version,
+                             timing.source, timing.fixed_seconds);
+        else if (argocd_heals && timing.kind == SelfHealTiming::Kind::kBackoff)
+          msg += fmt::format(" Self-heal timing: ArgoCD v{} ({}) backs off between consecutive self-heals of one "
+                             "revision: 0, 2, 6, 18, 54, 162, then 300 s.",
+                             timing.version, timing.source);
         f.message = msg;
         for (const WriterRef& w : {a, b})
           for (const Evidence& e : w.props->evidence) f.evidence.push_back(Evidence{e.where, w.manager + ": " + e.text});
@@ -1601,6 +1729,14 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
         findings_.push_back(std::move(f));
       }
   }
+
+  if (self_heal_fight && timing.kind == SelfHealTiming::Kind::kUnknown)
+    notes_.push_back(
+        "The ArgoCD version is not in these inputs (no argocd-application-controller image, no argocd-cmd-params-cm; "
+        "a scenario names it in versions.argocd, where `kcsim import` writes today's release), and self-heal timing "
+        "depends on it: releases before v2.14.0 (other "
+        "than v2.13.0, v2.12.7, v2.11.12 and their later patches) re-sync a fixed 5 s after the previous sync, so a "
+        "fought field is reset every few seconds (argo-cd #16290); later ones back off from 2 s up to 300 s.");
 
   for (const auto& [where, others] : on_create) {
     const auto bar = where.second.find('|');

@@ -17,6 +17,10 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits) { return run
 
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options) {
   World world(scenario, limits);
+  if (options.verify) world.enable_invariant_checks();
+  // The invariant checker reads every write; without it, keep only what the report reads
+  // (WriteHistory, docs/performance.md): memory then grows with the analysed writes only.
+  if (!options.verify) world.api().set_write_history(WriteHistory::kAnalyses);
   ExpectationChecker checker(world.scenario());
   RunOutcome out;
   for (SimTime t : checker.probe_times()) {
@@ -26,7 +30,7 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
   }
   if (out.stop != StopReason::kEventLimit) out.stop = world.run();
   if (out.stop == StopReason::kEventLimit)
-    throw std::runtime_error(fmt::format(
+    throw RunLimitError(fmt::format(
         "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably "
         "writing in a tight loop",
         scenario.file, limits.max_events, format_go_duration(world.engine().now().time_since_epoch())));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -99,22 +100,32 @@ Variation parse_variation(const std::string& text) {
   if (dots != std::string::npos && slash != std::string::npos && slash > dots && values.find(',') == std::string::npos) {
     const std::string lo = values.substr(0, dots), hi = values.substr(dots + 2, slash - dots - 2),
                       step = values.substr(slash + 1);
+    // from_chars: no exception on "-" or on a number beyond int64 (fuzz_vary_path).
     auto as_int = [](const std::string& s, std::int64_t& out) {
-      if (s.empty() || s.find_first_not_of("-0123456789") != std::string::npos) return false;
-      out = std::stoll(s);
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+      return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+    };
+    // The values LO, LO+STEP, ... <= HI, computed in unsigned arithmetic: HI - LO and the last
+    // LO + i*STEP may not fit in int64 (-9e18..9e18/1), and must not overflow.
+    auto range = [&](std::int64_t a, std::int64_t b, std::int64_t st, auto&& push) {
+      if (st <= 0 || b < a) return false;
+      const std::uint64_t count = (static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a)) / static_cast<std::uint64_t>(st);
+      if (count >= 100000) return false;
+      for (std::uint64_t i = 0; i <= count; ++i)
+        push(static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + i * static_cast<std::uint64_t>(st)));
       return true;
     };
     std::int64_t a, b, st;
     if (as_int(lo, a) && as_int(hi, b) && as_int(step, st)) {
-      if (st <= 0 || b < a || (b - a) / st > 100000)
+      if (!range(a, b, st, [&](std::int64_t x) { v.values.push_back(x); }))
         throw InputError("--vary", "", "expected LO <= HI and a positive STEP giving at most 100000 values", describe_found(text));
-      for (std::int64_t x = a; x <= b; x += st) v.values.push_back(x);
       return v;
     }
     auto da = parse_duration(lo), db = parse_duration(hi), ds = parse_duration(step);
-    if (!da || !db || !ds || ds->count() <= 0 || *db < *da || (*db - *da) / *ds > 100000)
+    if (!da || !db || !ds ||
+        !range(da->count(), db->count(), ds->count(),
+               [&](std::int64_t x) { v.values.push_back(format_short_duration(Duration{x})); }))
       throw InputError("--vary", "", "expected a range of integers (1..5/1) or durations (60s..600s/60s)", describe_found(text));
-    for (Duration x = *da; x <= *db; x += *ds) v.values.push_back(format_short_duration(x));
     return v;
   }
   for (const std::string& item : split(values, ',')) {
@@ -124,9 +135,59 @@ Variation parse_variation(const std::string& text) {
   return v;
 }
 
+namespace {
+
+// doc[pointer] = value, with every failure an InputError naming the --vary path: a malformed
+// pointer ("~2"), a step through a string or number, and an array index past the end, which
+// nlohmann's operator[] would honour by growing the array to that size ("/objects/999999999").
+// All found by fuzz_vary_path.
+void set_at_pointer(json& doc, const std::string& pointer, const json& value, const std::string& path) {
+  try {
+    const json::json_pointer ptr(pointer);
+    const json* cur = &doc;
+    bool created = false;  // past the existing document: operator[] creates what follows
+    for (std::size_t start = 1; start <= pointer.size();) {
+      std::size_t end = pointer.find('/', start);
+      if (end == std::string::npos) end = pointer.size();
+      std::string token = pointer.substr(start, end - start);
+      for (std::size_t i; (i = token.find("~1")) != std::string::npos;) token.replace(i, 2, "/");
+      for (std::size_t i; (i = token.find("~0")) != std::string::npos;) token.replace(i, 2, "~");
+      start = end + 1;
+      if (created || !cur || cur->is_null()) {
+        // A missing member becomes an array when the next token is a number, grown to that
+        // index ("/new/696166166").
+        created = true;
+        if (!token.empty() && token.find_first_not_of("0123456789") == std::string::npos && token != "0")
+          throw InputError("--vary", "", "expected an array index of at most 0 (a new array)",
+                           fmt::format("\"{}\" in {}", token, describe_found(path)));
+        continue;
+      }
+      if (cur->is_array()) {
+        std::size_t index = 0;
+        const auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+        if (token != "-" && (ec != std::errc() || p != token.data() + token.size() || index > cur->size()))
+          throw InputError("--vary", "", fmt::format("expected an array index of at most {} (the array's size)", cur->size()),
+                           fmt::format("\"{}\" in {}", token, describe_found(path)));
+        cur = index < cur->size() ? &(*cur)[index] : nullptr;
+      } else if (cur->is_object()) {
+        auto it = cur->find(token);
+        cur = it == cur->end() ? nullptr : &*it;
+      } else {
+        cur = nullptr;  // null becomes an object; a string or number makes operator[] throw
+      }
+    }
+    doc[ptr] = value;
+  } catch (const json::exception& e) {
+    throw InputError("--vary", "", "expected a path to a field of the scenario",
+                     fmt::format("{} ({})", describe_found(path), e.what()));
+  }
+}
+
+}  // namespace
+
 void apply_variation(json& doc, const std::string& path, const json& value) {
   if (!path.empty() && path[0] == '/') {
-    doc[json::json_pointer(path)] = value;
+    set_at_pointer(doc, path, value, path);
     return;
   }
   const auto colon = path.find(":/");
@@ -139,7 +200,7 @@ void apply_variation(json& doc, const std::string& path, const json& value) {
             !probe["metadata"].contains("namespace"))
           probe["metadata"]["namespace"] = "default";
         if (probe.is_object() && probe.contains("kind") && probe.contains("metadata") && ObjectRef::of(probe) == ref) {
-          obj[json::json_pointer(path.substr(colon + 1))] = value;
+          set_at_pointer(obj, path.substr(colon + 1), value, path);
           return;
         }
       }
@@ -149,7 +210,7 @@ void apply_variation(json& doc, const std::string& path, const json& value) {
   for (const std::string& part : split(path, '.')) {
     pointer += "/" + escape_pointer_token(part);
   }
-  doc[json::json_pointer(pointer)] = value;
+  set_at_pointer(doc, pointer, value, path);
 }
 
 json run_sweep(const std::string& text, const std::string& file, const SweepOptions& options) {

@@ -1,7 +1,9 @@
 #include "kcsim/timeline_html.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -39,8 +41,15 @@ std::string esc(const std::string& s) {
 std::int64_t int_or(const json& v, std::int64_t dflt) { return v.is_number_integer() ? v.get<std::int64_t>() : dflt; }
 
 constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
-constexpr int kWidth = 1000, kHeight = 220, kLeft = 40, kTop = 10;
+// Chart geometry (px): a 1000-column plot of spec.replicas over `kPlotHeight`, then one lane per
+// concurrently living pod, then the time axis.
+constexpr int kWidth = 1000, kLeft = 40, kTop = 10, kPlotHeight = 150, kLaneGap = 8, kAxisHeight = 30;
 constexpr std::size_t kMaxEventRows = 2000;
+// Above this many pods in one chart, lanes are drawn at pixel resolution (one bar per run of
+// occupied pixel columns) instead of one bar per pod, so that a simulated week stays light.
+constexpr std::size_t kMaxPodBars = 1500;
+// A pod bar is at least this wide, so that a pod of a few seconds stays visible in a long run.
+constexpr double kMinBarWidth = 1.5;
 
 struct Change {
   SimTime at;
@@ -48,18 +57,24 @@ struct Change {
   std::string manager;
 };
 
+/// The time span a chart covers.
+struct Window {
+  SimTime t0, t1;
+  double span_us() const { return std::max<double>(1.0, static_cast<double>((t1 - t0).count())); }
+  double x(SimTime t) const { return kLeft + static_cast<double>((t - t0).count()) / span_us() * kWidth; }
+  long column(SimTime t) const { return static_cast<long>(static_cast<double>((t - t0).count()) / span_us() * kWidth); }
+};
+
 // At most 4 changes per pixel column (first, lowest, highest, last), so that a simulated week
 // stays light while the envelope of the line is kept.
-std::vector<Change> downsample(const std::vector<Change>& in, SimTime end) {
+std::vector<Change> downsample(const std::vector<Change>& in, const Window& w) {
   if (in.size() <= 4 * kWidth) return in;
   std::vector<Change> out;
-  const double span = std::max<double>(1.0, static_cast<double>(end.time_since_epoch().count()));
   std::size_t i = 0;
   while (i < in.size()) {
-    const auto col = static_cast<long>(static_cast<double>(in[i].at.time_since_epoch().count()) / span * kWidth);
+    const long col = w.column(in[i].at);
     std::size_t j = i, lo = i, hi = i;
-    while (j < in.size() &&
-           static_cast<long>(static_cast<double>(in[j].at.time_since_epoch().count()) / span * kWidth) == col) {
+    while (j < in.size() && w.column(in[j].at) == col) {
       if (in[j].value < in[lo].value) lo = j;
       if (in[j].value > in[hi].value) hi = j;
       ++j;
@@ -70,6 +85,97 @@ std::vector<Change> downsample(const std::vector<Change>& in, SimTime end) {
   }
   return out;
 }
+
+/// One pod of a Deployment, from its recorded lifetime.
+struct PodSpan {
+  std::string name;
+  SimTime created, gone;  // gone: deletion, or the end of the run
+  bool deleted = false;
+  std::int64_t restarts = 0;
+  std::size_t lane = 0;
+};
+
+const json* owner_of_kind(const json& obj, const std::string& kind) {
+  const json::json_pointer p("/metadata/ownerReferences");
+  if (!obj.contains(p) || !obj.at(p).is_array()) return nullptr;
+  for (const json& ref : obj.at(p))
+    if (ref.value("kind", "") == kind) return &ref;
+  return nullptr;
+}
+
+/// Pods owned by the Deployment's ReplicaSets (matched by owner uid, as the garbage collector
+/// does), in creation order, each assigned to the first lane free at its creation.
+std::vector<PodSpan> pods_of(const ApiServer& api, const ObjectRef& deploy, SimTime end) {
+  std::set<std::string> deploy_uids, replicasets;
+  for (const ObjectLifetime& l : api.lifetimes())
+    if (l.ref == deploy) deploy_uids.insert(l.uid);
+  for (const ObjectLifetime& l : api.lifetimes()) {
+    if (l.ref.kind != "ReplicaSet" || l.ref.ns != deploy.ns) continue;
+    const json* owner = owner_of_kind(*l.last, "Deployment");
+    if (owner && deploy_uids.count(owner->value("uid", ""))) replicasets.insert(l.uid);
+  }
+  std::vector<PodSpan> pods;
+  for (const ObjectLifetime& l : api.lifetimes()) {
+    if (l.ref.kind != "Pod" || l.ref.ns != deploy.ns) continue;
+    const json* owner = owner_of_kind(*l.last, "ReplicaSet");
+    if (!owner || !replicasets.count(owner->value("uid", ""))) continue;
+    PodSpan p{l.ref.name, l.created, l.deleted ? *l.deleted : end, l.deleted.has_value(), 0, 0};
+    const json::json_pointer cs("/status/containerStatuses");
+    if (l.last->contains(cs) && l.last->at(cs).is_array())
+      for (const json& c : l.last->at(cs)) p.restarts += c.value("restartCount", 0);
+    pods.push_back(std::move(p));
+  }
+  std::stable_sort(pods.begin(), pods.end(), [](const PodSpan& a, const PodSpan& b) { return a.created < b.created; });
+  std::vector<SimTime> lane_free;  // when each lane's last pod is gone
+  for (PodSpan& p : pods) {
+    std::size_t lane = 0;
+    while (lane < lane_free.size() && lane_free[lane] > p.created) ++lane;
+    if (lane == lane_free.size()) lane_free.push_back(p.gone);
+    lane_free[lane] = p.gone;
+    p.lane = lane;
+  }
+  return pods;
+}
+
+std::string axis_label(const Epoch& epoch, SimTime t, const Window& w) {
+  if (w.t1 - w.t0 <= Duration{std::int64_t{86400} * 1000000}) return epoch.clock(t).substr(0, 8);  // hh:mm:ss
+  std::string s = epoch.rfc3339(t);  // "2026-03-02T12:00:00Z" -> "03-02 12:00"
+  return s.size() >= 16 ? s.substr(5, 5) + " " + s.substr(11, 5) : s;
+}
+
+// Runs once the page has rendered: measures what the browser actually laid out (getBBox, so a
+// zero-size element counts as not drawn) and records it as data-* attributes, for a person
+// reading the DOM and for the headless-browser test (tests/html/).
+constexpr const char* kRenderCheckScript = R"(<script>
+addEventListener('load', function () {
+  function drawn(e) { var b = e.getBBox(); return b.width > 0 || b.height > 0; }
+  document.querySelectorAll('svg.chart').forEach(function (svg) {
+    var steps = 0, managers = {}, pods = 0;
+    svg.querySelectorAll('path.replicas-step').forEach(function (p) {
+      if (!drawn(p)) return;
+      steps++;
+      managers[p.getAttribute('data-manager')] = getComputedStyle(p).stroke;
+    });
+    svg.querySelectorAll('rect.pod').forEach(function (r) {
+      var b = r.getBBox();
+      if (b.width > 0 && b.height > 0) pods++;
+    });
+    svg.setAttribute('data-drawn-steps', steps);
+    svg.setAttribute('data-drawn-managers', Object.keys(managers).sort().map(function (m) {
+      return m + '=' + managers[m];
+    }).join(';'));
+    svg.setAttribute('data-drawn-pods', pods);
+    svg.setAttribute('data-drawn-width', Math.round(svg.getBoundingClientRect().width));
+  });
+  var shown = function (e) { return e.getBoundingClientRect().height > 0; };
+  var body = document.body;
+  body.setAttribute('data-chain-steps', Array.prototype.filter.call(document.querySelectorAll('ol.chain li'), shown).length);
+  body.setAttribute('data-fixes', Array.prototype.filter.call(document.querySelectorAll('ul.fixes li'), shown).length);
+  body.setAttribute('data-event-rows', Array.prototype.filter.call(document.querySelectorAll('table.events tr.event'), shown).length);
+  body.setAttribute('data-rendered', 'yes');
+});
+</script>
+)";
 
 }  // namespace
 
@@ -85,24 +191,202 @@ std::string render_timeline_csv(const World& world) {
   return out;
 }
 
+namespace {
+
+/// Everything one chart needs about one Deployment.
+struct WorkloadSeries {
+  std::vector<Change> spec, ready;  // in write order
+  std::int64_t spec_initial = 1;
+  std::vector<PodSpan> pods;
+};
+
+/// The changes inside [w.t0, w.t1], and the change in effect at w.t0 (or none).
+std::vector<Change> in_window(const std::vector<Change>& all, const Window& w, std::optional<Change>& before) {
+  std::vector<Change> out;
+  for (const Change& c : all) {
+    if (c.at < w.t0) before = c;
+    else if (c.at <= w.t1) out.push_back(c);
+  }
+  return out;
+}
+
+std::string render_chart(const Epoch& epoch, const ObjectRef& d, const WorkloadSeries& ws, const Window& w,
+                         const std::string& role, const std::map<std::string, std::string>& colour) {
+  std::optional<Change> spec_before, ready_before;
+  const std::vector<Change> spec_all = in_window(ws.spec, w, spec_before);
+  const std::vector<Change> ready_all = in_window(ws.ready, w, ready_before);
+  const std::vector<Change> s = downsample(spec_all, w);
+  const std::vector<Change> r = downsample(ready_all, w);
+  std::vector<const PodSpan*> pods;
+  for (const PodSpan& p : ws.pods)
+    if (p.gone >= w.t0 && p.created <= w.t1) pods.push_back(&p);
+  std::size_t lanes = 0;
+  for (const PodSpan* p : pods) lanes = std::max(lanes, p->lane + 1);
+
+  std::int64_t ymax = 1;
+  const std::int64_t spec0 = spec_before ? spec_before->value : ws.spec_initial;
+  const std::int64_t ready0 = ready_before ? ready_before->value : 0;
+  ymax = std::max({ymax, spec0, ready0});
+  for (const Change& c : s) ymax = std::max(ymax, c.value);
+  for (const Change& c : r) ymax = std::max(ymax, c.value);
+  auto y = [&](std::int64_t v) {
+    return kTop + kPlotHeight - static_cast<double>(v) / static_cast<double>(ymax) * (kPlotHeight - 10);
+  };
+  const int lane_h = lanes <= 12 ? 14 : std::max(3, 168 / static_cast<int>(lanes));
+  const int lanes_top = kTop + kPlotHeight + kLaneGap;
+  const int lanes_bottom = lanes_top + static_cast<int>(lanes) * lane_h;
+  const int height = lanes_bottom + kAxisHeight;
+  const int width = kLeft + kWidth + 10;
+
+  std::string out = fmt::format(
+      "<svg class=\"chart\" data-workload=\"{0}\" data-window=\"{1}\" xmlns=\"http://www.w3.org/2000/svg\" "
+      "width=\"{2}\" height=\"{3}\" viewBox=\"0 0 {2} {3}\" role=\"img\" aria-label=\"replicas and pods of {0}\">\n",
+      esc(d.str()), role, width, height);
+  out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/><line class=\"axis\" x1=\"{0}\" "
+                     "y1=\"{3}\" x2=\"{0}\" y2=\"{1}\"/>\n",
+                     kLeft, kTop + kPlotHeight, kLeft + kWidth, kTop);
+  for (std::int64_t v = 0; v <= ymax; v += std::max<std::int64_t>(1, ymax / 5))
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"end\">{}</text>\n", kLeft - 4,
+                       y(v) + 3, v);
+  for (int k = 0; k <= 4; ++k) {
+    const SimTime t = w.t0 + Duration{static_cast<std::int64_t>(w.span_us() * k / 4)};
+    out += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\"/>"
+                       "<text x=\"{0:.1f}\" y=\"{3}\" font-size=\"10\" text-anchor=\"{4}\">{5}</text>\n",
+                       w.x(t), kTop, lanes_bottom, lanes_bottom + 14, k == 0 ? "start" : k == 4 ? "end" : "middle",
+                       esc(axis_label(epoch, t, w)));
+  }
+
+  // spec.replicas: one path per manager; each change draws the vertical step at its time and
+  // the horizontal run until the next change, in the colour of the manager that wrote it. The
+  // run before the first change is the value in effect at the window's start.
+  std::map<std::string, std::string> paths;
+  const double first_x = s.empty() ? w.x(w.t1) : w.x(s.front().at);
+  if (spec_before)
+    paths[spec_before->manager] += fmt::format("M{:.1f} {:.1f}H{:.1f}", w.x(w.t0), y(spec0), first_x);
+  else
+    out += fmt::format("<path class=\"replicas-initial\" stroke=\"#bbb\" fill=\"none\" d=\"M{:.1f} {:.1f}H{:.1f}\"/>\n",
+                       w.x(w.t0), y(spec0), first_x);
+  std::int64_t prev = spec0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const SimTime until = i + 1 < s.size() ? s[i + 1].at : w.t1;
+    paths[s[i].manager] += fmt::format("M{:.1f} {:.1f}V{:.1f}H{:.1f}", w.x(s[i].at), y(prev), y(s[i].value), w.x(until));
+    prev = s[i].value;
+  }
+  for (const auto& [m, d_attr] : paths)
+    out += fmt::format("<path class=\"replicas-step\" data-manager=\"{}\" stroke=\"{}\" d=\"{}\"><title>spec.replicas "
+                       "written by {}</title></path>\n",
+                       esc(m), colour.at(m), d_attr, esc(m));
+  std::string rp = fmt::format("M{:.1f} {:.1f}", w.x(w.t0), y(ready0));
+  for (const Change& c : r) rp += fmt::format("H{:.1f}V{:.1f}", w.x(c.at), y(c.value));
+  rp += fmt::format("H{:.1f}", w.x(w.t1));
+  out += "<path class=\"ready-line\" d=\"" + rp + "\"><title>status.readyReplicas</title></path>\n";
+
+  // Pod lanes: a bar per pod from creation to deletion (or the end of the run), named by pod
+  // when the name fits inside the bar, after it or before it; restarted pods in orange.
+  auto lane_y = [&](std::size_t lane) { return lanes_top + static_cast<int>(lane) * lane_h; };
+  const double t0x = w.x(w.t0), t1x = w.x(w.t1);
+  if (pods.size() <= kMaxPodBars) {
+    // Room for a name: from the bar's end to the next bar of its lane, or else from the previous
+    // bar's end to the bar's start.
+    std::vector<double> next_start(pods.size(), t1x), prev_end(pods.size(), t0x);
+    for (std::size_t i = 0; i < pods.size(); ++i)
+      for (std::size_t j = i + 1; j < pods.size(); ++j)
+        if (pods[j]->lane == pods[i]->lane) {
+          next_start[i] = std::max(t0x, w.x(pods[j]->created));
+          prev_end[j] = std::min(t1x, w.x(pods[i]->gone));
+          break;
+        }
+    for (std::size_t i = 0; i < pods.size(); ++i) {
+      const PodSpan& p = *pods[i];
+      const double x0 = std::max(t0x, w.x(p.created)), x1 = std::min(t1x, w.x(p.gone));
+      out += fmt::format("<rect class=\"pod{}\" data-pod=\"{}\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\">"
+                         "<title>{}: created {}, {} {}, restarts {}</title></rect>\n",
+                         p.restarts > 0 ? " restarted" : "", esc(p.name), x0, lane_y(p.lane),
+                         std::max(kMinBarWidth, x1 - x0), lane_h - 2, esc(p.name), epoch.clock(p.created),
+                         p.deleted ? "deleted" : "still there at", epoch.clock(p.gone), p.restarts);
+      const std::string label = fmt::format("{} ({} restarts)", p.name, p.restarts);
+      const double label_w = 5.5 * static_cast<double>(label.size()) + 4;  // 10 px sans-serif
+      const double after = std::max(x0 + kMinBarWidth, x1) + 3;
+      if (lane_h >= 12 && x1 - x0 > label_w + 3)
+        out += fmt::format("<text class=\"pod-name\" x=\"{:.1f}\" y=\"{}\" font-size=\"10\">{}</text>\n",
+                           x0 + 3, lane_y(p.lane) + lane_h - 4, esc(label));
+      else if (lane_h >= 12 && next_start[i] - after > label_w)
+        out += fmt::format("<text class=\"pod-name\" x=\"{:.1f}\" y=\"{}\" font-size=\"10\">{}</text>\n",
+                           after, lane_y(p.lane) + lane_h - 4, esc(label));
+      else if (lane_h >= 12 && x0 - 3 - prev_end[i] > label_w)
+        out += fmt::format("<text class=\"pod-name\" x=\"{:.1f}\" y=\"{}\" font-size=\"10\" "
+                           "text-anchor=\"end\">{}</text>\n",
+                           x0 - 3, lane_y(p.lane) + lane_h - 4, esc(label));
+    }
+  } else {
+    // Too many pods for one bar each: per lane, the runs of pixel columns in which a pod lived.
+    for (std::size_t lane = 0; lane < lanes; ++lane) {
+      std::vector<bool> used(kWidth + 1, false);
+      std::size_t n = 0;
+      for (const PodSpan* p : pods) {
+        if (p->lane != lane) continue;
+        ++n;
+        const long c0 = std::clamp<long>(w.column(std::max(p->created, w.t0)), 0, kWidth);
+        const long c1 = std::clamp<long>(w.column(std::min(p->gone, w.t1)), 0, kWidth);
+        for (long c = c0; c <= c1; ++c) used[static_cast<std::size_t>(c)] = true;
+      }
+      for (int c = 0; c <= kWidth;) {
+        if (!used[static_cast<std::size_t>(c)]) { ++c; continue; }
+        int e = c;
+        while (e + 1 <= kWidth && used[static_cast<std::size_t>(e + 1)]) ++e;
+        out += fmt::format("<rect class=\"pod merged\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>lane {}: "
+                           "{} pods in all, drawn at pixel resolution</title></rect>\n",
+                           kLeft + c, lane_y(lane), e - c + 1, lane_h - 2, lane + 1, n);
+        c = e + 1;
+      }
+    }
+  }
+  out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\" class=\"lanes-label\">pods</text>\n",
+                     kLeft - 4, lanes_top + 10);
+  out += "</svg>\n";
+  if (spec_all.size() > s.size() || ready_all.size() > r.size())
+    out += fmt::format("<p class=\"note\">{} spec.replicas and {} readyReplicas changes, drawn as {} and {} points "
+                       "(at most 4 per pixel column: first, lowest, highest, last).</p>\n",
+                       spec_all.size(), ready_all.size(), s.size(), r.size());
+  if (pods.size() > kMaxPodBars)
+    out += fmt::format("<p class=\"note\">{} pods: lanes drawn at pixel resolution instead of one bar per pod.</p>\n",
+                       pods.size());
+  return out;
+}
+
+/// The span of a fight's last complete cycle (its chain), padded by a tenth on each side.
+std::optional<Window> cycle_window(const json& fight, SimTime end) {
+  const json chain = fight.value("chain", json::array());
+  if (!chain.is_array() || chain.size() < 2) return std::nullopt;
+  const double a = chain.front().value("at_s", 0.0), b = chain.back().value("at_s", 0.0);
+  const double pad = std::max(10.0, (b - a) / 10.0);
+  // Whole seconds, so that the axis reads in round clock times.
+  const auto at_second = [](double sec) { return SimTime{Duration{static_cast<std::int64_t>(sec) * 1000000}}; };
+  Window w{std::max(kTimeZero, at_second(std::max(0.0, std::floor(a - pad)))), std::min(end, at_second(std::ceil(b + pad)))};
+  if (w.t1 <= w.t0) return std::nullopt;
+  return w;
+}
+
+}  // namespace
+
 std::string render_html_report(const World& world, const json& report) {
   const ApiServer& api = world.api();
   const Epoch& epoch = api.epoch();
   const SimTime end{world.scenario().duration};
-  const double end_us = std::max<double>(1.0, static_cast<double>(end.time_since_epoch().count()));
 
   // Managers of spec.replicas, for colours (sorted, so colours are deterministic).
   std::set<std::string> managers;
-  std::map<ObjectRef, std::vector<Change>> spec, ready;
-  std::map<ObjectRef, std::int64_t> spec_initial;
+  std::map<ObjectRef, WorkloadSeries> series;
+  std::set<ObjectRef> seen_spec;
   for (const WriteRecord& w : api.writes()) {
     if (!is_replica_field(w)) continue;
+    WorkloadSeries& ws = series[w.object];
     if (w.field == "/spec/replicas") {
       managers.insert(w.manager);
-      if (!spec_initial.count(w.object)) spec_initial[w.object] = int_or(w.old_value, 1);
-      spec[w.object].push_back({w.at, int_or(w.new_value, 1), w.manager});
+      if (seen_spec.insert(w.object).second) ws.spec_initial = int_or(w.old_value, 1);
+      ws.spec.push_back({w.at, int_or(w.new_value, 1), w.manager});
     } else {
-      ready[w.object].push_back({w.at, int_or(w.new_value, 0), w.manager});
+      ws.ready.push_back({w.at, int_or(w.new_value, 0), w.manager});
     }
   }
   std::map<std::string, std::string> colour;
@@ -112,10 +396,13 @@ std::string render_html_report(const World& world, const json& report) {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>kcsim: {0}</title>\n<style>\n"
       "body{{font-family:sans-serif;margin:1.5em;color:#222}} h1{{font-size:1.4em}} h2{{font-size:1.15em;margin-top:2em}}\n"
+      "h3{{font-size:1em;margin:1em 0 .3em}}\n"
       ".fight{{background:#fff4f4;border-left:4px solid #d62728;padding:.4em .8em;margin:.6em 0}}\n"
-      "ol.chain li{{margin:.15em 0}} .rule{{color:#555;font-size:.9em}} .at{{font-family:monospace}}\n"
-      "svg.chart{{border:1px solid #ccc;background:#fff}} .replicas-step{{fill:none;stroke-width:2}}\n"
+      "ol.chain{{font-size:.9em}} ol.chain li{{margin:.1em 0}} .rule{{color:#666;font-size:.9em}} .at{{font-family:monospace}}\n"
+      "svg.chart{{border:1px solid #ccc;background:#fff;display:block}} .replicas-step{{fill:none;stroke-width:2}}\n"
       ".ready-line{{fill:none;stroke:#888;stroke-width:1.5;stroke-dasharray:4 3}} .axis{{stroke:#999;stroke-width:1}}\n"
+      ".grid{{stroke:#eee;stroke-width:1}} rect.pod{{fill:#7fbf7f}} rect.pod.restarted{{fill:#ff9f40}}\n"
+      "rect.pod.merged{{fill:#a8d5a8}} .pod-name{{fill:#333}} .note{{color:#555;font-size:.85em}}\n"
       ".legend span{{display:inline-block;margin-right:1.2em}} .swatch{{display:inline-block;width:1.2em;height:.3em;"
       "vertical-align:middle;margin-right:.3em}}\n"
       "table.events{{border-collapse:collapse;font-size:.85em}} table.events td,table.events th{{border:1px solid #ddd;"
@@ -129,7 +416,7 @@ std::string render_html_report(const World& world, const json& report) {
     if (f.contains("chain") && !f["chain"].empty()) {
       h += "<p>The last complete cycle:</p><ol class=\"chain\">\n";
       for (const json& s : f["chain"])
-        h += fmt::format("<li><span class=\"at\">{}</span> <b>{}</b> {}<br><span class=\"rule\">because {}</span></li>\n",
+        h += fmt::format("<li><span class=\"at\">{}</span> <b>{}</b> {} <span class=\"rule\">(because {})</span></li>\n",
                          esc(s.value("at", "")), esc(s.value("actor", "")), esc(s.value("action", "")),
                          esc(s.value("rule", "")));
       h += "</ol>\n";
@@ -159,64 +446,32 @@ std::string render_html_report(const World& world, const json& report) {
     for (const auto& [m, c] : colour)
       out += fmt::format("<span data-manager=\"{0}\"><i class=\"swatch\" style=\"background:{1}\"></i>{0}</span>",
                          esc(m), c);
-    out += "<span><i class=\"swatch\" style=\"background:#888\"></i>ready replicas (dashed)</span></p>\n";
+    out += "<span><i class=\"swatch\" style=\"background:#888\"></i>ready replicas (dashed)</span>"
+           "<span><i class=\"swatch\" style=\"background:#7fbf7f;height:.8em\"></i>pod lifetime</span>"
+           "<span><i class=\"swatch\" style=\"background:#ff9f40;height:.8em\"></i>pod with restarts</span></p>\n";
   }
   for (const ObjectRef& d : deployments) {
+    WorkloadSeries& ws = series[d];
+    if (!seen_spec.count(d)) {
+      const json::json_pointer replicas("/spec/replicas");
+      for (const ObjectLifetime& l : api.lifetimes())
+        if (l.ref == d && l.last->contains(replicas)) ws.spec_initial = int_or(l.last->at(replicas), 1);
+    }
+    ws.pods = pods_of(api, d, end);
     out += "<h2>" + esc(d.str()) + "</h2>\n";
+    std::optional<Window> zoom;
     for (const json& f : report.value("fights", json::array()))
       if (f.value("object", "") == d.str()) {
         out += fight_html(f);
         shown.insert(f.value("object", "") + f.value("field", ""));
+        if (!zoom) zoom = cycle_window(f, end);
       }
-    const std::vector<Change> s = downsample(spec[d], end);
-    const std::vector<Change> r = downsample(ready[d], end);
-    std::int64_t ymax = 1;
-    for (const Change& c : s) ymax = std::max(ymax, c.value);
-    for (const Change& c : r) ymax = std::max(ymax, c.value);
-    const std::int64_t init = spec_initial.count(d) ? spec_initial[d] : 1;
-    ymax = std::max(ymax, init);
-    auto x = [&](SimTime t) { return kLeft + static_cast<double>(t.time_since_epoch().count()) / end_us * kWidth; };
-    auto y = [&](std::int64_t v) {
-      return kTop + kHeight - static_cast<double>(v) / static_cast<double>(ymax) * (kHeight - 10);
-    };
-    out += fmt::format("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-                       "viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"replicas of {}\">\n",
-                       kLeft + kWidth + 10, kTop + kHeight + 30, kLeft + kWidth + 10, kTop + kHeight + 30, esc(d.str()));
-    out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/><line class=\"axis\" x1=\"{0}\" "
-                       "y1=\"{3}\" x2=\"{0}\" y2=\"{1}\"/>\n",
-                       kLeft, kTop + kHeight, kLeft + kWidth, kTop);
-    for (std::int64_t v = 0; v <= ymax; v += std::max<std::int64_t>(1, ymax / 5))
-      out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"end\">{}</text>\n", kLeft - 4,
-                         y(v) + 3, v);
-    for (int k = 0; k <= 4; ++k) {
-      const SimTime t{Duration{static_cast<std::int64_t>(end_us * k / 4)}};
-      out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>\n", x(t),
-                         kTop + kHeight + 14, esc(epoch.clock(t)));
+    out += "<h3>The whole run</h3>\n";
+    out += render_chart(epoch, d, ws, Window{kTimeZero, end}, "run", colour);
+    if (zoom) {
+      out += fmt::format("<h3>The last complete cycle ({} to {})</h3>\n", epoch.clock(zoom->t0), epoch.clock(zoom->t1));
+      out += render_chart(epoch, d, ws, *zoom, "cycle", colour);
     }
-    // spec.replicas: one path per manager; each change draws the vertical step at its time and
-    // the horizontal run until the next change, in the colour of the manager that wrote it.
-    std::map<std::string, std::string> paths;
-    std::int64_t prev = init;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const SimTime until = i + 1 < s.size() ? s[i + 1].at : end;
-      paths[s[i].manager] += fmt::format("M{:.1f} {:.1f}V{:.1f}H{:.1f}", x(s[i].at), y(prev), y(s[i].value), x(until));
-      prev = s[i].value;
-    }
-    if (!s.empty())
-      out += fmt::format("<path class=\"replicas-initial\" stroke=\"#bbb\" fill=\"none\" d=\"M{:.1f} {:.1f}H{:.1f}\"/>\n",
-                         x(kTimeZero), y(init), x(s.front().at));
-    for (const auto& [m, d_attr] : paths)
-      out += fmt::format("<path class=\"replicas-step\" data-manager=\"{}\" stroke=\"{}\" d=\"{}\"><title>spec.replicas "
-                         "written by {}</title></path>\n",
-                         esc(m), colour[m], d_attr, esc(m));
-    std::string rp = fmt::format("M{:.1f} {:.1f}", x(kTimeZero), y(0));
-    for (const Change& c : r) rp += fmt::format("H{:.1f}V{:.1f}", x(c.at), y(c.value));
-    rp += fmt::format("H{:.1f}", x(end));
-    out += "<path class=\"ready-line\" d=\"" + rp + "\"><title>status.readyReplicas</title></path>\n</svg>\n";
-    if (spec[d].size() > s.size() || ready[d].size() > r.size())
-      out += fmt::format("<p class=\"note\">{} spec.replicas and {} readyReplicas changes, drawn as {} and {} points "
-                         "(at most 4 per pixel column: first, lowest, highest, last).</p>\n",
-                         spec[d].size(), ready[d].size(), s.size(), r.size());
   }
   for (const json& f : report.value("fights", json::array()))
     if (!shown.count(f.value("object", "") + f.value("field", ""))) out += "<h2>" + esc(f.value("object", "")) + "</h2>\n" + fight_html(f);
@@ -235,14 +490,16 @@ std::string render_html_report(const World& world, const json& report) {
     const json& ev = *events[i];
     const json inv = ev.value("involvedObject", json::object());
     const json src = ev.value("source", json::object());
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td>"
-                       "<td>{}</td></tr>\n",
+    out += fmt::format("<tr class=\"event\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}/{}</td>"
+                       "<td>{}</td><td>{}</td></tr>\n",
                        esc(ev.value("firstTimestamp", "")), esc(ev.value("lastTimestamp", "")), ev.value("count", 1),
                        esc(ev["metadata"].value("namespace", "")), esc(ev.value("type", "")), esc(ev.value("reason", "")),
                        esc(inv.value("kind", "")), esc(inv.value("name", "")), esc(src.value("component", "")),
                        esc(ev.value("message", "")));
   }
-  out += "</table>\n</body></html>\n";
+  out += "</table>\n";
+  out += kRenderCheckScript;
+  out += "</body></html>\n";
   return out;
 }
 

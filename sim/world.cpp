@@ -5,6 +5,7 @@
 #include "json_positions.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/model.hpp"
+#include "kcsim/run_guard.hpp"
 
 namespace kcsim {
 
@@ -62,6 +63,7 @@ World::World(Scenario scenario, RunLimits limits)
     }
   }
   for (auto& m : models_) m->start();
+  guard_ = std::make_unique<RunGuard>(*this, limits_);
   for (std::size_t i = 0; i < claimed_.size(); ++i)
     if (!claimed_[i])
       throw InputError(scenario_.file, scenario_.timeline[i].pointer + "/action",
@@ -90,7 +92,20 @@ void World::claim_action(std::size_t index) {
 }
 
 StopReason World::run(std::optional<SimTime> until) {
-  return engine_.run_until(until.value_or(SimTime{scenario_.duration}));
+  const StopReason stop = engine_.run_until(until.value_or(SimTime{scenario_.duration}));
+  // Only the API server stops the engine, when a create would pass max_objects.
+  if (stop == StopReason::kStopped && api_->lifetimes().size() >= limits_.max_objects)
+    throw RunLimitError(fmt::format(
+        "{}: the run stopped at the object limit at t = {}: {} objects created (--max-objects); the scenario "
+        "probably creates objects without bound (a huge replica count, a controller that never stops creating)",
+        scenario_.file, format_go_duration(engine_.now().time_since_epoch()), limits_.max_objects));
+  return stop;
+}
+
+void World::enable_invariant_checks() {
+  InvariantOptions options;
+  options.replicaset_convergence = model("replicaset-controller") != nullptr;
+  guard_->enable_invariant_checks(options);
 }
 
 Model* World::model(std::string_view name) const {

@@ -71,6 +71,20 @@ struct WriteRecord {
   json new_value;         // null when removed
 };
 
+/// What ApiServer::writes() keeps. A long run writes status leaves (pod conditions, ArgoCD's
+/// operation state ...) by the million; the analyses read only a few kinds of record, so a run
+/// that needs no more keeps only those and its memory stops growing with every status write.
+enum class WriteHistory {
+  kFull,      // every leaf change (the default: tests, `kcsim run --verify`)
+  kAnalyses,  // only the records needed_by_analyses() accepts (run_scenario without --verify)
+};
+
+/// Whether the report, the fight finder, the causal chains, the timeline and the HTML page read
+/// this record (sim/report.cpp, fights.cpp, causal_chain.cpp, timeline_html.cpp): creations and
+/// deletions; spec, labels and annotations of everything but Pods and Events; a Deployment's
+/// status.readyReplicas; an Application's status.sync.status and status.operationState.phase.
+bool needed_by_analyses(const WriteRecord& w);
+
 /// Creation and deletion of an object, with its last version (for pod churn and restart counts).
 struct ObjectLifetime {
   ObjectRef ref;
@@ -164,10 +178,12 @@ class ApiServer : public Agent {
 
   // --- history, for the analyses ------------------------------------------------
   const std::vector<WriteRecord>& writes() const { return writes_; }
+  /// Chooses what writes() keeps from now on (WriteHistory).
+  void set_write_history(WriteHistory mode) { history_ = mode; }
   /// Every object ever created, in creation order, with its last version.
   const std::vector<ObjectLifetime>& lifetimes() const { return lifetimes_; }
   /// Every Event object ever recorded (latest version), in creation order.
-  std::vector<ObjectPtr> events() const;
+  const std::vector<ObjectPtr>& events() const;
 
   SimTime now() const { return engine_.now(); }
   const Epoch& epoch() const { return epoch_; }
@@ -184,6 +200,7 @@ class ApiServer : public Agent {
   ApiServerOptions options_;
   std::uint64_t resource_version_ = 0;
   std::vector<WriteRecord> writes_;
+  WriteHistory history_ = WriteHistory::kFull;
   std::vector<ObjectLifetime> lifetimes_;
 };
 

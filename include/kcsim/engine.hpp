@@ -18,6 +18,14 @@ class Agent {
   virtual void on_event(std::uint32_t kind, std::uint64_t payload) = 0;
 };
 
+/// Called after every event run by run_until, when set: run limits and `kcsim run --verify`
+/// (World). It may throw to end the run; the engine is then left as it was after the event.
+class EventObserver {
+ public:
+  virtual ~EventObserver() = default;
+  virtual void after_event() = 0;
+};
+
 /// A cancellable timer slot. Re-arming a slot cancels what it held; cancellation is lazy (the
 /// popped event carries the slot's generation and is skipped when stale), as in ns-3.
 struct TimerHandle {
@@ -73,6 +81,8 @@ class Engine {
   /// A run that processes more events than this stops with kEventLimit (runaway scenarios).
   void set_event_limit(std::uint64_t limit) { event_limit_ = limit; }
   std::uint64_t events_processed() const { return processed_; }
+  /// Sets (or clears, with null) the observer called after each event of run_until.
+  void set_observer(EventObserver* observer) { observer_ = observer; }
   std::size_t pending() const { return heap_.size(); }
 
  private:
@@ -91,6 +101,7 @@ class Engine {
   std::uint64_t processed_ = 0;
   std::uint64_t event_limit_ = std::numeric_limits<std::uint64_t>::max();
   bool stop_requested_ = false;
+  EventObserver* observer_ = nullptr;
 };
 
 }  // namespace kcsim

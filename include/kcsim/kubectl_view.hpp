@@ -39,10 +39,15 @@ struct KubectlResult {
 
 /// Runs one kubectl command line against the API server's state at its current instant.
 /// `args` are kubectl's arguments without the program name ({"get", "pods", "-n", "prod"});
-/// a leading "kubectl" is ignored, and a leading "argocd" runs `argocd app get NAME`.
+/// a leading "kubectl" is ignored, and a leading "argocd" runs `argocd app get NAME`. Verbs:
+/// get, describe pod, top pod, logs POD.
 /// Throws KubectlUsageError for flags or commands it does not support.
-KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args);
-KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args);
+/// `kubelet_settings` (settings.kubelet) gives `logs` the startup lines images declare; without
+/// it `logs` prints no line. `hide_simulator_annotations` (training exercises) leaves the
+/// kcsim.io/* annotations that configure the simulation out of -o yaml/json and describe.
+KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args,
+                           const json* kubelet_settings = nullptr, bool hide_simulator_annotations = false);
+KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations = false);
 
 /// The text a terminal would show (standard output, then standard error). Throws
 /// KubectlUsageError like kubectl_exec.

@@ -25,10 +25,12 @@ struct RunOptions {
   bool check_fixes = false;  // re-run the scenario once per candidate fix of each fight
   bool timeline = false;     // fill RunOutcome::timeline_csv
   bool html = false;         // fill RunOutcome::html
+  bool verify = false;       // check the invariants after every event (invariants.hpp)
 };
 
-/// Runs a loaded scenario to its duration. Throws InputError for invalid model settings; throws
-/// std::runtime_error when a run limit stops it (events, objects).
+/// Runs a loaded scenario to its duration. Throws InputError for invalid model settings,
+/// RunLimitError when a run limit stops it (events, objects, memory), InvariantViolation when
+/// options.verify finds a broken invariant.
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits = {});
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options);
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,10 +17,24 @@ namespace kcsim {
 
 class Model;
 
+/// The limits that stop a runaway scenario (docs/reliability.md): each throws RunLimitError
+/// (kcsim exits with status 3) instead of letting the run exhaust time or memory.
 struct RunLimits {
   std::uint64_t max_events = 200'000'000;
-  std::size_t max_objects = 2'000'000;
+  // Objects created over the run, Events not counted. Kubernetes' own scalability thresholds
+  // stop at 150,000 pods per cluster (kubernetes.io, "Considerations for large clusters").
+  std::size_t max_objects = 150'000;
+  std::uint64_t max_memory_mib = 0;      // 0: default_memory_budget_bytes() (run_guard.hpp)
 };
+
+/// A run limit stopped the run (events, objects, memory).
+class RunLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class RunGuard;
+struct InvariantOptions;
 
 /// Owns everything a run touches. Models are built from the registry in name order, so that the
 /// set of models and their start order never depends on a hash.
@@ -50,8 +65,11 @@ class World {
   /// A model marks a timeline action as its own (so unknown actions can be reported).
   void claim_action(std::size_t index);
 
-  /// Runs until the scenario's duration (or `until` if given). Returns why it stopped.
+  /// Runs until the scenario's duration (or `until` if given). Returns why it stopped. Throws
+  /// RunLimitError at the object or memory limit, InvariantViolation with --verify.
   StopReason run(std::optional<SimTime> until = {});
+  /// `kcsim run --verify`: check the invariants (invariants.hpp) after every event.
+  void enable_invariant_checks();
 
   const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
   /// The model registered under `name`, or null.
@@ -65,6 +83,7 @@ class World {
   ExternalMetrics metrics_;
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<bool> claimed_;
+  std::unique_ptr<RunGuard> guard_;
 };
 
 }  // namespace kcsim

@@ -3,40 +3,17 @@
 // nothing on standard output, and no output file.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cli_test_support.hpp"
+
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-Result run(const std::string& args) {
-  // One directory per test: ctest runs the tests of this file in parallel processes.
-  const std::string dir = std::filesystem::temp_directory_path() /
-                          (std::string("kcsim-bad-input-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::create_directories(dir);
-  const std::string cmd = std::string("timeout 20 ") + KCSIM_BINARY + " " + args + " >" + dir + "/out 2>" + dir + "/err";
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  auto slurp = [](const std::string& p) {
-    std::ifstream f(p);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-  };
-  r.out = slurp(dir + "/out");
-  r.err = slurp(dir + "/err");
-  return r;
-}
+kcsim::testing::CliResult run(const std::string& args) { return kcsim::testing::run_kcsim(args); }
 
 }  // namespace
 
@@ -49,7 +26,9 @@ TEST(BadInput, EveryCorpusFileIsRejectedWithAClearMessage) {
   for (const auto& c : cases) {
     std::filesystem::remove(output);
     const std::string file = c["file"];
-    const Result r = run("run " + corpus + file + " --format json -o " + output);
+    // "args": extra options for the cases that need a limit lowered to stay fast.
+    const std::string extra = c.contains("args") ? " " + c["args"].get<std::string>() : "";
+    const auto r = run("run " + corpus + file + " --format json -o " + output + extra);
     EXPECT_EQ(r.status, c["status"].get<int>()) << file << ": " << r.err;
     EXPECT_EQ(r.out, "") << file;
     EXPECT_FALSE(std::filesystem::exists(output)) << file << ": an output file was written";
@@ -59,7 +38,7 @@ TEST(BadInput, EveryCorpusFileIsRejectedWithAClearMessage) {
 }
 
 TEST(BadInput, MissingFileAndDirectoryAreInputErrors) {
-  Result r = run("run /nonexistent/scenario.json");
+  auto r = run("run /nonexistent/scenario.json");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("expected a readable scenario file"), std::string::npos) << r.err;
   r = run(std::string("run ") + KCSIM_SOURCE_DIR + "/tests");
@@ -70,8 +49,43 @@ TEST(BadInput, MissingFileAndDirectoryAreInputErrors) {
 TEST(BadInput, TheEventLimitStopsARunWithStatus3AndNoOutput) {
   const std::string output = std::filesystem::temp_directory_path() / "kcsim-limit-report.txt";
   std::filesystem::remove(output);
-  const Result r = run(std::string("run ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --max-events 100 -o " + output);
+  const auto r = run(std::string("run ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --max-events 100 -o " + output);
   EXPECT_EQ(r.status, 3);
   EXPECT_NE(r.err.find("event limit (100 events)"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(output));
+}
+
+// Regressions found by the fuzzers (docs/reliability.md, Fuzzing): each ended in std::terminate
+// or a stack overflow before its fix.
+TEST(BadInput, InvalidUtf8OnTheCommandLineIsAnInputError) {
+  const auto r = run(std::string("run ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --duration \"$(printf '5\\314')\"");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("--duration: expected a duration"), std::string::npos) << r.err;
+}
+
+TEST(BadInput, DeeplyNestedJsonManifestIsAnInputError) {
+  const auto r = run(std::string("import ") + KCSIM_SOURCE_DIR + "/tests/data/bad/deep-nesting.json");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("deep-nesting.json:1:513: document 1: expected JSON nested at most 512 levels deep"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(BadInput, MalformedVaryPathsAreInputErrors) {
+  const std::string sweep = std::string("sweep ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --vary ";
+  auto r = run(sweep + "/objects/999999999=1");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("expected an array index of at most 1 (the array's size)"), std::string::npos) << r.err;
+  r = run(sweep + "'/seed~2=1'");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("expected a path to a field of the scenario"), std::string::npos) << r.err;
+  r = run(sweep + "/seed/x=1");
+  EXPECT_EQ(r.status, 2) << r.err;
+  r = run(sweep + "seed=-9223372036854775808..9223372036854775807/1");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("giving at most 100000 values"), std::string::npos) << r.err;
+  r = run(sweep + "seed=-..5/1");
+  EXPECT_EQ(r.status, 2) << r.err;
+  r = run(sweep + "seed=99999999999999999999..1/1");
+  EXPECT_EQ(r.status, 2) << r.err;
 }

@@ -1,54 +1,24 @@
 // The ownership graph's analyses (sim/ownership_graph.cpp) and `kcsim explain` / `kcsim lint`.
-#include <sys/wait.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "kcsim/manifest_reader.hpp"
 #include "kcsim/ownership_graph.hpp"
+#include "cli_test_support.hpp"
+#include "manifest_test_support.hpp"
 
 namespace kcsim {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::by_rule;
+using testing::CliResult;
+using testing::Doc;
+using testing::make_set;
+using testing::run_kcsim;
 
 const std::string kData = std::string(KCSIM_SOURCE_DIR) + "/tests/data";
-
-// Builds a manifest set from YAML texts: (origin, rel_path, text).
-struct Doc {
-  ManifestOrigin origin;
-  std::string path;
-  std::string text;
-};
-
-ManifestSet make_set(const std::vector<Doc>& docs, const std::string& repo = "https://git.example/r.git") {
-  ManifestSet set;
-  for (const Doc& d : docs) {
-    auto ms = parse_manifests(d.text, d.path, set.warnings);
-    for (Manifest& m : ms) {
-      m.origin = d.origin;
-      m.rel_path = d.path;
-      if (d.origin == ManifestOrigin::kGit) m.repo_url = repo;
-      if (d.origin == ManifestOrigin::kGit) set.git.push_back(m);
-      else if (d.origin == ManifestOrigin::kLive) set.live.push_back(m);
-      else set.declared.push_back(m);
-    }
-  }
-  set.repositories[repo] = "";
-  return set;
-}
-
-std::vector<const Finding*> by_rule(const OwnershipGraph& g, const std::string& rule) {
-  std::vector<const Finding*> out;
-  for (const Finding& f : g.findings())
-    if (f.rule == rule) out.push_back(&f);
-  return out;
-}
 
 const char* kDeployment = R"(apiVersion: apps/v1
 kind: Deployment
@@ -346,34 +316,8 @@ spec: {scaleTargetRef: {name: web}}
 
 // --- the commands -----------------------------------------------------------------------------
 
-struct CommandResult {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream b;
-  b << in.rdbuf();
-  return b.str();
-}
-
-CommandResult run_kcsim(const std::string& args) {
-  const fs::path dir = fs::temp_directory_path() / ("kcsim-explain-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string cmd = std::string(KCSIM_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int rc = std::system(cmd.c_str());
-  CommandResult r;
-  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  fs::remove_all(dir);
-  return r;
-}
-
 TEST(ExplainCommand, NamesTheFightAndTheHandAppliedApplication) {
-  const CommandResult r = run_kcsim("explain " + kData + "/six-minute-loop");
+  const CliResult r = run_kcsim("explain " + kData + "/six-minute-loop");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("FIGHT [error, field-fight] Deployment/prod/immigranta-backend /spec/replicas"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Root cause:"), std::string::npos);
@@ -383,22 +327,86 @@ TEST(ExplainCommand, NamesTheFightAndTheHandAppliedApplication) {
 }
 
 TEST(ExplainCommand, JsonAndDotFormats) {
-  const CommandResult j = run_kcsim("explain --format json --graph " + kData + "/six-minute-loop");
+  const CliResult j = run_kcsim("explain --format json --graph " + kData + "/six-minute-loop");
   ASSERT_EQ(j.status, 0) << j.err;
   const json doc = json::parse(j.out);
   EXPECT_EQ(doc["summary"]["error"], 2);
   EXPECT_EQ(doc["findings"][0]["rule"], "field-fight");
   EXPECT_TRUE(doc["graph"]["vertices"].is_array());
-  const CommandResult d = run_kcsim("explain --format dot " + kData + "/six-minute-loop");
+  const CliResult d = run_kcsim("explain --format dot " + kData + "/six-minute-loop");
   ASSERT_EQ(d.status, 0) << d.err;
   EXPECT_EQ(d.out.rfind("digraph", 0), 0u);
 }
 
+TEST(ExplainCommand, SimulateMeasuresThePredictedFight) {
+  // The manifests are imported into a scenario in memory and run; the figures come from that run.
+  const CliResult j = run_kcsim("explain --simulate --duration 2h --format json " + kData + "/six-minute-loop");
+  ASSERT_EQ(j.status, 0) << j.err;
+  const json doc = json::parse(j.out);
+  EXPECT_EQ(doc["simulation"]["duration_s"], 7200.0);
+  const json* keda = nullptr;
+  for (const json& f : doc["findings"])
+    if (f["rule"] == "field-fight" && f["writers"][1] == "keda (ScaledObject/prod/immigranta-backend)") keda = &f;
+  ASSERT_NE(keda, nullptr);
+  const json& sim = (*keda)["simulation"];
+  ASSERT_TRUE(sim["observed"].get<bool>()) << sim.dump();
+  EXPECT_TRUE(sim["samePair"].get<bool>()) << sim.dump();
+  // The run's fight is on the predicted object and field, between the predicted managers.
+  EXPECT_EQ(sim["fight"]["object"], (*keda)["object"]);
+  EXPECT_EQ(sim["fight"]["field"], "/spec/replicas");
+  EXPECT_EQ(sim["fight"]["writers"], json({"argocd-controller", "keda"}));
+  const double period = sim["fight"]["period_s"].get<double>();
+  EXPECT_GE(period, 240.0);
+  EXPECT_LE(period, 420.0);
+  // Churn: a new pod for each 0 -> 1 (the run may end, or have begun, between the hand-overs of
+  // one cycle); idle traffic, so no request and no cold start.
+  const std::int64_t cycles = sim["fight"]["cycles"].get<std::int64_t>();
+  EXPECT_GE(cycles, 3);
+  EXPECT_GE(sim["workload"]["pods"]["created"].get<std::int64_t>(), cycles - 1);
+  EXPECT_EQ(sim["workload"]["pods"]["max_restart_count"], 0);  // a new pod each time: restart count 0
+  EXPECT_EQ(sim["workload"]["requests"]["total"], 0);
+  EXPECT_EQ(sim["workload"]["cold_start_s"]["count"], 0);
+  // The text form says the same.
+  const CliResult t = run_kcsim("explain --simulate --duration 2h " + kData + "/six-minute-loop");
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find("Simulated (2h0m0s of six-minute-loop):"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("fight measured between argocd-controller and keda: " + std::to_string(cycles) + " cycle(s)"),
+            std::string::npos)
+      << t.out;
+  EXPECT_NE(t.out.find("cold starts: none measured"), std::string::npos) << t.out;
+}
+
+TEST(ExplainCommand, SimulateAScenarioWithItsVersionProfile) {
+  // A pre-backoff ArgoCD (v2.10.0): predicted to resync within seconds, and the run agrees: the
+  // loop runs at KEDA's polling interval, far below the six-minute loop's period.
+  const CliResult r = run_kcsim("explain --simulate --duration 20m --format json " +
+                                    std::string(KCSIM_SOURCE_DIR) + "/scenarios/argocd-legacy-selfheal.json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json doc = json::parse(r.out);
+  bool checked = false;
+  for (const json& f : doc["findings"]) {
+    if (f["rule"] != "field-fight" || f["writers"][1].get<std::string>().rfind("keda (", 0) != 0) continue;
+    EXPECT_NE(f["message"].get<std::string>().find("the resync period is seconds"), std::string::npos);
+    ASSERT_TRUE(f["simulation"]["observed"].get<bool>()) << f.dump();
+    EXPECT_LT(f["simulation"]["fight"]["period_s"].get<double>(), 60.0) << f.dump();
+    checked = true;
+  }
+  EXPECT_TRUE(checked) << r.out;
+}
+
+TEST(ExplainCommand, SimulateOptionErrors) {
+  EXPECT_EQ(run_kcsim("explain --duration 1h " + kData + "/six-minute-loop").status, 2);
+  const CliResult bad = run_kcsim("explain --simulate --duration soon " + kData + "/six-minute-loop");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--duration"), std::string::npos) << bad.err;
+  EXPECT_EQ(run_kcsim("explain --simulate --format dot " + kData + "/six-minute-loop").status, 2);
+}
+
 TEST(LintCommand, ExitOneOnTheLoopZeroOnTheFix) {
-  const CommandResult bad = run_kcsim("lint " + kData + "/six-minute-loop");
+  const CliResult bad = run_kcsim("lint " + kData + "/six-minute-loop");
   EXPECT_EQ(bad.status, 1) << bad.out << bad.err;
   EXPECT_NE(bad.out.find(": error: [field-fight]"), std::string::npos) << bad.out;
-  const CommandResult good = run_kcsim("lint " + kData + "/six-minute-loop-fixed");
+  const CliResult good = run_kcsim("lint " + kData + "/six-minute-loop-fixed");
   EXPECT_EQ(good.status, 0) << good.out << good.err;
   // Rules can be ignored or re-levelled.
   EXPECT_EQ(run_kcsim("lint --ignore field-fight " + kData + "/six-minute-loop").status, 0);
@@ -408,7 +416,7 @@ TEST(LintCommand, ExitOneOnTheLoopZeroOnTheFix) {
 }
 
 TEST(LintCommand, Sarif) {
-  const CommandResult r = run_kcsim("lint --format sarif " + kData + "/six-minute-loop");
+  const CliResult r = run_kcsim("lint --format sarif " + kData + "/six-minute-loop");
   EXPECT_EQ(r.status, 1);
   const json s = json::parse(r.out);
   EXPECT_EQ(s["version"], "2.1.0");

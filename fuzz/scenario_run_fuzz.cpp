@@ -1,0 +1,22 @@
+// Fuzz target: a scenario that loads is run — the World built from it (every model validates
+// its settings in its constructor and start()), then a short run under tight limits — so that
+// a scenario that loads but makes a model misbehave is found too.
+#include "fuzz_support.hpp"
+#include "kcsim/runner.hpp"
+#include "kcsim/scenario.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace kcsim;
+  fuzz::expect_only_input_errors([&] {
+    Scenario scenario = parse_scenario(fuzz::text_of(data, size), "fuzz.json");
+    // Short and small: the fuzzer looks for crashes, not for long runs (-timeout catches hangs).
+    if (scenario.duration > minutes(30)) scenario.duration = minutes(30);
+    RunLimits limits;
+    limits.max_events = 20000;
+    limits.max_objects = 2000;
+    RunOptions options;  // no fix re-runs, no HTML
+    options.verify = true;  // a model that breaks an invariant is a finding too
+    (void)run_scenario(scenario, limits, options);
+  });
+  return 0;
+}
