@@ -588,8 +588,9 @@ void HttpAddOn::observe(const WatchEvent& e) {
   const std::string ns = obj["metadata"].value("namespace", "");
   const std::string name = obj["metadata"].value("name", "");
   bool changed = false;
-  for (auto& [key, entry] : entries_) {
-    if (kind == "Deployment" && entry.target_kind == "Deployment" && entry.target_ns == ns && entry.target == name) {
+  if (kind == "Deployment") {
+    for (auto& [key, entry] : entries_) {
+      if (entry.target != name || entry.target_ns != ns || entry.target_kind != "Deployment") continue;
       std::optional<std::int64_t> r;
       if (e.type != WatchEventType::kDeleted) r = int_at(obj, "/spec/replicas").value_or(1);
       if (r != entry.replicas) {
@@ -597,7 +598,12 @@ void HttpAddOn::observe(const WatchEvent& e) {
         entry.replicas_changed = now();
         changed = true;
       }
-    } else if (kind == "ScaledObject" && key == ns + "/" + name) {
+    }
+  } else if (kind == "ScaledObject") {
+    // The entry of the HTTPScaledObject that generated this ScaledObject (same namespace/name):
+    // a map look-up, not a scan of every entry per event, which grew with the fleet squared.
+    if (auto it = entries_.find(ns + "/" + name); it != entries_.end()) {
+      ScalerEntry& entry = it->second;
       const std::int64_t min = e.type == WatchEventType::kDeleted ? 0 : int_at(obj, "/spec/minReplicaCount").value_or(0);
       if (min != entry.so_min) {
         entry.so_min = min;

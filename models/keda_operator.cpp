@@ -506,10 +506,13 @@ class KedaOperator final : public Controller, public PushSubscriber {
     ObjectPtr live = api().get(ref);
     if (!live) return nullptr;
     if (patch.empty()) return live;
-    json merged = live->value("status", json::object());
-    if (!merged.is_object()) merged = json::object();
+    // Read the stored status in place (it was copied twice per evaluation before).
+    static const json kNoStatus = json::object();
+    const auto found = live->find("status");
+    const json& stored = found != live->end() ? *found : kNoStatus;
+    json merged = stored.is_object() ? stored : json::object();
     merged.merge_patch(patch);
-    if (merged == live->value("status", json::object())) return live;
+    if (merged == stored) return live;
     const WriteResult r = api().merge_patch(ref, json{{"status", patch}}, kManager, "status");
     return r.status.ok() ? r.object : live;
   }

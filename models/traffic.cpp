@@ -61,6 +61,7 @@ namespace {
 
 constexpr std::uint32_t kNone = 0xffffffffu;
 constexpr std::uint16_t kNoWorkload = 0xffff;
+static_assert(kNoWorkload == kNoRequestWorkload, "request_log.hpp names the same \"no workload\" index");
 constexpr std::size_t kDefaultMaxRecords = 1000000;
 
 double fixed3(double x) { return std::round(x * 1000.0) / 1000.0; }
@@ -106,20 +107,9 @@ class LatencyHistogram {
   std::uint64_t n_ = 0;
 };
 
-/// One request, as recorded when its client got a response.
-struct RequestRecord {
-  std::int64_t arrival_us;
-  std::int64_t start_us;  // when a pod began serving it; -1 if none did before the response
-  std::int64_t end_us;    // when the client got its response
-  std::uint16_t source;
-  std::uint16_t workload;  // kNoWorkload when it reached none
-  std::uint16_t status;    // HTTP status
-  std::uint8_t flags;      // kColdFlag, kInterceptorFlag
-  std::uint8_t pad = 0;
-};
-static_assert(sizeof(RequestRecord) == 32);
-constexpr std::uint8_t kColdFlag = 1;
-constexpr std::uint8_t kInterceptorFlag = 2;
+// RequestRecord: include/kcsim/request_log.hpp (read by the run's artefacts).
+constexpr std::uint8_t kColdFlag = kRequestColdFlag;
+constexpr std::uint8_t kInterceptorFlag = kRequestInterceptorFlag;
 
 /// An intrusive FIFO of request slots (the links live in the requests).
 struct List {
@@ -268,6 +258,12 @@ class Traffic final : public Model, public Watcher {
   }
 
   void contribute_report(json& report) const override;
+  RequestLog request_log() const override {
+    RequestLog log{records_, {}, truncated_};
+    log.workloads.reserve(workloads_.size());
+    for (const WorkloadStats& w : workloads_) log.workloads.push_back(w.object);
+    return log;
+  }
 
  private:
   static constexpr std::uint32_t kArrival = 1, kWaitTimeout = 2, kHeaderTimeout = 3, kRequestTimeout = 4,

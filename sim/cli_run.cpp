@@ -40,6 +40,7 @@ int run(const std::vector<std::string>& args) {
       ("output,o", po::value(&output), "write the report to FILE instead of standard output")
       ("events", po::value(&events), "write every Event of the run to FILE, in 'kubectl get events -A' layout")
       ("timeline", po::value(&timeline), "write every change of spec.replicas / status.readyReplicas of each Deployment to FILE (CSV)")
+      ("timeline-requests", "with --timeline: add one row per request (arrival, workload, latency ms, status, cold start), in time order")
       ("html", po::value(&html), "write a self-contained HTML page (charts, fights, Events) to FILE")
       ("no-fixes", "do not re-run the scenario to check candidate fixes for each fight")
       ("check", "exit with status 1 when an expectation fails")
@@ -86,6 +87,8 @@ int run(const std::vector<std::string>& args) {
   RunOptions run_options;
   run_options.check_fixes = !vm.count("no-fixes");  // only costs re-runs when there are fights
   run_options.timeline = !timeline.empty();
+  run_options.timeline_requests = vm.count("timeline-requests") > 0;
+  if (run_options.timeline_requests && timeline.empty()) return usage_error("--timeline-requests needs --timeline FILE");
   run_options.html = !html.empty();
   run_options.verify = vm.count("verify") > 0;
   RunOutcome outcome = run_scenario(scenario, limits, run_options);

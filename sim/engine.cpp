@@ -105,6 +105,12 @@ StopReason Engine::run_until(SimTime until) {
   const std::int64_t limit = until.time_since_epoch().count();
   stop_requested_ = false;
   while (!heap_.empty()) {
+    // Drop a cancelled timer entry at the top first: step() would skip it and run the next live
+    // event even when that one lies after `until` (run_until(10) ran an event at 20).
+    if (heap_[0].slot != TimerHandle::kNone && timers_[heap_[0].slot].gen != heap_[0].gen) {
+      pop();
+      continue;
+    }
     if (heap_[0].at > limit) break;
     if (processed_ >= event_limit_) return StopReason::kEventLimit;
     step();

@@ -19,6 +19,7 @@
 #include "kcsim/json_access.hpp"
 #include "kcsim/kubectl_view.hpp"
 #include "kcsim/world.hpp"
+#include "yaml_guard.hpp"
 
 namespace kcsim {
 namespace {
@@ -98,6 +99,8 @@ ExerciseAnswer from_json(const std::string& text, const std::string& file) {
 }
 
 ExerciseAnswer from_yaml(const std::string& text, const std::string& file) {
+  if (const auto trap = find_yaml_parser_trap(text))
+    throw InputError(file, "", "expected " + trap->expected, trap->found, trap->line, trap->column);
   YAML::Node doc;
   try {
     doc = YAML::Load(text);

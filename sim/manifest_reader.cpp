@@ -22,6 +22,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "json_positions.hpp"
+#include "yaml_guard.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/scenario.hpp"
 #include "kcsim/world.hpp"
@@ -373,6 +374,9 @@ struct RawDocument {
 bool looks_like_helm_template(const std::string& text) { return text.find("{{") != std::string::npos; }
 
 std::vector<RawDocument> parse_yaml_documents(const std::string& text, const std::string& file) {
+  if (const auto trap = find_yaml_parser_trap(text))
+    throw InputError(file, fmt::format("document {}", trap->document), "expected " + trap->expected, trap->found,
+                     trap->line, trap->column);
   std::vector<RawDocument> out;
   std::istringstream in(text);
   YAML::Parser parser(in);

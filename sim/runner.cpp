@@ -41,7 +41,7 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
   out.events_table = render_events_table(world, world.engine().now());
   // Fix checks re-run the scenario with RunOptions{} (no fix checks), so they never recurse.
   if (options.check_fixes && !out.report["fights"].empty()) add_verified_fixes(scenario, out.report, limits);
-  if (options.timeline) out.timeline_csv = render_timeline_csv(world);
+  if (options.timeline) out.timeline_csv = render_timeline_csv(world, options.timeline_requests);
   if (options.html) out.html = render_html_report(world, out.report);
   return out;
 }

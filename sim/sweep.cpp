@@ -97,6 +97,8 @@ Variation parse_variation(const std::string& text) {
   const std::string values = text.substr(eq + 1);
   const auto dots = values.find("..");
   const auto slash = values.rfind('/');
+  if (dots != std::string::npos && (slash == std::string::npos || slash < dots) && values.find(',') == std::string::npos)
+    throw InputError("--vary", "", "expected a range with a step: LO..HI/STEP (1..5/1, 60s..600s/60s)", describe_found(text));
   if (dots != std::string::npos && slash != std::string::npos && slash > dots && values.find(',') == std::string::npos) {
     const std::string lo = values.substr(0, dots), hi = values.substr(dots + 2, slash - dots - 2),
                       step = values.substr(slash + 1);
@@ -246,8 +248,9 @@ json run_sweep(const std::string& text, const std::string& file, const SweepOpti
           apply_variation(doc, it->path, value);
           row_values[it->path] = value;
         }
-        const std::uint64_t seed = doc.value("seed", std::uint64_t{1}) + rep;
-        doc["seed"] = seed;
+        // A seed the variation made a non-integer is left for parse_scenario to report.
+        if (!doc.contains("seed") || doc["seed"].is_number_unsigned())
+          doc["seed"] = doc.value("seed", std::uint64_t{1}) + rep;
         Scenario s = parse_scenario(doc.dump(), file);
         figures[k] = figures_of(run_scenario(s));
         if (rep == 0) values[row] = row_values;

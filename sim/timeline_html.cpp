@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "kcsim/causal_chain.hpp"
+#include "kcsim/model.hpp"
+#include "kcsim/request_log.hpp"
 
 namespace kcsim {
 namespace {
@@ -177,17 +179,82 @@ addEventListener('load', function () {
 </script>
 )";
 
+// Only on pages with request latency dots, so that a run without traffic keeps its page as it was.
+constexpr const char* kLatencyStyle =
+    "svg.latency{border:1px solid #ccc;border-top:0;background:#fff;display:block}\n"
+    ".req{fill:#1f77b4;fill-opacity:.45} .req.cold{fill:#ff7f0e;fill-opacity:1} .req.failed{fill:#d62728;fill-opacity:1}\n";
+constexpr const char* kLatencyCheckScript = R"(<script>
+addEventListener('load', function () {
+  function drawn(e) { var b = e.getBBox(); return b.width > 0 && b.height > 0; }
+  function count(svg, sel) { return Array.prototype.filter.call(svg.querySelectorAll(sel), drawn).length; }
+  document.querySelectorAll('svg.latency').forEach(function (svg) {
+    svg.setAttribute('data-drawn-dots', count(svg, '.req'));
+    svg.setAttribute('data-drawn-cold', count(svg, '.req.cold'));
+    svg.setAttribute('data-drawn-failed', count(svg, '.req.failed'));
+    var cold = svg.querySelector('.req.cold:not(.failed)');
+    svg.setAttribute('data-cold-fill', cold ? getComputedStyle(cold).fill : '');
+  });
+  document.body.setAttribute('data-latency-rendered', 'yes');
+});
+</script>
+)";
+
 }  // namespace
 
-std::string render_timeline_csv(const World& world) {
+namespace {
+
+/// Every recorded request of the run, with its workload's object name, in arrival order (ties:
+/// response order, the order they were recorded in). Pointers into the models' own records.
+struct RequestRow {
+  const RequestRecord* rec;
+  const std::string* object;  // null when the request reached no workload
+};
+struct RequestRows {
+  std::vector<RequestLog> logs;  // keeps the workload names alive
+  std::vector<RequestRow> rows;
+  bool truncated = false;
+};
+RequestRows request_rows(const World& world) {
+  RequestRows out;
+  for (const auto& m : world.models()) {
+    RequestLog log = m->request_log();
+    if (!log.records.empty() || log.truncated) out.logs.push_back(std::move(log));
+  }
+  for (const RequestLog& log : out.logs) {
+    out.truncated |= log.truncated;
+    for (const RequestRecord& r : log.records)
+      out.rows.push_back({&r, r.workload < log.workloads.size() ? &log.workloads[r.workload] : nullptr});
+  }
+  std::stable_sort(out.rows.begin(), out.rows.end(),
+                   [](const RequestRow& a, const RequestRow& b) { return a.rec->arrival_us < b.rec->arrival_us; });
+  return out;
+}
+
+}  // namespace
+
+std::string render_timeline_csv(const World& world, bool requests) {
   const Epoch& epoch = world.api().epoch();
-  std::string out = "time_s,clock,object,field,value,manager\n";
+  std::string out = requests ? "time_s,clock,object,field,value,manager,status,cold_start\n"
+                             : "time_s,clock,object,field,value,manager\n";
+  const RequestRows reqs = requests ? request_rows(world) : RequestRows{};
+  std::size_t next = 0;
+  auto request_row = [&](const RequestRow& q) {
+    const SimTime at{Duration{q.rec->arrival_us}};
+    out += fmt::format("{:.3f},{},{},request,{:.3f},,{},{}\n", to_seconds(at), epoch.clock(at),
+                       q.object ? csv_cell(*q.object) : std::string(),
+                       static_cast<double>(q.rec->latency_us()) / 1000.0, q.rec->status, q.rec->cold() ? "yes" : "no");
+  };
   for (const WriteRecord& w : world.api().writes()) {
     if (!is_replica_field(w)) continue;
-    out += fmt::format("{:.3f},{},{},{},{},{}\n", to_seconds(w.at), epoch.clock(w.at), csv_cell(w.object.str()),
+    // Requests that arrived strictly before this write come first.
+    while (next < reqs.rows.size() && reqs.rows[next].rec->arrival_us < w.at.time_since_epoch().count())
+      request_row(reqs.rows[next++]);
+    out += fmt::format("{:.3f},{},{},{},{},{}{}\n", to_seconds(w.at), epoch.clock(w.at), csv_cell(w.object.str()),
                        w.field == "/spec/replicas" ? "spec.replicas" : "status.readyReplicas",
-                       w.new_value.is_null() ? std::string() : csv_cell(w.new_value.dump()), csv_cell(w.manager));
+                       w.new_value.is_null() ? std::string() : csv_cell(w.new_value.dump()), csv_cell(w.manager),
+                       requests ? ",," : "");
   }
+  while (next < reqs.rows.size()) request_row(reqs.rows[next++]);
   return out;
 }
 
@@ -354,6 +421,97 @@ std::string render_chart(const Epoch& epoch, const ObjectRef& d, const WorkloadS
   return out;
 }
 
+// Request latency dots: at most this many per workload; past it, every cold start and failure
+// and the kSlowestKept slowest requests are kept, and an even stride of the rest.
+constexpr std::size_t kMaxLatencyDots = 5000, kSlowestKept = 500;
+constexpr int kLatencyHeight = 110;
+
+/// One workload's requests (arrival order) as a dot per request: x = arrival, y = latency on a
+/// log axis (1 ms to the slowest); cold starts orange and larger, failures red squares.
+std::string render_latency(const Epoch& epoch, const ObjectRef& d, const std::vector<const RequestRecord*>& all,
+                           const Window& w) {
+  std::vector<const RequestRecord*> dots;
+  std::size_t stride = 1, slowest = 0;
+  if (all.size() <= kMaxLatencyDots) {
+    dots = all;
+  } else {
+    std::vector<char> keep(all.size(), 0);
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (all[i]->cold() || !all[i]->ok()) keep[i] = 1, ++kept;
+    std::vector<std::size_t> rest;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (!keep[i]) rest.push_back(i);
+    // The slowest (ties: the earlier arrival), then every stride-th of the others.
+    std::vector<std::size_t> by_latency = rest;
+    const std::size_t slow = std::min(kSlowestKept, by_latency.size());
+    std::partial_sort(by_latency.begin(), by_latency.begin() + static_cast<std::ptrdiff_t>(slow), by_latency.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        return all[a]->latency_us() != all[b]->latency_us() ? all[a]->latency_us() > all[b]->latency_us()
+                                                                            : a < b;
+                      });
+    for (std::size_t k = 0; k < slow; ++k) keep[by_latency[k]] = 1, ++kept;
+    slowest = slow;
+    const std::size_t budget = kept < kMaxLatencyDots ? kMaxLatencyDots - kept : 0;
+    stride = budget == 0 ? rest.size() + 1 : (rest.size() + budget - 1) / budget;
+    for (std::size_t k = 0; k < rest.size(); k += stride) keep[rest[k]] = 1;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (keep[i]) dots.push_back(all[i]);
+  }
+  std::int64_t max_us = 1000;
+  for (const RequestRecord* r : all) max_us = std::max(max_us, r->latency_us());
+  const double top_ms = std::pow(10.0, std::ceil(std::log10(static_cast<double>(max_us) / 1000.0)));
+  const int plot_top = 8, plot_h = kLatencyHeight - 8 - 22;
+  auto y = [&](double ms) {
+    const double f = std::log10(std::max(1.0, ms)) / std::max(1.0, std::log10(top_ms));
+    return plot_top + plot_h - f * plot_h;
+  };
+  const int width = kLeft + kWidth + 10;
+  std::string out = fmt::format(
+      "<svg class=\"latency\" data-workload=\"{0}\" data-requests=\"{1}\" data-dots=\"{2}\" xmlns=\"http://www.w3.org/2000/svg\" "
+      "width=\"{3}\" height=\"{4}\" viewBox=\"0 0 {3} {4}\" role=\"img\" aria-label=\"request latency of {0}\">\n",
+      esc(d.str()), all.size(), dots.size(), width, kLatencyHeight);
+  out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/><line class=\"axis\" x1=\"{0}\" "
+                     "y1=\"{3}\" x2=\"{0}\" y2=\"{1}\"/>\n",
+                     kLeft, plot_top + plot_h, kLeft + kWidth, plot_top);
+  for (double ms = 1.0; ms <= top_ms; ms *= 10.0)
+    out += fmt::format("<line class=\"grid\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\"/><text x=\"{3}\" "
+                       "y=\"{4:.1f}\" font-size=\"9\" text-anchor=\"end\">{5}</text>\n",
+                       kLeft, y(ms), kLeft + kWidth, kLeft - 4, y(ms) + 3,
+                       ms >= 1000.0 ? fmt::format("{:.0f}s", ms / 1000.0) : fmt::format("{:.0f}ms", ms));
+  for (int k = 0; k <= 4; ++k) {
+    const SimTime t = w.t0 + Duration{static_cast<std::int64_t>(w.span_us() * k / 4)};
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"10\" text-anchor=\"{}\">{}</text>\n", w.x(t),
+                       plot_top + plot_h + 14, k == 0 ? "start" : k == 4 ? "end" : "middle", esc(axis_label(epoch, t, w)));
+  }
+  // Plain dots first, so that cold starts and failures are drawn over them.
+  std::string plain, marked;
+  for (const RequestRecord* r : dots) {
+    const double x = w.x(SimTime{Duration{r->arrival_us}});
+    const double ms = static_cast<double>(r->latency_us()) / 1000.0;
+    if (!r->ok())
+      marked += fmt::format("<rect class=\"req failed{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"4\" height=\"4\"><title>{} "
+                            "status {}, {:.3f} ms{}</title></rect>\n",
+                            r->cold() ? " cold" : "", x - 2, y(ms) - 2, epoch.clock(SimTime{Duration{r->arrival_us}}),
+                            r->status, ms, r->cold() ? ", cold start" : "");
+    else if (r->cold())
+      marked += fmt::format("<circle class=\"req cold\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"><title>{} status {}, {:.3f} "
+                            "ms, cold start</title></circle>\n",
+                            x, y(ms), epoch.clock(SimTime{Duration{r->arrival_us}}), r->status, ms);
+    else
+      plain += fmt::format("<circle class=\"req\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"1.2\"/>\n", x, y(ms));
+  }
+  out += plain + marked;
+  out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">latency</text>\n", kLeft - 4,
+                     kLatencyHeight - 4);
+  out += "</svg>\n";
+  if (dots.size() < all.size())
+    out += fmt::format("<p class=\"note\">{} requests, drawn as {} dots: every cold start and failure, the {} slowest "
+                       "others and one in {} of the rest (in arrival order).</p>\n",
+                       all.size(), dots.size(), slowest, stride);
+  return out;
+}
+
 /// The span of a fight's last complete cycle (its chain), padded by a tenth on each side.
 std::optional<Window> cycle_window(const json& fight, SimTime end) {
   const json chain = fight.value("chain", json::array());
@@ -373,6 +531,12 @@ std::string render_html_report(const World& world, const json& report) {
   const ApiServer& api = world.api();
   const Epoch& epoch = api.epoch();
   const SimTime end{world.scenario().duration};
+  // Each Deployment's requests, in arrival order (none, and nothing of them on the page, for a
+  // run without traffic).
+  const RequestRows requests = request_rows(world);
+  std::map<std::string, std::vector<const RequestRecord*>> requests_of;
+  for (const RequestRow& q : requests.rows)
+    if (q.object) requests_of[*q.object].push_back(q.rec);
 
   // Managers of spec.replicas, for colours (sorted, so colours are deterministic).
   std::set<std::string> managers;
@@ -407,9 +571,9 @@ std::string render_html_report(const World& world, const json& report) {
       "vertical-align:middle;margin-right:.3em}}\n"
       "table.events{{border-collapse:collapse;font-size:.85em}} table.events td,table.events th{{border:1px solid #ddd;"
       "padding:2px 6px;text-align:left}} .ok{{color:#2ca02c}} .no{{color:#d62728}}\n"
-      "</style></head><body>\n<h1>kcsim: {0}</h1>\n<p>seed {1}, {2} simulated, starting {3}</p>\n",
+      "{4}</style></head><body>\n<h1>kcsim: {0}</h1>\n<p>seed {1}, {2} simulated, starting {3}</p>\n",
       esc(report.value("scenario", "")), report.value("seed", 0), format_short_duration(world.scenario().duration),
-      esc(epoch.rfc3339(kTimeZero)));
+      esc(epoch.rfc3339(kTimeZero)), requests.rows.empty() ? "" : kLatencyStyle);
 
   auto fight_html = [&](const json& f) {
     std::string h = "<div class=\"fight\"><p><b>" + esc(f.value("summary", "")) + "</b></p>\n";
@@ -468,6 +632,8 @@ std::string render_html_report(const World& world, const json& report) {
       }
     out += "<h3>The whole run</h3>\n";
     out += render_chart(epoch, d, ws, Window{kTimeZero, end}, "run", colour);
+    if (auto it = requests_of.find(d.str()); it != requests_of.end())
+      out += render_latency(epoch, d, it->second, Window{kTimeZero, end});
     if (zoom) {
       out += fmt::format("<h3>The last complete cycle ({} to {})</h3>\n", epoch.clock(zoom->t0), epoch.clock(zoom->t1));
       out += render_chart(epoch, d, ws, *zoom, "cycle", colour);
@@ -499,6 +665,7 @@ std::string render_html_report(const World& world, const json& report) {
   }
   out += "</table>\n";
   out += kRenderCheckScript;
+  if (!requests_of.empty()) out += kLatencyCheckScript;
   out += "</body></html>\n";
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include "kcsim/engine.hpp"
 #include "kcsim/random.hpp"
+#include "kcsim/request_log.hpp"
 #include "kcsim/world.hpp"
 
 namespace kcsim {
@@ -22,6 +23,9 @@ class Model : public Agent {
   /// Adds this model's parts to the report once the run is over (e.g. request latencies).
   /// The report is built from recorded history; never from ad-hoc counters of other models.
   virtual void contribute_report(json& /*report*/) const {}
+  /// The requests this model recorded (only traffic has any), for the run's artefacts
+  /// (`kcsim run --timeline-requests`, the HTML latency dots). A view: call it after the run.
+  virtual RequestLog request_log() const { return {}; }
 
   const std::string& name() const { return name_; }
 

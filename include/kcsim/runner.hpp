@@ -24,6 +24,7 @@ struct RunOutcome {
 struct RunOptions {
   bool check_fixes = false;  // re-run the scenario once per candidate fix of each fight
   bool timeline = false;     // fill RunOutcome::timeline_csv
+  bool timeline_requests = false;  // ... with one row per request too (--timeline-requests)
   bool html = false;         // fill RunOutcome::html
   bool verify = false;       // check the invariants after every event (invariants.hpp)
 };

@@ -89,3 +89,26 @@ TEST(BadInput, MalformedVaryPathsAreInputErrors) {
   r = run(sweep + "seed=99999999999999999999..1/1");
   EXPECT_EQ(r.status, 2) << r.err;
 }
+
+
+TEST(BadInput, YamlRootFollowedByACommaIsAnInputError) {
+  // Found by fuzz_manifest_reader: yaml-cpp 0.7 allocates without end on this 4 KB file.
+  const auto r = run(std::string("import ") + KCSIM_SOURCE_DIR + "/tests/data/bad/yaml-root-then-comma.yaml");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("yaml-root-then-comma.yaml:79:4: document 1: expected nothing but a comment or the end of "
+                       "the document after its root node"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("found ','"), std::string::npos) << r.err;
+}
+
+TEST(BadInput, SweepRangeWithoutAStepIsAnInputError) {
+  const auto r =
+      run(std::string("sweep ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --vary seed=1..2");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("expected a range with a step: LO..HI/STEP"), std::string::npos) << r.err;
+  // A value that makes the seed a string is the scenario loader's error, not an abort.
+  const auto s = run(std::string("sweep ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --vary seed=a,b");
+  EXPECT_EQ(s.status, 2) << s.err;
+  EXPECT_NE(s.err.find("/seed"), std::string::npos) << s.err;
+}

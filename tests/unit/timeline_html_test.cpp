@@ -1,9 +1,12 @@
 // The HTML page of `kcsim run --html` (sim/timeline_html.cpp), as text: determinism, pod lanes
 // and the chart of the last complete cycle. tests/html/ checks what a browser renders of it.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "kcsim/runner.hpp"
 #include "kcsim/scenario.hpp"
@@ -82,6 +85,109 @@ TEST(TimelineHtmlTest, CycleChartSpansTheChainAndNamesItsPods) {
   ASSERT_FALSE(created.empty()) << "the chain creates no pod";
   EXPECT_TRUE(pod_names(svg).count(created)) << created;
   EXPECT_NE(svg.find(">" + created + " (0 restarts)</text>"), std::string::npos) << created;
+}
+
+// --- request rows (--timeline-requests) and latency dots, on the http-add-on cold-start scenario
+
+RunOutcome run_traffic(const std::string& scenario, bool requests) {
+  const Scenario s = load_scenario(std::string(KCSIM_SOURCE_DIR) + "/scenarios/" + scenario);
+  RunOptions o;
+  o.timeline = true;
+  o.timeline_requests = requests;
+  o.html = true;
+  return run_scenario(s, {}, o);
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Totals of the report's workloads: responses (succeeded + failed) and cold starts.
+std::pair<std::int64_t, std::int64_t> answered_and_cold(const json& report) {
+  std::int64_t answered = 0, cold = 0;
+  for (const json& w : report["workloads"])
+    if (w.contains("requests")) {
+      answered += w["requests"]["succeeded"].get<std::int64_t>() + w["requests"]["failed"].get<std::int64_t>();
+      cold += w["requests"]["cold_starts"].get<std::int64_t>();
+    }
+  return {answered, cold};
+}
+
+TEST(TimelineCsvTest, RequestRowsOnlyWithTheFlag) {
+  const RunOutcome plain = run_traffic("http-add-on-cold-start.json", false);
+  const RunOutcome with = run_traffic("http-add-on-cold-start.json", true);
+  EXPECT_EQ(plain.timeline_csv.find(",request,"), std::string::npos);
+  EXPECT_EQ(lines(plain.timeline_csv).front(), "time_s,clock,object,field,value,manager");
+  const std::vector<std::string> rows = lines(with.timeline_csv);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.front(), "time_s,clock,object,field,value,manager,status,cold_start");
+  // Without the request rows and the two empty columns, the replica rows are those of the plain run.
+  std::string replica_rows = "time_s,clock,object,field,value,manager\n";
+  std::int64_t requests = 0, cold = 0;
+  double last_time = -1.0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const double t = std::stod(rows[i]);
+    EXPECT_GE(t, last_time) << "row " << i << " out of time order: " << rows[i];
+    last_time = t;
+    if (rows[i].find(",request,") != std::string::npos) {
+      ++requests;
+      if (rows[i].ends_with(",yes")) ++cold;
+      else EXPECT_TRUE(rows[i].ends_with(",no")) << rows[i];
+    } else {
+      ASSERT_TRUE(rows[i].ends_with(",,")) << rows[i];
+      replica_rows += rows[i].substr(0, rows[i].size() - 2) + "\n";
+    }
+  }
+  EXPECT_EQ(replica_rows, plain.timeline_csv);
+  ASSERT_FALSE(with.report["traffic"]["records_truncated"].get<bool>());
+  const auto [answered, cold_starts] = answered_and_cold(with.report);
+  EXPECT_GT(answered, 0);
+  EXPECT_GT(cold_starts, 0);
+  EXPECT_EQ(requests, answered);
+  EXPECT_EQ(requests, with.report["traffic"]["records"].get<std::int64_t>());
+  EXPECT_EQ(cold, cold_starts);
+}
+
+TEST(TimelineHtmlTest, ColdStartScenarioDrawsLatencyDotsWithColdStartsMarked) {
+  const RunOutcome out = run_traffic("http-add-on-cold-start.json", false);
+  const auto [answered, cold_starts] = answered_and_cold(out.report);
+  ASSERT_GT(cold_starts, 0);
+  // Few requests: none thinned; one dot each, cold ones (failed or not) marked.
+  EXPECT_EQ(out.html.find("drawn as"), std::string::npos);
+  const std::size_t cold_dots = count_of(out.html, "class=\"req cold\"") + count_of(out.html, "class=\"req failed cold\"");
+  const std::size_t plain_dots = count_of(out.html, "class=\"req\"") + count_of(out.html, "class=\"req failed\"");
+  EXPECT_EQ(static_cast<std::int64_t>(cold_dots), cold_starts);
+  EXPECT_EQ(static_cast<std::int64_t>(cold_dots + plain_dots), answered);
+  EXPECT_NE(out.html.find("<svg class=\"latency\" data-workload=\"Deployment/apps/patient\""), std::string::npos);
+  EXPECT_NE(out.html.find("data-latency-rendered"), std::string::npos);  // the load-time check
+  EXPECT_EQ(run_traffic("http-add-on-cold-start.json", false).html, out.html);
+}
+
+TEST(TimelineHtmlTest, ManyRequestsAreThinnedKeepingEveryColdStart) {
+  const RunOutcome out = run_traffic("keda-scale-to-zero.json", false);
+  const auto [answered, cold_starts] = answered_and_cold(out.report);
+  ASSERT_GT(answered, 5000) << "the scenario no longer has enough requests to thin";
+  const std::size_t dots = count_of(out.html, "<circle class=\"req") + count_of(out.html, "<rect class=\"req");
+  EXPECT_LE(dots, 5000u);
+  EXPECT_GT(dots, 1000u);
+  const std::size_t cold_dots = count_of(out.html, "class=\"req cold\"") + count_of(out.html, "class=\"req failed cold\"");
+  EXPECT_EQ(static_cast<std::int64_t>(cold_dots), cold_starts);
+  EXPECT_NE(out.html.find(fmt::format("{} requests, drawn as {} dots", answered, dots)), std::string::npos);
+}
+
+TEST(TimelineHtmlTest, RunWithoutTrafficHasNoLatencyChart) {
+  EXPECT_EQ(outcome().html.find("svg class=\"latency\""), std::string::npos);
+  EXPECT_EQ(outcome().html.find("data-latency-rendered"), std::string::npos);
+  EXPECT_EQ(outcome().html.find("svg.latency"), std::string::npos);
 }
 
 }  // namespace
