@@ -1,8 +1,11 @@
 // The subcommands of the kcsim executable, one file each (sim/cli_<command>.cpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/program_options.hpp>
 
 namespace kcsim::cli {
 
@@ -20,5 +23,15 @@ int generate(const std::vector<std::string>& args);  // kcsim generate fleet (si
 
 /// Prints "kcsim: <message>" and a pointer to the help on stderr; returns 2.
 int usage_error(const std::string& message);
+
+/// Parses one command's arguments into `vm`: the `visible` options (what --help prints) and the
+/// `hidden` positional ones. Returns the exit status when the command is over — 0 after printing
+/// --help, 2 after a usage error (its text put through `error_format`, where "{}" stands for
+/// Boost's message) — or nothing when the command goes on (sim/cli_options.cpp).
+std::optional<int> parse_command_line(const std::vector<std::string>& args,
+                                      const boost::program_options::options_description& visible,
+                                      const boost::program_options::options_description& hidden,
+                                      const boost::program_options::positional_options_description& positional,
+                                      boost::program_options::variables_map& vm, const std::string& error_format = "{}");
 
 }  // namespace kcsim::cli

@@ -242,18 +242,13 @@ int exercise(const std::vector<std::string>& args) {
   hidden.add_options()("command", po::value<std::string>())("name", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("command", 1).add("name", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(own).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(fmt::format("exercise: {} (kubectl's and git's own arguments go after \"--\")", e.what()));
-  }
-  if (vm.count("help") || !vm.count("command")) {
+  if (const auto status =
+          parse_command_line(own, opts, hidden, pos, vm, "exercise: {} (kubectl's and git's own arguments go after \"--\")"))
+    return *status;
+  if (!vm.count("command")) {
     std::cout << opts << "\n";
-    return vm.count("help") ? 0 : 2;
+    return 2;
   }
   const std::string command = vm["command"].as<std::string>();
   if (command == "list") return vm.count("name") ? usage_error("exercise list takes no NAME") : list();

@@ -342,18 +342,8 @@ bool parse_common(const std::vector<std::string>& args, po::options_description&
   hidden.add_options()("paths", po::value(&o.inputs.paths)->composing());
   po::positional_options_description pos;
   pos.add("paths", -1);
-  po::options_description all;
-  all.add(opts).add(hidden);
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    status = usage_error(e.what());
-    return false;
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    status = 0;
+  if (const auto done = parse_command_line(args, opts, hidden, pos, vm)) {
+    status = *done;
     return false;
   }
   o.inputs.strict = vm.count("strict") > 0;

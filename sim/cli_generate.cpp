@@ -43,19 +43,8 @@ int generate(const std::vector<std::string>& args) {
   hidden.add_options()("what", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("what", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (const auto status = parse_command_line(args, opts, hidden, pos, vm)) return *status;
   if (!vm.count("what") || vm["what"].as<std::string>() != "fleet")
     return usage_error("generate needs what to generate: kcsim generate fleet --services N");
   if (!vm.count("services")) return usage_error("generate fleet needs --services N");

@@ -295,19 +295,8 @@ static int import_manifests_impl(const std::vector<std::string>& args) {
   hidden.add_options()("paths", po::value(&inputs.paths)->composing());
   po::positional_options_description pos;
   pos.add("paths", -1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (const auto status = parse_command_line(args, opts, hidden, pos, vm)) return *status;
   inputs.strict = vm.count("strict") > 0;
   if (inputs.paths.empty() && inputs.git.empty() && inputs.live.empty())
     return usage_error("import needs manifest paths (files or directories), --git DIR or --live PATH");

@@ -56,19 +56,10 @@ int kubectl(const std::vector<std::string>& args) {
   hidden.add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(own).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(fmt::format("kubectl: {} (kubectl's own arguments go after \"--\")", e.what()));
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (const auto status =
+          parse_command_line(own, opts, hidden, pos, vm, "kubectl: {} (kubectl's own arguments go after \"--\")"))
+    return *status;
   if (!vm.count("scenario")) return usage_error("kubectl needs a SCENARIO file");
   if (!vm.count("at")) return usage_error("kubectl needs --at DURATION, the instant to show (for example --at 6m)");
   if (dashdash == args.end() || kubectl_args.empty())

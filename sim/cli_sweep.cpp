@@ -59,19 +59,8 @@ int sweep(const std::vector<std::string>& args) {
   hidden.add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (const auto status = parse_command_line(args, opts, hidden, pos, vm)) return *status;
   if (!vm.count("scenario")) return usage_error("sweep needs a SCENARIO file");
   if (format != "text" && format != "csv" && format != "json")
     return usage_error(fmt::format("--format must be text, csv or json, not \"{}\"", format));
