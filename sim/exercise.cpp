@@ -293,21 +293,9 @@ std::optional<std::string> embedded(std::string_view path) {
   return std::nullopt;
 }
 
-json parse_json(const std::string& text, const std::string& file) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    const TextPosition pos = position_of_offset(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
-    const auto colon = what.find(": ");
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    throw InputError(file, "", "expected valid JSON: " + what, "", pos.line, pos.column);
-  }
-}
-
 Exercise parse_exercise(const std::string& text, const std::string& file, const std::string& stem, bool bundled,
                         const std::filesystem::path& dir) {
-  const json doc = parse_json(text, file);
+  const json doc = parse_json_text(text, file);
   const Reader r(file, text);
   if (!doc.is_object()) r.fail("", "an exercise object", &doc);
   r.only_keys(doc, "", {"apiVersion", "kind", "metadata", "symptom", "at", "difficulty", "minutes", "allowed", "hints",
@@ -377,7 +365,7 @@ Exercise parse_exercise(const std::string& text, const std::string& file, const 
       }
     }
     if (!scenario_text) r.fail("/scenario", "the path of a readable scenario file (relative to the exercise or its parent directory)", &sc);
-    scenario_doc = parse_json(*scenario_text, ex.scenario_file);
+    scenario_doc = parse_json_text(*scenario_text, ex.scenario_file);
   } else if (sc.is_object()) {
     scenario_doc = sc;
     ex.scenario_file = file + " (inline)";

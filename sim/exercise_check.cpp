@@ -55,16 +55,7 @@ const std::set<std::string> kAnswerKeys = {"cause", "writers", "field", "fix"};
 constexpr const char* kAnswerKeyList = "cause, writers, field, fix";
 
 ExerciseAnswer from_json(const std::string& text, const std::string& file) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    const TextPosition pos = position_of_offset(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
-    const auto colon = what.find(": ");
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    throw InputError(file, "", "expected valid JSON: " + what, "", pos.line, pos.column);
-  }
+  json doc = parse_json_text(text, file);
   const auto positions = index_json_positions(text);
   auto fail = [&](const std::string& pointer, const std::string& expected, const std::string& found) {
     const auto it = positions.find(pointer);

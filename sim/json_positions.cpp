@@ -1,6 +1,9 @@
 #include "json_positions.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "kcsim/input_error.hpp"
 
 namespace kcsim {
 namespace {
@@ -138,6 +141,33 @@ std::size_t find_nesting_deeper_than(const std::string& text, int max_depth) {
     }
   }
   return std::string::npos;
+}
+
+nlohmann::json parse_json_text(const std::string& text, const std::string& file, const std::string& pointer) {
+  // nlohmann's parser recurses once per nesting level: reject deep nesting before it overflows
+  // the stack (found by fuzz_manifest_reader: 200,000 nested '[').
+  if (const std::size_t deep = find_nesting_deeper_than(text); deep != std::string::npos) {
+    const TextPosition pos = position_of_offset(text, deep);
+    throw InputError(file, pointer, fmt::format("expected JSON nested at most {} levels deep", kMaxJsonDepth),
+                     "deeper nesting", pos.line, pos.column);
+  }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    const TextPosition pos = position_of_offset(text, e.byte > 0 ? e.byte - 1 : 0);
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while
+    // parsing object - unexpected '}'; expected string literal" → keep the part after the colon.
+    const auto colon = what.find(": ");
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    throw InputError(file, pointer, "expected valid JSON: " + what, "", pos.line, pos.column);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double ("1e400"): out_of_range.406, not a parse_error, and without a
+    // position (found by fuzz_scenario_loader; it ended in std::terminate).
+    std::string what = e.what();
+    what = what.substr(what.find(']') + 2);
+    throw InputError(file, pointer, "expected valid JSON: " + what, "");
+  }
 }
 
 }  // namespace kcsim

@@ -30,5 +30,10 @@ std::size_t find_nesting_deeper_than(const std::string& text, int max_depth = kM
 /// Line and column of a byte offset (for the parser's own syntax errors).
 TextPosition position_of_offset(const std::string& text, std::size_t offset);
 
+/// Parses a JSON text that kcsim reads from a file: nesting deeper than kMaxJsonDepth, syntax
+/// errors and numbers beyond a double are InputErrors naming `file`, `pointer` (for example
+/// "document 1") and, where known, the line and column.
+nlohmann::json parse_json_text(const std::string& text, const std::string& file, const std::string& pointer = "");
+
 
 }  // namespace kcsim

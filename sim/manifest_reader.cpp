@@ -404,27 +404,7 @@ std::vector<RawDocument> parse_yaml_documents(const std::string& text, const std
 }
 
 std::vector<RawDocument> parse_json_document(const std::string& text, const std::string& file) {
-  // Found by fuzz_manifest_reader: 200,000 nested '[' overflowed the stack of the position index.
-  if (const std::size_t deep = find_nesting_deeper_than(text); deep != std::string::npos) {
-    const TextPosition pos = position_of_offset(text, deep);
-    throw InputError(file, "document 1", fmt::format("expected JSON nested at most {} levels deep", kMaxJsonDepth),
-                     "deeper nesting", pos.line, pos.column);
-  }
-  json value;
-  try {
-    value = json::parse(text);
-  } catch (const json::parse_error& e) {
-    const TextPosition pos = position_of_offset(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
-    const auto colon = what.find(": ");
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    throw InputError(file, "document 1", "expected valid JSON: " + what, "", pos.line, pos.column);
-  } catch (const json::out_of_range& e) {
-    // A number beyond a double ("1e400"): out_of_range.406, not a parse_error (as in scenario.cpp).
-    std::string what = e.what();
-    what = what.substr(what.find(']') + 2);
-    throw InputError(file, "document 1", "expected valid JSON: " + what, "");
-  }
+  json value = parse_json_text(text, file, "document 1");
   RawDocument doc;
   for (const auto& [pointer, p] : index_json_positions(text)) doc.positions[pointer] = SourcePos{p.line, p.column};
   doc.pos = doc.positions[""];

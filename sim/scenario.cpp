@@ -236,31 +236,7 @@ Scenario parse_validated(const json& doc, const std::string& file) {
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& file) {
-  // nlohmann's parser recurses once per nesting level: reject deep nesting before it overflows
-  // the stack.
-  if (const std::size_t deep = find_nesting_deeper_than(text); deep != std::string::npos) {
-    const TextPosition pos = position_of_offset(text, deep);
-    throw InputError(file, "", fmt::format("expected JSON nested at most {} levels deep", kMaxJsonDepth),
-                     "deeper nesting", pos.line, pos.column);
-  }
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    const TextPosition pos = position_of_offset(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while
-    // parsing object - unexpected '}'; expected string literal" → keep the part after the colon.
-    const auto colon = what.find(": ");
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    throw InputError(file, "", "expected valid JSON: " + what, "", pos.line, pos.column);
-  } catch (const json::out_of_range& e) {
-    // A number beyond a double ("1e400"): out_of_range.406, not a parse_error, and without a
-    // position (found by fuzz_scenario_loader; it ended in std::terminate).
-    std::string what = e.what();
-    what = what.substr(what.find(']') + 2);
-    throw InputError(file, "", "expected valid JSON: " + what, "");
-  }
+  json doc = parse_json_text(text, file);
   try {
     return parse_validated(doc, file);
   } catch (const InputError& e) {
