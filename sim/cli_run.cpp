@@ -34,7 +34,8 @@ int run(const std::vector<std::string>& args) {
       ("format", po::value(&format)->default_value("text"), "report format: text or json")
       ("output,o", po::value(&output), "write the report to FILE instead of standard output")
       ("events", po::value(&events), "write every Event of the run to FILE, in 'kubectl get events -A' layout")
-      ("timeline", po::value(&timeline), "write every change of spec.replicas / status.readyReplicas of each Deployment to FILE (CSV)")
+      ("timeline", po::value(&timeline),
+       "write every change of spec.replicas, status.readyReplicas and pending requests of each Deployment to FILE (CSV)")
       ("timeline-requests", "with --timeline: add one row per request (arrival, workload, latency ms, status, cold start), in time order")
       ("html", po::value(&html), "write a self-contained HTML page (charts, fights, Events) to FILE")
       ("no-fixes", "do not re-run the scenario to check candidate fixes for each fight")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -230,31 +231,88 @@ RequestRows request_rows(const World& world) {
   return out;
 }
 
+/// A change of the number of requests waiting for a pod (held at the interceptor or queued for a
+/// busy pod) of one workload: what the HTTP add-on's scaler counts. Derived from the answered
+/// requests: each waited from its arrival until a pod began serving it (or its response, when
+/// none did).
+struct PendingChange {
+  std::int64_t at_us;
+  const std::string* object;
+  std::int64_t value;  // the count after the change
+};
+
+std::vector<PendingChange> pending_changes(const RequestRows& reqs) {
+  struct Delta {
+    std::int64_t at_us;
+    const std::string* object;
+    int step;
+  };
+  std::vector<Delta> deltas;
+  for (const RequestRow& q : reqs.rows) {
+    if (!q.object) continue;
+    const std::int64_t until = q.rec->start_us >= 0 ? q.rec->start_us : q.rec->end_us;
+    if (until <= q.rec->arrival_us) continue;  // served at once: never pending
+    deltas.push_back({q.rec->arrival_us, q.object, +1});
+    deltas.push_back({until, q.object, -1});
+  }
+  std::stable_sort(deltas.begin(), deltas.end(), [](const Delta& a, const Delta& b) {
+    return a.at_us != b.at_us ? a.at_us < b.at_us : *a.object < *b.object;
+  });
+  std::vector<PendingChange> out;
+  std::map<std::string, std::int64_t> count;
+  for (std::size_t i = 0; i < deltas.size();) {
+    // One row per (instant, workload): the net change of everything that happened then.
+    std::size_t j = i;
+    std::int64_t net = 0;
+    while (j < deltas.size() && deltas[j].at_us == deltas[i].at_us && *deltas[j].object == *deltas[i].object)
+      net += deltas[j++].step;
+    if (net != 0) out.push_back({deltas[i].at_us, deltas[i].object, count[*deltas[i].object] += net});
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_timeline_csv(const World& world, bool requests) {
   const Epoch& epoch = world.api().epoch();
   std::string out = requests ? "time_s,clock,object,field,value,manager,status,cold_start\n"
                              : "time_s,clock,object,field,value,manager\n";
-  const RequestRows reqs = requests ? request_rows(world) : RequestRows{};
-  std::size_t next = 0;
-  auto request_row = [&](const RequestRow& q) {
-    const SimTime at{Duration{q.rec->arrival_us}};
-    out += fmt::format("{:.3f},{},{},request,{:.3f},,{},{}\n", to_seconds(at), epoch.clock(at),
-                       q.object ? csv_cell(*q.object) : std::string(),
-                       static_cast<double>(q.rec->latency_us()) / 1000.0, q.rec->status, q.rec->cold() ? "yes" : "no");
+  const RequestRows reqs = request_rows(world);
+  const std::vector<PendingChange> pending = pending_changes(reqs);
+  std::size_t next_request = 0, next_pending = 0;
+  const char* tail = requests ? ",," : "";
+  // Request and pending rows strictly before `before_us`, in time order (requests first).
+  auto flush = [&](std::int64_t before_us) {
+    for (;;) {
+      const bool have_request = requests && next_request < reqs.rows.size() &&
+                                reqs.rows[next_request].rec->arrival_us < before_us;
+      const bool have_pending = next_pending < pending.size() && pending[next_pending].at_us < before_us;
+      if (!have_request && !have_pending) return;
+      if (have_request &&
+          (!have_pending || reqs.rows[next_request].rec->arrival_us <= pending[next_pending].at_us)) {
+        const RequestRow& q = reqs.rows[next_request++];
+        const SimTime at{Duration{q.rec->arrival_us}};
+        out += fmt::format("{:.3f},{},{},request,{:.3f},,{},{}\n", to_seconds(at), epoch.clock(at),
+                           q.object ? csv_cell(*q.object) : std::string(),
+                           static_cast<double>(q.rec->latency_us()) / 1000.0, q.rec->status,
+                           q.rec->cold() ? "yes" : "no");
+      } else {
+        const PendingChange& p = pending[next_pending++];
+        const SimTime at{Duration{p.at_us}};
+        out += fmt::format("{:.3f},{},{},pending_requests,{},{}\n", to_seconds(at), epoch.clock(at), csv_cell(*p.object),
+                           p.value, tail);
+      }
+    }
   };
   for (const WriteRecord& w : world.api().writes()) {
     if (!is_replica_field(w)) continue;
-    // Requests that arrived strictly before this write come first.
-    while (next < reqs.rows.size() && reqs.rows[next].rec->arrival_us < w.at.time_since_epoch().count())
-      request_row(reqs.rows[next++]);
+    flush(w.at.time_since_epoch().count());
     out += fmt::format("{:.3f},{},{},{},{},{}{}\n", to_seconds(w.at), epoch.clock(w.at), csv_cell(w.object.str()),
                        w.field == "/spec/replicas" ? "spec.replicas" : "status.readyReplicas",
-                       w.new_value.is_null() ? std::string() : csv_cell(w.new_value.dump()), csv_cell(w.manager),
-                       requests ? ",," : "");
+                       w.new_value.is_null() ? std::string() : csv_cell(w.new_value.dump()), csv_cell(w.manager), tail);
   }
-  while (next < reqs.rows.size()) request_row(reqs.rows[next++]);
+  flush(std::numeric_limits<std::int64_t>::max());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -155,6 +156,35 @@ TEST(TimelineCsvTest, RequestRowsOnlyWithTheFlag) {
   EXPECT_EQ(requests, answered);
   EXPECT_EQ(requests, with.report["traffic"]["records"].get<std::int64_t>());
   EXPECT_EQ(cold, cold_starts);
+}
+
+TEST(TimelineCsvTest, PendingRequestRowsFollowEachWorkloadsWaitingRequests) {
+  const RunOutcome run = run_traffic("http-add-on-cold-start.json", false);
+  std::map<std::string, std::int64_t> last;           // workload → last pending count
+  std::map<std::string, std::int64_t> rises_from_zero;
+  for (const std::string& row : lines(run.timeline_csv)) {
+    std::vector<std::string> cells;
+    std::istringstream in(row);
+    for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
+    if (cells.size() < 5 || cells[3] != "pending_requests") continue;
+    const std::int64_t value = std::stoll(cells[4]);
+    EXPECT_GE(value, 0) << row;
+    const std::int64_t before = last.count(cells[2]) ? last[cells[2]] : 0;
+    EXPECT_NE(value, before) << "a row without a change: " << row;
+    if (before == 0 && value > 0) ++rises_from_zero[cells[2]];
+    last[cells[2]] = value;
+  }
+  std::size_t workloads_with_cold_starts = 0;
+  for (const json& w : run.report["workloads"]) {
+    const std::int64_t cold = w["cold_start_s"]["count"].get<std::int64_t>();
+    if (cold == 0) continue;
+    ++workloads_with_cold_starts;
+    const std::string object = w["object"];
+    // Every cold start began with a request waiting at zero ready pods; all were answered by the end.
+    EXPECT_GE(rises_from_zero[object], cold) << object;
+    EXPECT_EQ(last[object], 0) << object;
+  }
+  EXPECT_GT(workloads_with_cold_starts, 0u);
 }
 
 TEST(TimelineHtmlTest, ColdStartScenarioDrawsLatencyDotsWithColdStartsMarked) {
