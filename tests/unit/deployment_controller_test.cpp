@@ -2,6 +2,7 @@
 // hashes, scaling events by Kubernetes version, rollouts and status.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <regex>
 
 #include "../../models/pod_template_hash.hpp"
@@ -130,6 +131,8 @@ TEST(DeploymentController, PodTemplateHashIsStableAndUsesTheSafeAlphabet) {
 struct VersionCase {
   std::string version, created, up, down;
 };
+// The test's name in CTest shows the version, not the struct's bytes.
+void PrintTo(const VersionCase& c, std::ostream* os) { *os << "Kubernetes " << c.version; }
 
 class ScalingEventText : public ::testing::TestWithParam<VersionCase> {};
 
@@ -160,7 +163,13 @@ INSTANTIATE_TEST_SUITE_P(
                       VersionCase{"1.31.4", "Scaled up replica set RS to 3", "Scaled up replica set RS to 5 from 3",
                                   "Scaled down replica set RS to 0 from 5"},
                       VersionCase{"1.28.0", "Scaled up replica set RS to 3", "Scaled up replica set RS to 5 from 3",
-                                  "Scaled down replica set RS to 0 from 5"}));
+                                  "Scaled down replica set RS to 0 from 5"}),
+    [](const ::testing::TestParamInfo<VersionCase>& info) {
+      std::string name = "v" + info.param.version;
+      for (char& ch : name)
+        if (ch == '.') ch = '_';
+      return name;
+    });
 
 TEST(DeploymentController, ReplicasDefaultToOneAndZeroIsAllowed) {
   {
