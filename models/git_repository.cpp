@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "kcsim/json_access.hpp"
+#include "kcsim/repo_path.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/manifest_reader.hpp"
 #include "kcsim/model.hpp"
@@ -44,14 +45,6 @@ bool is_hex(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });
-}
-
-std::string normalize_path(std::string path) {
-  while (path.rfind("./", 0) == 0) path.erase(0, 2);
-  while (!path.empty() && path.front() == '/') path.erase(0, 1);
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  if (path == ".") path.clear();
-  return path;
 }
 
 bool is_manifest_file(const std::string& path) {
@@ -249,7 +242,7 @@ class GitRepositoryModel final : public Model, public GitService {
       return out;
     }
     const Tree& tree = *repo->commits[it->second].tree;
-    const std::string dir = normalize_path(path);
+    const std::string dir = normalize_repo_path(path);
     const std::string prefix = dir.empty() ? "" : dir + "/";
     bool exists = dir.empty();
     std::vector<json> list;
@@ -372,7 +365,7 @@ class GitRepositoryModel final : public Model, public GitService {
       if (!files.is_object()) fail(sp, "expected an object of path: manifests", describe_found(files));
       for (auto& [path, value] : files.items()) {
         const std::string fp = sp + "/" + escape_pointer_token(path);
-        if (normalize_path(path).empty() || path.find("..") != std::string::npos)
+        if (normalize_repo_path(path).empty() || path.find("..") != std::string::npos)
           fail(fp, "expected a file path relative to the repository root", describe_found(json(path)));
         if (value.is_null()) {
           if (std::string(section) == "files") fail(fp, "expected a manifest or an array of manifests (null deletes a file only in changes)", "null");
@@ -449,13 +442,13 @@ class GitRepositoryModel final : public Model, public GitService {
       if (c.contains("files")) {
         auto tree = std::make_shared<Tree>();
         for (auto& [path, value] : c["files"].items())
-          (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/files/" + escape_pointer_token(path));
+          (*tree)[normalize_repo_path(path)] = as_list(value, path, rc.pointer + "/files/" + escape_pointer_token(path));
         commit.tree = std::move(tree);
       } else if (c.contains("changes")) {
         auto tree = std::make_shared<Tree>(*base);
         for (auto& [path, value] : c["changes"].items()) {
-          if (value.is_null()) tree->erase(normalize_path(path));
-          else (*tree)[normalize_path(path)] = as_list(value, path, rc.pointer + "/changes/" + escape_pointer_token(path));
+          if (value.is_null()) tree->erase(normalize_repo_path(path));
+          else (*tree)[normalize_repo_path(path)] = as_list(value, path, rc.pointer + "/changes/" + escape_pointer_token(path));
         }
         commit.tree = std::move(tree);
       } else {

@@ -8,6 +8,7 @@
 // Output layouts: git's own (log's default "medium" format and --oneline; `git show REV:PATH` of
 // a tree prints "tree REV:PATH" then the entries; fatal errors exit 128).
 #include "kcsim/git_view.hpp"
+#include "kcsim/repo_path.hpp"
 
 #include <algorithm>
 #include <map>
@@ -31,14 +32,6 @@ struct ViewCommit {
   std::string sha, branch, message, author;
   std::map<std::string, json> tree;  // path → the file as the scenario gives it
 };
-
-std::string normalize_path(std::string path) {
-  while (path.rfind("./", 0) == 0) path.erase(0, 2);
-  while (!path.empty() && path.front() == '/') path.erase(0, 1);
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  if (path == ".") path.clear();
-  return path;
-}
 
 // git's default date format: "Mon Mar 2 12:00:00 2026 +0000".
 std::string git_date(const Epoch& epoch, SimTime t) {
@@ -123,13 +116,13 @@ Repo build_repo(const World& world) {
     if (auto h = heads.find(c.branch); h != heads.end()) base = h->second;
     else if (auto d = heads.find(repo.default_branch); d != heads.end()) base = d->second;
     if (s.contains("files")) {
-      for (auto& [path, value] : s["files"].items()) c.tree[normalize_path(path)] = value;
+      for (auto& [path, value] : s["files"].items()) c.tree[normalize_repo_path(path)] = value;
     } else {
       c.tree = base;
       if (s.contains("changes"))
         for (auto& [path, value] : s["changes"].items()) {
-          if (value.is_null()) c.tree.erase(normalize_path(path));
-          else c.tree[normalize_path(path)] = value;
+          if (value.is_null()) c.tree.erase(normalize_repo_path(path));
+          else c.tree[normalize_repo_path(path)] = value;
         }
     }
     heads[c.branch] = c.tree;
@@ -225,7 +218,7 @@ GitViewResult git_view(const World& world, const std::vector<std::string>& args_
     std::string spec = args[1], rev = "HEAD", path;
     if (const std::size_t colon = spec.find(':'); colon != std::string::npos) {
       rev = spec.substr(0, colon);
-      path = normalize_path(spec.substr(colon + 1));
+      path = normalize_repo_path(spec.substr(colon + 1));
     } else {
       throw std::invalid_argument("git show: name the file as REV:PATH (for example HEAD:" + spec + ")");
     }

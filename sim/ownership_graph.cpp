@@ -19,6 +19,7 @@
 //    or Ignore (fluxcd/kustomize-controller docs, "Controlling the apply method").
 //  - `kubectl apply -f` of a file sets every field the file declares, each time it runs.
 #include "kcsim/json_access.hpp"
+#include "kcsim/repo_path.hpp"
 #include "kcsim/ownership_graph.hpp"
 
 #include <algorithm>
@@ -249,14 +250,6 @@ std::string normalize_url(std::string url) {
   if (url.size() > 4 && url.compare(url.size() - 4, 4, ".git") == 0) url.resize(url.size() - 4);
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
-}
-
-std::string normalize_path(std::string path) {
-  while (path.rfind("./", 0) == 0) path.erase(0, 2);
-  while (!path.empty() && path.front() == '/') path.erase(0, 1);
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  if (path == ".") path.clear();
-  return path;
 }
 
 std::string dir_of(const std::string& rel) {
@@ -822,7 +815,7 @@ struct OwnershipGraph::Impl {
         if (!s.is_object()) return;
         Source src;
         src.repo_url = s.value("repoURL", "");
-        src.path = normalize_path(s.value("path", ""));
+        src.path = normalize_repo_path(s.value("path", ""));
         src.chart = s.value("chart", "");
         const json* rec = find(s, {"directory", "recurse"});
         src.recurse = rec && rec->is_boolean() && rec->get<bool>();
@@ -864,7 +857,7 @@ struct OwnershipGraph::Impl {
       g.eff = m;
       const json& spec = m->object.value("spec", json::object());
       Source src;
-      src.path = normalize_path(spec.value("path", ""));
+      src.path = normalize_repo_path(spec.value("path", ""));
       src.recurse = true;  // Flux builds everything under the path (a generated kustomization.yaml)
       src.pointer = "/spec/path";
       const std::string repo_name = str_at(spec, {"sourceRef", "name"});
