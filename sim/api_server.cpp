@@ -16,6 +16,7 @@ namespace kcsim {
 namespace {
 
 constexpr std::uint32_t kDeliverWatch = 1;
+constexpr std::uint32_t kExpireEvents = 2;
 constexpr std::size_t kNoLifetime = std::numeric_limits<std::size_t>::max();
 
 // apiserver/pkg/storage/names/generate.go: 5 random characters from apimachinery's rand alphabet
@@ -64,6 +65,28 @@ bool same_entry(const json& entry, std::string_view manager, std::string_view op
 std::string string_at(const json& obj, const char* a, const char* b = nullptr) {
   const json* v = b ? child(obj, a, b) : child(obj, a);
   return (v && v->is_string()) ? v->get<std::string>() : std::string();
+}
+
+// What the analyses read of a deleted Pod (ObjectLifetime::last): its metadata without
+// managedFields (owners, labels, the uid of Events about it), status.phase and the container
+// statuses (restart counts, exit codes). A long run deletes a pod every few minutes; its spec,
+// conditions and managedFields were most of what it kept.
+ObjectPtr slim_deleted_pod(const json& pod) {
+  json out = json::object();
+  for (const char* key : {"apiVersion", "kind"})
+    if (const json* v = child(pod, key)) out[key] = *v;
+  if (const json* m = child(pod, "metadata"); m && m->is_object()) {
+    json meta = *m;
+    meta.erase("managedFields");
+    out["metadata"] = std::move(meta);
+  }
+  if (const json* st = child(pod, "status"); st && st->is_object()) {
+    json status = json::object();
+    for (const char* key : {"phase", "containerStatuses", "initContainerStatuses"})
+      if (const json* v = child(*st, key)) status[key] = *v;
+    out["status"] = std::move(status);
+  }
+  return std::make_shared<const json>(std::move(out));
 }
 
 bool is_apps_workload(const std::string& kind) {
@@ -195,6 +218,11 @@ struct ApiServer::Impl {
   struct Stored {
     ObjectPtr obj;
     std::size_t lifetime = kNoLifetime;
+    SimTime expires = SimTime::max();  // Events: the TTL's end (last write + event_ttl)
+  };
+  struct Expiry {
+    SimTime at;
+    ObjectRef ref;
   };
   struct WatchState {
     Watcher* watcher;
@@ -225,10 +253,14 @@ struct ApiServer::Impl {
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> watches_by_kind;
   std::vector<std::uint32_t> watches_all;
 
-  std::vector<ObjectPtr> event_versions;            // creation order, latest version
-  std::map<ObjectRef, std::size_t> event_index;     // stored Event -> index in event_versions
+  std::vector<EventRecord> event_records;           // creation order, latest state
+  std::map<ObjectRef, std::size_t> event_index;     // stored Event -> index in event_records
   std::map<std::string, std::size_t> event_by_key;  // EventLogger cache key -> index
   std::map<std::string, Aggregate> aggregates;      // EventAggregator cache
+  // Every write of an Event appends (now + event_ttl): the deque stays in time order. An entry
+  // whose Event was written again since is stale and skipped when it comes due.
+  std::deque<Expiry> expiries;
+  TimerHandle expiry_timer;
 
   std::vector<WriteRecord> scratch;  // leaf changes of the write in progress
   std::int64_t time_cache_second = std::numeric_limits<std::int64_t>::min();
@@ -288,6 +320,57 @@ struct ApiServer::Impl {
   }
 
   // --- bookkeeping -------------------------------------------------------------------------------
+
+  // What the analyses keep of an Event object (EventRecord): its times as the object shows them.
+  EventRecord event_record_of(const json& event) const {
+    EventRecord r;
+    r.event = ObjectRef{"Event", string_at(event, "metadata", "namespace"), string_at(event, "metadata", "name")};
+    if (const json* inv = child(event, "involvedObject"); inv && inv->is_object()) {
+      r.has_involved = true;
+      r.involved = ObjectRef{string_at(*inv, "kind"), string_at(*inv, "namespace"), string_at(*inv, "name")};
+    }
+    r.type = string_at(event, "type");
+    r.reason = string_at(event, "reason");
+    r.message = string_at(event, "message");
+    r.component = string_at(event, "source", "component");
+    const auto instant = [&](const std::string& text) -> std::optional<SimTime> {
+      auto secs = parse_rfc3339(text);
+      if (!secs) return std::nullopt;
+      return SimTime{seconds(*secs - api.epoch_.unix_seconds)};
+    };
+    r.created = instant(string_at(event, "metadata", "creationTimestamp"));
+    r.first = instant(string_at(event, "firstTimestamp"));
+    r.last = instant(string_at(event, "lastTimestamp"));
+    if (const json* c = child(event, "count"); c && c->is_number_integer()) r.count = c->get<std::int64_t>();
+    return r;
+  }
+
+  // A later state of a recorded Event; the log keeps when it first appeared (an Event created again
+  // after it expired has a new creationTimestamp).
+  void update_event_record(std::size_t index, const json& event) {
+    EventRecord record = event_record_of(event);
+    record.created = event_records[index].created;
+    event_records[index] = std::move(record);
+  }
+
+  // An Event was written: its TTL starts again (the Event registry's TTLFunc on create and update).
+  void start_ttl(Stored& slot, const ObjectRef& ref) {
+    slot.expires = now() + api.options_.event_ttl;
+    expiries.push_back({slot.expires, ref});
+    if (!api.engine_.armed(expiry_timer)) api.engine_.arm(expiry_timer, expiries.front().at, &api, kExpireEvents);
+  }
+
+  // etcd deletes a key when its lease expires: a revision of its own, a DELETED watch event.
+  void expire_events() {
+    while (!expiries.empty() && expiries.front().at <= now()) {
+      const Expiry e = std::move(expiries.front());
+      expiries.pop_front();
+      auto it = objects.find(e.ref);
+      if (it == objects.end() || it->second.expires > now()) continue;  // deleted, or written since
+      finalize_removal(it, "");
+    }
+    if (!expiries.empty()) api.engine_.arm(expiry_timer, expiries.front().at, &api, kExpireEvents);
+  }
 
   void index_owners(const ObjectRef& ref, const json* old_obj, const json* new_obj) {
     const json* old_refs = old_obj ? child(*old_obj, "metadata", "ownerReferences") : nullptr;
@@ -435,8 +518,9 @@ struct ApiServer::Impl {
     slot.obj = stored;
     by_uid.emplace(uid, ref);
     if (kind == "Event") {
-      event_index[ref] = event_versions.size();
-      event_versions.push_back(stored);
+      event_index[ref] = event_records.size();
+      event_records.push_back(event_record_of(*stored));
+      start_ttl(slot, ref);
     }
     index_owners(ref, nullptr, stored.get());
     if (kind != "Event") {
@@ -530,7 +614,8 @@ struct ApiServer::Impl {
     record_writes(ref, manager, operation, subresource);
     if (it->second.lifetime != kNoLifetime) api.lifetimes_[it->second.lifetime].last = stored;
     if (ref.kind == "Event") {
-      if (auto e = event_index.find(ref); e != event_index.end()) event_versions[e->second] = stored;
+      if (auto e = event_index.find(ref); e != event_index.end()) update_event_record(e->second, *stored);
+      start_ttl(it->second, ref);
     }
     index_owners(ref, old.get(), stored.get());
     // registry/generic/registry/store.go ShouldDeleteDuringUpdate: an object being deleted whose
@@ -580,7 +665,7 @@ struct ApiServer::Impl {
     objects.erase(it);
     if (lifetime != kNoLifetime) {
       api.lifetimes_[lifetime].deleted = now();
-      api.lifetimes_[lifetime].last = last;
+      api.lifetimes_[lifetime].last = ref.kind == "Pod" ? slim_deleted_pod(*last) : last;
     }
     if (ref.kind != "Event") {
       WriteRecord w;
@@ -690,7 +775,8 @@ struct ApiServer::Impl {
     const std::string& now_str = now_rfc3339();
     // events_cache.go eventLogger.eventObserve: a repeat is the same Event with count + 1.
     if (auto f = event_by_key.find(key); f != event_by_key.end()) {
-      const ObjectRef ref = ObjectRef::of(*event_versions[f->second]);
+      const std::size_t index = f->second;
+      const ObjectRef ref = event_records[index].event;
       if (auto it = objects.find(ref); it != objects.end()) {
         json next = *it->second.obj;
         next["count"] = next.value("count", 1) + 1;
@@ -700,10 +786,19 @@ struct ApiServer::Impl {
         ObjectPtr old = it->second.obj;
         ObjectPtr stored = std::make_shared<const json>(std::move(next));
         it->second.obj = stored;
-        event_versions[f->second] = stored;
+        update_event_record(index, *stored);
+        start_ttl(it->second, ref);
         notify("Event", WatchEventType::kModified, stored, old);
         return;
       }
+      // client-go record/event.go recordEvent: the patch of an Event that has expired fails with
+      // NotFound, and the recorder creates it again, under the same name, with its count and
+      // firstTimestamp.
+      const EventRecord& before = event_records[index];
+      const std::string first = before.first ? api.epoch_.rfc3339(*before.first) : now_str;
+      json event = new_event(ref, involved, source_obj, type, reason, msg, component, host, first, before.count + 1);
+      store_event(ref, std::move(event), index);
+      return;
     }
 
     // record.makeEvent: "<object name>.<unix nanos in hex>"; one more nanosecond on a collision.
@@ -712,24 +807,37 @@ struct ApiServer::Impl {
     do {
       ref.name = fmt::format("{}.{:x}", involved.name, nanos++);
     } while (objects.count(ref));
+    json event = new_event(ref, involved, source_obj, type, reason, msg, component, host, now_str, 1);
+    event_by_key[key] = event_records.size();
+    store_event(ref, std::move(event), event_records.size());
+  }
 
+  // An Event object as client-go's recorder sends it (record.makeEvent, GetReference).
+  json new_event(const ObjectRef& ref, const ObjectRef& involved, const json* source_obj, std::string_view type,
+                 std::string_view reason, const std::string& msg, std::string_view component, std::string_view host,
+                 const std::string& first_timestamp, std::int64_t count) {
     json reference = json::object();
-    if (!api_version.empty()) reference["apiVersion"] = api_version;
+    if (source_obj) {
+      if (std::string v = string_at(*source_obj, "apiVersion"); !v.empty()) reference["apiVersion"] = v;
+    }
     reference["kind"] = involved.kind;
     reference["name"] = involved.name;
     if (!involved.ns.empty()) reference["namespace"] = involved.ns;
-    if (!rv.empty()) reference["resourceVersion"] = rv;
-    if (!uid.empty()) reference["uid"] = uid;
+    if (source_obj) {
+      if (std::string rv = string_at(*source_obj, "metadata", "resourceVersion"); !rv.empty())
+        reference["resourceVersion"] = rv;
+      if (std::string uid = string_at(*source_obj, "metadata", "uid"); !uid.empty()) reference["uid"] = uid;
+    }
     json source = {{"component", component}};
     if (!host.empty()) source["host"] = host;
-    const std::string event_uid = next_uid();
-    json event = {
+    const std::string& now_str = now_rfc3339();
+    return json{
         {"apiVersion", "v1"},
         {"kind", "Event"},
         {"metadata",
          {{"name", ref.name},
-          {"namespace", ns},
-          {"uid", event_uid},
+          {"namespace", ref.ns},
+          {"uid", next_uid()},
           {"resourceVersion", std::to_string(++api.resource_version_)},
           {"creationTimestamp", now_str}}},
         {"involvedObject", std::move(reference)},
@@ -737,19 +845,27 @@ struct ApiServer::Impl {
         {"message", msg},
         {"type", type},
         {"source", std::move(source)},
-        {"firstTimestamp", now_str},
+        {"firstTimestamp", first_timestamp},
         {"lastTimestamp", now_str},
-        {"count", 1},
+        {"count", count},
         {"eventTime", nullptr},
         {"reportingComponent", component},
         {"reportingInstance", host},
     };
+  }
+
+  // Stores a new Event object; `index` is its record's place in event_records (the end for a new
+  // Event, its old place for one created again after it expired).
+  void store_event(const ObjectRef& ref, json event, std::size_t index) {
+    const std::string event_uid = string_at(event, "metadata", "uid");
     ObjectPtr stored = std::make_shared<const json>(std::move(event));
-    objects[ref].obj = stored;
+    Stored& slot = objects[ref];
+    slot.obj = stored;
     by_uid.emplace(event_uid, ref);
-    event_index[ref] = event_versions.size();
-    event_by_key[key] = event_versions.size();
-    event_versions.push_back(stored);
+    event_index[ref] = index;
+    if (index == event_records.size()) event_records.push_back(event_record_of(*stored));
+    else update_event_record(index, *stored);
+    start_ttl(slot, ref);
     notify("Event", WatchEventType::kAdded, stored, nullptr);
   }
 };
@@ -759,6 +875,7 @@ struct ApiServer::Impl {
 ApiServer::ApiServer(Engine& engine, Epoch epoch, ApiServerOptions options)
     : impl_(nullptr), engine_(engine), epoch_(epoch), options_(options) {
   impl_ = std::make_unique<Impl>(*this, options_.seed);
+  impl_->expiry_timer = engine_.make_timer();
 }
 
 ApiServer::~ApiServer() = default;
@@ -1054,9 +1171,13 @@ void ApiServer::record_event(const ObjectRef& involved, std::string_view type, s
   impl_->record_event(involved, type, reason, message, source_component, source_host);
 }
 
-const std::vector<ObjectPtr>& ApiServer::events() const { return impl_->event_versions; }
+const std::vector<EventRecord>& ApiServer::events() const { return impl_->event_records; }
 
 void ApiServer::on_event(std::uint32_t kind, std::uint64_t payload) {
+  if (kind == kExpireEvents) {
+    impl_->expire_events();
+    return;
+  }
   if (kind != kDeliverWatch || payload >= impl_->watches.size()) return;
   Impl::WatchState& st = impl_->watches[payload];
   if (st.queue.empty()) return;

@@ -85,22 +85,16 @@ struct EventStep {
 
 // The Events that can take part in a chain (a known rule, a parseable time), sorted by time.
 std::vector<EventStep> index_events(const ApiServer& api) {
-  const Epoch& epoch = api.epoch();
   std::vector<EventStep> out;
-  const auto& events = api.events();
+  const std::vector<EventRecord>& events = api.events();
   for (std::size_t i = 0; i < events.size(); ++i) {
-    const ObjectPtr& ev = events[i];
-    const std::string reason = ev->value("reason", "");
-    const std::string message = ev->value("message", "");
-    std::string rule = event_rule(reason, message);
+    const EventRecord& ev = events[i];
+    std::string rule = event_rule(ev.reason, ev.message);
     if (rule.empty()) continue;
-    const json& inv = ev->at("involvedObject");
-    auto secs = parse_rfc3339(ev->value("lastTimestamp", ev->value("firstTimestamp", "")));
-    if (!secs) continue;
-    const json src = ev->value("source", json::object());
-    out.push_back({SimTime{seconds(*secs - epoch.unix_seconds)}, i, reason, message, std::move(rule),
-                   inv.value("kind", ""), inv.value("name", ""), inv.value("namespace", ""),
-                   src.value("component", "?")});
+    const std::optional<SimTime> at = ev.last ? ev.last : ev.first;
+    if (!at) continue;
+    out.push_back({*at, i, ev.reason, ev.message, std::move(rule), ev.involved.kind, ev.involved.name,
+                   ev.involved.ns, ev.component.empty() ? "?" : ev.component});
   }
   std::stable_sort(out.begin(), out.end(), [](const EventStep& a, const EventStep& b) { return a.at < b.at; });
   return out;

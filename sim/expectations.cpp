@@ -300,19 +300,17 @@ json ExpectationChecker::results(const World& world, const json& report) const {
     } else if (e.contains("events")) {
       const json& f = e["events"];
       std::int64_t total = 0;
-      for (const ObjectPtr& ev : world.api().events()) {
-        if (f.contains("reason") && ev->value("reason", "") != f["reason"].get<std::string>()) continue;
-        if (f.contains("type") && ev->value("type", "") != f["type"].get<std::string>()) continue;
+      for (const EventRecord& ev : world.api().events()) {
+        if (f.contains("reason") && ev.reason != f["reason"].get<std::string>()) continue;
+        if (f.contains("type") && ev.type != f["type"].get<std::string>()) continue;
         if (f.contains("object")) {
-          const json& inv = ev->at("involvedObject");
-          std::string kind = inv.value("kind", "");
+          std::string kind = ev.involved.kind;
           std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
-          if (kind + "/" + inv.value("name", "") != f["object"].get<std::string>()) continue;
+          if (kind + "/" + ev.involved.name != f["object"].get<std::string>()) continue;
         }
-        if (f.contains("message") &&
-            !std::regex_search(ev->value("message", ""), std::regex(f["message"].get<std::string>())))
+        if (f.contains("message") && !std::regex_search(ev.message, std::regex(f["message"].get<std::string>())))
           continue;
-        total += ev->value("count", 1);
+        total += ev.count;
       }
       observed = total;
     } else {

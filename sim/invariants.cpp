@@ -108,8 +108,8 @@ void InvariantChecker::check() {
   for (const ObjectRef& ref : touched)
     if (ObjectPtr obj = api_.get(ref)) check_object(ref, *obj);
 
-  const std::vector<ObjectPtr>& events = api_.events();
-  for (; events_seen_ < events.size(); ++events_seen_) check_event(*events[events_seen_]);
+  const std::vector<EventRecord>& events = api_.events();
+  for (; events_seen_ < events.size(); ++events_seen_) check_event(events[events_seen_]);
 
   if (options_.replicaset_convergence) check_convergence();
 }
@@ -141,11 +141,9 @@ void InvariantChecker::check_object(const ObjectRef& ref, const json& object) {
   }
 }
 
-void InvariantChecker::check_event(const json& event) {
-  const json* involved = find(event, {"involvedObject"});
-  if (!involved || !involved->is_object())
-    fail("event-object", fmt::format("Event {} has no involvedObject", str_at(event, {"metadata", "name"})));
-  const ObjectRef ref{str_at(*involved, {"kind"}), str_at(*involved, {"namespace"}), str_at(*involved, {"name"})};
+void InvariantChecker::check_event(const EventRecord& event) {
+  if (!event.has_involved) fail("event-object", fmt::format("Event {} has no involvedObject", event.event.name));
+  const ObjectRef& ref = event.involved;
   if (api_.get(ref)) return;
   const std::vector<ObjectLifetime>& lifetimes = api_.lifetimes();
   for (auto it = lifetimes.rbegin(); it != lifetimes.rend(); ++it) {
@@ -155,7 +153,7 @@ void InvariantChecker::check_event(const json& event) {
   }
   fail("event-object", fmt::format("Event {} (reason {}) is about {}, which does not exist and was not deleted "
                                    "in the last {}",
-                                   str_at(event, {"metadata", "name"}), str_at(event, {"reason"}), ref.str(),
+                                   event.event.name, event.reason, ref.str(),
                                    format_short_duration(options_.deleted_object_grace)));
 }
 

@@ -244,21 +244,17 @@ std::string render_text_report(const json& r) {
 }
 
 std::string render_events_table(const World& world, SimTime at) {
-  std::vector<ObjectPtr> events = world.api().events();
-  std::stable_sort(events.begin(), events.end(), [](const ObjectPtr& a, const ObjectPtr& b) {
-    return a->at("metadata").value("creationTimestamp", "") < b->at("metadata").value("creationTimestamp", "");
-  });
+  std::vector<const EventRecord*> events;
+  for (const EventRecord& ev : world.api().events()) events.push_back(&ev);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const EventRecord* a, const EventRecord* b) { return a->created < b->created; });
   std::vector<std::vector<std::string>> rows = {{"NAMESPACE", "LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"}};
-  const Epoch& epoch = world.api().epoch();
-  for (const ObjectPtr& ev : events) {
-    const json& inv = ev->at("involvedObject");
-    std::string kind = inv.value("kind", "");
+  for (const EventRecord* ev : events) {
+    std::string kind = ev->involved.kind;
     std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
-    const std::string last = ev->value("lastTimestamp", ev->value("firstTimestamp", ""));
-    std::string age = "<unknown>";
-    if (auto secs = parse_rfc3339(last)) age = format_age(at.time_since_epoch() - seconds(*secs - epoch.unix_seconds));
-    rows.push_back({ev->at("metadata").value("namespace", ""), age, ev->value("type", ""),
-                    ev->value("reason", ""), kind + "/" + inv.value("name", ""), ev->value("message", "")});
+    const std::optional<SimTime> last = ev->last ? ev->last : ev->first;
+    const std::string age = last ? format_age(at - *last) : "<unknown>";
+    rows.push_back({ev->event.ns, age, ev->type, ev->reason, kind + "/" + ev->involved.name, ev->message});
   }
   return render_table(rows);
 }

@@ -700,10 +700,11 @@ std::string render_html_report(const World& world, const json& report) {
   for (const json& f : report.value("fights", json::array()))
     if (!shown.count(f.value("object", "") + f.value("field", ""))) out += "<h2>" + esc(f.value("object", "")) + "</h2>\n" + fight_html(f);
 
-  std::vector<ObjectPtr> events = api.events();
-  std::stable_sort(events.begin(), events.end(), [](const ObjectPtr& a, const ObjectPtr& b) {
-    return a->at("metadata").value("creationTimestamp", "") < b->at("metadata").value("creationTimestamp", "");
-  });
+  std::vector<const EventRecord*> events;
+  for (const EventRecord& ev : api.events()) events.push_back(&ev);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const EventRecord* a, const EventRecord* b) { return a->created < b->created; });
+  const auto timestamp = [&epoch](const std::optional<SimTime>& t) { return t ? epoch.rfc3339(*t) : std::string(); };
   out += fmt::format("<h2>Events ({})</h2>\n", events.size());
   if (events.size() > kMaxEventRows)
     out += fmt::format("<p class=\"note\">showing the first {} of {} Events; `kcsim run --events FILE` writes them all.</p>\n",
@@ -711,15 +712,12 @@ std::string render_html_report(const World& world, const json& report) {
   out += "<table class=\"events\"><tr><th>FIRST</th><th>LAST</th><th>COUNT</th><th>NAMESPACE</th><th>TYPE</th>"
          "<th>REASON</th><th>OBJECT</th><th>SOURCE</th><th>MESSAGE</th></tr>\n";
   for (std::size_t i = 0; i < events.size() && i < kMaxEventRows; ++i) {
-    const json& ev = *events[i];
-    const json inv = ev.value("involvedObject", json::object());
-    const json src = ev.value("source", json::object());
+    const EventRecord& ev = *events[i];
     out += fmt::format("<tr class=\"event\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}/{}</td>"
                        "<td>{}</td><td>{}</td></tr>\n",
-                       esc(ev.value("firstTimestamp", "")), esc(ev.value("lastTimestamp", "")), ev.value("count", 1),
-                       esc(ev["metadata"].value("namespace", "")), esc(ev.value("type", "")), esc(ev.value("reason", "")),
-                       esc(inv.value("kind", "")), esc(inv.value("name", "")), esc(src.value("component", "")),
-                       esc(ev.value("message", "")));
+                       esc(timestamp(ev.first)), esc(timestamp(ev.last)), ev.count, esc(ev.event.ns), esc(ev.type),
+                       esc(ev.reason), esc(ev.involved.kind), esc(ev.involved.name), esc(ev.component),
+                       esc(ev.message));
   }
   out += "</table>\n";
   out += kRenderCheckScript;

@@ -91,7 +91,23 @@ struct ObjectLifetime {
   std::string uid;
   SimTime created;
   std::optional<SimTime> deleted;
-  ObjectPtr last;  // last stored version
+  /// The last stored version; for a deleted Pod only its metadata (without managedFields),
+  /// status.phase and container statuses, so that pod churn does not keep whole pods.
+  ObjectPtr last;
+};
+
+/// One Event as the analyses read it (the `--events` table, causal chains, expectations, the
+/// HTML page, `--verify`). The Event object expires from the store after
+/// ApiServerOptions::event_ttl, as in a real cluster; this record stays, so that a long run keeps
+/// a few hundred bytes per Event instead of the whole object. Times are the object's, whole seconds.
+struct EventRecord {
+  ObjectRef event;            // Event/<namespace>/<name>
+  bool has_involved = false;  // involvedObject is an object (always, for record_event)
+  ObjectRef involved;         // involvedObject kind, namespace, name
+  std::string type, reason, message;
+  std::string component;  // source.component; "" when absent
+  std::optional<SimTime> created, first, last;  // metadata.creationTimestamp, firstTimestamp, lastTimestamp
+  std::int64_t count = 1;
 };
 
 struct DeleteOptions {
@@ -110,6 +126,10 @@ struct ApiServerOptions {
   int kubernetes_minor = 32;
   /// Seed of the server's own random stream ("api-server"), used for generateName suffixes.
   std::uint64_t seed = 1;
+  /// How long an Event object stays after its last write: kube-apiserver --event-ttl, default
+  /// 1h (cmd/kube-apiserver/app/options/options.go); the Event registry sets this TTL on every
+  /// create and update (pkg/registry/core/event/storage/storage.go). events() keeps every record.
+  Duration event_ttl = hours(1);
 };
 
 /// Everything about field ownership follows server-side apply
@@ -182,8 +202,9 @@ class ApiServer : public Agent {
   void set_write_history(WriteHistory mode) { history_ = mode; }
   /// Every object ever created, in creation order, with its last version.
   const std::vector<ObjectLifetime>& lifetimes() const { return lifetimes_; }
-  /// Every Event object ever recorded (latest version), in creation order.
-  const std::vector<ObjectPtr>& events() const;
+  /// Every Event ever recorded (its latest state), in creation order, including those whose
+  /// object has expired.
+  const std::vector<EventRecord>& events() const;
 
   SimTime now() const { return engine_.now(); }
   const Epoch& epoch() const { return epoch_; }

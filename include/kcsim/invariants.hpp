@@ -72,7 +72,7 @@ class InvariantChecker {
     bool verified = false;
   };
   void check_object(const ObjectRef& ref, const json& object);
-  void check_event(const json& event);
+  void check_event(const EventRecord& event);
   void check_convergence();
   [[noreturn]] void fail(const std::string& invariant, const std::string& detail) const;
 

@@ -249,7 +249,7 @@ TEST_F(ApiServerTest, ResourceVersionIsAGlobalStrictlyIncreasingCounter) {
   rvs.push_back(rv_of(*api.update_scale(web, 5, "", "keda").object));
   rvs.push_back(rv_of(*api.merge_patch(web, json{{"metadata", {{"labels", {{"x", "y"}}}}}}, "m").object));
   api.record_event(web, "Normal", "Test", "hello", "tester");
-  rvs.push_back(rv_of(*api.events().back()));
+  rvs.push_back(rv_of(*api.get(api.events().back().event)));
   rvs.push_back(rv_of(*api.apply(deployment("web", 7), "argocd-controller", true).object));
   for (std::size_t i = 1; i < rvs.size(); ++i) EXPECT_GT(rvs[i], rvs[i - 1]);
   EXPECT_EQ(api.resource_version(), static_cast<std::uint64_t>(rvs.back()));
@@ -790,9 +790,9 @@ TEST_F(ApiServerTest, IdenticalEventsAreMergedWithCountAndLastTimestamp) {
   api.record_event(web, "Normal", "ScalingReplicaSet", "Scaled down replica set web-1 from 1 to 0",
                    "deployment-controller");
   api.record_event(web, "Normal", "ScalingReplicaSet", "Scaled up replica set web-1 from 0 to 1", "other-component");
-  const auto events = api.events();
+  const auto& events = api.events();
   ASSERT_EQ(events.size(), 3u);
-  const json& e = *events[0];
+  const json& e = *api.get(events[0].event);
   EXPECT_EQ(e["count"], 3);
   EXPECT_EQ(e["firstTimestamp"], "2026-01-01T12:00:10Z");
   EXPECT_EQ(e["lastTimestamp"], "2026-01-01T12:02:10Z");
@@ -811,8 +811,15 @@ TEST_F(ApiServerTest, IdenticalEventsAreMergedWithCountAndLastTimestamp) {
   EXPECT_EQ(io["namespace"], "prod");
   EXPECT_EQ(io["apiVersion"], "apps/v1");
   EXPECT_EQ(io["uid"], (*api.get(web))["metadata"]["uid"]);
-  EXPECT_EQ((*events[1])["count"], 1);
-  EXPECT_EQ((*events[2])["source"]["component"], "other-component");
+  EXPECT_EQ(events[1].count, 1);
+  EXPECT_EQ(events[2].component, "other-component");
+  // The record the analyses keep says what the object says.
+  EXPECT_EQ(events[0].count, 3);
+  EXPECT_EQ(events[0].first, kTimeZero + seconds(10));
+  EXPECT_EQ(events[0].last, kTimeZero + seconds(130));
+  EXPECT_EQ(events[0].involved, web);
+  EXPECT_EQ(events[0].reason, "ScalingReplicaSet");
+  EXPECT_EQ(events[0].message, "Scaled up replica set web-1 from 0 to 1");
   // Events are stored objects, listed like any kind, and never in the write history.
   EXPECT_EQ(api.list("Event", "prod").size(), 3u);
   for (const WriteRecord& w : api.writes()) EXPECT_NE(w.object.kind, "Event");
@@ -822,11 +829,11 @@ TEST_F(ApiServerTest, EventsInTheSameNanosecondGetDistinctNames) {
   create(deployment("web", 1));
   api.record_event(web, "Normal", "A", "one", "c");
   api.record_event(web, "Normal", "B", "two", "c");
-  const auto events = api.events();
+  const auto& events = api.events();
   ASSERT_EQ(events.size(), 2u);
   const std::string base = fmt::format("web.{:x}", Epoch{}.unix_nanos(kTimeZero));
-  EXPECT_EQ((*events[0])["metadata"]["name"], base);
-  EXPECT_EQ((*events[1])["metadata"]["name"], fmt::format("web.{:x}", Epoch{}.unix_nanos(kTimeZero) + 1));
+  EXPECT_EQ(events[0].event.name, base);
+  EXPECT_EQ(events[1].event.name, fmt::format("web.{:x}", Epoch{}.unix_nanos(kTimeZero) + 1));
 }
 
 TEST_F(ApiServerTest, TenSimilarEventsAreAggregated) {
@@ -835,10 +842,74 @@ TEST_F(ApiServerTest, TenSimilarEventsAreAggregated) {
     advance(seconds(1));
     api.record_event(web, "Normal", "ScalingReplicaSet", "Scaled to " + std::to_string(i), "deployment-controller");
   }
-  const auto events = api.events();
+  const auto& events = api.events();
   ASSERT_EQ(events.size(), 10u);  // 9 distinct, then one combined event counted 3 times
-  EXPECT_EQ((*events[9])["message"], "(combined from similar events): Scaled to 11");
-  EXPECT_EQ((*events[9])["count"], 3);
+  EXPECT_EQ(events[9].message, "(combined from similar events): Scaled to 11");
+  EXPECT_EQ(events[9].count, 3);
+}
+
+TEST_F(ApiServerTest, AnEventExpiresAnHourAfterItsLastWriteAndItsRecordStays) {
+  create(deployment("web", 1));
+  Recorder rec(engine);
+  api.watch("Event", &rec);
+  api.record_event(web, "Normal", "A", "first", "c");
+  advance(minutes(40));
+  api.record_event(web, "Normal", "A", "first", "c");  // the repeat restarts the TTL
+  api.record_event(web, "Normal", "B", "second", "c");
+  const ObjectRef a = api.events()[0].event;
+  const ObjectRef b = api.events()[1].event;
+  advance(minutes(60) - microseconds(1));
+  EXPECT_TRUE(api.get(a));
+  EXPECT_TRUE(api.get(b));
+  const std::uint64_t rv = api.resource_version();
+  advance(microseconds(1));  // 12:40 + 1h: both were last written at 12:40
+  EXPECT_FALSE(api.get(a));
+  EXPECT_FALSE(api.get(b));
+  EXPECT_EQ(api.list("Event", "prod").size(), 0u);
+  EXPECT_EQ(api.resource_version(), rv + 2);  // an etcd lease expiry is a revision of its own
+  advance(milliseconds(10));
+  ASSERT_FALSE(rec.seen.empty());
+  EXPECT_EQ(rec.seen.back().type, WatchEventType::kDeleted);
+  // The analyses still see both, with their counts.
+  ASSERT_EQ(api.events().size(), 2u);
+  EXPECT_EQ(api.events()[0].count, 2);
+  EXPECT_EQ(api.events()[0].last, kTimeZero + minutes(40));
+}
+
+TEST_F(ApiServerTest, ARepeatAfterExpiryCreatesTheEventAgainWithItsCount) {
+  create(deployment("web", 1));
+  api.record_event(web, "Warning", "BackOff", "Back-off restarting failed container", "kubelet");
+  api.record_event(web, "Warning", "BackOff", "Back-off restarting failed container", "kubelet");
+  const ObjectRef ref = api.events()[0].event;
+  advance(minutes(61));
+  ASSERT_FALSE(api.get(ref));
+  api.record_event(web, "Warning", "BackOff", "Back-off restarting failed container", "kubelet");
+  // client-go recordEvent: the patch fails with NotFound, so the Event is created again, same name.
+  ObjectPtr again = api.get(ref);
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)["count"], 3);
+  EXPECT_EQ((*again)["firstTimestamp"], "2026-01-01T12:00:00Z");
+  EXPECT_EQ((*again)["lastTimestamp"], "2026-01-01T13:01:00Z");
+  EXPECT_EQ((*again)["metadata"]["creationTimestamp"], "2026-01-01T13:01:00Z");
+  ASSERT_EQ(api.events().size(), 1u);
+  EXPECT_EQ(api.events()[0].count, 3);
+}
+
+TEST_F(ApiServerTest, ADeletedPodKeepsOnlyWhatTheAnalysesRead) {
+  create(pod("p"));
+  const ObjectRef p{"Pod", "prod", "p"};
+  json status = *api.get(p);
+  status["status"] = {{"phase", "Running"},
+                      {"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})},
+                      {"containerStatuses", json::array({{{"name", "app"}, {"restartCount", 2}}})}};
+  ASSERT_TRUE(api.update(status, "kubelet", "status").status.ok());
+  ASSERT_TRUE(api.remove(p, "m", DeleteOptions{0}).status.ok());
+  const json& last = *api.lifetimes()[0].last;
+  EXPECT_EQ(last["metadata"]["name"], "p");
+  EXPECT_FALSE(last["metadata"].contains("managedFields"));
+  EXPECT_FALSE(last.contains("spec"));
+  EXPECT_EQ(last["status"], json({{"phase", "Running"},
+                                  {"containerStatuses", json::array({{{"name", "app"}, {"restartCount", 2}}})}}));
 }
 
 // --- deletion ----------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class EventLog : public Watcher {
  public:
   explicit EventLog(World& world) : world_(world) { world.api().watch("Event", this, Duration{0}); }
   void on_watch_event(const WatchEvent& event) override {
+    if (event.type == WatchEventType::kDeleted) return;  // an Event expiring an hour after its last write
     const json& e = *event.object;
     entries.push_back({world_.engine().now(), e.value("reason", ""), e.value("message", ""),
                        e["involvedObject"].value("kind", ""), e["involvedObject"].value("name", ""),
