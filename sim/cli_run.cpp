@@ -43,7 +43,8 @@ int run(const std::vector<std::string>& args) {
       ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)")
       ("max-objects", po::value<std::size_t>(), "stop with status 3 when the run would create more objects than this, Events not counted (default 150000)")
       ("max-memory", po::value<std::uint64_t>(), "stop with status 3 when kcsim's resident memory exceeds this many MiB (default: 3/4 of the RAM or cgroup limit)")
-      ("verify", "check invariants after every event (docs/reliability.md); exit with status 4 at the first violation");
+      ("verify", "check invariants after every event (docs/reliability.md); exit with status 4 at the first violation")
+      ("stats", "after the run, print to standard error how many engine events it processed over how much simulated time (the figure docs/performance.md quotes)");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -86,6 +87,10 @@ int run(const std::vector<std::string>& args) {
     std::cout << report;
   else
     write_file_atomically(output, report);
+  // Counts only, no wall time: the same scenario, seed and binary print the same line.
+  if (vm.count("stats"))
+    std::cerr << fmt::format("kcsim run: {} events over {} simulated\n", outcome.events_processed,
+                             format_go_duration(scenario.duration));
   if (vm.count("check") && !outcome.expectations_passed) return 1;
   return 0;
 }
