@@ -48,6 +48,9 @@ int generate(const std::vector<std::string>& args) {
   if (!vm.count("what") || vm["what"].as<std::string>() != "fleet")
     return usage_error("generate needs what to generate: kcsim generate fleet --services N");
   if (!vm.count("services")) return usage_error("generate fleet needs --services N");
+  // The file must load: a duration `kcsim run` would reject ("7d") is refused here, not written.
+  if (read_duration(json(o.duration), "--duration", "").count() == 0)
+    return usage_error("--duration must be positive");
   const std::string text = generate_fleet(o).scenario.dump(2) + "\n";
   if (output.empty()) std::cout << text;
   else write_file_atomically(output, text);

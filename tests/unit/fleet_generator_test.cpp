@@ -2,8 +2,10 @@
 // where it was generated with the fight, and is the same document for the same seed.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 
+#include "cli_test_support.hpp"
 #include "kcsim/fleet_generator.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/runner.hpp"
@@ -79,6 +81,21 @@ TEST(FleetGenerator, BadOptionsAreInputErrors) {
 
 // Runs 20 services for an hour: the report's fights are exactly on the Deployments of the
 // services generated with the fight, and a second run of the same document is byte-identical.
+TEST(FleetGenerator, ADurationThatRunWouldRejectIsRefusedAndNothingIsWritten) {
+  const std::string out = testing::test_dir() + "/fleet.json";
+  std::filesystem::remove(out);
+  const auto bad = testing::run_kcsim("generate fleet --services 2 --duration 7d -o " + out);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--duration"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("unknown unit \"d\""), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(testing::run_kcsim("generate fleet --services 2 --duration 0s -o " + out).status, 2);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // What it accepts, `kcsim run` loads.
+  ASSERT_EQ(testing::run_kcsim("generate fleet --services 2 --duration 168h -o " + out).status, 0);
+  EXPECT_EQ(testing::run_kcsim("run " + out + " --duration 1m --no-fixes").status, 0);
+}
+
 TEST(FleetGenerator, TwentyServicesFightExactlyWhereGenerated) {
   const Fleet f = generate_fleet(twenty(11));
   const std::string text = f.scenario.dump();
