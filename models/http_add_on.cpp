@@ -212,7 +212,8 @@ class HttpAddOn final : public Controller, public QueueListener {
   void ping(SimTime t);
   void publish(ScalerEntry& e);
   void push_all();
-  bool push_needed(SimTime t) const;
+  bool push_needed(SimTime t) const;                         // some stream's push can act
+  bool push_needed(const ScalerEntry& e, SimTime t) const;  // this stream's push can act
   bool sample_needed_after(SimTime t) const;
   void maybe_start_pushing(SimTime t, bool allow_now);
   SimTime grid_after(SimTime t, Duration period) const {
@@ -614,16 +615,19 @@ void HttpAddOn::observe(const WatchEvent& e) {
   if (changed) maybe_start_pushing(now(), true);
 }
 
+bool HttpAddOn::push_needed(const ScalerEntry& e, SimTime t) const {
+  if (e.active) return true;
+  if (!keda_acts_on_inactive_) return false;
+  if (e.target_kind != "Deployment") return true;  // replicas not tracked: assume it can act
+  if (t < e.replicas_changed + grace_) return true;
+  if (!e.replicas) return false;  // no target: KEDA cannot read replicas, nothing happens
+  const std::int64_t r = *e.replicas;
+  return (e.so_min == 0 && r > 0) || r < e.so_min;
+}
+
 bool HttpAddOn::push_needed(SimTime t) const {
-  for (const auto& [key, e] : entries_) {
-    if (e.active) return true;
-    if (!keda_acts_on_inactive_) continue;
-    if (e.target_kind != "Deployment") return true;  // replicas not tracked: assume it can act
-    if (t < e.replicas_changed + grace_) return true;
-    if (!e.replicas) continue;  // no target: KEDA cannot read replicas, nothing happens
-    const std::int64_t r = *e.replicas;
-    if ((e.so_min == 0 && r > 0) || r < e.so_min) return true;
-  }
+  for (const auto& [key, e] : entries_)
+    if (push_needed(e, t)) return true;
   return false;
 }
 
@@ -710,8 +714,13 @@ void HttpAddOn::ping(SimTime t) {
 }
 
 void HttpAddOn::push_all() {
-  // One StreamIsActive stream per ScaledObject; each sends the cached IsActive.
-  for (const auto& [key, e] : entries_) world().metrics().push(e.metric, e.active);
+  // One StreamIsActive stream per ScaledObject; each sends the cached IsActive. Eliding, a stream
+  // whose push cannot change anything is skipped even when another stream's push is needed: the
+  // streams are independent, and pushing every stream whenever one was busy made a fleet's cost
+  // grow with its size squared (each busy instant of any service pushed all of them).
+  const SimTime t = now();
+  for (const auto& [key, e] : entries_)
+    if (!elide_ || push_needed(e, t)) world().metrics().push(e.metric, e.active);
 }
 
 void HttpAddOn::tick() {

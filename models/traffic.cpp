@@ -47,6 +47,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -644,17 +646,27 @@ std::uint16_t Traffic::workload(const std::string& object) {
 }
 
 void Traffic::resolve_sources() {
+  // The first alive route (lowest index) per host and per (namespace, Service), in one pass over
+  // the routes: scanning every route for every source cost sources x routes per call, and this
+  // runs on each HTTPScaledObject's creation, so a fleet's start-up grew with its size cubed.
+  std::map<std::string_view, std::uint32_t> by_host;
+  std::map<std::pair<std::string_view, std::string_view>, std::uint32_t> by_service;
+  if (addon_) {
+    for (std::uint32_t i = 0; i < routes_.size(); ++i) {
+      if (!routes_[i].alive) continue;
+      for (const std::string& host : routes_[i].hosts) by_host.emplace(host, i);  // emplace keeps the first
+      by_service.emplace(std::make_pair(std::string_view(routes_[i].ns), std::string_view(routes_[i].service)), i);
+    }
+  }
   for (Source& s : sources_) {
     s.route = kNone;
     if (addon_) {
       // The routing table matches hosts; a source given by Service is routed by the
       // HTTPScaledObject that targets that Service (its ingress points at the interceptor).
-      for (std::uint32_t i = 0; i < routes_.size() && s.route == kNone; ++i)
-        if (routes_[i].alive && !s.host.empty() &&
-            std::find(routes_[i].hosts.begin(), routes_[i].hosts.end(), s.host) != routes_[i].hosts.end())
-          s.route = i;
-      for (std::uint32_t i = 0; i < routes_.size() && s.route == kNone; ++i)
-        if (routes_[i].alive && !s.svc.empty() && routes_[i].ns == s.svc_ns && routes_[i].service == s.svc) s.route = i;
+      if (!s.host.empty())
+        if (auto it = by_host.find(s.host); it != by_host.end()) s.route = it->second;
+      if (s.route == kNone && !s.svc.empty())
+        if (auto it = by_service.find({s.svc_ns, s.svc}); it != by_service.end()) s.route = it->second;
     }
     const std::string deploy_ns = s.deploy.empty() ? s.svc_ns : s.deploy_ns;
     const std::string deploy = s.deploy.empty() ? s.svc : s.deploy;
