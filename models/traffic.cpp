@@ -908,16 +908,23 @@ void Traffic::contribute_report(json& report) const {
     const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(p / 100.0 * static_cast<double>(sorted.size()))));
     return static_cast<double>(sorted[std::min(rank, sorted.size()) - 1]);
   };
+  // One pass over the records and over the report's workloads, not one per workload: a fleet
+  // has a thousand workloads and up to maxRecords records.
+  std::vector<std::vector<std::int64_t>> latencies(truncated_ ? 0 : workloads_.size());
+  for (const RequestRecord& rec : records_)
+    if (rec.workload < latencies.size()) latencies[rec.workload].push_back(rec.end_us - rec.arrival_us);
+  std::map<std::string, json*, std::less<>> entries;  // the last entry of each object wins, as before
+  if (report.contains("workloads") && report["workloads"].is_array())
+    for (json& entry : report["workloads"])
+      if (const auto it = entry.find("object"); it != entry.end() && it->is_string())
+        entries[it->get<std::string>()] = &entry;
   // Every workload a source sends to or an HTTPScaledObject routes to (zero requests included:
   // "nobody called it" is a finding).
   for (std::uint16_t wi = 0; wi < workloads_.size(); ++wi) {
     const WorkloadStats& w = workloads_[wi];
     json latency;
     if (!truncated_) {
-      std::vector<std::int64_t> lat;
-      lat.reserve(static_cast<std::size_t>(w.succeeded + w.failed));
-      for (const RequestRecord& rec : records_)
-        if (rec.workload == wi) lat.push_back(rec.end_us - rec.arrival_us);
+      std::vector<std::int64_t>& lat = latencies[wi];
       std::sort(lat.begin(), lat.end());
       latency = {{"p50", fixed3(percentile(lat, 50) / 1000.0)},
                  {"p95", fixed3(percentile(lat, 95) / 1000.0)},
@@ -946,11 +953,9 @@ void Traffic::contribute_report(json& report) const {
                        {"max", fixed3(cold.empty() ? 0.0 : static_cast<double>(cold.back()) / 1e6)},
                        {"open_at_end", w.cold_open}};
     // The last lifetime of that Deployment (a re-created one is the one that served last).
-    json* target = nullptr;
-    if (report.contains("workloads") && report["workloads"].is_array())
-      for (json& entry : report["workloads"])
-        if (entry.value("object", "") == w.object) target = &entry;
-    if (!target) continue;
+    const auto found = entries.find(w.object);
+    if (found == entries.end()) continue;
+    json* target = found->second;
     (*target)["requests"] = requests;
     (*target)["cold_start_s"] = cold_start;
   }
