@@ -90,8 +90,10 @@ ExerciseAnswer from_json(const std::string& text, const std::string& file) {
 }
 
 ExerciseAnswer from_yaml(const std::string& text, const std::string& file) {
-  if (const auto trap = find_yaml_parser_trap(text))
-    throw InputError(file, "", "expected " + trap->expected, trap->found, trap->line, trap->column);
+  // libyaml checks the syntax first: yaml-cpp 0.7 loops forever on some invalid YAML (issue #9,
+  // sim/yaml_guard.hpp).
+  if (const auto bad = check_yaml_syntax(text))
+    throw InputError(file, "", "expected " + bad->expected, bad->found, bad->line, bad->column);
   YAML::Node doc;
   try {
     doc = YAML::Load(text);

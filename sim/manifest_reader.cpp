@@ -374,16 +374,18 @@ struct RawDocument {
 bool looks_like_helm_template(const std::string& text) { return text.find("{{") != std::string::npos; }
 
 std::vector<RawDocument> parse_yaml_documents(const std::string& text, const std::string& file) {
-  if (const auto trap = find_yaml_parser_trap(text))
-    throw InputError(file, fmt::format("document {}", trap->document), "expected " + trap->expected, trap->found,
-                     trap->line, trap->column);
+  const std::string hint = looks_like_helm_template(text)
+                               ? " (the file contains \"{{\": an unrendered Helm template? run `helm template` first)"
+                               : "";
+  // libyaml checks the syntax first: yaml-cpp 0.7 loops forever on some invalid YAML (issue #9,
+  // sim/yaml_guard.hpp). yaml-cpp still builds the JSON of a file libyaml accepts.
+  if (const auto bad = check_yaml_syntax(text))
+    throw InputError(file, fmt::format("document {}", bad->document), "expected " + bad->expected + hint, bad->found,
+                     bad->line, bad->column);
   std::vector<RawDocument> out;
   std::istringstream in(text);
   YAML::Parser parser(in);
   std::size_t index = 0;
-  const std::string hint = looks_like_helm_template(text)
-                               ? " (the file contains \"{{\": an unrendered Helm template? run `helm template` first)"
-                               : "";
   for (;; ++index) {
     JsonBuilder::Document doc;
     JsonBuilder builder(doc);

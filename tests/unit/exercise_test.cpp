@@ -293,6 +293,20 @@ TEST(Exercise, BadAnswerFileExitsTwoWithFileAndPosition) {
   EXPECT_EQ(run_kcsim("exercise check oom-crashloop </dev/null").status, 2);  // no answer, no terminal
 }
 
+// Issue #9: answers are read with yaml-cpp 0.7 too, which hung on these; libyaml checks them first.
+TEST(Exercise, AnswerWithACommaWhereANodeIsExpectedExitsTwo) {
+  const std::string yaml = write_file("comma.yaml", "cause: crash-oom\n---\n,\n");
+  CliResult r = check("oom-crashloop", yaml);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find(yaml + ":3:1: expected valid YAML, found a syntax error (did not find expected node content"),
+            std::string::npos)
+      << r.err;
+  const std::string list = write_file("list-comma.yaml", "- a\n,\n");
+  r = check("oom-crashloop", list);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find(list + ":2:1: expected valid YAML"), std::string::npos) << r.err;
+}
+
 TEST(Exercise, SameAnswerSameFeedback) {
   const std::string answer = write_file("a.yaml", cases()[4].partial);
   const CliResult a = check("ignore-without-respect", answer), b = check("ignore-without-respect", answer);
