@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -100,16 +102,32 @@ std::vector<EventStep> index_events(const ApiServer& api) {
   return out;
 }
 
-json chain_for(const World& world, const json& fight, const std::vector<EventStep>& event_steps) {
+// The writes of each fought-over field, in time order, from one pass over the history for all
+// fights (one scan per fight made a fleet's report grow with its size squared).
+using FieldWrites = std::map<std::pair<ObjectRef, std::string>, std::vector<const WriteRecord*>>;
+
+std::pair<ObjectRef, std::string> fight_key(const json& fight) {
+  return {ObjectRef::parse(fight.value("object", "")), fight.value("field", "")};
+}
+
+FieldWrites field_writes(const ApiServer& api, const json& fights) {
+  FieldWrites out;
+  for (const json& f : fights) out[fight_key(f)];
+  for (const WriteRecord& w : api.writes())
+    if (auto it = out.find(std::make_pair(w.object, w.field)); it != out.end()) it->second.push_back(&w);
+  return out;
+}
+
+json chain_for(const World& world, const json& fight, const std::vector<EventStep>& event_steps,
+               const FieldWrites& by_field) {
   const ApiServer& api = world.api();
-  const ObjectRef target = ObjectRef::parse(fight.value("object", ""));
-  const std::string field = fight.value("field", "");
+  const std::pair<ObjectRef, std::string> key = fight_key(fight);
+  const ObjectRef& target = key.first;
+  const std::string& field = key.second;
   const auto& writes = api.writes();
 
   // The hand-overs of the field, as find_fights counts them.
-  std::vector<const WriteRecord*> list;
-  for (const WriteRecord& w : writes)
-    if (w.object == target && w.field == field) list.push_back(&w);
+  const std::vector<const WriteRecord*>& list = by_field.at(key);
   std::vector<const WriteRecord*> handovers;
   for (std::size_t i = 1; i < list.size(); ++i)
     if (list[i]->manager != list[i - 1]->manager && list[i]->new_value != list[i - 1]->new_value)
@@ -198,13 +216,15 @@ json chain_for(const World& world, const json& fight, const std::vector<EventSte
 }  // namespace
 
 json build_causal_chain(const World& world, const json& fight) {
-  return chain_for(world, fight, index_events(world.api()));
+  const json fights = json::array({fight});
+  return chain_for(world, fight, index_events(world.api()), field_writes(world.api(), fights));
 }
 
 void add_causal_chains(const World& world, json& fights) {
   if (fights.empty()) return;
   const std::vector<EventStep> event_steps = index_events(world.api());
-  for (json& f : fights) f["chain"] = chain_for(world, f, event_steps);
+  const FieldWrites by_field = field_writes(world.api(), fights);
+  for (json& f : fights) f["chain"] = chain_for(world, f, event_steps, by_field);
 }
 
 std::string render_causal_chain(const json& chain, const std::string& indent) {

@@ -41,8 +41,29 @@ const json* owner_named(const json& obj, const std::string& kind) {
   return nullptr;
 }
 
-json workload_report(const World& world, const ObjectLifetime& deploy) {
-  const ApiServer& api = world.api();
+// What workload_report reads of the whole history, indexed once per report: scanning every write
+// and every lifetime for each Deployment made a fleet's report grow with its size squared.
+struct WorkloadIndex {
+  std::map<ObjectRef, std::vector<const WriteRecord*>> replica_writes;  // spec/ready replicas, in order
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> replicasets;  // (ns, Deployment uid) → names
+  std::map<std::pair<std::string, std::string>, std::vector<const ObjectLifetime*>> pods;  // (ns, ReplicaSet) → pods
+
+  explicit WorkloadIndex(const ApiServer& api) {
+    for (const WriteRecord& w : api.writes())
+      if (w.object.kind == "Deployment" && (w.field == "/spec/replicas" || w.field == "/status/readyReplicas"))
+        replica_writes[w.object].push_back(&w);
+    for (const ObjectLifetime& l : api.lifetimes()) {
+      if (l.ref.kind == "ReplicaSet") {
+        if (const json* owner = owner_named(*l.last, "Deployment"))
+          replicasets[{l.ref.ns, owner->value("uid", "")}].insert(l.ref.name);
+      } else if (l.ref.kind == "Pod") {
+        if (const json* owner = owner_named(*l.last, "ReplicaSet")) pods[{l.ref.ns, owner->value("name", "")}].push_back(&l);
+      }
+    }
+  }
+};
+
+json workload_report(const World& world, const WorkloadIndex& index, const ObjectLifetime& deploy) {
   const SimTime end = SimTime{world.scenario().duration};
   const SimTime start = deploy.created;
   const SimTime stop = deploy.deleted ? *deploy.deleted : end;
@@ -50,8 +71,11 @@ json workload_report(const World& world, const ObjectLifetime& deploy) {
   StepSignal spec, ready;
   bool spec_first = true;
   bool ready_first = true;
-  for (const WriteRecord& w : api.writes()) {
-    if (w.object != deploy.ref || w.at < start || w.at > stop) continue;
+  static const std::vector<const WriteRecord*> kNoWrites;
+  const auto found = index.replica_writes.find(deploy.ref);
+  for (const WriteRecord* wp : found == index.replica_writes.end() ? kNoWrites : found->second) {
+    const WriteRecord& w = *wp;
+    if (w.at < start || w.at > stop) continue;
     if (w.field == "/spec/replicas") {
       if (spec_first) spec.initial = w.old_value.is_number_integer() ? w.old_value.get<std::int64_t>() : 1;
       spec_first = false;
@@ -95,24 +119,22 @@ json workload_report(const World& world, const ObjectLifetime& deploy) {
   const double lifetime_us = static_cast<double>((stop - start).count());
 
   // Pods of the Deployment: those owned by one of its ReplicaSets.
-  std::set<std::string> replicasets;
-  for (const ObjectLifetime& l : api.lifetimes()) {
-    if (l.ref.kind != "ReplicaSet" || l.ref.ns != deploy.ref.ns) continue;
-    const json* owner = owner_named(*l.last, "Deployment");
-    if (owner && owner->value("uid", "") == deploy.uid) replicasets.insert(l.ref.name);
-  }
   std::int64_t created = 0, deleted = 0, max_restarts = 0;
-  for (const ObjectLifetime& l : api.lifetimes()) {
-    if (l.ref.kind != "Pod" || l.ref.ns != deploy.ref.ns) continue;
-    const json* owner = owner_named(*l.last, "ReplicaSet");
-    if (!owner || !replicasets.count(owner->value("name", ""))) continue;
-    ++created;
-    if (l.deleted) ++deleted;
-    std::int64_t restarts = 0;
-    const json::json_pointer cs("/status/containerStatuses");
-    if (l.last->contains(cs))
-      for (const json& c : l.last->at(cs)) restarts += c.value("restartCount", 0);
-    max_restarts = std::max(max_restarts, restarts);
+  const auto rss = index.replicasets.find({deploy.ref.ns, deploy.uid});
+  if (rss != index.replicasets.end()) {
+    for (const std::string& rs : rss->second) {
+      const auto pods = index.pods.find({deploy.ref.ns, rs});
+      if (pods == index.pods.end()) continue;
+      for (const ObjectLifetime* l : pods->second) {
+        ++created;
+        if (l->deleted) ++deleted;
+        std::int64_t restarts = 0;
+        const json::json_pointer cs("/status/containerStatuses");
+        if (l->last->contains(cs))
+          for (const json& c : l->last->at(cs)) restarts += c.value("restartCount", 0);
+        max_restarts = std::max(max_restarts, restarts);
+      }
+    }
   }
 
   return json{
@@ -147,8 +169,9 @@ json build_report(const World& world) {
                  {"writes", json::array()},
                  {"expectations", json::array()}};
   add_causal_chains(world, report["fights"]);
+  const WorkloadIndex index(world.api());
   for (const ObjectLifetime& l : world.api().lifetimes())
-    if (l.ref.kind == "Deployment") report["workloads"].push_back(workload_report(world, l));
+    if (l.ref.kind == "Deployment") report["workloads"].push_back(workload_report(world, index, l));
   std::sort(report["workloads"].begin(), report["workloads"].end(),
             [](const json& a, const json& b) { return a["object"] < b["object"]; });
 
