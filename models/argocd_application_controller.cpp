@@ -42,6 +42,7 @@
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/scenario.hpp"
+#include "kcsim/text.hpp"
 
 namespace kcsim {
 namespace {
@@ -149,11 +150,6 @@ bool annotation_has_option(const json& obj, const std::string& option) {
     start = end + 1;
   }
   return false;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // kubectl's printed resource name: "deployment.apps/web", "service/web".

@@ -60,6 +60,7 @@
 #include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/text.hpp"
 #include "keda_scalers.hpp"
 
 namespace kcsim {
@@ -73,11 +74,6 @@ constexpr const char* kPausedScaleIn = "autoscaling.keda.sh/paused-scale-in";
 constexpr const char* kPausedScaleOut = "autoscaling.keda.sh/paused-scale-out";
 constexpr const char* kReadyReason = "ScaledObjectReady";
 constexpr const char* kReadyMessage = "ScaledObject is defined correctly and is ready for scaling";
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 /// strconv.ParseBool.
 std::optional<bool> parse_bool(const json& v) {

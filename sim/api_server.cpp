@@ -9,6 +9,7 @@
 
 #include "json_diff.hpp"
 #include "kcsim/random.hpp"
+#include "kcsim/text.hpp"
 #include "managed_fields.hpp"
 
 namespace kcsim {
@@ -32,12 +33,6 @@ constexpr std::size_t kAggregateMaxEvents = 10;
 constexpr Duration kAggregateInterval = seconds(600);
 
 const std::string kGarbageCollector = "generic-garbage-collector";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 const json* child(const json& obj, const char* key) {
   if (!obj.is_object()) return nullptr;
@@ -750,6 +745,16 @@ struct ApiServer::Impl {
       uid = string_at(*source_obj, "metadata", "uid");
       rv = string_at(*source_obj, "metadata", "resourceVersion");
     }
+    const auto involved_object = [&] {  // the new Event's involvedObject
+      json r = json::object();
+      if (!api_version.empty()) r["apiVersion"] = api_version;
+      r["kind"] = involved.kind;
+      r["name"] = involved.name;
+      if (!involved.ns.empty()) r["namespace"] = involved.ns;
+      if (!rv.empty()) r["resourceVersion"] = rv;
+      if (!uid.empty()) r["uid"] = uid;
+      return r;
+    };
     const std::string ns = involved.ns.empty() ? "default" : involved.ns;  // record.makeEvent
     const std::string sep(1, '\x1f');
     const std::string common = std::string(component) + sep + std::string(host) + sep + involved.kind + sep +
@@ -796,7 +801,7 @@ struct ApiServer::Impl {
       // firstTimestamp.
       const EventRecord& before = event_records[index];
       const std::string first = before.first ? api.epoch_.rfc3339(*before.first) : now_str;
-      json event = new_event(ref, involved, source_obj, type, reason, msg, component, host, first, before.count + 1);
+      json event = new_event(ref, involved_object(), type, reason, msg, component, host, first, before.count + 1);
       store_event(ref, std::move(event), index);
       return;
     }
@@ -807,27 +812,15 @@ struct ApiServer::Impl {
     do {
       ref.name = fmt::format("{}.{:x}", involved.name, nanos++);
     } while (objects.count(ref));
-    json event = new_event(ref, involved, source_obj, type, reason, msg, component, host, now_str, 1);
+    json event = new_event(ref, involved_object(), type, reason, msg, component, host, now_str, 1);
     event_by_key[key] = event_records.size();
     store_event(ref, std::move(event), event_records.size());
   }
 
   // An Event object as client-go's recorder sends it (record.makeEvent, GetReference).
-  json new_event(const ObjectRef& ref, const ObjectRef& involved, const json* source_obj, std::string_view type,
-                 std::string_view reason, const std::string& msg, std::string_view component, std::string_view host,
+  json new_event(const ObjectRef& ref, json reference, std::string_view type, std::string_view reason,
+                 const std::string& msg, std::string_view component, std::string_view host,
                  const std::string& first_timestamp, std::int64_t count) {
-    json reference = json::object();
-    if (source_obj) {
-      if (std::string v = string_at(*source_obj, "apiVersion"); !v.empty()) reference["apiVersion"] = v;
-    }
-    reference["kind"] = involved.kind;
-    reference["name"] = involved.name;
-    if (!involved.ns.empty()) reference["namespace"] = involved.ns;
-    if (source_obj) {
-      if (std::string rv = string_at(*source_obj, "metadata", "resourceVersion"); !rv.empty())
-        reference["resourceVersion"] = rv;
-      if (std::string uid = string_at(*source_obj, "metadata", "uid"); !uid.empty()) reference["uid"] = uid;
-    }
     json source = {{"component", component}};
     if (!host.empty()) source["host"] = host;
     const std::string& now_str = now_rfc3339();

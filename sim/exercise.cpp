@@ -16,6 +16,7 @@
 #include "kcsim/embedded_files.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/json_access.hpp"
+#include "kcsim/text.hpp"
 
 namespace kcsim {
 
@@ -64,23 +65,6 @@ const std::vector<CauseInfo>& exercise_causes() {
   };
   return causes;
 }
-
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
-}  // namespace
 
 std::string normalize_cause(std::string_view text) {
   // Lower case, and every run of spaces, "_", "/" or "-" becomes one "-".

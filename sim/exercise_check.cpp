@@ -18,23 +18,12 @@
 #include "kcsim/input_error.hpp"
 #include "kcsim/json_access.hpp"
 #include "kcsim/kubectl_view.hpp"
+#include "kcsim/text.hpp"
 #include "kcsim/world.hpp"
 #include "yaml_guard.hpp"
 
 namespace kcsim {
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
 
 std::vector<std::string> split_writers(const std::string& text) {
   std::vector<std::string> out;

@@ -27,6 +27,7 @@
 
 #include "../models/argocd_health.hpp"
 #include "kcsim/table.hpp"
+#include "kcsim/text.hpp"
 #include "kcsim/world.hpp"
 #include "kcsim/yaml_writer.hpp"
 
@@ -37,10 +38,6 @@ using Rows = std::vector<std::vector<std::string>>;
 
 // --- small helpers ---------------------------------------------------------------------------------
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -427,12 +424,6 @@ struct Requirement {
   enum Op { kEq, kNotEq, kExists, kNotExists, kIn, kNotIn } op = kEq;
   std::vector<std::string> values;
 };
-
-std::string trim(std::string s) {
-  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
 
 // k8s.io/apimachinery labels.Parse: "a=b,c!=d,e,!f,g in (x,y),h notin (z)".
 std::vector<Requirement> parse_selector(const std::string& text) {

@@ -25,6 +25,7 @@
 #include "yaml_guard.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/scenario.hpp"
+#include "kcsim/text.hpp"
 #include "kcsim/world.hpp"
 
 namespace kcsim {
@@ -416,11 +417,6 @@ std::vector<RawDocument> parse_json_document(const std::string& text, const std:
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Positions under `prefix`, re-rooted.
