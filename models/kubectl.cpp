@@ -9,6 +9,9 @@
 
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/json_access.hpp"
+#include "kcsim/json_pointer.hpp"
+#include "kcsim/object_validation.hpp"
 
 namespace kcsim {
 namespace {
@@ -100,6 +103,7 @@ class Kubectl final : public Controller {
           !a.spec["manifest"].contains("metadata"))
         fail(a, "manifest", "expected a Kubernetes manifest with kind and metadata",
              a.spec.contains("manifest") ? describe_found(a.spec["manifest"]) : "nothing");
+      validate_object(a.spec["manifest"], world().scenario().file, a.pointer + "/manifest");
       return;
     }
     if (!a.spec.contains("target") || !a.spec["target"].is_string())
@@ -120,6 +124,11 @@ class Kubectl final : public Controller {
            a.spec.contains("replicas") ? describe_found(a.spec["replicas"]) : "nothing");
     if (a.action == "kubectl edit" && (!a.spec.contains("set") || !a.spec["set"].is_object()))
       fail(a, "set", "expected an object of JSON pointer: new value", a.spec.contains("set") ? describe_found(a.spec["set"]) : "nothing");
+    if (a.action == "kubectl edit")
+      for (auto& [pointer, value] : a.spec["set"].items()) {
+        const auto problem = pointer.empty() ? std::optional<std::string>("\"\" (the whole object)") : json_pointer_problem(pointer);
+        if (problem) fail(a, "set/" + escape_pointer_token(pointer), "expected a JSON pointer to a field such as \"/spec/replicas\"", *problem);
+      }
     if (a.action == "kubectl patch" && (!a.spec.contains("patch") || !a.spec["patch"].is_object()))
       fail(a, "patch", "expected a JSON merge patch object", a.spec.contains("patch") ? describe_found(a.spec["patch"]) : "nothing");
   }
@@ -154,7 +163,11 @@ class Kubectl final : public Controller {
       const ObjectRef ref = target_of(a);
       if (ObjectPtr live = api().get(ref)) {
         json edited = *live;
-        for (auto& [pointer, value] : a.spec["set"].items()) edited[json::json_pointer(pointer)] = value;
+        // What an editor can do: change or add a field, append to a list; an index past the end
+        // of a list has no meaning in the edited YAML and is an input error.
+        for (auto& [pointer, value] : a.spec["set"].items())
+          if (const auto problem = set_at_pointer(edited, pointer, value))
+            fail(a, "set/" + escape_pointer_token(pointer), problem->expected, problem->found);
         api().update(std::move(edited), "kubectl-edit");
       }
     } else if (a.action == "kubectl patch") {

@@ -20,6 +20,7 @@
 #include "kcsim/json_access.hpp"
 #include "kcsim/controller.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/label_selector.hpp"
 #include "slow_start.hpp"
 
 namespace kcsim::models {
@@ -57,31 +58,6 @@ const json* ready_condition(const json& pod) {
 bool is_ready(const json& pod) {
   const json* c = ready_condition(pod);
   return c && c->value("status", "") == "True";
-}
-
-// Labels match a selector's matchLabels and matchExpressions (apimachinery labels.Selector).
-bool selector_matches(const json& selector, const json& labels) {
-  auto label = [&](const std::string& k) -> const json* {
-    if (!labels.is_object()) return nullptr;
-    auto it = labels.find(k);
-    return it == labels.end() ? nullptr : &*it;
-  };
-  if (const json* ml = find(selector, {"matchLabels"}); ml && ml->is_object())
-    for (auto& [k, v] : ml->items()) {
-      const json* l = label(k);
-      if (!l || *l != v) return false;
-    }
-  if (const json* me = find(selector, {"matchExpressions"}); me && me->is_array())
-    for (const json& e : *me) {
-      const json* l = label(e.value("key", ""));
-      const std::string op = e.value("operator", "");
-      const json values = e.value("values", json::array());
-      const bool in = l && std::find(values.begin(), values.end(), *l) != values.end();
-      if ((op == "In" && !in) || (op == "NotIn" && in) || (op == "Exists" && !l) ||
-          (op == "DoesNotExist" && l))
-        return false;
-    }
-  return true;
 }
 
 class ReplicaSetController final : public Controller {

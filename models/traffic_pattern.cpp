@@ -4,11 +4,12 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "kcsim/input_error.hpp"
+#include "kcsim/input_file.hpp"
 #include "kcsim/scenario.hpp"
 
 namespace kcsim {
@@ -327,9 +328,14 @@ Duration ServiceTime::draw(RandomStream& rng) const {
 }
 
 std::vector<std::int64_t> read_trace(const std::string& path, const std::string& unit, const PatternContext& ctx) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(ctx.file, ctx.pointer, "expected a readable CSV file of request timestamps",
-                            fmt::format("\"{}\" cannot be read", path));
+  std::string text;
+  try {
+    text = read_input_file(path, "CSV file of request timestamps");
+  } catch (const InputError& e) {
+    // Named from the scenario's field that gave the path, with the file's own reason.
+    throw InputError(ctx.file, ctx.pointer, e.expected(), fmt::format("\"{}\": {}", path, e.found()));
+  }
+  std::istringstream in(text);
   const double scale = unit == "s" ? 1e6 : unit == "ms" ? 1e3 : 1.0;
   std::vector<std::int64_t> out;
   std::string line;

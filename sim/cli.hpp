@@ -1,6 +1,7 @@
 // The subcommands of the kcsim executable, one file each (sim/cli_<command>.cpp).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,14 @@ int merge(const std::vector<std::string>& args);
 int kubectl(const std::vector<std::string>& args);  // kcsim kubectl (sim/cli_kubectl.cpp)
 int exercise(const std::vector<std::string>& args);  // kcsim exercise (sim/cli_exercise.cpp)
 int generate(const std::vector<std::string>& args);  // kcsim generate fleet (sim/cli_generate.cpp)
+
+/// A non-negative whole-number option (--seed, --max-events): Boost's own parser of unsigned
+/// types accepts "-1" and wraps it to 2^64-1, so these options read into a Natural instead and a
+/// sign, a fraction or a number past 2^64-1 is a usage error naming the option.
+struct Natural {
+  std::uint64_t value = 0;
+};
+void validate(boost::any& v, const std::vector<std::string>& values, Natural*, int);
 
 /// Prints "kcsim: <message>" and a pointer to the help on stderr; returns 2.
 int usage_error(const std::string& message);

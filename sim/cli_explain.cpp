@@ -15,6 +15,7 @@
 #include "kcsim/input_error.hpp"
 #include "kcsim/json_access.hpp"
 #include "kcsim/manifest_reader.hpp"
+#include "kcsim/output_file.hpp"
 #include "kcsim/ownership_graph.hpp"
 #include "kcsim/random.hpp"
 #include "kcsim/runner.hpp"
@@ -330,10 +331,7 @@ json summary_json(const std::vector<Finding>& findings) {
 }
 
 void emit(const std::string& output, const std::string& text) {
-  if (output.empty())
-    std::cout << text;
-  else
-    write_file_atomically(output, text);
+  write_output(output, text);
 }
 
 bool parse_common(const std::vector<std::string>& args, po::options_description& opts, po::variables_map& vm,
@@ -349,6 +347,13 @@ bool parse_common(const std::vector<std::string>& args, po::options_description&
   o.inputs.strict = vm.count("strict") > 0;
   if (o.inputs.paths.empty() && o.inputs.git.empty() && o.inputs.live.empty()) {
     status = usage_error("expected manifest paths (files or directories), --git DIR, --live PATH or a scenario");
+    return false;
+  }
+  std::vector<std::string> named = o.inputs.paths;
+  named.insert(named.end(), o.inputs.git.begin(), o.inputs.git.end());
+  named.insert(named.end(), o.inputs.live.begin(), o.inputs.live.end());
+  if (const auto conflict = conflicting_outputs({{"-o", o.output}}, named)) {
+    status = usage_error(*conflict);
     return false;
   }
   return true;

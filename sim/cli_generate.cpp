@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "kcsim/fleet_generator.hpp"
+#include "kcsim/output_file.hpp"
 #include "kcsim/runner.hpp"
 
 namespace po = boost::program_options;
@@ -29,10 +30,11 @@ int generate(const std::vector<std::string>& args) {
   po::options_description opts(kGenerateUsage);
   FleetOptions o;
   std::string output;
+  Natural seed;
   opts.add_options()
       ("help,h", "show this help")
       ("services", po::value(&o.services), "number of services (1 to 60000), required")
-      ("seed", po::value(&o.seed)->default_value(1), "seed of the generator and of the scenario")
+      ("seed", po::value(&seed)->default_value(Natural{1}, "1"), "seed of the generator and of the scenario")
       ("fight-fraction", po::value(&o.fight_fraction)->default_value(0.1, "0.1"), "share of services with the fight (0 to 1)")
       ("http-fraction", po::value(&o.http_fraction)->default_value(0.4, "0.4"),
        "share scaled by the HTTP add-on (0 to 1); the rest is split between KEDA ScaledObjects and HPAs")
@@ -48,12 +50,12 @@ int generate(const std::vector<std::string>& args) {
   if (!vm.count("what") || vm["what"].as<std::string>() != "fleet")
     return usage_error("generate needs what to generate: kcsim generate fleet --services N");
   if (!vm.count("services")) return usage_error("generate fleet needs --services N");
+  o.seed = seed.value;
   // The file must load: a duration `kcsim run` would reject ("7d") is refused here, not written.
   if (read_duration(json(o.duration), "--duration", "").count() == 0)
     return usage_error("--duration must be positive");
   const std::string text = generate_fleet(o).scenario.dump(2) + "\n";
-  if (output.empty()) std::cout << text;
-  else write_file_atomically(output, text);
+  write_output(output, text);
   return 0;
 }
 

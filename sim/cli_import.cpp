@@ -14,6 +14,7 @@
 #include "scenario_import.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/manifest_reader.hpp"
+#include "kcsim/output_file.hpp"
 #include "kcsim/ownership_graph.hpp"
 #include "kcsim/runner.hpp"
 #include "kcsim/scenario.hpp"
@@ -306,6 +307,12 @@ static int import_manifests_impl(const std::vector<std::string>& args) {
   if (!parse_duration(duration, &why) || parse_duration(duration)->count() <= 0)
     return usage_error(fmt::format("--duration: expected a positive Go duration such as 1h or 90m: {}", why));
 
+  {
+    std::vector<std::string> named = inputs.paths;
+    named.insert(named.end(), inputs.git.begin(), inputs.git.end());
+    named.insert(named.end(), inputs.live.begin(), inputs.live.end());
+    if (const auto conflict = conflicting_outputs({{"-o", output}}, named)) return usage_error(*conflict);
+  }
   const ManifestSet set = load_manifest_set(inputs);
   for (const ReadWarning& w : set.warnings) std::cerr << "kcsim: warning: " << w.str() << "\n";
   const OwnershipGraph graph(set);
@@ -316,11 +323,8 @@ static int import_manifests_impl(const std::vector<std::string>& args) {
   settings.expect_no_fights = vm.count("expect-no-fights") > 0;
   const ImportedScenario imported = import_scenario(set, graph, inputs, settings);
   // What we write must load: the same validation `kcsim run` does.
-  parse_scenario(imported.text, output.empty() ? "<import>" : output);
-  if (output.empty())
-    std::cout << imported.text;
-  else
-    write_file_atomically(output, imported.text);
+  parse_scenario(imported.text, output.empty() || output == "-" ? "<import>" : output);
+  write_output(output, imported.text);
 
   for (const std::string& n : imported.notes) std::cerr << "kcsim: note: " << n << "\n";
   for (const std::string& n : graph.notes()) std::cerr << "kcsim: note: " << n << "\n";
@@ -329,7 +333,7 @@ static int import_manifests_impl(const std::vector<std::string>& args) {
   std::cerr << fmt::format("kcsim import: {} object(s), {} Git repository(ies), {} traffic source(s){}; {} potential "
                            "fight(s) (kcsim explain shows them)\n",
                            imported.objects, imported.repositories, imported.traffic_sources,
-                           output.empty() ? "" : " written to " + output, fights);
+                           output.empty() || output == "-" ? "" : " written to " + output, fights);
   return 0;
 }
 

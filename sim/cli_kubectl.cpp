@@ -46,12 +46,12 @@ int kubectl(const std::vector<std::string>& args) {
 
   po::options_description opts(kKubectlUsage);
   std::string at;
-  std::uint64_t seed = 0;
+  Natural seed;
   opts.add_options()
       ("help,h", "show this help")
       ("at", po::value(&at), "the instant to show (Go duration from the start; at most the scenario's duration)")
       ("seed", po::value(&seed), "random seed; default: the scenario's")
-      ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)");
+      ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
@@ -70,9 +70,9 @@ int kubectl(const std::vector<std::string>& args) {
   if (instant > scenario.duration)
     return usage_error(fmt::format("--at {} is after the end of the scenario ({}); raise its \"duration\" or pick an earlier instant",
                                    format_go_duration(instant), format_go_duration(scenario.duration)));
-  if (vm.count("seed")) scenario.seed = seed;
+  if (vm.count("seed")) scenario.seed = seed.value;
   RunLimits limits;
-  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<std::uint64_t>();
+  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<Natural>().value;
 
   World world(std::move(scenario), limits);
   if (world.run(SimTime{instant}) == StopReason::kEventLimit)

@@ -1,4 +1,5 @@
 // What every subcommand does with its command line: usage errors and Boost.Program_options parsing.
+#include <charconv>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -8,6 +9,15 @@
 namespace kcsim::cli {
 
 namespace po = boost::program_options;
+
+void validate(boost::any& v, const std::vector<std::string>& values, Natural*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& s = po::validators::get_single_string(values);
+  Natural n;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n.value);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) throw po::invalid_option_value(s);
+  v = n;
+}
 
 int usage_error(const std::string& message) {
   std::cerr << "kcsim: " << message << "\nRun 'kcsim help' for usage.\n";

@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/output_file.hpp"
 #include "kcsim/report.hpp"
 #include "kcsim/runner.hpp"
 
@@ -26,13 +27,13 @@ Options)";
 int run(const std::vector<std::string>& args) {
   po::options_description opts(kRunUsage);
   std::string duration, format = "text", output, events, timeline, html;
-  std::uint64_t seed = 0;
+  Natural seed;
   opts.add_options()
       ("help,h", "show this help")
       ("duration", po::value(&duration), "simulated time to run (Go duration: 90m, 24h); default: the scenario's")
       ("seed", po::value(&seed), "random seed; default: the scenario's")
       ("format", po::value(&format)->default_value("text"), "report format: text or json")
-      ("output,o", po::value(&output), "write the report to FILE instead of standard output")
+      ("output,o", po::value(&output), "write the report to FILE instead of standard output ('-': standard output)")
       ("events", po::value(&events), "write every Event of the run to FILE, in 'kubectl get events -A' layout")
       ("timeline", po::value(&timeline),
        "write every change of spec.replicas, status.readyReplicas and pending requests of each Deployment to FILE (CSV)")
@@ -40,9 +41,9 @@ int run(const std::vector<std::string>& args) {
       ("html", po::value(&html), "write a self-contained HTML page (charts, fights, Events) to FILE")
       ("no-fixes", "do not re-run the scenario to check candidate fixes for each fight")
       ("check", "exit with status 1 when an expectation fails")
-      ("max-events", po::value<std::uint64_t>(), "stop with status 3 after this many events (default 200000000)")
-      ("max-objects", po::value<std::size_t>(), "stop with status 3 when the run would create more objects than this, Events not counted (default 150000)")
-      ("max-memory", po::value<std::uint64_t>(), "stop with status 3 when kcsim's resident memory exceeds this many MiB (default: 3/4 of the RAM or cgroup limit)")
+      ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)")
+      ("max-objects", po::value<Natural>(), "stop with status 3 when the run would create more objects than this, Events not counted (default 150000)")
+      ("max-memory", po::value<Natural>(), "stop with status 3 when kcsim's resident memory exceeds this many MiB (default: 3/4 of the RAM or cgroup limit)")
       ("verify", "check invariants after every event (docs/reliability.md); exit with status 4 at the first violation")
       ("stats", "after the run, print to standard error how many engine events it processed over how much simulated time (the figure docs/performance.md quotes)");
   po::options_description hidden;
@@ -55,17 +56,26 @@ int run(const std::vector<std::string>& args) {
   if (format != "text" && format != "json")
     return usage_error(fmt::format("--format must be text or json, not \"{}\"", format));
 
-  Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+  const std::string scenario_path = vm["scenario"].as<std::string>();
+  // The report last: every file is in place before standard output says the run is done.
+  std::vector<OutputTarget> targets;
+  if (!events.empty()) targets.push_back({"--events", events});
+  if (!timeline.empty()) targets.push_back({"--timeline", timeline});
+  if (!html.empty()) targets.push_back({"--html", html});
+  targets.push_back({"-o", output});
+  if (const auto conflict = conflicting_outputs(targets, {scenario_path})) return usage_error(*conflict);
+
+  Scenario scenario = load_scenario(scenario_path);
   if (vm.count("duration")) {
     scenario.duration = read_duration(json(duration), "--duration", "");
     if (scenario.duration.count() == 0) return usage_error("--duration must be positive");
   }
-  if (vm.count("seed")) scenario.seed = seed;
+  if (vm.count("seed")) scenario.seed = seed.value;
   RunLimits limits;
-  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<std::uint64_t>();
-  if (vm.count("max-objects")) limits.max_objects = vm["max-objects"].as<std::size_t>();
+  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<Natural>().value;
+  if (vm.count("max-objects")) limits.max_objects = vm["max-objects"].as<Natural>().value;
   if (vm.count("max-memory")) {
-    limits.max_memory_mib = vm["max-memory"].as<std::uint64_t>();
+    limits.max_memory_mib = vm["max-memory"].as<Natural>().value;
     if (limits.max_memory_mib == 0 || limits.max_memory_mib > (1ULL << 40))
       return usage_error("--max-memory must be a number of MiB between 1 and 2^40");
   }
@@ -80,13 +90,15 @@ int run(const std::vector<std::string>& args) {
   RunOutcome outcome = run_scenario(scenario, limits, run_options);
   const std::string report =
       format == "json" ? outcome.report.dump(2) + "\n" : render_text_report(outcome.report);
-  if (!events.empty()) write_file_atomically(events, outcome.events_table);
-  if (!timeline.empty()) write_file_atomically(timeline, outcome.timeline_csv);
-  if (!html.empty()) write_file_atomically(html, outcome.html);
-  if (output.empty())
-    std::cout << report;
-  else
-    write_file_atomically(output, report);
+  std::vector<std::pair<OutputTarget, std::string>> files;
+  for (OutputTarget& t : targets) {
+    const std::string& content = t.option == "--events"     ? outcome.events_table
+                                 : t.option == "--timeline" ? outcome.timeline_csv
+                                 : t.option == "--html"     ? outcome.html
+                                                            : report;
+    files.emplace_back(std::move(t), content);
+  }
+  write_outputs(files);
   // Counts only, no wall time: the same scenario, seed and binary print the same line.
   if (vm.count("stats"))
     std::cerr << fmt::format("kcsim run: {} events over {} simulated\n", outcome.events_processed,

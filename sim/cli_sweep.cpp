@@ -11,6 +11,8 @@
 
 #include "cli.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/input_file.hpp"
+#include "kcsim/output_file.hpp"
 #include "kcsim/runner.hpp"
 #include "kcsim/sweep.hpp"
 
@@ -32,13 +34,7 @@ of durations (60s..600s/60s).
 
 Options)";
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "expected a readable file", "no such file or it cannot be read");
-  std::ostringstream b;
-  b << in.rdbuf();
-  return b.str();
-}
+std::string read_text(const std::string& path) { return read_input_file(path, "file"); }
 
 }  // namespace
 
@@ -79,6 +75,7 @@ int sweep(const std::vector<std::string>& args) {
   }
   for (const std::string& v : varies) options.variations.push_back(parse_variation(v));
   const std::string path = vm["scenario"].as<std::string>();
+  if (const auto conflict = conflicting_outputs({{"-o", output}}, {path})) return usage_error(*conflict);
   const std::string text = read_text(path);
   // Validate the unvaried scenario first, so its errors are reported once, with positions.
   (void)parse_scenario(text, path);
@@ -96,8 +93,7 @@ int sweep(const std::vector<std::string>& args) {
   }
   const json result = run_sweep(text, path, options);
   const std::string rendered = render_sweep(result, format);
-  if (output.empty()) std::cout << rendered;
-  else write_file_atomically(output, rendered);
+  write_output(output, rendered);
   return 0;
 }
 
@@ -123,9 +119,11 @@ int merge(const std::vector<std::string>& args) {
   }
   if (format != "text" && format != "csv" && format != "json")
     return usage_error(fmt::format("--format must be text, csv or json, not \"{}\"", format));
+  std::vector<std::string> inputs;
+  for (const auto& [file, _] : shards) inputs.push_back(file);
+  if (const auto conflict = conflicting_outputs({{"-o", output}}, inputs)) return usage_error(*conflict);
   const std::string rendered = render_sweep(merge_sweeps(shards), format);
-  if (output.empty()) std::cout << rendered;
-  else write_file_atomically(output, rendered);
+  write_output(output, rendered);
   return 0;
 }
 

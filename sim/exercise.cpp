@@ -15,6 +15,7 @@
 #include "json_positions.hpp"
 #include "kcsim/embedded_files.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/input_file.hpp"
 #include "kcsim/json_access.hpp"
 #include "kcsim/text.hpp"
 
@@ -264,11 +265,7 @@ ExerciseEvidence parse_evidence(const Reader& r, const json& e, const std::strin
 std::optional<std::string> read_text_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return read_input_file(path.string(), "file");
 }
 
 std::optional<std::string> embedded(std::string_view path) {

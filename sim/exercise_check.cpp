@@ -16,6 +16,7 @@
 #include "json_positions.hpp"
 #include "kcsim/git_view.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/input_file.hpp"
 #include "kcsim/json_access.hpp"
 #include "kcsim/kubectl_view.hpp"
 #include "kcsim/text.hpp"
@@ -161,16 +162,8 @@ ExerciseAnswer parse_answer(const std::string& text, const std::string& file) {
 }
 
 ExerciseAnswer read_answer_file(const std::string& path) {
-  std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return parse_answer(text, "<stdin>");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "expected a readable answer file", "no such file or it cannot be read");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_answer(buffer.str(), path);
+  if (path == "-") return parse_answer(read_input_stream(std::cin, "<stdin>"), "<stdin>");
+  return parse_answer(read_input_file(path, "answer file"), path);
 }
 
 bool ExerciseScore::missed(AnswerPart part) const {

@@ -1,13 +1,16 @@
 #include "expectations.hpp"
 
 #include <algorithm>
-#include <regex>
+#include <charconv>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "json_positions.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/json_access.hpp"
+#include "kcsim/json_pointer.hpp"
+#include "kcsim/pattern.hpp"
 
 namespace kcsim {
 namespace {
@@ -15,6 +18,13 @@ namespace {
 const std::set<std::string> kComparators = {"equals", "min", "max", "matches"};
 
 std::string exp_pointer(std::size_t i) { return "/expectations/" + std::to_string(i); }
+
+void check_pattern(const Scenario& s, const std::string& pointer, const json& value) {
+  std::string why;
+  if (!Pattern::compile(value.get<std::string>(), &why))
+    throw InputError(s.file, pointer, "expected a regular expression (RE2 syntax, docs/scenario-format.md)",
+                     fmt::format("{}: {}", describe_found(value), why));
+}
 
 bool matches_labels(const json& object, const json& labels) {
   if (labels.is_null()) return true;
@@ -38,7 +48,7 @@ std::string compare(const json& e, const json& observed) {
     failure = fmt::format("expected at most {}, observed {}", e["max"].dump(), observed.dump());
   if (e.contains("matches")) {
     const std::string text = observed.is_string() ? observed.get<std::string>() : observed.dump();
-    if (!std::regex_search(text, std::regex(e["matches"].get<std::string>())))
+    if (!Pattern::compile(e["matches"].get<std::string>(), nullptr)->search(text))
       failure = fmt::format("expected a match for /{}/, observed {}", e["matches"].get<std::string>(),
                             observed.dump());
   }
@@ -47,8 +57,10 @@ std::string compare(const json& e, const json& observed) {
 
 json select_elements(const json& array, const std::string& selector) {
   if (!selector.empty() && std::all_of(selector.begin(), selector.end(), ::isdigit)) {
-    const std::size_t i = std::stoul(selector);
-    return i < array.size() ? array[i] : json();
+    std::size_t i = 0;
+    const auto [end, ec] = std::from_chars(selector.data(), selector.data() + selector.size(), i);
+    // An index too large for size_t is past the end of any array, as a large one is.
+    return ec == std::errc() && end == selector.data() + selector.size() && i < array.size() ? array[i] : json();
   }
   std::vector<std::pair<std::string, std::string>> terms;
   if (selector.find('=') == std::string::npos) {
@@ -158,11 +170,7 @@ void validate_expectations(const Scenario& s) {
           throw InputError(s.file, p + "/" + key, "expected a number", describe_found(value));
         if (key == "matches") {
           if (!value.is_string()) throw InputError(s.file, p + "/matches", "expected a regular expression string", describe_found(value));
-          try {
-            std::regex re(value.get<std::string>());
-          } catch (const std::regex_error&) {
-            throw InputError(s.file, p + "/matches", "expected a valid regular expression", describe_found(value));
-          }
+          check_pattern(s, p + "/matches", value);
         }
       }
     }
@@ -179,13 +187,32 @@ void validate_expectations(const Scenario& s) {
     if (e.contains("object")) {
       if (!e["object"].is_string() || ObjectRef::parse(e["object"].get<std::string>()).kind.empty())
         throw InputError(s.file, p + "/object", "expected \"Kind/namespace/name\"", describe_found(e["object"]));
-      if (e.contains("pointer") && (!e["pointer"].is_string() || (!e["pointer"].get<std::string>().empty() && e["pointer"].get<std::string>()[0] != '/')))
-        throw InputError(s.file, p + "/pointer", "expected a JSON pointer such as \"/spec/replicas\"", describe_found(e["pointer"]));
+    }
+    if (e.contains("pointer")) {
+      const json& ptr = e["pointer"];
+      if (!ptr.is_string())
+        throw InputError(s.file, p + "/pointer", "expected a JSON pointer such as \"/spec/replicas\"", describe_found(ptr));
+      if (const auto problem = json_pointer_problem(ptr.get<std::string>()))
+        throw InputError(s.file, p + "/pointer", "expected a JSON pointer such as \"/spec/replicas\"", *problem);
     }
     if (e.contains("list")) {
       const json& l = e["list"];
       if (!l.is_object() || !l.contains("kind") || !l["kind"].is_string())
         throw InputError(s.file, p + "/list", "expected {\"kind\": K, \"namespace\"?: N, \"labels\"?: {...}}", describe_found(l));
+      for (auto& [k, v] : l.items()) {
+        const std::string at = p + "/list/" + escape_pointer_token(k);
+        if (k == "kind") continue;
+        if (k == "namespace" && !v.is_string()) throw InputError(s.file, at, "expected a namespace name (a string)", describe_found(v));
+        if (k == "terminating" && !v.is_boolean()) throw InputError(s.file, at, "expected true or false", describe_found(v));
+        if (k == "labels") {
+          if (!v.is_object()) throw InputError(s.file, at, "expected an object of label: value", describe_found(v));
+          for (auto& [label, value] : v.items())
+            if (!value.is_string())
+              throw InputError(s.file, at + "/" + escape_pointer_token(label), "expected a label value (a string)", describe_found(value));
+        }
+        if (k != "namespace" && k != "terminating" && k != "labels")
+          throw InputError(s.file, at, "expected one of kind, namespace, labels, terminating", fmt::format("unknown field \"{}\"", k));
+      }
       if (e.contains("aggregate")) {
         const json& a = e["aggregate"];
         if (!a.is_string() || (a != "count" && a != "max" && a != "min" && a != "sum" && a != "names" && a != "values"))
@@ -202,13 +229,7 @@ void validate_expectations(const Scenario& s) {
           throw InputError(s.file, p + "/events/" + escape_pointer_token(k), "expected one of reason, type, object, message",
                            fmt::format("unknown field \"{}\"", k));
         if (!v.is_string()) throw InputError(s.file, p + "/events/" + k, "expected a string (message: a regular expression)", describe_found(v));
-        if (k == "message") {
-          try {
-            std::regex re(v.get<std::string>());
-          } catch (const std::regex_error&) {
-            throw InputError(s.file, p + "/events/message", "expected a valid regular expression", describe_found(v));
-          }
-        }
+        if (k == "message") check_pattern(s, p + "/events/message", v);
       }
     }
   }
@@ -308,7 +329,7 @@ json ExpectationChecker::results(const World& world, const json& report) const {
           std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
           if (kind + "/" + ev.involved.name != f["object"].get<std::string>()) continue;
         }
-        if (f.contains("message") && !std::regex_search(ev.message, std::regex(f["message"].get<std::string>())))
+        if (f.contains("message") && !Pattern::compile(f["message"].get<std::string>(), nullptr)->search(ev.message))
           continue;
         total += ev.count;
       }

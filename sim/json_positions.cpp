@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kcsim/input_error.hpp"
+#include "kcsim/json_access.hpp"
 
 namespace kcsim {
 namespace {
@@ -103,6 +104,79 @@ class Scanner {
   int line_ = 1;
 };
 
+// Builds the document from nlohmann's SAX events, refusing a key that appears twice in one
+// object: nlohmann's own parser keeps the last silently, where the YAML reader (and Kubernetes'
+// strict decoding, "duplicate field") refuses it.
+class StrictDom final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  using json = nlohmann::json;
+  json root;
+  std::string duplicate;  // the pointer of the first duplicate key, when there is one
+  std::string duplicate_key;
+
+  bool null() override { return put(nullptr); }
+  bool boolean(bool v) override { return put(v); }
+  bool number_integer(number_integer_t v) override { return put(v); }
+  bool number_unsigned(number_unsigned_t v) override { return put(v); }
+  bool number_float(number_float_t v, const string_t&) override { return put(v); }
+  bool string(string_t& v) override { return put(std::move(v)); }
+  bool binary(binary_t& v) override { return put(json::binary(std::move(v))); }
+  bool start_object(std::size_t) override { return open(json::object()); }
+  bool start_array(std::size_t) override { return open(json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    json& object = *stack_.back();
+    path_.back() = escape_pointer_token(k);
+    if (object.contains(k)) {
+      for (const std::string& token : path_) duplicate += "/" + token;
+      duplicate_key = k;
+      return false;  // stops the parse
+    }
+    key_ = std::move(k);
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    // Rethrown as its own type (parse_error, or out_of_range for "1e400"), as json::parse does.
+    if (const auto* p = dynamic_cast<const json::parse_error*>(&e)) throw *p;
+    if (const auto* r = dynamic_cast<const json::out_of_range*>(&e)) throw *r;
+    throw json::other_error::create(0, e.what(), nullptr);
+  }
+
+ private:
+  json* slot(json&& v) {
+    if (stack_.empty()) {
+      root = std::move(v);
+      return &root;
+    }
+    json& parent = *stack_.back();
+    if (parent.is_array()) {
+      path_.back() = std::to_string(parent.size());
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    return &(parent[key_] = std::move(v));
+  }
+  bool put(json&& v) {
+    slot(std::move(v));
+    return true;
+  }
+  bool open(json&& container) {
+    stack_.push_back(slot(std::move(container)));
+    path_.emplace_back();
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    path_.pop_back();
+    return true;
+  }
+
+  std::vector<json*> stack_;
+  std::vector<std::string> path_;  // per open container, the pointer token of its current member
+  std::string key_;
+};
+
 }  // namespace
 
 std::map<std::string, TextPosition> index_json_positions(const std::string& text) {
@@ -152,7 +226,16 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file,
                      "deeper nesting", pos.line, pos.column);
   }
   try {
-    return nlohmann::json::parse(text);
+    StrictDom dom;
+    if (!nlohmann::json::sax_parse(text, &dom) && !dom.duplicate.empty()) {
+      // The positions index keeps the last occurrence of a pointer: the duplicate's.
+      const auto positions = index_json_positions(text);
+      const auto it = positions.find(dom.duplicate);
+      const TextPosition pos = it == positions.end() ? TextPosition{0, 0} : it->second;
+      throw InputError(file, pointer + dom.duplicate, "expected each key once in an object",
+                       fmt::format("a second \"{}\"", dom.duplicate_key), pos.line, pos.column);
+    }
+    return std::move(dom.root);
   } catch (const nlohmann::json::parse_error& e) {
     const TextPosition pos = position_of_offset(text, e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();
@@ -167,6 +250,16 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file,
     std::string what = e.what();
     what = what.substr(what.find(']') + 2);
     throw InputError(file, pointer, "expected valid JSON: " + what, "");
+  }
+}
+
+InputError with_position(const InputError& e, const std::string& text) {
+  if (e.line() > 0) return e;
+  const auto positions = index_json_positions(text);
+  for (std::string p = e.pointer();; p = p.substr(0, p.rfind('/'))) {
+    if (const auto it = positions.find(p); it != positions.end())
+      return InputError(e.file(), e.pointer(), e.expected(), e.found(), it->second.line, it->second.column);
+    if (p.empty()) return e;
   }
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "kcsim/input_error.hpp"
 #include "kcsim/json_access.hpp"
 
 namespace kcsim {
@@ -34,6 +35,10 @@ TextPosition position_of_offset(const std::string& text, std::size_t offset);
 /// errors and numbers beyond a double are InputErrors naming `file`, `pointer` (for example
 /// "document 1") and, where known, the line and column.
 nlohmann::json parse_json_text(const std::string& text, const std::string& file, const std::string& pointer = "");
+
+/// `e` with the line and column of its pointer in `text` (or of the nearest parent that the text
+/// has), for errors found after parsing; `e` itself when it already has a line.
+InputError with_position(const InputError& e, const std::string& text);
 
 
 }  // namespace kcsim

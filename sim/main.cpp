@@ -10,6 +10,7 @@
 #include "cli.hpp"
 #include "kcsim/input_error.hpp"
 #include "kcsim/invariants.hpp"
+#include "kcsim/output_file.hpp"
 
 using namespace kcsim;
 
@@ -43,7 +44,8 @@ std::string usage() {
   out += "  kcsim version                       print the version\n";
   out += "  kcsim help [COMMAND]                show help (also: kcsim COMMAND --help)\n\n";
   out += "Exit status: 0 success; 1 an expectation failed (with --check); 2 bad input or usage;\n"
-         "3 a run limit stopped the run; 4 an invariant was violated (run --verify).\n"
+         "3 a run limit stopped the run or an output could not be written; 4 an invariant was\n"
+         "violated (run --verify); 70 an internal error (a bug in kcsim).\n"
          "See docs/cli.md for every command.\n";
   return out;
 }
@@ -71,7 +73,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     for (const Command& c : kCommands)
-      if (command == c.name) return c.handler(args);
+      if (command == c.name) {
+        const int status = c.handler(args);
+        flush_standard_output();  // a full disk or a closed pipe is an error, not exit 0
+        return status;
+      }
     return cli::usage_error(fmt::format("unknown command \"{}\"", command));
   } catch (const InputError& e) {
     std::cerr << "kcsim: " << e.what() << "\n";
@@ -85,5 +91,10 @@ int main(int argc, char** argv) {
   } catch (const std::runtime_error& e) {
     std::cerr << "kcsim: " << e.what() << "\n";
     return 3;
+  } catch (const std::exception& e) {
+    // A safety net: every input is checked before use, so this is a bug in kcsim. Say so, and
+    // exit with sysexits.h's EX_SOFTWARE rather than abort.
+    std::cerr << "kcsim: internal error (a bug; please report it with the input): " << e.what() << "\n";
+    return 70;
   }
 }

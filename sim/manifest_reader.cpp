@@ -24,6 +24,7 @@
 #include "json_positions.hpp"
 #include "yaml_guard.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/input_file.hpp"
 #include "kcsim/scenario.hpp"
 #include "kcsim/text.hpp"
 #include "kcsim/world.hpp"
@@ -548,16 +549,7 @@ std::vector<Manifest> parse_manifests(const std::string& text, const std::string
 namespace {
 
 std::string read_text(const std::string& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes)
-    throw InputError(path, "", fmt::format("expected a file of at most {} MiB", kMaxFileBytes >> 20),
-                     fmt::format("{} bytes", size));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "expected a readable file", "no such file or it cannot be read");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return read_input_file(path, "file", kMaxFileBytes);
 }
 
 bool is_manifest_name(const std::string& name) {
@@ -579,11 +571,15 @@ std::vector<fs::path> list_files(const fs::path& dir, const std::set<std::string
   for (; it != end; it.increment(ec)) {
     if (ec) throw InputError(dir.string(), "", "expected a readable directory", ec.message());
     const fs::path& p = it->path();
-    if (hidden(p) || (it.depth() == 0 && it->is_directory() && exclude.count(p.filename().string()))) {
-      if (it->is_directory()) it.disable_recursion_pending();
+    // The error_code forms: a link to itself (ELOOP) or to nowhere is skipped, not thrown.
+    std::error_code type_ec;
+    const bool directory = it->is_directory(type_ec);
+    if (hidden(p) || (it.depth() == 0 && directory && exclude.count(p.filename().string()))) {
+      if (directory) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file() && is_manifest_name(p.filename().string())) files.push_back(p);
+    // Regular files only (through links): a FIFO or a device in the tree may block or never end.
+    if (is_manifest_name(p.filename().string()) && is_readable_entry(p.string())) files.push_back(p);
     if (files.size() > kMaxFiles)
       throw InputError(dir.string(), "", fmt::format("expected at most {} manifest files", kMaxFiles), "more");
   }
@@ -818,10 +814,7 @@ bool is_scenario_file(const std::string& path) {
   if (!ends_with(lower(path), ".json")) return false;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return false;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream b;
-  b << in.rdbuf();
-  const json doc = json::parse(b.str(), nullptr, false);
+  const json doc = json::parse(read_input_file(path, "file"), nullptr, false);
   if (!doc.is_object()) return false;
   if (string_or(doc, "apiVersion", "") == "kcsim/v1" || string_or(doc, "kind", "") == "Scenario") return true;
   return !doc.contains("apiVersion") && !doc.contains("kind") && (doc.contains("objects") || doc.contains("timeline"));

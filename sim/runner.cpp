@@ -1,7 +1,5 @@
 #include "kcsim/runner.hpp"
 
-#include <cstdio>
-#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -44,24 +42,6 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
   if (options.timeline) out.timeline_csv = render_timeline_csv(world, options.timeline_requests);
   if (options.html) out.html = render_html_report(world, out.report);
   return out;
-}
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".kcsim-tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(fmt::format("cannot write {}", path));
-    f << content;
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error(fmt::format("cannot write {}", path));
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(fmt::format("cannot write {}", path));
-  }
 }
 
 }  // namespace kcsim

@@ -11,6 +11,8 @@
 #include "expectations.hpp"
 #include "json_positions.hpp"
 #include "kcsim/input_error.hpp"
+#include "kcsim/input_file.hpp"
+#include "kcsim/object_validation.hpp"
 
 namespace kcsim {
 
@@ -197,6 +199,7 @@ Scenario parse_validated(const json& doc, const std::string& file) {
         throw InputError(file, p + "/metadata/namespace", "expected a string", describe_found(m["namespace"]));
       if (!kClusterScoped.count(obj["kind"].get<std::string>()) && !m.contains("namespace"))
         m["namespace"] = "default";
+      validate_object(obj, file, p);
       const ObjectRef ref = ObjectRef::of(obj);
       if (!seen.insert(ref).second)
         throw InputError(file, p + "/metadata/name", "expected each object once",
@@ -238,34 +241,16 @@ Scenario parse_validated(const json& doc, const std::string& file) {
 Scenario parse_scenario(const std::string& text, const std::string& file) {
   json doc = parse_json_text(text, file);
   try {
-    return parse_validated(doc, file);
+    Scenario s = parse_validated(doc, file);
+    s.text = std::make_shared<const std::string>(text);
+    return s;
   } catch (const InputError& e) {
-    if (e.line() > 0) throw;
-    // Add the line and column of the offending value (or of its nearest existing parent).
-    const auto positions = index_json_positions(text);
-    std::string p = e.pointer();
-    for (;;) {
-      auto it = positions.find(p);
-      if (it != positions.end())
-        throw InputError(e.file(), e.pointer(), e.expected(), e.found(), it->second.line, it->second.column);
-      if (p.empty()) throw;
-      p = p.substr(0, p.rfind('/'));
-    }
+    throw with_position(e, text);
   }
 }
 
 Scenario load_scenario(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError(path, "", "expected a scenario file", "a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "expected a readable scenario file", "no such file or it cannot be read");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  if (text.size() > 64 * 1024 * 1024)
-    throw InputError(path, "", "expected a scenario of at most 64 MiB", fmt::format("{} bytes", text.size()));
-  return parse_scenario(text, path);
+  return parse_scenario(read_input_file(path, "scenario file"), path);
 }
 
 }  // namespace kcsim

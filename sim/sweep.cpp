@@ -12,6 +12,7 @@
 
 #include "kcsim/input_error.hpp"
 #include "kcsim/json_access.hpp"
+#include "kcsim/json_pointer.hpp"
 #include "kcsim/runner.hpp"
 #include "kcsim/table.hpp"
 
@@ -143,53 +144,18 @@ namespace {
 // pointer ("~2"), a step through a string or number, and an array index past the end, which
 // nlohmann's operator[] would honour by growing the array to that size ("/objects/999999999").
 // All found by fuzz_vary_path.
-void set_at_pointer(json& doc, const std::string& pointer, const json& value, const std::string& path) {
-  try {
-    const json::json_pointer ptr(pointer);
-    const json* cur = &doc;
-    bool created = false;  // past the existing document: operator[] creates what follows
-    for (std::size_t start = 1; start <= pointer.size();) {
-      std::size_t end = pointer.find('/', start);
-      if (end == std::string::npos) end = pointer.size();
-      std::string token = pointer.substr(start, end - start);
-      for (std::size_t i; (i = token.find("~1")) != std::string::npos;) token.replace(i, 2, "/");
-      for (std::size_t i; (i = token.find("~0")) != std::string::npos;) token.replace(i, 2, "~");
-      start = end + 1;
-      if (created || !cur || cur->is_null()) {
-        // A missing member becomes an array when the next token is a number, grown to that
-        // index ("/new/696166166").
-        created = true;
-        if (!token.empty() && token.find_first_not_of("0123456789") == std::string::npos && token != "0")
-          throw InputError("--vary", "", "expected an array index of at most 0 (a new array)",
-                           fmt::format("\"{}\" in {}", token, describe_found(path)));
-        continue;
-      }
-      if (cur->is_array()) {
-        std::size_t index = 0;
-        const auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
-        if (token != "-" && (ec != std::errc() || p != token.data() + token.size() || index > cur->size()))
-          throw InputError("--vary", "", fmt::format("expected an array index of at most {} (the array's size)", cur->size()),
-                           fmt::format("\"{}\" in {}", token, describe_found(path)));
-        cur = index < cur->size() ? &(*cur)[index] : nullptr;
-      } else if (cur->is_object()) {
-        auto it = cur->find(token);
-        cur = it == cur->end() ? nullptr : &*it;
-      } else {
-        cur = nullptr;  // null becomes an object; a string or number makes operator[] throw
-      }
-    }
-    doc[ptr] = value;
-  } catch (const json::exception& e) {
-    throw InputError("--vary", "", "expected a path to a field of the scenario",
-                     fmt::format("{} ({})", describe_found(path), e.what()));
-  }
+void vary_at_pointer(json& doc, const std::string& pointer, const json& value, const std::string& path) {
+  if (const auto problem = json_pointer_problem(pointer))
+    throw InputError("--vary", "", "expected a path to a field of the scenario", *problem);
+  if (const auto problem = set_at_pointer(doc, pointer, value))
+    throw InputError("--vary", "", problem->expected, fmt::format("{} in {}", problem->found, describe_found(path)));
 }
 
 }  // namespace
 
 void apply_variation(json& doc, const std::string& path, const json& value) {
   if (!path.empty() && path[0] == '/') {
-    set_at_pointer(doc, path, value, path);
+    vary_at_pointer(doc, path, value, path);
     return;
   }
   const auto colon = path.find(":/");
@@ -202,7 +168,7 @@ void apply_variation(json& doc, const std::string& path, const json& value) {
             !probe["metadata"].contains("namespace"))
           probe["metadata"]["namespace"] = "default";
         if (probe.is_object() && probe.contains("kind") && probe.contains("metadata") && ObjectRef::of(probe) == ref) {
-          set_at_pointer(obj, path.substr(colon + 1), value, path);
+          vary_at_pointer(obj, path.substr(colon + 1), value, path);
           return;
         }
       }
@@ -212,13 +178,24 @@ void apply_variation(json& doc, const std::string& path, const json& value) {
   for (const std::string& part : split(path, '.')) {
     pointer += "/" + escape_pointer_token(part);
   }
-  set_at_pointer(doc, pointer, value, path);
+  vary_at_pointer(doc, pointer, value, path);
+}
+
+std::size_t count_variants(const std::vector<Variation>& variations) {
+  std::size_t variants = 1;
+  for (const Variation& v : variations) {
+    // Checked before multiplying: four ranges of 65,536 values wrapped the product to 0.
+    if (v.values.size() > kMaxSweepVariants / variants)
+      throw InputError("--vary", "", fmt::format("expected at most {} variants in all", kMaxSweepVariants),
+                       fmt::format("more, with --vary {} ({} values)", v.path, v.values.size()));
+    variants *= v.values.size();
+  }
+  return variants;
 }
 
 json run_sweep(const std::string& text, const std::string& file, const SweepOptions& options) {
   const json base = json::parse(text);
-  std::size_t variants = 1;
-  for (const Variation& v : options.variations) variants *= v.values.size();
+  const std::size_t variants = count_variants(options.variations);
   std::vector<std::size_t> mine;
   for (std::size_t i = 0; i < variants; ++i)
     if (static_cast<int>(i % static_cast<std::size_t>(options.shard_count)) == options.shard_index) mine.push_back(i);
@@ -357,21 +334,71 @@ std::string render_sweep(const json& result, const std::string& format) {
   return render_table(table);
 }
 
+namespace {
+
+// A shard is read back from a file a user may have edited: every member that merge and
+// render_sweep read is checked first, so a wrong type is an input error, not a crash.
+void check_shard(const std::string& file, const json& shard) {
+  auto fail = [&](const std::string& pointer, const std::string& expected, const json* found) {
+    throw InputError(file, pointer, expected, found ? describe_found(*found) : "nothing");
+  };
+  auto member = [](const json& o, const char* key) { return o.is_object() && o.contains(key) ? &o[key] : nullptr; };
+  if (!shard.is_object()) fail("", "expected the JSON output of 'kcsim sweep --format json'", &shard);
+  const json* scenario = member(shard, "scenario");
+  if (!scenario || !scenario->is_string()) fail("/scenario", "expected the scenario's name", scenario);
+  const json* variations = member(shard, "variations");
+  if (!variations || !variations->is_array()) fail("/variations", "expected an array of --vary paths", variations);
+  for (std::size_t i = 0; i < variations->size(); ++i)
+    if (!(*variations)[i].is_string()) fail(fmt::format("/variations/{}", i), "expected a --vary path", &(*variations)[i]);
+  const json* repeat = member(shard, "repeat");
+  if (!repeat || !repeat->is_number_unsigned() || *repeat < 1 || *repeat > 10000)
+    fail("/repeat", "expected the --repeat count (1 to 10000)", repeat);
+  const json* variants = member(shard, "variants");
+  if (!variants || !variants->is_number_unsigned() || *variants < 1 || variants->get<std::uint64_t>() > kMaxSweepVariants)
+    fail("/variants", fmt::format("expected the number of variants (1 to {})", kMaxSweepVariants), variants);
+  const json* rows = member(shard, "rows");
+  if (!rows || !rows->is_array()) fail("/rows", "expected an array of rows", rows);
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const json& r = (*rows)[i];
+    const std::string at = fmt::format("/rows/{}", i);
+    if (!r.is_object()) fail(at, "expected a row object", &r);
+    const json* variant = member(r, "variant");
+    if (!variant || !variant->is_number_unsigned() || *variant >= *variants)
+      fail(at + "/variant", fmt::format("expected a variant number below {}", variants->get<std::uint64_t>()), variant);
+    const json* values = member(r, "values");
+    if (!values || !values->is_object()) fail(at + "/values", "expected an object of path: value", values);
+    for (const json& path : *variations)
+      if (!values->contains(path.get<std::string>()))
+        fail(at + "/values/" + escape_pointer_token(path.get<std::string>()), "expected the variant's value", nullptr);
+    const json* fight = member(r, "fight");
+    if (!fight || !(fight->is_boolean() || fight->is_number())) fail(at + "/fight", "expected a boolean or a number", fight);
+    for (const char* name : kNumericColumns) {
+      const json* x = member(r, name);
+      if (!x || !x->is_number()) fail(at + "/" + name, "expected a number", x);
+      if (*repeat == 1) continue;
+      const json* spread = member(r, "spread") ? member(r["spread"], name) : nullptr;
+      if (!spread || !spread->is_array() || spread->size() != 2 || !(*spread)[0].is_number() || !(*spread)[1].is_number())
+        fail(at + "/spread/" + name, "expected [min, max]", spread);
+    }
+  }
+}
+
+}  // namespace
+
 json merge_sweeps(const std::vector<std::pair<std::string, json>>& shards) {
   if (shards.empty()) throw InputError("merge", "", "expected at least one shard file", "none");
+  for (const auto& [file, shard] : shards) check_shard(file, shard);
   const json& first = shards.front().second;
   std::vector<json> rows;
-  std::vector<bool> seen(first.value("variants", std::size_t{0}), false);
+  std::vector<bool> seen(first["variants"].get<std::size_t>(), false);
   for (const auto& [file, shard] : shards) {
-    if (!shard.is_object() || !shard.contains("rows") || !shard.contains("variations"))
-      throw InputError(file, "", "expected the JSON output of 'kcsim sweep --format json'", "something else");
     if (shard["scenario"] != first["scenario"] || shard["variations"] != first["variations"] ||
         shard["repeat"] != first["repeat"] || shard["variants"] != first["variants"])
       throw InputError(file, "", fmt::format("expected a shard of the same sweep as {}", shards.front().first),
                        "a different scenario, variations or repeat");
     for (const json& r : shard["rows"]) {
       const std::size_t v = r["variant"].get<std::size_t>();
-      if (v >= seen.size() || seen[v]) throw InputError(file, "/rows", "expected each variant once", fmt::format("variant {} twice", v));
+      if (seen[v]) throw InputError(file, "/rows", "expected each variant once", fmt::format("variant {} twice", v));
       seen[v] = true;
       rows.push_back(r);
     }

@@ -11,6 +11,18 @@ namespace kcsim {
 
 World::World(Scenario scenario, RunLimits limits)
     : scenario_(std::move(scenario)), limits_(limits), claimed_(scenario_.timeline.size(), false) {
+  try {
+    construct();
+  } catch (const InputError& e) {
+    throw placed(e);
+  }
+}
+
+InputError World::placed(const InputError& e) const {
+  return e.file() == scenario_.file && scenario_.text ? with_position(e, *scenario_.text) : e;
+}
+
+void World::construct() {
   ApiServerOptions options;
   options.max_objects = limits_.max_objects;
   options.seed = scenario_.seed;
@@ -92,7 +104,12 @@ void World::claim_action(std::size_t index) {
 }
 
 StopReason World::run(std::optional<SimTime> until) {
-  const StopReason stop = engine_.run_until(until.value_or(SimTime{scenario_.duration}));
+  StopReason stop;
+  try {
+    stop = engine_.run_until(until.value_or(SimTime{scenario_.duration}));
+  } catch (const InputError& e) {
+    throw placed(e);  // a timeline action that cannot apply (kubectl edit past a list's end)
+  }
   // Only the API server stops the engine, when a create would pass max_objects.
   if (stop == StopReason::kStopped && api_->lifetimes().size() >= limits_.max_objects)
     throw RunLimitError(fmt::format(

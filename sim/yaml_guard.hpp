@@ -15,11 +15,12 @@ struct YamlGuardFinding {
 };
 
 /// Nesting (sequences and mappings inside each other) beyond which the check stops with a
-/// finding: yaml-cpp 0.7 refuses deeper documents anyway (DeepRecursion, yaml-cpp 0.7.0
-/// include/yaml-cpp/depthguard.h: max_depth = 2000; measured here, it already fails with "bad
-/// file" from about 500 nested collections), and libyaml 0.2.5 has no limit of its own, so its
-/// stacks would grow with the file.
-inline constexpr int kMaxYamlNesting = 2000;
+/// finding. yaml-cpp 0.7 refuses deeper documents anyway, but with a bare "bad file": its
+/// DeepRecursion guard (include/yaml-cpp/depthguard.h: max_depth = 2000) counts several frames
+/// per level, and measured here it fails from 498 nested block mappings and 500 nested flow
+/// sequences. 480 stays below both, so the message names the real cause; libyaml 0.2.5 has no
+/// limit of its own, so its stacks would grow with the file.
+inline constexpr int kMaxYamlNesting = 480;
 
 /// Runs libyaml's parser (yaml_parser_parse, libyaml 0.2.5) over the whole stream and returns its
 /// first error, with the document (1-based), line and column where it is, or nothing when libyaml

@@ -35,8 +35,4 @@ struct RunOptions {
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits = {});
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options);
 
-/// Writes `content` to `path` through a temporary file and a rename, so that an interrupted run
-/// never leaves a half-written file. Throws std::runtime_error on failure.
-void write_file_atomically(const std::string& path, const std::string& content);
-
 }  // namespace kcsim

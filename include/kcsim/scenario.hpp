@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct Scenario {
   std::vector<TimelineAction> timeline;  // sorted by time, stable
   json expectations = json::array();
   json raw;  // the whole document (models read their own sections, e.g. "git", "traffic")
+  /// The file's text, so that an error a model finds later (a setting, a timeline action) can
+  /// name its line and column (World adds them).
+  std::shared_ptr<const std::string> text;
 };
 
 /// Loads and validates a scenario file. Throws InputError (file, pointer, line:column for

@@ -10,6 +10,10 @@
 namespace kcsim {
 
 /// One --vary: where in the scenario, and the values to try (JSON values).
+/// The most variants one sweep may have (the product of the --vary value counts): a million
+/// runs is weeks of CPU already; more is a typo such as a range with a step of 1 us.
+inline constexpr std::size_t kMaxSweepVariants = 1'000'000;
+
 struct Variation {
   std::string path;          // as written by the user
   std::vector<json> values;  // in the order given
@@ -19,6 +23,10 @@ struct Variation {
 /// "1..5/1"). Values are JSON where they parse as JSON (3, true, {"a":1}), else strings.
 /// Throws InputError (file "--vary") on a malformed argument.
 Variation parse_variation(const std::string& text);
+
+/// The number of variants of a sweep: the product of the value counts. Throws InputError (file
+/// "--vary") when it exceeds kMaxSweepVariants.
+std::size_t count_variants(const std::vector<Variation>& variations);
 
 /// Sets the value at `path` in a scenario document. Paths:
 ///  - a JSON pointer into the document: "/settings/argocd/selfHealBackoffCapSeconds";

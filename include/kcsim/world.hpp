@@ -10,6 +10,7 @@
 #include "kcsim/api_server.hpp"
 #include "kcsim/engine.hpp"
 #include "kcsim/external_metrics.hpp"
+#include "kcsim/input_error.hpp"
 #include "kcsim/random.hpp"
 #include "kcsim/scenario.hpp"
 
@@ -76,6 +77,10 @@ class World {
   Model* model(std::string_view name) const;
 
  private:
+  void construct();
+  /// `e` with its line and column in the scenario file, when it names the scenario.
+  InputError placed(const InputError& e) const;
+
   Scenario scenario_;
   RunLimits limits_;
   Engine engine_;

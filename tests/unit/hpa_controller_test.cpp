@@ -254,10 +254,19 @@ TEST(HpaController, InvalidSettingsAndSpecs) {
   }
   s["settings"]["horizontal-pod-autoscaler"] = {{"tolerations", 0.1}};
   EXPECT_THROW(make_world(s, kModels), InputError);
-  // A wrongly typed spec: a Warning event, no crash, no write.
+  // A wrongly typed spec: the API server refuses it when the scenario is loaded...
   json bad = hpa(1, 10, average(10));
   bad["spec"]["maxReplicas"] = "ten";
-  auto w = make_world(scenario(json::array({deployment(1), bad}), {{0, 100}}), kModels);
+  try {
+    make_world(scenario(json::array({deployment(1), bad}), {{0, 100}}), kModels);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.pointer(), "/objects/1/spec/maxReplicas");
+  }
+  // ...and should one reach the controller anyway (written past validation): a Warning event,
+  // no crash, no write.
+  auto w = make_world(scenario(json::array({deployment(1)}), {{0, 100}}), kModels);
+  ASSERT_TRUE(w->api().create(bad, "test").status.ok());
   EventLog log(*w);
   w->run(SimTime{minutes(1)});
   EXPECT_TRUE(hpa_writes(*w).empty());

@@ -49,7 +49,10 @@ json idle_deployment() {
   return {{"apiVersion", "apps/v1"},
           {"kind", "Deployment"},
           {"metadata", {{"name", "web"}, {"namespace", "default"}}},
-          {"spec", {{"replicas", 0}, {"selector", {{"matchLabels", {{"app", "web"}}}}}}}};
+          {"spec",
+           {{"replicas", 0},
+            {"selector", {{"matchLabels", {{"app", "web"}}}}},
+            {"template", {{"metadata", {{"labels", {{"app", "web"}}}}}}}}}};
 }
 
 /// A scenario with the add-on and the traffic model only (no KEDA, no controllers, no kubelet):

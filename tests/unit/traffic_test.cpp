@@ -20,7 +20,10 @@ json deployment() {
   return {{"apiVersion", "apps/v1"},
           {"kind", "Deployment"},
           {"metadata", {{"name", "web"}, {"namespace", "default"}}},
-          {"spec", {{"replicas", 1}, {"selector", {{"matchLabels", {{"app", "web"}}}}}}}};
+          {"spec",
+           {{"replicas", 1},
+            {"selector", {{"matchLabels", {{"app", "web"}}}}},
+            {"template", {{"metadata", {{"labels", {{"app", "web"}}}}}}}}}};
 }
 
 json pod(const std::string& name, bool ready = true) {

@@ -84,7 +84,7 @@ TEST(YamlGuard, NestingBeyondYamlCppsLimitIsFound) {
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->line, 1);
   EXPECT_EQ(f->column, kMaxYamlNesting + 1);
-  EXPECT_EQ(f->expected, "YAML nested at most 2000 levels deep");
+  EXPECT_EQ(f->expected, "YAML nested at most 480 levels deep");
 }
 
 TEST(YamlGuard, ValidYamlPasses) {

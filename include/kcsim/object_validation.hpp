@@ -1,0 +1,19 @@
+// The API server's validation of the fields kcsim's controllers read, applied to the objects a
+// scenario creates (its "objects" and `kubectl apply` manifests): a value the real API server
+// refuses is an input error here, never a silent default ("replicas": "3" used to run as 1).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace kcsim {
+
+/// Throws InputError(file, pointer + the field's pointer, ...) on the first field of `obj` that
+/// kube-apiserver v1.32 would refuse: the integer fields of Deployments, ReplicaSets,
+/// StatefulSets and HorizontalPodAutoscalers (a string, a fraction or a number past int32 is a
+/// decode error; a negative count fails validation), and a workload's selector that does not
+/// match its pod template's labels (apps/v1 ValidateDeploymentSpec).
+void validate_object(const nlohmann::json& obj, const std::string& file, const std::string& pointer);
+
+}  // namespace kcsim
