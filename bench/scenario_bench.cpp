@@ -22,9 +22,9 @@
 #include <sstream>
 #include <string>
 
-#include "kcsim/fleet_generator.hpp"
-#include "kcsim/runner.hpp"
-#include "kcsim/sweep.hpp"
+#include "kcsim/cli/fleet_generator.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/cli/sweep_runner.hpp"
 
 namespace {
 

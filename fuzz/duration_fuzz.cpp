@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "fuzz_support.hpp"
-#include "kcsim/scenario.hpp"
-#include "kcsim/time.hpp"
+#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/core/time.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kcsim;

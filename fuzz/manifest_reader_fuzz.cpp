@@ -3,7 +3,7 @@
 // file (the reader chooses by file name), and each manifest read is then taken apart the way
 // import does it (leaf fields, server fields stripped, positions looked up).
 #include "fuzz_support.hpp"
-#include "kcsim/manifest_reader.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kcsim;

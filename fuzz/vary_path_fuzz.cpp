@@ -3,7 +3,7 @@
 // scenario document (JSON pointer, "Kind/namespace/name:POINTER", dotted path). The first line
 // of the input is the --vary argument; each value is applied to a small fixed scenario.
 #include "fuzz_support.hpp"
-#include "kcsim/sweep.hpp"
+#include "kcsim/cli/sweep_runner.hpp"
 
 namespace {
 

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "cli.hpp"
-#include "kcsim/input_error.hpp"
-#include "kcsim/invariants.hpp"
+#include "cli/cli.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/apiserver/invariants.hpp"
 
 using namespace kcsim;
 

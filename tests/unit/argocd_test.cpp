@@ -6,8 +6,8 @@
 
 #include <set>
 
-#include "../../models/argocd_diff.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/argocd/argocd_diff.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

@@ -5,8 +5,8 @@
 #include <ostream>
 #include <regex>
 
-#include "../../models/pod_template_hash.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/kube/pod_template_hash.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

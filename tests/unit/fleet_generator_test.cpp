@@ -6,9 +6,9 @@
 #include <set>
 
 #include "cli_test_support.hpp"
-#include "kcsim/fleet_generator.hpp"
-#include "kcsim/input_error.hpp"
-#include "kcsim/runner.hpp"
+#include "kcsim/cli/fleet_generator.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/cli/runner.hpp"
 
 namespace kcsim {
 namespace {

@@ -3,7 +3,7 @@
 // revisions, pruning.
 #include <gtest/gtest.h>
 
-#include "kcsim/input_error.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

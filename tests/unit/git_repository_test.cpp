@@ -5,8 +5,8 @@
 
 #include <regex>
 
-#include "../../models/git_repository.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/git/git_repository.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

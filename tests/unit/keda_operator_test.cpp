@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "kcsim/input_error.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "kcsim/input_error.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

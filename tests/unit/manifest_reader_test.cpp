@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "kcsim/input_error.hpp"
-#include "kcsim/manifest_reader.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
 namespace {

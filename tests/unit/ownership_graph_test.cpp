@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "kcsim/manifest_reader.hpp"
-#include "kcsim/ownership_graph.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
+#include "kcsim/analysis/ownership_graph.hpp"
 #include "cli_test_support.hpp"
 #include "manifest_test_support.hpp"
 

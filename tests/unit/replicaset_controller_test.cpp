@@ -4,8 +4,8 @@
 
 #include <regex>
 
-#include "../../models/slow_start.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/kube/slow_start.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

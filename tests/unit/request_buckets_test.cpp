@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "../../models/request_buckets.hpp"
-#include "kcsim/random.hpp"
+#include "../../models/http-add-on/request_buckets.hpp"
+#include "kcsim/core/random.hpp"
 
 using namespace kcsim;
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "kcsim/runner.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
 namespace {

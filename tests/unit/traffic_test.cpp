@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "kcsim/input_error.hpp"
-#include "kcsim/report.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/analysis/report.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

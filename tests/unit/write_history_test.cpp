@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "kcsim/fleet_generator.hpp"
-#include "kcsim/report.hpp"
-#include "kcsim/timeline_html.hpp"
-#include "kcsim/world.hpp"
+#include "kcsim/cli/fleet_generator.hpp"
+#include "kcsim/analysis/report.hpp"
+#include "kcsim/views/timeline_html.hpp"
+#include "kcsim/apiserver/world.hpp"
 
 namespace kcsim {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "../../sim/yaml_guard.hpp"
+#include "../../sim/k8s/yaml_guard.hpp"
 
 namespace kcsim {
 namespace {

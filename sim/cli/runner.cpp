@@ -1,0 +1,67 @@
+#include "kcsim/cli/runner.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "../scenario/expectations.hpp"
+#include "kcsim/analysis/fix_check.hpp"
+#include "kcsim/analysis/report.hpp"
+#include "kcsim/views/timeline_html.hpp"
+
+namespace kcsim {
+
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits) { return run_scenario(scenario, limits, RunOptions{}); }
+
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options) {
+  World world(scenario, limits);
+  if (options.verify) world.enable_invariant_checks();
+  // The invariant checker reads every write; without it, keep only what the report reads
+  // (WriteHistory, docs/performance.md): memory then grows with the analysed writes only.
+  if (!options.verify) world.api().set_write_history(WriteHistory::kAnalyses);
+  ExpectationChecker checker(world.scenario());
+  RunOutcome out;
+  for (SimTime t : checker.probe_times()) {
+    out.stop = world.run(t);
+    if (out.stop == StopReason::kEventLimit) break;
+    checker.probe(world, t);
+  }
+  if (out.stop != StopReason::kEventLimit) out.stop = world.run();
+  if (out.stop == StopReason::kEventLimit)
+    throw RunLimitError(fmt::format(
+        "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably "
+        "writing in a tight loop",
+        scenario.file, limits.max_events, format_go_duration(world.engine().now().time_since_epoch())));
+  out.events_processed = world.engine().events_processed();
+  out.report = build_report(world);
+  out.report["expectations"] = checker.results(world, out.report);
+  for (const json& e : out.report["expectations"]) out.expectations_passed &= e["passed"].get<bool>();
+  out.events_table = render_events_table(world, world.engine().now());
+  // Fix checks re-run the scenario with RunOptions{} (no fix checks), so they never recurse.
+  if (options.check_fixes && !out.report["fights"].empty()) add_verified_fixes(scenario, out.report, limits);
+  if (options.timeline) out.timeline_csv = render_timeline_csv(world, options.timeline_requests);
+  if (options.html) out.html = render_html_report(world, out.report);
+  return out;
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".kcsim-tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error(fmt::format("cannot write {}", path));
+    f << content;
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error(fmt::format("cannot write {}", path));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(fmt::format("cannot write {}", path));
+  }
+}
+
+}  // namespace kcsim

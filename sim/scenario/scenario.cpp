@@ -1,0 +1,271 @@
+#include "kcsim/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "expectations.hpp"
+#include "../k8s/json_positions.hpp"
+#include "kcsim/core/input_error.hpp"
+
+namespace kcsim {
+
+// Today's releases (reference notes: Kubernetes 1.32 event texts, KEDA 2.18 push handling,
+// HTTP add-on 0.10 timeouts, ArgoCD 3.3 self-heal backoff without the cooldown reset).
+Versions::Versions()
+    : v_{{"kubernetes", "1.32.0"}, {"keda", "2.18.0"}, {"http-add-on", "0.10.0"}, {"argocd", "3.3.0"}} {}
+
+const std::string& Versions::get(const std::string& component) const {
+  static const std::string empty;
+  auto it = v_.find(component);
+  return it == v_.end() ? empty : it->second;
+}
+
+int compare_versions(const std::string& a, const std::string& b) {
+  auto parts = [](const std::string& s) {
+    std::vector<long> out;
+    std::size_t i = (!s.empty() && (s[0] == 'v' || s[0] == 'V')) ? 1 : 0;
+    while (i < s.size()) {
+      long n = 0;
+      bool any = false;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        n = n * 10 + (s[i] - '0');
+        ++i;
+        any = true;
+      }
+      if (!any) break;  // pre-release suffixes ("-rc1") are ignored
+      out.push_back(n);
+      if (i < s.size() && s[i] == '.') ++i;
+      else break;
+    }
+    return out;
+  };
+  auto pa = parts(a), pb = parts(b);
+  const std::size_t n = std::max(pa.size(), pb.size());
+  pa.resize(n, 0);
+  pb.resize(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (pa[i] != pb[i]) return pa[i] < pb[i] ? -1 : 1;
+  return 0;
+}
+
+bool Versions::at_least(const std::string& component, const std::string& version) const {
+  return compare_versions(get(component), version) >= 0;
+}
+
+Duration read_duration(const json& value, const std::string& file, const std::string& pointer) {
+  if (value.is_number_integer() || value.is_number_unsigned()) {
+    const auto n = value.get<std::int64_t>();
+    if (n < 0) throw InputError(file, pointer, "expected a non-negative duration", describe_found(value));
+    if (n > 100LL * 365 * 24 * 3600)
+      throw InputError(file, pointer, "expected a duration of at most 100 years", describe_found(value));
+    return seconds(n);
+  }
+  if (!value.is_string())
+    throw InputError(file, pointer,
+                     "expected a duration (a Go duration string such as \"5m30s\", or seconds)",
+                     describe_found(value));
+  std::string error;
+  auto d = parse_duration(value.get<std::string>(), &error);
+  if (!d) throw InputError(file, pointer, "expected a duration: " + error, describe_found(value));
+  if (d->count() < 0)
+    throw InputError(file, pointer, "expected a non-negative duration", describe_found(value));
+  if (*d > hours(100LL * 365 * 24))
+    throw InputError(file, pointer, "expected a duration of at most 100 years", describe_found(value));
+  return *d;
+}
+
+namespace {
+
+const std::set<std::string> kTopLevelKeys = {
+    "apiVersion", "kind",     "metadata", "seed",     "duration", "startTime",   "versions",
+    "settings",   "objects",  "git",      "traffic",  "timeline", "expectations"};
+
+// Kinds without a namespace (the few a scenario is likely to carry).
+const std::set<std::string> kClusterScoped = {"Namespace", "Node", "ClusterRole",
+                                              "ClusterRoleBinding", "CustomResourceDefinition",
+                                              "PersistentVolume", "StorageClass", "PriorityClass"};
+
+void expect_type(bool ok, const std::string& file, const std::string& pointer,
+                 const std::string& expected, const json& value) {
+  if (!ok) throw InputError(file, pointer, expected, describe_found(value));
+}
+
+Scenario parse_validated(const json& doc, const std::string& file) {
+  Scenario s;
+  s.file = file;
+  s.raw = doc;
+  expect_type(doc.is_object(), file, "", "expected a scenario object", doc);
+  for (auto& [key, value] : doc.items()) {
+    if (!kTopLevelKeys.count(key))
+      throw InputError(file, "/" + escape_pointer_token(key),
+                       "expected one of apiVersion, kind, metadata, seed, duration, startTime, "
+                       "versions, settings, objects, git, traffic, timeline, expectations",
+                       fmt::format("unknown field \"{}\"", key));
+    (void)value;
+  }
+  if (doc.contains("apiVersion")) {
+    const json& v = doc["apiVersion"];
+    if (!v.is_string() || v.get<std::string>() != "kcsim/v1")
+      throw InputError(file, "/apiVersion", "expected \"kcsim/v1\"", describe_found(v));
+  }
+  if (doc.contains("kind")) {
+    const json& v = doc["kind"];
+    if (!v.is_string() || v.get<std::string>() != "Scenario")
+      throw InputError(file, "/kind", "expected \"Scenario\"", describe_found(v));
+  }
+  if (!doc.contains("metadata"))
+    throw InputError(file, "/metadata", "expected a metadata object with a name", "nothing");
+  const json& meta = doc["metadata"];
+  expect_type(meta.is_object(), file, "/metadata", "expected an object", meta);
+  if (!meta.contains("name") || !meta["name"].is_string() || meta["name"].get<std::string>().empty())
+    throw InputError(file, "/metadata/name", "expected a non-empty string",
+                     meta.contains("name") ? describe_found(meta["name"]) : "nothing");
+  s.name = meta["name"];
+  for (auto& [key, value] : meta.items()) {
+    if (key != "name" && key != "description" && key != "labels")
+      throw InputError(file, "/metadata/" + escape_pointer_token(key),
+                       "expected one of name, description, labels",
+                       fmt::format("unknown field \"{}\"", key));
+    if (key == "description")
+      expect_type(value.is_string(), file, "/metadata/description", "expected a string", value);
+  }
+  s.description = meta.value("description", "");
+  if (doc.contains("seed")) {
+    const json& v = doc["seed"];
+    expect_type(v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0),
+                file, "/seed", "expected a non-negative integer", v);
+    s.seed = v.get<std::uint64_t>();
+  }
+  if (doc.contains("duration")) {
+    s.duration = read_duration(doc["duration"], file, "/duration");
+    if (s.duration.count() == 0)
+      throw InputError(file, "/duration", "expected a positive duration", describe_found(doc["duration"]));
+  }
+  if (doc.contains("startTime")) {
+    const json& v = doc["startTime"];
+    std::optional<std::int64_t> t;
+    if (v.is_string()) t = parse_rfc3339(v.get<std::string>());
+    if (!t) throw InputError(file, "/startTime", "expected an RFC 3339 UTC time such as \"2026-01-01T12:00:00Z\"", describe_found(v));
+    s.epoch.unix_seconds = *t;
+  }
+  if (doc.contains("versions")) {
+    const json& v = doc["versions"];
+    expect_type(v.is_object(), file, "/versions", "expected an object of component: version", v);
+    static const std::set<std::string> known = {"kubernetes", "keda", "http-add-on", "argocd"};
+    for (auto& [component, version] : v.items()) {
+      const std::string p = "/versions/" + escape_pointer_token(component);
+      if (!known.count(component))
+        throw InputError(file, p, "expected one of kubernetes, keda, http-add-on, argocd",
+                         fmt::format("unknown component \"{}\"", component));
+      if (!version.is_string() || version.get<std::string>().empty() ||
+          !std::isdigit(static_cast<unsigned char>(version.get<std::string>()[version.get<std::string>()[0] == 'v' ? 1 : 0])))
+        throw InputError(file, p, "expected a version string such as \"2.18.0\"", describe_found(version));
+      s.versions.set(component, version.get<std::string>());
+    }
+  }
+  if (doc.contains("settings")) {
+    expect_type(doc["settings"].is_object(), file, "/settings", "expected an object of model: settings", doc["settings"]);
+    s.settings = doc["settings"];
+    for (auto& [model, value] : s.settings.items())
+      expect_type(value.is_object(), file, "/settings/" + escape_pointer_token(model), "expected an object", value);
+  }
+  if (doc.contains("objects")) {
+    const json& objs = doc["objects"];
+    expect_type(objs.is_array(), file, "/objects", "expected an array of manifests", objs);
+    std::set<ObjectRef> seen;
+    for (std::size_t i = 0; i < objs.size(); ++i) {
+      const std::string p = "/objects/" + std::to_string(i);
+      json obj = objs[i];
+      expect_type(obj.is_object(), file, p, "expected a Kubernetes manifest (an object)", obj);
+      for (const char* field : {"apiVersion", "kind"})
+        if (!obj.contains(field) || !obj[field].is_string() || obj[field].get<std::string>().empty())
+          throw InputError(file, p + "/" + field, "expected a non-empty string",
+                           obj.contains(field) ? describe_found(obj[field]) : "nothing");
+      if (!obj.contains("metadata") || !obj["metadata"].is_object())
+        throw InputError(file, p + "/metadata", "expected an object with a name",
+                         obj.contains("metadata") ? describe_found(obj["metadata"]) : "nothing");
+      json& m = obj["metadata"];
+      if (!m.contains("name") || !m["name"].is_string() || m["name"].get<std::string>().empty())
+        throw InputError(file, p + "/metadata/name", "expected a non-empty string",
+                         m.contains("name") ? describe_found(m["name"]) : "nothing");
+      if (m.contains("namespace") && !m["namespace"].is_string())
+        throw InputError(file, p + "/metadata/namespace", "expected a string", describe_found(m["namespace"]));
+      if (!kClusterScoped.count(obj["kind"].get<std::string>()) && !m.contains("namespace"))
+        m["namespace"] = "default";
+      const ObjectRef ref = ObjectRef::of(obj);
+      if (!seen.insert(ref).second)
+        throw InputError(file, p + "/metadata/name", "expected each object once",
+                         fmt::format("a second {}", ref.str()));
+      s.objects.push_back(std::move(obj));
+    }
+  }
+  for (const char* section : {"git", "traffic"})
+    if (doc.contains(section) && !doc[section].is_object() && !doc[section].is_array())
+      throw InputError(file, std::string("/") + section, "expected an object or an array", describe_found(doc[section]));
+  if (doc.contains("timeline")) {
+    const json& tl = doc["timeline"];
+    expect_type(tl.is_array(), file, "/timeline", "expected an array of actions", tl);
+    for (std::size_t i = 0; i < tl.size(); ++i) {
+      const std::string p = "/timeline/" + std::to_string(i);
+      const json& a = tl[i];
+      expect_type(a.is_object(), file, p, "expected an action object", a);
+      if (!a.contains("at"))
+        throw InputError(file, p + "/at", "expected the instant of the action (a duration from the start)", "nothing");
+      if (!a.contains("action") || !a["action"].is_string())
+        throw InputError(file, p + "/action", "expected an action name such as \"kubectl scale\"",
+                         a.contains("action") ? describe_found(a["action"]) : "nothing");
+      s.timeline.push_back(TimelineAction{SimTime{read_duration(a["at"], file, p + "/at")},
+                                          a["action"].get<std::string>(), a, p});
+    }
+    std::stable_sort(s.timeline.begin(), s.timeline.end(),
+                     [](const TimelineAction& x, const TimelineAction& y) { return x.at < y.at; });
+  }
+  if (doc.contains("expectations")) {
+    expect_type(doc["expectations"].is_array(), file, "/expectations", "expected an array", doc["expectations"]);
+    s.expectations = doc["expectations"];
+  }
+  validate_expectations(s);
+  return s;
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& file) {
+  json doc = parse_json_text(text, file);
+  try {
+    return parse_validated(doc, file);
+  } catch (const InputError& e) {
+    if (e.line() > 0) throw;
+    // Add the line and column of the offending value (or of its nearest existing parent).
+    const auto positions = index_json_positions(text);
+    std::string p = e.pointer();
+    for (;;) {
+      auto it = positions.find(p);
+      if (it != positions.end())
+        throw InputError(e.file(), e.pointer(), e.expected(), e.found(), it->second.line, it->second.column);
+      if (p.empty()) throw;
+      p = p.substr(0, p.rfind('/'));
+    }
+  }
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path, "", "expected a scenario file", "a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "", "expected a readable scenario file", "no such file or it cannot be read");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  if (text.size() > 64 * 1024 * 1024)
+    throw InputError(path, "", "expected a scenario of at most 64 MiB", fmt::format("{} bytes", text.size()));
+  return parse_scenario(text, path);
+}
+
+}  // namespace kcsim
