@@ -19,7 +19,7 @@
 
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/model.hpp"
-#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 
 namespace kcsim {
 namespace {

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "kcsim/core/input_error.hpp"
-#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 
 namespace kcsim {
 namespace {

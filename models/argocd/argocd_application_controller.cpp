@@ -3,7 +3,7 @@
 //
 // Application objects (argoproj.io/v1alpha1) are read from the API server and nowhere else;
 // Git is read only through each app's spec.source (repoURL, path, targetRevision), via the
-// GitService of the "git" model — the repo-server boundary (models/git_repository.hpp).
+// GitService of the "git" model — the repo-server boundary (models/git/git_repository.hpp).
 //
 // Followed upstream (argoproj/argo-cd, controller/appcontroller.go, controller/state.go,
 // controller/sync.go, controller/cache/cache.go, per tag; reference/argocd-k8s.md §1):
@@ -41,7 +41,7 @@
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
-#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 #include "kcsim/core/text.hpp"
 
 namespace kcsim {

@@ -28,7 +28,7 @@
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
-#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 
 namespace kcsim {
 namespace {

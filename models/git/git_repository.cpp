@@ -1,5 +1,5 @@
 // The Git repositories of a scenario ("git" section and "git commit" timeline actions), served
-// to the GitOps controllers through GitService (models/git_repository.hpp).
+// to the GitOps controllers through GitService (models/git/git_repository.hpp).
 //
 // What is modelled: commits with their trees (path → manifests), branches, tags, deterministic
 // 40-hex commit SHAs, what `git ls-remote` returns at each instant (a commit is visible from
@@ -19,9 +19,9 @@
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/repo_path.hpp"
 #include "kcsim/core/input_error.hpp"
-#include "kcsim/scenario/manifest_reader.hpp"
+#include "kcsim/k8s/manifest_parser.hpp"
 #include "kcsim/apiserver/model.hpp"
-#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 
 namespace kcsim {
 

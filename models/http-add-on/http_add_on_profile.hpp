@@ -9,7 +9,7 @@
 #include <string>
 
 #include "kcsim/k8s/object_ref.hpp"
-#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 #include "kcsim/core/time.hpp"
 #include "request_buckets.hpp"
 

@@ -11,7 +11,7 @@
 #include "kcsim/core/engine.hpp"
 #include "kcsim/apiserver/external_metrics.hpp"
 #include "kcsim/core/random.hpp"
-#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 
 namespace kcsim {
 
