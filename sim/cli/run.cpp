@@ -7,6 +7,7 @@
 #include "cli.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/analysis/report.hpp"
+#include "kcsim/views/text_report.hpp"
 #include "kcsim/cli/runner.hpp"
 
 namespace po = boost::program_options;

@@ -1,4 +1,4 @@
-// WriteHistory::kAnalyses (include/kcsim/api_server.hpp): keeping only the records the analyses
+// WriteHistory::kAnalyses (include/kcsim/apiserver/api_server.hpp): keeping only the records the analyses
 // read must not change a single byte of what they produce, and must keep fewer records.
 #include <gtest/gtest.h>
 
@@ -7,6 +7,7 @@
 
 #include "kcsim/cli/fleet_generator.hpp"
 #include "kcsim/analysis/report.hpp"
+#include "kcsim/views/text_report.hpp"
 #include "kcsim/views/timeline_html.hpp"
 #include "kcsim/apiserver/world.hpp"
 
