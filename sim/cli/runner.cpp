@@ -9,6 +9,7 @@
 #include "../scenario/expectations.hpp"
 #include "kcsim/analysis/fix_check.hpp"
 #include "kcsim/analysis/report.hpp"
+#include "kcsim/views/text_report.hpp"
 #include "kcsim/views/timeline_html.hpp"
 
 namespace kcsim {
@@ -44,6 +45,37 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
   if (options.timeline) out.timeline_csv = render_timeline_csv(world, options.timeline_requests);
   if (options.html) out.html = render_html_report(world, out.report);
   return out;
+}
+
+void add_verified_fixes(const Scenario& scenario, json& report, RunLimits limits) {
+  if (!report.contains("fights") || !report["fights"].is_array()) return;
+  for (json& fight : report["fights"]) {
+    json fixes = json::array();
+    for (json& c : candidate_fixes(scenario.raw, fight)) {
+      json fix = {{"change", c["change"]}, {"patch", c["patch"]}};
+      try {
+        Scenario s = parse_scenario(c["doc"].dump(), scenario.file);
+        s.duration = scenario.duration;
+        s.seed = scenario.seed;
+        const RunOutcome after = run_scenario(s, limits);  // never checks fixes: no recursion
+        std::int64_t cycles = 0;
+        bool remains = false;
+        for (const json& f : after.report["fights"])
+          if (f["object"] == fight["object"] && f["field"] == fight["field"]) {
+            remains = true;
+            cycles = f["cycles"].get<std::int64_t>();
+          }
+        fix["stops_fight"] = !remains;
+        fix["cycles_after"] = cycles;
+      } catch (const std::exception& e) {
+        fix["stops_fight"] = false;
+        fix["cycles_after"] = nullptr;
+        fix["error"] = e.what();
+      }
+      fixes.push_back(std::move(fix));
+    }
+    fight["fixes"] = std::move(fixes);
+  }
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {

@@ -35,6 +35,11 @@ struct RunOptions {
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits = {});
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options);
 
+/// Sets report["fights"][i]["fixes"] = [{change, patch, stops_fight, cycles_after}] by re-running
+/// `scenario` (same duration and seed) once per candidate fix (candidate_fixes, fix_check.hpp).
+/// The re-runs never check fixes.
+void add_verified_fixes(const Scenario& scenario, json& report, RunLimits limits = {});
+
 /// Writes `content` to `path` through a temporary file and a rename, so that an interrupted run
 /// never leaves a half-written file. Throws std::runtime_error on failure.
 void write_file_atomically(const std::string& path, const std::string& content);
