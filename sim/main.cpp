@@ -21,7 +21,7 @@ struct Command {
   const char* synopsis;
 };
 
-// One line per command (adding a command: its file in sim/, its declaration in sim/cli.hpp, a
+// One line per command (adding a command: its file in sim/cli/, its declaration in sim/cli/cli.hpp, a
 // line here, a section in docs/cli.md).
 const Command kCommands[] = {
     {"run", cli::run, "run SCENARIO [options]              run a scenario and print its report"},

@@ -109,7 +109,7 @@ class LatencyHistogram {
   std::uint64_t n_ = 0;
 };
 
-// RequestRecord: include/kcsim/request_log.hpp (read by the run's artefacts).
+// RequestRecord: include/kcsim/apiserver/request_log.hpp (read by the run's artefacts).
 constexpr std::uint8_t kColdFlag = kRequestColdFlag;
 constexpr std::uint8_t kInterceptorFlag = kRequestInterceptorFlag;
 

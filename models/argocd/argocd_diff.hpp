@@ -1,6 +1,6 @@
 // ArgoCD's comparison of desired (Git) and live objects: ignoreDifferences rules and their
 // normalisation, the gitops-engine three-way/two-way diff, and the kubectl-apply patch built from
-// the same prediction. Used by models/argocd_application_controller.cpp; kept apart so that it
+// the same prediction. Used by models/argocd/argocd_application_controller.cpp; kept apart so that it
 // can be tested on its own (tests/unit/argocd_test.cpp).
 //
 // Upstream: argo-cd util/argo/diff/{diff.go,ignore.go}, util/argo/normalizers/diff_normalizer.go,

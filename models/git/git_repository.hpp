@@ -2,7 +2,7 @@
 //
 // Git is not a Kubernetes object, so this is the one channel besides the API server between
 // models: ArgoCD's repo-server and Flux's source-controller read Git, and here they do so
-// through this interface, which the "git" model (models/git_repository.cpp) implements. It is
+// through this interface, which the "git" model (models/git/git_repository.cpp) implements. It is
 // found with dynamic_cast<GitService*>(world().model("git")). A controller asks what a `git
 // ls-remote` returns at an instant (resolve) and what the tree of a commit holds (manifests);
 // the history is fixed by the scenario (its "git" section and "git commit" timeline actions),

@@ -36,11 +36,11 @@
 //    active=true messages act, same copy. v2.20+: only active=true messages, on a fresh read,
 //    with the trigger's metric name (PR #7116, #7610).
 //  - Fallback: v2.16 and earlier scale the target to fallback.replicas when inactive with an
-//    error; from v2.17 only the HPA metric falls back (served in models/hpa_controller.cpp).
+//    error; from v2.17 only the HPA metric falls back (served in models/kube/hpa_controller.cpp).
 //  - Deletion: with advanced.restoreToOriginalReplicaCount the target goes back to
 //    status.originalReplicaCount (the finalizer's job); the HPA is garbage-collected.
 //
-// Triggers and metric names (models/keda_scalers.hpp): "kcsim-metric" {metricName, threshold,
+// Triggers and metric names (models/keda/keda_scalers.hpp): "kcsim-metric" {metricName, threshold,
 // activationThreshold} reads the metric-source model's metric <metricName>; "prometheus" reads the
 // series named by its query; "external-push" / "external" {scalerAddress, httpScaledObject: NAME}
 // read the HTTP add-on's metric "http-<namespace>/<NAME>" (value = GetMetrics, activity = the

@@ -1,7 +1,7 @@
 // KEDA's scalers as kcsim sees them: which external metric a ScaledObject trigger reads, what it
 // is called in the HPA KEDA generates, its target and its activation rule. Shared by the KEDA
-// operator (models/keda_operator.cpp), which polls the triggers, and the HPA controller
-// (models/hpa_controller.cpp), whose External metrics KEDA's metrics adapter serves.
+// operator (models/keda/keda_operator.cpp), which polls the triggers, and the HPA controller
+// (models/kube/hpa_controller.cpp), whose External metrics KEDA's metrics adapter serves.
 //
 // Trigger types understood (reference/keda-hpa.md §1.1, §1.6, §2.2, §2.4):
 //

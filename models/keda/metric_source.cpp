@@ -1,7 +1,7 @@
 // A generic metric source: the value of an external metric over time (a queue length, a request
 // rate, a cron window), standing in for Prometheus, SQS, a cron scaler and the like. It publishes
 // into world().metrics(), the stand-in for the external metrics API, where KEDA's "kcsim-metric"
-// and "prometheus" triggers (models/keda_scalers.hpp) and plain HPA External metrics read it.
+// and "prometheus" triggers (models/keda/keda_scalers.hpp) and plain HPA External metrics read it.
 //
 // Settings (settings.metric-source):
 //

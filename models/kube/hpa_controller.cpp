@@ -25,7 +25,7 @@
 // Where External metrics come from (the external metrics API): world().metrics(). An External
 // metric whose selector carries scaledobject.keda.sh/name is served by KEDA's metrics adapter:
 // the adapter finds the ScaledObject, the trigger whose HPA metric name ("s<i>-...") matches, and
-// returns that trigger's source metric (models/keda_scalers.hpp); with spec.fallback it returns
+// returns that trigger's source metric (models/keda/keda_scalers.hpp); with spec.fallback it returns
 // fallback.replicas × target once status.health counts more than failureThreshold failures
 // (keda pkg/fallback/fallback.go). Any other External metric is read by its own name.
 //

@@ -315,7 +315,7 @@ class Kubelet final : public Controller {
                 fail(ip + "/sizeBytes", "expected a non-negative integer", x);
               img.size = x.get<std::int64_t>();
             } else if (k == "startupLog") {
-              // The application's startup lines, for `kubectl logs` only (sim/kubectl_view.cpp):
+              // The application's startup lines, for `kubectl logs` only (sim/views/kubectl_view.cpp):
               // strings, or {"after": duration, "line": text}. They change no behaviour.
               validate_startup_log(x, ip + "/startupLog");
             } else {

@@ -1,4 +1,4 @@
-// The ownership graph and its analyses (include/kcsim/ownership_graph.hpp, docs/explain-lint.md).
+// The ownership graph and its analyses (include/kcsim/analysis/ownership_graph.hpp, docs/explain-lint.md).
 //
 // Who writes what, and when, follows the reference notes:
 //  - ArgoCD writes every field of every manifest of its Applications' sources, as field manager
@@ -172,7 +172,7 @@ constexpr const char* kAppSetManager = "argocd-applicationset-controller";
 constexpr const char* kFluxManager = "kustomize-controller";
 constexpr const char* kKedaManager = "keda";
 constexpr const char* kHpaManager = "kube-controller-manager";
-constexpr const char* kHttpOperator = "keda-add-ons-http-operator";  // as models/http_add_on.cpp names it
+constexpr const char* kHttpOperator = "keda-add-ons-http-operator";  // as models/http-add-on/http_add_on.cpp names it
 constexpr const char* kKubectlManager = "kubectl-client-side-apply";
 constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr const char* kArgoNamespace = "argocd";

@@ -1,4 +1,4 @@
-// Scoring an answer and explaining the evidence (include/kcsim/exercise_check.hpp).
+// Scoring an answer and explaining the evidence (include/kcsim/cli/exercise_check.hpp).
 #include "kcsim/cli/exercise_check.hpp"
 
 #include <algorithm>
@@ -80,7 +80,7 @@ ExerciseAnswer from_json(const std::string& text, const std::string& file) {
 
 ExerciseAnswer from_yaml(const std::string& text, const std::string& file) {
   // libyaml checks the syntax first: yaml-cpp 0.7 loops forever on some invalid YAML (issue #9,
-  // sim/yaml_guard.hpp).
+  // sim/k8s/yaml_guard.hpp).
   if (const auto bad = check_yaml_syntax(text))
     throw InputError(file, "", "expected " + bad->expected, bad->found, bad->line, bad->column);
   YAML::Node doc;

@@ -1,5 +1,5 @@
 // Training exercises: reading and validating exercise files, the bundled library, the allowed
-// commands (include/kcsim/exercise.hpp, docs/exercises.md).
+// commands (include/kcsim/cli/exercise_library.hpp, docs/exercises.md).
 #include "kcsim/cli/exercise_library.hpp"
 
 #include <algorithm>

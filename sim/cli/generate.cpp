@@ -1,4 +1,4 @@
-// kcsim generate fleet --services N ...: writes a generated scenario (sim/fleet_generator.cpp).
+// kcsim generate fleet --services N ...: writes a generated scenario (sim/cli/fleet_generator.cpp).
 #include <iostream>
 
 #include <boost/program_options.hpp>

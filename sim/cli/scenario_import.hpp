@@ -1,6 +1,6 @@
 // A kcsim scenario built from manifests: what `kcsim import` writes and what `kcsim explain
 // --simulate` runs (the same function, so that the two never disagree). Defined in
-// sim/cli_import.cpp; docs/explain-lint.md describes the sections it fills.
+// sim/cli/import.cpp; docs/explain-lint.md describes the sections it fills.
 #pragma once
 
 #include <cstddef>

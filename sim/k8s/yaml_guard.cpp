@@ -40,7 +40,7 @@ struct Event {
   ~Event() { yaml_event_delete(&event); }
 };
 
-// Which document the parser is in, 1-based, as manifest_reader.cpp numbers yaml-cpp's documents.
+// Which document the parser is in, 1-based, as manifest_parser.cpp numbers yaml-cpp's documents.
 // Text after an implicitly ended document and before the next "---" belongs to that document
 // (libyaml: "did not find expected <document start>"); text after an explicit "..." belongs to
 // the next one.

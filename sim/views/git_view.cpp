@@ -1,7 +1,7 @@
-// git at one simulated instant (include/kcsim/git_view.hpp).
+// git at one simulated instant (include/kcsim/views/git_view.hpp).
 //
 // The trees follow the scenario's Git history exactly as the `git` model builds it
-// (models/git_repository.cpp, docs/models/argocd-git.md): section commits then timeline commits,
+// (models/git/git_repository.cpp, docs/models/argocd-git.md): section commits then timeline commits,
 // ordered by push time (section first at equal times); `files` replaces the tree, `changes` edits
 // the branch's previous tree; a first commit on a new branch starts from the default branch.
 // Commit ids come from the model itself (its report), so they are the ones ArgoCD's events name.

@@ -1,4 +1,4 @@
-// kubectl (and `argocd app get`) at one simulated instant (include/kcsim/kubectl_view.hpp).
+// kubectl (and `argocd app get`) at one simulated instant (include/kcsim/views/kubectl_view.hpp).
 //
 // Sources of each layout, so that a difference can be checked against them:
 //  - tables: k8s.io/kubernetes pkg/printers/internalversion/printers.go (printPod, printEvent,
@@ -658,7 +658,7 @@ bool same_group(const json& obj, const Resource& r) {
 
 // --- printed objects ----------------------------------------------------------------------------------
 
-// The kcsim.io/* annotations configure the simulation (crashes, startup times: models/kubelet.cpp).
+// The kcsim.io/* annotations configure the simulation (crashes, startup times: models/kube/kubelet.cpp).
 // A training exercise hides them, as it hides the scenario, so that the views show what a real
 // cluster would: removed from the annotations (of the object and of its pod template), from the
 // managedFields that list them and from kubectl's last-applied-configuration.

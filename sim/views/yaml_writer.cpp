@@ -1,4 +1,4 @@
-// kubectl's -o yaml and -o json serialisations (see include/kcsim/yaml_writer.hpp).
+// kubectl's -o yaml and -o json serialisations (see include/kcsim/views/yaml_writer.hpp).
 //
 // The YAML half mirrors the go-yaml v2 encoder (encode.go stringv/floatv, resolve.go) and the
 // libyaml emitter it ports (emitterc.go): the same state (column, indent stack, whitespace and

@@ -1,4 +1,4 @@
-// The Deployment controller model (models/deployment_controller.cpp): ReplicaSet names and
+// The Deployment controller model (models/kube/deployment_controller.cpp): ReplicaSet names and
 // hashes, scaling events by Kubernetes version, rollouts and status.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The fleet generator (sim/fleet_generator.cpp): a generated fleet loads, runs, fights exactly
+// The fleet generator (sim/cli/fleet_generator.cpp): a generated fleet loads, runs, fights exactly
 // where it was generated with the fight, and is the same document for the same seed.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The Flux model (models/flux_kustomization.cpp): GitRepository artifacts, Kustomization applies
+// The Flux model (models/flux/flux_kustomization.cpp): GitRepository artifacts, Kustomization applies
 // with server-side apply as kustomize-controller (force), drift correction every interval, new
 // revisions, pruning.
 #include <gtest/gtest.h>

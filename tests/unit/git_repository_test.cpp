@@ -1,4 +1,4 @@
-// The Git repository model (models/git_repository.cpp): the "git" section and "git commit"
+// The Git repository model (models/git/git_repository.cpp): the "git" section and "git commit"
 // timeline actions, deterministic commit SHAs, ls-remote at an instant, directory reads, and
 // webhooks.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// `kcsim run --verify` (include/kcsim/invariants.hpp): each invariant is provoked through direct
+// `kcsim run --verify` (include/kcsim/apiserver/invariants.hpp): each invariant is provoked through direct
 // misuse of the API server (or a fake model writing what no real controller writes) and must be
 // reported, with the instant and the object; a healthy history must pass.
 #include "kcsim/apiserver/invariants.hpp"

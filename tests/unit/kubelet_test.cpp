@@ -1,4 +1,4 @@
-// The kubelet and scheduler model (models/kubelet.cpp): the pod lifecycle and its timings,
+// The kubelet and scheduler model (models/kube/kubelet.cpp): the pod lifecycle and its timings,
 // image pulls, probes, crashes with CrashLoopBackOff, and graceful termination.
 #include <gtest/gtest.h>
 

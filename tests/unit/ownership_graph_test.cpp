@@ -1,4 +1,4 @@
-// The ownership graph's analyses (sim/ownership_graph.cpp) and `kcsim explain` / `kcsim lint`.
+// The ownership graph's analyses (sim/analysis/ownership_graph.cpp) and `kcsim explain` / `kcsim lint`.
 #include <algorithm>
 #include <filesystem>
 

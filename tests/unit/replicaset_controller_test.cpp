@@ -1,4 +1,4 @@
-// The ReplicaSet controller model (models/replicaset_controller.cpp): pod creation, the
+// The ReplicaSet controller model (models/kube/replicaset_controller.cpp): pod creation, the
 // slow-start batches and burst limit, the scale-down victim order, and status.
 #include <gtest/gtest.h>
 

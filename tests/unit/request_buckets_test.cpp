@@ -1,4 +1,4 @@
-// The HTTP add-on's request-rate ring (models/request_buckets.hpp): upstream's arithmetic
+// The HTTP add-on's request-rate ring (models/http-add-on/request_buckets.hpp): upstream's arithmetic
 // (kedacore/http-add-on pkg/queue/bucketing.go) and the closed-form replay of idle scaler ticks.
 #include <gtest/gtest.h>
 

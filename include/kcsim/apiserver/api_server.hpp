@@ -80,7 +80,7 @@ enum class WriteHistory {
 };
 
 /// Whether the report, the fight finder, the causal chains, the timeline and the HTML page read
-/// this record (sim/report.cpp, fights.cpp, causal_chain.cpp, timeline_html.cpp): creations and
+/// this record (sim/analysis/report.cpp, fights.cpp, causal_chain.cpp, timeline_html.cpp): creations and
 /// deletions; spec, labels and annotations of everything but Pods and Events; a Deployment's
 /// status.readyReplicas; an Application's status.sync.status and status.operationState.phase.
 bool needed_by_analyses(const WriteRecord& w);

@@ -1,4 +1,4 @@
-// The per-request records of a run's traffic (models/traffic.cpp), as plain rows, so that the
+// The per-request records of a run's traffic (models/actors/traffic.cpp), as plain rows, so that the
 // run's artefacts (the timeline CSV, the HTML page) can draw them without knowing the model.
 #pragma once
 
