@@ -2,7 +2,7 @@
 // realistic Deployment (managedFields, history recording, watch fan-out to one watcher).
 #include <benchmark/benchmark.h>
 
-#include "kcsim/api_server.hpp"
+#include "kcsim/apiserver/api_server.hpp"
 
 namespace {
 

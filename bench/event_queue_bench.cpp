@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "kcsim/engine.hpp"
-#include "kcsim/random.hpp"
+#include "kcsim/core/engine.hpp"
+#include "kcsim/core/random.hpp"
 
 namespace {
 

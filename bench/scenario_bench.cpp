@@ -1,4 +1,4 @@
-// Whole runs through the runner API that `kcsim run` uses (include/kcsim/runner.hpp): the
+// Whole runs through the runner API that `kcsim run` uses (include/kcsim/cli/runner.hpp): the
 // six-minute loop over a long span, generated fleets (docs/performance.md), issue #3's 200 HTTP
 // services with bursty traffic, and a sweep of the six-minute loop through the sweep API.
 //
@@ -22,9 +22,9 @@
 #include <sstream>
 #include <string>
 
-#include "kcsim/fleet_generator.hpp"
-#include "kcsim/runner.hpp"
-#include "kcsim/sweep.hpp"
+#include "kcsim/cli/fleet_generator.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/cli/sweep_runner.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Fuzz target: the Go duration parser (include/kcsim/time.hpp) and the scenario's duration
+// Fuzz target: the Go duration parser (include/kcsim/core/time.hpp) and the scenario's duration
 // fields, which accept a Go duration string or a number of seconds.
 // Beyond "no crash", it checks two properties the rest of kcsim relies on:
 //  - a parsed duration formats (format_go_duration) to a string that parses back to itself;
@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "fuzz_support.hpp"
-#include "kcsim/scenario.hpp"
-#include "kcsim/time.hpp"
+#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/core/time.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kcsim;

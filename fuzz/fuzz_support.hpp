@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
-#include "kcsim/input_error.hpp"
-#include "kcsim/world.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/apiserver/world.hpp"
 
 namespace kcsim::fuzz {
 

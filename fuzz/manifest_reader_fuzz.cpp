@@ -1,9 +1,10 @@
 // Fuzz target: the manifest reader behind `kcsim import`, `explain` and `lint`
-// (include/kcsim/manifest_reader.hpp). Every input is read twice, as a YAML file and as a JSON
-// file (the reader chooses by file name), and each manifest read is then taken apart the way
-// import does it (leaf fields, server fields stripped, positions looked up).
+// (include/kcsim/k8s/manifest_parser.hpp, include/kcsim/scenario/manifest_reader.hpp). Every
+// input is read twice, as a YAML file and as a JSON file (the reader chooses by file name), and
+// each manifest read is then taken apart the way import does it (leaf fields, server fields
+// stripped, positions looked up).
 #include "fuzz_support.hpp"
-#include "kcsim/manifest_reader.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kcsim;

@@ -2,8 +2,8 @@
 // its settings in its constructor and start()), then a short run under tight limits — so that
 // a scenario that loads but makes a model misbehave is found too.
 #include "fuzz_support.hpp"
-#include "kcsim/runner.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kcsim;

@@ -1,9 +1,9 @@
-// Fuzz target: `kcsim sweep --vary PATH=VALUES` (include/kcsim/sweep.hpp): the argument parser
+// Fuzz target: `kcsim sweep --vary PATH=VALUES` (include/kcsim/cli/sweep_runner.hpp): the argument parser
 // (lists, ranges "LO..HI/STEP", JSON values) and the path resolver that writes a value into a
 // scenario document (JSON pointer, "Kind/namespace/name:POINTER", dotted path). The first line
 // of the input is the --vary argument; each value is applied to a small fixed scenario.
 #include "fuzz_support.hpp"
-#include "kcsim/sweep.hpp"
+#include "kcsim/cli/sweep_runner.hpp"
 
 namespace {
 

@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "cli.hpp"
-#include "kcsim/input_error.hpp"
-#include "kcsim/invariants.hpp"
-#include "kcsim/output_file.hpp"
+#include "cli/cli.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/apiserver/invariants.hpp"
+#include "kcsim/core/output_file.hpp"
 
 using namespace kcsim;
 
@@ -22,7 +22,7 @@ struct Command {
   const char* synopsis;
 };
 
-// One line per command (adding a command: its file in sim/, its declaration in sim/cli.hpp, a
+// One line per command (adding a command: its file in sim/cli/, its declaration in sim/cli/cli.hpp, a
 // line here, a section in docs/cli.md).
 const Command kCommands[] = {
     {"run", cli::run, "run SCENARIO [options]              run a scenario and print its report"},

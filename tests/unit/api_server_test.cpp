@@ -1,6 +1,6 @@
 // Unit tests of the API server: store, concurrency, field ownership, scale, deletion, watches,
 // Events and the recorded history.
-#include "kcsim/api_server.hpp"
+#include "kcsim/apiserver/api_server.hpp"
 
 #include <set>
 #include <string>
@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "kcsim/engine.hpp"
+#include "kcsim/core/engine.hpp"
 
 namespace kcsim {
 namespace {

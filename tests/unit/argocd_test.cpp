@@ -1,4 +1,4 @@
-// The ArgoCD model (models/argocd_application_controller.cpp, models/argocd_diff.cpp) against
+// The ArgoCD model (models/argocd/argocd_application_controller.cpp, models/argocd/argocd_diff.cpp) against
 // reference/argocd-k8s.md §1 and the upstream sources it cites: the self-heal backoff and its
 // reset rules per version, ignoreDifferences, RespectIgnoreDifferences, partial syncs,
 // app-of-apps, the periodic refresh, event texts, and the self-heal fight with kubectl.
@@ -6,8 +6,8 @@
 
 #include <set>
 
-#include "../../models/argocd_diff.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/argocd/argocd_diff.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

@@ -141,7 +141,7 @@ TEST(BadInput, YamlRootFollowedByACommaIsAnInputError) {
 }
 
 // Issue #9: yaml-cpp 0.7 hangs on a ',' where it expects a document's root node or after a block
-// root ended. libyaml checks the syntax first (sim/yaml_guard.cpp). This file is one of the
+// root ended. libyaml checks the syntax first (sim/k8s/yaml_guard.cpp). This file is one of the
 // fuzzer's 15 (timeout-662a854c...): a ',' on line 1, then invalid UTF-8 further on; the earlier
 // error is the one reported.
 TEST(BadInput, YamlCommaAtDocumentStartIsAnInputError) {

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "kcsim/runner.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
 namespace {

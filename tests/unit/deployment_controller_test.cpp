@@ -1,12 +1,12 @@
-// The Deployment controller model (models/deployment_controller.cpp): ReplicaSet names and
+// The Deployment controller model (models/kube/deployment_controller.cpp): ReplicaSet names and
 // hashes, scaling events by Kubernetes version, rollouts and status.
 #include <gtest/gtest.h>
 
 #include <ostream>
 #include <regex>
 
-#include "../../models/pod_template_hash.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/kube/pod_template_hash.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "kcsim/engine.hpp"
+#include "kcsim/core/engine.hpp"
 
 namespace kcsim {
 namespace {

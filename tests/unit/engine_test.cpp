@@ -4,7 +4,7 @@
 #include <set>
 #include <vector>
 
-#include "kcsim/engine.hpp"
+#include "kcsim/core/engine.hpp"
 
 using namespace kcsim;
 

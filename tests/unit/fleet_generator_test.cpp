@@ -1,4 +1,4 @@
-// The fleet generator (sim/fleet_generator.cpp): a generated fleet loads, runs, fights exactly
+// The fleet generator (sim/cli/fleet_generator.cpp): a generated fleet loads, runs, fights exactly
 // where it was generated with the fight, and is the same document for the same seed.
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <set>
 
 #include "cli_test_support.hpp"
-#include "kcsim/fleet_generator.hpp"
-#include "kcsim/input_error.hpp"
-#include "kcsim/runner.hpp"
+#include "kcsim/cli/fleet_generator.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/cli/runner.hpp"
 
 namespace kcsim {
 namespace {

@@ -1,9 +1,9 @@
-// The Flux model (models/flux_kustomization.cpp): GitRepository artifacts, Kustomization applies
+// The Flux model (models/flux/flux_kustomization.cpp): GitRepository artifacts, Kustomization applies
 // with server-side apply as kustomize-controller (force), drift correction every interval, new
 // revisions, pruning.
 #include <gtest/gtest.h>
 
-#include "kcsim/input_error.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

@@ -1,12 +1,12 @@
-// The Git repository model (models/git_repository.cpp): the "git" section and "git commit"
+// The Git repository model (models/git/git_repository.cpp): the "git" section and "git commit"
 // timeline actions, deterministic commit SHAs, ls-remote at an instant, directory reads, and
 // webhooks.
 #include <gtest/gtest.h>
 
 #include <regex>
 
-#include "../../models/git_repository.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/git/git_repository.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

@@ -1,4 +1,4 @@
-// The HPA controller model (models/hpa_controller.cpp) against reference/keda-hpa.md §3 and
+// The HPA controller model (models/kube/hpa_controller.cpp) against reference/keda-hpa.md §3 and
 // kubernetes pkg/controller/podautoscaler: cadence, ScalingDisabled, the replica formulas, the
 // legacy and behavior normalisations, conditions, events and managed fields. The workload
 // controllers run too, so that /scale's status.replicas follows spec.replicas as on a cluster.
@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "kcsim/input_error.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

@@ -1,12 +1,12 @@
-// The KEDA HTTP add-on model (models/http_add_on.cpp with the interceptor path of
-// models/traffic.cpp): the generated ScaledObject per version, the scaler's metric and activity,
+// The KEDA HTTP add-on model (models/http-add-on/http_add_on.cpp with the interceptor path of
+// models/actors/traffic.cpp): the generated ScaledObject per version, the scaler's metric and activity,
 // the interceptor's timeouts per version, cold starts, and the equivalence of eliding idle ticks.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "kcsim/input_error.hpp"
-#include "kcsim/report.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/analysis/report.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

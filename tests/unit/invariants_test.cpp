@@ -1,13 +1,13 @@
-// `kcsim run --verify` (include/kcsim/invariants.hpp): each invariant is provoked through direct
+// `kcsim run --verify` (include/kcsim/apiserver/invariants.hpp): each invariant is provoked through direct
 // misuse of the API server (or a fake model writing what no real controller writes) and must be
 // reported, with the instant and the object; a healthy history must pass.
-#include "kcsim/invariants.hpp"
+#include "kcsim/apiserver/invariants.hpp"
 
 #include <gtest/gtest.h>
 
-#include "kcsim/engine.hpp"
-#include "kcsim/runner.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/core/engine.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
 namespace {

@@ -1,11 +1,11 @@
-// The KEDA operator model (models/keda_operator.cpp) against the rules of reference/keda-hpa.md
+// The KEDA operator model (models/keda/keda_operator.cpp) against the rules of reference/keda-hpa.md
 // §1 and §4: loop phase, the RequestScale table, the cooldown rule, writes through /scale, the
 // event texts per version, push handling per version, status and the generated HPA.
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "kcsim/input_error.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 namespace kcsim {

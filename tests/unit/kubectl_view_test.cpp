@@ -1,7 +1,7 @@
 // Unit tests of `kcsim kubectl`: kubectl's table, describe, top and -o yaml/json layouts, and
 // `argocd app get`. Each layout is pinned against real output (the sample and its source are
 // quoted beside the test) or, where no public sample exists, against the printer's source.
-#include "kcsim/kubectl_view.hpp"
+#include "kcsim/views/kubectl_view.hpp"
 
 #include <sys/wait.h>
 
@@ -15,11 +15,11 @@
 
 #include <gtest/gtest.h>
 
-#include "kcsim/api_server.hpp"
-#include "kcsim/engine.hpp"
-#include "kcsim/scenario.hpp"
-#include "kcsim/world.hpp"
-#include "kcsim/yaml_writer.hpp"
+#include "kcsim/apiserver/api_server.hpp"
+#include "kcsim/core/engine.hpp"
+#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/world.hpp"
+#include "kcsim/views/yaml_writer.hpp"
 
 namespace kcsim {
 namespace {

@@ -1,10 +1,10 @@
-// The kubelet and scheduler model (models/kubelet.cpp): the pod lifecycle and its timings,
+// The kubelet and scheduler model (models/kube/kubelet.cpp): the pod lifecycle and its timings,
 // image pulls, probes, crashes with CrashLoopBackOff, and graceful termination.
 #include <gtest/gtest.h>
 
 #include <regex>
 
-#include "kcsim/input_error.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

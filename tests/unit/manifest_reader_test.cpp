@@ -1,5 +1,5 @@
 // Reading YAML/JSON manifests with positions, sorting them into Git/live/applied, and
-// `kcsim import` end to end (sim/manifest_reader.cpp, sim/cli_import.cpp).
+// `kcsim import` end to end (sim/scenario/manifest_reader.cpp, sim/cli/import.cpp).
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "kcsim/input_error.hpp"
-#include "kcsim/manifest_reader.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
 namespace {

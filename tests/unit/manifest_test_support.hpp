@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "kcsim/manifest_reader.hpp"
-#include "kcsim/ownership_graph.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
+#include "kcsim/analysis/ownership_graph.hpp"
 
 namespace kcsim::testing {
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "kcsim/api_server.hpp"
-#include "kcsim/model.hpp"
-#include "kcsim/scenario.hpp"
-#include "kcsim/world.hpp"
+#include "kcsim/apiserver/api_server.hpp"
+#include "kcsim/apiserver/model.hpp"
+#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/apiserver/world.hpp"
 
 namespace kcsim::testing {
 

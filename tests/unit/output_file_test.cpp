@@ -1,6 +1,6 @@
 // Output files (include/kcsim/output_file.hpp): what each kind of path gets, and that nothing
 // the user did not name is ever replaced.
-#include "kcsim/output_file.hpp"
+#include "kcsim/core/output_file.hpp"
 
 #include <gtest/gtest.h>
 

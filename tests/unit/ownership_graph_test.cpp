@@ -1,11 +1,11 @@
-// The ownership graph's analyses (sim/ownership_graph.cpp) and `kcsim explain` / `kcsim lint`.
+// The ownership graph's analyses (sim/analysis/ownership_graph.cpp) and `kcsim explain` / `kcsim lint`.
 #include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include "kcsim/manifest_reader.hpp"
-#include "kcsim/ownership_graph.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
+#include "kcsim/analysis/ownership_graph.hpp"
 #include "cli_test_support.hpp"
 #include "manifest_test_support.hpp"
 

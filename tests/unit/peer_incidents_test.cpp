@@ -1,13 +1,13 @@
 // The public incidents of reference/peers.md ("Public incidents a simulator of this kind must
 // reproduce", 1-6), each predicted from its manifests by the ownership graph
-// (sim/ownership_graph.cpp), and the clean manifests that must give no finding.
+// (sim/analysis/ownership_graph.cpp), and the clean manifests that must give no finding.
 #include <algorithm>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "kcsim/manifest_reader.hpp"
-#include "kcsim/ownership_graph.hpp"
+#include "kcsim/scenario/manifest_reader.hpp"
+#include "kcsim/analysis/ownership_graph.hpp"
 #include "manifest_test_support.hpp"
 
 namespace kcsim {

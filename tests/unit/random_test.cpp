@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "kcsim/random.hpp"
+#include "kcsim/core/random.hpp"
 
 using namespace kcsim;
 

@@ -1,11 +1,11 @@
-// The ReplicaSet controller model (models/replicaset_controller.cpp): pod creation, the
+// The ReplicaSet controller model (models/kube/replicaset_controller.cpp): pod creation, the
 // slow-start batches and burst limit, the scale-down victim order, and status.
 #include <gtest/gtest.h>
 
 #include <regex>
 
-#include "../../models/slow_start.hpp"
-#include "kcsim/input_error.hpp"
+#include "../../models/kube/slow_start.hpp"
+#include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

@@ -1,11 +1,11 @@
-// The HTTP add-on's request-rate ring (models/request_buckets.hpp): upstream's arithmetic
+// The HTTP add-on's request-rate ring (models/http-add-on/request_buckets.hpp): upstream's arithmetic
 // (kedacore/http-add-on pkg/queue/bucketing.go) and the closed-form replay of idle scaler ticks.
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "../../models/request_buckets.hpp"
-#include "kcsim/random.hpp"
+#include "../../models/http-add-on/request_buckets.hpp"
+#include "kcsim/core/random.hpp"
 
 using namespace kcsim;
 

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "cli_test_support.hpp"
-#include "kcsim/runner.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "kcsim/input_error.hpp"
-#include "kcsim/sweep.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/cli/sweep_runner.hpp"
 
 using namespace kcsim;
 

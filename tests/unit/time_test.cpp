@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "kcsim/time.hpp"
+#include "kcsim/core/time.hpp"
 
 using namespace kcsim;
 

@@ -1,4 +1,4 @@
-// The HTML page of `kcsim run --html` (sim/timeline_html.cpp), as text: determinism, pod lanes
+// The HTML page of `kcsim run --html` (sim/views/timeline_html.cpp), as text: determinism, pod lanes
 // and the chart of the last complete cycle. tests/html/ checks what a browser renders of it.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "kcsim/runner.hpp"
-#include "kcsim/scenario.hpp"
+#include "kcsim/cli/runner.hpp"
+#include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
 namespace {

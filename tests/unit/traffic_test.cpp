@@ -1,4 +1,4 @@
-// The traffic model (models/traffic.cpp, models/traffic_pattern.cpp): arrival patterns (rates
+// The traffic model (models/actors/traffic.cpp, models/actors/traffic_pattern.cpp): arrival patterns (rates
 // checked statistically with fixed seeds), trace replay, service times, per-pod queueing, direct
 // routing, records.
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "kcsim/input_error.hpp"
-#include "kcsim/report.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/analysis/report.hpp"
 #include "model_test_support.hpp"
 
 using namespace kcsim;

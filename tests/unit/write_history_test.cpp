@@ -1,14 +1,15 @@
-// WriteHistory::kAnalyses (include/kcsim/api_server.hpp): keeping only the records the analyses
+// WriteHistory::kAnalyses (include/kcsim/apiserver/api_server.hpp): keeping only the records the analyses
 // read must not change a single byte of what they produce, and must keep fewer records.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "kcsim/fleet_generator.hpp"
-#include "kcsim/report.hpp"
-#include "kcsim/timeline_html.hpp"
-#include "kcsim/world.hpp"
+#include "kcsim/cli/fleet_generator.hpp"
+#include "kcsim/analysis/report.hpp"
+#include "kcsim/views/text_report.hpp"
+#include "kcsim/views/timeline_html.hpp"
+#include "kcsim/apiserver/world.hpp"
 
 namespace kcsim {
 namespace {

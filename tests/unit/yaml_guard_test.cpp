@@ -1,10 +1,10 @@
-// check_yaml_syntax (sim/yaml_guard.cpp): libyaml's verdict on the shapes that make yaml-cpp 0.7
+// check_yaml_syntax (sim/k8s/yaml_guard.cpp): libyaml's verdict on the shapes that make yaml-cpp 0.7
 // loop (issue #9), with document, line and column, and the valid YAML that must pass untouched.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "../../sim/yaml_guard.hpp"
+#include "../../sim/k8s/yaml_guard.hpp"
 
 namespace kcsim {
 namespace {

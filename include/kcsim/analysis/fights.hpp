@@ -1,0 +1,22 @@
+// Fight detection from the write history: a field whose value is set back and forth by two or
+// more managers at least three times.
+#pragma once
+
+#include <vector>
+
+#include "kcsim/apiserver/api_server.hpp"
+
+namespace kcsim {
+
+/// Finds fights in the recorded writes of spec fields (and labels) of non-Pod objects.
+///  - A hand-over is a write by a manager other than the previous writer of the field that
+///    changes its value. A field with at least three hand-overs among two or more managers is a
+///    fight.
+///  - cycles: hand-overs / 2 (a cycle is one hand-over there and one back), rounded down.
+///  - period_s: the median time between successive writes of the same value by the same manager.
+///  - first_at_s / last_at_s: the first and last hand-over.
+/// Returns [{object, field, writers (sorted), cycles, period_s, first_at_s, last_at_s, summary}],
+/// ordered by object then field.
+json find_fights(const std::vector<WriteRecord>& writes);
+
+}  // namespace kcsim

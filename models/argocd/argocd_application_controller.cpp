@@ -1,0 +1,1735 @@
+// The ArgoCD application controller (argocd-application-controller), with the small parts of
+// argocd-server it needs (Git webhooks, `argocd app sync`, `argocd app refresh`).
+//
+// Application objects (argoproj.io/v1alpha1) are read from the API server and nowhere else;
+// Git is read only through each app's spec.source (repoURL, path, targetRevision), via the
+// GitService of the "git" model — the repo-server boundary (models/git/git_repository.hpp).
+//
+// Followed upstream (argoproj/argo-cd, controller/appcontroller.go, controller/state.go,
+// controller/sync.go, controller/cache/cache.go, per tag; reference/argocd-k8s.md §1):
+//  - refresh: the Application informer resyncs every timeout.reconciliation and each app is
+//    requeued after a jitter uniform in [0, jitter) (v3.0+); a full refresh (CompareWithLatest)
+//    runs only when status.reconciledAt + timeout is before now (needRefreshAppStatus);
+//  - watched changes of managed resources refresh the app at CompareWithRecent (a root
+//    resource) or ComparisonWithNothing (a child such as a ReplicaSet or Pod), batched every
+//    100 ms from v3.0, with status-only updates of tracked resources dropped
+//    (ignoreResourceUpdates, v3.0 default);
+//  - comparison: desired = Git manifests at the resolved revision with tracking info; diff
+//    three-way against last-applied (or two-way), after ignoreDifferences (argocd_diff.hpp);
+//    health per resource and for the app (argocd_health.hpp);
+//  - autoSync per §1.3 and self-heal timing per §1.4, per version (see profile_for);
+//  - sync operations per §1.5: client-side apply (three-way patch, last-applied annotation) or
+//    server-side apply (force), ApplyOutOfSyncOnly, RespectIgnoreDifferences, partial sync,
+//    prune, retry; operationState and events as upstream writes them.
+//
+// Not modelled: hooks and sync waves as separate passes (waves are applied in order in one
+// pass), multiple sources, Helm/Kustomize rendering, projects and sync windows, finalizers
+// (cascade deletion), orphaned-resource monitoring, hard refresh timeouts, sharding.
+// docs/models/argocd-git.md says more.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "argocd_diff.hpp"
+#include "argocd_health.hpp"
+#include "../git/git_repository.hpp"
+#include "kcsim/k8s/json_access.hpp"
+#include "kcsim/apiserver/controller.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
+#include "kcsim/core/text.hpp"
+
+namespace kcsim {
+namespace {
+
+using argocd::Health;
+
+// Field managers and event source (reference/argocd-k8s.md §1.8, §1.10, §3.1).
+constexpr const char* kComponent = "argocd-application-controller";
+constexpr const char* kControllerManager = "argocd-application-controller";
+constexpr const char* kServerManager = "argocd-server";
+constexpr const char* kSSAManager = "argocd-controller";  // common.ArgoCDSSAManager
+
+constexpr const char* kRefreshAnnotation = "argocd.argoproj.io/refresh";
+constexpr const char* kTrackingAnnotation = "argocd.argoproj.io/tracking-id";
+constexpr const char* kInstanceLabel = "app.kubernetes.io/instance";
+constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+constexpr const char* kSyncOptionsAnnotation = "argocd.argoproj.io/sync-options";
+constexpr const char* kSkipReconcileAnnotation = "argocd.argoproj.io/skip-reconcile";
+constexpr const char* kHookAnnotation = "argocd.argoproj.io/hook";
+constexpr const char* kSyncWaveAnnotation = "argocd.argoproj.io/sync-wave";
+
+// CompareWith levels (controller/appcontroller.go).
+enum Level : int { kNothing = 0, kRecent = 1, kLatest = 2, kForceResolve = 3 };
+
+// How self-heal attempts are counted and reset, by release (checked per tag; the reference note
+// §1.4 describes master and v3.1–v3.3 only):
+//  kLegacy        < v2.11.12, v2.12.0–v2.12.6: no backoff, --self-heal-timeout-seconds (5).
+//  kCarryAlways   v2.11.12–14, v2.12.7+, v2.13.x, v2.14.0–9: count copied into every automated
+//                 operation (a new revision does not reset it); the backoff loop
+//                 `for backOff.Steps > 0` stops when the cap is hit, so the wait never exceeds
+//                 162 s with the defaults.
+//  kResetIfSynced v2.14.10–13, v3.0.0–4: count reset when the persisted sync status is Synced
+//                 or the revision changed (commit 6b15a04509, #22095/#20978).
+//  kCooldownSynced v2.14.14+, v3.0.5+, v3.1.x: reset when the last operation finished at least
+//                 the cooldown (330 s) ago and the persisted sync status is Synced, or the
+//                 revision changed (#23057).
+//  kCooldownPhase v3.2.x: the count is carried only on the self-heal path and only while the
+//                 cooldown has not elapsed since a successful operation.
+//  kNoCooldown    v3.3.0+: carried on the self-heal path, never reset by time (#25579).
+enum class Heal { kLegacy, kCarryAlways, kResetIfSynced, kCooldownSynced, kCooldownPhase, kNoCooldown };
+
+constexpr std::uint32_t kResyncTimer = 0;
+constexpr std::uint32_t kBatchTimer = 1;
+constexpr std::uint32_t kActionTimer = 2;
+
+// --- small JSON helpers -------------------------------------------------------------------------
+
+bool present(const json* v) { return v && !v->is_null(); }
+
+// Fields of user-written objects, read without trusting their types.
+bool flag(const json& obj, const char* key) {
+  const json* v = find(obj, {key});
+  return v && v->is_boolean() && v->get<bool>();
+}
+std::string text(const json& obj, const char* key) { return str_at(obj, {key}); }
+std::int64_t num(const json& obj, const char* key, std::int64_t fallback) { return int_at(obj, {key}, fallback); }
+
+// Go's omitempty: zero values are absent, so two specs compare equal after JSON round trips.
+json canonical(const json& v) {
+  if (v.is_object()) {
+    json out = json::object();
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      json c = canonical(*it);
+      if (c.is_null()) continue;
+      out[it.key()] = std::move(c);
+    }
+    return out.empty() ? json(nullptr) : out;
+  }
+  if (v.is_array()) {
+    if (v.empty()) return nullptr;
+    json out = json::array();
+    for (const json& x : v) out.push_back(canonical(x).is_null() ? json::object() : canonical(x));
+    return out;
+  }
+  if ((v.is_string() && v.get<std::string>().empty()) || (v.is_boolean() && !v.get<bool>()) ||
+      (v.is_number() && v == json(0)))
+    return nullptr;
+  return v;
+}
+
+bool same_spec(const json* a, const json* b) {
+  return canonical(a ? *a : json(nullptr)) == canonical(b ? *b : json(nullptr));
+}
+
+bool is_completed(const std::string& phase) { return phase == "Succeeded" || phase == "Failed" || phase == "Error"; }
+
+bool has_option(const json* options, const std::string& option) {
+  if (!options || !options->is_array()) return false;
+  for (const json& o : *options)
+    if (o.is_string() && o.get<std::string>() == option) return true;
+  return false;
+}
+
+bool annotation_has_option(const json& obj, const std::string& option) {
+  // argocd.argoproj.io/sync-options: "ServerSideApply=true,Prune=false"
+  const std::string v = str_at(obj, {"metadata", "annotations", kSyncOptionsAnnotation});
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    std::size_t end = v.find(',', start);
+    if (end == std::string::npos) end = v.size();
+    std::string item = v.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item == option) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// kubectl's printed resource name: "deployment.apps/web", "service/web".
+std::string kubectl_name(const std::string& group, const std::string& kind, const std::string& name) {
+  return lower(kind) + (group.empty() ? "" : "." + group) + "/" + name;
+}
+
+// Kinds without a namespace (the few an application is likely to carry).
+bool cluster_scoped(const std::string& kind) {
+  static const std::set<std::string> kinds = {"Namespace", "Node", "ClusterRole", "ClusterRoleBinding",
+                                              "CustomResourceDefinition", "PersistentVolume", "StorageClass",
+                                              "PriorityClass", "IngressClass", "APIService",
+                                              "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"};
+  return kinds.count(kind) > 0;
+}
+
+// gitops-engine kube.KindOrder: the order a sync applies kinds in (within a wave).
+int kind_order(const std::string& kind) {
+  static const std::vector<std::string> order = {
+      "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
+      "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume",
+      "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
+      "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod",
+      "ReplicationController", "ReplicaSet", "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job",
+      "CronJob", "IngressClass", "Ingress", "APIService"};
+  auto it = std::find(order.begin(), order.end(), kind);
+  return it == order.end() ? static_cast<int>(order.size()) : static_cast<int>(it - order.begin());
+}
+
+// --- version profiles ------------------------------------------------------------------------------
+
+struct Profile {
+  Heal heal = Heal::kNoCooldown;
+  Duration resync = seconds(120);   // timeout.reconciliation
+  Duration jitter = seconds(60);    // timeout.reconciliation.jitter
+  bool batch_events = true;         // ARGOCD_CLUSTER_CACHE_BATCH_EVENTS_PROCESSING
+  bool ignore_resource_updates = true;
+  std::string tracking = "annotation";
+  bool started_brackets = false;    // "Initiated automated sync to [sha]"
+  bool failed_brackets = true;      // "Failed last sync attempt to [sha]: ..."
+  bool op_source = true;            // automated operations carry sync.source (v3.2+)
+  bool persist_resource_health = false;
+  bool health_transition_time = true;  // status.health.lastTransitionTime (v3.1.0+)
+  std::string csa_manager = kSSAManager;
+  std::int64_t self_heal_timeout = 0;
+  std::int64_t backoff_timeout = 2;
+  std::int64_t backoff_factor = 3;
+  std::int64_t backoff_cap = 300;
+  std::int64_t cooldown = 330;
+};
+
+Profile profile_for(const std::string& v) {
+  auto ge = [&](const char* x) { return compare_versions(v, x) >= 0; };
+  auto lt = [&](const char* x) { return compare_versions(v, x) < 0; };
+  Profile p;
+  if (ge("3.3.0")) p.heal = Heal::kNoCooldown;
+  else if (ge("3.2.0")) p.heal = Heal::kCooldownPhase;
+  else if (ge("3.0.5")) p.heal = Heal::kCooldownSynced;
+  else if (ge("3.0.0")) p.heal = Heal::kResetIfSynced;
+  else if (ge("2.14.14")) p.heal = Heal::kCooldownSynced;
+  else if (ge("2.14.10")) p.heal = Heal::kResetIfSynced;
+  else if (ge("2.13.0") || (ge("2.12.7") && lt("2.13.0")) || (ge("2.11.12") && lt("2.12.0"))) p.heal = Heal::kCarryAlways;
+  else p.heal = Heal::kLegacy;
+  if (p.heal == Heal::kLegacy) {
+    p.self_heal_timeout = 5;  // --self-heal-timeout-seconds default before the backoff
+    p.backoff_timeout = 0;
+  }
+  // v3.0.0 (commit fe598a831e #22342): 120 s + 60 s jitter; before: 180 s, no jitter.
+  if (lt("3.0.0")) {
+    p.resync = seconds(180);
+    p.jitter = Duration{0};
+    p.batch_events = false;             // #22338, v3.0.0
+    p.ignore_resource_updates = false;  // default ignoreResourceUpdates for /status, v3.0.0
+    p.tracking = "label";               // annotation tracking is the default from v3.0.0
+    p.persist_resource_health = true;   // controller.resource.health.persist, v3.0.0
+  }
+  // The bracketed form came with #24147 in v3.2.0 and was reverted (#27387) in v3.2.10/v3.3.8.
+  p.started_brackets = (ge("3.2.0") && lt("3.2.10")) || (ge("3.3.0") && lt("3.3.8"));
+  p.failed_brackets = ge("3.2.0");
+  p.health_transition_time = ge("3.1.0");
+  p.op_source = ge("3.2.0");
+  // gitops-engine sets the client-side apply field manager since #418 (≈ v2.5).
+  if (lt("2.5.0")) p.csa_manager = kControllerManager;
+  return p;
+}
+
+// --- one comparison ------------------------------------------------------------------------------
+
+struct Pair {
+  json target;        // null: live only (requires pruning)
+  ObjectPtr live;     // null: missing
+  std::string group, version, kind, ns, name;
+  std::shared_ptr<const argocd::Normalized> norm;  // shared with ArgoCD::diff_memo_
+  bool modified = true;
+  std::string status;  // "Synced", "OutOfSync"
+  bool requires_pruning = false;
+  int wave = 0;
+};
+
+struct Comparison {
+  bool short_circuit = false;  // a repository error inside the grace period: no status update
+  bool failed_to_load = false;
+  std::string revision;
+  std::string sync_status = "Unknown";
+  json compared_to = json::object();
+  std::string health = "Healthy";
+  std::vector<Pair> pairs;
+  json resources = json::array();
+  std::vector<std::pair<std::string, std::string>> conditions;  // (type, message)
+};
+
+class ArgoCD final : public Controller, public GitPushListener {
+ public:
+  explicit ArgoCD(World& world) : Controller(world, "argocd") {
+    profile_ = profile_for(world.versions().get("argocd"));
+    read_settings();
+    const Scenario& sc = world.scenario();
+    for (std::size_t i = 0; i < sc.timeline.size(); ++i) {
+      const TimelineAction& a = sc.timeline[i];
+      if (a.action != "argocd app sync" && a.action != "argocd app refresh") continue;
+      validate_action(a);
+      world.claim_action(i);
+      actions_.push_back(i);
+    }
+    // Applications given in the scenario are checked now, so that an unsupported
+    // ignoreDifferences entry is an input error rather than a ComparisonError at run time.
+    for (std::size_t i = 0; i < sc.objects.size(); ++i) {
+      const json& o = sc.objects[i];
+      if (o.value("kind", "") != "Application") continue;
+      const json* ids = find(o, {"spec", "ignoreDifferences"});
+      if (!ids || !ids->is_array()) continue;
+      for (std::size_t j = 0; j < ids->size(); ++j) {
+        const json* jq = find((*ids)[j], {"jqPathExpressions"});
+        if (!jq || !jq->is_array()) continue;
+        for (std::size_t k = 0; k < jq->size(); ++k) {
+          std::string why;
+          if (!(*jq)[k].is_string() || !argocd::parse_jq_path((*jq)[k].get<std::string>(), &why))
+            throw InputError(sc.file, fmt::format("/objects/{}/spec/ignoreDifferences/{}/jqPathExpressions/{}", i, j, k),
+                             "expected a jq path expression kcsim supports (.a.b, .a[0], .a[], | select(.k == \"v\"))",
+                             why.empty() ? describe_found((*jq)[k]) : why);
+        }
+      }
+    }
+  }
+
+  void start() override {
+    git_ = dynamic_cast<GitService*>(world().model("git"));
+    if (git_) git_->subscribe(this);
+    watch("");
+    resync_timer_ = new_timer();
+    batch_timer_ = new_timer();
+    if (resync_ > Duration{0}) arm(resync_timer_, now() + resync_, kResyncTimer);
+    // The cluster cache's initial list: index what objects alive at t = 0 are tracked by.
+    std::set<std::string> kinds;
+    for (const json& o : world().scenario().objects) kinds.insert(o.value("kind", ""));
+    for (const std::string& k : kinds)
+      for (const ObjectPtr& o : api().list(k)) index_tracking(*o, false);
+    // The Application informer's initial list: AddFunc → appRefreshQueue.AddRateLimited.
+    for (const ObjectPtr& app : api().list("Application", namespace_)) {
+      apps_.insert(key_of(*app));
+      if (can_process(*app)) enqueue_after("r|" + key_of(*app), kRateLimit);
+    }
+    for (std::size_t i : actions_) schedule(world().scenario().timeline[i].at, kActionTimer, i);
+  }
+
+  // --- watches ---------------------------------------------------------------------------------
+
+  void on_watch_event(const WatchEvent& e) override {
+    const json& obj = *e.object;
+    const std::string kind = obj.value("kind", "");
+    // Default resource exclusions (util/settings/resources_filter.go, argocd-cm): events,
+    // endpoints, leases are not in the cluster cache.
+    if (kind == "Event" || kind == "Endpoints" || kind == "EndpointSlice" || kind == "Lease") return;
+    if (kind == "Application" && str_at(obj, {"metadata", "namespace"}) == namespace_) app_informer_event(e);
+    if (batch_events_) {
+      batch_.push_back(e);
+      if (!engine().armed(batch_timer_)) {
+        // The cluster cache processes queued events on a ticker (gitops-engine processEvents).
+        const std::int64_t iv = batch_interval_.count();
+        const std::int64_t next = (now().time_since_epoch().count() / iv + 1) * iv;
+        arm(batch_timer_, SimTime{Duration{next}}, kBatchTimer);
+      }
+    } else {
+      cluster_cache_event(e);
+    }
+  }
+
+  void on_timer(std::uint32_t kind, std::uint64_t payload) override {
+    if (kind == kResyncTimer) {
+      informer_resync();
+      arm(resync_timer_, now() + resync_, kResyncTimer);
+    } else if (kind == kBatchTimer) {
+      std::vector<WatchEvent> events;
+      events.swap(batch_);
+      for (const WatchEvent& e : events) cluster_cache_event(e);
+    } else if (kind == kActionTimer) {
+      run_action(world().scenario().timeline[payload]);
+    }
+  }
+
+  // argocd-server's webhook handler (util/webhook/webhook.go): every app whose source is the
+  // pushed repository and revision gets the refresh annotation (argo.RefreshApp).
+  void on_git_push(const std::string& repo_url, const std::string& ref, const std::string& sha) override {
+    (void)sha;
+    const bool is_branch = ref.rfind("refs/heads/", 0) == 0;
+    const std::string name = ref.substr(is_branch ? 11 : 10);
+    std::string default_branch;
+    if (git_)
+      if (auto head = git_->resolve(repo_url, "HEAD", now()); head.ok()) default_branch = head.value->branch;
+    const bool touched_head = is_branch && name == default_branch;
+    for (const ObjectPtr& app : api().list("Application", namespace_)) {
+      const json* src = find(*app, {"spec", "source"});
+      if (!src || normalize_git_url(str_at(*src, {"repoURL"})) != normalize_git_url(repo_url)) continue;
+      std::string target = str_at(*src, {"targetRevision"});
+      bool match;
+      if (target.empty() || target == "HEAD") {
+        match = touched_head;
+      } else {
+        if (target.rfind("refs/heads/", 0) == 0) target = target.substr(11);
+        else if (target.rfind("refs/tags/", 0) == 0) target = target.substr(10);
+        match = target == name;
+      }
+      if (!match) continue;
+      api().merge_patch(ObjectRef::of(*app), {{"metadata", {{"annotations", {{kRefreshAnnotation, "normal"}}}}}},
+                        kServerManager);
+    }
+  }
+
+  std::optional<Duration> reconcile(const std::string& key) override {
+    const auto bar = key.find('|');
+    const std::string kind = key.substr(0, bar);
+    const std::string app_key = key.substr(bar + 1);
+    if (kind == "r") process_refresh(app_key);
+    else if (kind == "o") process_operation(app_key);
+    else if (kind[0] == 'c') request_refresh(app_key, kind[1] - '0', std::nullopt);
+    return std::nullopt;
+  }
+
+ private:
+  // The app workqueue's rate limiter with per-item backoff disabled waits its base delay
+  // (pkg/ratelimiter, --wq-basedelay-ns default 1 ms) on AddRateLimited.
+  static constexpr Duration kRateLimit = milliseconds(1);
+  // controller/appcontroller.go appOperationRequeueDelay.
+  static constexpr Duration kOperationRequeueDelay = seconds(5);
+
+  // --- settings ----------------------------------------------------------------------------------
+
+  [[noreturn]] void bad_setting(const std::string& key, const std::string& expected, const json& found) const {
+    throw InputError(world().scenario().file, world().settings_pointer("argocd") + "/" + key, expected,
+                     describe_found(found));
+  }
+
+  void read_settings() {
+    const json& s = settings();
+    const std::string file = world().scenario().file;
+    const std::string base = world().settings_pointer("argocd");
+    resync_ = profile_.resync;
+    jitter_ = profile_.jitter;
+    batch_events_ = profile_.batch_events;
+    ignore_resource_updates_ = profile_.ignore_resource_updates;
+    tracking_ = profile_.tracking;
+    self_heal_timeout_ = profile_.self_heal_timeout;
+    backoff_timeout_ = profile_.backoff_timeout;
+    backoff_factor_ = profile_.backoff_factor;
+    backoff_cap_ = profile_.backoff_cap;
+    cooldown_ = profile_.cooldown;
+    auto seconds_setting = [&](const std::string& key, const json& v) {
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 0) bad_setting(key, "expected a non-negative integer (seconds)", v);
+      return v.get<std::int64_t>();
+    };
+    for (auto it = s.begin(); it != s.end(); ++it) {
+      const std::string& k = it.key();
+      const json& v = *it;
+      if (k == "enabled") continue;
+      if (k == "namespace") {
+        if (!v.is_string() || v.get<std::string>().empty()) bad_setting(k, "expected a namespace name", v);
+        namespace_ = v.get<std::string>();
+      } else if (k == "reconciliationTimeout") {
+        resync_ = read_duration(v, file, base + "/" + k);
+      } else if (k == "reconciliationJitter") {
+        jitter_ = read_duration(v, file, base + "/" + k);
+      } else if (k == "revisionCacheExpiration") {
+        revision_cache_ = read_duration(v, file, base + "/" + k);
+      } else if (k == "syncDuration") {
+        sync_duration_ = read_duration(v, file, base + "/" + k);
+      } else if (k == "repoErrorGracePeriod") {
+        repo_error_grace_ = read_duration(v, file, base + "/" + k);
+      } else if (k == "selfHealTimeoutSeconds") {
+        self_heal_timeout_ = seconds_setting(k, v);
+      } else if (k == "selfHealBackoffTimeoutSeconds") {
+        backoff_timeout_ = seconds_setting(k, v);
+      } else if (k == "selfHealBackoffFactor") {
+        backoff_factor_ = seconds_setting(k, v);
+      } else if (k == "selfHealBackoffCapSeconds") {
+        backoff_cap_ = seconds_setting(k, v);
+      } else if (k == "selfHealBackoffCooldownSeconds") {
+        cooldown_ = seconds_setting(k, v);
+      } else if (k == "trackingMethod") {
+        if (!v.is_string() || (v != "annotation" && v != "label" && v != "annotation+label"))
+          bad_setting(k, "expected \"annotation\", \"label\" or \"annotation+label\"", v);
+        tracking_ = v.get<std::string>();
+      } else if (k == "batchEventsProcessing") {
+        if (!v.is_boolean()) bad_setting(k, "expected true or false", v);
+        batch_events_ = v.get<bool>();
+      } else if (k == "eventProcessingInterval") {
+        batch_interval_ = read_duration(v, file, base + "/" + k);
+        if (batch_interval_ <= Duration{0}) bad_setting(k, "expected a positive duration", v);
+      } else if (k == "ignoreResourceUpdates") {
+        if (!v.is_boolean()) bad_setting(k, "expected true or false", v);
+        ignore_resource_updates_ = v.get<bool>();
+      } else if (k == "ignoreDifferencesOnResourceUpdates") {
+        if (!v.is_boolean()) bad_setting(k, "expected true or false", v);
+        ignore_differences_on_updates_ = v.get<bool>();
+      } else if (k == "resourceCustomizations") {
+        read_customizations(v, base + "/" + k);
+      } else {
+        throw InputError(file, base + "/" + k,
+                         "expected one of enabled, namespace, reconciliationTimeout, reconciliationJitter, "
+                         "revisionCacheExpiration, repoErrorGracePeriod, syncDuration, selfHealTimeoutSeconds, "
+                         "selfHealBackoffTimeoutSeconds, selfHealBackoffFactor, selfHealBackoffCapSeconds, "
+                         "selfHealBackoffCooldownSeconds, trackingMethod, batchEventsProcessing, "
+                         "eventProcessingInterval, ignoreResourceUpdates, ignoreDifferencesOnResourceUpdates, "
+                         "resourceCustomizations",
+                         fmt::format("unknown field \"{}\"", k));
+      }
+    }
+  }
+
+  // argocd-cm resource.customizations.ignoreDifferences.<group_kind>: {"apps_Deployment":
+  // {"jsonPointers": [...], "jqPathExpressions": [...], "managedFieldsManagers": [...]}, "all": ...}.
+  void read_customizations(const json& v, const std::string& p) {
+    const std::string file = world().scenario().file;
+    if (!v.is_object()) throw InputError(file, p, "expected an object of \"<group>_<kind>\" or \"all\": {ignoreDifferences}", describe_found(v));
+    json rules = json::array();
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const std::string gk = it.key();
+      const std::string ep = p + "/" + gk;
+      if (!it->is_object()) throw InputError(file, ep, "expected an object with ignoreDifferences", describe_found(*it));
+      json rule = json::object();
+      if (gk == "all") {
+        rule["group"] = "*";
+        rule["kind"] = "*";
+      } else {
+        const auto us = gk.rfind('_');
+        rule["group"] = us == std::string::npos ? "" : gk.substr(0, us);
+        rule["kind"] = us == std::string::npos ? gk : gk.substr(us + 1);
+      }
+      for (auto f = it->begin(); f != it->end(); ++f) {
+        if (f.key() != "ignoreDifferences")
+          throw InputError(file, ep + "/" + f.key(), "expected ignoreDifferences", fmt::format("unknown field \"{}\"", f.key()));
+        if (!f->is_object()) throw InputError(file, ep + "/ignoreDifferences", "expected an object", describe_found(*f));
+        for (auto g = f->begin(); g != f->end(); ++g) {
+          const std::string gp = ep + "/ignoreDifferences/" + g.key();
+          if (g.key() != "jsonPointers" && g.key() != "jqPathExpressions" && g.key() != "managedFieldsManagers")
+            throw InputError(file, gp, "expected jsonPointers, jqPathExpressions or managedFieldsManagers",
+                             fmt::format("unknown field \"{}\"", g.key()));
+          if (!g->is_array()) throw InputError(file, gp, "expected an array of strings", describe_found(*g));
+          for (std::size_t i = 0; i < g->size(); ++i) {
+            const json& x = (*g)[i];
+            std::string why;
+            if (!x.is_string()) throw InputError(file, fmt::format("{}/{}", gp, i), "expected a string", describe_found(x));
+            if (g.key() == "jqPathExpressions" && !argocd::parse_jq_path(x.get<std::string>(), &why))
+              throw InputError(file, fmt::format("{}/{}", gp, i), "expected a supported jq path expression", why);
+            if (g.key() == "jsonPointers" && !argocd::parse_pointer(x.get<std::string>()))
+              throw InputError(file, fmt::format("{}/{}", gp, i), "expected a JSON pointer such as \"/spec/replicas\"", describe_found(x));
+          }
+          rule[g.key()] = *g;
+        }
+      }
+      rules.push_back(rule);
+    }
+    std::string error;
+    system_rules_ = argocd::parse_ignore_differences(rules, &error);
+  }
+
+  void validate_action(const TimelineAction& a) const {
+    const std::string file = world().scenario().file;
+    const bool sync = a.action == "argocd app sync";
+    const std::set<std::string> keys = sync ? std::set<std::string>{"app", "namespace", "revision", "prune", "resources", "syncOptions"}
+                                            : std::set<std::string>{"app", "namespace", "hard"};
+    for (auto it = a.spec.begin(); it != a.spec.end(); ++it) {
+      if (it.key() == "at" || it.key() == "action" || it.key() == "description") continue;
+      if (!keys.count(it.key()))
+        throw InputError(file, a.pointer + "/" + it.key(),
+                         sync ? "expected one of app, namespace, revision, prune, resources, syncOptions"
+                              : "expected one of app, namespace, hard",
+                         fmt::format("unknown field \"{}\"", it.key()));
+    }
+    if (!a.spec.contains("app") || !a.spec["app"].is_string() || a.spec["app"].get<std::string>().empty())
+      throw InputError(file, a.pointer + "/app", "expected the Application's name",
+                       a.spec.contains("app") ? describe_found(a.spec["app"]) : "nothing");
+    for (const char* k : {"namespace", "revision"})
+      if (a.spec.contains(k) && !a.spec[k].is_string())
+        throw InputError(file, a.pointer + "/" + k, "expected a string", describe_found(a.spec[k]));
+    for (const char* k : {"prune", "hard"})
+      if (a.spec.contains(k) && !a.spec[k].is_boolean())
+        throw InputError(file, a.pointer + "/" + k, "expected true or false", describe_found(a.spec[k]));
+    if (a.spec.contains("syncOptions") && !a.spec["syncOptions"].is_array())
+      throw InputError(file, a.pointer + "/syncOptions", "expected an array of options such as \"ServerSideApply=true\"",
+                       describe_found(a.spec["syncOptions"]));
+    if (a.spec.contains("resources")) {
+      const json& r = a.spec["resources"];
+      if (!r.is_array()) throw InputError(file, a.pointer + "/resources", "expected an array of {group, kind, name}", describe_found(r));
+      for (std::size_t i = 0; i < r.size(); ++i)
+        if (!r[i].is_object() || !r[i].contains("kind") || !r[i].contains("name"))
+          throw InputError(file, fmt::format("{}/resources/{}", a.pointer, i), "expected {group, kind, name}", describe_found(r[i]));
+    }
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  std::string app_key(const json& app) const { return key_of(app); }
+  static ObjectRef app_ref(const std::string& key) {
+    const auto slash = key.find('/');
+    return ObjectRef{"Application", key.substr(0, slash), key.substr(slash + 1)};
+  }
+
+  bool can_process(const json& app) const {
+    if (str_at(app, {"metadata", "namespace"}) != namespace_) return false;
+    return str_at(app, {"metadata", "annotations", kSkipReconcileAnnotation}) != "true";
+  }
+
+  std::optional<SimTime> parse_time(const json* v) const {
+    if (!v || !v->is_string()) return std::nullopt;
+    auto secs = parse_rfc3339(v->get<std::string>());
+    if (!secs) return std::nullopt;
+    return SimTime{seconds(*secs - world().scenario().epoch.unix_seconds)};
+  }
+  std::string stamp() const { return world().scenario().epoch.rfc3339(now()); }
+
+  // The app a live object is tracked by (resource_tracking.go GetAppName).
+  std::string tracking_app(const json& obj) const {
+    if (tracking_ == "label") return str_at(obj, {"metadata", "labels", kInstanceLabel});
+    const std::string id = str_at(obj, {"metadata", "annotations", kTrackingAnnotation});
+    const auto colon = id.find(':');
+    return colon == std::string::npos ? std::string() : id.substr(0, colon);
+  }
+
+  static bool is_root(const json& obj) {
+    const json* owners = find(obj, {"metadata", "ownerReferences"});
+    return !owners || !owners->is_array() || owners->empty();
+  }
+
+  // controller/cache/cache.go getAppRecursive: a child's app is its owners' app.
+  std::string app_of(const json& obj, int depth = 0) const {
+    if (is_root(obj)) return tracking_app(obj);
+    if (depth > 8) return {};
+    for (const json& o : obj["metadata"]["ownerReferences"]) {
+      ObjectRef parent{o.value("kind", ""), str_at(obj, {"metadata", "namespace"}), o.value("name", "")};
+      if (ObjectPtr p = api().get(parent)) {
+        std::string a = app_of(*p, depth + 1);
+        if (!a.empty()) return a;
+      }
+    }
+    return {};
+  }
+  ApiServer& api() const { return const_cast<World&>(world()).api(); }
+
+  void index_tracking(const json& obj, bool deleted) {
+    const ObjectRef ref = ObjectRef::of(obj);
+    auto old = tracked_by_.find(ref);
+    if (old != tracked_by_.end()) {
+      tracked_[old->second].erase(ref);
+      tracked_by_.erase(old);
+    }
+    if (deleted || !is_root(obj)) return;
+    const std::string app = tracking_app(obj);
+    if (app.empty()) return;
+    tracked_by_[ref] = app;
+    tracked_[app].insert(ref);
+  }
+
+  // --- the Application informer ---------------------------------------------------------------
+
+  static bool automated_enabled(const json& app) {
+    const json* a = find(app, {"spec", "syncPolicy", "automated"});
+    if (!a || !a->is_object()) return false;
+    const json* en = find(*a, {"enabled"});
+    return !(en && en->is_boolean() && !en->get<bool>());
+  }
+
+  void app_informer_event(const WatchEvent& e) {
+    const json& app = *e.object;
+    const std::string key = app_key(app);
+    if (e.type == WatchEventType::kDeleted) apps_.erase(key);
+    else apps_.insert(key);
+    if (e.type == WatchEventType::kDeleted) {
+      // DeleteFunc: appRefreshQueue.Add (the refresh then finds nothing).
+      refresh_requested_.erase(key);
+      repo_error_first_seen_.erase(key);
+      op_due_.erase(key);
+      compared_.erase(key);
+      return;
+    }
+    if (!can_process(app)) return;
+    if (e.type == WatchEventType::kAdded) {
+      enqueue_after("r|" + key, kRateLimit);
+      return;
+    }
+    // UpdateFunc (applicationEventHandlerFuncs): turning auto-sync on asks for CompareWithLatest.
+    std::optional<int> level;
+    if (e.old) {
+      const bool was = automated_enabled(*e.old), is = automated_enabled(app);
+      if (is && (!was || !same_spec(find(*e.old, {"spec", "syncPolicy", "automated"}), find(app, {"spec", "syncPolicy", "automated"}))))
+        level = kLatest;
+    }
+    request_refresh(key, level, std::nullopt);
+  }
+
+  // The informer's periodic resync: an UpdateFunc with an unchanged resourceVersion per app, which
+  // requeues it after a random jitter (v3.0+) or at once.
+  void informer_resync() {
+    for (const ObjectPtr& app : api().list("Application", namespace_)) {
+      if (!can_process(*app)) continue;
+      const std::string key = app_key(*app);
+      if (jitter_ > Duration{0}) {
+        const Duration delay{static_cast<std::int64_t>(static_cast<double>(jitter_.count()) * rng().uniform())};
+        request_refresh(key, std::nullopt, delay);
+        if (delay > Duration{0} && present(find(*app, {"operation"}))) enqueue_after("o|" + key, kRateLimit);
+      } else {
+        request_refresh(key, std::nullopt, std::nullopt);
+      }
+    }
+  }
+
+  // ctrl.requestAppRefresh.
+  void request_refresh(const std::string& key, std::optional<int> level, std::optional<Duration> after) {
+    if (level && after) {
+      // appComparisonTypeRefreshQueue.AddAfter("<key>/<level>", after)
+      enqueue_after(fmt::format("c{}|{}", *level, key), *after);
+      return;
+    }
+    if (level) {
+      auto [it, inserted] = refresh_requested_.try_emplace(key, *level);
+      if (!inserted) it->second = std::max(it->second, *level);
+    }
+    enqueue_after("r|" + key, after ? *after : kRateLimit);
+  }
+
+  // --- the cluster cache -------------------------------------------------------------------------
+
+  // What the manifest hash covers (cache.go generateManifestHash with the ignore-update rules).
+  json hash_view(const json& obj) const {
+    json v = obj;
+    if (v.contains("metadata") && v["metadata"].is_object())
+      for (const char* k : {"resourceVersion", "generation", "managedFields"}) v["metadata"].erase(k);
+    v.erase("status");  // resource.customizations.ignoreResourceUpdates.all: /status (v3.0 default)
+    if (ignore_differences_on_updates_ && !system_rules_.empty()) {
+      const argocd::IgnoreSet set =
+          argocd::match_ignores(system_rules_, api_group(obj.value("apiVersion", "")), obj.value("kind", ""),
+                                str_at(obj, {"metadata", "name"}), str_at(obj, {"metadata", "namespace"}));
+      argocd::IgnoreSet no_managers = set;
+      no_managers.managers.clear();
+      if (!no_managers.empty()) {
+        auto n = argocd::normalize(&v, nullptr, nullptr, no_managers);
+        v = std::move(*n.live);
+      }
+    }
+    return v;
+  }
+
+  bool hashable(const json& obj) const {
+    return (is_root(obj) && !tracking_app(obj).empty()) ||
+           (obj.value("kind", "") == "Application" && api_group(obj.value("apiVersion", "")) == "argoproj.io");
+  }
+
+  // cache.go skipResourceUpdate: neither the health nor the manifest hash changed.
+  bool skip_update(const json& old_obj, const json& new_obj) const {
+    if (!hashable(old_obj) || !hashable(new_obj)) return false;
+    const auto ho = argocd::resource_health(old_obj), hn = argocd::resource_health(new_obj);
+    const bool same_health = (!ho && !hn) || (ho && hn && ho->status == hn->status);
+    if (!same_health) return false;
+    if (ignore_differences_on_updates_ && !system_rules_.empty()) return hash_view(old_obj) == hash_view(new_obj);
+    return same_hash_view(old_obj, new_obj);
+  }
+
+  // hash_view(a) == hash_view(b) when no ignore rule applies, without copying either: objects
+  // are ordered maps, so walk both in key order skipping what hash_view erases.
+  static bool same_hash_view(const json& a, const json& b) {
+    if (!a.is_object() || !b.is_object()) return a == b;
+    return equal_except(a, b, /*top=*/true);
+  }
+
+  // Object equality skipping "status" at the top and resourceVersion, generation and
+  // managedFields in metadata.
+  static bool equal_except(const json& a, const json& b, bool top) {
+    const auto skipped = [top](const std::string& k) {
+      return top ? k == "status" : (k == "resourceVersion" || k == "generation" || k == "managedFields");
+    };
+    auto ia = a.begin(), ib = b.begin();
+    for (;;) {
+      while (ia != a.end() && skipped(ia.key())) ++ia;
+      while (ib != b.end() && skipped(ib.key())) ++ib;
+      if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+      if (ia.key() != ib.key()) return false;
+      if (top && ia.key() == "metadata" && ia->is_object() && ib->is_object()) {
+        if (!equal_except(*ia, *ib, /*top=*/false)) return false;
+      } else if (*ia != *ib) {
+        return false;
+      }
+      ++ia;
+      ++ib;
+    }
+  }
+
+  void cluster_cache_event(const WatchEvent& e) {
+    const json& obj = *e.object;
+    if (apps_.empty()) {
+      // No Application to refresh: only keep the tracking index (for apps created later).
+      index_tracking(obj, e.type == WatchEventType::kDeleted);
+      return;
+    }
+    if (ignore_resource_updates_ && e.type == WatchEventType::kModified && e.old && skip_update(*e.old, obj)) {
+      index_tracking(obj, false);
+      return;
+    }
+    std::map<std::string, bool> notify;  // app → a root resource of it changed
+    for (const json* r : {e.object.get(), e.old.get()}) {
+      if (!r) continue;
+      const std::string app = app_of(*r);
+      if (app.empty()) continue;
+      notify[app] = notify[app] || (is_root(*r) && !tracking_app(*r).empty());
+    }
+    index_tracking(obj, e.type == WatchEventType::kDeleted);
+    const ObjectRef ref = ObjectRef::of(obj);
+    for (const auto& [app_name, managed] : notify) {
+      const ObjectRef aref{"Application", namespace_, app_name};
+      ObjectPtr app = api().get(aref);
+      if (!app || !can_process(*app)) continue;
+      // isSelfReferencedApp: an app's own object does not refresh it through the cluster cache.
+      if (ref.kind == "Application" && ref.ns == aref.ns && ref.name == aref.name) continue;
+      const std::string key = key_of(aref);
+      request_refresh(key, managed ? kRecent : kNothing, std::nullopt);
+      if (managed && present(find(*app, {"operation"}))) enqueue_after("o|" + key, kOperationRequeueDelay);
+    }
+  }
+
+  // --- refresh (processAppRefreshQueueItem) ---------------------------------------------------------
+
+  void process_refresh(const std::string& key) {
+    ObjectPtr orig = api().get(app_ref(key));
+    if (!orig || !can_process(*orig)) return;
+    if (auto level = need_refresh(*orig, key)) do_refresh(*orig, key, *level);
+    // The refresh worker always hands the app to the operation queue afterwards (#18500); only
+    // an app with an operation has anything to do there.
+    if (ObjectPtr now_app = api().get(app_ref(key)); now_app && present(find(*now_app, {"operation"})))
+      enqueue_after("o|" + key, kRateLimit);
+  }
+
+  // needRefreshAppStatus.
+  std::optional<int> need_refresh(const json& app, const std::string& key) {
+    const std::optional<SimTime> reconciled = parse_time(find(app, {"status", "reconciledAt"}));
+    const bool expired = !reconciled || *reconciled + resync_ < now();
+    if (!str_at(app, {"metadata", "annotations", kRefreshAnnotation}).empty()) return kForceResolve;
+    if (!same_spec(find(app, {"spec", "source"}), find(app, {"status", "sync", "comparedTo", "source"}))) return kForceResolve;
+    if (expired) return kLatest;
+    if (!same_spec(find(app, {"spec", "destination"}), find(app, {"status", "sync", "comparedTo", "destination"}))) return kLatest;
+    if (!same_spec(find(app, {"spec", "ignoreDifferences"}), find(app, {"status", "sync", "comparedTo", "ignoreDifferences"})))
+      return kLatest;
+    if (auto it = refresh_requested_.find(key); it != refresh_requested_.end()) {
+      const int level = it->second;
+      refresh_requested_.erase(it);
+      return level;
+    }
+    return std::nullopt;
+  }
+
+  void do_refresh(const json& orig, const std::string& key, int level) {
+    json status = orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object();
+    if (level == kNothing && compared_.count(key)) {
+      // Only the resource tree (summary) is rebuilt: nothing kcsim stores changes.
+      persist_status(orig, status);
+      return;
+    }
+    const json* source = find(orig, {"spec", "source"});
+    std::string revision = source ? str_at(*source, {"targetRevision"}) : "";
+    if (level == kRecent) revision = str_at(status, {"sync", "revision"});
+    Comparison cmp = compare(orig, source ? *source : json::object(), revision, level == kForceResolve, status);
+    if (cmp.short_circuit) return;
+    compared_.insert(key);
+    const std::optional<std::string> sync_error = auto_sync(orig, key, cmp);
+    set_conditions(status, sync_error ? std::vector<std::pair<std::string, std::string>>{{"SyncError", *sync_error}}
+                                      : std::vector<std::pair<std::string, std::string>>{},
+                   {"SyncError"});
+    if (!present(find(status, {"reconciledAt"})) || level >= kLatest) status["reconciledAt"] = stamp();
+    json sync = {{"status", cmp.sync_status}, {"comparedTo", cmp.compared_to}};
+    if (!cmp.revision.empty()) sync["revision"] = cmp.revision;
+    status["sync"] = sync;
+    json health = {{"status", cmp.health}};
+    if (const json* lt = find(status, {"health", "lastTransitionTime"}); lt && profile_.health_transition_time)
+      health["lastTransitionTime"] = *lt;
+    status["health"] = health;
+    if (cmp.resources.empty()) status.erase("resources");
+    else status["resources"] = cmp.resources;
+    status["sourceType"] = "Directory";
+    status["controllerNamespace"] = namespace_;
+    persist_status(orig, status);
+  }
+
+  // ApplicationStatus.SetConditions: replaces the evaluated types, keeps the others; a condition
+  // that did not change keeps its lastTransitionTime.
+  void set_conditions(json& status, const std::vector<std::pair<std::string, std::string>>& conds,
+                      const std::set<std::string>& evaluated) {
+    json out = json::array();
+    const json* old = find(status, {"conditions"});
+    if (old && old->is_array())
+      for (const json& c : *old)
+        if (!evaluated.count(c.value("type", ""))) out.push_back(c);
+    for (const auto& [type, message] : conds) {
+      json c = {{"type", type}, {"message", message}, {"lastTransitionTime", stamp()}};
+      if (old && old->is_array())
+        for (const json& o : *old)
+          if (o.value("type", "") == type && o.value("message", "") == message && o.contains("lastTransitionTime"))
+            c["lastTransitionTime"] = o["lastTransitionTime"];
+      out.push_back(std::move(c));
+    }
+    if (out.empty()) status.erase("conditions");
+    else status["conditions"] = out;
+  }
+
+  // Writes Application changes as the controller does: one merge patch of the main resource
+  // carrying both the status and the rest, because the Application CRD has no status
+  // subresource (manifests/crds/application-crd.yaml: `subresources: {}`). If the API server
+  // serves Application status through a subresource (kcsim's keeps status on main-resource
+  // writes for every kind), the first status change shows it and the status goes through
+  // /status from then on, in a second write of the same instant.
+  void write_app(const ObjectRef& ref, json main_patch, const json& status_patch) {
+    const bool has_status = status_patch.is_object() && !status_patch.empty();
+    if (has_status && status_mode_ != StatusMode::kSubresource) {
+      ObjectPtr before = api().get(ref);
+      if (!before) return;
+      const json old_status = before->value("status", json::object());
+      main_patch["status"] = status_patch;
+      WriteResult r = api().merge_patch(ref, main_patch, kControllerManager);
+      if (status_mode_ == StatusMode::kUnknown && r.object) {
+        json expected = old_status;
+        expected.merge_patch(status_patch);
+        if (expected != old_status)
+          status_mode_ = r.object->value("status", json::object()) == expected ? StatusMode::kMainResource
+                                                                               : StatusMode::kSubresource;
+      }
+      if (status_mode_ == StatusMode::kSubresource)
+        api().merge_patch(ref, {{"status", status_patch}}, kControllerManager, "status");
+      return;
+    }
+    if (!main_patch.empty()) api().merge_patch(ref, main_patch, kControllerManager);
+    if (has_status) api().merge_patch(ref, {{"status", status_patch}}, kControllerManager, "status");
+  }
+
+  // persistAppStatus: events for sync/health changes, then one merge patch of the difference
+  // (with the refresh annotation removed).
+  void persist_status(const json& orig, json status) {
+    const json old = orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object();
+    const ObjectRef ref = ObjectRef::of(orig);
+    const std::string old_sync = str_at(old, {"sync", "status"}), new_sync = str_at(status, {"sync", "status"});
+    if (old_sync != new_sync)
+      api().record_event(ref, "Normal", "ResourceUpdated", fmt::format("Updated sync status: {} -> {}", old_sync, new_sync),
+                         kComponent);
+    const std::string old_health = str_at(old, {"health", "status"}), new_health = str_at(status, {"health", "status"});
+    if (old_health != new_health) {
+      if (status.contains("health") && profile_.health_transition_time) status["health"]["lastTransitionTime"] = stamp();
+      api().record_event(ref, "Normal", "ResourceUpdated",
+                         fmt::format("Updated health status: {} -> {}", old_health, new_health), kComponent);
+    }
+    json main_patch = json::object();
+    if (!str_at(orig, {"metadata", "annotations", kRefreshAnnotation}).empty())
+      main_patch = {{"metadata", {{"annotations", {{kRefreshAnnotation, nullptr}}}}}};
+    write_app(ref, std::move(main_patch), argocd::create_merge_patch(old, status));
+  }
+
+  // --- comparison (CompareAppState) --------------------------------------------------------------
+
+  std::string tracking_id(const std::string& app, const std::string& group, const std::string& kind,
+                          const std::string& ns, const std::string& name) const {
+    return fmt::format("{}:{}/{}:{}/{}", app, group, kind, ns, name);
+  }
+
+  // repo-server revision resolution with the Git references cache (util/git/client.go getRefs;
+  // reposerver/cache: entries live --revision-cache-expiration, 3 min by default); a forced
+  // resolution (noRevisionCache) goes to Git and refreshes the cache.
+  GitResult<GitRevision> resolve(const std::string& url, const std::string& revision, bool no_cache) {
+    const bool sha = revision.size() == 40 &&
+                     std::all_of(revision.begin(), revision.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    if (sha) return git_->resolve(url, revision, now());
+    const std::string norm = normalize_git_url(url);
+    auto it = refs_cache_.find(norm);
+    if (!no_cache && it != refs_cache_.end() && now() - it->second < revision_cache_)
+      return git_->resolve(url, revision, it->second);
+    refs_cache_[norm] = now();
+    return git_->resolve(url, revision, now());
+  }
+
+  Comparison compare(const json& app, const json& source, const std::string& revision, bool no_revision_cache,
+                     json& status) {
+    Comparison cmp;
+    const std::string key = app_key(app);
+    const std::string app_name = str_at(app, {"metadata", "name"});
+    const std::string dest_ns = str_at(app, {"spec", "destination", "namespace"});
+    cmp.compared_to["source"] = source;
+    if (const json* d = find(app, {"spec", "destination"})) cmp.compared_to["destination"] = *d;
+    if (const json* ids = find(app, {"spec", "ignoreDifferences"}); present(ids)) cmp.compared_to["ignoreDifferences"] = *ids;
+    cmp.revision = revision;
+
+    // Desired state from Git (GetRepoObjs).
+    std::vector<json> manifests;
+    std::string repo_error;
+    const std::string repo_url = str_at(source, {"repoURL"});
+    if (present(find(app, {"spec", "sources"}))) {
+      repo_error = "multiple sources (spec.sources) are not modelled by kcsim";
+    } else if (!git_ || !git_->has_repository(repo_url)) {
+      repo_error = fmt::format("repository not found: {}", repo_url);
+    } else {
+      auto rev = resolve(repo_url, revision, no_revision_cache);
+      if (!rev.ok()) {
+        repo_error = rev.error;
+      } else {
+        cmp.revision = rev.value->sha;
+        const json* rec = find(source, {"directory", "recurse"});
+        auto files = git_->manifests(repo_url, rev.value->sha, str_at(source, {"path"}), rec && rec->is_boolean() && rec->get<bool>());
+        if (!files.ok()) repo_error = files.error;
+        else manifests = std::move(*files.value);
+      }
+    }
+    if (!repo_error.empty()) {
+      // ErrCompareStateRepo: a repository error is ignored (no status update) for
+      // --repo-error-grace-period-seconds after its first occurrence, unless forced.
+      auto first = repo_error_first_seen_.find(key);
+      if (first != repo_error_first_seen_.end()) {
+        if (now() - first->second <= repo_error_grace_ && !no_revision_cache) {
+          cmp.short_circuit = true;
+          return cmp;
+        }
+      } else if (!no_revision_cache) {
+        repo_error_first_seen_[key] = now();
+        cmp.short_circuit = true;
+        return cmp;
+      }
+      cmp.failed_to_load = true;
+      cmp.conditions.emplace_back(
+          "ComparisonError",
+          "Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = " +
+              repo_error);
+    } else {
+      repo_error_first_seen_.erase(key);
+    }
+
+    // ignoreDifferences (application and system level).
+    std::string ignore_error;
+    std::vector<argocd::IgnoreRule> rules =
+        argocd::parse_ignore_differences(find(app, {"spec", "ignoreDifferences"}) ? *find(app, {"spec", "ignoreDifferences"}) : json(),
+                                         &ignore_error);
+    rules.insert(rules.end(), system_rules_.begin(), system_rules_.end());
+    if (!ignore_error.empty()) {
+      cmp.failed_to_load = true;
+      cmp.conditions.emplace_back("ComparisonError", "Failed to compare desired state to live state: " + ignore_error);
+    }
+
+    // Targets with namespace and tracking (DeduplicateTargetObjects, SetAppInstance); a later
+    // duplicate replaces an earlier one.
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::size_t> seen;
+    std::vector<Pair> pairs;
+    for (json& m : manifests) {
+      if (str_at(m, {"metadata", "annotations", kHookAnnotation}) != "") continue;  // hooks: not modelled
+      Pair p;
+      p.kind = m.value("kind", "");
+      p.group = api_group(m.value("apiVersion", ""));
+      const std::string av = m.value("apiVersion", "");
+      p.version = av.substr(av.find('/') == std::string::npos ? 0 : av.find('/') + 1);
+      p.name = str_at(m, {"metadata", "name"});
+      if (!cluster_scoped(p.kind) && str_at(m, {"metadata", "namespace"}).empty()) m["metadata"]["namespace"] = dest_ns;
+      if (cluster_scoped(p.kind)) m["metadata"].erase("namespace");
+      p.ns = str_at(m, {"metadata", "namespace"});
+      if (tracking_ == "label" || tracking_ == "annotation+label") m["metadata"]["labels"][kInstanceLabel] = app_name;
+      if (tracking_ != "label")
+        m["metadata"]["annotations"][kTrackingAnnotation] = tracking_id(app_name, p.group, p.kind, p.ns, p.name);
+      if (const json* w = find(m, {"metadata", "annotations", kSyncWaveAnnotation}); w && w->is_string()) {
+        try {
+          p.wave = std::stoi(w->get<std::string>());
+        } catch (...) {
+          p.wave = 0;
+        }
+      }
+      p.target = std::move(m);
+      const auto k = std::make_tuple(p.group, p.kind, p.ns, p.name);
+      if (auto s = seen.find(k); s != seen.end()) {
+        cmp.conditions.emplace_back("RepeatedResourceWarning",
+                                    fmt::format("Resource {}/{}/{}/{} appeared 2 times among application resources.",
+                                                p.group, p.kind, p.ns, p.name));
+        pairs[s->second] = std::move(p);
+        continue;
+      }
+      seen[k] = pairs.size();
+      pairs.push_back(std::move(p));
+    }
+    // Live state: the targets' objects and every other object tracked by this app.
+    for (Pair& p : pairs) {
+      ObjectPtr live = api().get(ObjectRef{p.kind, p.ns, p.name});
+      if (live && api_group(live->value("apiVersion", "")) == p.group) p.live = live;
+    }
+    if (auto t = tracked_.find(app_name); t != tracked_.end()) {
+      for (const ObjectRef& ref : t->second) {
+        ObjectPtr live = api().get(ref);
+        if (!live) continue;
+        const std::string group = api_group(live->value("apiVersion", ""));
+        if (seen.count(std::make_tuple(group, ref.kind, ref.ns, ref.name))) continue;
+        Pair p;
+        p.live = live;
+        p.group = group;
+        p.kind = ref.kind;
+        p.ns = ref.ns;
+        p.name = ref.name;
+        const std::string av = live->value("apiVersion", "");
+        p.version = av.substr(av.find('/') == std::string::npos ? 0 : av.find('/') + 1);
+        pairs.push_back(std::move(p));
+      }
+    }
+
+    const bool ssa_app = has_option(find(app, {"spec", "syncPolicy", "syncOptions"}), "ServerSideApply=true");
+    bool out_of_sync = false;
+    std::string app_health = "Healthy";
+    for (Pair& p : pairs) {
+      const bool has_target = !p.target.is_null();
+      const argocd::IgnoreSet ignores = argocd::match_ignores(rules, p.group, p.kind, p.name, p.ns);
+      if (has_target && p.live) {
+        // The diff is a function of the live version, the desired manifest, the app's
+        // ignoreDifferences (with the fixed system rules) and the server-side-apply option:
+        // when none of them changed since this resource's last comparison, reuse its result.
+        // Stored versions are immutable, so the live version's identity stands for its content.
+        const json* app_ignores = find(app, {"spec", "ignoreDifferences"});
+        const json ignore_key = app_ignores ? *app_ignores : json();
+        DiffMemo& memo = diff_memo_[std::make_tuple(key, p.group, p.kind, p.ns, p.name)];
+        if (memo.live == p.live && memo.ssa_app == ssa_app && memo.target == p.target && memo.ignores == ignore_key) {
+          p.norm = memo.norm;
+          p.modified = memo.modified;
+        } else {
+          const json last_applied = argocd::last_applied_of(*p.live);
+          auto norm = std::make_shared<argocd::Normalized>(
+              argocd::normalize(p.live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
+          normalize_tracking(*norm);
+          const bool builtin = argocd::is_builtin_api(p.target.value("apiVersion", ""));
+          if (ssa_app || annotation_has_option(p.target, "ServerSideApply=true")) {
+            // Structured-merge diff: what a forced apply of desired would change.
+            p.modified = argocd::predict_live(nullptr, *norm->target, *norm->live, true) != *norm->live;
+          } else {
+            p.modified = argocd::is_modified(*norm, builtin);
+          }
+          p.norm = std::move(norm);
+          memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified};
+        }
+      } else {
+        p.modified = true;
+      }
+      p.requires_pruning = !has_target && p.live;
+      p.status = p.modified ? "OutOfSync" : "Synced";
+      if (cmp.failed_to_load) p.status = "Unknown";
+      if (p.status == "OutOfSync") out_of_sync = true;
+
+      json rs = json::object();
+      if (!p.group.empty()) rs["group"] = p.group;
+      rs["version"] = p.version;
+      rs["kind"] = p.kind;
+      if (!p.ns.empty()) rs["namespace"] = p.ns;
+      rs["name"] = p.name;
+      rs["status"] = p.status;
+      if (p.requires_pruning) rs["requiresPruning"] = true;
+      // Application health (setApplicationHealth).
+      std::optional<Health> h;
+      if (!p.live) h = Health{"Missing", ""};
+      else if (!(p.kind == "Application" && p.group == "argoproj.io")) h = argocd::resource_health(*p.live);
+      if (h && profile_.persist_resource_health) {
+        json hj = {{"status", h->status}};
+        if (!h->message.empty()) hj["message"] = h->message;
+        rs["health"] = hj;
+      }
+      if (h) {
+        const bool counts = !(h->status == "Missing" && !argocd::has_health_check(p.group, p.kind)) &&
+                            !(p.kind == "Application" && p.group == "argoproj.io");
+        if (counts && argocd::is_worse(app_health, h->status)) app_health = h->status;
+      }
+      cmp.resources.push_back(std::move(rs));
+    }
+    cmp.sync_status = cmp.failed_to_load ? "Unknown" : (out_of_sync ? "OutOfSync" : "Synced");
+    cmp.health = app_health;
+    // status.resources is sorted by group/kind/namespace/name.
+    std::vector<json> sorted(cmp.resources.begin(), cmp.resources.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const json& a, const json& b) {
+      auto k = [](const json& r) {
+        return r.value("group", "") + "/" + r.value("kind", "") + "/" + r.value("namespace", "") + "/" + r.value("name", "");
+      };
+      return k(a) < k(b);
+    });
+    cmp.resources = json(sorted);
+    if (cmp.resources.empty()) cmp.resources = json::array();
+    cmp.pairs = std::move(pairs);
+    set_conditions(status, cmp.conditions,
+                   {"ComparisonError", "SharedResourceWarning", "RepeatedResourceWarning", "ExcludedResourceWarning"});
+    return cmp;
+  }
+
+  // resourceTracking.Normalize: a live object still carrying the old instance label compares
+  // as if it had desired's tracking.
+  void normalize_tracking(argocd::Normalized& n) const {
+    if (tracking_ == "label" || !n.live || !n.target) return;
+    if (str_at(*n.live, {"metadata", "labels", kInstanceLabel}).empty()) return;
+    const std::string id = str_at(*n.target, {"metadata", "annotations", kTrackingAnnotation});
+    if (!id.empty()) (*n.live)["metadata"]["annotations"][kTrackingAnnotation] = id;
+    if (str_at(*n.target, {"metadata", "labels", kInstanceLabel}).empty()) {
+      (*n.live)["metadata"]["labels"].erase(kInstanceLabel);
+      if ((*n.live)["metadata"]["labels"].empty()) (*n.live)["metadata"].erase("labels");
+    }
+  }
+
+  // --- automated sync (autoSync) -------------------------------------------------------------------
+
+  // wait.Backoff.Step, stepped n times (`for` form) or until Steps runs out (`while` form).
+  Duration backoff_delay(std::int64_t n) const {
+    Duration d = seconds(backoff_timeout_);
+    const Duration cap = seconds(backoff_cap_);
+    std::int64_t steps = n;
+    Duration delay{0};
+    auto step = [&]() {
+      if (steps < 1) return d;
+      --steps;
+      const Duration out = d;
+      if (backoff_factor_ != 0) {
+        d = Duration{d.count() * backoff_factor_};
+        if (cap > Duration{0} && d > cap) {
+          d = cap;
+          steps = 0;
+        }
+      }
+      return out;
+    };
+    if (profile_.heal == Heal::kCarryAlways) {
+      while (steps > 0) delay = step();
+    } else {
+      for (std::int64_t i = 0; i < n; ++i) delay = step();
+    }
+    return delay;
+  }
+
+  // selfHealRemainingBackoff / shouldSelfHeal: the wait left since the previous operation
+  // finished (status.operationState.finishedAt, a whole second as persisted).
+  Duration heal_remaining(const json* op_state, std::int64_t count) const {
+    if (!present(op_state)) return Duration{0};
+    const std::optional<SimTime> finished = parse_time(find(*op_state, {"finishedAt"}));
+    const Duration wait = backoff_timeout_ == 0 ? seconds(self_heal_timeout_) : backoff_delay(count);
+    return finished ? wait - (now() - *finished) : wait;
+  }
+
+  std::optional<std::string> auto_sync(const json& app, const std::string& key, const Comparison& cmp) {
+    if (!automated_enabled(app)) return std::nullopt;
+    if (present(find(app, {"operation"}))) return std::nullopt;  // another operation is in progress
+    if (present(find(app, {"metadata", "deletionTimestamp"}))) return std::nullopt;
+    if (cmp.sync_status != "OutOfSync") return std::nullopt;
+    const json& automated = *find(app, {"spec", "syncPolicy", "automated"});
+    const bool prune = flag(automated, "prune");
+    const bool self_heal = flag(automated, "selfHeal");
+    const bool allow_empty = flag(automated, "allowEmpty");
+    if (!prune) {
+      bool prune_only = true;
+      for (const Pair& p : cmp.pairs)
+        if (p.status != "Synced" && !p.requires_pruning) prune_only = false;
+      if (prune_only) return std::nullopt;  // "need to prune extra resources only"
+    }
+    const std::string rev = cmp.revision;
+    json op = {{"sync", {{"revision", rev}}}, {"initiatedBy", {{"automated", true}}}, {"retry", {{"limit", 5}}}};
+    if (prune) op["sync"]["prune"] = true;
+    if (const json* opts = find(app, {"spec", "syncPolicy", "syncOptions"}); opts && opts->is_array() && !opts->empty())
+      op["sync"]["syncOptions"] = *opts;
+    if (profile_.op_source)
+      if (const json* src = find(app, {"spec", "source"})) op["sync"]["source"] = *src;
+    if (const json* retry = find(app, {"spec", "syncPolicy", "retry"}); present(retry)) op["retry"] = *retry;
+
+    // alreadyAttemptedSync: the last operation synced this revision from this source.
+    const json* os = find(app, {"status", "operationState"});
+    if (os && !os->is_object()) os = nullptr;
+    bool attempted = false;
+    std::string last_rev, last_phase, last_message;
+    if (os) {
+      last_phase = os->value("phase", "");
+      last_message = os->value("message", "");
+      const json* sr = find(*os, {"syncResult"});
+      if (!present(sr)) {
+        attempted = is_completed(last_phase);
+      } else {
+        last_rev = sr->value("revision", "");
+        attempted = last_rev == rev && same_spec(find(app, {"spec", "source"}), find(*sr, {"source"}));
+      }
+    }
+    const std::int64_t stored = os ? int_at(*os, {"operation", "sync", "autoHealAttemptsCount"}, 0) : 0;
+    // Time since the previous operation finished (none: still running or never finished).
+    const std::optional<SimTime> finished_at = os ? parse_time(find(*os, {"finishedAt"})) : std::nullopt;
+    const bool has_finished = finished_at.has_value();
+    const Duration since_finished = has_finished ? now() - finished_at.value() : Duration{0};
+    const std::string persisted_sync = str_at(app, {"status", "sync", "status"});
+    std::int64_t count = 0;
+    bool partial = false;
+    auto requeue = [&](Duration remaining) { request_refresh(key, kLatest, remaining); };
+
+    switch (profile_.heal) {
+      case Heal::kNoCooldown:
+      case Heal::kCooldownPhase: {
+        if (attempted) {
+          if (last_phase != "Succeeded")
+            return fmt::format("Failed last sync attempt to [{}]: {}", last_rev, last_message);
+          if (!self_heal) return std::nullopt;  // "most recent sync already to ..."
+          bool carry = true;
+          if (profile_.heal == Heal::kCooldownPhase) {
+            // selfHealBackoffCooldownElapsed
+            const bool elapsed = !has_finished || (since_finished >= seconds(cooldown_) && last_phase == "Succeeded");
+            carry = !elapsed;
+          }
+          count = carry ? stored : 0;
+          if (const Duration remaining = heal_remaining(os, count); remaining > Duration{0}) {
+            requeue(remaining);
+            return std::nullopt;
+          }
+          ++count;
+          partial = true;
+        }
+        break;
+      }
+      case Heal::kCarryAlways:
+      case Heal::kLegacy: {
+        if (profile_.heal == Heal::kCarryAlways) count = stored;
+        if (attempted && (!self_heal || last_phase != "Succeeded")) {
+          if (last_phase != "Succeeded") return fmt::format("Failed sync attempt to {}: {}", rev, last_message);
+          return std::nullopt;
+        }
+        if (attempted && self_heal) {
+          if (const Duration remaining = heal_remaining(os, count); remaining > Duration{0}) {
+            requeue(remaining);
+            return std::nullopt;
+          }
+          if (profile_.heal == Heal::kCarryAlways) ++count;
+          partial = true;
+        }
+        break;
+      }
+      case Heal::kResetIfSynced:
+      case Heal::kCooldownSynced: {
+        if (attempted && (!self_heal || last_phase != "Succeeded")) {
+          if (last_phase != "Succeeded") return fmt::format("Failed sync attempt to {}: {}", rev, last_message);
+          return std::nullopt;
+        }
+        if (self_heal) {
+          Duration remaining{0};
+          if (os) {
+            bool reset = !attempted;
+            if (profile_.heal == Heal::kResetIfSynced) reset = reset || persisted_sync == "Synced";
+            else reset = reset || (has_finished && since_finished >= seconds(cooldown_) && persisted_sync == "Synced");
+            count = reset ? 0 : stored;
+            remaining = heal_remaining(os, count);
+          }
+          if (attempted) {
+            if (remaining > Duration{0}) {
+              requeue(remaining);
+              return std::nullopt;
+            }
+            ++count;
+            partial = true;
+          }
+        }
+        break;
+      }
+    }
+    if (partial) {
+      json resources = json::array();
+      for (const Pair& p : cmp.pairs) {
+        if (p.status == "Synced") continue;
+        json r = json::object();
+        if (!p.group.empty()) r["group"] = p.group;
+        r["kind"] = p.kind;
+        r["name"] = p.name;
+        resources.push_back(std::move(r));
+      }
+      if (!resources.empty()) op["sync"]["resources"] = resources;
+    }
+    if (count > 0) op["sync"]["autoHealAttemptsCount"] = count;
+    if (prune && !allow_empty) {
+      bool all_prune = true;
+      for (const Pair& p : cmp.pairs)
+        if (!p.requires_pruning) all_prune = false;
+      if (all_prune)
+        return fmt::format("Skipping sync attempt to {}: auto-sync will wipe out all resources",
+                           profile_.failed_brackets ? "[" + rev + "]" : rev);
+    }
+    std::string error;
+    if (!set_app_operation(app_ref(key), op, kControllerManager, &error)) {
+      if (error.empty()) return std::nullopt;  // ErrAnotherOperationInProgress
+      return error;
+    }
+    const std::string message = profile_.started_brackets ? fmt::format("Initiated automated sync to [{}]", rev)
+                                                          : fmt::format("Initiated automated sync to '{}'", rev);
+    api().record_event(app_ref(key), "Normal", "OperationStarted", message, kComponent);
+    return std::nullopt;
+  }
+
+  // argo.SetAppOperation: GET, fail if an operation is set, PUT with the operation and without
+  // status.operationState (retried on conflicts). Where the API server serves Application status
+  // through a subresource, the PUT cannot clear operationState; it is completed, so the operation
+  // starts as new either way.
+  bool set_app_operation(const ObjectRef& ref, const json& op, const std::string& manager, std::string* error) {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      ObjectPtr live = api().get(ref);
+      if (!live) {
+        *error = fmt::format("error getting application \"{}\": applications.argoproj.io \"{}\" not found", ref.name, ref.name);
+        return false;
+      }
+      if (present(find(*live, {"operation"}))) return false;
+      json obj = *live;
+      obj["operation"] = op;
+      if (obj.contains("status") && obj["status"].is_object()) obj["status"].erase("operationState");
+      WriteResult r = api().update(std::move(obj), manager);
+      if (r.status.ok()) return true;
+      if (r.status.code != 409) {
+        *error = fmt::format("error updating application \"{}\": {}", ref.name, r.status.message);
+        return false;
+      }
+    }
+    *error = "error updating application: too many conflicts";
+    return false;
+  }
+
+  // --- operations (processRequestedAppOperation, SyncAppState) --------------------------------------
+
+  // RetryStrategy.NextRetryAt: duration × factor^retryCount, capped at maxDuration.
+  Duration retry_wait(const json& retry, std::int64_t count) const {
+    Duration base = seconds(5), cap = minutes(3);
+    double factor = 2;
+    if (const json* b = find(retry, {"backoff"}); b && b->is_object()) {
+      std::string err;
+      auto parse = [&](const json& v, Duration fallback) {
+        if (v.is_number_integer()) return seconds(v.get<std::int64_t>());
+        if (v.is_string()) {
+          const std::string s = v.get<std::string>();
+          if (!s.empty() && std::all_of(s.begin(), s.end(), ::isdigit)) return seconds(std::stoll(s));
+          if (auto d = parse_duration(s, &err)) return *d;
+        }
+        return fallback;
+      };
+      if (b->contains("duration")) base = parse((*b)["duration"], base);
+      if (b->contains("maxDuration")) cap = parse((*b)["maxDuration"], cap);
+      if (b->contains("factor") && (*b)["factor"].is_number()) factor = (*b)["factor"].get<double>();
+    }
+    double wait = static_cast<double>(base.count()) * std::pow(factor, static_cast<double>(count));
+    if (cap > Duration{0}) wait = std::min(static_cast<double>(cap.count()), wait);
+    return Duration{static_cast<std::int64_t>(wait)};
+  }
+
+  void process_operation(const std::string& key) {
+    const ObjectRef ref = app_ref(key);
+    ObjectPtr app = api().get(ref);
+    if (!app || !present(find(*app, {"operation"}))) return;  // shouldProcessOperation
+    const json* current = find(*app, {"status", "operationState"});
+    json state;
+    const bool in_progress = present(current) && !is_completed(current->value("phase", ""));
+    if (in_progress) {
+      state = *current;
+      if (state.value("phase", "") == "Running" && present(find(state, {"finishedAt"}))) {
+        // A failed attempt waiting for its retry.
+        const std::optional<SimTime> finished = parse_time(find(state, {"finishedAt"}));
+        const SimTime retry_at = (finished ? *finished : now()) +
+                                 retry_wait(state["operation"].value("retry", json::object()), num(state, "retryCount", 0));
+        if (retry_at > now()) {
+          enqueue_after("o|" + key, retry_at - now());
+          return;
+        }
+        state["message"] = fmt::format("Retrying operation. Attempt #{}", num(state, "retryCount", 0));
+        state.erase("finishedAt");
+        state.erase("syncResult");
+        set_operation_state(*app, state);
+        if (!sync_due(key)) return;
+        app = api().get(ref);
+      } else if (auto due = op_due_.find(key); due != op_due_.end() && due->second > now()) {
+        // The sync of this attempt is still under way (a managed-resource change requeued it).
+        enqueue_after("o|" + key, due->second - now());
+        return;
+      }
+    } else {
+      state = {{"operation", (*app)["operation"]}, {"phase", "Running"}, {"startedAt", stamp()}};
+      set_operation_state(*app, state);
+      if (!sync_due(key)) return;
+      app = api().get(ref);
+    }
+    op_due_.erase(key);
+    sync_app_state(*app, state);
+    const std::string phase = state.value("phase", "");
+    if (phase == "Failed" || phase == "Error") {
+      const json retry = state["operation"].value("retry", json::object());
+      const std::int64_t limit = num(retry, "limit", 0);
+      const std::int64_t retries = num(state, "retryCount", 0);
+      if (retries < limit || limit < 0) {
+        const SimTime retry_at = now() + retry_wait(retry, retries);
+        state["phase"] = "Running";
+        state["finishedAt"] = stamp();
+        state["retryCount"] = retries + 1;
+        state["message"] = fmt::format("{}. Retrying attempt #{} at {}.", state.value("message", ""), retries + 1,
+                                       kitchen(retry_at));
+      } else if (retries > 0) {
+        state["message"] = fmt::format("{} (retried {} times).", state.value("message", ""), retries);
+      }
+    }
+    set_operation_state(*app, state);
+    if (is_completed(state.value("phase", ""))) {
+      const bool automated = find(state, {"operation", "initiatedBy", "automated"}) &&
+                             state["operation"]["initiatedBy"]["automated"] == true;
+      request_refresh(key, automated ? kLatest : kForceResolve, std::nullopt);
+    }
+  }
+
+  // A sync attempt takes syncDuration between its start (phase Running) and the applies and
+  // completion. Returns true when the sync is due now.
+  bool sync_due(const std::string& key) {
+    if (sync_duration_ <= Duration{0}) return true;
+    op_due_[key] = now() + sync_duration_;
+    enqueue_after("o|" + key, sync_duration_);
+    return false;
+  }
+
+  // Go's time.Kitchen ("3:04PM") in UTC.
+  std::string kitchen(SimTime t) const {
+    const std::int64_t unix = world().scenario().epoch.unix_seconds + t.time_since_epoch().count() / 1000000;
+    const std::int64_t day = ((unix % 86400) + 86400) % 86400;
+    const int h = static_cast<int>(day / 3600), m = static_cast<int>(day % 3600 / 60);
+    const int h12 = h % 12 == 0 ? 12 : h % 12;
+    return fmt::format("{}:{:02d}{}", h12, m, h < 12 ? "AM" : "PM");
+  }
+
+  // setOperationState: finishedAt on completion, the state (and operation: null) written, and
+  // the OperationCompleted event.
+  void set_operation_state(const json& app, json& state) {
+    const std::string phase = state.value("phase", "");
+    const bool completed = is_completed(phase);
+    if (completed) state["finishedAt"] = stamp();
+    const ObjectRef ref = ObjectRef::of(app);
+    const json* old = find(app, {"status", "operationState"});
+    const bool clear_operation = completed && present(find(app, {"operation"}));
+    if (old && *old == state && !clear_operation) return;  // "No operation updates necessary"
+    const json patch = present(old) ? argocd::create_merge_patch(*old, state) : state;
+    write_app(ref, clear_operation ? json{{"operation", nullptr}} : json::object(),
+              patch.empty() ? json::object() : json{{"operationState", patch}});
+    if (!completed) return;
+    const json* res = find(state, {"operation", "sync", "resources"});
+    std::string message = (res && res->is_array() && !res->empty()) ? "Partial sync operation" : "Sync operation";
+    if (const json* sr = find(state, {"syncResult"}); present(sr)) message += " to " + sr->value("revision", "");
+    if (phase == "Succeeded") {
+      api().record_event(ref, "Normal", "OperationCompleted", message + " succeeded", kComponent);
+    } else {
+      api().record_event(ref, "Warning", "OperationCompleted", message + " failed: " + state.value("message", ""),
+                         kComponent);
+    }
+  }
+
+  static bool contains_resource(const json* resources, const Pair& p) {
+    // argo.ContainsSyncResource
+    if (!resources || !resources->is_array() || resources->empty()) return true;
+    for (const json& r : *resources)
+      if (text(r, "group") == p.group && text(r, "kind") == p.kind && text(r, "name") == p.name &&
+          (text(r, "namespace").empty() || text(r, "namespace") == p.ns))
+        return true;
+    return false;
+  }
+
+  void sync_app_state(const json& app, json& state) {
+    const json& op = state["operation"];
+    const json sync_op = op.contains("sync") && op["sync"].is_object() ? op["sync"] : json::object();
+    if (!present(find(state, {"syncResult"}))) {
+      json sr = {{"revision", sync_op.value("revision", "")}};
+      if (const json* src = find(sync_op, {"source"}); present(src)) sr["source"] = *src;
+      else if (const json* s = find(app, {"spec", "source"})) sr["source"] = *s;
+      state["syncResult"] = sr;
+    }
+    json& result = state["syncResult"];
+    json scratch = app.contains("status") && app["status"].is_object() ? app["status"] : json::object();
+    scratch.erase("conditions");
+    Comparison cmp = compare(app, result.value("source", json::object()), text(result, "revision"), true, scratch);
+    if (!cmp.revision.empty()) result["revision"] = cmp.revision;
+    if (!cmp.conditions.empty()) {
+      for (const auto& [type, message] : cmp.conditions)
+        if (type == "ComparisonError" || type == "InvalidSpecError") {
+          state["phase"] = "Error";
+          state["message"] = type + ": " + message;
+          return;
+        }
+    }
+    const json* options = find(sync_op, {"syncOptions"});
+    const bool respect_ignore = has_option(options, "RespectIgnoreDifferences=true");
+    const bool out_of_sync_only = has_option(options, "ApplyOutOfSyncOnly=true");
+    const bool ssa_app = has_option(options, "ServerSideApply=true");
+    const json* selected = find(sync_op, {"resources"});
+    const bool partial = selected && selected->is_array() && !selected->empty();
+    const bool prune = flag(sync_op, "prune");
+
+    std::vector<Pair*> tasks;
+    for (Pair& p : cmp.pairs) {
+      if (!contains_resource(selected, p)) continue;
+      // ResourceModificationChecker (ApplyOutOfSyncOnly) and selective syncs skip what is Synced.
+      if ((out_of_sync_only || partial) && p.live && !p.target.is_null() && !p.modified) continue;
+      tasks.push_back(&p);
+    }
+    std::stable_sort(tasks.begin(), tasks.end(), [](const Pair* a, const Pair* b) {
+      const bool pa = a->target.is_null(), pb = b->target.is_null();
+      if (pa != pb) return pb;  // prune after apply
+      if (a->wave != b->wave) return a->wave < b->wave;
+      const int ka = kind_order(a->kind), kb = kind_order(b->kind);
+      if (ka != kb) return ka < kb;
+      return a->name < b->name;
+    });
+    json results = json::array();
+    bool failed = false;
+    std::string fail_message;
+    for (Pair* p : tasks) {
+      json r = json::object();
+      if (!p->group.empty()) r["group"] = p->group;
+      r["version"] = p->version;
+      r["kind"] = p->kind;
+      if (!p->ns.empty()) r["namespace"] = p->ns;
+      r["name"] = p->name;
+      const ObjectRef ref{p->kind, p->ns, p->name};
+      if (p->target.is_null()) {
+        if (!prune) {
+          r["status"] = "PruneSkipped";
+          r["message"] = "ignored (requires pruning)";
+        } else {
+          WriteResult w = api().remove(ref, profile_.csa_manager);
+          r["status"] = w.status.ok() ? "Pruned" : "SyncFailed";
+          r["message"] = w.status.ok() ? "pruned" : w.status.message;
+          if (!w.status.ok()) failed = true, fail_message = w.status.message;
+        }
+      } else {
+        json desired = p->target;
+        if (respect_ignore && p->live && p->norm && p->norm->target)
+          desired = argocd::respect_ignore_differences(*p->norm);
+        std::string verb;
+        ApiStatus st = apply(desired, ssa_app || annotation_has_option(p->target, "ServerSideApply=true"), &verb);
+        r["status"] = st.ok() ? "Synced" : "SyncFailed";
+        r["message"] = st.ok() ? kubectl_name(p->group, p->kind, p->name) + " " + verb : st.message;
+        if (!st.ok()) failed = true, fail_message = st.message;
+      }
+      r["hookPhase"] = failed ? "Failed" : "Running";
+      r["syncPhase"] = "Sync";
+      results.push_back(std::move(r));
+    }
+    if (results.empty()) result.erase("resources");
+    else result["resources"] = results;
+    if (failed) {
+      state["phase"] = "Failed";
+      state["message"] = "one or more objects failed to apply, reason: " + fail_message;
+      return;
+    }
+    state["phase"] = "Succeeded";
+    state["message"] = "successfully synced (all tasks run)";
+    if (!partial) persist_revision_history(app, state);
+  }
+
+  // kubectl apply as gitops-engine runs it: server-side with --force-conflicts, or client-side
+  // (create with the last-applied annotation, else a three-way patch; nothing sent when it is
+  // empty: "unchanged").
+  ApiStatus apply(const json& desired, bool server_side, std::string* verb) {
+    if (server_side) {
+      *verb = "serverside-applied";
+      return api().apply(desired, kSSAManager, true).status;
+    }
+    json config = desired;
+    if (config["metadata"].contains("annotations") && config["metadata"]["annotations"].is_object())
+      config["metadata"]["annotations"].erase(kLastApplied);
+    json annotated = config;
+    annotated["metadata"]["annotations"][kLastApplied] = config.dump();
+    const ObjectRef ref = ObjectRef::of(config);
+    ObjectPtr live = api().get(ref);
+    if (!live) {
+      *verb = "created";
+      return api().create(std::move(annotated), profile_.csa_manager).status;
+    }
+    const json last = argocd::last_applied_of(*live);
+    const json predicted = argocd::predict_live(last.is_null() ? nullptr : &last, annotated, *live,
+                                                argocd::is_builtin_api(config.value("apiVersion", "")));
+    json patch = argocd::create_merge_patch(*live, predicted);
+    if (patch.empty()) {
+      *verb = "unchanged";
+      return ApiStatus{};
+    }
+    *verb = "configured";
+    return api().merge_patch(ref, patch, profile_.csa_manager).status;
+  }
+
+  // persistRevisionHistory: status.history, at most spec.revisionHistoryLimit (10) entries.
+  void persist_revision_history(const json& app, const json& state) {
+    json history = json::array();
+    if (const json* h = find(app, {"status", "history"}); h && h->is_array()) history = *h;
+    std::int64_t next_id = 0;
+    if (!history.empty()) next_id = num(history.back(), "id", static_cast<std::int64_t>(history.size() - 1)) + 1;
+    json entry = {{"revision", state["syncResult"].value("revision", "")},
+                  {"deployedAt", stamp()},
+                  {"id", next_id},
+                  {"deployStartedAt", state.value("startedAt", stamp())},
+                  {"initiatedBy", state["operation"].value("initiatedBy", json::object())}};
+    if (const json* s = find(state, {"syncResult", "source"})) entry["source"] = *s;
+    history.push_back(std::move(entry));
+    const std::int64_t limit = int_at(app, {"spec", "revisionHistoryLimit"}, 10);
+    while (static_cast<std::int64_t>(history.size()) > std::max<std::int64_t>(limit, 1)) history.erase(history.begin());
+    write_app(ObjectRef::of(app), json::object(), {{"history", history}});
+  }
+
+  // --- timeline actions (argocd CLI through argocd-server) ------------------------------------
+
+  void run_action(const TimelineAction& a) {
+    const ObjectRef ref{"Application", a.spec.value("namespace", namespace_), a.spec["app"].get<std::string>()};
+    ObjectPtr app = api().get(ref);
+    if (!app) return;
+    if (a.action == "argocd app refresh") {
+      api().merge_patch(ref, {{"metadata", {{"annotations", {{kRefreshAnnotation, a.spec.value("hard", false) ? "hard" : "normal"}}}}}},
+                        kServerManager);
+      return;
+    }
+    // server/application/application.go Sync.
+    const std::string revision = a.spec.value("revision", str_at(*app, {"spec", "source", "targetRevision"}));
+    json op = {{"sync", {{"revision", revision.empty() ? "HEAD" : revision}}}, {"initiatedBy", {{"username", "admin"}}}};
+    if (a.spec.value("prune", false)) op["sync"]["prune"] = true;
+    if (a.spec.contains("syncOptions")) op["sync"]["syncOptions"] = a.spec["syncOptions"];
+    else if (const json* o = find(*app, {"spec", "syncPolicy", "syncOptions"}); o && o->is_array() && !o->empty())
+      op["sync"]["syncOptions"] = *o;
+    if (a.spec.contains("resources")) op["sync"]["resources"] = a.spec["resources"];
+    std::string error;
+    if (!set_app_operation(ref, op, kServerManager, &error)) return;
+    const bool partial = a.spec.contains("resources") && !a.spec["resources"].empty();
+    api().record_event(ref, "Normal", "OperationStarted",
+                       fmt::format("initiated {}sync to {}", partial ? "partial " : "", revision.empty() ? "HEAD" : revision),
+                       kServerManager);
+  }
+
+  // --- state -------------------------------------------------------------------------------------
+
+  Profile profile_;
+  std::string namespace_ = "argocd";
+  Duration resync_{};
+  Duration jitter_{};
+  Duration revision_cache_ = minutes(3);
+  Duration repo_error_grace_ = seconds(180);
+  // The wall time of one sync attempt (the dry run and the applies of its tasks). Environment
+  // dependent; upstream logs show about a second per applied resource (argo-cd #4863).
+  Duration sync_duration_ = seconds(1);
+  Duration batch_interval_ = milliseconds(100);
+  bool batch_events_ = true;
+  bool ignore_resource_updates_ = true;
+  bool ignore_differences_on_updates_ = true;
+  std::string tracking_ = "annotation";
+  std::int64_t self_heal_timeout_ = 0, backoff_timeout_ = 2, backoff_factor_ = 3, backoff_cap_ = 300, cooldown_ = 330;
+  std::vector<argocd::IgnoreRule> system_rules_;
+
+  GitService* git_ = nullptr;
+  TimerHandle resync_timer_, batch_timer_;
+  std::vector<WatchEvent> batch_;
+  std::vector<std::size_t> actions_;
+  std::map<std::string, int> refresh_requested_;              // refreshRequestedApps
+  std::map<std::string, SimTime> repo_error_first_seen_;      // repoErrorCache
+  std::map<std::string, SimTime> refs_cache_;                 // Git references cache: when fetched
+  std::set<std::string> compared_;                            // apps with a cached comparison
+  std::set<std::string> apps_;                                // Applications in the namespace
+  std::map<std::string, SimTime> op_due_;                     // running sync attempts: when they apply
+  enum class StatusMode { kUnknown, kMainResource, kSubresource };
+  StatusMode status_mode_ = StatusMode::kUnknown;
+  std::map<ObjectRef, std::string> tracked_by_;               // live root object → app
+  std::map<std::string, std::set<ObjectRef>> tracked_;        // app → its tracked live objects
+  // The last diff of each (app, group, kind, namespace, name), reused while its inputs are the
+  // same (compare()): a refresh of an unchanged app costs no normalization.
+  struct DiffMemo {
+    ObjectPtr live;
+    json target;
+    json ignores;
+    bool ssa_app = false;
+    std::shared_ptr<const argocd::Normalized> norm;
+    bool modified = true;
+  };
+  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, DiffMemo> diff_memo_;
+};
+
+KCSIM_REGISTER_MODEL(ArgoCD, "argocd");
+
+}  // namespace
+}  // namespace kcsim

@@ -1,0 +1,1043 @@
+// The KEDA operator's ScaledObject handling (keda.sh/v1alpha1), v2.8 – v2.20, as described in
+// reference/keda-hpa.md §1 and §4 and read in kedacore/keda (controllers/keda/
+// scaledobject_controller.go and hpa.go, pkg/scaling/scale_handler.go,
+// pkg/scaling/executor/scale_scaledobjects.go; tags v2.13.0 … v2.20.0 and main 8b4f083).
+//
+// What it does, per ScaledObject:
+//  - The reconciler (on create, on a generation change, on a change of the pause annotations,
+//    on a change or deletion of the HPA it owns): labels the ScaledObject with
+//    scaledobject.keda.sh/name, checks the scale target, the replica bounds and the triggers
+//    (failures: Ready=False "ScaledObjectCheckFailed" and a Warning event of that reason), creates
+//    or updates the HPA "keda-hpa-<name>" (autoscaling/v2; minReplicas max(min, 1), maxReplicas,
+//    one External metric "s<i>-<metric>" per trigger with selector scaledobject.keda.sh/name,
+//    target AverageValue or Value, behavior copied from advanced.horizontalPodAutoscalerConfig,
+//    selectPolicy Disabled under the paused-scale-in/out annotations, ownerReference to the
+//    ScaledObject), and (re)starts the scale loop when the HPA was created or the generation
+//    changed. Events KEDAScalersStarted, ScaledObjectReady, ScaledObjectPaused/Unpaused.
+//  - The scale loop: ticks phase-locked to the loop start, the first one immediate
+//    (startScaleLoop arms its timer before checkScalers). Each tick re-reads the ScaledObject
+//    (from the informer cache, so status.lastActiveTime has the second precision of its RFC 3339
+//    form), asks every trigger for its activity, and runs RequestScale: the decision table of
+//    reference §1.3 and the cooldown rule of §1.4 (strict Before(); a nil lastActiveTime means
+//    "scale in now" before v2.14 and CreationTimestamp + initialCooldownPeriod from v2.14).
+//  - Writes to the target go through the scale subresource as manager "keda": GET /scale, then
+//    PUT /scale with the resourceVersion read; settings.keda.scaleRequestLatency (default 0) is
+//    the time between the two, the window in which a concurrent writer causes a 409. A failed PUT
+//    is a KEDAScaleTargetActivationFailed / DeactivationFailed event, retried at the next
+//    evaluation. Texts per version (§4), events on the ScaledObject from "keda-operator".
+//  - status (subresource status, manager "keda", merge patch, written only when it changes):
+//    conditions Ready / Active (ScalerActive, ScalerNotActive, ScalerCooldown) / Fallback /
+//    Paused, lastActiveTime (RFC 3339), scaleTargetKind, scaleTargetGVKR, originalReplicaCount,
+//    externalMetricNames, hpaName, health (with a fallback), pausedReplicaCount.
+//  - Push scalers (trigger type external-push): KEDA subscribes to the metric's stream in
+//    world().metrics(). v2.17 and earlier: every message runs RequestScale(active = message) on
+//    the loop-start deep copy of the ScaledObject, with no trigger names; that copy is refreshed
+//    only by the server's answers to the push path's own status patches. v2.18–v2.19: only
+//    active=true messages act, same copy. v2.20+: only active=true messages, on a fresh read,
+//    with the trigger's metric name (PR #7116, #7610).
+//  - Fallback: v2.16 and earlier scale the target to fallback.replicas when inactive with an
+//    error; from v2.17 only the HPA metric falls back (served in models/kube/hpa_controller.cpp).
+//  - Deletion: with advanced.restoreToOriginalReplicaCount the target goes back to
+//    status.originalReplicaCount (the finalizer's job); the HPA is garbage-collected.
+//
+// Triggers and metric names (models/keda/keda_scalers.hpp): "kcsim-metric" {metricName, threshold,
+// activationThreshold} reads the metric-source model's metric <metricName>; "prometheus" reads the
+// series named by its query; "external-push" / "external" {scalerAddress, httpScaledObject: NAME}
+// read the HTTP add-on's metric "http-<namespace>/<NAME>" (value = GetMetrics, activity = the
+// published flag, pushed every 200 ms by the add-on on the stream of the same name).
+//
+// Field manager "keda": the operator sets no field manager and client-go's default user agent is
+// "keda/<ver> ..." (reference §1.5, derived). Not modelled: ScaledJobs, scalingModifiers,
+// TriggerAuthentication, the finalizer itself, force-activation, the HPAActive condition of
+// main, events.k8s.io events of v2.20 (recorded here as core/v1 Events with the same texts).
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "kcsim/k8s/json_access.hpp"
+#include "kcsim/apiserver/controller.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/core/text.hpp"
+#include "keda_scalers.hpp"
+
+namespace kcsim {
+namespace {
+
+constexpr const char* kManager = "keda";
+constexpr const char* kComponent = "keda-operator";
+constexpr const char* kPaused = "autoscaling.keda.sh/paused";
+constexpr const char* kPausedReplicas = "autoscaling.keda.sh/paused-replicas";
+constexpr const char* kPausedScaleIn = "autoscaling.keda.sh/paused-scale-in";
+constexpr const char* kPausedScaleOut = "autoscaling.keda.sh/paused-scale-out";
+constexpr const char* kReadyReason = "ScaledObjectReady";
+constexpr const char* kReadyMessage = "ScaledObject is defined correctly and is ready for scaling";
+
+/// strconv.ParseBool.
+std::optional<bool> parse_bool(const json& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (!v.is_string()) return std::nullopt;
+  const std::string s = v.get<std::string>();
+  if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True") return true;
+  if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") return false;
+  return std::nullopt;
+}
+
+// The ScaledObject spec, type-checked and defaulted (apis/keda/v1alpha1/scaledobject_types.go).
+struct Spec {
+  std::string target_name, target_kind = "Deployment", target_api = "apps/v1";
+  Duration polling = seconds(30);           // defaultPollingInterval
+  std::int64_t cooldown = 300;              // defaultCooldownPeriod
+  std::int64_t initial_cooldown = 0;        // defaultInitialCooldownPeriod
+  std::optional<std::int32_t> min, max, idle;
+  struct Fallback {
+    std::int32_t replicas = 0, threshold = 0;
+  };
+  std::optional<Fallback> fallback;
+  json behavior;                            // null when absent
+  std::string hpa_name;
+  bool restore = false;
+  bool paused = false, pause_in = false, pause_out = false;
+  std::optional<std::int32_t> paused_replicas;
+  std::optional<SimTime> created;
+
+  std::int32_t min_or_zero() const { return min.value_or(0); }
+  std::int32_t hpa_min() const { return min && *min > 0 ? *min : 1; }  // GetHPAMinReplicas
+  std::int32_t hpa_max() const { return max.value_or(100); }           // GetHPAMaxReplicas
+};
+
+// What one RequestScale decided; finished after the PUT /scale when there is one.
+struct Plan {
+  enum Write { kNone, kActivate, kDeactivate, kMin, kFallback };
+  enum Path { kPoll, kPushCopy, kPushFresh };
+  Path path = kPoll;
+  ObjectPtr view;  // the ScaledObject as this evaluation saw it (immutable, shared)
+  std::shared_ptr<const Spec> spec_ptr;
+  const Spec& spec() const { return *spec_ptr; }
+  bool active = false, error = false;
+  std::vector<std::string> triggers;
+  std::int64_t current = 0;
+  json status;  // the status being built; null while it equals the view's (copy on write)
+  Write write = kNone;
+  std::int64_t target = 0;
+  std::int64_t from = -1;         // spec.replicas of the scale read before the PUT
+  std::string resource_version;
+  bool refresh_last_active = false;
+  bool cooldown = false;
+  bool status_call = false;       // the real code would have patched status (refreshes the copy)
+};
+
+struct Loop {
+  std::string key;
+  ObjectRef ref;
+  std::uint32_t index = 0;
+  bool running = false;
+  std::int64_t generation = -1;
+  SimTime start{};
+  Duration polling = seconds(30);
+  TimerHandle tick, write;
+  ObjectPtr copy;                      // the push path's deep copy (≤ v2.19)
+  std::shared_ptr<const Spec> copy_spec;  // copy, parsed once
+  bool copy_valid = false;
+  std::vector<keda::Trigger> triggers; // the scalers cache built at loop start
+  bool write_pending = false;
+  bool tick_deferred = false;
+  Plan pending;
+  int failures = 0;                    // reconcile errors, for the rate limiter's backoff
+  ObjectPtr deleted;                   // last version, when the watch reported a deletion
+};
+
+class KedaOperator final : public Controller, public PushSubscriber {
+ public:
+  explicit KedaOperator(World& world) : Controller(world, "keda") { read_settings(); }
+
+  void start() override {
+    watch("ScaledObject");
+    watch("HorizontalPodAutoscaler");
+    for (const ObjectPtr& so : api().list("ScaledObject")) enqueue(key_of(*so));
+  }
+
+  // controller-runtime predicates of the ScaledObject controller: GenerationChanged or a change
+  // of the pause annotations (kedacontrollerutil.Paused*Predicate); plus Owns(HPA).
+  void on_watch_event(const WatchEvent& e) override {
+    const json& obj = *e.object;
+    const std::string kind = obj.value("kind", "");
+    if (kind == "ScaledObject") {
+      const std::string key = key_of(obj);
+      if (e.type == WatchEventType::kDeleted) {
+        loop_for(key, ObjectRef::of(obj)).deleted = e.object;
+        enqueue(key);
+        return;
+      }
+      if (e.type == WatchEventType::kModified && e.old && !relevant_change(*e.old, obj)) return;
+      enqueue(key);
+      return;
+    }
+    if (kind == "HorizontalPodAutoscaler") {
+      const json::json_pointer owners("/metadata/ownerReferences");
+      if (!obj.contains(owners) || !obj.at(owners).is_array()) return;
+      for (const json& o : obj.at(owners)) {
+        if (keda::str(o, "kind") != "ScaledObject" || !o.contains("controller") || o["controller"] != true) continue;
+        if (e.type == WatchEventType::kModified && e.old &&
+            e.old->at("metadata").value("generation", 0) == obj.at("metadata").value("generation", 0) &&
+            e.old->at("metadata").value("labels", json()) == obj.at("metadata").value("labels", json()) &&
+            e.old->at("metadata").value("annotations", json()) == obj.at("metadata").value("annotations", json()))
+          continue;  // status-only updates by the HPA controller change nothing KEDA compares
+        const std::string ns = obj.at("metadata").value("namespace", "");
+        enqueue(ns.empty() ? keda::str(o, "name") : ns + "/" + keda::str(o, "name"));
+      }
+    }
+  }
+
+  std::optional<Duration> reconcile(const std::string& key) override {
+    const auto slash = key.find('/');
+    const ObjectRef ref{"ScaledObject", key.substr(0, slash), key.substr(slash + 1)};
+    Loop& l = loop_for(key, ref);
+    ObjectPtr so = api().get(ref);
+    if (!so || so->at("metadata").contains("deletionTimestamp")) {
+      finalize(l, so ? so : l.deleted);
+      return std::nullopt;
+    }
+    l.deleted = nullptr;
+    const std::optional<Duration> requeue = reconcile_scaled_object(l, *so);
+    if (requeue) {
+      // controller-runtime's default per-item backoff: 5 ms × 2^failures, at most 1000 s.
+      const std::int64_t ms = std::min<std::int64_t>(5LL << std::min(l.failures, 20), 1000000);
+      ++l.failures;
+      return milliseconds(ms);
+    }
+    l.failures = 0;
+    return std::nullopt;
+  }
+
+  void on_push(const std::string& metric, bool active) override {
+    auto it = push_subscribers_.find(metric);
+    if (it == push_subscribers_.end()) return;
+    for (std::size_t i = 0; i < it->second.size(); ++i) {
+      Loop& l = *loops_[it->second[i]];
+      if (!l.running) continue;
+      const keda::Trigger* trigger = nullptr;
+      for (const keda::Trigger& t : l.triggers)
+        if (t.push && t.source_metric == metric) trigger = &t;
+      if (!trigger) continue;
+      // v2.18+: "inactivation events are ignored and inactivation happens through the standard
+      // metric scaling logic" (scale_handler.go startPushScalers, PR #7116).
+      if (v218_ && !active) continue;
+      // The scaling mutex is held by a PUT in flight: the stream's message waits behind it in
+      // real KEDA; kcsim drops it (the add-on sends the next one 200 ms later).
+      if (l.write_pending) continue;
+      Plan p;
+      if (v220_) {
+        ObjectPtr fresh = api().get(l.ref);
+        if (!fresh) continue;
+        // metricNameForTriggerIndex over status.externalMetricNames.
+        const std::string prefix = "s" + std::to_string(trigger->index) + "-";
+        std::string name;
+        const json::json_pointer names("/status/externalMetricNames");
+        if (fresh->contains(names) && fresh->at(names).is_array())
+          for (const json& n : fresh->at(names))
+            if (n.is_string() && n.get<std::string>().rfind(prefix, 0) == 0) name = n.get<std::string>();
+        if (name.empty()) continue;
+        p.path = Plan::kPushFresh;
+        p.view = fresh;
+        p.triggers = {name};
+        std::string problem;
+        auto spec = std::make_shared<Spec>();
+        if (!parse_spec(*p.view, *spec, problem)) continue;
+        p.spec_ptr = std::move(spec);
+      } else {
+        if (!l.copy_valid) continue;
+        p.path = Plan::kPushCopy;
+        p.view = l.copy;
+        p.spec_ptr = l.copy_spec;
+      }
+      p.active = active;
+      p.error = false;
+      request_scale(l, std::move(p));
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kTick = 0;
+  static constexpr std::uint32_t kWrite = 1;
+
+  bool at_least(const char* version) const { return world().versions().at_least("keda", version); }
+  // The version splits on the hot path, decided once.
+  const bool v214_ = at_least("2.14"), v217_ = at_least("2.17"), v218_ = at_least("2.18"), v220_ = at_least("2.20");
+
+  void read_settings() {
+    const std::string file = world().scenario().file;
+    const std::string base = world().settings_pointer(name());
+    for (auto& [key, value] : settings().items()) {
+      const std::string p = base + "/" + escape_pointer_token(key);
+      if (key == "enabled") continue;
+      if (key == "scaleRequestLatency") {
+        write_latency_ = read_duration(value, file, p);
+      } else {
+        throw InputError(file, p, "expected one of enabled, scaleRequestLatency",
+                         fmt::format("unknown field \"{}\"", key));
+      }
+    }
+  }
+
+  Loop& loop_for(const std::string& key, const ObjectRef& ref) {
+    auto it = loop_index_.find(key);
+    if (it != loop_index_.end()) return *loops_[it->second];
+    auto l = std::make_unique<Loop>();
+    l->key = key;
+    l->ref = ObjectRef{"ScaledObject", ref.ns, ref.name};
+    l->index = static_cast<std::uint32_t>(loops_.size());
+    l->tick = new_timer();
+    l->write = new_timer();
+    loop_index_[key] = l->index;
+    loops_.push_back(std::move(l));
+    return *loops_.back();
+  }
+
+  static std::string pause_signature(const json& obj) {
+    const json a = obj.at("metadata").value("annotations", json::object());
+    std::string sig;
+    for (const char* k : {kPaused, kPausedReplicas, kPausedScaleIn, kPausedScaleOut})
+      sig += (a.is_object() && a.contains(k) ? a[k].dump() : "-") + "|";
+    return sig;
+  }
+
+  static bool relevant_change(const json& old, const json& cur) {
+    const json& om = old.at("metadata");
+    const json& cm = cur.at("metadata");
+    return om.value("generation", 0) != cm.value("generation", 0) || pause_signature(old) != pause_signature(cur) ||
+           (cm.contains("deletionTimestamp") && !om.contains("deletionTimestamp"));
+  }
+
+  // --- spec ---------------------------------------------------------------------------------------
+  bool parse_spec(const json& so, Spec& out, std::string& problem) const {
+    auto bad = [&](const std::string& why) {
+      problem = why;
+      return false;
+    };
+    const json& spec = so.contains("spec") ? so["spec"] : json();
+    if (!spec.is_object()) return bad("spec must be an object");
+    auto int_field = [&](const json& obj, const char* k, std::optional<std::int64_t>& v, const std::string& path) {
+      if (!obj.contains(k) || obj[k].is_null()) return true;
+      if (!obj[k].is_number_integer()) return bad(path + " must be an integer");
+      v = obj[k].get<std::int64_t>();
+      return true;
+    };
+    const json ref = spec.value("scaleTargetRef", json());
+    if (!ref.is_object()) return bad("spec.scaleTargetRef must be an object");
+    if (!ref.contains("name") || !ref["name"].is_string()) return bad("spec.scaleTargetRef.name must be a string");
+    out.target_name = ref["name"];
+    if (ref.contains("kind")) {
+      if (!ref["kind"].is_string()) return bad("spec.scaleTargetRef.kind must be a string");
+      out.target_kind = ref["kind"];
+    }
+    if (ref.contains("apiVersion")) {
+      if (!ref["apiVersion"].is_string()) return bad("spec.scaleTargetRef.apiVersion must be a string");
+      out.target_api = ref["apiVersion"];
+    }
+    std::optional<std::int64_t> v;
+    if (!int_field(spec, "pollingInterval", v, "spec.pollingInterval")) return false;
+    if (v) {
+      if (*v < 1) return bad("spec.pollingInterval must be at least 1");
+      out.polling = seconds(*v);
+    }
+    v.reset();
+    if (!int_field(spec, "cooldownPeriod", v, "spec.cooldownPeriod")) return false;
+    if (v) out.cooldown = *v;
+    v.reset();
+    if (v214_) {  // the field exists from v2.14
+      if (!int_field(spec, "initialCooldownPeriod", v, "spec.initialCooldownPeriod")) return false;
+      if (v) out.initial_cooldown = *v;
+    }
+    for (auto [k, dst] : {std::pair{"minReplicaCount", &out.min}, std::pair{"maxReplicaCount", &out.max},
+                          std::pair{"idleReplicaCount", &out.idle}}) {
+      v.reset();
+      if (!int_field(spec, k, v, std::string("spec.") + k)) return false;
+      if (v) *dst = static_cast<std::int32_t>(*v);
+    }
+    if (spec.contains("fallback") && !spec["fallback"].is_null()) {
+      const json& f = spec["fallback"];
+      if (!f.is_object()) return bad("spec.fallback must be an object");
+      Spec::Fallback fb;
+      v.reset();
+      if (!int_field(f, "replicas", v, "spec.fallback.replicas")) return false;
+      fb.replicas = static_cast<std::int32_t>(v.value_or(0));
+      v.reset();
+      if (!int_field(f, "failureThreshold", v, "spec.fallback.failureThreshold")) return false;
+      fb.threshold = static_cast<std::int32_t>(v.value_or(0));
+      out.fallback = fb;
+    }
+    out.hpa_name = "keda-hpa-" + so.at("metadata").value("name", "");
+    if (spec.contains("advanced") && !spec["advanced"].is_null()) {
+      const json& a = spec["advanced"];
+      if (!a.is_object()) return bad("spec.advanced must be an object");
+      if (a.contains("restoreToOriginalReplicaCount")) {
+        if (!a["restoreToOriginalReplicaCount"].is_boolean())
+          return bad("spec.advanced.restoreToOriginalReplicaCount must be a boolean");
+        out.restore = a["restoreToOriginalReplicaCount"];
+      }
+      if (a.contains("horizontalPodAutoscalerConfig") && !a["horizontalPodAutoscalerConfig"].is_null()) {
+        const json& h = a["horizontalPodAutoscalerConfig"];
+        if (!h.is_object()) return bad("spec.advanced.horizontalPodAutoscalerConfig must be an object");
+        if (h.contains("name")) {
+          if (!h["name"].is_string()) return bad("spec.advanced.horizontalPodAutoscalerConfig.name must be a string");
+          if (!h["name"].get<std::string>().empty()) out.hpa_name = h["name"];
+        }
+        if (h.contains("behavior") && !h["behavior"].is_null()) {
+          if (!h["behavior"].is_object())
+            return bad("spec.advanced.horizontalPodAutoscalerConfig.behavior must be an object");
+          out.behavior = h["behavior"];
+        }
+      }
+    }
+    if (spec.contains("triggers") && !spec["triggers"].is_array()) return bad("spec.triggers must be a list");
+    // Annotations (apis/keda/v1alpha1: NeedToBePausedByAnnotation, NeedToPauseScaleIn/Out).
+    const json ann = so.at("metadata").value("annotations", json::object());
+    if (ann.is_object()) {
+      if (ann.contains(kPausedReplicas)) {
+        auto n = keda::parse_number(ann[kPausedReplicas]);
+        if (!n || *n < 0 || *n != std::floor(*n))
+          return bad(std::string("annotation ") + kPausedReplicas + " must be a non-negative integer");
+        out.paused_replicas = static_cast<std::int32_t>(*n);
+        out.paused = true;
+      }
+      if (ann.contains(kPaused) && parse_bool(ann[kPaused]).value_or(false)) out.paused = true;
+      if (ann.contains(kPausedScaleIn) && parse_bool(ann[kPausedScaleIn]).value_or(false)) out.pause_in = true;
+      if (ann.contains(kPausedScaleOut) && parse_bool(ann[kPausedScaleOut]).value_or(false)) out.pause_out = true;
+    }
+    const json::json_pointer ct("/metadata/creationTimestamp");
+    if (so.contains(ct) && so.at(ct).is_string())
+      if (auto unix = parse_rfc3339(so.at(ct).get<std::string>()))
+        out.created = SimTime{seconds(*unix - world().api().epoch().unix_seconds)};
+    return true;
+  }
+
+  std::optional<SimTime> last_active_of(const json& so) const {
+    const json::json_pointer p("/status/lastActiveTime");
+    if (!so.contains(p) || !so.at(p).is_string()) return std::nullopt;
+    auto unix = parse_rfc3339(so.at(p).get<std::string>());
+    if (!unix) return std::nullopt;
+    return SimTime{seconds(*unix - world().api().epoch().unix_seconds)};
+  }
+
+  ObjectRef target_of(const Spec& spec, const std::string& ns) const {
+    return ObjectRef{spec.target_kind, ns, spec.target_name};
+  }
+
+  static std::string group_of(const std::string& api_version) {
+    const auto slash = api_version.find('/');
+    return slash == std::string::npos ? "" : api_version.substr(0, slash);
+  }
+  static std::string version_of(const std::string& api_version) {
+    const auto slash = api_version.find('/');
+    return slash == std::string::npos ? api_version : api_version.substr(slash + 1);
+  }
+  // GroupVersionKindResource.GVKString(): "apps/v1.Deployment".
+  static std::string gvk_string(const Spec& s) {
+    return group_of(s.target_api) + "/" + version_of(s.target_api) + "." + s.target_kind;
+  }
+
+  // resolver.GetCurrentReplicas: Deployments and StatefulSets from the cache, spec.replicas
+  // defaulting to 1; anything else through /scale.
+  std::optional<std::int64_t> current_replicas(const Spec& spec, const std::string& ns) const {
+    const ObjectRef ref = target_of(spec, ns);
+    if (spec.target_kind == "Deployment" || spec.target_kind == "StatefulSet") {
+      ObjectPtr obj = world().api().get(ref);
+      if (!obj) return std::nullopt;
+      const auto spec = obj->find("spec");
+      if (spec == obj->end() || !spec->is_object()) return 1;
+      const auto r = spec->find("replicas");
+      return r != spec->end() && r->is_number_integer() ? r->get<std::int64_t>() : 1;
+    }
+    auto scale = world().api().get_scale(ref);
+    if (!scale) return std::nullopt;
+    return scale->spec_replicas;
+  }
+
+  // --- status helpers -----------------------------------------------------------------------------
+  static json initialized_conditions() {
+    return json::array({{{"type", "Ready"}, {"status", "Unknown"}},
+                        {{"type", "Active"}, {"status", "Unknown"}},
+                        {{"type", "Fallback"}, {"status", "Unknown"}},
+                        {{"type", "Paused"}, {"status", "False"}}});
+  }
+
+  static json* condition(json& status, const std::string& type) {
+    if (!status.contains("conditions") || !status["conditions"].is_array()) return nullptr;
+    for (json& c : status["conditions"])
+      if (keda::str(c, "type") == type) return &c;
+    return nullptr;
+  }
+  static std::string condition_status(const json& status, const std::string& type) {
+    if (!status.contains("conditions") || !status["conditions"].is_array()) return "Unknown";
+    for (const json& c : status["conditions"])
+      if (keda::str(c, "type") == type) return c.is_object() && c.contains("status") ? keda::str(c, "status") : "Unknown";
+    return "Unknown";
+  }
+  // Conditions.SetCondition: updates in place or appends.
+  static void set_condition(json& status, const std::string& type, const std::string& value,
+                            const std::string& reason, const std::string& message) {
+    if (!status.contains("conditions") || !status["conditions"].is_array()) status["conditions"] = initialized_conditions();
+    json* c = condition(status, type);
+    if (!c) {
+      status["conditions"].push_back(json{{"type", type}});
+      c = &status["conditions"].back();
+    }
+    (*c)["status"] = value;
+    (*c)["reason"] = reason;
+    (*c)["message"] = message;
+  }
+
+  // A status merge patch from `seen` to `want`, applied on the object as stored now; nothing is
+  // written when the stored status already matches (a no-op patch changes nothing on a server).
+  ObjectPtr write_status(const ObjectRef& ref, const json& seen, const json& want) {
+    json patch = json::object();
+    if (seen.is_object())
+      for (auto& [k, v] : seen.items())
+        if (!want.contains(k)) patch[k] = nullptr;
+    for (auto& [k, v] : want.items())
+      if (!seen.is_object() || !seen.contains(k) || seen[k] != v) patch[k] = v;
+    ObjectPtr live = api().get(ref);
+    if (!live) return nullptr;
+    if (patch.empty()) return live;
+    // Read the stored status in place (it was copied twice per evaluation before).
+    static const json kNoStatus = json::object();
+    const auto found = live->find("status");
+    const json& stored = found != live->end() ? *found : kNoStatus;
+    json merged = stored.is_object() ? stored : json::object();
+    merged.merge_patch(patch);
+    if (merged == stored) return live;
+    const WriteResult r = api().merge_patch(ref, json{{"status", patch}}, kManager, "status");
+    return r.status.ok() ? r.object : live;
+  }
+
+  void event(const ObjectRef& so, const char* type, const std::string& reason, const std::string& message) {
+    api().record_event(so, type, reason, message, kComponent);
+  }
+
+  // Copy-on-write status of a Plan: evaluations that change nothing copy nothing.
+  static const json& view_status(const Plan& p) {
+    static const json kEmpty = json::object();
+    if (!p.view || !p.view->contains("status") || !(*p.view)["status"].is_object()) return kEmpty;
+    return (*p.view)["status"];
+  }
+  static const json& current_status(const Plan& p) { return p.status.is_null() ? view_status(p) : p.status; }
+  static json& mutable_status(Plan& p) {
+    if (p.status.is_null()) p.status = view_status(p);
+    return p.status;
+  }
+  static void set_condition(Plan& p, const std::string& type, const std::string& value, const std::string& reason,
+                            const std::string& message) {
+    const json& cur = current_status(p);
+    if (cur.contains("conditions") && cur["conditions"].is_array())
+      for (const json& c : cur["conditions"])
+        if (keda::str(c, "type") == type && keda::str(c, "status") == value && keda::str(c, "reason") == reason &&
+            keda::str(c, "message") == message)
+          return;
+    set_condition(mutable_status(p), type, value, reason, message);
+  }
+
+  void set_copy(Loop& l, ObjectPtr obj) {
+    // The spec is parsed again only when what it is parsed from may have changed.
+    const bool same = l.copy_valid && obj && l.copy &&
+                      l.copy->at("metadata").value("generation", 0) == obj->at("metadata").value("generation", 0) &&
+                      pause_signature(*l.copy) == pause_signature(*obj);
+    l.copy = std::move(obj);
+    if (same) return;
+    std::string problem;
+    auto spec = std::make_shared<Spec>();
+    l.copy_valid = l.copy && parse_spec(*l.copy, *spec, problem);
+    l.copy_spec = std::move(spec);
+  }
+
+  // --- the reconciler -------------------------------------------------------------------------------
+  // Returns a requeue (with backoff) when the reconcile failed in a way that may heal by itself.
+  std::optional<Duration> reconcile_scaled_object(Loop& l, const json& so) {
+    const json seen = so.value("status", json::object());
+    json status = seen.is_object() ? seen : json::object();
+    if (!status.contains("conditions") || !status["conditions"].is_array() || status["conditions"].empty())
+      status["conditions"] = initialized_conditions();
+    const std::string so_name = so.at("metadata").value("name", "");
+    const std::string ns = l.ref.ns;
+
+    auto check_failed = [&](const std::string& message) {
+      set_condition(status, "Ready", "False", "ScaledObjectCheckFailed", message);
+      set_condition(status, "Active", "Unknown", "UnknownState", "ScaledObject check failed");
+      event(l.ref, "Warning", "ScaledObjectCheckFailed", message);
+      stop_loop(l, false);
+      write_status(l.ref, seen, status);
+    };
+
+    Spec spec;
+    std::string problem;
+    if (!parse_spec(so, spec, problem)) {
+      // A real apiserver rejects these at admission (CRD schema); a controller that meets one
+      // reports it and leaves the object alone.
+      check_failed("ScaledObject has an invalid spec: " + problem);
+      return std::nullopt;
+    }
+
+    // Paused handling (scaledobject_controller.go reconcileScaledObject / handlePause).
+    const bool paused_in_status = condition_status(status, "Paused") == "True";
+    if (spec.paused) {
+      if (!paused_in_status) {
+        set_condition(status, "Paused", "True", "ScaledObjectPaused", "ScaledObject is paused");
+        event(l.ref, "Normal", "ScaledObjectPaused", "ScaledObject is paused");
+      }
+      stop_loop(l, true);
+      if (ObjectPtr hpa = api().get(ObjectRef{"HorizontalPodAutoscaler", ns, spec.hpa_name})) api().remove(ObjectRef::of(*hpa), kManager);
+      if (spec.paused_replicas) {
+        if (auto scale = api().get_scale(target_of(spec, ns)); scale && scale->spec_replicas != *spec.paused_replicas)
+          api().update_scale(target_of(spec, ns), *spec.paused_replicas, scale->resource_version, kManager);
+        status["pausedReplicaCount"] = *spec.paused_replicas;
+      }
+      set_condition(status, "Ready", "True", kReadyReason, kReadyMessage);
+      write_status(l.ref, seen, status);
+      return std::nullopt;
+    }
+    if (spec.pause_in || spec.pause_out) {
+      set_condition(status, "Paused", "True", "ScaledObjectPaused", "ScaledObject is paused");
+      if (!paused_in_status) event(l.ref, "Normal", "ScaledObjectPaused", "ScaledObject is paused");
+    } else if (paused_in_status) {
+      set_condition(status, "Paused", "False", "ScaledObjectUnpaused", "pause annotation removed for ScaledObject");
+      event(l.ref, "Normal", "ScaledObjectUnpaused", "pause annotation removed for ScaledObject");
+      status.erase("pausedReplicaCount");
+    }
+
+    // ensureScaledObjectLabel: how the metrics adapter maps an HPA metric to its ScaledObject.
+    const json labels = so.at("metadata").value("labels", json::object());
+    if (!labels.is_object() || labels.value(keda::kScaledObjectNameLabel, "") != so_name)
+      api().merge_patch(l.ref, json{{"metadata", {{"labels", {{keda::kScaledObjectNameLabel, so_name}}}}}}, kManager);
+
+    // checkTargetResourceIsScalable
+    const ObjectRef target = target_of(spec, ns);
+    const std::optional<Scale> scale = api().get_scale(target);
+    if (spec.target_name.empty() || !scale) {
+      check_failed(fmt::format("ScaledObject doesn't have correct scaleTargetRef specification: {} \"{}\" not found",
+                               resource_name(spec.target_kind, spec.target_api), spec.target_name));
+      return seconds(1);  // backoff applied by the caller
+    }
+    status["scaleTargetKind"] = gvk_string(spec);
+    status["scaleTargetGVKR"] = json{{"group", group_of(spec.target_api)},
+                                     {"kind", spec.target_kind},
+                                     {"resource", lower(spec.target_kind) + "s"},
+                                     {"version", version_of(spec.target_api)}};
+    if (!status.contains("originalReplicaCount")) status["originalReplicaCount"] = scale->spec_replicas;
+
+    // CheckReplicaCountBoundsAreValid
+    if (spec.min && spec.max && *spec.min > *spec.max) {
+      check_failed(fmt::format("ScaledObject doesn't have correct Idle/Min/Max Replica Counts specification: "
+                               "MinReplicaCount={} must be less than MaxReplicaCount={}", *spec.min, *spec.max));
+      return std::nullopt;
+    }
+    if (spec.idle && *spec.idle >= spec.min_or_zero()) {
+      check_failed(fmt::format("ScaledObject doesn't have correct Idle/Min/Max Replica Counts specification: "
+                               "IdleReplicaCount={} must be less than MinReplicaCount={}", *spec.idle, spec.min_or_zero()));
+      return std::nullopt;
+    }
+    std::string why;
+    auto triggers = keda::read_triggers(so, api(), &why);
+    if (!triggers) {
+      check_failed("ScaledObject doesn't have correct triggers specification: " + why);
+      return std::nullopt;
+    }
+    json metric_names = json::array();
+    for (const keda::Trigger& t : *triggers)
+      if (!t.resource) metric_names.push_back(t.hpa_metric);
+    status["externalMetricNames"] = metric_names;
+    status["hpaName"] = spec.hpa_name;
+
+    const bool created = ensure_hpa(so, spec, *triggers);
+    const std::int64_t generation = so.at("metadata").value("generation", std::int64_t{1});
+    if (created || !l.running || generation != l.generation) start_loop(l, spec, *triggers, generation);
+
+    const std::string ready = condition_status(status, "Ready");
+    if (ready != "True") event(l.ref, "Normal", "ScaledObjectReady", "ScaledObject is ready for scaling");
+    set_condition(status, "Ready", "True", kReadyReason, kReadyMessage);
+    if (!spec.fallback || spec.fallback->replicas <= 0 || spec.fallback->threshold < 0)
+      set_condition(status, "Fallback", "False", "NoFallbackFound", "No fallbacks are active on this scaled object");
+    write_status(l.ref, seen, status);
+    return std::nullopt;
+  }
+
+  // newHPAForScaledObject + createAndDeployNewHPA / updateHPAIfNeeded. Returns true when created.
+  bool ensure_hpa(const json& so, const Spec& spec, const std::vector<keda::Trigger>& triggers) {
+    const json& meta = so.at("metadata");
+    const std::string so_name = meta.value("name", "");
+    const std::string ns = meta.value("namespace", "");
+    std::string label_name = spec.hpa_name.substr(0, 63);
+    while (!label_name.empty() && !std::isalnum(static_cast<unsigned char>(label_name.back()))) label_name.pop_back();
+    json labels = {{"app.kubernetes.io/name", label_name},
+                   {"app.kubernetes.io/version", world().versions().get("keda")},
+                   {"app.kubernetes.io/part-of", so_name},
+                   {"app.kubernetes.io/managed-by", "keda-operator"}};
+    const json so_labels = meta.value("labels", json::object());
+    if (so_labels.is_object())
+      for (auto& [k, v] : so_labels.items()) labels[k] = v;
+    labels[keda::kScaledObjectNameLabel] = so_name;  // ensured on the ScaledObject just before
+
+    json metrics = json::array();
+    json resources = json::array();
+    for (const keda::Trigger& t : triggers) {
+      if (t.resource) {
+        json target = {{"type", t.metric_type}};
+        if (t.metric_type == "Utilization") target["averageUtilization"] = static_cast<std::int64_t>(t.target);
+        else target["averageValue"] = keda::format_milli_quantity(keda::to_milli(t.target));
+        resources.push_back({{"type", "Resource"}, {"resource", {{"name", t.type}, {"target", target}}}});
+        continue;
+      }
+      json target = {{"type", t.metric_type}};
+      target[t.metric_type == "Value" ? "value" : "averageValue"] = keda::format_milli_quantity(keda::to_milli(t.target));
+      metrics.push_back({{"type", "External"},
+                         {"external",
+                          {{"metric", {{"name", t.hpa_metric},
+                                       {"selector", {{"matchLabels", {{keda::kScaledObjectNameLabel, so_name}}}}}}},
+                           {"target", target}}}});
+    }
+    // sort.Slice by Type: "External" < "Resource".
+    for (json& r : resources) metrics.push_back(std::move(r));
+
+    json behavior = spec.behavior;
+    if (spec.pause_in) {
+      if (!behavior.is_object()) behavior = json::object();
+      behavior["scaleDown"]["selectPolicy"] = "Disabled";
+    }
+    if (spec.pause_out) {
+      if (!behavior.is_object()) behavior = json::object();
+      behavior["scaleUp"]["selectPolicy"] = "Disabled";
+    }
+    json hpa_spec = {{"scaleTargetRef", {{"name", spec.target_name}, {"kind", spec.target_kind}, {"apiVersion", spec.target_api}}},
+                     {"minReplicas", spec.hpa_min()},
+                     {"maxReplicas", spec.hpa_max()},
+                     {"metrics", metrics}};
+    if (behavior.is_object()) hpa_spec["behavior"] = behavior;
+    json hpa = {{"apiVersion", "autoscaling/v2"},
+                {"kind", "HorizontalPodAutoscaler"},
+                {"metadata",
+                 {{"name", spec.hpa_name},
+                  {"namespace", ns},
+                  {"labels", labels},
+                  {"ownerReferences", json::array({{{"apiVersion", so.value("apiVersion", "keda.sh/v1alpha1")},
+                                                    {"kind", "ScaledObject"},
+                                                    {"name", so_name},
+                                                    {"uid", meta.value("uid", "")},
+                                                    {"controller", true},
+                                                    {"blockOwnerDeletion", true}}})}}},
+                {"spec", hpa_spec}};
+    // The HPA carries the ScaledObject's annotations (newHPAForScaledObject).
+    if (meta.contains("annotations") && meta["annotations"].is_object() && !meta["annotations"].empty())
+      hpa["metadata"]["annotations"] = meta["annotations"];
+
+    ObjectPtr existing = api().get(ObjectRef{"HorizontalPodAutoscaler", ns, spec.hpa_name});
+    if (!existing) {
+      api().create(std::move(hpa), kManager);
+      return true;
+    }
+    // DeepDerivative: the fields KEDA sets must match; fields it leaves unset may differ.
+    auto derivative = [](const json& want, const json& have, auto& self) -> bool {
+      if (want.is_object()) {
+        if (!have.is_object()) return false;
+        for (auto& [k, v] : want.items())
+          if (!have.contains(k) || !self(v, have[k], self)) return false;
+        return true;
+      }
+      if (want.is_array()) {
+        if (!have.is_array() || have.size() < want.size()) return false;
+        for (std::size_t i = 0; i < want.size(); ++i)
+          if (!self(want[i], have[i], self)) return false;
+        return true;
+      }
+      return want == have;
+    };
+    const json have_spec = existing->value("spec", json::object());
+    const json& have_meta = existing->at("metadata");
+    const bool spec_differs = metrics.size() != have_spec.value("metrics", json::array()).size() ||
+                              hpa_spec.value("behavior", json()) != have_spec.value("behavior", json()) ||
+                              !derivative(hpa_spec, have_spec, derivative);
+    const bool labels_differ = !derivative(labels, have_meta.value("labels", json::object()), derivative);
+    const json want_ann = hpa["metadata"].value("annotations", json());
+    const bool ann_differ = (want_ann.is_null() && have_meta.contains("annotations") && !have_meta["annotations"].empty()) ||
+                            (!want_ann.is_null() && !derivative(want_ann, have_meta.value("annotations", json::object()), derivative));
+    if (spec_differs || labels_differ || ann_differ) {
+      // r.Client.Update(ctx, hpa) with the freshly built object: no resourceVersion, so an
+      // unconditional update (the HPA strategy allows it).
+      api().update(std::move(hpa), kManager);
+    }
+    return false;
+  }
+
+  // --- the scale loop ---------------------------------------------------------------------------------
+  void start_loop(Loop& l, const Spec& spec, const std::vector<keda::Trigger>& triggers, std::int64_t generation) {
+    const bool restart = l.running;
+    l.running = true;
+    l.generation = generation;
+    l.start = now();
+    l.polling = spec.polling;
+    l.triggers = triggers;
+    set_copy(l, api().get(l.ref));  // HandleScalableObject passes a deep copy to each goroutine
+    for (const keda::Trigger& t : triggers) {
+      if (!t.push) continue;
+      auto& loops = push_subscribers_[t.source_metric];
+      if (std::find(loops.begin(), loops.end(), l.index) == loops.end()) loops.push_back(l.index);
+      if (subscribed_.insert(t.source_metric).second) world().metrics().subscribe(t.source_metric, this);
+    }
+    if (!restart) event(l.ref, "Normal", "KEDAScalersStarted", "Started scalers watch");
+    arm(l.tick, now(), kTick, l.index);  // the first check runs at once
+  }
+
+  void stop_loop(Loop& l, bool with_event) {
+    if (!l.running) return;
+    l.running = false;
+    l.generation = -1;
+    engine().cancel(l.tick);
+    if (with_event) event(l.ref, "Normal", "KEDAScalersStopped", "Stopped scalers watch");
+  }
+
+  // The finalizer's work on deletion: restoreToOriginalReplicaCount, then stop the loop.
+  void finalize(Loop& l, const ObjectPtr& last) {
+    if (last && l.running) {
+      Spec spec;
+      std::string problem;
+      const json::json_pointer orig("/status/originalReplicaCount");
+      if (parse_spec(*last, spec, problem) && spec.restore && last->contains(orig) && last->at(orig).is_number_integer()) {
+        const ObjectRef target = target_of(spec, l.ref.ns);
+        if (auto scale = api().get_scale(target))
+          api().update_scale(target, last->at(orig).get<std::int64_t>(), scale->resource_version, kManager);
+      }
+    }
+    l.running = false;
+    l.generation = -1;
+    engine().cancel(l.tick);
+    l.deleted = nullptr;
+  }
+
+  void on_timer(std::uint32_t kind, std::uint64_t payload) override {
+    Loop& l = *loops_[payload];
+    if (kind == kTick) {
+      if (!l.running) return;
+      // Phase-locked: the next timer is armed before checkScalers runs.
+      arm(l.tick, now() + l.polling, kTick, l.index);
+      if (l.write_pending) {
+        l.tick_deferred = true;  // checkScalers waits for the scaling mutex
+        return;
+      }
+      check_scalers(l);
+    } else if (kind == kWrite) {
+      Plan p = std::move(l.pending);
+      l.write_pending = false;
+      put_and_finish(l, std::move(p));
+      if (l.tick_deferred && l.running) {
+        l.tick_deferred = false;
+        check_scalers(l);
+      }
+    }
+  }
+
+  // checkScalers → getScaledObjectState → RequestScale.
+  void check_scalers(Loop& l) {
+    ObjectPtr so = api().get(l.ref);
+    if (!so) return;
+    Plan p;
+    p.path = Plan::kPoll;
+    p.view = so;
+    std::string problem;
+    auto spec = std::make_shared<Spec>();
+    if (!parse_spec(*p.view, *spec, problem)) return;
+    p.spec_ptr = std::move(spec);
+    bool all_resource = true;
+    for (const keda::Trigger& t : l.triggers) {
+      if (t.resource) continue;
+      all_resource = false;
+      const auto sample = world().metrics().read(t.source_metric);
+      const bool failed = !sample;
+      if (failed) {
+        p.error = true;
+      } else if (t.uses_flag ? sample->active : sample->value > t.activation) {
+        p.active = true;
+        p.triggers.push_back(t.hpa_metric);
+      }
+      if (p.spec().fallback) {
+        // fallback.go: numberOfFailures counts consecutive failures; Happy resets it.
+        const json& seen = current_status(p);
+        const json::json_pointer hp("/health/" + escape_pointer_token(t.hpa_metric));
+        const std::int64_t n = seen.contains(hp) && seen.at(hp).is_object() ? seen.at(hp).value("numberOfFailures", 0) : 0;
+        const json h = json{{"numberOfFailures", failed ? n + 1 : 0}, {"status", failed ? "Failing" : "Happy"}};
+        if (!seen.contains(hp) || seen.at(hp) != h) mutable_status(p)["health"][t.hpa_metric] = h;
+      }
+    }
+    if (all_resource && !p.error) p.active = true;  // only cpu/memory triggers: always active
+    request_scale(l, std::move(p));
+  }
+
+  // RequestScale (scale_scaledobjects.go): the decision table of reference §1.3.
+  void request_scale(Loop& l, Plan p) {
+    const auto current = current_replicas(p.spec(), l.ref.ns);
+    if (!current) return;  // "Error getting information on the current Scale"
+    p.current = *current;
+    if (p.spec().paused) return;
+    const std::int64_t min = p.spec().min_or_zero();
+    if (!p.error && condition_status(current_status(p), "Ready") != "True") {
+      set_condition(p, "Ready", "True", kReadyReason, kReadyMessage);
+      p.status_call = true;
+    }
+    if (p.active) {
+      if ((p.spec().idle && p.current < min) || p.current == 0) {
+        if (!p.spec().pause_out) {  // scaleFromZeroOrIdle
+          p.write = Plan::kActivate;
+          p.target = min > 0 ? min : 1;
+        }
+      } else if (p.error) {
+        set_condition(p, "Ready", "Unknown", "PartialTriggerError",
+                      "Some triggers defined in ScaledObject are not working correctly");
+        p.status_call = true;
+      } else {
+        p.refresh_last_active = true;
+      }
+    } else {
+      if (p.error && p.spec().fallback && p.spec().fallback->replicas != 0) {
+        if (!v217_) {  // doFallbackScaling wrote the fallback count directly
+          p.write = Plan::kFallback;
+          p.target = p.spec().fallback->replicas;
+        }
+      } else if (p.error && !p.spec().fallback) {
+        set_condition(p, "Ready", "False", "TriggerError", "Triggers defined in ScaledObject are not working correctly");
+        p.status_call = true;
+      } else if ((p.spec().idle && p.current > *p.spec().idle) || (p.current > 0 && min == 0)) {
+        if (!p.spec().pause_in) {  // scaleToZeroOrIdle
+          const std::optional<SimTime> last = last_active_of(*p.view);
+          bool due;
+          if (last) due = *last + seconds(p.spec().cooldown) < now();
+          else if (!v214_) due = true;  // "LastActiveTime can be nil ... ignore the cooldown"
+          else due = p.spec().created.value_or(kTimeZero) + seconds(p.spec().initial_cooldown) < now();
+          if (due) {
+            p.write = Plan::kDeactivate;
+            p.target = p.spec().idle ? *p.spec().idle : min;  // getIdleOrMinimumReplicaCount
+          } else {
+            p.cooldown = true;
+          }
+        }
+      } else if (!p.spec().idle && p.current < min) {
+        p.write = Plan::kMin;  // "Successfully set ScaleTarget replicas count to ScaledObject minReplicaCount"
+        p.target = min;
+      }
+    }
+    if (p.write == Plan::kNone) {
+      finish(l, std::move(p), false);
+      return;
+    }
+    // updateScaleOnScaleTarget: GET /scale, then PUT with its resourceVersion.
+    const auto scale = api().get_scale(target_of(p.spec(), l.ref.ns));
+    if (!scale) {
+      finish(l, std::move(p), false);
+      return;
+    }
+    p.from = scale->spec_replicas;
+    p.resource_version = scale->resource_version;
+    if (write_latency_.count() == 0) {
+      put_and_finish(l, std::move(p));
+      return;
+    }
+    l.write_pending = true;
+    l.pending = std::move(p);
+    arm(l.write, now() + write_latency_, kWrite, l.index);
+  }
+
+  void put_and_finish(Loop& l, Plan p) {
+    const WriteResult r = api().update_scale(target_of(p.spec(), l.ref.ns), p.target, p.resource_version, kManager);
+    finish(l, std::move(p), r.status.ok());
+  }
+
+  // The rest of RequestScale once the write (if any) is done: events, lastActiveTime, conditions,
+  // one status patch.
+  void finish(Loop& l, Plan p, bool write_ok) {
+    const std::string kind = p.write == Plan::kActivate || p.write == Plan::kDeactivate ? gvk_string(p.spec()) : "";
+    const std::string& ns = l.ref.ns;
+    const std::string& target = p.spec().target_name;
+    bool deactivated = false;
+    switch (p.write) {
+      case Plan::kActivate:
+        if (write_ok) {
+          std::string message = fmt::format("Scaled {} {}/{} from {} to {}", kind, ns, target, p.from, p.target);
+          if (v214_) message += ", triggered by " + fmt::format("{}", fmt::join(p.triggers, ";"));
+          event(l.ref, "Normal", "KEDAScaleTargetActivated", message);
+          p.refresh_last_active = true;
+        } else {
+          event(l.ref, "Warning", "KEDAScaleTargetActivationFailed",
+                fmt::format("{} {} {}/{} from {} to {}", v220_ ? "Failed to scale" : "Failed to scaled", kind, ns,
+                            target, p.from, p.target));
+        }
+        break;
+      case Plan::kDeactivate:
+        if (write_ok) {
+          event(l.ref, "Normal", "KEDAScaleTargetDeactivated",
+                fmt::format("Deactivated {} {}/{} from {} to {}", kind, ns, target, p.from, p.target));
+          deactivated = true;
+        } else if (v217_) {
+          event(l.ref, "Warning", "KEDAScaleTargetDeactivationFailed",
+                fmt::format("Failed to deactivate {} {}/{} from {} to {}", kind, ns, target, p.from, p.target));
+        } else {
+          // ≤ v2.16: "Failed to deactivated %s %s/%s" with two operands too many; Go's fmt
+          // appends them as %!(EXTRA int32=…, int32=…).
+          event(l.ref, "Warning", "KEDAScaleTargetDeactivationFailed",
+                fmt::format("Failed to deactivated {} {}/{}%!(EXTRA int32={}, int32={})", kind, ns, target, p.from, p.target));
+        }
+        break;
+      case Plan::kFallback:
+        set_condition(p, "Fallback", "True", "FallbackExists", "At least one trigger is falling back on this scaled object");
+        p.status_call = true;
+        break;
+      case Plan::kMin:
+      case Plan::kNone:
+        break;
+    }
+    if (p.refresh_last_active) {
+      const std::string t = api().epoch().rfc3339(now());
+      const json& cur = current_status(p);
+      if (!cur.contains("lastActiveTime") || cur["lastActiveTime"] != t) mutable_status(p)["lastActiveTime"] = t;
+      p.status_call = true;
+    }
+    // The Active condition.
+    static const char* kActiveMsg = "Scaling is performed because triggers are active";
+    static const char* kNotActiveMsg = "Scaling is not performed because triggers are not active";
+    static const char* kCooldownMsg = "Scaler cooling down because triggers are not active";
+    if (v220_) {
+      // main / v2.20: set up front, then overridden by scaleToZeroOrIdle.
+      if (p.active) set_condition(p, "Active", "True", "ScalerActive", kActiveMsg);
+      else if (p.cooldown) set_condition(p, "Active", "False", "ScalerCooldown", kCooldownMsg);
+      else set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
+    } else {
+      if (p.cooldown) {
+        set_condition(p, "Active", "False", "ScalerCooldown", kCooldownMsg);
+        p.status_call = true;
+      }
+      if (deactivated) {
+        set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
+        p.status_call = true;
+      }
+      // "if condition.IsUnknown() || condition.IsTrue() != isActive"
+      const std::string s = condition_status(current_status(p), "Active");
+      if (s == "Unknown" || (s == "True") != p.active) {
+        if (p.active) set_condition(p, "Active", "True", "ScalerActive", kActiveMsg);
+        else set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
+        p.status_call = true;
+      }
+    }
+    ObjectPtr after = p.status.is_null() ? nullptr : write_status(l.ref, view_status(p), p.status);
+    // The push path's copy gets the server's answer to each status patch it sends
+    // (controller-runtime decodes the response into the object).
+    if (p.path == Plan::kPushCopy && p.status_call) set_copy(l, after ? after : api().get(l.ref));
+  }
+
+  Duration write_latency_{0};
+  std::vector<std::unique_ptr<Loop>> loops_;
+  std::map<std::string, std::uint32_t> loop_index_;
+  std::map<std::string, std::vector<std::uint32_t>> push_subscribers_;  // metric → loops
+  std::set<std::string> subscribed_;
+};
+
+KCSIM_REGISTER_MODEL(KedaOperator, "keda");
+
+}  // namespace
+}  // namespace kcsim

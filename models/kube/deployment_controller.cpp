@@ -1,0 +1,1071 @@
+// The Deployment controller of kube-controller-manager (kubernetes pkg/controller/deployment,
+// v1.28 source, reference/argocd-k8s.md §2): turns a Deployment into ReplicaSets named
+// <deployment>-<pod-template-hash>, scales them on spec.replicas changes (sync.go scale),
+// rolls out template changes (rolling.go, recreate.go) and reports status and conditions
+// (sync.go calculateStatus, progress.go syncRolloutStatus).
+//
+// Differences from upstream, all deliberate:
+//  - Reads come from the API server itself rather than from an informer cache, and the object
+//    returned by each write replaces the one in hand. Upstream acts on a stale cache, sometimes
+//    gets a 409 and retries 5 ms later; the end state is the same, minus the failed request.
+//  - ReplicaSets are found by controller ownerReference; orphan adoption and release by
+//    selector (ClaimReplicaSets) and rollbacks (spec.rollbackTo, extensions/v1beta1) are not
+//    modelled.
+//  - Errors are retried with the default controller rate limiter's per-item backoff
+//    (5 ms doubling, at most 1000 s) and dropped after 15 retries (deployment_controller.go
+//    maxRetries), without the overall 10 qps bucket.
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "kcsim/k8s/json_access.hpp"
+#include "kcsim/apiserver/controller.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "pod_template_hash.hpp"
+
+namespace kcsim::models {
+namespace {
+
+constexpr const char* kManager = "kube-controller-manager";
+constexpr const char* kComponent = "deployment-controller";
+constexpr const char* kHashLabel = "pod-template-hash";
+constexpr const char* kRevision = "deployment.kubernetes.io/revision";
+constexpr const char* kRevisionHistory = "deployment.kubernetes.io/revision-history";
+constexpr const char* kDesiredReplicas = "deployment.kubernetes.io/desired-replicas";
+constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
+// deployment_controller.go / sync.go: maxRevHistoryLengthInChars.
+constexpr std::size_t kMaxRevHistoryLengthInChars = 2000;
+// pkg/apis/apps/v1/defaults.go.
+constexpr std::int64_t kDefaultRevisionHistoryLimit = 10;
+constexpr std::int64_t kDefaultProgressDeadlineSeconds = 600;
+constexpr std::int64_t kMaxInt32 = 2147483647;
+constexpr int kMaxRetries = 15;
+
+std::optional<std::string> annotation(const json& o, const char* key) {
+  const json* v = find(o, {"metadata", "annotations", key});
+  if (v && v->is_string()) return v->get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_int(const std::string& s) {
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  if (i == s.size()) return std::nullopt;
+  for (std::size_t k = i; k < s.size(); ++k)
+    if (s[k] < '0' || s[k] > '9') return std::nullopt;
+  return std::stoll(s);
+}
+
+const json* controller_ref(const json& o) {
+  const json* refs = find(o, {"metadata", "ownerReferences"});
+  if (!refs || !refs->is_array()) return nullptr;
+  for (const json& r : *refs)
+    if (r.value("controller", false)) return &r;
+  return nullptr;
+}
+
+std::string uid_of(const json& o) { return str_at(o, {"metadata", "uid"}); }
+std::string name_of(const json& o) { return str_at(o, {"metadata", "name"}); }
+
+// apps/v1 ReplicaSetSpec.replicas defaults to 1.
+std::int64_t rs_replicas(const json* rs) { return rs ? int_at(*rs, {"spec", "replicas"}, 1) : 0; }
+std::int64_t rs_status(const json* rs, const char* field) {
+  return rs ? int_at(*rs, {"status", field}, 0) : 0;
+}
+
+std::optional<std::int64_t> revision_of(const json& rs) {
+  auto a = annotation(rs, kRevision);
+  if (!a) return 0;
+  return parse_int(*a);
+}
+
+// controller.ReplicaSetsByCreationTimestamp: older first, then by name. RFC 3339 strings of one
+// format order chronologically.
+bool older(const json* a, const json* b) {
+  const std::string ta = str_at(*a, {"metadata", "creationTimestamp"});
+  const std::string tb = str_at(*b, {"metadata", "creationTimestamp"});
+  if (ta != tb) return ta < tb;
+  return name_of(*a) < name_of(*b);
+}
+
+using RsPtrs = std::vector<json*>;
+
+RsPtrs filter_active(const RsPtrs& in) {
+  RsPtrs out;
+  for (json* rs : in)
+    if (rs && rs_replicas(rs) > 0) out.push_back(rs);
+  return out;
+}
+
+std::int64_t sum_spec(const RsPtrs& rss) {
+  std::int64_t n = 0;
+  for (json* rs : rss)
+    if (rs) n += rs_replicas(rs);
+  return n;
+}
+
+std::int64_t sum_status(const RsPtrs& rss, const char* field) {
+  std::int64_t n = 0;
+  for (json* rs : rss)
+    if (rs) n += rs_status(rs, field);
+  return n;
+}
+
+// deploymentutil.EqualIgnoreHash. The real comparison is apimachinery's semantic DeepEqual,
+// which treats an empty map like an absent one; the hash label is the only one removed.
+bool equal_ignore_hash(json a, json b) {
+  for (json* t : {&a, &b}) {
+    if (!t->is_object()) continue;
+    auto meta = t->find("metadata");
+    if (meta == t->end() || !meta->is_object()) continue;
+    auto labels = meta->find("labels");
+    if (labels != meta->end() && labels->is_object()) {
+      labels->erase(kHashLabel);
+      if (labels->empty()) meta->erase("labels");
+    }
+    if (meta->empty()) t->erase("metadata");
+  }
+  return a == b;
+}
+
+// intstr.GetScaledValueFromIntOrPercent for maxSurge (round up) and maxUnavailable (round
+// down); an unusable value falls back to the 25 % default (validation rejects it upstream).
+std::int64_t scaled_value(const json* v, std::int64_t total, bool round_up) {
+  std::int64_t percent = 25;
+  if (v && v->is_number_integer()) return v->get<std::int64_t>();
+  if (v && v->is_string()) {
+    const std::string s = v->get<std::string>();
+    if (!s.empty() && s.back() == '%') {
+      if (auto p = parse_int(s.substr(0, s.size() - 1))) percent = *p;
+    } else if (auto p = parse_int(s)) {
+      return *p;
+    }
+  }
+  const std::int64_t scaled = percent * total;
+  return round_up ? (scaled + 99) / 100 : scaled / 100;
+}
+
+class DeploymentController final : public Controller {
+ public:
+  explicit DeploymentController(World& world) : Controller(world, "deployment-controller") {
+    for (auto& [key, value] : settings().items())
+      if (key != "enabled")
+        throw InputError(world.scenario().file, world.settings_pointer(name()) + "/" + key,
+                         "expected only \"enabled\" (the deployment controller has no settings)",
+                         fmt::format("unknown field \"{}\"", key));
+  }
+
+  void start() override {
+    watch("Deployment");
+    watch("ReplicaSet");
+    watch("Pod");
+    // The informers' initial list: objects created before the watches were registered.
+    for (const ObjectPtr& d : api().list("Deployment")) enqueue(key_of(*d));
+  }
+
+  // deployment_controller.go: add/update/deleteReplicaSet enqueue the owning Deployment;
+  // deletePod enqueues it only for a Recreate Deployment (waiting for old pods to go).
+  void on_watch_event(const WatchEvent& event) override {
+    const json& obj = *event.object;
+    const std::string kind = obj.value("kind", "");
+    if (kind == "Deployment") {
+      enqueue(key_of(obj));
+      return;
+    }
+    const std::string ns = str_at(obj, {"metadata", "namespace"});
+    if (kind == "ReplicaSet") {
+      const json* ref = controller_ref(obj);
+      if (ref && ref->value("kind", "") == "Deployment")
+        enqueue(key_of(ObjectRef{"Deployment", ns, ref->value("name", "")}));
+      return;
+    }
+    if (kind == "Pod" && event.type == WatchEventType::kDeleted) {
+      const json* ref = controller_ref(obj);
+      if (!ref || ref->value("kind", "") != "ReplicaSet") return;
+      ObjectPtr rs = api().get(ObjectRef{"ReplicaSet", ns, ref->value("name", "")});
+      if (!rs) return;
+      const json* dref = controller_ref(*rs);
+      if (!dref || dref->value("kind", "") != "Deployment") return;
+      ObjectPtr d = api().get(ObjectRef{"Deployment", ns, dref->value("name", "")});
+      if (d && str_at(*d, {"spec", "strategy", "type"}) == "Recreate") enqueue(key_of(*d));
+    }
+  }
+
+  std::optional<Duration> reconcile(const std::string& key) override {
+    const auto slash = key.find('/');
+    const ObjectRef ref{"Deployment", slash == std::string::npos ? "" : key.substr(0, slash),
+                        slash == std::string::npos ? key : key.substr(slash + 1)};
+    ObjectPtr live = api().get(ref);
+    if (!live) {
+      failures_.erase(key);
+      return std::nullopt;
+    }
+    d_ = *live;
+    rss_.clear();
+    error_ = false;
+    requeue_.reset();
+    const std::string uid = uid_of(d_);
+    for (const ObjectPtr& rs : api().list("ReplicaSet", ref.ns)) {
+      const json* owner = controller_ref(*rs);
+      if (owner && owner->value("uid", "") == uid) rss_.push_back(*rs);
+    }
+    sync_deployment();
+    if (error_) {
+      // workqueue.DefaultControllerRateLimiter: per-item exponential 5 ms .. 1000 s.
+      const int n = ++failures_[key];
+      if (n > kMaxRetries) {
+        failures_.erase(key);
+        return std::nullopt;
+      }
+      const Duration backoff = milliseconds(5) * (std::int64_t{1} << std::min(n - 1, 20));
+      return std::min(backoff, seconds(1000));
+    }
+    failures_.erase(key);
+    return requeue_;
+  }
+
+ private:
+  // --- the Deployment in hand -----------------------------------------------------
+  std::int64_t replicas() const { return int_at(d_, {"spec", "replicas"}, 1); }
+  bool is_rolling() const { return str_at(d_, {"spec", "strategy", "type"}) != "Recreate"; }
+  std::int64_t progress_deadline() const {
+    return int_at(d_, {"spec", "progressDeadlineSeconds"}, kDefaultProgressDeadlineSeconds);
+  }
+  bool has_progress_deadline() const { return progress_deadline() != kMaxInt32; }
+  std::string now_str() const { return world().api().epoch().rfc3339(now()); }
+
+  // deploymentutil.ResolveFenceposts: surge rounds up, unavailable down, and both 0 → 1
+  // unavailable so that a rollout can always make progress.
+  std::pair<std::int64_t, std::int64_t> fenceposts() const {
+    const json* ru = find(d_, {"spec", "strategy", "rollingUpdate"});
+    const std::int64_t desired = replicas();
+    std::int64_t surge = scaled_value(ru ? find(*ru, {"maxSurge"}) : nullptr, desired, true);
+    std::int64_t unavailable =
+        scaled_value(ru ? find(*ru, {"maxUnavailable"}) : nullptr, desired, false);
+    if (surge == 0 && unavailable == 0) unavailable = 1;
+    return {surge, unavailable};
+  }
+  std::int64_t max_surge() const { return is_rolling() ? fenceposts().first : 0; }
+  std::int64_t max_unavailable() const {
+    if (!is_rolling() || replicas() == 0) return 0;
+    return std::min(fenceposts().second, replicas());
+  }
+
+  // --- conditions (deploymentutil.SetDeploymentCondition and friends) ------------------
+  json new_condition(const std::string& type, const std::string& status, const std::string& reason,
+                     const std::string& message) const {
+    const std::string t = now_str();
+    return json{{"type", type},           {"status", status},   {"lastUpdateTime", t},
+                {"lastTransitionTime", t}, {"reason", reason},   {"message", message}};
+  }
+  static const json* get_condition(const json& status, const std::string& type) {
+    const json* conds = find(status, {"conditions"});
+    if (!conds || !conds->is_array()) return nullptr;
+    for (const json& c : *conds)
+      if (c.value("type", "") == type) return &c;
+    return nullptr;
+  }
+  static void remove_condition(json& status, const std::string& type) {
+    if (!status.contains("conditions") || !status["conditions"].is_array()) return;
+    json kept = json::array();
+    for (const json& c : status["conditions"])
+      if (c.value("type", "") != type) kept.push_back(c);
+    status["conditions"] = std::move(kept);
+  }
+  // Same status and reason: nothing changes (not even lastUpdateTime). Same status: the
+  // transition time is kept. The condition moves to the end of the list.
+  static void set_condition(json& status, json cond) {
+    const std::string type = cond["type"];
+    if (const json* cur = get_condition(status, type)) {
+      if (cur->value("status", "") == cond["status"] && cur->value("reason", "") == cond["reason"])
+        return;
+      if (cur->value("status", "") == cond["status"])
+        cond["lastTransitionTime"] = cur->value("lastTransitionTime", "");
+    }
+    remove_condition(status, type);
+    status["conditions"].push_back(std::move(cond));
+  }
+
+  json& status() {
+    if (!d_.contains("status") || !d_["status"].is_object()) d_["status"] = json::object();
+    return d_["status"];
+  }
+
+  bool update_status() {
+    WriteResult r = api().update(d_, kManager, "status");
+    if (!r.status.ok()) {
+      error_ = true;
+      return false;
+    }
+    d_ = *r.object;
+    return true;
+  }
+
+  void event(const std::string& type, const std::string& reason, const std::string& message) {
+    api().record_event(ObjectRef::of(d_), type, reason, message, kComponent);
+  }
+
+  // ScalingReplicaSet texts: kubernetes #125118 (v1.32) "from <old> to <new>"; #101142 (present
+  // in v1.28 .. v1.31) "to <new> from <old>".
+  std::string scaling_message(const std::string& op, const std::string& rs, std::int64_t from,
+                              std::int64_t to) const {
+    if (world().versions().at_least("kubernetes", "1.32"))
+      return fmt::format("Scaled {} replica set {} from {} to {}", op, rs, from, to);
+    return fmt::format("Scaled {} replica set {} to {} from {}", op, rs, to, from);
+  }
+
+  // --- annotations (deploymentutil) --------------------------------------------------------
+  static bool set_replicas_annotations(json& rs, std::int64_t desired, std::int64_t max) {
+    json& ann = rs["metadata"]["annotations"];
+    if (!ann.is_object()) ann = json::object();
+    bool changed = false;
+    for (auto [key, value] : {std::pair{kDesiredReplicas, desired}, std::pair{kMaxReplicas, max}}) {
+      const std::string v = std::to_string(value);
+      if (!ann.contains(key) || ann[key] != v) {
+        ann[key] = v;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+  static bool replicas_annotations_need_update(const json& rs, std::int64_t desired, std::int64_t max) {
+    return annotation(rs, kDesiredReplicas) != std::to_string(desired) ||
+           annotation(rs, kMaxReplicas) != std::to_string(max);
+  }
+
+  // copyDeploymentAnnotationsToReplicaSet: everything but kubectl's last-applied and the
+  // controller's own annotations.
+  bool copy_annotations_to(json& rs) const {
+    static const char* kSkip[] = {"kubectl.kubernetes.io/last-applied-configuration", kRevision,
+                                  kRevisionHistory, kDesiredReplicas, kMaxReplicas,
+                                  "deprecated.deployment.rollback.to"};
+    const json* src = find(d_, {"metadata", "annotations"});
+    if (!src || !src->is_object()) return false;
+    bool changed = false;
+    for (auto& [k, v] : src->items()) {
+      if (std::any_of(std::begin(kSkip), std::end(kSkip), [&key = k](const char* s) { return key == s; }))
+        continue;
+      json& ann = rs["metadata"]["annotations"];
+      if (!ann.is_object()) ann = json::object();
+      if (ann.contains(k) && ann[k] == v) continue;
+      ann[k] = v;
+      changed = true;
+    }
+    return changed;
+  }
+
+  // deploymentutil.SetNewReplicaSetAnnotations.
+  bool set_new_rs_annotations(json& rs, std::int64_t new_revision, bool exists) const {
+    bool changed = copy_annotations_to(rs);
+    json& ann = rs["metadata"]["annotations"];
+    if (!ann.is_object()) ann = json::object();
+    const bool had = ann.contains(kRevision) && ann[kRevision].is_string();
+    const std::string old_revision = had ? ann[kRevision].get<std::string>() : "";
+    std::int64_t old_int = 0;
+    if (!old_revision.empty()) {
+      auto v = parse_int(old_revision);
+      if (!v) return false;
+      old_int = *v;
+    }
+    if (old_int < new_revision) {
+      ann[kRevision] = std::to_string(new_revision);
+      changed = true;
+    }
+    // Rolling back to this ReplicaSet: keep its former revisions, oldest dropped first.
+    if (had && old_int < new_revision) {
+      const std::string history = ann.value(kRevisionHistory, "");
+      if (history.empty()) {
+        ann[kRevisionHistory] = old_revision;
+      } else {
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        for (;;) {
+          auto comma = history.find(',', start);
+          parts.push_back(history.substr(start, comma - start));
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+        std::size_t total = history.size() + old_revision.size() + 1, first = 0;
+        while (total > kMaxRevHistoryLengthInChars && first < parts.size())
+          total -= parts[first++].size() + 1;
+        if (total <= kMaxRevHistoryLengthInChars) {
+          std::string joined;
+          for (std::size_t i = first; i < parts.size(); ++i) joined += parts[i] + ",";
+          ann[kRevisionHistory] = joined + old_revision;
+        }
+      }
+    }
+    if (!exists && set_replicas_annotations(rs, replicas(), replicas() + max_surge())) changed = true;
+    return changed;
+  }
+
+  bool set_deployment_revision(const std::string& revision) {
+    if (annotation(d_, kRevision) == revision) return false;
+    json& ann = d_["metadata"]["annotations"];
+    if (!ann.is_object()) ann = json::object();
+    ann[kRevision] = revision;
+    return true;
+  }
+
+  // --- new and old ReplicaSets ---------------------------------------------------------------
+  RsPtrs all_rs_ptrs() {
+    RsPtrs out;
+    for (json& rs : rss_) out.push_back(&rs);
+    return out;
+  }
+
+  // deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose template equals the
+  // Deployment's (ignoring the hash label).
+  json* find_new_rs() {
+    RsPtrs sorted = all_rs_ptrs();
+    std::sort(sorted.begin(), sorted.end(), older);
+    const json* tmpl = find(d_, {"spec", "template"});
+    for (json* rs : sorted) {
+      const json* t = find(*rs, {"spec", "template"});
+      if (tmpl && t && equal_ignore_hash(*tmpl, *t)) return rs;
+    }
+    return nullptr;
+  }
+
+  // deploymentutil.NewRSNewReplicas.
+  std::int64_t new_rs_new_replicas(const RsPtrs& all, const json* new_rs) const {
+    if (!is_rolling()) return replicas();
+    const std::int64_t surge =
+        scaled_value(find(d_, {"spec", "strategy", "rollingUpdate", "maxSurge"}), replicas(), true);
+    const std::int64_t current = sum_spec(all);
+    const std::int64_t max_total = replicas() + surge;
+    if (current >= max_total) return rs_replicas(new_rs);
+    const std::int64_t up = std::min(max_total - current, replicas() - rs_replicas(new_rs));
+    return rs_replicas(new_rs) + up;
+  }
+
+  struct RsSet {
+    json* new_rs = nullptr;
+    RsPtrs old;
+  };
+
+  // sync.go getAllReplicaSetsAndSyncRevision / getNewReplicaSet.
+  RsSet get_all_and_sync_revision(bool create) {
+    RsSet s;
+    json* existing = find_new_rs();
+    for (json* rs : all_rs_ptrs())
+      if (rs != existing) s.old.push_back(rs);
+    std::int64_t max_old = 0;
+    for (json* rs : s.old)
+      if (auto v = revision_of(*rs)) max_old = std::max(max_old, *v);
+    const std::int64_t new_revision = max_old + 1;
+
+    if (existing) {
+      json copy = *existing;
+      const bool annotations_updated = set_new_rs_annotations(copy, new_revision, true);
+      const std::int64_t min_ready = int_at(d_, {"spec", "minReadySeconds"}, 0);
+      if (annotations_updated || int_at(copy, {"spec", "minReadySeconds"}, 0) != min_ready) {
+        if (min_ready == 0)
+          copy["spec"].erase("minReadySeconds");
+        else
+          copy["spec"]["minReadySeconds"] = min_ready;
+        WriteResult r = api().update(std::move(copy), kManager);
+        if (!r.status.ok()) {
+          error_ = true;
+          return s;
+        }
+        *existing = *r.object;
+        s.new_rs = existing;
+        return s;
+      }
+      bool needs_update = set_deployment_revision(annotation(copy, kRevision).value_or(""));
+      if (has_progress_deadline() && !get_condition(status(), "Progressing")) {
+        set_condition(status(), new_condition("Progressing", "True", "FoundNewReplicaSet",
+                                              fmt::format("Found new replica set \"{}\"", name_of(copy))));
+        needs_update = true;
+      }
+      if (needs_update && !update_status()) return s;
+      s.new_rs = existing;
+      return s;
+    }
+    if (!create) return s;
+
+    const json& tmpl = d_["spec"]["template"];
+    std::optional<std::int64_t> collisions;
+    if (const json* c = find(d_, {"status", "collisionCount"}); c && c->is_number_integer())
+      collisions = c->get<std::int64_t>();
+    const std::string hash = compute_pod_template_hash(tmpl, collisions);
+    json new_template = tmpl;
+    new_template["metadata"]["labels"][kHashLabel] = hash;
+    json selector = d_["spec"].value("selector", json::object());
+    if (!selector.is_object()) selector = json::object();
+    if (!selector.contains("matchLabels") && !selector.contains("matchExpressions") &&
+        tmpl.contains("metadata") && tmpl["metadata"].contains("labels"))
+      selector["matchLabels"] = tmpl["metadata"]["labels"];
+    selector["matchLabels"][kHashLabel] = hash;
+    const std::string rs_name = name_of(d_) + "-" + hash;
+    json rs = {
+        {"apiVersion", "apps/v1"},
+        {"kind", "ReplicaSet"},
+        {"metadata",
+         {{"name", rs_name},
+          {"namespace", str_at(d_, {"metadata", "namespace"})},
+          {"labels", new_template["metadata"]["labels"]},
+          {"ownerReferences",
+           json::array({{{"apiVersion", d_.value("apiVersion", "apps/v1")},
+                         {"kind", "Deployment"},
+                         {"name", name_of(d_)},
+                         {"uid", uid_of(d_)},
+                         {"controller", true},
+                         {"blockOwnerDeletion", true}}})}}},
+        {"spec", {{"replicas", 0}, {"selector", selector}, {"template", new_template}}}};
+    if (const std::int64_t mr = int_at(d_, {"spec", "minReadySeconds"}, 0); mr != 0)
+      rs["spec"]["minReadySeconds"] = mr;
+    RsPtrs all = s.old;
+    all.push_back(&rs);
+    const std::int64_t new_replicas = new_rs_new_replicas(all, &rs);
+    rs["spec"]["replicas"] = new_replicas;
+    set_new_rs_annotations(rs, new_revision, false);
+
+    WriteResult r = api().create(rs, kManager);
+    bool already_exists = false;
+    json created;
+    if (!r.status.ok()) {
+      ObjectPtr other = r.status.code == 409 ? api().get(ObjectRef::of(rs)) : nullptr;
+      if (other) {
+        // A ReplicaSet of that name exists: ours (an earlier sync created it) or a hash
+        // collision, which bumps status.collisionCount and retries with a new name.
+        const json* owner = controller_ref(*other);
+        const json* t = find(*other, {"spec", "template"});
+        if (owner && owner->value("uid", "") == uid_of(d_) && t && equal_ignore_hash(tmpl, *t)) {
+          already_exists = true;
+          created = *other;
+        } else {
+          status()["collisionCount"] = collisions.value_or(0) + 1;
+          update_status();
+          error_ = true;
+          return s;
+        }
+      } else {
+        const std::string msg =
+            fmt::format("Failed to create new replica set \"{}\": {}", rs_name, r.status.message);
+        if (has_progress_deadline()) {
+          set_condition(status(), new_condition("Progressing", "False", "ReplicaSetCreateError", msg));
+          update_status();
+        }
+        event("Warning", "ReplicaSetCreateError", msg);
+        error_ = true;
+        return s;
+      }
+    } else {
+      created = *r.object;
+    }
+    // sync.go getNewReplicaSet: "Scaled up replica set %s to %d" in v1.28; the v1.32 wording
+    // change (#125118) gives "from 0 to %d" [reference §2.1, U].
+    if (!already_exists && new_replicas > 0)
+      event("Normal", "ScalingReplicaSet",
+            world().versions().at_least("kubernetes", "1.32")
+                ? fmt::format("Scaled up replica set {} from 0 to {}", name_of(created), new_replicas)
+                : fmt::format("Scaled up replica set {} to {}", name_of(created), new_replicas));
+    bool needs_update = set_deployment_revision(std::to_string(new_revision));
+    if (!already_exists && has_progress_deadline()) {
+      set_condition(status(), new_condition("Progressing", "True", "NewReplicaSetCreated",
+                                            fmt::format("Created new replica set \"{}\"", name_of(created))));
+      needs_update = true;
+    }
+    rss_.push_back(std::move(created));
+    s.new_rs = &rss_.back();
+    if (needs_update) update_status();
+    return s;
+  }
+
+  // --- scaling (sync.go scaleReplicaSet and friends) ----------------------------------------------
+  bool scale_rs(json* rs, std::int64_t new_scale, const std::string& op) {
+    const bool size_needs_update = rs_replicas(rs) != new_scale;
+    const std::int64_t max = replicas() + max_surge();
+    if (!size_needs_update && !replicas_annotations_need_update(*rs, replicas(), max)) return false;
+    const std::int64_t old_scale = rs_replicas(rs);
+    json copy = *rs;
+    copy["spec"]["replicas"] = new_scale;
+    set_replicas_annotations(copy, replicas(), max);
+    WriteResult r = api().update(std::move(copy), kManager);
+    if (!r.status.ok()) {
+      error_ = true;
+      return false;
+    }
+    *rs = *r.object;
+    if (!size_needs_update) return false;
+    event("Normal", "ScalingReplicaSet", scaling_message(op, name_of(*rs), old_scale, new_scale));
+    return true;
+  }
+
+  bool scale_rs_and_record_event(json* rs, std::int64_t new_scale) {
+    if (rs_replicas(rs) == new_scale) return false;
+    return scale_rs(rs, new_scale, rs_replicas(rs) < new_scale ? "up" : "down");
+  }
+
+  // deploymentutil.FindActiveOrLatest.
+  static json* find_active_or_latest(json* new_rs, RsPtrs old) {
+    if (!new_rs && old.empty()) return nullptr;
+    std::sort(old.begin(), old.end(), [](const json* a, const json* b) { return older(b, a); });
+    RsPtrs all = old;
+    all.push_back(new_rs);
+    RsPtrs active = filter_active(all);
+    if (active.empty()) return new_rs ? new_rs : old.front();
+    if (active.size() == 1) return active.front();
+    return nullptr;
+  }
+
+  bool is_saturated(const json* rs) const {
+    if (!rs) return false;
+    auto desired = annotation(*rs, kDesiredReplicas);
+    auto v = desired ? parse_int(*desired) : std::nullopt;
+    if (!v) return false;
+    return rs_replicas(rs) == replicas() && *v == replicas() &&
+           rs_status(rs, "availableReplicas") == replicas();
+  }
+
+  // deploymentutil.GetProportion / getReplicaSetFraction.
+  std::int64_t proportion(const json* rs, std::int64_t to_add, std::int64_t added) const {
+    if (!rs || rs_replicas(rs) == 0 || to_add == 0 || to_add == added) return 0;
+    std::int64_t fraction;
+    if (replicas() == 0) {
+      fraction = -rs_replicas(rs);
+    } else {
+      const std::int64_t deployment_replicas = replicas() + max_surge();
+      std::int64_t annotated = int_at(d_, {"status", "replicas"}, 0);
+      if (auto a = annotation(*rs, kMaxReplicas))
+        if (auto v = parse_int(*a)) annotated = *v;
+      if (annotated <= 0) return 0;
+      // integer.RoundToInt32 rounds half away from zero; both factors are positive here.
+      const std::int64_t num = rs_replicas(rs) * deployment_replicas;
+      fraction = (2 * num + annotated) / (2 * annotated) - rs_replicas(rs);
+    }
+    const std::int64_t allowed = to_add - added;
+    return to_add > 0 ? std::min(fraction, allowed) : std::max(fraction, allowed);
+  }
+
+  // sync.go scale: one active ReplicaSet takes the whole count; a saturated new one leaves the
+  // old ones at 0; otherwise a rolling Deployment is scaled proportionally, bounded by
+  // replicas + maxSurge, leftovers going to the largest ReplicaSet.
+  void scale(json* new_rs, const RsPtrs& old) {
+    if (json* target = find_active_or_latest(new_rs, old)) {
+      if (rs_replicas(target) != replicas()) scale_rs_and_record_event(target, replicas());
+      return;
+    }
+    if (is_saturated(new_rs)) {
+      for (json* rs : filter_active(old)) {
+        scale_rs_and_record_event(rs, 0);
+        if (error_) return;
+      }
+      return;
+    }
+    if (!is_rolling()) return;
+    RsPtrs all = old;
+    all.push_back(new_rs);
+    all = filter_active(all);
+    const std::int64_t allowed = replicas() > 0 ? replicas() + max_surge() : 0;
+    const std::int64_t to_add = allowed - sum_spec(all);
+    std::string op;
+    if (to_add > 0) {
+      // ReplicaSetsBySizeNewer: larger first, then newer first.
+      std::stable_sort(all.begin(), all.end(), [](const json* a, const json* b) {
+        if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
+        return older(b, a);
+      });
+      op = "up";
+    } else if (to_add < 0) {
+      // ReplicaSetsBySizeOlder: larger first, then older first.
+      std::stable_sort(all.begin(), all.end(), [](const json* a, const json* b) {
+        if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
+        return older(a, b);
+      });
+      op = "down";
+    }
+    std::int64_t added = 0;
+    std::vector<std::int64_t> sizes;
+    for (json* rs : all) {
+      if (to_add != 0) {
+        const std::int64_t p = proportion(rs, to_add, added);
+        sizes.push_back(rs_replicas(rs) + p);
+        added += p;
+      } else {
+        sizes.push_back(rs_replicas(rs));
+      }
+    }
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (i == 0 && to_add != 0) sizes[0] = std::max<std::int64_t>(0, sizes[0] + to_add - added);
+      scale_rs(all[i], sizes[i], op);
+      if (error_) return;
+    }
+  }
+
+  // --- status --------------------------------------------------------------------------------
+  // sync.go calculateStatus. Zero counts are omitted, as Go's omitempty does.
+  json calculate_status(const RsPtrs& all, const json* new_rs) {
+    json st = json::object();
+    auto put = [&](const char* k, std::int64_t v) {
+      if (v != 0) st[k] = v;
+    };
+    const std::int64_t available = sum_status(all, "availableReplicas");
+    const std::int64_t unavailable = std::max<std::int64_t>(0, sum_spec(all) - available);
+    put("observedGeneration", int_at(d_, {"metadata", "generation"}, 0));
+    put("replicas", sum_status(all, "replicas"));
+    put("updatedReplicas", rs_status(new_rs, "replicas"));
+    put("readyReplicas", sum_status(all, "readyReplicas"));
+    put("availableReplicas", available);
+    put("unavailableReplicas", unavailable);
+    if (const json* c = find(d_, {"status", "collisionCount"})) st["collisionCount"] = *c;
+    if (const json* conds = find(d_, {"status", "conditions"}); conds && conds->is_array())
+      st["conditions"] = *conds;
+    if (available >= replicas() - max_unavailable())
+      set_condition(st, new_condition("Available", "True", "MinimumReplicasAvailable",
+                                      "Deployment has minimum availability."));
+    else
+      set_condition(st, new_condition("Available", "False", "MinimumReplicasUnavailable",
+                                      "Deployment does not have minimum availability."));
+    return st;
+  }
+
+  const json& current_status() const {
+    static const json empty = json::object();
+    const json* s = find(d_, {"status"});
+    return s && s->is_object() ? *s : empty;
+  }
+
+  void write_status(json st) {
+    status() = std::move(st);
+    update_status();
+  }
+
+  void sync_deployment_status(const RsPtrs& all, const json* new_rs) {
+    json st = calculate_status(all, new_rs);
+    if (st == current_status()) return;
+    write_status(std::move(st));
+  }
+
+  bool deployment_complete(const json& st) const {
+    return int_at(st, {"updatedReplicas"}, 0) == replicas() &&
+           int_at(st, {"replicas"}, 0) == replicas() &&
+           int_at(st, {"availableReplicas"}, 0) == replicas() &&
+           int_at(st, {"observedGeneration"}, 0) >= int_at(d_, {"metadata", "generation"}, 0);
+  }
+
+  bool deployment_progressing(const json& st) const {
+    const json& old = current_status();
+    const std::int64_t old_old = int_at(old, {"replicas"}, 0) - int_at(old, {"updatedReplicas"}, 0);
+    const std::int64_t new_old = int_at(st, {"replicas"}, 0) - int_at(st, {"updatedReplicas"}, 0);
+    return int_at(st, {"updatedReplicas"}, 0) > int_at(old, {"updatedReplicas"}, 0) ||
+           new_old < old_old || int_at(st, {"readyReplicas"}, 0) > int_at(old, {"readyReplicas"}, 0) ||
+           int_at(st, {"availableReplicas"}, 0) > int_at(old, {"availableReplicas"}, 0);
+  }
+
+  std::optional<SimTime> parse_time(const json& cond, const char* field) const {
+    auto t = parse_rfc3339(cond.value(field, ""));
+    if (!t) return std::nullopt;
+    return SimTime{seconds(*t - world().api().epoch().unix_seconds)};
+  }
+
+  bool deployment_timed_out(const json& st) const {
+    if (!has_progress_deadline()) return false;
+    const json* c = get_condition(st, "Progressing");
+    if (!c) return false;
+    if (c->value("reason", "") == "NewReplicaSetAvailable") return false;
+    if (c->value("reason", "") == "ProgressDeadlineExceeded") return true;
+    auto from = parse_time(*c, "lastUpdateTime");
+    return from && *from + seconds(progress_deadline()) < now();
+  }
+
+  // progress.go syncRolloutStatus.
+  void sync_rollout_status(const RsPtrs& all, const json* new_rs) {
+    json st = calculate_status(all, new_rs);
+    if (!has_progress_deadline()) remove_condition(st, "Progressing");
+    const json* cur = get_condition(current_status(), "Progressing");
+    const bool complete = int_at(st, {"replicas"}, 0) == int_at(st, {"updatedReplicas"}, 0) && cur &&
+                          cur->value("reason", "") == "NewReplicaSetAvailable";
+    const std::string subject = new_rs ? fmt::format("ReplicaSet \"{}\"", name_of(*new_rs))
+                                       : fmt::format("Deployment \"{}\"", name_of(d_));
+    if (has_progress_deadline() && !complete) {
+      if (deployment_complete(st)) {
+        set_condition(st, new_condition("Progressing", "True", "NewReplicaSetAvailable",
+                                        subject + " has successfully progressed."));
+      } else if (deployment_progressing(st)) {
+        // The Progressing condition is refreshed (lastUpdateTime) on every sign of progress.
+        json c = new_condition("Progressing", "True", "ReplicaSetUpdated", subject + " is progressing.");
+        if (cur) {
+          if (cur->value("status", "") == "True")
+            c["lastTransitionTime"] = cur->value("lastTransitionTime", "");
+          remove_condition(st, "Progressing");
+        }
+        set_condition(st, std::move(c));
+      } else if (deployment_timed_out(st)) {
+        set_condition(st, new_condition("Progressing", "False", "ProgressDeadlineExceeded",
+                                        subject + " has timed out progressing."));
+      }
+    }
+    if (st == current_status()) {
+      requeue_stuck(st);
+      return;
+    }
+    write_status(std::move(st));
+  }
+
+  // progress.go requeueStuckDeployment: check again when the progress deadline passes.
+  void requeue_stuck(const json& st) {
+    const json* cur = get_condition(current_status(), "Progressing");
+    if (!has_progress_deadline() || !cur) return;
+    if (deployment_complete(st) || cur->value("reason", "") == "ProgressDeadlineExceeded") return;
+    // Upstream also re-polls (rate limited, about 10 per second) a Deployment whose condition
+    // says NewReplicaSetAvailable but which is short of replicas (a crash-looping pod), although
+    // such a sync can change nothing until a watch event arrives; that polling is left out.
+    if (cur->value("reason", "") == "NewReplicaSetAvailable") return;
+    auto from = parse_time(*cur, "lastUpdateTime");
+    if (!from) return;
+    const Duration after = *from + seconds(progress_deadline()) - now();
+    // A deadline that passed before this sync (a scale long after the last rollout, whose
+    // Progressing condition this path does not refresh) would make the 5 ms re-poll below spin
+    // forever in a simulation; the next rollout-status sync marks it instead.
+    if (after < Duration{0}) return;
+    // Upstream adds a second "to avoid milliseconds skew"; under a second it requeues rate
+    // limited, and as the successful sync resets the limiter (Forget), that is the base delay.
+    requeue_ = after < seconds(1) ? milliseconds(5) : after + seconds(1);
+  }
+
+  // --- cleanup -----------------------------------------------------------------------------
+  // sync.go cleanupDeployment: delete the oldest unused ReplicaSets beyond revisionHistoryLimit.
+  void cleanup(const RsPtrs& old) {
+    const std::int64_t limit = int_at(d_, {"spec", "revisionHistoryLimit"}, kDefaultRevisionHistoryLimit);
+    if (limit == kMaxInt32) return;
+    RsPtrs cleanable;
+    for (json* rs : old)
+      if (rs && !find(*rs, {"metadata", "deletionTimestamp"})) cleanable.push_back(rs);
+    const std::int64_t diff = static_cast<std::int64_t>(cleanable.size()) - limit;
+    if (diff <= 0) return;
+    std::sort(cleanable.begin(), cleanable.end(), [](const json* a, const json* b) {
+      auto ra = revision_of(*a), rb = revision_of(*b);
+      if (!ra || !rb || *ra == *rb) return older(a, b);
+      return *ra < *rb;
+    });
+    for (std::int64_t i = 0; i < diff; ++i) {
+      const json* rs = cleanable[i];
+      if (rs_status(rs, "replicas") != 0 || rs_replicas(rs) != 0 ||
+          int_at(*rs, {"metadata", "generation"}, 0) > rs_status(rs, "observedGeneration"))
+        continue;
+      WriteResult r = api().remove(ObjectRef::of(*rs), kManager);
+      if (!r.status.ok() && r.status.code != 404) {
+        error_ = true;
+        return;
+      }
+    }
+  }
+
+  // --- rollouts ----------------------------------------------------------------------------------
+  bool is_scaling_event() {
+    RsSet s = get_all_and_sync_revision(false);
+    if (error_) return false;
+    RsPtrs all = s.old;
+    all.push_back(s.new_rs);
+    for (json* rs : filter_active(all)) {
+      auto desired = annotation(*rs, kDesiredReplicas);
+      auto v = desired ? parse_int(*desired) : std::nullopt;
+      if (v && *v != replicas()) return true;
+    }
+    return false;
+  }
+
+  void sync() {
+    RsSet s = get_all_and_sync_revision(false);
+    if (error_) return;
+    scale(s.new_rs, s.old);
+    if (error_) return;
+    if (find(d_, {"spec", "paused"}) && d_["spec"]["paused"] == true) cleanup(s.old);
+    if (error_) return;
+    RsPtrs all = s.old;
+    all.push_back(s.new_rs);
+    sync_deployment_status(all, s.new_rs);
+  }
+
+  // rolling.go reconcileOldReplicaSets with cleanupUnhealthyReplicas and
+  // scaleDownOldReplicaSetsForRollingUpdate.
+  bool reconcile_old(RsPtrs active_old, json* new_rs) {
+    if (sum_spec(active_old) == 0) return false;
+    RsPtrs all = active_old;
+    all.push_back(new_rs);
+    const std::int64_t min_available = replicas() - max_unavailable();
+    const std::int64_t new_unavailable = rs_replicas(new_rs) - rs_status(new_rs, "availableReplicas");
+    const std::int64_t max_scaled_down = sum_spec(all) - min_available - new_unavailable;
+    if (max_scaled_down <= 0) return false;
+
+    // Unhealthy old replicas go first, or they would block the rollout (kubernetes #16737).
+    std::sort(active_old.begin(), active_old.end(), older);
+    std::int64_t cleaned = 0;
+    for (json* rs : active_old) {
+      if (cleaned >= max_scaled_down) break;
+      if (rs_replicas(rs) == 0) continue;
+      const std::int64_t unhealthy = rs_replicas(rs) - rs_status(rs, "availableReplicas");
+      if (unhealthy == 0) continue;
+      const std::int64_t n = std::min(max_scaled_down - cleaned, unhealthy);
+      if (n < 0) {
+        // A status counting more available pods than wanted (not yet updated after a
+        // scale-down): upstream refuses to "scale down" upwards and retries.
+        error_ = true;
+        return false;
+      }
+      scale_rs_and_record_event(rs, rs_replicas(rs) - n);
+      if (error_) return false;
+      cleaned += n;
+    }
+
+    const std::int64_t available = sum_status(all, "availableReplicas");
+    std::int64_t scaled_down = 0;
+    if (available > min_available) {
+      const std::int64_t total = available - min_available;
+      for (json* rs : active_old) {
+        if (scaled_down >= total) break;
+        if (rs_replicas(rs) == 0) continue;
+        const std::int64_t n = std::min(rs_replicas(rs), total - scaled_down);
+        scale_rs_and_record_event(rs, rs_replicas(rs) - n);
+        if (error_) return false;
+        scaled_down += n;
+      }
+    }
+    return cleaned + scaled_down > 0;
+  }
+
+  void rollout_rolling() {
+    RsSet s = get_all_and_sync_revision(true);
+    if (error_ || !s.new_rs) return;
+    RsPtrs all = s.old;
+    all.push_back(s.new_rs);
+    // rolling.go reconcileNewReplicaSet.
+    bool scaled_up = false;
+    if (rs_replicas(s.new_rs) > replicas())
+      scaled_up = scale_rs_and_record_event(s.new_rs, replicas());
+    else if (rs_replicas(s.new_rs) < replicas())
+      scaled_up = scale_rs_and_record_event(s.new_rs, new_rs_new_replicas(all, s.new_rs));
+    if (error_) return;
+    if (scaled_up) {
+      sync_rollout_status(all, s.new_rs);
+      return;
+    }
+    const bool scaled_down = reconcile_old(filter_active(s.old), s.new_rs);
+    if (error_) return;
+    if (scaled_down) {
+      sync_rollout_status(all, s.new_rs);
+      return;
+    }
+    if (deployment_complete(current_status())) cleanup(s.old);
+    if (error_) return;
+    sync_rollout_status(all, s.new_rs);
+  }
+
+  // recreate.go oldPodsRunning: pods of old ReplicaSets that are not Failed or Succeeded,
+  // terminating ones included.
+  bool old_pods_running(const json* new_rs, const RsPtrs& old) {
+    if (sum_status(old, "replicas") > 0) return true;
+    std::vector<std::string> old_uids;
+    for (json* rs : old)
+      if (rs && rs != new_rs) old_uids.push_back(uid_of(*rs));
+    if (old_uids.empty()) return false;
+    for (const ObjectPtr& pod : api().list("Pod", str_at(d_, {"metadata", "namespace"}))) {
+      const json* owner = controller_ref(*pod);
+      if (!owner) continue;
+      const std::string uid = owner->value("uid", "");
+      if (std::find(old_uids.begin(), old_uids.end(), uid) == old_uids.end()) continue;
+      const std::string phase = str_at(*pod, {"status", "phase"});
+      if (phase != "Failed" && phase != "Succeeded") return true;
+    }
+    return false;
+  }
+
+  void rollout_recreate() {
+    RsSet s = get_all_and_sync_revision(false);
+    if (error_) return;
+    RsPtrs all = s.old;
+    all.push_back(s.new_rs);
+    bool scaled_down = false;
+    for (json* rs : filter_active(s.old)) {
+      if (scale_rs_and_record_event(rs, 0)) scaled_down = true;
+      if (error_) return;
+    }
+    if (scaled_down || old_pods_running(s.new_rs, s.old)) {
+      sync_rollout_status(all, s.new_rs);
+      return;
+    }
+    if (!s.new_rs) {
+      s = get_all_and_sync_revision(true);
+      if (error_ || !s.new_rs) return;
+      all = s.old;
+      all.push_back(s.new_rs);
+    }
+    scale_rs_and_record_event(s.new_rs, replicas());
+    if (error_) return;
+    if (deployment_complete(current_status())) cleanup(s.old);
+    if (error_) return;
+    sync_rollout_status(all, s.new_rs);
+  }
+
+  // sync.go checkPausedConditions.
+  void check_paused_conditions() {
+    if (!has_progress_deadline()) return;
+    const json* cond = get_condition(current_status(), "Progressing");
+    if (cond && cond->value("reason", "") == "ProgressDeadlineExceeded") return;
+    const bool paused_cond = cond && cond->value("reason", "") == "DeploymentPaused";
+    const bool paused = find(d_, {"spec", "paused"}) && d_["spec"]["paused"] == true;
+    if (paused && !paused_cond)
+      set_condition(status(), new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
+    else if (!paused && paused_cond)
+      set_condition(status(), new_condition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed"));
+    else
+      return;
+    update_status();
+  }
+
+  // deployment_controller.go syncDeployment.
+  void sync_deployment() {
+    const json* sel = find(d_, {"spec", "selector"});
+    if (sel && sel->is_object() && sel->empty()) {
+      event("Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
+      const std::int64_t gen = int_at(d_, {"metadata", "generation"}, 0);
+      if (int_at(current_status(), {"observedGeneration"}, 0) < gen) {
+        status()["observedGeneration"] = gen;
+        update_status();
+      }
+      return;
+    }
+    const json* tmpl = find(d_, {"spec", "template"});
+    if (!tmpl || !tmpl->is_object()) return;  // rejected by validation upstream
+    if (find(d_, {"metadata", "deletionTimestamp"})) {
+      RsSet s = get_all_and_sync_revision(false);
+      if (error_) return;
+      RsPtrs all = s.old;
+      all.push_back(s.new_rs);
+      sync_deployment_status(all, s.new_rs);
+      return;
+    }
+    check_paused_conditions();
+    if (error_) return;
+    if (find(d_, {"spec", "paused"}) && d_["spec"]["paused"] == true) {
+      sync();
+      return;
+    }
+    const bool scaling = is_scaling_event();
+    if (error_) return;
+    if (scaling) {
+      sync();
+      return;
+    }
+    if (is_rolling())
+      rollout_rolling();
+    else
+      rollout_recreate();
+  }
+
+  json d_;
+  std::deque<json> rss_;  // a deque: pointers to its elements survive push_back
+  bool error_ = false;
+  std::optional<Duration> requeue_;
+  std::map<std::string, int> failures_;
+};
+
+KCSIM_REGISTER_MODEL(DeploymentController, "deployment-controller");
+
+}  // namespace
+}  // namespace kcsim::models

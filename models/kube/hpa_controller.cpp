@@ -1,0 +1,851 @@
+// The HorizontalPodAutoscaler controller of kube-controller-manager (autoscaling/v2), as in
+// kubernetes pkg/controller/podautoscaler/{horizontal.go, replica_calculator.go,
+// rate_limiters.go} and pkg/apis/autoscaling/v2/defaults.go (v1.31–v1.33; reference/keda-hpa.md
+// §3). What it reproduces:
+//
+//  - Cadence: every add or update of an HPA is queued with AddRateLimited under a
+//    FixedItemIntervalRateLimiter, i.e. after exactly the sync period (15 s), and every reconcile
+//    re-adds its key the same way; a key already waiting keeps its earlier deadline. So each HPA
+//    is reconciled every syncPeriod, the first time one syncPeriod after the controller sees it.
+//  - reconcileAutoscaler: GET /scale; ScalingDisabled at 0 replicas when minReplicas != 0;
+//    the above-max / below-min rows; otherwise the max over metrics of the per-metric proposal,
+//    then normalizeDesiredReplicas (behavior nil: 300 s max-stabilisation, scale-up limit
+//    max(2×current, 4)) or normalizeDesiredReplicasWithBehaviors (stabilisation windows, Pods /
+//    Percent policies over periodSeconds, selectPolicy Max/Min/Disabled, defaults of
+//    SetDefaults_HorizontalPodAutoscalerBehavior applied here because kcsim's API server does not
+//    default objects). PUT /scale with the read resourceVersion, SuccessfulRescale /
+//    FailedRescale events "New size: %d; reason: %s", status through UpdateStatus only when it
+//    changed. Conditions AbleToScale, ScalingActive, ScalingLimited with upstream's reasons and
+//    messages; lastTransitionTime moves only when a condition's status changes.
+//  - Metrics: External with AverageValue (ratio = usage / (target × status.replicas), proposal
+//    ceil(usage / target) outside the tolerance) and Value (ratio = usage / target, proposal
+//    ceil(ratio × ready pods), or ceil(ratio) at 0 replicas). Values are milli-units, as
+//    Quantity.MilliValue().
+//
+// Where External metrics come from (the external metrics API): world().metrics(). An External
+// metric whose selector carries scaledobject.keda.sh/name is served by KEDA's metrics adapter:
+// the adapter finds the ScaledObject, the trigger whose HPA metric name ("s<i>-...") matches, and
+// returns that trigger's source metric (models/keda/keda_scalers.hpp); with spec.fallback it returns
+// fallback.replicas × target once status.health counts more than failureThreshold failures
+// (keda pkg/fallback/fallback.go). Any other External metric is read by its own name.
+//
+// Not modelled: Resource / ContainerResource / Pods / Object metrics (no metrics-server or custom
+// metrics API exists in kcsim: they fail with the controller's "unable to get metrics" reasons),
+// the per-direction tolerance of behavior (alpha feature gate HPAConfigurableTolerance, off by
+// default), observedGeneration.
+//
+// Field manager "kube-controller-manager" (ClientBuilder "horizontal-pod-autoscaler": user agent
+// kube-controller-manager/<ver> .../horizontal-pod-autoscaler, reference/keda-hpa.md §1.5), event
+// source component "horizontal-pod-autoscaler".
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "kcsim/k8s/json_access.hpp"
+#include "kcsim/apiserver/controller.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "../keda/keda_scalers.hpp"
+
+namespace kcsim {
+namespace {
+
+constexpr const char* kManager = "kube-controller-manager";
+constexpr const char* kComponent = "horizontal-pod-autoscaler";
+
+/// Quantity → milli-units, rounded up as resource.Quantity.MilliValue(). Accepts numbers and the
+/// Kubernetes quantity syntax with decimal (m, k, M, G, T, P, E) and binary (Ki ... Ei) suffixes.
+std::optional<std::int64_t> quantity_milli(const json& v) {
+  if (v.is_number_integer()) return v.get<std::int64_t>() * 1000;
+  if (v.is_number()) return static_cast<std::int64_t>(std::ceil(v.get<double>() * 1000.0));
+  if (!v.is_string()) return std::nullopt;
+  std::string s = v.get<std::string>();
+  static const std::vector<std::pair<std::string, double>> suffixes = {
+      {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+      {"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}, {"m", 1e-3}, {"k", 1e3},
+      {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18}};
+  double factor = 1.0;
+  for (const auto& [suf, f] : suffixes) {
+    if (s.size() > suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0) {
+      factor = f;
+      s.resize(s.size() - suf.size());
+      break;
+    }
+  }
+  auto n = keda::parse_number(json(s));
+  if (!n) return std::nullopt;
+  // Integers with the milli suffix are exact; everything else rounds up like MilliValue().
+  const double milli = *n * factor * 1000.0;
+  const double r = std::round(milli);
+  if (std::fabs(milli - r) < 1e-6) return static_cast<std::int64_t>(r);
+  return static_cast<std::int64_t>(std::ceil(milli));
+}
+
+/// metav1.LabelSelector's generated String(), as printed by "%+v" in the rescale reason:
+/// &LabelSelector{MatchLabels:map[string]string{k: v,},MatchExpressions:[]LabelSelectorRequirement{},}
+std::string label_selector_string(const json& sel) {
+  if (!sel.is_object()) return "nil";
+  std::string labels = "map[string]string{";
+  if (sel.contains("matchLabels") && sel["matchLabels"].is_object())
+    for (auto& [k, v] : sel["matchLabels"].items())  // nlohmann orders keys: sortkeys.Strings
+      labels += k + ": " + (v.is_string() ? v.get<std::string>() : v.dump()) + ",";
+  labels += "}";
+  std::string exprs = "[]LabelSelectorRequirement{";
+  if (sel.contains("matchExpressions") && sel["matchExpressions"].is_array())
+    for (const json& e : sel["matchExpressions"]) {
+      if (!e.is_object()) continue;
+      std::string values = "[]string{";
+      if (e.contains("values") && e["values"].is_array())
+        for (std::size_t i = 0; i < e["values"].size(); ++i)
+          values += (i ? "," : "") + std::string("\"") +
+                    (e["values"][i].is_string() ? e["values"][i].get<std::string>() : e["values"][i].dump()) + "\"";
+      values += "}";
+      exprs += "LabelSelectorRequirement{Key:" + keda::str(e, "key") + ",Operator:" + keda::str(e, "operator") +
+               ",Values:" + values + ",},";
+    }
+  exprs += "}";
+  return "&LabelSelector{MatchLabels:" + labels + ",MatchExpressions:" + exprs + ",}";
+}
+
+/// The scale's status.selector ("app=web,tier=fe") as matchLabels; set-based terms are ignored.
+json selector_labels(const std::string& selector) {
+  json labels = json::object();
+  std::size_t start = 0;
+  while (start < selector.size()) {
+    std::size_t comma = selector.find(',', start);
+    if (comma == std::string::npos) comma = selector.size();
+    const std::string term = selector.substr(start, comma - start);
+    const auto eq = term.find('=');
+    if (eq != std::string::npos && term.find("!=") == std::string::npos) {
+      std::string key = term.substr(0, eq);
+      std::string value = term.substr(eq + 1);
+      if (!value.empty() && value[0] == '=') value = value.substr(1);  // "=="
+      labels[key] = value;
+    }
+    start = comma + 1;
+  }
+  return labels;
+}
+
+struct Policy {
+  std::string type;  // Pods | Percent
+  std::int32_t value = 0;
+  std::int32_t period = 0;
+};
+
+struct Rules {
+  std::int32_t window = 0;
+  std::string select = "Max";  // Max | Min | Disabled
+  std::vector<Policy> policies;
+};
+
+struct Behavior {
+  Rules up, down;
+};
+
+struct Recommendation {
+  std::int32_t replicas;
+  SimTime at;
+};
+
+struct ScaleEvent {
+  std::int32_t change;
+  SimTime at;
+  bool outdated = false;
+};
+
+struct HpaMemory {
+  bool have_recommendations = false;
+  std::vector<Recommendation> recommendations;
+  std::vector<ScaleEvent> up_events, down_events;
+};
+
+// One metric's outcome in computeReplicasForMetric.
+struct MetricResult {
+  bool ok = false;
+  std::int32_t replicas = 0;
+  std::string name;      // "external metric s0-x(&LabelSelector{...})"
+  json status = json::object({{"type", ""}});
+  json condition;        // ScalingActive condition on failure: {reason, message}
+  std::string error;
+};
+
+class HpaController final : public Controller {
+ public:
+  explicit HpaController(World& world) : Controller(world, "horizontal-pod-autoscaler") { read_settings(); }
+
+  void start() override {
+    watch("HorizontalPodAutoscaler");
+    // The informer's initial list: every HPA present at start is queued like an add.
+    for (const ObjectPtr& h : api().list("HorizontalPodAutoscaler")) enqueue_after(key_of(*h), sync_period_);
+  }
+
+  void on_watch_event(const WatchEvent& e) override {
+    const std::string key = key_of(*e.object);
+    if (e.type == WatchEventType::kDeleted) {
+      forget(key);  // queue.Forget; the reconcile that finds it gone drops its memory
+      return;
+    }
+    enqueue_after(key, sync_period_);  // enqueueHPA: AddRateLimited
+  }
+
+  std::optional<Duration> reconcile(const std::string& key) override {
+    const auto slash = key.find('/');
+    const ObjectRef ref{"HorizontalPodAutoscaler", slash == std::string::npos ? "" : key.substr(0, slash),
+                        slash == std::string::npos ? key : key.substr(slash + 1)};
+    ObjectPtr live = api().get(ref);
+    if (!live) {
+      memory_.erase(key);  // reconcileKey: delete recommendations and scale events
+      return std::nullopt;
+    }
+    reconcile_autoscaler(ref, *live, key);
+    return sync_period_;  // processNextWorkItem: AddRateLimited after every reconcile
+  }
+
+ private:
+  // --- settings -------------------------------------------------------------------------------
+  void read_settings() {
+    const json& s = settings();
+    const std::string file = world().scenario().file;
+    const std::string base = world().settings_pointer(name());
+    for (auto& [key, value] : s.items()) {
+      const std::string p = base + "/" + escape_pointer_token(key);
+      if (key == "enabled") continue;
+      if (key == "syncPeriod") {
+        sync_period_ = read_duration(value, file, p);
+        if (sync_period_.count() == 0) throw InputError(file, p, "expected a positive duration", describe_found(value));
+      } else if (key == "downscaleStabilization") {
+        downscale_window_ = read_duration(value, file, p);
+      } else if (key == "tolerance") {
+        if (!value.is_number() || value.get<double>() < 0.0)
+          throw InputError(file, p, "expected a non-negative number such as 0.1", describe_found(value));
+        tolerance_ = value.get<double>();
+      } else {
+        throw InputError(file, p, "expected one of enabled, syncPeriod, tolerance, downscaleStabilization",
+                         fmt::format("unknown field \"{}\"", key));
+      }
+    }
+  }
+
+  // --- conditions -----------------------------------------------------------------------------
+  void set_condition(json& status, const std::string& type, const std::string& value, const std::string& reason,
+                     const std::string& message) {
+    if (!status.contains("conditions") || !status["conditions"].is_array()) status["conditions"] = json::array();
+    json& list = status["conditions"];
+    json* cond = nullptr;
+    for (json& c : list)
+      if (keda::str(c, "type") == type) cond = &c;
+    if (!cond) {
+      list.push_back(json{{"type", type}});
+      cond = &list.back();
+    }
+    if (keda::str(*cond, "status") != value) (*cond)["lastTransitionTime"] = api().epoch().rfc3339(now());
+    (*cond)["status"] = value;
+    (*cond)["reason"] = reason;
+    (*cond)["message"] = message;
+  }
+
+  void event(const ObjectRef& hpa, const char* type, const std::string& reason, const std::string& message) {
+    api().record_event(hpa, type, reason, message, kComponent);
+  }
+
+  // setStatus: the whole status is rebuilt; lastScaleTime moves on a rescale.
+  void set_status(json& status, std::int64_t current, std::int64_t desired, const json& metrics, bool rescale) {
+    json next = json::object();
+    if (current != 0) next["currentReplicas"] = current;  // omitempty
+    next["desiredReplicas"] = desired;
+    if (status.contains("lastScaleTime")) next["lastScaleTime"] = status["lastScaleTime"];
+    if (rescale) next["lastScaleTime"] = api().epoch().rfc3339(now());
+    if (metrics.is_array() && !metrics.empty()) next["currentMetrics"] = metrics;
+    if (status.contains("conditions")) next["conditions"] = status["conditions"];
+    status = std::move(next);
+  }
+
+  void update_status_if_needed(const json& live, const json& original_status, const json& status) {
+    if (original_status == status) return;
+    json obj = live;
+    obj["status"] = status;
+    const WriteResult r = api().update(std::move(obj), kManager, "status");
+    if (!r.status.ok())
+      event(ObjectRef::of(live), "Warning", "FailedUpdateStatus", r.status.message);
+  }
+
+  // --- spec -------------------------------------------------------------------------------------
+  std::string check_spec(const json& spec) const {
+    if (!spec.is_object()) return "spec must be an object";
+    const json ref = spec.value("scaleTargetRef", json());
+    if (!ref.is_object() || !ref.contains("kind") || !ref["kind"].is_string() || !ref.contains("name") ||
+        !ref["name"].is_string())
+      return "spec.scaleTargetRef must have string kind and name";
+    if (!spec.contains("maxReplicas") || !spec["maxReplicas"].is_number_integer())
+      return "spec.maxReplicas must be an integer";
+    if (spec.contains("minReplicas") && !spec["minReplicas"].is_null() && !spec["minReplicas"].is_number_integer())
+      return "spec.minReplicas must be an integer";
+    if (spec.contains("metrics") && !spec["metrics"].is_null() && !spec["metrics"].is_array())
+      return "spec.metrics must be a list";
+    if (spec.contains("behavior") && !spec["behavior"].is_null()) {
+      const json& b = spec["behavior"];
+      if (!b.is_object()) return "spec.behavior must be an object";
+      for (const char* dir : {"scaleUp", "scaleDown"}) {
+        if (!b.contains(dir) || b[dir].is_null()) continue;
+        const json& r = b[dir];
+        const std::string p = std::string("spec.behavior.") + dir;
+        if (!r.is_object()) return p + " must be an object";
+        if (r.contains("stabilizationWindowSeconds") && !r["stabilizationWindowSeconds"].is_null() &&
+            !r["stabilizationWindowSeconds"].is_number_integer())
+          return p + ".stabilizationWindowSeconds must be an integer";
+        if (r.contains("selectPolicy") && !r["selectPolicy"].is_null() &&
+            (!r["selectPolicy"].is_string() ||
+             (r["selectPolicy"] != "Max" && r["selectPolicy"] != "Min" && r["selectPolicy"] != "Disabled")))
+          return p + ".selectPolicy must be Max, Min or Disabled";
+        if (r.contains("policies") && !r["policies"].is_null()) {
+          if (!r["policies"].is_array()) return p + ".policies must be a list";
+          for (const json& pol : r["policies"]) {
+            if (!pol.is_object() || !pol.contains("type") || (pol["type"] != "Pods" && pol["type"] != "Percent"))
+              return p + ".policies[].type must be Pods or Percent";
+            if (!pol.contains("value") || !pol["value"].is_number_integer() || pol["value"].get<std::int64_t>() <= 0)
+              return p + ".policies[].value must be a positive integer";
+            if (!pol.contains("periodSeconds") || !pol["periodSeconds"].is_number_integer() ||
+                pol["periodSeconds"].get<std::int64_t>() <= 0 || pol["periodSeconds"].get<std::int64_t>() > 1800)
+              return p + ".policies[].periodSeconds must be an integer in (0, 1800]";
+          }
+        }
+      }
+    }
+    return "";
+  }
+
+  // pkg/apis/autoscaling/v2/defaults.go: GenerateHPAScaleUpRules / GenerateHPAScaleDownRules, then
+  // maybeInitScaleDownStabilizationWindow (horizontal.go) for a nil scale-down window.
+  Behavior read_behavior(const json& b) const {
+    Behavior out;
+    out.up.window = 0;
+    out.up.select = "Max";
+    out.up.policies = {{"Pods", 4, 15}, {"Percent", 100, 15}};
+    out.down.select = "Max";
+    out.down.policies = {{"Percent", 100, 15}};
+    bool down_window_set = false;
+    auto copy = [](const json& from, Rules& to, bool* window_set) {
+      if (!from.is_object()) return;
+      if (from.contains("selectPolicy") && from["selectPolicy"].is_string()) to.select = from["selectPolicy"];
+      if (from.contains("stabilizationWindowSeconds") && from["stabilizationWindowSeconds"].is_number_integer()) {
+        to.window = from["stabilizationWindowSeconds"].get<std::int32_t>();
+        if (window_set) *window_set = true;
+      }
+      if (from.contains("policies") && from["policies"].is_array()) {
+        to.policies.clear();
+        for (const json& p : from["policies"])
+          to.policies.push_back({p["type"].get<std::string>(), p["value"].get<std::int32_t>(),
+                                 p["periodSeconds"].get<std::int32_t>()});
+      }
+    };
+    copy(b.value("scaleUp", json()), out.up, nullptr);
+    copy(b.value("scaleDown", json()), out.down, &down_window_set);
+    if (!down_window_set)
+      out.down.window = static_cast<std::int32_t>(downscale_window_ / seconds(1));
+    return out;
+  }
+
+  // --- metrics ----------------------------------------------------------------------------------
+  // The external metrics API: KEDA's adapter for its own metrics, the metric source otherwise.
+  // Returns the sum of the values in milli-units, or an error text.
+  std::optional<std::int64_t> external_metric(const std::string& ns, const std::string& metric, const json& selector,
+                                              std::string& error) {
+    const json::json_pointer so_label("/matchLabels/" + escape_pointer_token(keda::kScaledObjectNameLabel));
+    if (selector.is_object() && selector.contains(so_label) && selector.at(so_label).is_string()) {
+      const std::string so_name = selector.at(so_label).get<std::string>();
+      ObjectPtr so = api().get(ObjectRef{"ScaledObject", ns, so_name});
+      if (!so) {
+        error = fmt::format("unable to fetch metrics from external metrics API: scaledobjects.keda.sh \"{}\" not found",
+                            so_name);
+        return std::nullopt;
+      }
+      std::string why;
+      auto triggers = keda::read_triggers(*so, api(), &why);
+      if (!triggers) {
+        error = "unable to fetch metrics from external metrics API: " + why;
+        return std::nullopt;
+      }
+      for (const keda::Trigger& t : *triggers) {
+        if (t.hpa_metric != metric) continue;
+        if (auto sample = world().metrics().read(t.source_metric)) return keda::to_milli(sample->value);
+        // pkg/fallback/fallback.go: after more than failureThreshold failures, the adapter
+        // answers fallback.replicas × target instead of the error.
+        const json::json_pointer fb("/spec/fallback");
+        const json::json_pointer health("/status/health/" + escape_pointer_token(metric) + "/numberOfFailures");
+        if (so->contains(fb) && so->at(fb).is_object()) {
+          const json& f = so->at(fb);
+          const std::int64_t replicas = f.value("replicas", 0);
+          const std::int64_t threshold = f.value("failureThreshold", 0);
+          const std::int64_t failures = so->contains(health) && so->at(health).is_number_integer()
+                                            ? so->at(health).get<std::int64_t>() : 0;
+          if (replicas > 0 && failures > threshold) return keda::to_milli(t.target) * replicas;
+        }
+        error = fmt::format("unable to fetch metrics from external metrics API: error getting metric {} from scaler: "
+                            "no value published for {}", metric, t.source_metric);
+        return std::nullopt;
+      }
+      error = fmt::format("unable to fetch metrics from external metrics API: no matching metrics found for {}", metric);
+      return std::nullopt;
+    }
+    if (auto sample = world().metrics().read(metric)) return keda::to_milli(sample->value);
+    error = fmt::format("unable to fetch metrics from external metrics API: the server could not find the metric {}",
+                        metric);
+    return std::nullopt;
+  }
+
+  bool within_tolerance(double ratio) const { return (1.0 - tolerance_) <= ratio && ratio <= (1.0 + tolerance_); }
+
+  std::int64_t ready_pods(const std::string& ns, const std::string& selector) const {
+    std::int64_t n = 0;
+    for (const ObjectPtr& pod : world().api().list("Pod", ns, selector_labels(selector))) {
+      const json& st = pod->value("status", json::object());
+      if (keda::str(st, "phase") != "Running") continue;
+      if (!st.contains("conditions") || !st["conditions"].is_array()) continue;
+      for (const json& c : st["conditions"])
+        if (keda::str(c, "type") == "Ready" && keda::str(c, "status") == "True") ++n;
+    }
+    return n;
+  }
+
+  MetricResult unable(const ObjectRef& hpa, const std::string& reason, const std::string& inner,
+                      const std::string& outer) {
+    // getUnableComputeReplicaCountCondition: an event with the inner error, a ScalingActive=False
+    // condition proposal.
+    event(hpa, "Warning", reason, inner);
+    MetricResult r;
+    r.condition = json{{"reason", reason}, {"message", "the HPA was unable to compute the replica count: " + inner}};
+    r.error = outer;
+    return r;
+  }
+
+  MetricResult compute_metric(const ObjectRef& hpa, const json& spec, std::int64_t spec_replicas,
+                              std::int64_t status_replicas, const Scale& scale) {
+    const std::string type = keda::str(spec, "type");
+    if (type == "External") {
+      const json ext = spec.value("external", json::object());
+      if (!ext.is_object()) {
+        const std::string msg = "invalid external metric source: spec.metrics[].external must be an object";
+        return unable(hpa, "FailedGetExternalMetric", msg, msg);
+      }
+      const json metric = ext.value("metric", json::object());
+      const std::string mname = metric.is_object() && metric.value("name", json("")).is_string() ? metric.value("name", "") : "";
+      const json selector = metric.is_object() ? metric.value("selector", json()) : json();
+      const json target = ext.value("target", json::object());
+      if (!metric.is_object() || !target.is_object() || !metric.value("name", json("")).is_string()) {
+        const std::string msg = "invalid external metric source: metric and target must be objects, metric.name a string";
+        return unable(hpa, "FailedGetExternalMetric", msg, msg);
+      }
+      const std::string sel_str = label_selector_string(selector);
+      const std::string proposal_name = fmt::format("external metric {}({})", mname, sel_str);
+      json ident = json{{"name", mname}};
+      if (!selector.is_null()) ident["selector"] = selector;
+      std::optional<std::int64_t> avg, val;
+      if (target.is_object() && target.contains("averageValue")) avg = quantity_milli(target["averageValue"]);
+      else if (target.is_object() && target.contains("value")) val = quantity_milli(target["value"]);
+      if ((!avg || *avg <= 0) && (!val || *val <= 0)) {
+        const std::string msg = "invalid external metric source: neither a value target nor an average value target was set";
+        return unable(hpa, "FailedGetExternalMetric", msg, msg);
+      }
+      std::string err;
+      auto usage = external_metric(hpa.ns, mname, selector, err);
+      if (!usage) {
+        const std::string inner = fmt::format("unable to get external metric {}/{}/{}: {}", hpa.ns, mname, sel_str,
+                                              err.substr(err.find(": ") + 2));
+        return unable(hpa, "FailedGetExternalMetric", inner,
+                      avg ? fmt::format("failed to get {} external metric: {}", mname, inner)
+                          : fmt::format("failed to get external metric {}: {}", mname, inner));
+      }
+      MetricResult r;
+      r.ok = true;
+      r.name = proposal_name;
+      if (avg) {
+        // GetExternalPerPodMetricReplicas
+        std::int64_t replicas = status_replicas;
+        const double ratio = static_cast<double>(*usage) / (static_cast<double>(*avg) * static_cast<double>(replicas));
+        if (!within_tolerance(ratio))
+          replicas = static_cast<std::int64_t>(std::ceil(static_cast<double>(*usage) / static_cast<double>(*avg)));
+        const std::int64_t per_pod =
+            status_replicas > 0
+                ? static_cast<std::int64_t>(std::ceil(static_cast<double>(*usage) / static_cast<double>(status_replicas)))
+                : *usage;
+        r.replicas = static_cast<std::int32_t>(replicas);
+        r.status = json{{"type", "External"},
+                        {"external", {{"metric", ident}, {"current", {{"averageValue", keda::format_milli_quantity(per_pod)}}}}}};
+      } else {
+        // GetExternalMetricReplicas / getUsageRatioReplicaCount
+        const double ratio = static_cast<double>(*usage) / static_cast<double>(*val);
+        std::int64_t replicas;
+        if (spec_replicas != 0) {
+          if (within_tolerance(ratio)) replicas = spec_replicas;
+          else replicas = static_cast<std::int64_t>(std::ceil(ratio * static_cast<double>(ready_pods(hpa.ns, scale.selector))));
+        } else {
+          replicas = static_cast<std::int64_t>(std::ceil(ratio));
+        }
+        r.replicas = static_cast<std::int32_t>(replicas);
+        r.status = json{{"type", "External"},
+                        {"external", {{"metric", ident}, {"current", {{"value", keda::format_milli_quantity(*usage)}}}}}};
+      }
+      return r;
+    }
+    if (type == "Resource" || type == "ContainerResource") {
+      const json src = spec.value(type == "Resource" ? "resource" : "containerResource", json::object());
+      const std::string res = src.is_object() && src.value("name", json("cpu")).is_string() ? src.value("name", "cpu") : "cpu";
+      const std::string inner = fmt::format("unable to get metrics for resource {}: no metrics returned from resource metrics API", res);
+      return unable(hpa, type == "Resource" ? "FailedGetResourceMetric" : "FailedGetContainerResourceMetric", inner,
+                    fmt::format("failed to get {} utilization: {}", res, inner));
+    }
+    if (type == "Pods" || type == "Object") {
+      const std::string inner = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
+      return unable(hpa, type == "Pods" ? "FailedGetPodsMetric" : "FailedGetObjectMetric", inner,
+                    fmt::format("failed to get {} metric value: {}", type == "Pods" ? "pods" : "object", inner));
+    }
+    const std::string msg = fmt::format("unknown metric source type \"{}\"", type);
+    return unable(hpa, "InvalidMetricSourceType", msg, msg);
+  }
+
+  // --- normalisation ------------------------------------------------------------------------------
+  // stabilizeRecommendation (behavior nil): the max over the window, including this proposal; an
+  // old sample (strictly before the cutoff) is overwritten, else the proposal is appended.
+  std::int32_t stabilize(HpaMemory& m, std::int32_t proposal) {
+    std::int32_t max_rec = proposal;
+    bool found_old = false;
+    std::size_t old_index = 0;
+    const SimTime cutoff = now() - downscale_window_;
+    for (std::size_t i = 0; i < m.recommendations.size(); ++i) {
+      const Recommendation& rec = m.recommendations[i];
+      if (rec.at < cutoff) {
+        found_old = true;
+        old_index = i;
+      } else if (rec.replicas > max_rec) {
+        max_rec = rec.replicas;
+      }
+    }
+    if (found_old) m.recommendations[old_index] = {proposal, now()};
+    else m.recommendations.push_back({proposal, now()});
+    return max_rec;
+  }
+
+  std::int32_t normalize_legacy(json& status, HpaMemory& m, std::int32_t current, std::int32_t proposal,
+                                std::int32_t min_replicas, std::int32_t max_replicas) {
+    const std::int32_t stabilized = stabilize(m, proposal);
+    if (stabilized != proposal)
+      set_condition(status, "AbleToScale", "True", "ScaleDownStabilized",
+                    "recent recommendations were higher than current one, applying the highest recent recommendation");
+    else
+      set_condition(status, "AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size");
+    // convertDesiredReplicasWithRules
+    const std::int32_t scale_up_limit =
+        static_cast<std::int32_t>(std::max(2.0 * static_cast<double>(current), 4.0));
+    std::int32_t max_allowed;
+    std::string cond, reason;
+    if (max_replicas > scale_up_limit) {
+      max_allowed = scale_up_limit;
+      cond = "ScaleUpLimit";
+      reason = "the desired replica count is increasing faster than the maximum scale rate";
+    } else {
+      max_allowed = max_replicas;
+      cond = "TooManyReplicas";
+      reason = "the desired replica count is more than the maximum replica count";
+    }
+    std::int32_t desired = stabilized;
+    if (stabilized < min_replicas) {
+      desired = min_replicas;
+      cond = "TooFewReplicas";
+      reason = "the desired replica count is less than the minimum replica count";
+    } else if (stabilized > max_allowed) {
+      desired = max_allowed;
+    } else {
+      cond = "DesiredWithinRange";
+      reason = "the desired count is within the acceptable range";
+    }
+    set_condition(status, "ScalingLimited", desired == stabilized ? "False" : "True", cond, reason);
+    return desired;
+  }
+
+  static std::int32_t change_in_period(std::int32_t period_s, const std::vector<ScaleEvent>& events, SimTime t) {
+    const SimTime cutoff = t - seconds(period_s);
+    std::int32_t n = 0;
+    for (const ScaleEvent& e : events)
+      if (e.at > cutoff) n += e.change;
+    return n;
+  }
+
+  std::int32_t scale_up_limit(std::int32_t current, const HpaMemory& m, const Rules& r) const {
+    if (r.select == "Disabled") return current;
+    const bool min_sel = r.select == "Min";
+    std::int32_t result = min_sel ? INT32_MAX : INT32_MIN;
+    for (const Policy& p : r.policies) {
+      const std::int32_t start = current - change_in_period(p.period, m.up_events, now()) +
+                                 change_in_period(p.period, m.down_events, now());
+      std::int32_t proposed = 0;
+      if (p.type == "Pods") proposed = start + p.value;
+      else proposed = static_cast<std::int32_t>(std::ceil(static_cast<double>(start) * (1.0 + static_cast<double>(p.value) / 100.0)));
+      result = min_sel ? std::min(result, proposed) : std::max(result, proposed);
+    }
+    return result;
+  }
+
+  std::int32_t scale_down_limit(std::int32_t current, const HpaMemory& m, const Rules& r) const {
+    if (r.select == "Disabled") return current;
+    const bool min_sel = r.select == "Min";
+    std::int32_t result = min_sel ? INT32_MIN : INT32_MAX;
+    for (const Policy& p : r.policies) {
+      const std::int32_t start = current - change_in_period(p.period, m.up_events, now()) +
+                                 change_in_period(p.period, m.down_events, now());
+      std::int32_t proposed = 0;
+      if (p.type == "Pods") proposed = start - p.value;
+      else proposed = static_cast<std::int32_t>(static_cast<double>(start) * (1.0 - static_cast<double>(p.value) / 100.0));
+      result = min_sel ? std::max(result, proposed) : std::min(result, proposed);
+    }
+    return result;
+  }
+
+  std::int32_t normalize_with_behavior(json& status, HpaMemory& m, const Behavior& b, std::int32_t current,
+                                       std::int32_t proposal, std::int32_t min_replicas, std::int32_t max_replicas) {
+    // stabilizeRecommendationWithBehaviors
+    const SimTime up_cutoff = now() - seconds(b.up.window);
+    const SimTime down_cutoff = now() - seconds(b.down.window);
+    std::int32_t up_rec = proposal, down_rec = proposal;
+    bool found_old = false;
+    std::size_t old_index = 0;
+    for (std::size_t i = 0; i < m.recommendations.size(); ++i) {
+      const Recommendation& rec = m.recommendations[i];
+      if (rec.at > up_cutoff) up_rec = std::min(rec.replicas, up_rec);
+      if (rec.at > down_cutoff) down_rec = std::max(rec.replicas, down_rec);
+      if (rec.at < up_cutoff && rec.at < down_cutoff) {
+        found_old = true;
+        old_index = i;
+      }
+    }
+    std::int32_t stabilized = current;
+    if (stabilized < up_rec) stabilized = up_rec;
+    if (stabilized > down_rec) stabilized = down_rec;
+    if (found_old) m.recommendations[old_index] = {proposal, now()};
+    else m.recommendations.push_back({proposal, now()});
+    if (stabilized != proposal) {
+      if (proposal >= current)
+        set_condition(status, "AbleToScale", "True", "ScaleUpStabilized",
+                      "recent recommendations were lower than current one, applying the lowest recent recommendation");
+      else
+        set_condition(status, "AbleToScale", "True", "ScaleDownStabilized",
+                      "recent recommendations were higher than current one, applying the highest recent recommendation");
+    } else {
+      set_condition(status, "AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size");
+    }
+    // convertDesiredReplicasWithBehaviorRate
+    std::int32_t desired = stabilized;
+    std::string reason = "DesiredWithinRange", message = "the desired count is within the acceptable range";
+    if (stabilized > current) {
+      std::int32_t limit = std::max(scale_up_limit(current, m, b.up), current);
+      std::int32_t max_allowed = max_replicas;
+      std::string r, msg;
+      if (max_allowed > limit) {
+        max_allowed = limit;
+        r = "ScaleUpLimit";
+        msg = "the desired replica count is increasing faster than the maximum scale rate";
+      } else {
+        r = "TooManyReplicas";
+        msg = "the desired replica count is more than the maximum replica count";
+      }
+      if (stabilized > max_allowed) {
+        desired = max_allowed;
+        reason = r;
+        message = msg;
+      }
+    } else if (stabilized < current) {
+      std::int32_t limit = std::min(scale_down_limit(current, m, b.down), current);
+      std::int32_t min_allowed = min_replicas;
+      std::string r, msg;
+      if (min_allowed < limit) {
+        min_allowed = limit;
+        r = "ScaleDownLimit";
+        msg = "the desired replica count is decreasing faster than the maximum scale rate";
+      } else {
+        r = "TooFewReplicas";
+        msg = "the desired replica count is less than the minimum replica count";
+      }
+      if (stabilized < min_allowed) {
+        desired = min_allowed;
+        reason = r;
+        message = msg;
+      }
+    }
+    set_condition(status, "ScalingLimited", desired == stabilized ? "False" : "True", reason, message);
+    return desired;
+  }
+
+  // storeScaleEvent: only with a behavior; events older than the longest policy period of their
+  // direction are marked outdated and the last of them is reused.
+  void store_scale_event(HpaMemory& m, const Behavior& b, std::int32_t prev, std::int32_t next) {
+    const bool up = next > prev;
+    const Rules& rules = up ? b.up : b.down;
+    std::vector<ScaleEvent>& events = up ? m.up_events : m.down_events;
+    std::int32_t longest = 0;
+    for (const Policy& p : rules.policies) longest = std::max(longest, p.period);
+    const SimTime cutoff = now() - seconds(longest);
+    bool found = false;
+    std::size_t index = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].at < cutoff) events[i].outdated = true;
+      if (events[i].outdated) {
+        found = true;
+        index = i;
+      }
+    }
+    const ScaleEvent e{up ? next - prev : prev - next, now(), false};
+    if (found) events[index] = e;
+    else events.push_back(e);
+  }
+
+  // --- reconcileAutoscaler ------------------------------------------------------------------------
+  void reconcile_autoscaler(const ObjectRef& ref, const json& live, const std::string& key) {
+    const json original_status = live.value("status", json::object());
+    json status = original_status.is_object() ? original_status : json::object();
+    const json spec = live.value("spec", json());
+    if (const std::string problem = check_spec(spec); !problem.empty()) {
+      // The apiserver would have rejected this object; the controller's nearest reaction to an
+      // HPA it cannot read is FailedConvertHPA.
+      event(ref, "Warning", "FailedConvertHPA", "failed to convert the given HPA to autoscaling/v2: " + problem);
+      return;
+    }
+    const json& target = spec["scaleTargetRef"];
+    const ObjectRef target_ref{target["kind"].get<std::string>(), ref.ns, target["name"].get<std::string>()};
+
+    const std::optional<Scale> scale = api().get_scale(target_ref);
+    if (!scale) {
+      const std::string err = fmt::format("{} \"{}\" not found",
+                                          resource_name(target_ref.kind, target.value("apiVersion", "apps/v1")),
+                                          target_ref.name);
+      event(ref, "Warning", "FailedGetScale", err);
+      set_condition(status, "AbleToScale", "False", "FailedGetScale",
+                    "the HPA controller was unable to get the target's current scale: " + err);
+      update_status_if_needed(live, original_status, status);
+      return;
+    }
+    set_condition(status, "AbleToScale", "True", "SucceededGetScale",
+                  "the HPA controller was able to get the target's current scale");
+    const std::int32_t current = static_cast<std::int32_t>(scale->spec_replicas);
+    HpaMemory& m = memory_[key];
+    if (!m.have_recommendations) {  // recordInitialRecommendation
+      m.have_recommendations = true;
+      m.recommendations.push_back({current, now()});
+    }
+
+    const std::int32_t min_replicas =
+        spec.contains("minReplicas") && spec["minReplicas"].is_number_integer() ? spec["minReplicas"].get<std::int32_t>() : 1;
+    const std::int32_t max_replicas = spec["maxReplicas"].get<std::int32_t>();
+    const bool has_behavior = spec.contains("behavior") && spec["behavior"].is_object();
+    const Behavior behavior = has_behavior ? read_behavior(spec["behavior"]) : Behavior{};
+
+    std::int32_t desired = 0;
+    std::string rescale_reason;
+    bool rescale = true;
+    json metric_statuses = json::array();
+
+    if (current == 0 && min_replicas != 0) {
+      desired = 0;
+      rescale = false;
+      set_condition(status, "ScalingActive", "False", "ScalingDisabled",
+                    "scaling is disabled since the replica count of the target is zero");
+    } else if (current > max_replicas) {
+      rescale_reason = "Current number of replicas above Spec.MaxReplicas";
+      desired = max_replicas;
+    } else if (current < min_replicas) {
+      rescale_reason = "Current number of replicas below Spec.MinReplicas";
+      desired = min_replicas;
+    } else {
+      // computeReplicasForMetrics
+      std::int32_t metric_desired = -1;
+      std::string metric_name;
+      std::string error;
+      if (scale->selector.empty()) {
+        error = "selector is required";
+        event(ref, "Warning", "SelectorRequired", error);
+        set_condition(status, "ScalingActive", "False", "InvalidSelector", "the HPA target's scale is missing a selector");
+      } else {
+        const json metrics = spec.contains("metrics") && spec["metrics"].is_array() ? spec["metrics"] : json::array();
+        std::int32_t replicas = 0;
+        std::size_t invalid = 0;
+        json invalid_condition;
+        std::string invalid_error;
+        for (const json& ms : metrics) {
+          MetricResult r = compute_metric(ref, ms, scale->spec_replicas, scale->status_replicas, *scale);
+          metric_statuses.push_back(r.status);
+          if (!r.ok) {
+            if (invalid == 0) {
+              invalid_condition = r.condition;
+              invalid_error = r.error;
+            }
+            ++invalid;
+            continue;
+          }
+          if (replicas == 0 || r.replicas > replicas) {
+            replicas = r.replicas;
+            metric_name = r.name;
+          }
+        }
+        if (invalid >= metrics.size() || (invalid > 0 && replicas < current)) {
+          if (!invalid_condition.is_null())
+            set_condition(status, "ScalingActive", "False", invalid_condition["reason"], invalid_condition["message"]);
+          error = fmt::format("invalid metrics ({} invalid out of {}), first error is: {}", invalid, metrics.size(),
+                              invalid_error);
+        } else {
+          set_condition(status, "ScalingActive", "True", "ValidMetricFound",
+                        "the HPA was able to successfully calculate a replica count from " + metric_name);
+          metric_desired = replicas;
+        }
+      }
+      if (metric_desired == -1) {
+        // setCurrentReplicasAndMetricsInStatus, then the FailedComputeMetricsReplicas event.
+        set_status(status, current, original_status.value("desiredReplicas", 0), metric_statuses, false);
+        update_status_if_needed(live, original_status, status);
+        event(ref, "Warning", "FailedComputeMetricsReplicas", error);
+        return;
+      }
+      std::string rescale_metric;
+      if (metric_desired > desired) {
+        desired = metric_desired;
+        rescale_metric = metric_name;
+      }
+      if (desired > current) rescale_reason = rescale_metric + " above target";
+      if (desired < current) rescale_reason = "All metrics below target";
+      desired = has_behavior ? normalize_with_behavior(status, m, behavior, current, desired, min_replicas, max_replicas)
+                             : normalize_legacy(status, m, current, desired, min_replicas, max_replicas);
+      rescale = desired != current;
+    }
+
+    if (rescale) {
+      const WriteResult w = api().update_scale(target_ref, desired, scale->resource_version, kManager);
+      if (!w.status.ok()) {
+        event(ref, "Warning", "FailedRescale",
+              fmt::format("New size: {}; reason: {}; error: {}", desired, rescale_reason, w.status.message));
+        set_condition(status, "AbleToScale", "False", "FailedUpdateScale",
+                      "the HPA controller was unable to update the target scale: " + w.status.message);
+        set_status(status, current, original_status.value("desiredReplicas", 0), metric_statuses, false);
+        update_status_if_needed(live, original_status, status);
+        return;
+      }
+      set_condition(status, "AbleToScale", "True", "SucceededRescale",
+                    fmt::format("the HPA controller was able to update the target scale to {}", desired));
+      event(ref, "Normal", "SuccessfulRescale", fmt::format("New size: {}; reason: {}", desired, rescale_reason));
+      if (has_behavior) store_scale_event(m, behavior, current, desired);
+    } else {
+      desired = current;
+    }
+    set_status(status, current, desired, metric_statuses, rescale);
+    update_status_if_needed(live, original_status, status);
+  }
+
+  Duration sync_period_ = seconds(15);
+  Duration downscale_window_ = minutes(5);
+  double tolerance_ = 0.1;
+  std::map<std::string, HpaMemory> memory_;
+};
+
+KCSIM_REGISTER_MODEL(HpaController, "horizontal-pod-autoscaler");
+
+}  // namespace
+}  // namespace kcsim

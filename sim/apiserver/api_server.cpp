@@ -1,0 +1,1184 @@
+// The API server: object store, optimistic concurrency, field ownership, the scale subresource,
+// graceful deletion and garbage collection, watches and core/v1 Events.
+#include "kcsim/apiserver/api_server.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "../k8s/json_diff.hpp"
+#include "kcsim/core/random.hpp"
+#include "kcsim/core/text.hpp"
+#include "managed_fields.hpp"
+
+namespace kcsim {
+
+namespace {
+
+constexpr std::uint32_t kDeliverWatch = 1;
+constexpr std::uint32_t kExpireEvents = 2;
+constexpr std::size_t kNoLifetime = std::numeric_limits<std::size_t>::max();
+
+// apiserver/pkg/storage/names/generate.go: 5 random characters from apimachinery's rand alphabet
+// (no vowels, no 0/1/3), the base truncated so that the name stays within 63 characters.
+constexpr std::string_view kNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+constexpr std::size_t kGeneratedSuffix = 5;
+constexpr std::size_t kMaxGenerateBase = 63 - kGeneratedSuffix;
+// RetryGenerateName (GA in 1.32) retries a colliding generated name a few times before failing.
+constexpr int kGenerateAttempts = 8;
+
+// client-go tools/record events_cache.go: EventAggregator defaults.
+constexpr std::size_t kAggregateMaxEvents = 10;
+constexpr Duration kAggregateInterval = seconds(600);
+
+const std::string kGarbageCollector = "generic-garbage-collector";
+
+const json* child(const json& obj, const char* key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+const json* child(const json& obj, const char* a, const char* b) {
+  const json* first = child(obj, a);
+  return first ? child(*first, b) : nullptr;
+}
+
+// A string field as a view (no allocation), empty when absent.
+std::string_view view_at(const json& obj, const char* key) {
+  const json* v = child(obj, key);
+  return (v && v->is_string()) ? std::string_view(v->get_ref<const std::string&>()) : std::string_view();
+}
+
+bool same_entry(const json& entry, std::string_view manager, std::string_view operation,
+                std::string_view subresource) {
+  return view_at(entry, "manager") == manager && view_at(entry, "operation") == operation &&
+         view_at(entry, "subresource") == subresource;
+}
+
+std::string string_at(const json& obj, const char* a, const char* b = nullptr) {
+  const json* v = b ? child(obj, a, b) : child(obj, a);
+  return (v && v->is_string()) ? v->get<std::string>() : std::string();
+}
+
+// What the analyses read of a deleted Pod (ObjectLifetime::last): its metadata without
+// managedFields (owners, labels, the uid of Events about it), status.phase and the container
+// statuses (restart counts, exit codes). A long run deletes a pod every few minutes; its spec,
+// conditions and managedFields were most of what it kept.
+ObjectPtr slim_deleted_pod(const json& pod) {
+  json out = json::object();
+  for (const char* key : {"apiVersion", "kind"})
+    if (const json* v = child(pod, key)) out[key] = *v;
+  if (const json* m = child(pod, "metadata"); m && m->is_object()) {
+    json meta = *m;
+    meta.erase("managedFields");
+    out["metadata"] = std::move(meta);
+  }
+  if (const json* st = child(pod, "status"); st && st->is_object()) {
+    json status = json::object();
+    for (const char* key : {"phase", "containerStatuses", "initContainerStatuses"})
+      if (const json* v = child(*st, key)) status[key] = *v;
+    out["status"] = std::move(status);
+  }
+  return std::make_shared<const json>(std::move(out));
+}
+
+bool is_apps_workload(const std::string& kind) {
+  return kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet" || kind == "DaemonSet";
+}
+
+// Every kind we model serves status through a subresource, except Event (which has no status).
+bool has_status_subresource(const std::string& kind) { return kind != "Event"; }
+
+void set_or_erase(json& obj, const char* key, const json* value) {
+  if (value) obj[key] = *value;
+  else obj.erase(key);
+}
+
+std::string render_selector(const json& selector) {
+  // metav1.FormatLabelSelector: requirements sorted by key, joined with ",".
+  std::vector<std::pair<std::string, std::string>> reqs;
+  if (!selector.is_object()) return {};
+  const json* labels = child(selector, "matchLabels");
+  if (!labels && !child(selector, "matchExpressions")) labels = &selector;  // a plain map selector
+  if (labels && labels->is_object()) {
+    for (auto it = labels->begin(); it != labels->end(); ++it) {
+      if (it->is_string()) reqs.emplace_back(it.key(), it.key() + "=" + it->get<std::string>());
+    }
+  }
+  if (const json* exprs = child(selector, "matchExpressions"); exprs && exprs->is_array()) {
+    for (const json& e : *exprs) {
+      const std::string key = string_at(e, "key");
+      const std::string op = string_at(e, "operator");
+      std::vector<std::string> values;
+      if (const json* v = child(e, "values"); v && v->is_array())
+        for (const json& s : *v)
+          if (s.is_string()) values.push_back(s.get<std::string>());
+      std::sort(values.begin(), values.end());
+      std::string joined;
+      for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
+      if (op == "In") reqs.emplace_back(key, key + " in (" + joined + ")");
+      else if (op == "NotIn") reqs.emplace_back(key, key + " notin (" + joined + ")");
+      else if (op == "Exists") reqs.emplace_back(key, key);
+      else if (op == "DoesNotExist") reqs.emplace_back(key, "!" + key);
+    }
+  }
+  std::stable_sort(reqs.begin(), reqs.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& r : reqs) out += (out.empty() ? "" : ",") + r.second;
+  return out;
+}
+
+bool labels_match(const json& obj, const json& match) {
+  const json* labels = child(obj, "metadata", "labels");
+  for (auto it = match.begin(); it != match.end(); ++it) {
+    if (!labels || !labels->is_object()) return false;
+    auto found = labels->find(it.key());
+    if (found == labels->end() || !(*found == *it)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> owner_uids(const json& obj) {
+  std::vector<std::string> out;
+  const json* refs = child(obj, "metadata", "ownerReferences");
+  if (!refs || !refs->is_array()) return out;
+  for (const json& r : *refs) {
+    std::string uid = string_at(r, "uid");
+    if (!uid.empty()) out.push_back(std::move(uid));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+ApiStatus status(int code, std::string reason, std::string message) {
+  return ApiStatus{code, std::move(reason), std::move(message)};
+}
+
+}  // namespace
+
+bool needed_by_analyses(const WriteRecord& w) {
+  if (w.field.empty()) return true;  // Create and Delete
+  const std::string& f = w.field;
+  // Plain prefixes, as fights.cpp (is_disputable) and report.cpp (counts_as_field_write) test.
+  const auto under = [&f](const char* prefix) { return f.rfind(prefix, 0) == 0; };
+  const std::string& kind = w.object.kind;
+  if (kind == "Pod" || kind == "Event") return false;
+  if (under("/spec") || under("/metadata/labels") || under("/metadata/annotations")) return true;
+  if (kind == "Deployment") return f == "/status/readyReplicas";
+  if (kind == "Application") return f == "/status/sync/status" || f == "/status/operationState/phase";
+  return false;
+}
+
+std::string resource_name(const std::string& kind, const std::string& api_version) {
+  // Groups of the kinds we model, for callers that only know the kind.
+  static const std::map<std::string, std::string, std::less<>> kGroups = {
+      {"Application", "argoproj.io"},      {"AppProject", "argoproj.io"},
+      {"ApplicationSet", "argoproj.io"},   {"CronJob", "batch"},
+      {"DaemonSet", "apps"},               {"Deployment", "apps"},
+      {"HTTPScaledObject", "http.keda.sh"}, {"HorizontalPodAutoscaler", "autoscaling"},
+      {"Ingress", "networking.k8s.io"},    {"Job", "batch"},
+      {"NetworkPolicy", "networking.k8s.io"}, {"ReplicaSet", "apps"},
+      {"ScaledJob", "keda.sh"},            {"ScaledObject", "keda.sh"},
+      {"StatefulSet", "apps"},             {"TriggerAuthentication", "keda.sh"},
+  };
+  // meta.UnsafeGuessKindToResource, with the irregular plurals of core kinds.
+  static const std::map<std::string, std::string, std::less<>> kIrregular = {{"Endpoints", "endpoints"}};
+  std::string plural;
+  if (auto it = kIrregular.find(kind); it != kIrregular.end()) {
+    plural = it->second;
+  } else {
+    plural = lower(kind);
+    if (!plural.empty() && plural.back() == 's') plural += "es";
+    else if (!plural.empty() && plural.back() == 'y') plural = plural.substr(0, plural.size() - 1) + "ies";
+    else plural += "s";
+  }
+  std::string group;
+  if (!api_version.empty()) group = api_group(api_version);
+  else if (auto it = kGroups.find(kind); it != kGroups.end()) group = it->second;
+  return group.empty() ? plural : plural + "." + group;
+}
+
+struct ApiServer::Impl {
+  struct Stored {
+    ObjectPtr obj;
+    std::size_t lifetime = kNoLifetime;
+    SimTime expires = SimTime::max();  // Events: the TTL's end (last write + event_ttl)
+  };
+  struct Expiry {
+    SimTime at;
+    ObjectRef ref;
+  };
+  struct WatchState {
+    Watcher* watcher;
+    Duration latency;
+    SimTime last_at;
+    std::deque<WatchEvent> queue;
+  };
+  struct Aggregate {
+    std::set<std::string> messages;
+    SimTime last;
+  };
+  using Iter = std::map<ObjectRef, Stored>::iterator;
+
+  Impl(ApiServer& server, std::uint64_t seed)
+      : api(server), names(seed, "api-server"), uid_salt(fnv1a64("api-server/uid") ^ splitmix64(seed)) {}
+
+  ApiServer& api;
+  RandomStream names;
+  std::uint64_t uid_salt;
+  std::uint64_t uid_counter = 0;
+
+  std::map<ObjectRef, Stored> objects;
+  std::map<std::string, ObjectRef> by_uid;
+  std::map<std::string, std::set<ObjectRef>> dependents;  // owner uid -> objects owned by it
+  std::map<ObjectRef, std::size_t> last_lifetime;         // newest lifetime of a ref
+
+  std::vector<WatchState> watches;
+  std::map<std::string, std::vector<std::uint32_t>, std::less<>> watches_by_kind;
+  std::vector<std::uint32_t> watches_all;
+
+  std::vector<EventRecord> event_records;           // creation order, latest state
+  std::map<ObjectRef, std::size_t> event_index;     // stored Event -> index in event_records
+  std::map<std::string, std::size_t> event_by_key;  // EventLogger cache key -> index
+  std::map<std::string, Aggregate> aggregates;      // EventAggregator cache
+  // Every write of an Event appends (now + event_ttl): the deque stays in time order. An entry
+  // whose Event was written again since is stale and skipped when it comes due.
+  std::deque<Expiry> expiries;
+  TimerHandle expiry_timer;
+
+  std::vector<WriteRecord> scratch;  // leaf changes of the write in progress
+  std::int64_t time_cache_second = std::numeric_limits<std::int64_t>::min();
+  std::string time_cache;
+
+  SimTime now() const { return api.engine_.now(); }
+
+  const std::string& now_rfc3339() {
+    // managedFields and timestamps have second precision: format once per simulated second.
+    const std::int64_t us = now().time_since_epoch().count();
+    const std::int64_t sec = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+    if (sec != time_cache_second) {
+      time_cache_second = sec;
+      time_cache = api.epoch_.rfc3339(now());
+    }
+    return time_cache;
+  }
+
+  std::string next_uid() {
+    const std::uint64_t a = splitmix64(uid_salt + ++uid_counter * 0x9e3779b97f4a7c15ULL);
+    const std::uint64_t b = splitmix64(a ^ 0x5851f42d4c957f2dULL);
+    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
+                       0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffULL);
+  }
+
+  static std::string not_found_message(const ObjectRef& ref, const std::string& api_version) {
+    return fmt::format("{} \"{}\" not found", resource_name(ref.kind, api_version), ref.name);
+  }
+  static ApiStatus not_found(const ObjectRef& ref, const std::string& api_version) {
+    return status(404, "NotFound", not_found_message(ref, api_version));
+  }
+  // apimachinery/pkg/api/errors NewConflict + registry/generic/registry/store.go OptimisticLockErrorMsg.
+  static ApiStatus stale(const ObjectRef& ref, const std::string& api_version) {
+    return status(409, "Conflict",
+                  fmt::format("Operation cannot be fulfilled on {} \"{}\": the object has been modified; "
+                              "please apply your changes to the latest version and try again",
+                              resource_name(ref.kind, api_version), ref.name));
+  }
+
+  // --- watches ---------------------------------------------------------------------------------
+
+  void notify(const std::string& kind, WatchEventType type, const ObjectPtr& obj, const ObjectPtr& old) {
+    auto deliver = [&](std::uint32_t w) {
+      WatchState& st = watches[w];
+      st.queue.push_back(WatchEvent{type, obj, old});
+      // One engine event per queued event, never earlier than the previous delivery: the
+      // watcher's stream stays in write order whatever the latencies.
+      const SimTime at = std::max(st.last_at, now() + st.latency);
+      st.last_at = at;
+      api.engine_.schedule_at(at, &api, kDeliverWatch, w);
+    };
+    if (auto it = watches_by_kind.find(kind); it != watches_by_kind.end())
+      for (std::uint32_t w : it->second) deliver(w);
+    // Events go only to watchers of "Event", so that catch-all watchers stay cheap.
+    if (kind != "Event")
+      for (std::uint32_t w : watches_all) deliver(w);
+  }
+
+  // --- bookkeeping -------------------------------------------------------------------------------
+
+  // What the analyses keep of an Event object (EventRecord): its times as the object shows them.
+  EventRecord event_record_of(const json& event) const {
+    EventRecord r;
+    r.event = ObjectRef{"Event", string_at(event, "metadata", "namespace"), string_at(event, "metadata", "name")};
+    if (const json* inv = child(event, "involvedObject"); inv && inv->is_object()) {
+      r.has_involved = true;
+      r.involved = ObjectRef{string_at(*inv, "kind"), string_at(*inv, "namespace"), string_at(*inv, "name")};
+    }
+    r.type = string_at(event, "type");
+    r.reason = string_at(event, "reason");
+    r.message = string_at(event, "message");
+    r.component = string_at(event, "source", "component");
+    const auto instant = [&](const std::string& text) -> std::optional<SimTime> {
+      auto secs = parse_rfc3339(text);
+      if (!secs) return std::nullopt;
+      return SimTime{seconds(*secs - api.epoch_.unix_seconds)};
+    };
+    r.created = instant(string_at(event, "metadata", "creationTimestamp"));
+    r.first = instant(string_at(event, "firstTimestamp"));
+    r.last = instant(string_at(event, "lastTimestamp"));
+    if (const json* c = child(event, "count"); c && c->is_number_integer()) r.count = c->get<std::int64_t>();
+    return r;
+  }
+
+  // A later state of a recorded Event; the log keeps when it first appeared (an Event created again
+  // after it expired has a new creationTimestamp).
+  void update_event_record(std::size_t index, const json& event) {
+    EventRecord record = event_record_of(event);
+    record.created = event_records[index].created;
+    event_records[index] = std::move(record);
+  }
+
+  // An Event was written: its TTL starts again (the Event registry's TTLFunc on create and update).
+  void start_ttl(Stored& slot, const ObjectRef& ref) {
+    slot.expires = now() + api.options_.event_ttl;
+    expiries.push_back({slot.expires, ref});
+    if (!api.engine_.armed(expiry_timer)) api.engine_.arm(expiry_timer, expiries.front().at, &api, kExpireEvents);
+  }
+
+  // etcd deletes a key when its lease expires: a revision of its own, a DELETED watch event.
+  void expire_events() {
+    while (!expiries.empty() && expiries.front().at <= now()) {
+      const Expiry e = std::move(expiries.front());
+      expiries.pop_front();
+      auto it = objects.find(e.ref);
+      if (it == objects.end() || it->second.expires > now()) continue;  // deleted, or written since
+      finalize_removal(it, "");
+    }
+    if (!expiries.empty()) api.engine_.arm(expiry_timer, expiries.front().at, &api, kExpireEvents);
+  }
+
+  void index_owners(const ObjectRef& ref, const json* old_obj, const json* new_obj) {
+    const json* old_refs = old_obj ? child(*old_obj, "metadata", "ownerReferences") : nullptr;
+    const json* new_refs = new_obj ? child(*new_obj, "metadata", "ownerReferences") : nullptr;
+    if (!old_refs && !new_refs) return;
+    if (old_refs && new_refs && *old_refs == *new_refs) return;
+    const auto before = old_obj ? owner_uids(*old_obj) : std::vector<std::string>{};
+    const auto after = new_obj ? owner_uids(*new_obj) : std::vector<std::string>{};
+    for (const auto& uid : before) {
+      if (std::binary_search(after.begin(), after.end(), uid)) continue;
+      auto it = dependents.find(uid);
+      if (it == dependents.end()) continue;
+      it->second.erase(ref);
+      if (it->second.empty()) dependents.erase(it);
+    }
+    for (const auto& uid : after)
+      if (!std::binary_search(before.begin(), before.end(), uid)) dependents[uid].insert(ref);
+  }
+
+  void record_writes(const ObjectRef& ref, const std::string& manager, std::string_view operation,
+                     std::string_view subresource) {
+    if (ref.kind == "Event") {
+      scratch.clear();
+      return;
+    }
+    const SimTime at = now();
+    for (WriteRecord& w : scratch) {
+      w.at = at;
+      w.manager = manager;
+      w.object = ref;
+      w.operation = operation;
+      w.subresource = subresource;
+      if (api.history_ == WriteHistory::kAnalyses && !needed_by_analyses(w)) continue;
+      api.writes_.push_back(std::move(w));
+    }
+    scratch.clear();
+  }
+
+  void collect_changes(const json& old_obj, const json& new_obj) {
+    scratch.clear();
+    std::string path;
+    detail::diff_leaves(&old_obj, &new_obj, path, [&](const std::string& ptr, const json* a, const json* b) {
+      WriteRecord w;
+      w.field = ptr;
+      if (a) w.old_value = *a;
+      if (b) w.new_value = *b;
+      scratch.push_back(std::move(w));
+    });
+  }
+
+  // Keeps what only the server sets (registry/rest/update.go BeforeUpdate, FillObjectMetaSystemFields).
+  static void preserve_server_metadata(const json& old_obj, json& next) {
+    json& meta = next["metadata"];
+    if (!meta.is_object()) meta = json::object();
+    const json& old_meta = old_obj["metadata"];
+    for (const char* key : {"name", "namespace", "uid", "creationTimestamp", "resourceVersion", "generation",
+                            "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds",
+                            "generateName"}) {
+      const json* kept = child(old_meta, key);
+      // Clients usually send back what they read: comparing is cheaper than copying again.
+      if (kept) {
+        auto it = meta.find(key);
+        if (it != meta.end() && *it == *kept) continue;
+      }
+      set_or_erase(meta, key, kept);
+    }
+    next["kind"] = old_obj["kind"];
+    if (!next.contains("apiVersion") && old_obj.contains("apiVersion")) next["apiVersion"] = old_obj["apiVersion"];
+  }
+
+  // --- creation -----------------------------------------------------------------------------------
+
+  WriteResult create(json object, const std::string& manager, bool apply_mode) {
+    if (!object.is_object())
+      return {status(400, "BadRequest", "the object to create is not a JSON object"), nullptr};
+    const std::string kind = string_at(object, "kind");
+    if (kind.empty())
+      return {status(400, "BadRequest", fmt::format("Object 'Kind' is missing in '{}'", object.dump())),
+              nullptr};
+    json& meta = object["metadata"];
+    if (!meta.is_object()) meta = json::object();
+    const std::string api_version = string_at(object, "apiVersion");
+    ObjectRef ref{kind, string_at(object, "metadata", "namespace"), string_at(object, "metadata", "name")};
+    if (ref.name.empty()) {
+      const std::string generate = string_at(object, "metadata", "generateName");
+      if (generate.empty() || apply_mode) {
+        return {status(422, "Invalid",
+                       fmt::format("{} \"\" is invalid: metadata.name: Required value: name or generateName "
+                                   "is required",
+                                   kind + (api_group(api_version).empty() ? "" : "." + api_group(api_version)))),
+                nullptr};
+      }
+      const std::string base = generate.substr(0, std::min(generate.size(), kMaxGenerateBase));
+      for (int attempt = 0; attempt < kGenerateAttempts; ++attempt) {
+        std::string name = base;
+        for (std::size_t i = 0; i < kGeneratedSuffix; ++i)
+          name += kNameAlphabet[names.uniform_int(kNameAlphabet.size())];
+        ref.name = std::move(name);
+        if (!objects.count(ref)) break;
+      }
+      meta["name"] = ref.name;
+    }
+    if (objects.count(ref)) {
+      return {status(409, "AlreadyExists",
+                     fmt::format("{} \"{}\" already exists", resource_name(kind, api_version), ref.name)),
+              nullptr};
+    }
+    if (kind != "Event" && api.lifetimes_.size() >= api.options_.max_objects) {
+      api.engine_.stop();
+      return {status(422, "Invalid",
+                     fmt::format("cannot create {}: the run has already created {} objects, the limit "
+                                 "(max_objects); the run is stopped",
+                                 ref.str(), api.options_.max_objects)),
+              nullptr};
+    }
+
+    const std::string& now_str = now_rfc3339();
+    meta.erase("managedFields");
+    meta.erase("deletionTimestamp");
+    meta.erase("deletionGracePeriodSeconds");
+    const std::string uid = next_uid();
+    meta["uid"] = uid;
+    meta["creationTimestamp"] = now_str;
+    meta["resourceVersion"] = std::to_string(++api.resource_version_);
+    if (kind != "Event") meta["generation"] = 1;
+
+    // The creator owns what it set; a create is recorded as an Update (handlers/create.go). A
+    // given status is kept (scenarios may start from a snapshot) but never owned: the registry
+    // strategies reset status on create, so a real creator never owns any of it.
+    const mf::Schema schema = mf::schema_for(api_version);
+    json fields;
+    if (apply_mode) {
+      fields = mf::field_set_of_config(object, schema);
+    } else {
+      fields = std::move(mf::compare(json::object(), object, schema).added);
+      fields.erase("f:status");
+    }
+    if (!mf::set_empty(fields)) {
+      meta["managedFields"] = json::array(
+          {mf::make_entry(api_version, manager, apply_mode ? "Apply" : "Update", "", now_str, std::move(fields))});
+    }
+
+    ObjectPtr stored = std::make_shared<const json>(std::move(object));
+    Stored& slot = objects[ref];
+    slot.obj = stored;
+    by_uid.emplace(uid, ref);
+    if (kind == "Event") {
+      event_index[ref] = event_records.size();
+      event_records.push_back(event_record_of(*stored));
+      start_ttl(slot, ref);
+    }
+    index_owners(ref, nullptr, stored.get());
+    if (kind != "Event") {
+      slot.lifetime = api.lifetimes_.size();
+      api.lifetimes_.push_back(ObjectLifetime{ref, uid, now(), std::nullopt, stored});
+      last_lifetime[ref] = slot.lifetime;
+      WriteRecord w;
+      w.at = now();
+      w.manager = manager;
+      w.object = ref;
+      w.operation = "Create";
+      api.writes_.push_back(std::move(w));
+    }
+    notify(kind, WatchEventType::kAdded, stored, nullptr);
+    return {status(201, "Created", ""), stored};
+  }
+
+  // --- modification ---------------------------------------------------------------------------------
+
+  // structured-merge-diff merge/update.go Updater.Update + fieldmanager managedfieldsupdater.go:
+  // changed fields move to the writer (removed from every other entry), removed fields leave
+  // everyone, and the writer's time is refreshed only when it took something.
+  void update_ownership(json& next, const json& old_obj, const std::string& manager, std::string_view operation,
+                        std::string_view subresource) {
+    const std::string api_version = string_at(next, "apiVersion");
+    mf::Comparison cmp = mf::compare(old_obj, next, mf::schema_for(api_version));
+    if (cmp.empty()) return;
+    json changed = std::move(cmp.added);
+    mf::set_union(changed, cmp.modified);
+    const bool took = !mf::set_empty(changed);
+    json& meta = next["metadata"];
+    json& managed = meta["managedFields"];
+    if (!managed.is_array()) managed = json::array();
+    bool found = false;
+    for (json& entry : managed) {
+      json& fields = entry["fieldsV1"];
+      if (same_entry(entry, manager, operation, subresource)) {
+        found = true;
+        mf::set_union(fields, changed);
+        mf::set_subtract(fields, cmp.removed);
+        if (took) {
+          entry["time"] = now_rfc3339();
+          entry["apiVersion"] = api_version;
+        }
+        continue;
+      }
+      mf::set_subtract(fields, changed);
+      mf::set_subtract(fields, cmp.removed);
+    }
+    if (!found && took) {
+      mf::set_subtract(changed, cmp.removed);
+      managed.push_back(mf::make_entry(api_version, manager, operation, subresource, now_rfc3339(), std::move(changed)));
+    }
+    mf::drop_empty_entries(managed);
+    mf::sort_entries(managed);
+    if (managed.empty()) meta.erase("managedFields");
+  }
+
+  // Whether metadata.generation moves: registry strategies bump it on spec changes (every change
+  // outside metadata and status), and the Deployment strategy also on annotation changes
+  // (pkg/registry/apps/deployment/strategy.go PrepareForUpdate). Status writes never bump it.
+  bool generation_bump(const std::string& kind, std::string_view subresource) const {
+    if (subresource == "status") return false;
+    for (const WriteRecord& w : scratch) {
+      const std::string& f = w.field;
+      if (f.rfind("/metadata", 0) == 0 && (f.size() == 9 || f[9] == '/')) {
+        if (subresource.empty() && kind == "Deployment" && f.rfind("/metadata/annotations", 0) == 0) return true;
+        continue;
+      }
+      if (f.rfind("/status", 0) == 0 && (f.size() == 7 || f[7] == '/')) continue;
+      if (f == "/apiVersion" || f == "/kind") continue;
+      return true;
+    }
+    return false;
+  }
+
+  // Stores `next` as the new version of `it`: generation, resourceVersion, history, watches. The
+  // leaf changes are in `scratch`.
+  WriteResult finish(Iter it, json next, const std::string& manager, std::string_view operation,
+                     std::string_view subresource, bool bump_generation) {
+    const ObjectPtr old = it->second.obj;
+    const ObjectRef& ref = it->first;
+    json& meta = next["metadata"];
+    if (bump_generation) {
+      const json* g = child(meta, "generation");
+      meta["generation"] = (g && g->is_number_integer()) ? g->get<std::int64_t>() + 1 : 1;
+    }
+    meta["resourceVersion"] = std::to_string(++api.resource_version_);
+    ObjectPtr stored = std::make_shared<const json>(std::move(next));
+    it->second.obj = stored;
+    record_writes(ref, manager, operation, subresource);
+    if (it->second.lifetime != kNoLifetime) api.lifetimes_[it->second.lifetime].last = stored;
+    if (ref.kind == "Event") {
+      if (auto e = event_index.find(ref); e != event_index.end()) update_event_record(e->second, *stored);
+      start_ttl(it->second, ref);
+    }
+    index_owners(ref, old.get(), stored.get());
+    // registry/generic/registry/store.go ShouldDeleteDuringUpdate: an object being deleted whose
+    // last finalizer is gone (and whose grace period is over) is deleted by this update.
+    const json& m = (*stored)["metadata"];
+    if (child(m, "deletionTimestamp")) {
+      const json* fin = child(m, "finalizers");
+      const json* grace = child(m, "deletionGracePeriodSeconds");
+      const bool no_finalizers = !fin || !fin->is_array() || fin->empty();
+      const bool grace_over = !grace || !grace->is_number_integer() || grace->get<std::int64_t>() == 0;
+      if (no_finalizers && grace_over) {
+        finalize_removal(it, manager);
+        return {status(200, "OK", ""), stored};
+      }
+    }
+    notify(ref.kind, WatchEventType::kModified, stored, old);
+    return {status(200, "OK", ""), stored};
+  }
+
+  // The Update-operation write path shared by update() and merge_patch().
+  // `from_stored` says `next` was derived from the stored version (status writes, patches), so its
+  // server-set metadata is already right.
+  WriteResult modify(Iter it, json next, const std::string& manager, std::string_view write_op,
+                     std::string_view mf_operation, std::string_view subresource, bool from_stored) {
+    const ObjectPtr old = it->second.obj;
+    if (!from_stored) preserve_server_metadata(*old, next);
+    collect_changes(*old, next);
+    // etcd3 store GuaranteedUpdate: an update that changes nothing is not written (no new
+    // resourceVersion, no watch event).
+    if (scratch.empty()) return {status(200, "OK", ""), old};
+    if (it->first.kind != "Event") update_ownership(next, *old, manager, mf_operation, subresource);
+    const bool bump = generation_bump(it->first.kind, subresource);
+    return finish(it, std::move(next), manager, write_op, subresource, bump);
+  }
+
+  // --- deletion -------------------------------------------------------------------------------------
+
+  void finalize_removal(Iter it, const std::string& manager) {
+    const ObjectPtr last = it->second.obj;
+    const ObjectRef ref = it->first;
+    const std::size_t lifetime = it->second.lifetime;
+    const std::string uid = string_at(*last, "metadata", "uid");
+    ++api.resource_version_;  // a deletion is a revision of its own in etcd
+    index_owners(ref, last.get(), nullptr);
+    by_uid.erase(uid);
+    if (ref.kind == "Event") event_index.erase(ref);
+    objects.erase(it);
+    if (lifetime != kNoLifetime) {
+      api.lifetimes_[lifetime].deleted = now();
+      api.lifetimes_[lifetime].last = ref.kind == "Pod" ? slim_deleted_pod(*last) : last;
+    }
+    if (ref.kind != "Event") {
+      WriteRecord w;
+      w.at = now();
+      w.manager = manager;
+      w.object = ref;
+      w.operation = "Delete";
+      api.writes_.push_back(std::move(w));
+    }
+    notify(ref.kind, WatchEventType::kDeleted, last, last);
+
+    // Background garbage collection (pkg/controller/garbagecollector): dependents whose owners are
+    // all gone are deleted; here in the same instant rather than after the collector's resync.
+    auto deps = dependents.find(uid);
+    if (deps == dependents.end()) return;
+    const std::set<ObjectRef> owned = std::move(deps->second);
+    dependents.erase(deps);
+    for (const ObjectRef& dep : owned) {
+      auto d = objects.find(dep);
+      if (d == objects.end()) continue;
+      bool orphan = true;
+      for (const auto& owner : owner_uids(*d->second.obj))
+        if (by_uid.count(owner)) orphan = false;
+      if (orphan) remove(d, kGarbageCollector, DeleteOptions{});
+    }
+  }
+
+  WriteResult remove(Iter it, const std::string& manager, const DeleteOptions& options) {
+    const ObjectPtr cur = it->second.obj;
+    const json& meta = (*cur)["metadata"];
+    std::int64_t grace = 0;
+    if (it->first.kind == "Pod") {
+      // core/v1 defaults.go: terminationGracePeriodSeconds defaults to 30; a negative request means
+      // "the pod's own".
+      grace = 30;
+      if (const json* g = child(*cur, "spec", "terminationGracePeriodSeconds"); g && g->is_number_integer())
+        grace = g->get<std::int64_t>();
+      if (options.grace_period_seconds && *options.grace_period_seconds >= 0) grace = *options.grace_period_seconds;
+    }
+    const json* fin = child(meta, "finalizers");
+    const bool has_finalizers = fin && fin->is_array() && !fin->empty();
+    if (grace == 0 && !has_finalizers) {
+      finalize_removal(it, manager);
+      return {status(200, "OK", ""), cur};
+    }
+    // registry/rest/delete.go BeforeDelete: graceful deletion only marks the object; a second
+    // delete may shorten the grace period but never lengthen it.
+    const json* ts = child(meta, "deletionTimestamp");
+    if (ts) {
+      const json* g = child(meta, "deletionGracePeriodSeconds");
+      const std::int64_t current = (g && g->is_number_integer()) ? g->get<std::int64_t>() : 0;
+      if (grace >= current) return {status(200, "OK", ""), cur};
+    }
+    json next = *cur;
+    json& m = next["metadata"];
+    const std::string when = api.epoch_.rfc3339(now() + seconds(grace));
+    m["deletionTimestamp"] = when;
+    m["deletionGracePeriodSeconds"] = grace;
+    scratch.clear();
+    WriteRecord w;
+    w.field = "/metadata/deletionTimestamp";
+    if (ts) w.old_value = *ts;
+    w.new_value = when;
+    scratch.push_back(std::move(w));
+    const json* gen = child(m, "generation");
+    const bool bump = !ts && gen && gen->is_number_integer() && gen->get<std::int64_t>() > 0;
+    return finish(it, std::move(next), manager, "Delete", "", bump);
+  }
+
+  // --- events -----------------------------------------------------------------------------------------
+
+  void record_event(const ObjectRef& involved, std::string_view type, std::string_view reason,
+                    std::string_view message, std::string_view component, std::string_view host) {
+    // The reference client-go's GetReference would build from the object the caller holds.
+    std::string api_version, uid, rv;
+    const json* source_obj = nullptr;
+    if (auto it = objects.find(involved); it != objects.end()) source_obj = it->second.obj.get();
+    else if (auto l = last_lifetime.find(involved); l != last_lifetime.end())
+      source_obj = api.lifetimes_[l->second].last.get();
+    if (source_obj) {
+      api_version = string_at(*source_obj, "apiVersion");
+      uid = string_at(*source_obj, "metadata", "uid");
+      rv = string_at(*source_obj, "metadata", "resourceVersion");
+    }
+    const auto involved_object = [&] {  // the new Event's involvedObject
+      json r = json::object();
+      if (!api_version.empty()) r["apiVersion"] = api_version;
+      r["kind"] = involved.kind;
+      r["name"] = involved.name;
+      if (!involved.ns.empty()) r["namespace"] = involved.ns;
+      if (!rv.empty()) r["resourceVersion"] = rv;
+      if (!uid.empty()) r["uid"] = uid;
+      return r;
+    };
+    const std::string ns = involved.ns.empty() ? "default" : involved.ns;  // record.makeEvent
+    const std::string sep(1, '\x1f');
+    const std::string common = std::string(component) + sep + std::string(host) + sep + involved.kind + sep +
+                               involved.ns + sep + involved.name + sep + uid + sep + api_version + sep +
+                               std::string(type) + sep + std::string(reason);
+
+    // events_cache.go EventAggregator: the 10th distinct message with the same reason on the same
+    // object within 10 minutes turns into one "(combined from similar events)" event.
+    std::string msg(message);
+    std::string key;
+    Aggregate& agg = aggregates[common];
+    if (agg.messages.empty() || now() - agg.last > kAggregateInterval) agg.messages.clear();
+    agg.messages.insert(msg);
+    agg.last = now();
+    if (agg.messages.size() >= kAggregateMaxEvents) {
+      agg.messages.erase(agg.messages.begin());
+      msg = "(combined from similar events): " + msg;
+      key = "aggregate" + sep + common;
+    } else {
+      key = common + sep + msg;
+    }
+
+    const std::string& now_str = now_rfc3339();
+    // events_cache.go eventLogger.eventObserve: a repeat is the same Event with count + 1.
+    if (auto f = event_by_key.find(key); f != event_by_key.end()) {
+      const std::size_t index = f->second;
+      const ObjectRef ref = event_records[index].event;
+      if (auto it = objects.find(ref); it != objects.end()) {
+        json next = *it->second.obj;
+        next["count"] = next.value("count", 1) + 1;
+        next["lastTimestamp"] = now_str;
+        next["message"] = msg;
+        next["metadata"]["resourceVersion"] = std::to_string(++api.resource_version_);
+        ObjectPtr old = it->second.obj;
+        ObjectPtr stored = std::make_shared<const json>(std::move(next));
+        it->second.obj = stored;
+        update_event_record(index, *stored);
+        start_ttl(it->second, ref);
+        notify("Event", WatchEventType::kModified, stored, old);
+        return;
+      }
+      // client-go record/event.go recordEvent: the patch of an Event that has expired fails with
+      // NotFound, and the recorder creates it again, under the same name, with its count and
+      // firstTimestamp.
+      const EventRecord& before = event_records[index];
+      const std::string first = before.first ? api.epoch_.rfc3339(*before.first) : now_str;
+      json event = new_event(ref, involved_object(), type, reason, msg, component, host, first, before.count + 1);
+      store_event(ref, std::move(event), index);
+      return;
+    }
+
+    // record.makeEvent: "<object name>.<unix nanos in hex>"; one more nanosecond on a collision.
+    std::int64_t nanos = api.epoch_.unix_nanos(now());
+    ObjectRef ref{"Event", ns, ""};
+    do {
+      ref.name = fmt::format("{}.{:x}", involved.name, nanos++);
+    } while (objects.count(ref));
+    json event = new_event(ref, involved_object(), type, reason, msg, component, host, now_str, 1);
+    event_by_key[key] = event_records.size();
+    store_event(ref, std::move(event), event_records.size());
+  }
+
+  // An Event object as client-go's recorder sends it (record.makeEvent, GetReference).
+  json new_event(const ObjectRef& ref, json reference, std::string_view type, std::string_view reason,
+                 const std::string& msg, std::string_view component, std::string_view host,
+                 const std::string& first_timestamp, std::int64_t count) {
+    json source = {{"component", component}};
+    if (!host.empty()) source["host"] = host;
+    const std::string& now_str = now_rfc3339();
+    return json{
+        {"apiVersion", "v1"},
+        {"kind", "Event"},
+        {"metadata",
+         {{"name", ref.name},
+          {"namespace", ref.ns},
+          {"uid", next_uid()},
+          {"resourceVersion", std::to_string(++api.resource_version_)},
+          {"creationTimestamp", now_str}}},
+        {"involvedObject", std::move(reference)},
+        {"reason", reason},
+        {"message", msg},
+        {"type", type},
+        {"source", std::move(source)},
+        {"firstTimestamp", first_timestamp},
+        {"lastTimestamp", now_str},
+        {"count", count},
+        {"eventTime", nullptr},
+        {"reportingComponent", component},
+        {"reportingInstance", host},
+    };
+  }
+
+  // Stores a new Event object; `index` is its record's place in event_records (the end for a new
+  // Event, its old place for one created again after it expired).
+  void store_event(const ObjectRef& ref, json event, std::size_t index) {
+    const std::string event_uid = string_at(event, "metadata", "uid");
+    ObjectPtr stored = std::make_shared<const json>(std::move(event));
+    Stored& slot = objects[ref];
+    slot.obj = stored;
+    by_uid.emplace(event_uid, ref);
+    event_index[ref] = index;
+    if (index == event_records.size()) event_records.push_back(event_record_of(*stored));
+    else update_event_record(index, *stored);
+    start_ttl(slot, ref);
+    notify("Event", WatchEventType::kAdded, stored, nullptr);
+  }
+};
+
+// --- ApiServer ---------------------------------------------------------------------------------------
+
+ApiServer::ApiServer(Engine& engine, Epoch epoch, ApiServerOptions options)
+    : impl_(nullptr), engine_(engine), epoch_(epoch), options_(options) {
+  impl_ = std::make_unique<Impl>(*this, options_.seed);
+  impl_->expiry_timer = engine_.make_timer();
+}
+
+ApiServer::~ApiServer() = default;
+
+ObjectPtr ApiServer::get(const ObjectRef& ref) const {
+  auto it = impl_->objects.find(ref);
+  return it == impl_->objects.end() ? nullptr : it->second.obj;
+}
+
+std::vector<ObjectPtr> ApiServer::list(std::string_view kind, std::optional<std::string_view> ns,
+                                       const json& match_labels) const {
+  std::vector<ObjectPtr> out;
+  const ObjectRef from{std::string(kind), ns ? std::string(*ns) : std::string(), std::string()};
+  const bool filter = match_labels.is_object() && !match_labels.empty();
+  for (auto it = impl_->objects.lower_bound(from); it != impl_->objects.end(); ++it) {
+    if (it->first.kind != kind) break;
+    if (ns && it->first.ns != *ns) break;
+    if (filter && !labels_match(*it->second.obj, match_labels)) continue;
+    out.push_back(it->second.obj);
+  }
+  return out;
+}
+
+std::optional<Scale> ApiServer::get_scale(const ObjectRef& ref) const {
+  auto it = impl_->objects.find(ref);
+  if (it == impl_->objects.end()) return std::nullopt;
+  const json& obj = *it->second.obj;
+  Scale s;
+  // apps/v1 defaults.go: a workload without spec.replicas runs 1.
+  if (const json* r = child(obj, "spec", "replicas"); r && r->is_number_integer()) s.spec_replicas = r->get<std::int64_t>();
+  else if (is_apps_workload(ref.kind) && ref.kind != "DaemonSet") s.spec_replicas = 1;
+  if (const json* r = child(obj, "status", "replicas"); r && r->is_number_integer())
+    s.status_replicas = r->get<std::int64_t>();
+  if (const json* sel = child(obj, "status", "selector"); sel && sel->is_string()) s.selector = sel->get<std::string>();
+  else if (const json* spec_sel = child(obj, "spec", "selector")) s.selector = render_selector(*spec_sel);
+  s.resource_version = string_at(obj, "metadata", "resourceVersion");
+  return s;
+}
+
+WriteResult ApiServer::create(json object, const std::string& manager) {
+  return impl_->create(std::move(object), manager, /*apply_mode=*/false);
+}
+
+WriteResult ApiServer::update(json object, const std::string& manager, std::string_view subresource) {
+  if (subresource != "" && subresource != "status")
+    return {status(404, "NotFound", fmt::format("the server could not find the requested resource "
+                                                "(subresource \"{}\" of update)", subresource)),
+            nullptr};
+  if (!object.is_object()) return {status(400, "BadRequest", "the object to update is not a JSON object"), nullptr};
+  const ObjectRef ref = ObjectRef::of(object);
+  const std::string api_version = string_at(object, "apiVersion");
+  auto it = impl_->objects.find(ref);
+  if (it == impl_->objects.end()) return {Impl::not_found(ref, api_version), nullptr};
+  const json& old = *it->second.obj;
+  const std::string rv = string_at(object, "metadata", "resourceVersion");
+  if (!rv.empty() && rv != string_at(old, "metadata", "resourceVersion")) return {Impl::stale(ref, api_version), nullptr};
+
+  json next;
+  if (subresource == "status") {
+    // Status strategies (e.g. deploymentStatusStrategy.PrepareForUpdate) keep spec and labels;
+    // the apps workloads let a status write carry annotations (the revision annotation).
+    next = old;
+    set_or_erase(next, "status", child(object, "status"));
+    if (is_apps_workload(ref.kind)) {
+      if (const json* ann = child(object, "metadata", "annotations")) next["metadata"]["annotations"] = *ann;
+    }
+  } else {
+    next = std::move(object);
+    // The main resource's strategy keeps the stored status (PrepareForUpdate: Status = old.Status).
+    if (has_status_subresource(ref.kind)) set_or_erase(next, "status", child(old, "status"));
+  }
+  return impl_->modify(it, std::move(next), manager, "Update", "Update", subresource,
+                       /*from_stored=*/subresource == "status");
+}
+
+WriteResult ApiServer::merge_patch(const ObjectRef& ref, const json& patch, const std::string& manager,
+                                   std::string_view subresource, std::string_view operation) {
+  if (subresource != "" && subresource != "status")
+    return {status(404, "NotFound", fmt::format("the server could not find the requested resource "
+                                                "(subresource \"{}\" of patch)", subresource)),
+            nullptr};
+  if (!patch.is_object()) return {status(400, "BadRequest", "a merge patch must be a JSON object"), nullptr};
+  auto it = impl_->objects.find(ref);
+  if (it == impl_->objects.end()) return {Impl::not_found(ref, string_at(patch, "apiVersion")), nullptr};
+  const json& old = *it->second.obj;
+  const std::string api_version = string_at(old, "apiVersion");
+  // A patch carrying metadata.resourceVersion is a precondition (kubectl apply's patcher relies on it).
+  const std::string rv = string_at(patch, "metadata", "resourceVersion");
+  if (!rv.empty() && rv != string_at(old, "metadata", "resourceVersion")) return {Impl::stale(ref, api_version), nullptr};
+
+  json next = old;
+  if (subresource == "status") {
+    if (const json* s = child(patch, "status")) {
+      if (s->is_null()) next.erase("status");
+      else next["status"].merge_patch(*s);
+    }
+    if (is_apps_workload(ref.kind)) {
+      if (const json* ann = child(patch, "metadata", "annotations")) next["metadata"]["annotations"].merge_patch(*ann);
+    }
+  } else {
+    next.merge_patch(patch);
+    if (has_status_subresource(ref.kind)) set_or_erase(next, "status", child(old, "status"));
+  }
+  if (next.contains("metadata") && next["metadata"].is_object()) {
+    // merge_patch leaves an emptied map as {}; Go's omitempty drops empty labels/annotations.
+    for (const char* key : {"labels", "annotations"}) {
+      const json* v = child(next["metadata"], key);
+      if (v && v->is_object() && v->empty()) next["metadata"].erase(key);
+    }
+  }
+  // A patch may name server-set fields (metadata.uid, ...): restore them.
+  return impl_->modify(it, std::move(next), manager, "Patch", operation, subresource, /*from_stored=*/false);
+}
+
+WriteResult ApiServer::apply(const json& object, const std::string& manager, bool force) {
+  if (!object.is_object()) return {status(400, "BadRequest", "the applied configuration is not a JSON object"), nullptr};
+  const ObjectRef ref = ObjectRef::of(object);
+  auto it = impl_->objects.find(ref);
+  if (it == impl_->objects.end()) return impl_->create(object, manager, /*apply_mode=*/true);
+  Impl& d = *impl_;
+  const ObjectPtr old = it->second.obj;
+  const std::string api_version =
+      object.contains("apiVersion") ? string_at(object, "apiVersion") : string_at(*old, "apiVersion");
+  const std::string rv = string_at(object, "metadata", "resourceVersion");
+  if (!rv.empty() && rv != string_at(*old, "metadata", "resourceVersion")) return {Impl::stale(ref, api_version), nullptr};
+
+  // structured-merge-diff merge/update.go Updater.Apply.
+  const mf::Schema schema = mf::schema_for(api_version);
+  json next = mf::merge_apply(*old, object, schema);
+  Impl::preserve_server_metadata(*old, next);
+  json applied = mf::field_set_of_config(object, schema);
+
+  json managed = next["metadata"].contains("managedFields") ? next["metadata"]["managedFields"] : json::array();
+  if (!managed.is_array()) managed = json::array();
+  auto is_own = [&](const json& e) { return same_entry(e, manager, "Apply", ""); };
+
+  // prune: what this applier applied last time and no longer applies is removed from the object,
+  // unless another manager owns it.
+  json owned = applied;
+  json last_applied = json::object();
+  for (const json& e : managed) {
+    if (is_own(e)) last_applied = e.value("fieldsV1", json::object());
+    else mf::set_union(owned, e.value("fieldsV1", json::object()));
+  }
+  json released = last_applied;
+  mf::set_subtract(released, owned);
+  for (const auto& path : mf::members(released)) {
+    if (!mf::set_has_prefix(owned, path)) mf::erase_path(next, path, owned);
+  }
+
+  // Conflicts: fields another manager owns whose value this apply changes.
+  const mf::Comparison cmp = mf::compare(*old, next, schema);
+  json changed = cmp.added;
+  mf::set_union(changed, cmp.modified);
+  struct Conflict {
+    std::string id;
+    std::string who;
+    std::vector<std::string> paths;
+  };
+  std::vector<Conflict> conflicts;
+  std::size_t total = 0;
+  for (json& e : managed) {
+    if (is_own(e)) continue;
+    json& fields = e["fieldsV1"];
+    json overlap = mf::set_intersection(fields, changed);
+    if (!mf::set_empty(overlap)) {
+      Conflict c{mf::manager_identifier(e), mf::describe_manager(e), {}};
+      for (const auto& p : mf::members(overlap)) c.paths.push_back(mf::path_string(p));
+      total += c.paths.size();
+      conflicts.push_back(std::move(c));
+      // --force-conflicts: the applier takes the fields over.
+      mf::set_subtract(fields, overlap);
+    }
+    mf::set_subtract(fields, cmp.removed);
+  }
+  if (!conflicts.empty() && !force) {
+    // apiserver fieldmanager internal/conflict.go getConflictMessage.
+    std::string message;
+    if (total == 1) {
+      message = fmt::format("Apply failed with 1 conflict: conflict with {}: {}", conflicts[0].who,
+                            conflicts[0].paths[0]);
+    } else {
+      std::stable_sort(conflicts.begin(), conflicts.end(),
+                       [](const Conflict& a, const Conflict& b) { return a.id < b.id; });
+      std::string body;
+      for (const auto& c : conflicts) {
+        body += (body.empty() ? "" : "\n") + fmt::format("conflicts with {}:", c.who);
+        for (const auto& p : c.paths) body += "\n- " + p;
+      }
+      message = fmt::format("Apply failed with {} conflicts: {}", total, body);
+    }
+    return {status(409, "Conflict", std::move(message)), nullptr};
+  }
+
+  json* own = nullptr;
+  for (json& e : managed)
+    if (is_own(e)) own = &e;
+  if (own) {
+    (*own)["fieldsV1"] = std::move(applied);
+    (*own)["apiVersion"] = api_version;
+  } else {
+    managed.push_back(mf::make_entry(api_version, manager, "Apply", "", d.now_rfc3339(), std::move(applied)));
+  }
+  mf::drop_empty_entries(managed);
+
+  d.collect_changes(*old, next);
+  const json* old_managed = child((*old)["metadata"], "managedFields");
+  const bool ownership_same = old_managed ? mf::same_ignoring_time(managed, *old_managed) : managed.empty();
+  // An apply that changes neither the object nor ownership is not written and does not refresh
+  // the applier's time (kubernetes#88875, 1.18; later fieldmanager equality.go
+  // IgnoreManagedFieldsTimestampsTransformer). Before 1.18 every apply wrote a new time.
+  if (d.scratch.empty() && ownership_same && options_.kubernetes_minor >= 18) return {status(200, "OK", ""), old};
+
+  for (json& e : managed)
+    if (is_own(e)) e["time"] = d.now_rfc3339();
+  mf::sort_entries(managed);
+  if (managed.empty()) next["metadata"].erase("managedFields");
+  else next["metadata"]["managedFields"] = std::move(managed);
+  const bool bump = d.generation_bump(ref.kind, "");
+  return d.finish(it, std::move(next), manager, "Apply", "", bump);
+}
+
+WriteResult ApiServer::update_scale(const ObjectRef& ref, std::int64_t replicas, const std::string& resource_version,
+                                    const std::string& manager) {
+  auto it = impl_->objects.find(ref);
+  if (it == impl_->objects.end()) return {Impl::not_found(ref, ""), nullptr};
+  Impl& d = *impl_;
+  const ObjectPtr old = it->second.obj;
+  const json& meta = (*old)["metadata"];
+  if (!resource_version.empty() && resource_version != string_at(meta, "resourceVersion"))
+    return {Impl::stale(ref, string_at(*old, "apiVersion")), nullptr};
+  if (const json* spec = child(*old, "spec"); spec && !spec->is_object())
+    return {status(422, "Invalid", fmt::format("{} \"{}\" has no spec.replicas to scale",
+                                               resource_name(ref.kind, string_at(*old, "apiVersion")), ref.name)),
+            nullptr};
+  const json* current = child(*old, "spec", "replicas");
+  if (current && current->is_number_integer() && current->get<std::int64_t>() == replicas)
+    return {status(200, "OK", ""), old};  // nothing changes: nothing is written
+
+  // The hot path of an autoscaler fight: one copy of the document, edited in place.
+  json next = *old;
+  next["spec"]["replicas"] = replicas;
+
+  // apimachinery managedfields scalehandler.go ToParent: the writer's scale entry owns
+  // spec.replicas and every other entry loses it.
+  static const json kReplicas = {{"f:spec", {{"f:replicas", json::object()}}}};
+  json& managed = next["metadata"]["managedFields"];
+  if (!managed.is_array()) managed = json::array();
+  bool found = false;
+  const std::string api_version = string_at(*old, "apiVersion");
+  for (json& e : managed) {
+    if (same_entry(e, manager, "Update", "scale")) {
+      found = true;
+      e["fieldsV1"] = kReplicas;
+      e["time"] = d.now_rfc3339();
+      e["apiVersion"] = api_version;
+      continue;
+    }
+    if (const json* f = child(e, "fieldsV1", "f:spec"); f && f->contains("f:replicas"))
+      mf::set_subtract(e["fieldsV1"], kReplicas);
+  }
+  if (!found) managed.push_back(mf::make_entry(api_version, manager, "Update", "scale", d.now_rfc3339(), kReplicas));
+  mf::drop_empty_entries(managed);
+  mf::sort_entries(managed);
+
+  d.scratch.clear();
+  WriteRecord w;
+  w.field = "/spec/replicas";
+  if (current) w.old_value = *current;
+  w.new_value = replicas;
+  d.scratch.push_back(std::move(w));
+  // The scale subresource goes through the parent's update strategy: a spec change, so
+  // generation moves (apps Deployment/ReplicaSet strategies).
+  return d.finish(it, std::move(next), manager, "Update", "scale", /*bump_generation=*/true);
+}
+
+WriteResult ApiServer::remove(const ObjectRef& ref, const std::string& manager, DeleteOptions options) {
+  auto it = impl_->objects.find(ref);
+  if (it == impl_->objects.end()) return {Impl::not_found(ref, ""), nullptr};
+  return impl_->remove(it, manager, options);
+}
+
+void ApiServer::watch(std::string kind, Watcher* watcher, std::optional<Duration> latency) {
+  const auto index = static_cast<std::uint32_t>(impl_->watches.size());
+  impl_->watches.push_back(Impl::WatchState{watcher, latency ? *latency : options_.watch_latency, kTimeZero, {}});
+  if (kind.empty()) impl_->watches_all.push_back(index);
+  else impl_->watches_by_kind[kind].push_back(index);
+}
+
+void ApiServer::record_event(const ObjectRef& involved, std::string_view type, std::string_view reason,
+                             std::string_view message, std::string_view source_component,
+                             std::string_view source_host) {
+  impl_->record_event(involved, type, reason, message, source_component, source_host);
+}
+
+const std::vector<EventRecord>& ApiServer::events() const { return impl_->event_records; }
+
+void ApiServer::on_event(std::uint32_t kind, std::uint64_t payload) {
+  if (kind == kExpireEvents) {
+    impl_->expire_events();
+    return;
+  }
+  if (kind != kDeliverWatch || payload >= impl_->watches.size()) return;
+  Impl::WatchState& st = impl_->watches[payload];
+  if (st.queue.empty()) return;
+  // Take the event out first: the watcher may write (and so queue more) or add watches.
+  const WatchEvent event = std::move(st.queue.front());
+  st.queue.pop_front();
+  Watcher* watcher = st.watcher;
+  watcher->on_watch_event(event);
+}
+
+}  // namespace kcsim

@@ -1,0 +1,94 @@
+// kcsim kubectl SCENARIO --at T -- ARGS...: run the scenario to instant T and print what kubectl
+// (or `argocd app get`) would print then (docs/cli.md, "kcsim kubectl").
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/views/kubectl_view.hpp"
+#include "kcsim/apiserver/world.hpp"
+
+namespace po = boost::program_options;
+
+namespace kcsim::cli {
+namespace {
+
+constexpr const char* kKubectlUsage = R"(Usage: kcsim kubectl SCENARIO --at DURATION [--seed N] -- ARGS...
+
+Runs SCENARIO to the instant --at (a Go duration from the start: 90s, 6m, 1h30m) and prints what
+`kubectl ARGS...` would print at that instant, ages included. ARGS may also be
+`argocd app get NAME` for Argo CD's CLI view of an Application.
+
+Supported: get TYPE [NAME...] (-n, -A, -l, --field-selector, -o wide|yaml|json|name|
+custom-columns=...|jsonpath=..., --sort-by, --show-managed-fields, --show-labels, --no-headers),
+describe pod [NAME...], top pod [NAME], logs POD [-c C] [-p] [--timestamps] [--tail N],
+argocd app get NAME [-o wide|yaml|json] [--show-operation].
+
+Examples:
+  kcsim kubectl scenarios/kubectl-scale.json --at 6m -- get pods -o wide
+  kcsim kubectl scenarios/kubectl-scale.json --at 6m -- get events --sort-by=.lastTimestamp
+  kcsim kubectl scenarios/kubectl-scale.json --at 6m -- get deploy web -o yaml --show-managed-fields
+
+Exit status: kubectl's own (0, or 1 for NotFound and unknown resource types; 20 for argocd's
+errors); 2 for a command line kcsim cannot interpret; 3 when a run limit stops the run.
+
+Options)";
+
+}  // namespace
+
+int kubectl(const std::vector<std::string>& args) {
+  // Everything after "--" is kubectl's.
+  auto dashdash = std::find(args.begin(), args.end(), std::string("--"));
+  const std::vector<std::string> own(args.begin(), dashdash);
+  const std::vector<std::string> kubectl_args(dashdash == args.end() ? args.end() : dashdash + 1, args.end());
+
+  po::options_description opts(kKubectlUsage);
+  std::string at;
+  Natural seed;
+  opts.add_options()
+      ("help,h", "show this help")
+      ("at", po::value(&at), "the instant to show (Go duration from the start; at most the scenario's duration)")
+      ("seed", po::value(&seed), "random seed; default: the scenario's")
+      ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (const auto status =
+          parse_command_line(own, opts, hidden, pos, vm, "kubectl: {} (kubectl's own arguments go after \"--\")"))
+    return *status;
+  if (!vm.count("scenario")) return usage_error("kubectl needs a SCENARIO file");
+  if (!vm.count("at")) return usage_error("kubectl needs --at DURATION, the instant to show (for example --at 6m)");
+  if (dashdash == args.end() || kubectl_args.empty())
+    return usage_error("kubectl needs the kubectl command after \"--\" (for example: -- get pods)");
+
+  Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+  const Duration instant = read_duration(json(at), "--at", "");
+  if (instant > scenario.duration)
+    return usage_error(fmt::format("--at {} is after the end of the scenario ({}); raise its \"duration\" or pick an earlier instant",
+                                   format_go_duration(instant), format_go_duration(scenario.duration)));
+  if (vm.count("seed")) scenario.seed = seed.value;
+  RunLimits limits;
+  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<Natural>().value;
+
+  World world(std::move(scenario), limits);
+  if (world.run(SimTime{instant}) == StopReason::kEventLimit)
+    throw std::runtime_error(fmt::format(
+        "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably writing in a tight loop",
+        world.scenario().file, limits.max_events, format_go_duration(world.engine().now().time_since_epoch())));
+
+  KubectlResult result;
+  try {
+    result = kubectl_exec(world, kubectl_args);
+  } catch (const KubectlUsageError& e) {
+    return usage_error(fmt::format("kubectl: {}", e.what()));
+  }
+  std::cout << result.out << std::flush;
+  std::cerr << result.err;
+  return result.status;
+}
+
+}  // namespace kcsim::cli

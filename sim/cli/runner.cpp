@@ -1,0 +1,79 @@
+#include "kcsim/cli/runner.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "../scenario/expectations.hpp"
+#include "kcsim/analysis/fix_check.hpp"
+#include "kcsim/analysis/report.hpp"
+#include "kcsim/views/text_report.hpp"
+#include "kcsim/views/timeline_html.hpp"
+
+namespace kcsim {
+
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits) { return run_scenario(scenario, limits, RunOptions{}); }
+
+RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options) {
+  World world(scenario, limits);
+  if (options.verify) world.enable_invariant_checks();
+  // The invariant checker reads every write; without it, keep only what the report reads
+  // (WriteHistory, docs/performance.md): memory then grows with the analysed writes only.
+  if (!options.verify) world.api().set_write_history(WriteHistory::kAnalyses);
+  ExpectationChecker checker(world.scenario());
+  RunOutcome out;
+  for (SimTime t : checker.probe_times()) {
+    out.stop = world.run(t);
+    if (out.stop == StopReason::kEventLimit) break;
+    checker.probe(world, t);
+  }
+  if (out.stop != StopReason::kEventLimit) out.stop = world.run();
+  if (out.stop == StopReason::kEventLimit)
+    throw RunLimitError(fmt::format(
+        "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably "
+        "writing in a tight loop",
+        scenario.file, limits.max_events, format_go_duration(world.engine().now().time_since_epoch())));
+  out.events_processed = world.engine().events_processed();
+  out.report = build_report(world);
+  out.report["expectations"] = checker.results(world, out.report);
+  for (const json& e : out.report["expectations"]) out.expectations_passed &= e["passed"].get<bool>();
+  out.events_table = render_events_table(world, world.engine().now());
+  // Fix checks re-run the scenario with RunOptions{} (no fix checks), so they never recurse.
+  if (options.check_fixes && !out.report["fights"].empty()) add_verified_fixes(scenario, out.report, limits);
+  if (options.timeline) out.timeline_csv = render_timeline_csv(world, options.timeline_requests);
+  if (options.html) out.html = render_html_report(world, out.report);
+  return out;
+}
+
+void add_verified_fixes(const Scenario& scenario, json& report, RunLimits limits) {
+  if (!report.contains("fights") || !report["fights"].is_array()) return;
+  for (json& fight : report["fights"]) {
+    json fixes = json::array();
+    for (json& c : candidate_fixes(scenario.raw, fight)) {
+      json fix = {{"change", c["change"]}, {"patch", c["patch"]}};
+      try {
+        Scenario s = parse_scenario(c["doc"].dump(), scenario.file);
+        s.duration = scenario.duration;
+        s.seed = scenario.seed;
+        const RunOutcome after = run_scenario(s, limits);  // never checks fixes: no recursion
+        std::int64_t cycles = 0;
+        bool remains = false;
+        for (const json& f : after.report["fights"])
+          if (f["object"] == fight["object"] && f["field"] == fight["field"]) {
+            remains = true;
+            cycles = f["cycles"].get<std::int64_t>();
+          }
+        fix["stops_fight"] = !remains;
+        fix["cycles_after"] = cycles;
+      } catch (const std::exception& e) {
+        fix["stops_fight"] = false;
+        fix["cycles_after"] = nullptr;
+        fix["error"] = e.what();
+      }
+      fixes.push_back(std::move(fix));
+    }
+    fight["fixes"] = std::move(fixes);
+  }
+}
+
+}  // namespace kcsim

@@ -1,0 +1,77 @@
+// Leaf-level difference between two JSON documents, as JSON pointers (RFC 6901). Private to sim/.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "kcsim/k8s/object_ref.hpp"
+
+namespace kcsim::detail {
+
+/// Appends "/" and `token` escaped per RFC 6901 ("~" -> "~0", "/" -> "~1").
+void append_pointer_token(std::string& out, std::string_view token);
+
+/// Walks two documents together and calls `emit(pointer, old, new)` for every changed leaf, where
+/// a leaf is any non-object value (arrays compare whole) or an empty object that is present on one
+/// side only. `old`/`new` are null pointers when the value is absent on that side. Objects are
+/// walked as a merge of their sorted keys (nlohmann's object is an ordered map), so the output order
+/// is deterministic: lexicographic by key at every level. `path` is the pointer of a and b, and is
+/// restored on return.
+template <class Emit>
+void diff_leaves(const json* a, const json* b, std::string& path, Emit&& emit) {
+  const bool a_obj = a && a->is_object();
+  const bool b_obj = b && b->is_object();
+  if (a_obj && b_obj) {
+    auto ia = a->begin(), ea = a->end();
+    auto ib = b->begin(), eb = b->end();
+    const std::size_t base = path.size();
+    while (ia != ea || ib != eb) {
+      int cmp;
+      if (ia == ea) cmp = 1;
+      else if (ib == eb) cmp = -1;
+      else cmp = ia.key().compare(ib.key());
+      if (cmp < 0) {
+        append_pointer_token(path, ia.key());
+        diff_leaves(&*ia, nullptr, path, emit);
+        ++ia;
+      } else if (cmp > 0) {
+        append_pointer_token(path, ib.key());
+        diff_leaves(nullptr, &*ib, path, emit);
+        ++ib;
+      } else {
+        if (!(*ia == *ib)) {
+          append_pointer_token(path, ia.key());
+          diff_leaves(&*ia, &*ib, path, emit);
+        }
+        ++ia;
+        ++ib;
+      }
+      path.resize(base);
+    }
+    return;
+  }
+  // Exactly one side is a non-empty object: every leaf under it was added or removed.
+  if (a_obj && !a->empty() && !b) {
+    const std::size_t base = path.size();
+    for (auto it = a->begin(); it != a->end(); ++it) {
+      append_pointer_token(path, it.key());
+      diff_leaves(&*it, nullptr, path, emit);
+      path.resize(base);
+    }
+    return;
+  }
+  if (b_obj && !b->empty() && !a) {
+    const std::size_t base = path.size();
+    for (auto it = b->begin(); it != b->end(); ++it) {
+      append_pointer_token(path, it.key());
+      diff_leaves(nullptr, &*it, path, emit);
+      path.resize(base);
+    }
+    return;
+  }
+  if (a && b && *a == *b) return;
+  if (!a && !b) return;
+  emit(static_cast<const std::string&>(path), a, b);
+}
+
+}  // namespace kcsim::detail

@@ -1,0 +1,2488 @@
+// kubectl (and `argocd app get`) at one simulated instant (include/kcsim/views/kubectl_view.hpp).
+//
+// Sources of each layout, so that a difference can be checked against them:
+//  - tables: k8s.io/kubernetes pkg/printers/internalversion/printers.go (printPod, printEvent,
+//    printDeployment, printReplicaSet, printHorizontalPodAutoscaler with formatHPAMetrics,
+//    printService, printNamespace); CRDs: the apiextensions table convertor over each CRD's
+//    additionalPrinterColumns (first JSONPath result only; a missing value is an empty cell;
+//    "date" columns are ages); cli-runtime tableprinter.go (NAMESPACE column for -A, upper-case
+//    headers, "kind.group/name" when several kinds are printed) and tabwriter (6, 4, 3).
+//  - describe: k8s.io/kubectl pkg/describe/describe.go describePod, tabbedString (tabwriter
+//    0, 8, 2), DescribeEvents.
+//  - top: k8s.io/kubectl pkg/metricsutil/metrics_printer.go (every cell tab-terminated).
+//  - custom-columns, --sort-by: k8s.io/kubectl pkg/cmd/get/customcolumn.go, sorter.go.
+//  - argocd app get: argo-cd cmd/argocd/commands/app.go printAppSummaryTable ("%-20s%s"),
+//    printAppResources, getResourceStates (tabwriter 0, 0, 2).
+#include "kcsim/views/kubectl_view.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "../../models/argocd/argocd_health.hpp"
+#include "kcsim/views/table.hpp"
+#include "kcsim/core/text.hpp"
+#include "kcsim/apiserver/world.hpp"
+#include "kcsim/views/yaml_writer.hpp"
+
+namespace kcsim {
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// --- small helpers ---------------------------------------------------------------------------------
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const json* at(const json& o, std::initializer_list<std::string_view> path) {
+  const json* cur = &o;
+  for (std::string_view k : path) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(std::string(k));
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+std::string str(const json& o, std::initializer_list<std::string_view> path, std::string def = "") {
+  const json* v = at(o, path);
+  return v && v->is_string() ? v->get<std::string>() : def;
+}
+std::int64_t integer(const json& o, std::initializer_list<std::string_view> path, std::int64_t def = 0) {
+  const json* v = at(o, path);
+  if (v && v->is_number_integer()) return v->get<std::int64_t>();
+  if (v && v->is_number_float()) return static_cast<std::int64_t>(v->get<double>());
+  return def;
+}
+bool boolean(const json& o, std::initializer_list<std::string_view> path, bool def = false) {
+  const json* v = at(o, path);
+  return v && v->is_boolean() ? v->get<bool>() : def;
+}
+const json& empty_array() {
+  static const json kEmpty = json::array();
+  return kEmpty;
+}
+const json& array_at(const json& o, std::initializer_list<std::string_view> path) {
+  const json* v = at(o, path);
+  return v && v->is_array() ? *v : empty_array();
+}
+std::string name_of(const json& o) { return str(o, {"metadata", "name"}); }
+std::string namespace_of(const json& o) { return str(o, {"metadata", "namespace"}); }
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t p = s.find(sep, start);
+    out.push_back(s.substr(start, p - start));
+    if (p == std::string::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// fmt.Sprint of a decoded JSON value (what custom-columns prints).
+std::string go_sprint(const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: return v.get<std::string>();
+    case json::value_t::null: return "<nil>";
+    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case json::value_t::number_integer: return std::to_string(v.get<std::int64_t>());
+    case json::value_t::number_unsigned: return std::to_string(v.get<std::uint64_t>());
+    case json::value_t::number_float: {
+      const double f = v.get<double>();
+      if (std::isfinite(f) && f == std::floor(f) && std::fabs(f) < 9.2e18) return std::to_string(static_cast<std::int64_t>(f));
+      return go_format_float_g(f);
+    }
+    case json::value_t::object: {
+      std::string out = "map[";
+      bool first = true;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!first) out += ' ';
+        first = false;
+        out += it.key() + ":" + go_sprint(it.value());
+      }
+      return out + "]";
+    }
+    case json::value_t::array: {
+      std::vector<std::string> parts;
+      for (const json& x : v) parts.push_back(go_sprint(x));
+      return "[" + join(parts, " ") + "]";
+    }
+    default: return v.dump();
+  }
+}
+
+// What kubectl's JSONPath printer writes for one result (jsonpath.go PrintResults).
+std::string jsonpath_text(const json& v) {
+  if (v.is_object() || v.is_array()) return to_go_json_compact(v);
+  if (v.is_null()) return "null";
+  return go_sprint(v);
+}
+
+// A quantity as stored ("500m", "128Mi"); numbers as Go prints them.
+std::string quantity_str(const json* v) {
+  if (!v) return "";
+  return v->is_string() ? v->get<std::string>() : go_sprint(*v);
+}
+
+// resource.ParseQuantity, as a double in base units (cores, bytes).
+std::optional<double> parse_quantity(const json* v) {
+  if (!v) return std::nullopt;
+  if (v->is_number()) return v->get<double>();
+  if (!v->is_string()) return std::nullopt;
+  const std::string s = v->get<std::string>();
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  if (i == 0) return std::nullopt;
+  double num;
+  try {
+    num = std::stod(s.substr(0, i));
+  } catch (...) {
+    return std::nullopt;
+  }
+  const std::string suffix = s.substr(i);
+  static const std::map<std::string, double> kSuffix = {
+      {"", 1},       {"n", 1e-9},   {"u", 1e-6},    {"m", 1e-3},          {"k", 1e3},
+      {"M", 1e6},    {"G", 1e9},    {"T", 1e12},    {"P", 1e15},          {"E", 1e18},
+      {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+      {"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}};
+  if (auto it = kSuffix.find(suffix); it != kSuffix.end()) return num * it->second;
+  if (!suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E')) {
+    try {
+      return num * std::pow(10.0, std::stoi(suffix.substr(1)));
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// --- time --------------------------------------------------------------------------------------------
+
+// Unix microseconds of "2026-01-01T12:00:00Z" or "2026-01-01T12:00:00.000100Z".
+std::optional<std::int64_t> unix_us(const json* v) {
+  if (!v || !v->is_string()) return std::nullopt;
+  std::string s = v->get<std::string>();
+  std::int64_t frac_us = 0;
+  if (const std::size_t dot = s.find('.'); dot != std::string::npos && !s.empty() && s.back() == 'Z') {
+    std::string frac = s.substr(dot + 1, s.size() - dot - 2);
+    frac.resize(6, '0');
+    try {
+      frac_us = std::stoll(frac.substr(0, 6));
+    } catch (...) {
+      return std::nullopt;
+    }
+    s = s.substr(0, dot) + "Z";
+  }
+  const auto secs = parse_rfc3339(s);
+  if (!secs) return std::nullopt;
+  return *secs * 1000000 + frac_us;
+}
+
+struct Ctx {
+  const ApiServer& api;
+  const Versions& versions;
+  std::int64_t now_us;  // the instant, in Unix microseconds
+  const json* kubelet_settings = nullptr;  // settings.kubelet, for the startup log lines of `logs`
+  bool hide_simulator_annotations = false;  // training exercises: no kcsim.io/* annotations shown
+
+  // translateTimestampSince: "<unknown>" for a missing time, else duration.HumanDuration.
+  std::string since(const json* ts) const {
+    const auto t = unix_us(ts);
+    if (!t) return "<unknown>";
+    return format_age(Duration{now_us - *t});
+  }
+  Duration age(const json* ts) const {
+    const auto t = unix_us(ts);
+    return t ? Duration{now_us - *t} : Duration{0};
+  }
+  int k8s_minor() const {
+    const std::vector<std::string> parts = split(versions.get("kubernetes"), '.');
+    try {
+      return parts.size() > 1 ? std::stoi(parts[1]) : 32;
+    } catch (...) {
+      return 32;
+    }
+  }
+};
+
+// civil_from_days (Howard Hinnant) for RFC 1123 dates.
+void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
+}
+
+// Go's time.RFC1123Z in UTC: "Thu, 01 Jan 2026 12:00:05 +0000".
+std::string rfc1123z(std::int64_t unix_seconds) {
+  static const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::int64_t days = unix_seconds / 86400, rem = unix_seconds % 86400;
+  if (rem < 0) rem += 86400, --days;
+  int y, m, d;
+  civil_from_days(days, y, m, d);
+  const std::int64_t wd = ((days % 7) + 7) % 7;
+  return fmt::format("{}, {:02d} {} {} {:02d}:{:02d}:{:02d} +0000", kDays[wd], d, kMonths[m - 1], y, rem / 3600,
+                     rem / 60 % 60, rem % 60);
+}
+
+// Go's time.Time.String() in UTC: "2026-01-01 12:00:05 +0000 UTC".
+std::string go_time_string(const json* ts) {
+  const auto t = unix_us(ts);
+  if (!t) return "<nil>";
+  const std::int64_t secs = *t / 1000000;
+  std::int64_t days = secs / 86400, rem = secs % 86400;
+  if (rem < 0) rem += 86400, --days;
+  int y, m, d;
+  civil_from_days(days, y, m, d);
+  return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d} +0000 UTC", y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+}
+
+// --- JSONPath (the subset kubectl users write) -------------------------------------------------------
+
+struct PathStep {
+  enum Kind { kKey, kIndex, kWildcard, kFilter } kind = kKey;
+  std::string key;
+  std::int64_t index = 0;
+  std::vector<std::string> filter_path;  // @.a.b
+  std::string op;                        // "", "==", "!="
+  json filter_value;
+};
+
+PathStep wildcard_step() {
+  PathStep st;
+  st.kind = PathStep::kWildcard;
+  return st;
+}
+
+std::string parse_name(const std::string& s, std::size_t& i) {
+  std::string name;
+  while (i < s.size() && s[i] != '.' && s[i] != '[') {
+    if (s[i] == '\\' && i + 1 < s.size()) ++i;  // kubectl's escaped dot: annotations.kubectl\.kubernetes\.io/x
+    name += s[i++];
+  }
+  return name;
+}
+
+std::vector<PathStep> parse_jsonpath(const std::string& expr) {
+  auto fail = [&](const std::string& why) {
+    throw KubectlUsageError(fmt::format("JSONPath \"{}\": {}", expr, why));
+  };
+  std::string s = expr;
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
+  if (!s.empty() && s[0] == '$') s.erase(s.begin());
+  if (!s.empty() && s[0] != '.' && s[0] != '[') s = "." + s;
+  std::vector<PathStep> steps;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '.') {
+      ++i;
+      if (i < s.size() && s[i] == '.') fail("recursive descent (..) is not supported");
+      if (i < s.size() && s[i] == '*') {
+        ++i;
+        steps.push_back(wildcard_step());
+        continue;
+      }
+      if (i >= s.size() || s[i] == '[') continue;
+      PathStep st;
+      st.key = parse_name(s, i);
+      steps.push_back(st);
+      continue;
+    }
+    if (s[i] != '[') fail(fmt::format("unexpected \"{}\"", s.substr(i)));
+    const std::size_t close = s.find(']', i);
+    if (close == std::string::npos) fail("unclosed [");
+    std::string inner = s.substr(i + 1, close - i - 1);
+    i = close + 1;
+    if (inner == "*") {
+      steps.push_back(wildcard_step());
+    } else if (!inner.empty() && (inner[0] == '\'' || inner[0] == '"')) {
+      PathStep st;
+      st.key = inner.substr(1, inner.size() >= 2 ? inner.size() - 2 : 0);
+      steps.push_back(st);
+    } else if (!inner.empty() && inner[0] == '?') {
+      // ?(@.a.b == "x") / ?(@.a.b)
+      std::string f = inner.substr(1);
+      if (f.size() < 2 || f.front() != '(' || f.back() != ')') fail("malformed filter");
+      f = f.substr(1, f.size() - 2);
+      PathStep st;
+      st.kind = PathStep::kFilter;
+      std::size_t opos = f.find("==");
+      if (opos == std::string::npos) opos = f.find("!=");
+      std::string lhs = opos == std::string::npos ? f : f.substr(0, opos);
+      while (!lhs.empty() && lhs.back() == ' ') lhs.pop_back();
+      if (lhs.rfind("@.", 0) != 0) fail("a filter must start with @.");
+      std::size_t j = 1;
+      while (j < lhs.size() && lhs[j] == '.') {
+        ++j;
+        st.filter_path.push_back(parse_name(lhs, j));
+      }
+      if (opos != std::string::npos) {
+        st.op = f.substr(opos, 2);
+        std::string rhs = f.substr(opos + 2);
+        while (!rhs.empty() && rhs.front() == ' ') rhs.erase(rhs.begin());
+        while (!rhs.empty() && rhs.back() == ' ') rhs.pop_back();
+        if (rhs.size() >= 2 && (rhs.front() == '"' || rhs.front() == '\'')) st.filter_value = rhs.substr(1, rhs.size() - 2);
+        else st.filter_value = json::parse(rhs, nullptr, false);
+        if (st.filter_value.is_discarded()) fail(fmt::format("cannot read the filter value {}", rhs));
+      }
+      steps.push_back(st);
+    } else {
+      if (inner.find(':') != std::string::npos) fail("array slices are not supported");
+      PathStep st;
+      st.kind = PathStep::kIndex;
+      try {
+        std::size_t used = 0;
+        st.index = std::stoll(inner, &used);
+        if (used != inner.size()) throw std::invalid_argument(inner);
+      } catch (...) {
+        fail(fmt::format("\"[{}]\" is not an index", inner));
+      }
+      steps.push_back(st);
+    }
+  }
+  return steps;
+}
+
+bool filter_matches(const PathStep& st, const json& item) {
+  const json* cur = &item;
+  for (const std::string& k : st.filter_path) {
+    if (!cur->is_object() || !cur->contains(k)) return false;
+    cur = &cur->at(k);
+  }
+  if (st.op.empty()) return true;
+  bool eq = *cur == st.filter_value;
+  if (!eq && cur->is_number() && st.filter_value.is_number()) eq = cur->get<double>() == st.filter_value.get<double>();
+  return st.op == "==" ? eq : !eq;
+}
+
+std::vector<const json*> eval_jsonpath(const json& root, const std::vector<PathStep>& steps) {
+  std::vector<const json*> cur = {&root};
+  for (const PathStep& st : steps) {
+    std::vector<const json*> next;
+    for (const json* v : cur) {
+      switch (st.kind) {
+        case PathStep::kKey:
+          if (v->is_object())
+            if (auto it = v->find(st.key); it != v->end()) next.push_back(&*it);
+          break;
+        case PathStep::kIndex:
+          if (v->is_array() && !v->empty()) {
+            const std::int64_t n = static_cast<std::int64_t>(v->size());
+            const std::int64_t k = st.index < 0 ? st.index + n : st.index;
+            if (k >= 0 && k < n) next.push_back(&(*v)[static_cast<std::size_t>(k)]);
+          }
+          break;
+        case PathStep::kWildcard:
+          if (v->is_array() || v->is_object())
+            for (const json& x : *v) next.push_back(&x);
+          break;
+        case PathStep::kFilter:
+          if (v->is_array())
+            for (const json& x : *v)
+              if (filter_matches(st, x)) next.push_back(&x);
+          break;
+      }
+    }
+    cur = std::move(next);
+  }
+  return cur;
+}
+
+// --- label and field selectors ----------------------------------------------------------------------
+
+struct Requirement {
+  std::string key;
+  enum Op { kEq, kNotEq, kExists, kNotExists, kIn, kNotIn } op = kEq;
+  std::vector<std::string> values;
+};
+
+// k8s.io/apimachinery labels.Parse: "a=b,c!=d,e,!f,g in (x,y),h notin (z)".
+std::vector<Requirement> parse_selector(const std::string& text) {
+  std::vector<std::string> terms;
+  std::string cur;
+  int depth = 0;
+  for (char c : text) {
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      terms.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  terms.push_back(cur);
+  std::vector<Requirement> out;
+  for (std::string t : terms) {
+    t = trim(t);
+    if (t.empty()) continue;
+    Requirement r;
+    if (t[0] == '!') {
+      r.key = trim(t.substr(1));
+      r.op = Requirement::kNotExists;
+    } else if (auto p = t.find("!="); p != std::string::npos) {
+      r.key = trim(t.substr(0, p));
+      r.op = Requirement::kNotEq;
+      r.values = {trim(t.substr(p + 2))};
+    } else if (auto p2 = t.find("=="); p2 != std::string::npos) {
+      r.key = trim(t.substr(0, p2));
+      r.values = {trim(t.substr(p2 + 2))};
+    } else if (auto p3 = t.find('='); p3 != std::string::npos) {
+      r.key = trim(t.substr(0, p3));
+      r.values = {trim(t.substr(p3 + 1))};
+    } else if (auto p4 = t.find(" notin "); p4 != std::string::npos) {
+      r.key = trim(t.substr(0, p4));
+      r.op = Requirement::kNotIn;
+      std::string set = trim(t.substr(p4 + 7));
+      if (set.size() < 2 || set.front() != '(' || set.back() != ')')
+        throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", t));
+      for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+    } else if (auto p5 = t.find(" in "); p5 != std::string::npos) {
+      r.key = trim(t.substr(0, p5));
+      r.op = Requirement::kIn;
+      std::string set = trim(t.substr(p5 + 4));
+      if (set.size() < 2 || set.front() != '(' || set.back() != ')')
+        throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", t));
+      for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+    } else {
+      r.key = t;
+      r.op = Requirement::kExists;
+    }
+    if (r.key.empty()) throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", t));
+    out.push_back(r);
+  }
+  return out;
+}
+
+bool selector_matches(const std::vector<Requirement>& reqs, const json* labels) {
+  for (const Requirement& r : reqs) {
+    const bool has = labels && labels->is_object() && labels->contains(r.key) && (*labels)[r.key].is_string();
+    const std::string v = has ? (*labels)[r.key].get<std::string>() : "";
+    const bool in = has && std::find(r.values.begin(), r.values.end(), v) != r.values.end();
+    switch (r.op) {
+      case Requirement::kEq:
+      case Requirement::kIn:
+        if (!in) return false;
+        break;
+      case Requirement::kNotEq:
+      case Requirement::kNotIn:
+        if (in) return false;
+        break;
+      case Requirement::kExists:
+        if (!has) return false;
+        break;
+      case Requirement::kNotExists:
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+// Field selectors: "status.phase=Running,involvedObject.name!=x" on any dotted path.
+bool field_selector_matches(const std::string& text, const json& obj) {
+  if (text.empty()) return true;
+  for (std::string t : split(text, ',')) {
+    t = trim(t);
+    if (t.empty()) continue;
+    bool negate = false;
+    std::size_t p = t.find("!=");
+    std::size_t len = 2;
+    if (p != std::string::npos) negate = true;
+    else if ((p = t.find("==")) == std::string::npos) p = t.find('='), len = 1;
+    if (p == std::string::npos) throw KubectlUsageError(fmt::format("invalid field selector: '{}'", t));
+    const std::vector<const json*> found = eval_jsonpath(obj, parse_jsonpath(trim(t.substr(0, p))));
+    const std::string want = trim(t.substr(p + len));
+    const std::string have = found.empty() ? "" : (found[0]->is_string() ? found[0]->get<std::string>() : go_sprint(*found[0]));
+    if ((have == want) == negate) return false;
+  }
+  return true;
+}
+
+// labels.FormatLabels: sorted "k=v,k2=v2" or "<none>".
+std::string format_labels(const json* labels) {
+  if (!labels || !labels->is_object() || labels->empty()) return "<none>";
+  std::vector<std::string> parts;
+  for (auto it = labels->begin(); it != labels->end(); ++it)
+    parts.push_back(it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : go_sprint(it.value())));
+  return join(parts, ",");
+}
+
+// metav1.FormatLabelSelector / LabelSelectorAsSelector().String().
+std::string format_label_selector(const json* sel, bool none_when_empty) {
+  std::vector<std::string> parts;
+  if (sel && sel->is_object()) {
+    std::map<std::string, std::string> reqs;  // selector requirements sort by key
+    if (const json* ml = at(*sel, {"matchLabels"}); ml && ml->is_object())
+      for (auto it = ml->begin(); it != ml->end(); ++it)
+        reqs[it.key()] = it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : "");
+    for (const json& e : array_at(*sel, {"matchExpressions"})) {
+      const std::string key = str(e, {"key"}), op = str(e, {"operator"});
+      std::vector<std::string> values;
+      for (const json& v : array_at(e, {"values"}))
+        if (v.is_string()) values.push_back(v.get<std::string>());
+      std::sort(values.begin(), values.end());
+      std::string r;
+      if (op == "In") r = key + " in (" + join(values, ",") + ")";
+      else if (op == "NotIn") r = key + " notin (" + join(values, ",") + ")";
+      else if (op == "Exists") r = key;
+      else if (op == "DoesNotExist") r = "!" + key;
+      else r = key + " " + op;
+      reqs[key + "\x01" + r] = r;
+    }
+    for (auto& [k, v] : reqs) parts.push_back(v);
+  }
+  if (parts.empty()) return none_when_empty ? "<none>" : "";
+  return join(parts, ",");
+}
+
+// --- resources ----------------------------------------------------------------------------------------
+
+struct Resource {
+  std::string kind;
+  std::string api_version;
+  std::string plural;
+  std::string singular;
+  std::vector<std::string> short_names;
+  bool namespaced = true;
+
+  std::string group() const { return api_group(api_version); }
+  /// "deployments.apps", "pods": kubectl's resource name in messages.
+  std::string qualified() const { return group().empty() ? plural : plural + "." + group(); }
+  /// "deployment.apps", "pod": the prefix of `-o name` and of names when several kinds print.
+  std::string kind_prefix() const { return group().empty() ? lower(kind) : lower(kind) + "." + group(); }
+};
+
+const std::vector<Resource>& builtin_resources() {
+  static const std::vector<Resource> kResources = {
+      {"Pod", "v1", "pods", "pod", {"po"}},
+      {"Event", "v1", "events", "event", {"ev"}},
+      {"Service", "v1", "services", "service", {"svc"}},
+      {"ConfigMap", "v1", "configmaps", "configmap", {"cm"}},
+      {"Secret", "v1", "secrets", "secret", {}},
+      {"ServiceAccount", "v1", "serviceaccounts", "serviceaccount", {"sa"}},
+      {"Endpoints", "v1", "endpoints", "endpoints", {"ep"}},
+      {"Namespace", "v1", "namespaces", "namespace", {"ns"}, false},
+      {"Node", "v1", "nodes", "node", {"no"}, false},
+      {"Deployment", "apps/v1", "deployments", "deployment", {"deploy"}},
+      {"ReplicaSet", "apps/v1", "replicasets", "replicaset", {"rs"}},
+      {"StatefulSet", "apps/v1", "statefulsets", "statefulset", {"sts"}},
+      {"DaemonSet", "apps/v1", "daemonsets", "daemonset", {"ds"}},
+      {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", "horizontalpodautoscaler", {"hpa"}},
+      {"ScaledObject", "keda.sh/v1alpha1", "scaledobjects", "scaledobject", {"so"}},
+      {"ScaledJob", "keda.sh/v1alpha1", "scaledjobs", "scaledjob", {"sj"}},
+      {"TriggerAuthentication", "keda.sh/v1alpha1", "triggerauthentications", "triggerauthentication", {"ta", "triggerauth"}},
+      {"HTTPScaledObject", "http.keda.sh/v1alpha1", "httpscaledobjects", "httpscaledobject", {"httpso"}},
+      {"Application", "argoproj.io/v1alpha1", "applications", "application", {"app", "apps"}},
+      {"AppProject", "argoproj.io/v1alpha1", "appprojects", "appproject", {"appproj", "appprojs"}},
+      {"Kustomization", "kustomize.toolkit.fluxcd.io/v1", "kustomizations", "kustomization", {"ks"}},
+      {"GitRepository", "source.toolkit.fluxcd.io/v1", "gitrepositories", "gitrepository", {"gitrepo"}},
+  };
+  return kResources;
+}
+
+// The kinds of every object ever stored (for kinds kcsim has no entry for: a scenario's own CRDs).
+std::vector<Resource> stored_resources(const ApiServer& api) {
+  std::map<std::string, std::string> kinds;  // kind → apiVersion
+  for (const ObjectLifetime& l : api.lifetimes())
+    if (l.last) kinds.emplace(l.ref.kind, str(*l.last, {"apiVersion"}));
+  std::vector<Resource> out;
+  for (const auto& [kind, av] : kinds) {
+    Resource r;
+    r.kind = kind;
+    r.api_version = av;
+    r.singular = lower(kind);
+    const std::string qualified = resource_name(kind, av);
+    r.plural = qualified.substr(0, qualified.find('.'));
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::optional<Resource> resolve_resource(const ApiServer& api, const std::string& token) {
+  std::string name = lower(token), group;
+  if (const std::size_t dot = name.find('.'); dot != std::string::npos) {
+    group = name.substr(dot + 1);
+    name = name.substr(0, dot);
+    // "deployments.v1.apps": drop a version
+    if (const std::size_t d2 = group.find('.'); d2 != std::string::npos && group[0] == 'v' && std::isdigit(static_cast<unsigned char>(group[1])))
+      group = group.substr(d2 + 1);
+  }
+  auto matches = [&](const Resource& r) {
+    if (!group.empty() && r.group() != group) return false;
+    if (name == r.plural || name == r.singular || name == lower(r.kind)) return true;
+    return std::find(r.short_names.begin(), r.short_names.end(), name) != r.short_names.end();
+  };
+  for (const Resource& r : builtin_resources())
+    if (matches(r)) return r;
+  for (const Resource& r : stored_resources(api))
+    if (matches(r)) return r;
+  return std::nullopt;
+}
+
+// An object of another API group with the same kind (a Flux Kustomization and a kustomize one) is
+// another resource; an object stored without apiVersion is taken as it comes.
+bool same_group(const json& obj, const Resource& r) {
+  const std::string av = str(obj, {"apiVersion"});
+  return av.empty() || api_group(av) == r.group();
+}
+
+// --- printed objects ----------------------------------------------------------------------------------
+
+// The kcsim.io/* annotations configure the simulation (crashes, startup times: models/kube/kubelet.cpp).
+// A training exercise hides them, as it hides the scenario, so that the views show what a real
+// cluster would: removed from the annotations (of the object and of its pod template), from the
+// managedFields that list them and from kubectl's last-applied-configuration.
+bool simulator_key(const std::string& key) { return key.rfind("kcsim.io/", 0) == 0 || key.rfind("f:kcsim.io/", 0) == 0; }
+
+void drop_simulator_keys(json& annotations) {
+  if (!annotations.is_object()) return;
+  for (auto it = annotations.begin(); it != annotations.end();) it = simulator_key(it.key()) ? annotations.erase(it) : std::next(it);
+}
+
+void scrub_metadata(json& md, bool fields_v1) {
+  if (!md.is_object()) return;
+  const char* key = fields_v1 ? "f:annotations" : "annotations";
+  if (!md.contains(key)) return;
+  drop_simulator_keys(md[key]);
+  if (md[key].is_object() && md[key].empty()) md.erase(key);
+}
+
+void scrub_object(json& o, bool fields_v1) {
+  if (!o.is_object()) return;
+  const char* metadata = fields_v1 ? "f:metadata" : "metadata";
+  if (o.contains(metadata)) {
+    scrub_metadata(o[metadata], fields_v1);
+    if (fields_v1 && o[metadata].is_object() && o[metadata].empty()) o.erase(metadata);
+  }
+  json* tmpl = fields_v1 ? (o.contains("f:spec") && o["f:spec"].contains("f:template") ? &o["f:spec"]["f:template"] : nullptr)
+                         : (o.contains("spec") && o["spec"].is_object() && o["spec"].contains("template") ? &o["spec"]["template"] : nullptr);
+  if (tmpl && tmpl->is_object() && tmpl->contains(metadata)) {
+    scrub_metadata((*tmpl)[metadata], fields_v1);
+    if (fields_v1 && (*tmpl)[metadata].is_object() && (*tmpl)[metadata].empty()) tmpl->erase(metadata);
+  }
+}
+
+json without_simulator_annotations(const json& obj) {
+  json o = obj;
+  scrub_object(o, false);
+  if (json* md = o.contains("metadata") ? &o["metadata"] : nullptr; md && md->is_object()) {
+    if (md->contains("managedFields") && (*md)["managedFields"].is_array())
+      for (json& entry : (*md)["managedFields"])
+        if (entry.is_object() && entry.contains("fieldsV1")) scrub_object(entry["fieldsV1"], true);
+    const char* kLast = "kubectl.kubernetes.io/last-applied-configuration";
+    if (md->contains("annotations") && (*md)["annotations"].is_object() && (*md)["annotations"].contains(kLast) &&
+        (*md)["annotations"][kLast].is_string()) {
+      std::string& text = (*md)["annotations"][kLast].get_ref<std::string&>();
+      const json applied = json::parse(text, nullptr, false);
+      if (!applied.is_discarded() && applied.is_object()) {
+        json cleaned = applied;
+        scrub_object(cleaned, false);
+        if (cleaned != applied) text = to_go_json_compact(cleaned) + (text.empty() || text.back() != '\n' ? "" : "\n");
+      }
+    }
+  }
+  return o;
+}
+
+// An object as kubectl receives it: managedFields dropped unless asked for.
+json as_printed(const Ctx& ctx, const json& obj, bool show_managed_fields) {
+  json o = ctx.hide_simulator_annotations ? without_simulator_annotations(obj) : obj;
+  if (!show_managed_fields)
+    if (json* md = o.contains("metadata") ? &o["metadata"] : nullptr; md && md->is_object()) md->erase("managedFields");
+  return o;
+}
+
+// --- tables -------------------------------------------------------------------------------------------
+
+struct Column {
+  std::string header;  // as printed (upper case)
+  bool wide = false;   // priority > 0: only with -o wide
+};
+
+struct Table {
+  std::vector<Column> columns;
+  std::function<std::vector<std::string>(const json&)> row;
+};
+
+// printPod
+std::vector<std::string> pod_row(const Ctx& ctx, const json& pod) {
+  std::int64_t restarts = 0, restartable_init_restarts = 0;
+  std::size_t total = array_at(pod, {"spec", "containers"}).size();
+  std::int64_t ready = 0;
+  std::optional<std::int64_t> last_restart, last_restartable_init_restart;
+  const std::string phase = str(pod, {"status", "phase"});
+  std::string reason = phase;
+  if (const std::string r = str(pod, {"status", "reason"}); !r.empty()) reason = r;
+  for (const json& c : array_at(pod, {"status", "conditions"}))
+    if (str(c, {"type"}) == "PodScheduled" && str(c, {"reason"}) == "SchedulingGated") reason = "SchedulingGated";
+
+  std::map<std::string, bool> restartable_init;
+  for (const json& ic : array_at(pod, {"spec", "initContainers"})) {
+    const bool restartable = str(ic, {"restartPolicy"}) == "Always";
+    restartable_init[str(ic, {"name"})] = restartable;
+    if (restartable) ++total;
+  }
+  auto note_restart = [](std::optional<std::int64_t>& last, const json& cs) {
+    if (const auto t = unix_us(at(cs, {"lastState", "terminated", "finishedAt"})); t && (!last || *last < *t)) last = *t;
+  };
+  bool initializing = false;
+  const json& init_statuses = array_at(pod, {"status", "initContainerStatuses"});
+  const std::size_t n_init = array_at(pod, {"spec", "initContainers"}).size();
+  for (std::size_t i = 0; i < init_statuses.size(); ++i) {
+    const json& cs = init_statuses[i];
+    restarts += integer(cs, {"restartCount"});
+    note_restart(last_restart, cs);
+    const bool restartable = restartable_init[str(cs, {"name"})];
+    if (restartable) {
+      restartable_init_restarts += integer(cs, {"restartCount"});
+      note_restart(last_restartable_init_restart, cs);
+    }
+    const json* term = at(cs, {"state", "terminated"});
+    const json* waiting = at(cs, {"state", "waiting"});
+    if (term && integer(*term, {"exitCode"}) == 0) continue;
+    if (restartable && boolean(cs, {"started"})) {
+      if (boolean(cs, {"ready"})) ++ready;
+      continue;
+    }
+    if (term) {
+      const std::string tr = str(*term, {"reason"});
+      if (tr.empty()) {
+        const std::int64_t sig = integer(*term, {"signal"});
+        reason = sig != 0 ? fmt::format("Init:Signal:{}", sig) : fmt::format("Init:ExitCode:{}", integer(*term, {"exitCode"}));
+      } else {
+        reason = "Init:" + tr;
+      }
+    } else if (waiting && !str(*waiting, {"reason"}).empty() && str(*waiting, {"reason"}) != "PodInitializing") {
+      reason = "Init:" + str(*waiting, {"reason"});
+    } else {
+      reason = fmt::format("Init:{}/{}", i, n_init);
+    }
+    initializing = true;
+    break;
+  }
+  bool initialized_true = false;
+  for (const json& c : array_at(pod, {"status", "conditions"}))
+    if (str(c, {"type"}) == "Initialized" && str(c, {"status"}) == "True") initialized_true = true;
+  if (!initializing || initialized_true) {
+    restarts = restartable_init_restarts;
+    last_restart = last_restartable_init_restart;
+    bool has_running = false;
+    const json& statuses = array_at(pod, {"status", "containerStatuses"});
+    for (std::size_t k = statuses.size(); k-- > 0;) {
+      const json& cs = statuses[k];
+      restarts += integer(cs, {"restartCount"});
+      note_restart(last_restart, cs);
+      const json* waiting = at(cs, {"state", "waiting"});
+      const json* term = at(cs, {"state", "terminated"});
+      if (waiting && !str(*waiting, {"reason"}).empty()) {
+        reason = str(*waiting, {"reason"});
+      } else if (term && !str(*term, {"reason"}).empty()) {
+        reason = str(*term, {"reason"});
+      } else if (term) {
+        const std::int64_t sig = integer(*term, {"signal"});
+        reason = sig != 0 ? fmt::format("Signal:{}", sig) : fmt::format("ExitCode:{}", integer(*term, {"exitCode"}));
+      } else if (boolean(cs, {"ready"}) && at(cs, {"state", "running"})) {
+        has_running = true;
+        ++ready;
+      }
+    }
+    if (reason == "Completed" && has_running) {
+      bool pod_ready = false;
+      for (const json& c : array_at(pod, {"status", "conditions"}))
+        if (str(c, {"type"}) == "Ready" && str(c, {"status"}) == "True") pod_ready = true;
+      reason = pod_ready ? "Running" : "NotReady";
+    }
+  }
+  const bool deleting = at(pod, {"metadata", "deletionTimestamp"}) && !at(pod, {"metadata", "deletionTimestamp"})->is_null();
+  if (deleting && str(pod, {"status", "reason"}) == "NodeLost") reason = "Unknown";
+  else if (deleting && phase != "Failed" && phase != "Succeeded") reason = "Terminating";
+
+  std::string restarts_str = std::to_string(restarts);
+  if (restarts != 0 && last_restart) restarts_str = fmt::format("{} ({} ago)", restarts, format_age(Duration{ctx.now_us - *last_restart}));
+
+  std::string ip = "<none>";
+  if (const json& ips = array_at(pod, {"status", "podIPs"}); !ips.empty() && !str(ips[0], {"ip"}).empty()) ip = str(ips[0], {"ip"});
+  std::string node = str(pod, {"spec", "nodeName"});
+  if (node.empty()) node = "<none>";
+  std::string nominated = str(pod, {"status", "nominatedNodeName"});
+  if (nominated.empty()) nominated = "<none>";
+  std::string gates = "<none>";
+  if (const json& rg = array_at(pod, {"spec", "readinessGates"}); !rg.empty()) {
+    int true_conditions = 0;
+    for (const json& g : rg)
+      for (const json& c : array_at(pod, {"status", "conditions"}))
+        if (str(c, {"type"}) == str(g, {"conditionType"})) {
+          if (str(c, {"status"}) == "True") ++true_conditions;
+          break;
+        }
+    gates = fmt::format("{}/{}", true_conditions, rg.size());
+  }
+  return {name_of(pod), fmt::format("{}/{}", ready, total), reason, restarts_str,
+          ctx.since(at(pod, {"metadata", "creationTimestamp"})), ip, node, nominated, gates};
+}
+
+// printEvent
+std::vector<std::string> event_row(const Ctx& ctx, const json& ev) {
+  std::string first = ctx.since(at(ev, {"firstTimestamp"}));
+  if (!unix_us(at(ev, {"firstTimestamp"}))) first = ctx.since(at(ev, {"eventTime"}));
+  std::string last = ctx.since(at(ev, {"lastTimestamp"}));
+  if (!unix_us(at(ev, {"lastTimestamp"}))) last = first;
+  std::int64_t count = integer(ev, {"count"});
+  if (const json* series = at(ev, {"series"}); series && series->is_object()) {
+    last = ctx.since(at(*series, {"lastObservedTime"}));
+    count = integer(*series, {"count"});
+  } else if (count == 0) {
+    count = 1;
+  }
+  const std::string kind = lower(str(ev, {"involvedObject", "kind"}));
+  const std::string obj_name = str(ev, {"involvedObject", "name"});
+  const std::string target = obj_name.empty() ? kind : kind + "/" + obj_name;
+  std::string component = str(ev, {"source", "component"});
+  if (component.empty()) component = str(ev, {"reportingController"});
+  std::string host = str(ev, {"source", "host"});
+  if (host.empty()) host = str(ev, {"reportingInstance"});
+  const std::string source = host.empty() ? component : component + ", " + host;
+  return {last, str(ev, {"type"}), str(ev, {"reason"}), target, str(ev, {"involvedObject", "fieldPath"}), source,
+          trim(str(ev, {"message"})), first, std::to_string(count), name_of(ev)};
+}
+
+// layoutContainerCells
+std::pair<std::string, std::string> container_cells(const json& obj) {
+  std::vector<std::string> names, images;
+  for (const json& c : array_at(obj, {"spec", "template", "spec", "containers"})) {
+    names.push_back(str(c, {"name"}));
+    images.push_back(str(c, {"image"}));
+  }
+  return {join(names, ","), join(images, ",")};
+}
+
+// formatHPAMetrics
+std::string hpa_targets(const json& hpa) {
+  const json& specs = array_at(hpa, {"spec", "metrics"});
+  const json& statuses = array_at(hpa, {"status", "currentMetrics"});
+  if (specs.empty()) return "<none>";
+  std::vector<std::string> list;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const json& spec = specs[i];
+    const json* status = i < statuses.size() ? &statuses[i] : nullptr;
+    const std::string type = str(spec, {"type"});
+    auto status_part = [&](std::string_view src) -> const json* {
+      return status ? at(*status, {src}) : nullptr;
+    };
+    if (type == "External" || type == "Object") {
+      const std::string src = type == "External" ? "external" : "object";
+      const json* target_avg = at(spec, {src, "target", "averageValue"});
+      const json* st = status_part(src);
+      if (target_avg) {
+        std::string current = "<unknown>";
+        if (st && at(*st, {"current", "averageValue"})) current = quantity_str(at(*st, {"current", "averageValue"}));
+        list.push_back(fmt::format("{}/{} (avg)", current, quantity_str(target_avg)));
+      } else {
+        std::string current = "<unknown>";
+        if (st) current = at(*st, {"current", "value"}) ? quantity_str(at(*st, {"current", "value"})) : "<nil>";
+        list.push_back(fmt::format("{}/{}", current, quantity_str(at(spec, {src, "target", "value"}))));
+      }
+    } else if (type == "Pods") {
+      std::string current = "<unknown>";
+      if (const json* st = status_part("pods")) current = at(*st, {"current", "averageValue"}) ? quantity_str(at(*st, {"current", "averageValue"})) : "<nil>";
+      list.push_back(fmt::format("{}/{}", current, quantity_str(at(spec, {"pods", "target", "averageValue"}))));
+    } else if (type == "Resource" || type == "ContainerResource") {
+      const std::string src = type == "Resource" ? "resource" : "containerResource";
+      const std::string name = str(spec, {src, "name"});
+      const json* st = status_part(src);
+      if (const json* avg = at(spec, {src, "target", "averageValue"})) {
+        std::string current = "<unknown>";
+        if (st) current = at(*st, {"current", "averageValue"}) ? quantity_str(at(*st, {"current", "averageValue"})) : "<nil>";
+        list.push_back(fmt::format("{}: {}/{}", name, current, quantity_str(avg)));
+      } else {
+        std::string current = "<unknown>", target = "<auto>";
+        if (st && at(*st, {"current", "averageUtilization"})) current = fmt::format("{}%", integer(*st, {"current", "averageUtilization"}));
+        if (at(spec, {src, "target", "averageUtilization"})) target = fmt::format("{}%", integer(spec, {src, "target", "averageUtilization"}));
+        list.push_back(fmt::format("{}: {}/{}", name, current, target));
+      }
+    } else {
+      list.push_back("<unknown type>");
+    }
+  }
+  constexpr std::size_t kMax = 2;
+  if (list.size() > kMax) {
+    const std::size_t more = list.size() - kMax;
+    list.resize(kMax);
+    return fmt::format("{} + {} more...", join(list, ", "), more);
+  }
+  return join(list, ", ");
+}
+
+// An additionalPrinterColumn of a CRD.
+struct CrdColumn {
+  std::string name;
+  std::string path;
+  std::string type;  // string, integer, date, boolean, number
+  bool wide = false;
+};
+
+std::string crd_cell(const Ctx& ctx, const json& obj, const CrdColumn& col) {
+  const std::vector<const json*> found = eval_jsonpath(obj, parse_jsonpath(col.path));
+  if (found.empty()) return "";
+  const json& v = *found[0];
+  if (col.type == "date") return v.is_string() ? ctx.since(&v) : "";
+  if (col.type == "integer") {
+    if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+    if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()) return std::to_string(static_cast<std::int64_t>(v.get<double>()));
+    return "";
+  }
+  if (col.type == "number") return v.is_number() ? go_sprint(v) : "";
+  if (col.type == "boolean") return v.is_boolean() ? go_sprint(v) : "";
+  return jsonpath_text(v);
+}
+
+Table crd_table(const Ctx& ctx, const std::vector<CrdColumn>& cols) {
+  Table t;
+  t.columns.push_back({"NAME"});
+  for (const CrdColumn& c : cols) t.columns.push_back({upper(c.name), c.wide});
+  t.row = [&ctx, cols](const json& obj) {
+    std::vector<std::string> cells = {name_of(obj)};
+    for (const CrdColumn& c : cols) cells.push_back(crd_cell(ctx, obj, c));
+    return cells;
+  };
+  return t;
+}
+
+std::vector<CrdColumn> scaledobject_columns(const Versions& v) {
+  // kedacore/keda config/crd/bases/keda.sh_scaledobjects.yaml at each release.
+  std::vector<CrdColumn> cols = {{"ScaleTargetKind", ".status.scaleTargetKind", "string"},
+                                 {"ScaleTargetName", ".spec.scaleTargetRef.name", "string"},
+                                 {"Min", ".spec.minReplicaCount", "integer"},
+                                 {"Max", ".spec.maxReplicaCount", "integer"}};
+  const std::vector<CrdColumn> conditions = {
+      {"Ready", ".status.conditions[?(@.type==\"Ready\")].status", "string"},
+      {"Active", ".status.conditions[?(@.type==\"Active\")].status", "string"},
+      {"Fallback", ".status.conditions[?(@.type==\"Fallback\")].status", "string"}};
+  const CrdColumn paused = {"Paused", ".status.conditions[?(@.type==\"Paused\")].status", "string"};
+  if (v.at_least("keda", "2.16")) {
+    cols.insert(cols.end(), conditions.begin(), conditions.end());
+    cols.push_back(paused);
+    cols.push_back({"Triggers", ".status.triggersTypes", "string"});
+    cols.push_back({"Authentications", ".status.authenticationsTypes", "string"});
+  } else {
+    cols.push_back({"Triggers", ".spec.triggers[*].type", "string"});
+    cols.push_back({"Authentication", ".spec.triggers[*].authenticationRef.name", "string"});
+    cols.insert(cols.end(), conditions.begin(), conditions.end());
+    if (v.at_least("keda", "2.11")) cols.push_back(paused);
+  }
+  cols.push_back({"Age", ".metadata.creationTimestamp", "date"});
+  return cols;
+}
+
+std::vector<CrdColumn> httpscaledobject_columns(const Versions& v) {
+  // kedacore/http-add-on config/crd/bases/http.keda.sh_httpscaledobjects.yaml at each release.
+  std::vector<CrdColumn> cols = {{"TargetWorkload", ".status.targetWorkload", "string"},
+                                 {"TargetService", ".status.targetService", "string"},
+                                 {"MinReplicas", ".spec.replicas.min", "integer"},
+                                 {"MaxReplicas", ".spec.replicas.max", "integer"},
+                                 {"Age", ".metadata.creationTimestamp", "date"}};
+  if (v.at_least("http-add-on", "0.12")) cols.push_back({"Ready", ".status.conditions[?(@.type==\"Ready\")].status", "string"});
+  else cols.push_back({"Active", ".status.conditions[?(@.reason==\"HTTPScaledObjectIsReady\")].status", "string"});
+  return cols;
+}
+
+Table table_for(const Ctx& ctx, const Resource& res) {
+  Table t;
+  const std::string& k = res.kind;
+  if (k == "Pod") {
+    t.columns = {{"NAME"}, {"READY"}, {"STATUS"}, {"RESTARTS"}, {"AGE"}, {"IP", true}, {"NODE", true},
+                 {"NOMINATED NODE", true}, {"READINESS GATES", true}};
+    t.row = [&ctx](const json& o) { return pod_row(ctx, o); };
+  } else if (k == "Event") {
+    t.columns = {{"LAST SEEN"}, {"TYPE"}, {"REASON"}, {"OBJECT"}, {"SUBOBJECT", true}, {"SOURCE", true},
+                 {"MESSAGE"}, {"FIRST SEEN", true}, {"COUNT", true}, {"NAME", true}};
+    t.row = [&ctx](const json& o) { return event_row(ctx, o); };
+  } else if (k == "Deployment") {
+    t.columns = {{"NAME"}, {"READY"}, {"UP-TO-DATE"}, {"AVAILABLE"}, {"AGE"}, {"CONTAINERS", true}, {"IMAGES", true}, {"SELECTOR", true}};
+    t.row = [&ctx](const json& o) {
+      auto [names, images] = container_cells(o);
+      return std::vector<std::string>{name_of(o),
+                                       fmt::format("{}/{}", integer(o, {"status", "readyReplicas"}), integer(o, {"spec", "replicas"}, 1)),
+                                       std::to_string(integer(o, {"status", "updatedReplicas"})),
+                                       std::to_string(integer(o, {"status", "availableReplicas"})),
+                                       ctx.since(at(o, {"metadata", "creationTimestamp"})),
+                                       names, images, format_label_selector(at(o, {"spec", "selector"}), false)};
+    };
+  } else if (k == "ReplicaSet") {
+    t.columns = {{"NAME"}, {"DESIRED"}, {"CURRENT"}, {"READY"}, {"AGE"}, {"CONTAINERS", true}, {"IMAGES", true}, {"SELECTOR", true}};
+    t.row = [&ctx](const json& o) {
+      auto [names, images] = container_cells(o);
+      return std::vector<std::string>{name_of(o), std::to_string(integer(o, {"spec", "replicas"}, 1)),
+                                       std::to_string(integer(o, {"status", "replicas"})),
+                                       std::to_string(integer(o, {"status", "readyReplicas"})),
+                                       ctx.since(at(o, {"metadata", "creationTimestamp"})),
+                                       names, images, format_label_selector(at(o, {"spec", "selector"}), true)};
+    };
+  } else if (k == "HorizontalPodAutoscaler") {
+    t.columns = {{"NAME"}, {"REFERENCE"}, {"TARGETS"}, {"MINPODS"}, {"MAXPODS"}, {"REPLICAS"}, {"AGE"}};
+    t.row = [&ctx](const json& o) {
+      return std::vector<std::string>{name_of(o),
+                                       str(o, {"spec", "scaleTargetRef", "kind"}) + "/" + str(o, {"spec", "scaleTargetRef", "name"}),
+                                       hpa_targets(o),
+                                       std::to_string(integer(o, {"spec", "minReplicas"}, 1)),
+                                       std::to_string(integer(o, {"spec", "maxReplicas"})),
+                                       std::to_string(integer(o, {"status", "currentReplicas"})),
+                                       ctx.since(at(o, {"metadata", "creationTimestamp"}))};
+    };
+  } else if (k == "Service") {
+    t.columns = {{"NAME"}, {"TYPE"}, {"CLUSTER-IP"}, {"EXTERNAL-IP"}, {"PORT(S)"}, {"AGE"}, {"SELECTOR", true}};
+    t.row = [&ctx](const json& o) {
+      const std::string type = str(o, {"spec", "type"}, "ClusterIP");
+      std::string cluster_ip = "<none>";
+      if (const json& ips = array_at(o, {"spec", "clusterIPs"}); !ips.empty() && ips[0].is_string()) cluster_ip = ips[0].get<std::string>();
+      else if (const std::string ip = str(o, {"spec", "clusterIP"}); !ip.empty()) cluster_ip = ip;
+      std::string external = "<none>";
+      if (type == "ExternalName") external = str(o, {"spec", "externalName"});
+      else if (type == "LoadBalancer") external = "<pending>";
+      std::vector<std::string> ports;
+      for (const json& p : array_at(o, {"spec", "ports"})) {
+        const std::string proto = str(p, {"protocol"}, "TCP");
+        if (integer(p, {"nodePort"}) > 0) ports.push_back(fmt::format("{}:{}/{}", integer(p, {"port"}), integer(p, {"nodePort"}), proto));
+        else ports.push_back(fmt::format("{}/{}", integer(p, {"port"}), proto));
+      }
+      return std::vector<std::string>{name_of(o), type, cluster_ip, external, ports.empty() ? "<none>" : join(ports, ","),
+                                       ctx.since(at(o, {"metadata", "creationTimestamp"})), format_labels(at(o, {"spec", "selector"}))};
+    };
+  } else if (k == "Namespace") {
+    t.columns = {{"NAME"}, {"STATUS"}, {"AGE"}};
+    t.row = [&ctx](const json& o) {
+      return std::vector<std::string>{name_of(o), str(o, {"status", "phase"}, "Active"), ctx.since(at(o, {"metadata", "creationTimestamp"}))};
+    };
+  } else if (k == "ScaledObject" && res.group() == "keda.sh") {
+    return crd_table(ctx, scaledobject_columns(ctx.versions));
+  } else if (k == "HTTPScaledObject") {
+    return crd_table(ctx, httpscaledobject_columns(ctx.versions));
+  } else if (k == "Application" && res.group() == "argoproj.io") {
+    // argo-cd manifests/crds/application-crd.yaml
+    return crd_table(ctx, {{"Sync Status", ".status.sync.status", "string"},
+                           {"Health Status", ".status.health.status", "string"},
+                           {"Revision", ".status.sync.revision", "string", true},
+                           {"Project", ".spec.project", "string", true}});
+  } else {
+    // The API server's default table (a CRD without printer columns, and kinds kcsim has no
+    // printer for): NAME and AGE.
+    return crd_table(ctx, {{"Age", ".metadata.creationTimestamp", "date"}});
+  }
+  return t;
+}
+
+// --- argument parsing ----------------------------------------------------------------------------------
+
+struct FlagSpec {
+  std::string long_name;
+  char short_name;
+  bool takes_value;
+};
+
+struct Parsed {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> values;  // long name → value ("true" for booleans)
+  bool has(const std::string& f) const { return values.count(f) != 0; }
+  std::string get(const std::string& f, const std::string& def = "") const {
+    auto it = values.find(f);
+    return it == values.end() ? def : it->second;
+  }
+  bool flag(const std::string& f) const {
+    auto it = values.find(f);
+    return it != values.end() && it->second != "false";
+  }
+};
+
+Parsed parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs, std::string_view command) {
+  Parsed p;
+  auto find_long = [&](const std::string& n) -> const FlagSpec* {
+    for (const FlagSpec& s : specs)
+      if (s.long_name == n) return &s;
+    return nullptr;
+  };
+  auto find_short = [&](char c) -> const FlagSpec* {
+    for (const FlagSpec& s : specs)
+      if (s.short_name == c) return &s;
+    return nullptr;
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      for (++i; i < args.size(); ++i) p.positional.push_back(args[i]);
+      break;
+    }
+    if (a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2), value;
+      bool has_value = false;
+      if (const std::size_t eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_value = true;
+      }
+      const FlagSpec* s = find_long(name);
+      if (!s) throw KubectlUsageError(fmt::format("unknown flag: --{} (kcsim's {} supports: {})", name, command, [&] {
+        std::vector<std::string> names;
+        for (const FlagSpec& f : specs) names.push_back("--" + f.long_name);
+        return join(names, ", ");
+      }()));
+      if (s->takes_value && !has_value) {
+        if (i + 1 >= args.size()) throw KubectlUsageError(fmt::format("flag needs an argument: --{}", name));
+        value = args[++i];
+      } else if (!s->takes_value && !has_value) {
+        value = "true";
+      } else if (!s->takes_value && value != "true" && value != "false") {
+        throw KubectlUsageError(fmt::format("invalid argument \"{}\" for \"--{}\": expected true or false", value, name));
+      }
+      p.values[s->long_name] = value;
+      continue;
+    }
+    if (a.size() > 1 && a[0] == '-') {
+      // -n prod, -nprod, -n=prod, -A, -Ao wide
+      for (std::size_t j = 1; j < a.size(); ++j) {
+        const FlagSpec* s = find_short(a[j]);
+        if (!s) throw KubectlUsageError(fmt::format("unknown shorthand flag: '{}' in {}", a[j], a));
+        if (!s->takes_value) {
+          p.values[s->long_name] = "true";
+          continue;
+        }
+        std::string value = a.substr(j + 1);
+        if (!value.empty() && value[0] == '=') value = value.substr(1);
+        if (value.empty()) {
+          if (i + 1 >= args.size()) throw KubectlUsageError(fmt::format("flag needs an argument: '{}' in -{}", a[j], a[j]));
+          value = args[++i];
+        }
+        p.values[s->long_name] = value;
+        break;
+      }
+      continue;
+    }
+    p.positional.push_back(a);
+  }
+  return p;
+}
+
+// --- get ----------------------------------------------------------------------------------------------
+
+struct Request {
+  Resource res;
+  std::vector<std::string> names;
+};
+
+void sort_by(std::vector<ObjectPtr>& objs, const std::string& field) {
+  if (field.empty() || objs.empty()) return;
+  const std::vector<PathStep> steps = parse_jsonpath(field);
+  std::vector<std::pair<const json*, ObjectPtr>> keyed;
+  bool found_once = false;
+  for (const ObjectPtr& o : objs) {
+    const std::vector<const json*> r = eval_jsonpath(*o, steps);
+    keyed.emplace_back(r.empty() ? nullptr : r[0], o);
+    found_once |= !r.empty();
+  }
+  if (!found_once) {
+    std::string relaxed = field;
+    if (relaxed.empty() || relaxed[0] != '{') relaxed = "{" + std::string(relaxed[0] == '.' ? "" : ".") + relaxed + "}";
+    throw std::runtime_error(fmt::format("couldn't find any field with path \"{}\" in the list of objects", relaxed));
+  }
+  auto less = [](const json* a, const json* b) {
+    if (!a) return b != nullptr;  // a missing field sorts first
+    if (!b) return false;
+    if (a->is_number() && b->is_number()) return a->get<double>() < b->get<double>();
+    if (a->is_string() && b->is_string()) {
+      const auto qa = parse_quantity(a), qb = parse_quantity(b);
+      if (qa && qb) return *qa < *qb;
+      return a->get<std::string>() < b->get<std::string>();
+    }
+    return go_sprint(*a) < go_sprint(*b);
+  };
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) { return less(x.first, y.first); });
+  for (std::size_t i = 0; i < objs.size(); ++i) objs[i] = keyed[i].second;
+}
+
+json list_document(const std::vector<json>& items) {
+  return {{"apiVersion", "v1"}, {"items", items}, {"kind", "List"}, {"metadata", {{"resourceVersion", ""}}}};
+}
+
+// A JSONPath template: "{.items[*].metadata.name}" with text around; results of one expression
+// separated by spaces; no newline added.
+std::string jsonpath_template(const std::string& tmpl, const json& root) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < tmpl.size()) {
+    const std::size_t open = tmpl.find('{', i);
+    if (open == std::string::npos) {
+      out += tmpl.substr(i);
+      break;
+    }
+    out += tmpl.substr(i, open - i);
+    const std::size_t close = tmpl.find('}', open);
+    if (close == std::string::npos) throw KubectlUsageError(fmt::format("error parsing jsonpath {}: unclosed action", tmpl));
+    const std::string expr = trim(tmpl.substr(open + 1, close - open - 1));
+    if (expr.rfind("range", 0) == 0 || expr == "end")
+      throw KubectlUsageError("jsonpath {range}/{end} is not supported by kcsim; use -o custom-columns or a plain {.path}");
+    if (expr.size() >= 2 && (expr[0] == '"' || expr[0] == '\'')) {
+      std::string lit = expr.substr(1, expr.size() - 2);
+      for (std::size_t k = 0; k + 1 < lit.size(); ++k)
+        if (lit[k] == '\\' && (lit[k + 1] == 'n' || lit[k + 1] == 't')) lit.replace(k, 2, lit[k + 1] == 'n' ? "\n" : "\t");
+      out += lit;
+    } else {
+      const std::vector<const json*> r = eval_jsonpath(root, parse_jsonpath(expr));
+      std::vector<std::string> parts;
+      for (const json* v : r) parts.push_back(jsonpath_text(*v));
+      out += join(parts, " ");
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
+struct CustomColumn {
+  std::string header;
+  std::vector<PathStep> path;
+};
+
+std::vector<CustomColumn> parse_custom_columns(const std::string& spec) {
+  if (spec.empty()) throw KubectlUsageError("custom-columns format specified but no custom columns given");
+  std::vector<CustomColumn> cols;
+  for (const std::string& part : split(spec, ',')) {
+    const std::size_t colon = part.find(':');
+    if (colon == std::string::npos)
+      throw KubectlUsageError(fmt::format("unexpected custom-columns spec: {}, expected <header>:<json-path-expr>", part));
+    cols.push_back({part.substr(0, colon), parse_jsonpath(part.substr(colon + 1))});
+  }
+  return cols;
+}
+
+std::string not_found(const Resource& res, const std::string& name) {
+  return fmt::format("Error from server (NotFound): {} \"{}\" not found\n", res.qualified(), name);
+}
+
+std::string no_resources(bool all_namespaces, const std::string& ns) {
+  return all_namespaces ? "No resources found\n" : fmt::format("No resources found in {} namespace.\n", ns);
+}
+
+KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
+  const Parsed p = parse_flags(args,
+                               {{"namespace", 'n', true},
+                                {"all-namespaces", 'A', false},
+                                {"selector", 'l', true},
+                                {"field-selector", 0, true},
+                                {"output", 'o', true},
+                                {"sort-by", 0, true},
+                                {"show-managed-fields", 0, false},
+                                {"show-labels", 0, false},
+                                {"no-headers", 0, false},
+                                {"ignore-not-found", 0, false},
+                                {"watch", 'w', false}},
+                               "kubectl get");
+  if (p.flag("watch")) throw KubectlUsageError("--watch is not supported: kcsim shows one instant; pass another --at");
+  KubectlResult result;
+  const std::string ns = p.get("namespace", "default");
+  const bool all_ns = p.flag("all-namespaces");
+  std::string output = p.get("output");
+  const bool wide = output == "wide";
+  const std::vector<Requirement> selector = parse_selector(p.get("selector"));
+  const std::string field_selector = p.get("field-selector");
+
+  if (p.positional.empty()) {
+    result.err =
+        "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n"
+        "error: Required resource not specified.\n"
+        "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\n"
+        "See 'kubectl get -h' for help and examples\n";
+    result.status = 1;
+    return result;
+  }
+
+  // TYPE[,TYPE] [NAME...] or TYPE/NAME...
+  std::vector<Request> requests;
+  auto resolve = [&](const std::string& token) -> std::optional<Resource> {
+    auto r = resolve_resource(ctx.api, token);
+    if (!r) {
+      result.err += fmt::format("error: the server doesn't have a resource type \"{}\"\n", token);
+      result.status = 1;
+    }
+    return r;
+  };
+  if (p.positional[0].find('/') != std::string::npos) {
+    for (const std::string& a : p.positional) {
+      const std::size_t slash = a.find('/');
+      if (slash == std::string::npos) {
+        result.err += "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n";
+        result.status = 1;
+        return result;
+      }
+      auto r = resolve(a.substr(0, slash));
+      if (!r) return result;
+      auto it = std::find_if(requests.begin(), requests.end(), [&](const Request& q) { return q.res.kind == r->kind && q.res.group() == r->group(); });
+      if (it == requests.end()) requests.push_back({*r, {a.substr(slash + 1)}});
+      else it->names.push_back(a.substr(slash + 1));
+    }
+  } else {
+    std::vector<std::string> names(p.positional.begin() + 1, p.positional.end());
+    for (const std::string& t : split(p.positional[0], ',')) {
+      if (lower(t) == "all") {
+        // The "all" category, in discovery order.
+        for (const char* member : {"pods", "services", "daemonsets.apps", "deployments.apps", "replicasets.apps",
+                                   "statefulsets.apps", "horizontalpodautoscalers.autoscaling"})
+          requests.push_back({*resolve_resource(ctx.api, member), names});
+        continue;
+      }
+      auto r = resolve(t);
+      if (!r) return result;
+      requests.push_back({*r, names});
+    }
+  }
+  bool any_names = false;
+  for (const Request& q : requests) any_names |= !q.names.empty();
+  if (any_names && all_ns) {
+    result.err = "error: a resource cannot be retrieved by name across all namespaces\n";
+    result.status = 1;
+    return result;
+  }
+
+  // Fetch.
+  std::vector<std::pair<const Request*, std::vector<ObjectPtr>>> found;
+  std::string errors;
+  std::size_t total = 0;
+  for (const Request& q : requests) {
+    std::vector<ObjectPtr> objs;
+    if (q.names.empty()) {
+      const std::vector<ObjectPtr> listed =
+          q.res.namespaced && !all_ns ? ctx.api.list(q.res.kind, ns) : ctx.api.list(q.res.kind);
+      for (const ObjectPtr& o : listed)
+        if (same_group(*o, q.res) && selector_matches(selector, at(*o, {"metadata", "labels"})) && field_selector_matches(field_selector, *o))
+          objs.push_back(o);
+    } else {
+      for (const std::string& n : q.names) {
+        const ObjectPtr o = ctx.api.get({q.res.kind, q.res.namespaced ? ns : "", n});
+        if (o && same_group(*o, q.res)) objs.push_back(o);
+        else if (!p.flag("ignore-not-found")) errors += not_found(q.res, n);
+      }
+    }
+    sort_by(objs, p.get("sort-by"));
+    total += objs.size();
+    found.emplace_back(&q, std::move(objs));
+  }
+  const bool single_item = requests.size() == 1 && requests[0].names.size() == 1;
+  std::set<std::string> kinds_found;
+  for (const auto& [q, objs] : found)
+    if (!objs.empty()) kinds_found.insert(q->res.kind_prefix());
+  const bool with_kind = kinds_found.size() > 1;
+  const bool show_mf = p.flag("show-managed-fields");
+
+  if (output == "yaml" || output == "json" || output.rfind("jsonpath=", 0) == 0) {
+    json doc;
+    if (single_item && total == 1) {
+      doc = as_printed(ctx, *found[0].second[0], show_mf);
+    } else {
+      std::vector<json> items;
+      for (const auto& [q, objs] : found)
+        for (const ObjectPtr& o : objs) items.push_back(as_printed(ctx, *o, show_mf));
+      doc = list_document(items);
+    }
+    if (!(single_item && total == 0)) {
+      if (output == "yaml") result.out = to_yaml(doc);
+      else if (output == "json") result.out = to_go_json(doc) + "\n";
+      else result.out = jsonpath_template(output.substr(9), doc);
+    }
+  } else if (output == "name") {
+    for (const auto& [q, objs] : found)
+      for (const ObjectPtr& o : objs) result.out += q->res.kind_prefix() + "/" + name_of(*o) + "\n";
+  } else if (output.rfind("custom-columns=", 0) == 0) {
+    const std::vector<CustomColumn> cols = parse_custom_columns(output.substr(15));
+    Rows rows;
+    if (!p.flag("no-headers")) {
+      std::vector<std::string> header;
+      for (const CustomColumn& c : cols) header.push_back(c.header);
+      rows.push_back(header);
+    }
+    for (const auto& [q, objs] : found)
+      for (const ObjectPtr& o : objs) {
+        std::vector<std::string> row;
+        for (const CustomColumn& c : cols) {
+          const std::vector<const json*> r = eval_jsonpath(*o, c.path);
+          std::vector<std::string> parts;
+          for (const json* v : r) parts.push_back(go_sprint(*v));
+          row.push_back(parts.empty() ? "<none>" : join(parts, ","));
+        }
+        rows.push_back(row);
+      }
+    if (total > 0) result.out = render_table(rows);
+  } else if (output.empty() || wide) {
+    bool first_table = true;
+    for (const auto& [q, objs] : found) {
+      if (objs.empty()) continue;
+      const Table t = table_for(ctx, q->res);
+      const bool ns_column = all_ns && q->res.namespaced;
+      Rows rows;
+      std::vector<std::size_t> keep;
+      for (std::size_t c = 0; c < t.columns.size(); ++c)
+        if (!t.columns[c].wide || wide) keep.push_back(c);
+      if (!p.flag("no-headers")) {
+        std::vector<std::string> header;
+        if (ns_column) header.push_back("NAMESPACE");
+        for (std::size_t c : keep) header.push_back(t.columns[c].header);
+        if (p.flag("show-labels")) header.push_back("LABELS");
+        rows.push_back(header);
+      }
+      const std::size_t name_col = t.columns.empty() || t.columns[0].header != "NAME" ? std::string::npos : 0;
+      for (const ObjectPtr& o : objs) {
+        const std::vector<std::string> cells = t.row(*o);
+        std::vector<std::string> row;
+        if (ns_column) row.push_back(namespace_of(*o));
+        for (std::size_t c : keep) {
+          std::string cell = c < cells.size() ? cells[c] : "";
+          if (with_kind && c == name_col) cell = q->res.kind_prefix() + "/" + cell;
+          row.push_back(cell);
+        }
+        if (p.flag("show-labels")) row.push_back(format_labels(at(*o, {"metadata", "labels"})));
+        rows.push_back(row);
+      }
+      if (!first_table) result.out += "\n";
+      first_table = false;
+      result.out += render_table(rows);
+    }
+  } else {
+    throw KubectlUsageError(fmt::format(
+        "unable to match a printer suitable for the output format \"{}\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml",
+        output));
+  }
+  if (total == 0 && errors.empty() && !any_names && (output.empty() || wide || output == "name" || output.rfind("custom-columns=", 0) == 0))
+    result.err += no_resources(all_ns, ns);
+  result.err += errors;
+  if (!errors.empty()) result.status = 1;
+  return result;
+}
+
+// --- describe pod --------------------------------------------------------------------------------------
+
+// describe.go's PrefixWriter: two spaces per level, the text then goes through a tabwriter.
+struct PrefixWriter {
+  std::string text;
+  void write(int level, const std::string& s) {
+    text.append(static_cast<std::size_t>(level) * 2, ' ');
+    text += s;
+  }
+};
+
+std::string pod_qos(const json& pod) {
+  if (const std::string q = str(pod, {"status", "qosClass"}); !q.empty()) return q;
+  // qos.GetPodQOS over cpu and memory.
+  std::map<std::string, double> requests, limits;
+  bool guaranteed = true;
+  auto account = [&](const json& c) {
+    for (const char* r : {"cpu", "memory"}) {
+      if (auto q = parse_quantity(at(c, {"resources", "requests", r})); q && *q > 0) requests[r] += *q;
+    }
+    int limit_count = 0;
+    for (const char* r : {"cpu", "memory"}) {
+      if (auto q = parse_quantity(at(c, {"resources", "limits", r})); q && *q > 0) {
+        limits[r] += *q;
+        ++limit_count;
+      }
+    }
+    if (limit_count != 2) guaranteed = false;
+  };
+  for (const json& c : array_at(pod, {"spec", "containers"})) account(c);
+  for (const json& c : array_at(pod, {"spec", "initContainers"})) account(c);
+  if (requests.empty() && limits.empty()) return "BestEffort";
+  if (guaranteed) {
+    for (const auto& [r, q] : requests)
+      if (!limits.count(r) || limits[r] != q) guaranteed = false;
+  }
+  return guaranteed && requests.size() == limits.size() ? "Guaranteed" : "Burstable";
+}
+
+void describe_labels(PrefixWriter& w, const std::string& title, const json* labels) {
+  w.write(0, title + ":\t");
+  if (!labels || !labels->is_object() || labels->empty()) {
+    w.write(0, "<none>\n");
+    return;
+  }
+  bool first = true;
+  for (auto it = labels->begin(); it != labels->end(); ++it) {
+    if (!first) w.write(0, "\t");
+    first = false;
+    w.write(0, it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : go_sprint(it.value())) + "\n");
+  }
+}
+
+void describe_annotations(PrefixWriter& w, const json* annotations) {
+  constexpr std::size_t kMaxAnnotationLen = 140;
+  w.write(0, "Annotations:\t");
+  std::vector<std::pair<std::string, std::string>> items;
+  if (annotations && annotations->is_object())
+    for (auto it = annotations->begin(); it != annotations->end(); ++it)
+      if (it.key() != "kubectl.kubernetes.io/last-applied-configuration")
+        items.emplace_back(it.key(), it.value().is_string() ? it.value().get<std::string>() : go_sprint(it.value()));
+  if (items.empty()) {
+    w.write(0, "<none>\n");
+    return;
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) w.write(0, "\t");
+    std::string value = items[i].second;
+    if (!value.empty() && value.back() == '\n') value.pop_back();
+    if (value.size() + items[i].first.size() + 2 > kMaxAnnotationLen || value.find('\n') != std::string::npos) {
+      w.write(0, items[i].first + ":\n");
+      for (std::string line : split(value, '\n')) {
+        if (line.size() > kMaxAnnotationLen - 2) line = line.substr(0, kMaxAnnotationLen - 2) + "...";
+        w.write(0, "\t  " + line + "\n");
+      }
+    } else {
+      w.write(0, items[i].first + ": " + value + "\n");
+    }
+  }
+}
+
+std::string int_or_string(const json* v) {
+  if (!v) return "";
+  return v->is_string() ? v->get<std::string>() : go_sprint(*v);
+}
+
+// DescribeProbe
+std::string describe_probe(const Ctx& ctx, const json& probe) {
+  const std::int64_t delay = integer(probe, {"initialDelaySeconds"}, 0), timeout = integer(probe, {"timeoutSeconds"}, 1),
+                     period = integer(probe, {"periodSeconds"}, 10), success = integer(probe, {"successThreshold"}, 1),
+                     failure = integer(probe, {"failureThreshold"}, 3);
+  const std::string attrs =
+      ctx.k8s_minor() >= 37
+          ? fmt::format("delay={}s timeout={}s period={}s successThreshold={} failureThreshold={}", delay, timeout, period, success, failure)
+          : fmt::format("delay={}s timeout={}s period={}s #success={} #failure={}", delay, timeout, period, success, failure);
+  if (const json* e = at(probe, {"exec"})) {
+    std::vector<std::string> cmd;
+    for (const json& c : array_at(*e, {"command"})) cmd.push_back(go_sprint(c));
+    return fmt::format("exec [{}] {}", join(cmd, " "), attrs);
+  }
+  if (const json* h = at(probe, {"httpGet"})) {
+    const std::string scheme = lower(str(*h, {"scheme"}, "HTTP"));
+    const std::string host = str(*h, {"host"});
+    const std::string port = int_or_string(at(*h, {"port"}));
+    std::string hostport = port.empty() ? host : (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
+    std::string path = str(*h, {"path"});
+    if (!path.empty() && path[0] != '/' && !hostport.empty()) path = "/" + path;
+    return fmt::format("http-get {}://{}{} {}", scheme, hostport, path, attrs);
+  }
+  if (const json* t = at(probe, {"tcpSocket"}))
+    return fmt::format("tcp-socket {}:{} {}", str(*t, {"host"}), int_or_string(at(*t, {"port"})), attrs);
+  if (const json* g = at(probe, {"grpc"})) return fmt::format("grpc <pod>:{} {} {}", integer(*g, {"port"}), str(*g, {"service"}), attrs);
+  return "unknown " + attrs;
+}
+
+void describe_state(PrefixWriter& w, const std::string& name, const json* state) {
+  auto rfc = [&](const json* ts) {
+    const auto t = unix_us(ts);
+    return t ? rfc1123z(*t / 1000000) : "Mon, 01 Jan 0001 00:00:00 +0000";
+  };
+  if (state && at(*state, {"running"})) {
+    w.write(2, name + ":\tRunning\n");
+    w.write(3, "Started:\t" + rfc(at(*state, {"running", "startedAt"})) + "\n");
+  } else if (state && at(*state, {"waiting"})) {
+    w.write(2, name + ":\tWaiting\n");
+    if (const std::string r = str(*state, {"waiting", "reason"}); !r.empty()) w.write(3, "Reason:\t" + r + "\n");
+  } else if (state && at(*state, {"terminated"})) {
+    const json& t = *at(*state, {"terminated"});
+    w.write(2, name + ":\tTerminated\n");
+    if (const std::string r = str(t, {"reason"}); !r.empty()) w.write(3, "Reason:\t" + r + "\n");
+    if (const std::string m = str(t, {"message"}); !m.empty()) w.write(3, "Message:\t" + m + "\n");
+    w.write(3, fmt::format("Exit Code:\t{}\n", integer(t, {"exitCode"})));
+    if (integer(t, {"signal"}) > 0) w.write(3, fmt::format("Signal:\t{}\n", integer(t, {"signal"})));
+    w.write(3, "Started:\t" + rfc(at(t, {"startedAt"})) + "\n");
+    w.write(3, "Finished:\t" + rfc(at(t, {"finishedAt"})) + "\n");
+  } else {
+    w.write(2, name + ":\tWaiting\n");
+  }
+}
+
+// fieldpath.ExtractFieldPathAsString for the usual downward-API fields.
+std::string pod_field(const json& pod, const std::string& path) {
+  if (path == "metadata.name") return name_of(pod);
+  if (path == "metadata.namespace") return namespace_of(pod);
+  if (path == "metadata.uid") return str(pod, {"metadata", "uid"});
+  if (path == "spec.nodeName") return str(pod, {"spec", "nodeName"});
+  if (path == "spec.serviceAccountName") return str(pod, {"spec", "serviceAccountName"});
+  if (path == "status.podIP") return str(pod, {"status", "podIP"});
+  if (path == "status.hostIP") return str(pod, {"status", "hostIP"});
+  for (const char* m : {"labels", "annotations"}) {
+    const std::string prefix = fmt::format("metadata.{}['", m);
+    if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size() + 2)
+      return str(pod, {"metadata", m, path.substr(prefix.size(), path.size() - prefix.size() - 2)});
+  }
+  return "";
+}
+
+void describe_containers(PrefixWriter& w, const Ctx& ctx, const json& pod, const std::string& label, const json& containers,
+                         const json& statuses) {
+  std::map<std::string, const json*> by_name;
+  for (const json& s : statuses) by_name[str(s, {"name"})] = &s;
+  w.write(0, label + ":" + (containers.empty() ? " <none>" : "") + "\n");
+  for (const json& c : containers) {
+    const auto it = by_name.find(str(c, {"name"}));
+    const json* st = it == by_name.end() ? nullptr : it->second;
+    w.write(1, str(c, {"name"}) + ":\n");
+    if (st) w.write(2, "Container ID:\t" + str(*st, {"containerID"}) + "\n");
+    w.write(2, "Image:\t" + str(c, {"image"}) + "\n");
+    if (st) w.write(2, "Image ID:\t" + str(*st, {"imageID"}) + "\n");
+    std::vector<std::string> ports, host_ports;
+    for (const json& port : array_at(c, {"ports"})) {
+      const std::string proto = str(port, {"protocol"}, "TCP");
+      const std::string name = str(port, {"name"});
+      std::string ps = fmt::format("{}/{}", integer(port, {"containerPort"}), proto);
+      std::string hs = fmt::format("{}/{}", integer(port, {"hostPort"}), proto);
+      if (!name.empty()) ps += " (" + name + ")", hs += " (" + name + ")";
+      ports.push_back(ps);
+      host_ports.push_back(hs);
+    }
+    const std::string port_str = join(ports, ", "), host_str = join(host_ports, ", ");
+    if (port_str.find(',') != std::string::npos) w.write(2, "Ports:\t" + port_str + "\n");
+    else w.write(2, "Port:\t" + (port_str.empty() ? "<none>" : port_str) + "\n");
+    if (host_str.find(',') != std::string::npos) w.write(2, "Host Ports:\t" + host_str + "\n");
+    else w.write(2, "Host Port:\t" + (host_str.empty() ? "<none>" : host_str) + "\n");
+    for (const char* part : {"command", "args"}) {
+      const json& items = array_at(c, {part});
+      if (items.empty()) continue;
+      w.write(2, std::string(part == std::string("command") ? "Command" : "Args") + ":\n");
+      for (const json& x : items)
+        for (const std::string& line : split(go_sprint(x), '\n')) w.write(3, line + "\n");
+    }
+    if (st) {
+      describe_state(w, "State", at(*st, {"state"}));
+      if (at(*st, {"lastState", "terminated"})) describe_state(w, "Last State", at(*st, {"lastState"}));
+      w.write(2, std::string("Ready:\t") + (boolean(*st, {"ready"}) ? "True" : "False") + "\n");
+      w.write(2, fmt::format("Restart Count:\t{}\n", integer(*st, {"restartCount"})));
+    }
+    for (const char* kind : {"limits", "requests"}) {
+      const json* rl = at(c, {"resources", kind});
+      if (!rl || !rl->is_object() || rl->empty()) continue;
+      w.write(2, std::string(kind == std::string("limits") ? "Limits" : "Requests") + ":\n");
+      for (auto r = rl->begin(); r != rl->end(); ++r) w.write(3, r.key() + ":\t" + quantity_str(&r.value()) + "\n");
+    }
+    if (const json* p = at(c, {"livenessProbe"})) w.write(2, "Liveness:\t" + describe_probe(ctx, *p) + "\n");
+    if (const json* p = at(c, {"readinessProbe"})) w.write(2, "Readiness:\t" + describe_probe(ctx, *p) + "\n");
+    if (const json* p = at(c, {"startupProbe"})) w.write(2, "Startup:\t" + describe_probe(ctx, *p) + "\n");
+    if (const json& env_from = array_at(c, {"envFrom"}); !env_from.empty()) {
+      w.write(2, "Environment Variables from:\n");
+      for (const json& e : env_from) {
+        std::string from, name;
+        bool optional = false;
+        if (const json* cm = at(e, {"configMapRef"})) from = "ConfigMap", name = str(*cm, {"name"}), optional = boolean(*cm, {"optional"});
+        else if (const json* s = at(e, {"secretRef"})) from = "Secret", name = str(*s, {"name"}), optional = boolean(*s, {"optional"});
+        const std::string prefix = str(e, {"prefix"});
+        if (prefix.empty()) w.write(3, fmt::format("{}\t{}\tOptional: {}\n", name, from, optional));
+        else w.write(3, fmt::format("{}\t{} with prefix '{}'\tOptional: {}\n", name, from, prefix, optional));
+      }
+    }
+    const json& env = array_at(c, {"env"});
+    w.write(2, std::string("Environment:") + (env.empty() ? "\t<none>" : "") + "\n");
+    for (const json& e : env) {
+      const std::string name = str(e, {"name"});
+      const json* from = at(e, {"valueFrom"});
+      if (!from) {
+        const std::vector<std::string> lines = split(str(e, {"value"}), '\n');
+        for (std::size_t i = 0; i < lines.size(); ++i) w.write(3, (i == 0 ? name + ":\t" : "\t") + lines[i] + "\n");
+      } else if (const json* f = at(*from, {"fieldRef"})) {
+        const std::string path = str(*f, {"fieldPath"});
+        w.write(3, fmt::format("{}:\t{} ({}:{})\n", name, pod_field(pod, path), str(*f, {"apiVersion"}, "v1"), path));
+      } else if (const json* r = at(*from, {"resourceFieldRef"})) {
+        const std::string resource = str(*r, {"resource"});
+        const std::size_t dot = resource.find('.');
+        std::string value = "0";
+        if (dot != std::string::npos) {
+          const std::string kind = resource.substr(0, dot), rname = resource.substr(dot + 1);
+          if (auto q = parse_quantity(at(c, {"resources", kind, rname}))) {
+            const double divisor = parse_quantity(at(*r, {"divisor"})).value_or(1.0);
+            value = std::to_string(static_cast<std::int64_t>(std::ceil(*q / (divisor > 0 ? divisor : 1.0))));
+          }
+        }
+        if (value == "0" && (resource == "limits.cpu" || resource == "limits.memory")) value = "node allocatable";
+        w.write(3, fmt::format("{}:\t{} ({})\n", name, value, resource));
+      } else if (const json* s = at(*from, {"secretKeyRef"})) {
+        w.write(3, fmt::format("{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}\n", name, str(*s, {"key"}), str(*s, {"name"}),
+                               boolean(*s, {"optional"})));
+      } else if (const json* m = at(*from, {"configMapKeyRef"})) {
+        w.write(3, fmt::format("{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}\n", name, str(*m, {"key"}),
+                               str(*m, {"name"}), boolean(*m, {"optional"})));
+      }
+    }
+    std::vector<const json*> mounts;
+    for (const json& m : array_at(c, {"volumeMounts"})) mounts.push_back(&m);
+    std::stable_sort(mounts.begin(), mounts.end(), [](const json* a, const json* b) { return str(*a, {"mountPath"}) < str(*b, {"mountPath"}); });
+    w.write(2, std::string("Mounts:") + (mounts.empty() ? "\t<none>" : "") + "\n");
+    for (const json* m : mounts) {
+      std::vector<std::string> flags = {boolean(*m, {"readOnly"}) ? "ro" : "rw"};
+      if (const std::string sp = str(*m, {"subPath"}); !sp.empty()) flags.push_back(fmt::format("path=\"{}\"", sp));
+      w.write(3, fmt::format("{} from {} ({})\n", str(*m, {"mountPath"}), str(*m, {"name"}), join(flags, ",")));
+    }
+  }
+}
+
+void describe_volumes(PrefixWriter& w, const Ctx& ctx, const json& pod) {
+  const json& volumes = array_at(pod, {"spec", "volumes"});
+  if (volumes.empty()) {
+    w.write(0, "Volumes:\t<none>\n");
+    return;
+  }
+  const bool new_optional = ctx.k8s_minor() >= 33;
+  w.write(0, "Volumes:\n");
+  for (const json& v : volumes) {
+    w.write(1, str(v, {"name"}) + ":\n");
+    if (const json* e = at(v, {"emptyDir"})) {
+      std::string size = "<unset>";
+      if (auto q = parse_quantity(at(*e, {"sizeLimit"})); q && *q > 0) size = quantity_str(at(*e, {"sizeLimit"}));
+      w.write(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t" + str(*e, {"medium"}) +
+                     "\n    SizeLimit:\t" + size + "\n");
+    } else if (const json* h = at(v, {"hostPath"})) {
+      w.write(2, "Type:\tHostPath (bare host directory volume)\n    Path:\t" + str(*h, {"path"}) + "\n    HostPathType:\t" +
+                     str(*h, {"type"}, "<none>") + "\n");
+    } else if (const json* s = at(v, {"secret"})) {
+      w.write(2, fmt::format("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n",
+                             str(*s, {"secretName"}), boolean(*s, {"optional"})));
+    } else if (const json* cm = at(v, {"configMap"})) {
+      w.write(2, fmt::format("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
+                             str(*cm, {"name"}), boolean(*cm, {"optional"})));
+    } else if (const json* pr = at(v, {"projected"})) {
+      w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+      for (const json& src : array_at(*pr, {"sources"})) {
+        auto optional = [&](const json& x) -> std::string {
+          const json* o = at(x, {"optional"});
+          if (new_optional) return o && o->is_boolean() && o->get<bool>() ? "true" : "false";
+          return o && o->is_boolean() ? (o->get<bool>() ? "true" : "false") : "<nil>";
+        };
+        if (const json* s = at(src, {"secret"})) {
+          w.write(2, "SecretName:\t" + str(*s, {"name"}) + (new_optional ? "\n    Optional:\t" : "\n    SecretOptionalName:\t") + optional(*s) + "\n");
+        } else if (at(src, {"downwardAPI"})) {
+          w.write(2, "DownwardAPI:\ttrue\n");
+        } else if (const json* c = at(src, {"configMap"})) {
+          w.write(2, "ConfigMapName:\t" + str(*c, {"name"}) + (new_optional ? "\n    Optional:\t" : "\n    ConfigMapOptional:\t") + optional(*c) + "\n");
+        } else if (const json* t = at(src, {"serviceAccountToken"})) {
+          w.write(2, fmt::format("TokenExpirationSeconds:\t{}\n", integer(*t, {"expirationSeconds"}, 3607)));
+        }
+      }
+    } else if (const json* pvc = at(v, {"persistentVolumeClaim"})) {
+      w.write(2, fmt::format("Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n"
+                             "    ClaimName:\t{}\n    ReadOnly:\t{}\n",
+                             str(*pvc, {"claimName"}), boolean(*pvc, {"readOnly"})));
+    } else {
+      w.write(1, "<unknown>\n");
+    }
+  }
+}
+
+std::vector<ObjectPtr> events_for(const Ctx& ctx, const json& obj) {
+  std::vector<ObjectPtr> out;
+  const std::string uid = str(obj, {"metadata", "uid"});
+  for (const ObjectPtr& ev : ctx.api.list("Event", namespace_of(obj))) {
+    if (str(*ev, {"involvedObject", "name"}) != name_of(obj)) continue;
+    if (str(*ev, {"involvedObject", "namespace"}, namespace_of(obj)) != namespace_of(obj)) continue;
+    if (str(*ev, {"involvedObject", "kind"}) != str(obj, {"kind"})) continue;
+    const std::string ev_uid = str(*ev, {"involvedObject", "uid"});
+    if (!uid.empty() && !ev_uid.empty() && ev_uid != uid) continue;
+    out.push_back(ev);
+  }
+  // event.SortableEvents: by lastTimestamp.
+  std::stable_sort(out.begin(), out.end(), [](const ObjectPtr& a, const ObjectPtr& b) {
+    return unix_us(at(*a, {"lastTimestamp"})).value_or(0) < unix_us(at(*b, {"lastTimestamp"})).value_or(0);
+  });
+  return out;
+}
+
+void describe_events(PrefixWriter& w, const Ctx& ctx, const std::vector<ObjectPtr>& events) {
+  if (events.empty()) {
+    w.write(0, "Events:\t<none>\n");
+    return;
+  }
+  w.write(0, "\f");  // w.Flush(): the events table is aligned on its own
+  w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+  w.write(1, "----\t------\t----\t----\t-------\n");
+  for (const ObjectPtr& e : events) {
+    std::string first = ctx.since(at(*e, {"eventTime"}));
+    if (!unix_us(at(*e, {"eventTime"}))) first = ctx.since(at(*e, {"firstTimestamp"}));
+    std::string interval = first;
+    if (const json* series = at(*e, {"series"}); series && series->is_object())
+      interval = fmt::format("{} (x{} over {})", ctx.since(at(*series, {"lastObservedTime"})), integer(*series, {"count"}), first);
+    else if (integer(*e, {"count"}) > 1)
+      interval = fmt::format("{} (x{} over {})", ctx.since(at(*e, {"lastTimestamp"})), integer(*e, {"count"}), first);
+    std::string source = str(*e, {"source", "component"});
+    if (source.empty()) source = str(*e, {"reportingController"});
+    std::string message = trim(str(*e, {"message"}));
+    if (const std::string fp = str(*e, {"involvedObject", "fieldPath"}); !fp.empty() && ctx.k8s_minor() >= 35) message = fp + ": " + message;
+    w.write(1, fmt::format("{}\t{}\t{}\t{}\t{}\n", str(*e, {"type"}), str(*e, {"reason"}), interval, source, message));
+  }
+}
+
+std::string describe_pod(const Ctx& ctx, const json& pod) {
+  PrefixWriter w;
+  w.write(0, "Name:\t" + name_of(pod) + "\n");
+  w.write(0, "Namespace:\t" + namespace_of(pod) + "\n");
+  if (at(pod, {"spec", "priority"})) w.write(0, fmt::format("Priority:\t{}\n", integer(pod, {"spec", "priority"})));
+  if (const std::string pc = str(pod, {"spec", "priorityClassName"}); !pc.empty()) w.write(0, "Priority Class Name:\t" + pc + "\n");
+  if (const std::string rc = str(pod, {"spec", "runtimeClassName"}); !rc.empty()) w.write(0, "Runtime Class Name:\t" + rc + "\n");
+  if (const std::string sa = str(pod, {"spec", "serviceAccountName"}); !sa.empty()) w.write(0, "Service Account:\t" + sa + "\n");
+  const std::string node = str(pod, {"spec", "nodeName"});
+  w.write(0, node.empty() ? "Node:\t<none>\n" : "Node:\t" + node + "/" + str(pod, {"status", "hostIP"}) + "\n");
+  if (const auto st = unix_us(at(pod, {"status", "startTime"}))) w.write(0, "Start Time:\t" + rfc1123z(*st / 1000000) + "\n");
+  describe_labels(w, "Labels", at(pod, {"metadata", "labels"}));
+  if (ctx.hide_simulator_annotations) {
+    const json scrubbed = without_simulator_annotations(pod);
+    describe_annotations(w, at(scrubbed, {"metadata", "annotations"}));
+  } else {
+    describe_annotations(w, at(pod, {"metadata", "annotations"}));
+  }
+  const std::string phase = str(pod, {"status", "phase"});
+  const json* deletion = at(pod, {"metadata", "deletionTimestamp"});
+  if (deletion && !deletion->is_null() && phase != "Failed" && phase != "Succeeded") {
+    w.write(0, "Status:\tTerminating (lasts " + ctx.since(deletion) + ")\n");
+    w.write(0, fmt::format("Termination Grace Period:\t{}s\n", integer(pod, {"metadata", "deletionGracePeriodSeconds"})));
+  } else {
+    w.write(0, "Status:\t" + phase + "\n");
+  }
+  if (const std::string r = str(pod, {"status", "reason"}); !r.empty()) w.write(0, "Reason:\t" + r + "\n");
+  if (const std::string m = str(pod, {"status", "message"}); !m.empty()) w.write(0, "Message:\t" + m + "\n");
+  w.write(0, "IP:\t" + str(pod, {"status", "podIP"}) + "\n");
+  const json& ips = array_at(pod, {"status", "podIPs"});
+  if (ips.empty()) {
+    w.write(0, "IPs:\t<none>\n");
+  } else {
+    w.write(0, "IPs:\n");
+    for (const json& ip : ips) w.write(1, "IP:\t" + str(ip, {"ip"}) + "\n");
+  }
+  for (const json& ref : array_at(pod, {"metadata", "ownerReferences"}))
+    if (boolean(ref, {"controller"})) {
+      w.write(0, "Controlled By:\t" + str(ref, {"kind"}) + "/" + str(ref, {"name"}) + "\n");
+      break;
+    }
+  if (const std::string nn = str(pod, {"status", "nominatedNodeName"}); !nn.empty()) w.write(0, "NominatedNodeName:\t" + nn + "\n");
+  if (const json& init = array_at(pod, {"spec", "initContainers"}); !init.empty())
+    describe_containers(w, ctx, pod, "Init Containers", init, array_at(pod, {"status", "initContainerStatuses"}));
+  describe_containers(w, ctx, pod, "Containers", array_at(pod, {"spec", "containers"}), array_at(pod, {"status", "containerStatuses"}));
+  if (const json& gates = array_at(pod, {"spec", "readinessGates"}); !gates.empty()) {
+    w.write(0, "Readiness Gates:\n  Type\tStatus\n");
+    for (const json& g : gates) {
+      std::string status = "<none>";
+      for (const json& c : array_at(pod, {"status", "conditions"}))
+        if (str(c, {"type"}) == str(g, {"conditionType"})) {
+          status = str(c, {"status"});
+          break;
+        }
+      w.write(1, str(g, {"conditionType"}) + " \t" + status + " \n");
+    }
+  }
+  if (const json& conds = array_at(pod, {"status", "conditions"}); !conds.empty()) {
+    w.write(0, "Conditions:\n  Type\tStatus\n");
+    for (const json& c : conds) w.write(1, str(c, {"type"}) + " \t" + str(c, {"status"}) + " \n");
+  }
+  describe_volumes(w, ctx, pod);
+  w.write(0, "QoS Class:\t" + pod_qos(pod) + "\n");
+  describe_labels(w, "Node-Selectors", at(pod, {"spec", "nodeSelector"}));
+  // printPodTolerationsMultiline
+  w.write(0, "Tolerations:\t");
+  std::vector<const json*> tols;
+  for (const json& t : array_at(pod, {"spec", "tolerations"})) tols.push_back(&t);
+  std::stable_sort(tols.begin(), tols.end(), [](const json* a, const json* b) { return str(*a, {"key"}) < str(*b, {"key"}); });
+  if (tols.empty()) w.write(0, "<none>\n");
+  for (std::size_t i = 0; i < tols.size(); ++i) {
+    const json& t = *tols[i];
+    if (i) w.write(0, "\t");
+    std::string line = str(t, {"key"});
+    if (!str(t, {"value"}).empty()) line += "=" + str(t, {"value"});
+    if (!str(t, {"effect"}).empty()) line += ":" + str(t, {"effect"});
+    if (str(t, {"operator"}) == "Exists" && str(t, {"value"}).empty())
+      line += (!str(t, {"key"}).empty() || !str(t, {"effect"}).empty()) ? " op=Exists" : "op=Exists";
+    if (at(t, {"tolerationSeconds"})) line += fmt::format(" for {}s", integer(t, {"tolerationSeconds"}));
+    w.write(0, line + "\n");
+  }
+  describe_events(w, ctx, events_for(ctx, pod));
+  // tabbedString: tabwriter (0, 8, 2), flushed where DescribeEvents flushes.
+  std::string out;
+  for (const std::string& part : split(w.text, '\f')) out += go_tabwriter(part, 0, 2);
+  return out;
+}
+
+KubectlResult run_describe(const Ctx& ctx, const std::vector<std::string>& args) {
+  const Parsed p = parse_flags(args, {{"namespace", 'n', true}, {"all-namespaces", 'A', false}, {"selector", 'l', true}, {"show-events", 0, false}},
+                               "kubectl describe");
+  KubectlResult result;
+  if (p.positional.empty()) {
+    result.err = "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n";
+    result.status = 1;
+    return result;
+  }
+  const std::string ns = p.get("namespace", "default");
+  const bool all_ns = p.flag("all-namespaces");
+  std::string type = p.positional[0];
+  std::vector<std::string> names(p.positional.begin() + 1, p.positional.end());
+  if (const std::size_t slash = type.find('/'); slash != std::string::npos) {
+    names.insert(names.begin(), type.substr(slash + 1));
+    type = type.substr(0, slash);
+  }
+  const auto res = resolve_resource(ctx.api, type);
+  if (!res) {
+    result.err = fmt::format("error: the server doesn't have a resource type \"{}\"\n", type);
+    result.status = 1;
+    return result;
+  }
+  if (res->kind != "Pod")
+    throw KubectlUsageError(fmt::format("kcsim kubectl describes pods only, not {}; try: get {} NAME -o yaml", res->plural, res->plural));
+  std::vector<ObjectPtr> pods;
+  if (names.empty()) {
+    const std::vector<Requirement> selector = parse_selector(p.get("selector"));
+    for (const ObjectPtr& o : all_ns ? ctx.api.list("Pod") : ctx.api.list("Pod", ns))
+      if (selector_matches(selector, at(*o, {"metadata", "labels"}))) pods.push_back(o);
+    if (pods.empty()) result.err = no_resources(all_ns, ns);
+  } else {
+    for (const std::string& n : names) {
+      if (const ObjectPtr o = ctx.api.get({"Pod", ns, n})) pods.push_back(o);
+      else result.err += not_found(*res, n), result.status = 1;
+    }
+  }
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    if (i) result.out += "\n\n";
+    std::string d = describe_pod(ctx, *pods[i]);
+    if (p.has("show-events") && !p.flag("show-events")) {
+      // --show-events=false: describePod receives no events and prints no Events line.
+      const std::size_t pos = d.rfind("Events:");
+      if (pos != std::string::npos) d.erase(pos);
+    }
+    result.out += d;
+  }
+  return result;
+}
+
+// --- logs ----------------------------------------------------------------------------------------------
+
+// kubectl logs POD [-c CONTAINER] [-p] [--timestamps] [--tail N]: the application's startup lines,
+// which a scenario declares per image (settings.kubelet.images.<image>.startupLog, docs/cli.md),
+// written at each start of the container. Like the kubelet, kcsim keeps the current and the
+// previous run only (kuberuntime ReadLogs; --previous reads the last terminated instance).
+// Error texts: the API server's pod log REST handler (pkg/registry/core/pod/strategy.go
+// LogLocation, validateContainer) and kubectl's default-container message
+// (k8s.io/kubectl pkg/cmd/logs, podcmd.FindOrDefaultContainerByName).
+KubectlResult run_logs(const Ctx& ctx, const std::vector<std::string>& args) {
+  const Parsed p = parse_flags(args,
+                               {{"namespace", 'n', true}, {"container", 'c', true}, {"previous", 'p', false},
+                                {"timestamps", 0, false}, {"tail", 0, true}},
+                               "kubectl logs");
+  KubectlResult result;
+  if (p.positional.size() != 1) throw KubectlUsageError("kubectl logs takes exactly one POD (kcsim supports logs POD [-c CONTAINER] [-p] [--timestamps] [--tail N])");
+  std::string name = p.positional[0];
+  if (name.rfind("pod/", 0) == 0 || name.rfind("pods/", 0) == 0) name = name.substr(name.find('/') + 1);
+  const std::string ns = p.get("namespace", "default");
+  const ObjectPtr pod = ctx.api.get({"Pod", ns, name});
+  if (!pod) {
+    result.err = fmt::format("Error from server (NotFound): pods \"{}\" not found\n", name);
+    result.status = 1;
+    return result;
+  }
+  const json& containers = array_at(*pod, {"spec", "containers"});
+  std::string container = p.get("container");
+  if (container.empty()) {
+    if (containers.empty()) throw KubectlUsageError("the pod has no containers");
+    container = str(containers[0], {"name"});
+    if (containers.size() > 1) {
+      std::vector<std::string> names;
+      for (const json& c : containers) names.push_back(str(c, {"name"}));
+      result.err = fmt::format("Defaulted container \"{}\" out of: {}\n", container, join(names, ", "));
+    }
+  }
+  const json* spec = nullptr;
+  for (const json& c : containers)
+    if (str(c, {"name"}) == container) spec = &c;
+  if (!spec) {
+    result.err += fmt::format("Error from server (BadRequest): container {} is not valid for pod {}\n", container, name);
+    result.status = 1;
+    return result;
+  }
+  const json* status = nullptr;
+  for (const json& s : array_at(*pod, {"status", "containerStatuses"}))
+    if (str(s, {"name"}) == container) status = &s;
+  // The run to read: its start and (if it ended) its end, in Unix microseconds.
+  std::optional<std::int64_t> started, finished;
+  const json* state = status ? at(*status, {"state"}) : nullptr;
+  if (p.flag("previous")) {
+    const json* last = status ? at(*status, {"lastState", "terminated"}) : nullptr;
+    if (!last) {
+      result.err += fmt::format("Error from server (BadRequest): previous terminated container \"{}\" in pod \"{}\" not found\n",
+                                container, name);
+      result.status = 1;
+      return result;
+    }
+    started = unix_us(at(*last, {"startedAt"}));
+    finished = unix_us(at(*last, {"finishedAt"}));
+  } else if (state && at(*state, {"running"})) {
+    started = unix_us(at(*state, {"running", "startedAt"}));
+  } else if (state && at(*state, {"terminated"})) {
+    started = unix_us(at(*state, {"terminated", "startedAt"}));
+    finished = unix_us(at(*state, {"terminated", "finishedAt"}));
+  } else if (const json* last = status ? at(*status, {"lastState", "terminated"}) : nullptr) {
+    // Waiting after a crash (CrashLoopBackOff): the log of the instance that last ran.
+    started = unix_us(at(*last, {"startedAt"}));
+    finished = unix_us(at(*last, {"finishedAt"}));
+  } else {
+    std::string reason = state ? str(*state, {"waiting", "reason"}) : "";
+    if (reason.empty()) reason = "ContainerCreating";
+    result.err += fmt::format("Error from server (BadRequest): container \"{}\" in pod \"{}\" is waiting to start: {}\n",
+                              container, name, reason);
+    result.status = 1;
+    return result;
+  }
+  if (!started) return result;
+  const json* lines = ctx.kubelet_settings ? at(*ctx.kubelet_settings, {"images", str(*spec, {"image"}), "startupLog"}) : nullptr;
+  std::vector<std::string> out;
+  for (const json& entry : lines && lines->is_array() ? *lines : empty_array()) {
+    std::int64_t t = *started;
+    std::string text;
+    if (entry.is_string()) {
+      text = entry.get<std::string>();
+    } else {
+      text = str(entry, {"line"});
+      if (const json* after = at(entry, {"after"})) t += read_duration(*after, "", "").count();
+    }
+    if (t > (finished ? *finished : ctx.now_us)) break;  // not written yet (or never: the run ended)
+    // "{time}" is the line's own time stamp as the application prints it (milliseconds).
+    const std::string secs = ctx.api.epoch().rfc3339(SimTime{Duration{t - ctx.api.epoch().unix_seconds * 1000000}});
+    const std::string stamp = secs.substr(0, secs.size() - 1) + fmt::format(".{:03}Z", (t / 1000) % 1000);
+    for (std::size_t pos; (pos = text.find("{time}")) != std::string::npos;) text.replace(pos, 6, stamp);
+    if (p.flag("timestamps")) {
+      // The kubelet's RFC3339Nano: nanoseconds with trailing zeros removed (Go's time format).
+      std::string nanos = fmt::format("{:09}", (t % 1000000) * 1000);
+      while (!nanos.empty() && nanos.back() == '0') nanos.pop_back();
+      text = secs.substr(0, secs.size() - 1) + (nanos.empty() ? "" : "." + nanos) + "Z " + text;
+    }
+    out.push_back(text);
+  }
+  std::size_t first = 0;
+  if (p.has("tail")) {
+    std::int64_t n = -1;
+    try {
+      n = std::stoll(p.get("tail"));
+    } catch (...) {
+      throw KubectlUsageError("--tail needs a number of lines");
+    }
+    if (n >= 0 && static_cast<std::size_t>(n) < out.size()) first = out.size() - static_cast<std::size_t>(n);
+  }
+  for (std::size_t i = first; i < out.size(); ++i) result.out += out[i] + "\n";
+  return result;
+}
+
+// --- top pod -------------------------------------------------------------------------------------------
+
+KubectlResult run_top(const Ctx& ctx, const std::vector<std::string>& args) {
+  const Parsed p = parse_flags(args,
+                               {{"namespace", 'n', true}, {"all-namespaces", 'A', false}, {"selector", 'l', true},
+                                {"sort-by", 0, true}, {"no-headers", 0, false}, {"containers", 0, false}, {"sum", 0, false}},
+                               "kubectl top");
+  KubectlResult result;
+  if (p.positional.empty() || (p.positional[0] != "pod" && p.positional[0] != "pods" && p.positional[0] != "po"))
+    throw KubectlUsageError("kcsim kubectl supports `top pod` only (nodes are not simulated resources)");
+  const std::string ns = p.get("namespace", "default");
+  const bool all_ns = p.flag("all-namespaces");
+  const std::string sort = p.get("sort-by");
+  if (!sort.empty() && sort != "cpu" && sort != "memory") throw KubectlUsageError("--sort-by accepts only cpu or memory");
+  const bool containers = p.flag("containers");
+  const std::vector<Requirement> selector = parse_selector(p.get("selector"));
+  const std::string name = p.positional.size() > 1 ? p.positional[1] : "";
+
+  // The metrics API reports pods whose containers run. kcsim has no usage model: a container's
+  // usage is taken to be its requests (docs/cli.md).
+  struct Metrics {
+    const json* pod;
+    std::vector<std::tuple<std::string, double, double>> containers;  // name, cores, bytes
+    double cpu = 0, mem = 0;
+  };
+  std::vector<Metrics> metrics;
+  std::vector<ObjectPtr> candidates;
+  if (!name.empty()) {
+    if (const ObjectPtr o = ctx.api.get({"Pod", ns, name})) candidates.push_back(o);
+  } else {
+    for (const ObjectPtr& o : all_ns ? ctx.api.list("Pod") : ctx.api.list("Pod", ns))
+      if (selector_matches(selector, at(*o, {"metadata", "labels"}))) candidates.push_back(o);
+  }
+  for (const ObjectPtr& o : candidates) {
+    if (str(*o, {"status", "phase"}) != "Running") continue;
+    Metrics m{o.get(), {}};
+    for (const json& c : array_at(*o, {"spec", "containers"})) {
+      const double cpu = parse_quantity(at(c, {"resources", "requests", "cpu"})).value_or(0);
+      const double mem = parse_quantity(at(c, {"resources", "requests", "memory"})).value_or(0);
+      m.containers.emplace_back(str(c, {"name"}), cpu, mem);
+      m.cpu += cpu;
+      m.mem += mem;
+    }
+    metrics.push_back(m);
+  }
+  if (metrics.empty()) {
+    if (!name.empty()) {
+      const ObjectPtr o = ctx.api.get({"Pod", ns, name});
+      if (!o) result.err = fmt::format("Error from server (NotFound): podmetrics.metrics.k8s.io \"{}/{}\" not found\n", ns, name);
+      else if (ctx.age(at(*o, {"metadata", "creationTimestamp"})) > minutes(2))
+        result.err = fmt::format("error: Metrics not available for pod {}/{}, age: {}\n", ns, name,
+                                 format_go_duration(ctx.age(at(*o, {"metadata", "creationTimestamp"}))));
+      else result.err = "error: metrics not available yet\n";
+      result.status = 1;
+      return result;
+    }
+    for (const ObjectPtr& o : candidates)
+      if (ctx.age(at(*o, {"metadata", "creationTimestamp"})) > minutes(2)) {
+        result.err = fmt::format("error: Metrics not available for pod {}/{}, age: {}\n", namespace_of(*o), name_of(*o),
+                                 format_go_duration(ctx.age(at(*o, {"metadata", "creationTimestamp"}))));
+        result.status = 1;
+        return result;
+      }
+    if (!candidates.empty()) {
+      result.err = "error: metrics not available yet\n";
+      result.status = 1;
+      return result;
+    }
+    result.err = no_resources(all_ns, ns);
+    return result;
+  }
+  std::stable_sort(metrics.begin(), metrics.end(), [&](const Metrics& a, const Metrics& b) {
+    if (sort == "cpu") return std::ceil(a.cpu * 1000) > std::ceil(b.cpu * 1000);
+    if (sort == "memory") return std::ceil(a.mem) > std::ceil(b.mem);
+    if (all_ns && namespace_of(*a.pod) != namespace_of(*b.pod)) return namespace_of(*a.pod) < namespace_of(*b.pod);
+    return name_of(*a.pod) < name_of(*b.pod);
+  });
+  auto usage = [](double cpu, double mem) {
+    return fmt::format("{}m\t{}Mi\t", static_cast<std::int64_t>(std::ceil(cpu * 1000 - 1e-9)),
+                       static_cast<std::int64_t>(std::ceil(mem - 1e-9)) / (1024 * 1024));
+  };
+  std::string text;
+  if (!p.flag("no-headers")) {
+    if (all_ns) text += "NAMESPACE\t";
+    if (containers) text += "POD\t";
+    text += "NAME\tCPU(cores)\tMEMORY(bytes)\t\n";
+  }
+  for (const Metrics& m : metrics) {
+    if (containers) {
+      for (const auto& [cname, cpu, mem] : m.containers)
+        text += (all_ns ? namespace_of(*m.pod) + "\t" : "") + name_of(*m.pod) + "\t" + cname + "\t" + usage(cpu, mem) + "\n";
+    } else {
+      text += (all_ns ? namespace_of(*m.pod) + "\t" : "") + name_of(*m.pod) + "\t" + usage(m.cpu, m.mem) + "\n";
+    }
+  }
+  if (p.flag("sum")) {
+    double cpu = 0, mem = 0;
+    for (const Metrics& m : metrics) cpu += m.cpu, mem += m.mem;
+    const int width = 3 + (all_ns ? 1 : 0) + (containers ? 1 : 0);
+    for (int i = 0; i < width - 2; ++i) text += "\t";
+    text += "________\t________\t\n";
+    for (int i = 0; i < width - 3; ++i) text += "\t";
+    text += "\t" + usage(cpu, mem) + "\n";
+  }
+  result.out = go_tabwriter(text, 6, 3);
+  return result;
+}
+
+// --- argocd app get -------------------------------------------------------------------------------------
+
+KubectlResult run_argocd(const Ctx& ctx, const std::vector<std::string>& args) {
+  if (args.size() < 2 || args[0] != "app" || args[1] != "get")
+    throw KubectlUsageError("kcsim supports `argocd app get APPNAME [-o wide|yaml|json] [--show-operation] [-N NAMESPACE]` only");
+  const Parsed p = parse_flags(std::vector<std::string>(args.begin() + 2, args.end()),
+                               {{"output", 'o', true}, {"show-operation", 0, false}, {"app-namespace", 'N', true},
+                                {"server", 0, true}, {"refresh", 0, false}, {"hard-refresh", 0, false}, {"show-params", 0, false}},
+                               "argocd app get");
+  KubectlResult result;
+  if (p.positional.size() != 1) throw KubectlUsageError("argocd app get takes exactly one APPNAME");
+  std::string app_name = p.positional[0], app_ns = p.get("app-namespace", "argocd");
+  if (const std::size_t slash = app_name.find('/'); slash != std::string::npos) {
+    app_ns = app_name.substr(0, slash);
+    app_name = app_name.substr(slash + 1);
+  }
+  const ObjectPtr app = ctx.api.get({"Application", app_ns, app_name});
+  if (!app) {
+    result.err = fmt::format("FATA[0000] rpc error: code = NotFound desc = applications.argoproj.io \"{}\" not found\n", app_name);
+    result.status = 20;
+    return result;
+  }
+  const std::string output = p.get("output", "wide");
+  if (output == "yaml") {
+    result.out = to_yaml(*app);
+    return result;
+  }
+  if (output == "json") {
+    result.out = to_go_json(*app, "  ") + "\n";
+    return result;
+  }
+  if (output != "wide" && !output.empty())
+    throw KubectlUsageError(fmt::format("unknown output format: {} (kcsim supports wide, yaml, json)", output));
+  const json& a = *app;
+  auto line = [](const std::string& label, const std::string& value) { return fmt::format("{:<20}{}\n", label, value); };
+  std::string out;
+  out += line("Name:", namespace_of(a).empty() ? app_name : namespace_of(a) + "/" + app_name);
+  out += line("Project:", str(a, {"spec", "project"}, "default"));
+  std::string server = str(a, {"spec", "destination", "server"});
+  if (server.empty()) server = str(a, {"spec", "destination", "name"});
+  out += line("Server:", server);
+  out += line("Namespace:", str(a, {"spec", "destination", "namespace"}));
+  // getAppURL: the argocd-cm "url" setting, else the CLI's server address.
+  std::string url_base;
+  if (const ObjectPtr cm = ctx.api.get({"ConfigMap", app_ns, "argocd-cm"})) url_base = str(*cm, {"data", "url"});
+  if (url_base.empty()) {
+    std::string addr = p.get("server", "localhost:8080");
+    if (addr.size() > 4 && addr.compare(addr.size() - 4, 4, ":443") == 0) addr.resize(addr.size() - 4);
+    url_base = "https://" + addr;
+  }
+  out += line("URL:", url_base + "/applications/" + app_name);
+  const json& sources = array_at(a, {"spec", "sources"});
+  std::vector<const json*> srcs;
+  if (!sources.empty()) {
+    out += "Sources:\n";
+    for (const json& s : sources) srcs.push_back(&s);
+  } else {
+    out += "Source:\n";
+    static const json kEmpty = json::object();
+    const json* s = at(a, {"spec", "source"});
+    srcs.push_back(s ? s : &kEmpty);
+  }
+  for (const json* s : srcs) {
+    out += line("- Repo:", str(*s, {"repoURL"}));
+    out += line("  Target:", str(*s, {"targetRevision"}));
+    if (const std::string path = str(*s, {"path"}); !path.empty()) out += line("  Path:", path);
+    if (const std::string ref = str(*s, {"ref"}); !ref.empty()) out += line("  Ref:", ref);
+    std::vector<std::string> values;
+    for (const json& v : array_at(*s, {"helm", "valueFiles"})) values.push_back(go_sprint(v));
+    if (!values.empty()) out += line("  Helm Values:", join(values, ","));
+    if (const std::string np = str(*s, {"kustomize", "namePrefix"}); !np.empty()) out += line("  Name Prefix:", np);
+  }
+  out += line("SyncWindow:", "Sync Allowed");
+  std::string policy = "Manual";
+  if (const json* automated = at(a, {"spec", "syncPolicy", "automated"}); automated && automated->is_object() &&
+                                                                            boolean(*automated, {"enabled"}, true)) {
+    policy = "Automated";
+    if (boolean(*automated, {"prune"})) policy += " (Prune)";
+  }
+  out += line("Sync Policy:", policy);
+  const std::string target = str(*srcs[0], {"targetRevision"});
+  const std::string sync_code = str(a, {"status", "sync", "status"});
+  std::string sync = sync_code;
+  if (sync_code == "Synced") sync += " to " + target;
+  else if (sync_code == "OutOfSync") sync += " from " + target;
+  auto is_hex = [](const std::string& s, std::size_t min, std::size_t max) {
+    if (s.size() < min || s.size() > max) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  };
+  const std::string revision = str(a, {"status", "sync", "revision"});
+  if (!is_hex(target, 7, std::string::npos) && revision.size() > 7) sync += " (" + revision.substr(0, 7) + ")";
+  out += line("Sync Status:", sync);
+  out += line("Health Status:", str(a, {"status", "health", "status"}));
+  if (const json& conds = array_at(a, {"status", "conditions"}); !conds.empty()) {
+    out += "\n";
+    std::string t = "CONDITION\tMESSAGE\tLAST TRANSITION\n";
+    for (const json& c : conds)
+      t += str(c, {"type"}) + "\t" + str(c, {"message"}) + "\t" + go_time_string(at(c, {"lastTransitionTime"})) + "\n";
+    out += go_tabwriter(t, 0, 2) + "\n";
+  }
+  if (p.flag("show-operation")) {
+    if (const json* op = at(a, {"status", "operationState"})) {
+      out += "\n";
+      out += line("Operation:", "Sync");
+      if (const std::string rev = str(*op, {"syncResult", "revision"}); !rev.empty()) out += line("Sync Revision:", rev);
+      out += line("Phase:", str(*op, {"phase"}));
+      out += line("Start:", go_time_string(at(*op, {"startedAt"})));
+      out += line("Finished:", go_time_string(at(*op, {"finishedAt"})));
+      std::string duration;
+      if (const auto s = unix_us(at(*op, {"startedAt"}))) {
+        const auto f = unix_us(at(*op, {"finishedAt"}));
+        duration = format_go_duration(Duration{(f ? *f : ctx.now_us) - *s});
+      }
+      out += line("Duration:", duration);
+      out += line("Message:", str(*op, {"message"}));
+    }
+  }
+  if (const json& resources = array_at(a, {"status", "resources"}); !resources.empty()) {
+    // getResourceStates: the last sync's resources first (in its order), then the rest by key.
+    struct State {
+      std::string group, kind, ns, name, status, health, hook, message;
+    };
+    std::map<std::string, const json*> by_key;
+    auto key = [](const json& r) {
+      return str(r, {"group"}) + "/" + str(r, {"kind"}) + "/" + str(r, {"namespace"}) + "/" + str(r, {"name"});
+    };
+    for (const json& r : resources) by_key[key(r)] = &r;
+    // Argo CD 3 keeps resource health out of the Application (resourceHealthSource: appTree);
+    // argocd-server's Get fills it in from the resource tree (inferResourcesStatusHealth), whose
+    // health is the live object's: Missing when it does not exist.
+    const bool from_tree = str(a, {"status", "resourceHealthSource"}) == "appTree";
+    auto health_of = [&](const json& r) -> std::string {
+      if (!from_tree) return str(r, {"health", "status"});
+      const ObjectPtr live = ctx.api.get({str(r, {"kind"}), str(r, {"namespace"}), str(r, {"name"})});
+      if (!live || api_group(str(*live, {"apiVersion"})) != str(r, {"group"})) return "Missing";
+      const auto h = argocd::resource_health(*live);
+      return h ? h->status : "";
+    };
+    std::vector<State> states;
+    for (const json& r : array_at(a, {"status", "operationState", "syncResult", "resources"})) {
+      State s{str(r, {"group"}), str(r, {"kind"}), str(r, {"namespace"}), str(r, {"name"}), str(r, {"hookPhase"}),
+              str(r, {"status"}), str(r, {"hookType"}), str(r, {"message"})};
+      const auto it = by_key.find(key(r));
+      if (it != by_key.end() && s.hook.empty()) {
+        s.health = health_of(*it->second);
+        s.status = str(*it->second, {"status"});
+      }
+      states.push_back(s);
+      by_key.erase(key(r));
+    }
+    for (const auto& [k, r] : by_key)
+      states.push_back({str(*r, {"group"}), str(*r, {"kind"}), str(*r, {"namespace"}), str(*r, {"name"}), str(*r, {"status"}),
+                        health_of(*r), "", ""});
+    std::string t = "GROUP\tKIND\tNAMESPACE\tNAME\tSTATUS\tHEALTH\tHOOK\tMESSAGE\n";
+    for (const State& s : states)
+      t += s.group + "\t" + s.kind + "\t" + s.ns + "\t" + s.name + "\t" + s.status + "\t" + s.health + "\t" + s.hook + "\t" + s.message + "\n";
+    out += "\n" + go_tabwriter(t, 0, 2);
+  }
+  result.out = out;
+  return result;
+}
+
+}  // namespace
+
+// --- Go text/tabwriter ----------------------------------------------------------------------------------
+
+std::string go_tabwriter(std::string_view text, int minwidth, int padding) {
+  struct Cell {
+    std::string text;
+    int width;
+  };
+  auto runes = [](const std::string& s) {
+    int n = 0;
+    for (unsigned char c : s)
+      if ((c & 0xC0) != 0x80) ++n;
+    return n;
+  };
+  std::vector<std::vector<Cell>> lines;
+  std::vector<Cell> cur;
+  std::string cell;
+  for (char c : text) {
+    if (c == '\t') {
+      cur.push_back({cell, runes(cell)});
+      cell.clear();
+    } else if (c == '\n') {
+      cur.push_back({cell, runes(cell)});
+      lines.push_back(std::move(cur));
+      cur.clear();
+      cell.clear();
+    } else {
+      cell += c;
+    }
+  }
+  const bool unterminated = !cell.empty() || !cur.empty();
+  if (unterminated) {
+    cur.push_back({cell, runes(cell)});
+    lines.push_back(std::move(cur));
+  }
+  std::string out;
+  std::vector<int> widths;
+  auto write_lines = [&](std::size_t line0, std::size_t line1) {
+    for (std::size_t i = line0; i < line1; ++i) {
+      const std::vector<Cell>& line = lines[i];
+      for (std::size_t j = 0; j < line.size(); ++j) {
+        out += line[j].text;
+        if (j < widths.size()) out.append(static_cast<std::size_t>(std::max(0, widths[j] - line[j].width)), ' ');
+      }
+      if (!(unterminated && i + 1 == lines.size())) out += '\n';
+    }
+  };
+  std::function<void(std::size_t, std::size_t)> format = [&](std::size_t line0, std::size_t line1) {
+    const std::size_t column = widths.size();
+    for (std::size_t this_line = line0; this_line < line1; ++this_line) {
+      if (column + 1 >= lines[this_line].size()) continue;
+      write_lines(line0, this_line);
+      line0 = this_line;
+      int width = minwidth;
+      for (; this_line < line1; ++this_line) {
+        if (column + 1 >= lines[this_line].size()) break;
+        width = std::max(width, lines[this_line][column].width + padding);
+      }
+      widths.push_back(width);
+      format(line0, this_line);
+      widths.pop_back();
+      line0 = this_line;
+    }
+    write_lines(line0, line1);
+  };
+  format(0, lines.size());
+  return out;
+}
+
+KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args_in,
+                           const json* kubelet_settings, bool hide_simulator_annotations) {
+  std::vector<std::string> args = args_in;
+  if (!args.empty() && args[0] == "kubectl") args.erase(args.begin());
+  if (args.empty()) throw KubectlUsageError("no kubectl command given (try: get pods)");
+  const Ctx ctx{api, versions, api.epoch().unix_seconds * 1000000 + api.now().time_since_epoch().count(), kubelet_settings,
+                  hide_simulator_annotations};
+  if (args[0] == "argocd") return run_argocd(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
+
+  // The verb is the first argument that is neither a flag nor a flag's value.
+  std::size_t verb_at = 0;
+  for (; verb_at < args.size(); ++verb_at) {
+    const std::string& a = args[verb_at];
+    if (a.empty() || a[0] != '-') break;
+    if ((a == "-n" || a == "--namespace" || a == "-l" || a == "--selector" || a == "-o" || a == "--output")) ++verb_at;
+  }
+  if (verb_at >= args.size()) throw KubectlUsageError("no kubectl command given (try: get pods)");
+  const std::string verb = args[verb_at];
+  std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(verb_at));
+  rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(verb_at) + 1, args.end());
+  try {
+    if (verb == "get") return run_get(ctx, rest);
+    if (verb == "describe") return run_describe(ctx, rest);
+    if (verb == "top") return run_top(ctx, rest);
+    if (verb == "logs") return run_logs(ctx, rest);
+  } catch (const KubectlUsageError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    // kubectl's own errors (a sort field found nowhere): "error: ..." and status 1.
+    return {"", fmt::format("error: {}\n", e.what()), 1};
+  }
+  static const std::set<std::string> kKnown = {
+      "apply", "create", "delete", "edit", "patch", "replace", "scale", "autoscale", "rollout", "exec",
+      "port-forward", "annotate", "label", "set", "explain", "api-resources", "api-versions", "config", "cluster-info",
+      "diff", "events", "wait", "run", "expose", "cp", "attach", "debug", "drain", "cordon", "uncordon", "taint", "auth", "version"};
+  if (kKnown.count(verb))
+    throw KubectlUsageError(fmt::format("kcsim kubectl shows the state at one instant: it supports get, describe pod, top pod and logs, "
+                                        "not `{}` (put actions in the scenario's timeline)",
+                                        verb));
+  return {"", fmt::format("error: unknown command \"{}\" for \"kubectl\"\n", verb), 1};
+}
+
+KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations) {
+  return kubectl_exec(world.api(), world.versions(), args, &world.settings("kubelet"), hide_simulator_annotations);
+}
+
+std::string kubectl_view(const World& world, const std::vector<std::string>& args) {
+  const KubectlResult r = kubectl_exec(world, args);
+  return r.out + r.err;
+}
+
+}  // namespace kcsim
