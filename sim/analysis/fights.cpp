@@ -10,11 +10,6 @@
 namespace kcsim {
 namespace {
 
-bool is_disputable(const WriteRecord& w) {
-  if (w.field.empty() || w.object.kind == "Pod" || w.object.kind == "Event") return false;
-  return w.field.rfind("/spec", 0) == 0 || w.field.rfind("/metadata/labels", 0) == 0;
-}
-
 std::string plain_object(const ObjectRef& ref) {
   return ref.ns.empty() ? fmt::format("{} {}", ref.kind, ref.name)
                         : fmt::format("{} {}/{}", ref.kind, ref.ns, ref.name);
@@ -22,10 +17,22 @@ std::string plain_object(const ObjectRef& ref) {
 
 }  // namespace
 
+bool is_disputable_write(const WriteRecord& w) {
+  if (w.field.empty() || w.object.kind == "Pod" || w.object.kind == "Event") return false;
+  return w.field.rfind("/spec", 0) == 0 || w.field.rfind("/metadata/labels", 0) == 0;
+}
+
+std::size_t count_handovers(const std::vector<const WriteRecord*>& writes) {
+  std::size_t n = 0;
+  for (std::size_t i = 1; i < writes.size(); ++i)
+    n += writes[i]->manager != writes[i - 1]->manager && writes[i]->new_value != writes[i - 1]->new_value;
+  return n;
+}
+
 json find_fights(const std::vector<WriteRecord>& writes) {
   std::map<std::pair<ObjectRef, std::string>, std::vector<const WriteRecord*>> by_field;
   for (const WriteRecord& w : writes)
-    if (is_disputable(w)) by_field[{w.object, w.field}].push_back(&w);
+    if (is_disputable_write(w)) by_field[{w.object, w.field}].push_back(&w);
 
   json fights = json::array();
   for (const auto& [key, list] : by_field) {
@@ -44,7 +51,7 @@ json find_fights(const std::vector<WriteRecord>& writes) {
       last = cur.at;
       ++handovers;
     }
-    if (handovers < 3 || writers.size() < 2) continue;
+    if (handovers < kFightHandovers || writers.size() < 2) continue;
 
     std::vector<std::int64_t> gaps;
     std::map<std::pair<std::string, std::string>, SimTime> last_same;

@@ -9,6 +9,8 @@
 
 #include "kcsim/analysis/causal_chain.hpp"
 #include "kcsim/analysis/fights.hpp"
+#include "kcsim/analysis/problems.hpp"
+#include "kcsim/analysis/resets.hpp"
 #include "kcsim/apiserver/model.hpp"
 
 namespace kcsim {
@@ -164,6 +166,8 @@ json build_report(const World& world) {
                  {"seed", s.seed},
                  {"duration_s", fixed(to_seconds(s.duration))},
                  {"fights", find_fights(world.api().writes())},
+                 {"resets", find_resets(world.api().writes())},
+                 {"problems", find_problems(world)},
                  {"workloads", json::array()},
                  {"writes", json::array()},
                  {"expectations", json::array()}};

@@ -6,6 +6,7 @@
 
 #include "../scenario/expectations.hpp"
 #include "kcsim/analysis/fix_check.hpp"
+#include "kcsim/analysis/problems.hpp"
 #include "kcsim/analysis/report.hpp"
 #include "kcsim/views/text_report.hpp"
 #include "kcsim/views/timeline_html.hpp"
@@ -36,6 +37,13 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
   out.events_processed = world.engine().events_processed();
   out.report = build_report(world);
   out.report["expectations"] = checker.results(world, out.report);
+  // A problem no expectation speaks of fails --check: a what-if that silently does nothing (an
+  // Application path not in Git, an HPA without its metric) must not pass.
+  if (!out.report["problems"].empty() && !expects_problems(world.scenario().expectations))
+    out.report["expectations"].push_back(
+        {{"description", "no controller reports a problem (a scenario that expects one names \"problems\" in an expectation)"},
+         {"passed", false},
+         {"detail", fmt::format("{} problem(s): see Problems", out.report["problems"].size())}});
   for (const json& e : out.report["expectations"]) out.expectations_passed &= e["passed"].get<bool>();
   out.events_table = render_events_table(world, world.engine().now());
   // Fix checks re-run the scenario with RunOptions{} (no fix checks), so they never recurse.

@@ -9,6 +9,25 @@
 
 namespace kcsim {
 
+namespace {
+
+// The "Problems" section: each failing condition with its controller and its own words.
+std::string render_problems(const json& problems) {
+  if (!problems.is_array() || problems.empty()) return "";
+  std::string out = "\nProblems: what the controllers report they cannot do, at the end of the run\n";
+  for (const json& p : problems) {
+    const std::string condition =
+        p.contains("reason") ? fmt::format("{}={} {}", p["condition"].get<std::string>(), p.value("status", ""),
+                                           p["reason"].get<std::string>())
+                             : p["condition"].get<std::string>();
+    out += fmt::format("  {} ({}): {}\n", p["object"].get<std::string>(), p["controller"].get<std::string>(), condition);
+    out += fmt::format("    {}\n", p["message"].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string render_text_report(const json& r) {
   std::string out = fmt::format("scenario {} (seed {}, {} simulated)\n", r["scenario"].get<std::string>(),
                                 r["seed"].get<std::uint64_t>(),
@@ -34,6 +53,11 @@ std::string render_text_report(const json& r) {
   } else if (r.contains("fights")) {
     out += "\nNo fights: no field was set back and forth by two or more managers.\n";
   }
+  if (r.contains("resets") && !r["resets"].empty()) {
+    out += "\nResets: a value one manager set, set back by another (too few times for a fight)\n";
+    for (const json& x : r["resets"]) out += "  " + x["summary"].get<std::string>() + "\n";
+  }
+  if (r.contains("problems")) out += render_problems(r["problems"]);
   out += "\nWorkloads\n";
   for (const json& w : r["workloads"]) {
     const json& rep = w["replicas"];

@@ -8,6 +8,17 @@
 
 namespace kcsim {
 
+/// Hand-overs that make a field a fight rather than a one-off reset (resets.hpp).
+inline constexpr std::size_t kFightHandovers = 3;
+
+/// Whether a write can be part of a fight or a reset: a spec field or a label of an object other
+/// than a Pod or an Event.
+bool is_disputable_write(const WriteRecord& w);
+
+/// Hand-overs in one field's writes (in time order): writes by a manager other than the previous
+/// writer that change the value.
+std::size_t count_handovers(const std::vector<const WriteRecord*>& writes);
+
 /// Finds fights in the recorded writes of spec fields (and labels) of non-Pod objects.
 ///  - A hand-over is a write by a manager other than the previous writer of the field that
 ///    changes its value. A field with at least three hand-overs among two or more managers is a
