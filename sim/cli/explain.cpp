@@ -18,6 +18,7 @@
 #include "kcsim/analysis/ownership_graph.hpp"
 #include "kcsim/core/random.hpp"
 #include "kcsim/cli/runner.hpp"
+#include "kcsim/views/text_report.hpp"
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/time.hpp"
 #include "kcsim/core/output_file.hpp"
@@ -296,6 +297,9 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
                        format_go_duration(sim->duration), sim->scenario,
                        report_list(*sim, "fights").size());
     for (const std::string& u : unpredicted) out += bullet("not predicted from the manifests: " + u, 2);
+    // The same sections, in the same words, as `kcsim run` prints them.
+    out += render_resets(sim->report.value("resets", json::array()));
+    out += render_problems(sim->report.value("problems", json::array()));
   }
   if (!graph.notes().empty()) {
     out += "\nNotes:\n";
@@ -494,7 +498,9 @@ static int explain_impl(const std::vector<std::string>& args) {
       out["simulation"] = {{"scenario", sim->name},
                            {"source", sim->scenario},
                            {"duration_s", to_seconds(sim->duration)},
-                           {"fights", fights}};
+                           {"fights", fights},
+                           {"resets", sim->report.value("resets", json::array())},
+                           {"problems", sim->report.value("problems", json::array())}};
     }
     emit(o.output, out.dump(2) + "\n");
   } else {

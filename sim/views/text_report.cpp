@@ -9,9 +9,6 @@
 
 namespace kcsim {
 
-namespace {
-
-// The "Problems" section: each failing condition with its controller and its own words.
 std::string render_problems(const json& problems) {
   if (!problems.is_array() || problems.empty()) return "";
   std::string out = "\nProblems: what the controllers report they cannot do, at the end of the run\n";
@@ -26,7 +23,12 @@ std::string render_problems(const json& problems) {
   return out;
 }
 
-}  // namespace
+std::string render_resets(const json& resets) {
+  if (!resets.is_array() || resets.empty()) return "";
+  std::string out = "\nResets: a value one manager set, set back by another (too few times for a fight)\n";
+  for (const json& x : resets) out += "  " + x["summary"].get<std::string>() + "\n";
+  return out;
+}
 
 std::string render_text_report(const json& r) {
   std::string out = fmt::format("scenario {} (seed {}, {} simulated)\n", r["scenario"].get<std::string>(),
@@ -53,10 +55,7 @@ std::string render_text_report(const json& r) {
   } else if (r.contains("fights")) {
     out += "\nNo fights: no field was set back and forth by two or more managers.\n";
   }
-  if (r.contains("resets") && !r["resets"].empty()) {
-    out += "\nResets: a value one manager set, set back by another (too few times for a fight)\n";
-    for (const json& x : r["resets"]) out += "  " + x["summary"].get<std::string>() + "\n";
-  }
+  if (r.contains("resets")) out += render_resets(r["resets"]);
   if (r.contains("problems")) out += render_problems(r["problems"]);
   out += "\nWorkloads\n";
   for (const json& w : r["workloads"]) {

@@ -84,3 +84,25 @@ TEST(Problems, TheBundledLoopHasNone) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string section(const std::string& text, const std::string& title) {
+  const auto start = text.find("\n" + title);
+  if (start == std::string::npos) return "";
+  const auto end = text.find("\n\n", start + 1);
+  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+}  // namespace
+
+TEST(Problems, RunAndExplainSimulateWordThemTheSame) {
+  const std::string scenario = data("wrong-git-path.json");
+  const auto run = run_kcsim("run " + scenario + " --no-fixes", 60);
+  const auto explain = run_kcsim("explain --simulate " + scenario, 60);
+  ASSERT_EQ(run.status, 0) << run.err;
+  ASSERT_TRUE(explain.status == 0 || explain.status == 1) << explain.err;
+  const std::string from_run = section(run.out, "Problems:");
+  ASSERT_FALSE(from_run.empty()) << run.out;
+  EXPECT_EQ(section(explain.out, "Problems:"), from_run) << explain.out;
+}
