@@ -39,6 +39,7 @@
 #include "argocd_health.hpp"
 #include "../git/git_repository.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
@@ -155,15 +156,6 @@ bool annotation_has_option(const json& obj, const std::string& option) {
 // kubectl's printed resource name: "deployment.apps/web", "service/web".
 std::string kubectl_name(const std::string& group, const std::string& kind, const std::string& name) {
   return lower(kind) + (group.empty() ? "" : "." + group) + "/" + name;
-}
-
-// Kinds without a namespace (the few an application is likely to carry).
-bool cluster_scoped(const std::string& kind) {
-  static const std::set<std::string> kinds = {"Namespace", "Node", "ClusterRole", "ClusterRoleBinding",
-                                              "CustomResourceDefinition", "PersistentVolume", "StorageClass",
-                                              "PriorityClass", "IngressClass", "APIService",
-                                              "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"};
-  return kinds.count(kind) > 0;
 }
 
 // gitops-engine kube.KindOrder: the order a sync applies kinds in (within a wave).
@@ -1019,8 +1011,8 @@ class ArgoCD final : public Controller, public GitPushListener {
       const std::string av = m.value("apiVersion", "");
       p.version = av.substr(av.find('/') == std::string::npos ? 0 : av.find('/') + 1);
       p.name = str_at(m, {"metadata", "name"});
-      if (!cluster_scoped(p.kind) && str_at(m, {"metadata", "namespace"}).empty()) m["metadata"]["namespace"] = dest_ns;
-      if (cluster_scoped(p.kind)) m["metadata"].erase("namespace");
+      if (!is_cluster_scoped(p.kind) && str_at(m, {"metadata", "namespace"}).empty()) m["metadata"]["namespace"] = dest_ns;
+      if (is_cluster_scoped(p.kind)) m["metadata"].erase("namespace");
       p.ns = str_at(m, {"metadata", "namespace"});
       if (tracking_ == "label" || tracking_ == "annotation+label") m["metadata"]["labels"][kInstanceLabel] = app_name;
       if (tracking_ != "label")

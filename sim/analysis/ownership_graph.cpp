@@ -36,6 +36,7 @@
 #include "../k8s/json_diff.hpp"
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
@@ -176,11 +177,6 @@ constexpr const char* kHttpOperator = "keda-add-ons-http-operator";  // as model
 constexpr const char* kKubectlManager = "kubectl-client-side-apply";
 constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr const char* kArgoNamespace = "argocd";
-
-const std::set<std::string> kClusterScoped = {
-    "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
-    "StorageClass", "PriorityClass", "IngressClass", "APIService", "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration", "ClusterIssuer", "ClusterSecretStore"};
 
 std::optional<std::int64_t> int_at(const json& j, std::initializer_list<const char*> path) {
   const json* v = find(j, path);
@@ -883,9 +879,9 @@ struct OwnershipGraph::Impl {
   ObjectRef resource_ref(const Manifest& m, const std::string& dest_ns) const {
     ObjectRef r = m.ref();
     if (m.object.value("kind", "") == "Application" && group_of(m.object) == "argoproj.io") return app_ref(m);
-    if (kClusterScoped.count(r.kind)) r.ns.clear();
+    if (is_cluster_scoped(r.kind)) r.ns.clear();
     else if (!dest_ns.empty() && m.object.value("kind", "") != "Namespace" && r.ns.empty()) r.ns = dest_ns;
-    if (!kClusterScoped.count(r.kind) && r.ns.empty()) r.ns = "default";
+    if (!is_cluster_scoped(r.kind) && r.ns.empty()) r.ns = "default";
     return r;
   }
 

@@ -10,6 +10,7 @@
 #include "../k8s/json_diff.hpp"
 #include "kcsim/core/random.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "managed_fields.hpp"
 
 namespace kcsim {
@@ -181,22 +182,12 @@ bool needed_by_analyses(const WriteRecord& w) {
 }
 
 std::string resource_name(const std::string& kind, const std::string& api_version) {
-  // Groups of the kinds we model, for callers that only know the kind.
-  static const std::map<std::string, std::string, std::less<>> kGroups = {
-      {"Application", "argoproj.io"},      {"AppProject", "argoproj.io"},
-      {"ApplicationSet", "argoproj.io"},   {"CronJob", "batch"},
-      {"DaemonSet", "apps"},               {"Deployment", "apps"},
-      {"HTTPScaledObject", "http.keda.sh"}, {"HorizontalPodAutoscaler", "autoscaling"},
-      {"Ingress", "networking.k8s.io"},    {"Job", "batch"},
-      {"NetworkPolicy", "networking.k8s.io"}, {"ReplicaSet", "apps"},
-      {"ScaledJob", "keda.sh"},            {"ScaledObject", "keda.sh"},
-      {"StatefulSet", "apps"},             {"TriggerAuthentication", "keda.sh"},
-  };
-  // meta.UnsafeGuessKindToResource, with the irregular plurals of core kinds.
-  static const std::map<std::string, std::string, std::less<>> kIrregular = {{"Endpoints", "endpoints"}};
+  // The plural and group of a known kind come from the kind table (include/kcsim/k8s/kinds.hpp);
+  // another kind's plural is meta.UnsafeGuessKindToResource's guess.
+  const KindInfo* known = find_kind(kind);
   std::string plural;
-  if (auto it = kIrregular.find(kind); it != kIrregular.end()) {
-    plural = it->second;
+  if (known) {
+    plural = known->plural;
   } else {
     plural = lower(kind);
     if (!plural.empty() && plural.back() == 's') plural += "es";
@@ -205,7 +196,7 @@ std::string resource_name(const std::string& kind, const std::string& api_versio
   }
   std::string group;
   if (!api_version.empty()) group = api_group(api_version);
-  else if (auto it = kGroups.find(kind); it != kGroups.end()) group = it->second;
+  else if (known) group = known->group();
   return group.empty() ? plural : plural + "." + group;
 }
 

@@ -15,6 +15,7 @@
 
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/text.hpp"
 #include "kcsim/apiserver/world.hpp"
@@ -27,13 +28,6 @@ namespace kcsim {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Kinds without a namespace (as in sim/scenario/scenario.cpp, plus a few that manifests often carry).
-const std::set<std::string> kClusterScoped = {
-    "Namespace",       "Node",           "ClusterRole",   "ClusterRoleBinding", "CustomResourceDefinition",
-    "PersistentVolume", "StorageClass",  "PriorityClass", "IngressClass",       "APIService",
-    "MutatingWebhookConfiguration",      "ValidatingWebhookConfiguration",     "ClusterIssuer",
-    "ClusterSecretStore"};
 
 constexpr std::size_t kMaxFileBytes = 64u * 1024 * 1024;
 constexpr std::size_t kMaxFiles = 100000;
@@ -267,7 +261,7 @@ void default_namespace(std::vector<Manifest>& ms, const std::string& ns) {
   for (Manifest& m : ms) {
     const std::string kind = m.object.value("kind", "");
     json& md = m.object["metadata"];
-    if (!kClusterScoped.count(kind) && !md.contains("namespace")) md["namespace"] = ns;
+    if (!is_cluster_scoped(kind) && !md.contains("namespace")) md["namespace"] = ns;
   }
 }
 
@@ -459,7 +453,7 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
     json obj = a.spec["manifest"];
     if (!obj.contains("metadata") || !obj["metadata"].is_object()) continue;
     if (!obj.contains("kind") || !obj["kind"].is_string()) continue;
-    if (!kClusterScoped.count(obj["kind"].get<std::string>()) && !obj["metadata"].contains("namespace"))
+    if (!is_cluster_scoped(obj["kind"].get<std::string>()) && !obj["metadata"].contains("namespace"))
       obj["metadata"]["namespace"] = "default";
     Manifest m = from_scenario(path, obj, a.pointer + "/manifest", positions, ManifestOrigin::kLive);
     add_live(m);

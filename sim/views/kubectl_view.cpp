@@ -28,6 +28,7 @@
 #include "../../models/argocd/argocd_health.hpp"
 #include "kcsim/views/table.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/views/yaml_writer.hpp"
 
@@ -582,31 +583,14 @@ struct Resource {
   std::string kind_prefix() const { return group().empty() ? lower(kind) : lower(kind) + "." + group(); }
 };
 
+// The kinds kcsim knows (include/kcsim/k8s/kinds.hpp), as kubectl's discovery would list them.
 const std::vector<Resource>& builtin_resources() {
-  static const std::vector<Resource> kResources = {
-      {"Pod", "v1", "pods", "pod", {"po"}},
-      {"Event", "v1", "events", "event", {"ev"}},
-      {"Service", "v1", "services", "service", {"svc"}},
-      {"ConfigMap", "v1", "configmaps", "configmap", {"cm"}},
-      {"Secret", "v1", "secrets", "secret", {}},
-      {"ServiceAccount", "v1", "serviceaccounts", "serviceaccount", {"sa"}},
-      {"Endpoints", "v1", "endpoints", "endpoints", {"ep"}},
-      {"Namespace", "v1", "namespaces", "namespace", {"ns"}, false},
-      {"Node", "v1", "nodes", "node", {"no"}, false},
-      {"Deployment", "apps/v1", "deployments", "deployment", {"deploy"}},
-      {"ReplicaSet", "apps/v1", "replicasets", "replicaset", {"rs"}},
-      {"StatefulSet", "apps/v1", "statefulsets", "statefulset", {"sts"}},
-      {"DaemonSet", "apps/v1", "daemonsets", "daemonset", {"ds"}},
-      {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", "horizontalpodautoscaler", {"hpa"}},
-      {"ScaledObject", "keda.sh/v1alpha1", "scaledobjects", "scaledobject", {"so"}},
-      {"ScaledJob", "keda.sh/v1alpha1", "scaledjobs", "scaledjob", {"sj"}},
-      {"TriggerAuthentication", "keda.sh/v1alpha1", "triggerauthentications", "triggerauthentication", {"ta", "triggerauth"}},
-      {"HTTPScaledObject", "http.keda.sh/v1alpha1", "httpscaledobjects", "httpscaledobject", {"httpso"}},
-      {"Application", "argoproj.io/v1alpha1", "applications", "application", {"app", "apps"}},
-      {"AppProject", "argoproj.io/v1alpha1", "appprojects", "appproject", {"appproj", "appprojs"}},
-      {"Kustomization", "kustomize.toolkit.fluxcd.io/v1", "kustomizations", "kustomization", {"ks"}},
-      {"GitRepository", "source.toolkit.fluxcd.io/v1", "gitrepositories", "gitrepository", {"gitrepo"}},
-  };
+  static const std::vector<Resource> kResources = [] {
+    std::vector<Resource> out;
+    for (const KindInfo& k : known_kinds())
+      out.push_back(Resource{k.kind, k.api_version, k.plural, k.singular, k.short_names, k.namespaced});
+    return out;
+  }();
   return kResources;
 }
 
