@@ -178,7 +178,10 @@ constexpr const char* kKubectlManager = "kubectl-client-side-apply";
 constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr const char* kArgoNamespace = "argocd";
 
-std::optional<std::int64_t> int_at(const json& j, std::initializer_list<const char*> path) {
+// An integer field of a manifest, or a string that is one ("3"): Helm values and hand-written
+// KEDA manifests sometimes quote numbers, and the analysis reads manifests before any API server
+// would refuse them. Not json_access.hpp's int_at, which takes integers only.
+std::optional<std::int64_t> int_or_numeric_string_at(const json& j, std::initializer_list<const char*> path) {
   const json* v = find(j, path);
   if (v && v->is_number_integer()) return v->get<std::int64_t>();
   if (v && v->is_string()) {  // KEDA and Helm values sometimes quote numbers
@@ -1227,8 +1230,8 @@ struct OwnershipGraph::Impl {
         h.via = ref.str();
         h.mode = WriteMode::kContinuous;
         h.values.fixed = false;
-        h.values.lo = int_at(spec, {"minReplicas"}).value_or(1);  // autoscaling/v2 default
-        h.values.hi = int_at(spec, {"maxReplicas"}).value_or(h.values.lo);
+        h.values.lo = int_or_numeric_string_at(spec, {"minReplicas"}).value_or(1);  // autoscaling/v2 default
+        h.values.hi = int_or_numeric_string_at(spec, {"maxReplicas"}).value_or(h.values.lo);
         h.reason = fmt::format("the HPA scales {} between {} and {} on its metrics (every 15 s)", short_ref(target),
                                h.values.lo, h.values.hi);
         h.evidence.push_back(ev(m, "/spec/maxReplicas", fmt::format("minReplicas {}, maxReplicas {}", h.values.lo, h.values.hi)));
@@ -1243,7 +1246,7 @@ struct OwnershipGraph::Impl {
               from_hso = true;
         if (from_hso) continue;
         const std::string pause = str_at(obj, {"metadata", "annotations", "autoscaling.keda.sh/paused"});
-        const auto paused_replicas = int_at(obj, {"metadata", "annotations", "autoscaling.keda.sh/paused-replicas"});
+        const auto paused_replicas = int_or_numeric_string_at(obj, {"metadata", "annotations", "autoscaling.keda.sh/paused-replicas"});
         const std::string name = str_at(spec, {"scaleTargetRef", "name"});
         if (name.empty()) continue;
         const ObjectRef target{str_at(spec, {"scaleTargetRef", "kind"}, "Deployment"), ref.ns, name};
@@ -1259,10 +1262,10 @@ struct OwnershipGraph::Impl {
           continue;
         }
         if (pause == "true") continue;
-        const auto cooldown = int_at(spec, {"cooldownPeriod"});
+        const auto cooldown = int_or_numeric_string_at(spec, {"cooldownPeriod"});
         const std::string hpa_name = str_at(spec, {"advanced", "horizontalPodAutoscalerConfig", "name"}, "keda-hpa-" + ref.name);
-        scaled_object_writes(ref, spec, m, "/spec/minReplicaCount", int_at(spec, {"minReplicaCount"}),
-                             int_at(spec, {"maxReplicaCount"}), int_at(spec, {"idleReplicaCount"}),
+        scaled_object_writes(ref, spec, m, "/spec/minReplicaCount", int_or_numeric_string_at(spec, {"minReplicaCount"}),
+                             int_or_numeric_string_at(spec, {"maxReplicaCount"}), int_or_numeric_string_at(spec, {"idleReplicaCount"}),
                              cooldown ? fmt::format("cooldownPeriod {}s", *cooldown) : "cooldownPeriod, default 300s",
                              target, {ref}, hpa_name, "");
       } else if (ref.kind == "HTTPScaledObject") {
@@ -1273,11 +1276,11 @@ struct OwnershipGraph::Impl {
         if (name.empty()) continue;
         const ObjectRef target{str_at(spec, {"scaleTargetRef", "kind"}, "Deployment"), ref.ns, name};
         const ObjectRef so{"ScaledObject", ref.ns, ref.name};
-        const auto period = int_at(spec, {"scaledownPeriod"});
+        const auto period = int_or_numeric_string_at(spec, {"scaledownPeriod"});
         link(EdgeKind::kGenerates, object_vertex(ref), object_vertex(so),
              "the HTTP add-on operator creates a ScaledObject of the same name (" + std::string(kHttpOperator) + ")");
-        scaled_object_writes(so, spec, m, "/spec/replicas/min", int_at(spec, {"replicas", "min"}),
-                             int_at(spec, {"replicas", "max"}), std::nullopt,
+        scaled_object_writes(so, spec, m, "/spec/replicas/min", int_or_numeric_string_at(spec, {"replicas", "min"}),
+                             int_or_numeric_string_at(spec, {"replicas", "max"}), std::nullopt,
                              period ? fmt::format("scaledownPeriod {}s", *period) : "scaledownPeriod unset: KEDA's 300s",
                              target, {ref, so}, "keda-hpa-" + ref.name,
                              fmt::format(" (ScaledObject generated from HTTPScaledObject {})", ref.name));
