@@ -39,6 +39,7 @@
 #include "argocd_health.hpp"
 #include "../git/git_repository.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/go_omitempty.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -101,31 +102,16 @@ bool flag(const json& obj, const char* key) {
 std::string text(const json& obj, const char* key) { return str_at(obj, {key}); }
 std::int64_t num(const json& obj, const char* key, std::int64_t fallback) { return int_at(obj, {key}, fallback); }
 
-// Go's omitempty: zero values are absent, so two specs compare equal after JSON round trips.
-json canonical(const json& v) {
-  if (v.is_object()) {
-    json out = json::object();
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      json c = canonical(*it);
-      if (c.is_null()) continue;
-      out[it.key()] = std::move(c);
-    }
-    return out.empty() ? json(nullptr) : out;
-  }
-  if (v.is_array()) {
-    if (v.empty()) return nullptr;
-    json out = json::array();
-    for (const json& x : v) out.push_back(canonical(x).is_null() ? json::object() : canonical(x));
-    return out;
-  }
-  if ((v.is_string() && v.get<std::string>().empty()) || (v.is_boolean() && !v.get<bool>()) ||
-      (v.is_number() && v == json(0)))
-    return nullptr;
-  return v;
-}
-
+// Two parts of an Application (spec.source, its comparedTo copy, ...) are the same when they
+// encode alike under Go's omitempty (include/kcsim/k8s/go_omitempty.hpp): absent, null and a
+// value whose fields are all empty ({"prune": false}) are all "not set".
 bool same_spec(const json* a, const json* b) {
-  return canonical(a ? *a : json(nullptr)) == canonical(b ? *b : json(nullptr));
+  auto encoded = [](const json* v) {
+    if (!v) return json(nullptr);
+    json e = drop_go_empty_fields(*v);
+    return is_go_empty(e) ? json(nullptr) : e;
+  };
+  return encoded(a) == encoded(b);
 }
 
 bool is_completed(const std::string& phase) { return phase == "Succeeded" || phase == "Failed" || phase == "Error"; }

@@ -36,6 +36,7 @@
 #include "../k8s/json_diff.hpp"
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/go_omitempty.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
 
@@ -214,26 +215,6 @@ const json* at_pointer(const json& j, const std::string& pointer) {
     }
   }
   return n;
-}
-
-// Go's omitempty: absent, null, false, "", {} and [] all mean "not set" in an Application spec.
-json canonical(const json& v) {
-  if (v.is_object()) {
-    json out = json::object();
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      json c = canonical(*it);
-      if (c.is_null()) continue;
-      out[it.key()] = std::move(c);
-    }
-    return out.empty() ? json(nullptr) : out;
-  }
-  if (v.is_array()) {
-    json out = json::array();
-    for (const json& x : v) out.push_back(canonical(x).is_null() ? json::object() : canonical(x));
-    return out.empty() ? json(nullptr) : out;
-  }
-  if ((v.is_boolean() && !v.get<bool>()) || (v.is_string() && v.get<std::string>().empty())) return nullptr;
-  return v;
 }
 
 // Repository URLs compare as ArgoCD's git.SameURL does (util/git/git.go NormalizeGitURL):
@@ -1749,8 +1730,9 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
     if (auto gi = impl.gitops_index.find(ref); gi != impl.gitops_index.end()) is_root = impl.gitops[gi->second].deploys_apps;
     std::vector<std::string> diffs;
     if (a.live && a.git) {
-      const json live_spec = canonical(a.live->object.value("spec", json::object()));
-      const json git_spec = canonical(a.git->object.value("spec", json::object()));
+      // Compared as Go encodes them (omitempty): empty fields are "not set" on both sides.
+      const json live_spec = drop_go_empty_fields(a.live->object.value("spec", json::object()));
+      const json git_spec = drop_go_empty_fields(a.git->object.value("spec", json::object()));
       std::string path = "/spec";
       detail::diff_leaves(&git_spec, &live_spec, path, [&](const std::string& p, const json* in_git, const json* in_live) {
         diffs.push_back(fmt::format("{}: {} in Git, {} live", p, in_git ? describe_value(*in_git) : "absent",
