@@ -340,7 +340,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     const bool touched_head = is_branch && name == default_branch;
     for (const ObjectPtr& app : api().list("Application", namespace_)) {
       const json* src = find(*app, {"spec", "source"});
-      if (!src || normalize_git_url(str_at(*src, {"repoURL"})) != normalize_git_url(repo_url)) continue;
+      if (!src || !same_git_url(str_at(*src, {"repoURL"}), repo_url)) continue;
       std::string target = str_at(*src, {"targetRevision"});
       bool match;
       if (target.empty() || target == "HEAD") {
@@ -912,7 +912,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     const bool sha = revision.size() == 40 &&
                      std::all_of(revision.begin(), revision.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
     if (sha) return git_->resolve(url, revision, now());
-    const std::string norm = normalize_git_url(url);
+    const std::string norm = normalize_git_url_allow_invalid(url);
     auto it = refs_cache_.find(norm);
     if (!no_cache && it != refs_cache_.end() && now() - it->second < revision_cache_)
       return git_->resolve(url, revision, it->second);

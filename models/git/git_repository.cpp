@@ -25,18 +25,6 @@
 
 namespace kcsim {
 
-std::string normalize_git_url(const std::string& url) {
-  // ArgoCD compares repository URLs with git.NormalizeGitURL / SameURL (util/git/git.go):
-  // case-insensitive, without a trailing slash or ".git" suffix.
-  std::string out;
-  out.reserve(url.size());
-  for (char c : url) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  while (!out.empty() && out.back() == '/') out.pop_back();
-  if (out.size() > 4 && out.compare(out.size() - 4, 4, ".git") == 0) out.resize(out.size() - 4);
-  while (!out.empty() && out.back() == '/') out.pop_back();
-  return out;
-}
-
 namespace {
 
 using Tree = std::map<std::string, std::vector<json>>;
@@ -276,7 +264,9 @@ class GitRepositoryModel final : public Model, public GitService {
     return i == npos ? nullptr : &repos_[i];
   }
   std::size_t find_repo_index(const std::string& url) const {
-    const std::string n = normalize_git_url(url);
+    // ArgoCD's git.SameURL (include/kcsim/k8s/git_url.hpp).
+    const std::string n = normalize_git_url_allow_invalid(url);
+    if (n.empty()) return npos;
     for (std::size_t i = 0; i < repos_.size(); ++i)
       if (repos_[i].norm == n) return i;
     return npos;
@@ -296,7 +286,7 @@ class GitRepositoryModel final : public Model, public GitService {
       fail(p + "/repoURL", "expected the repository URL (as Applications name it in spec.source.repoURL)",
            g.contains("repoURL") ? describe_found(g["repoURL"]) : "nothing");
     repo.url = g["repoURL"].get<std::string>();
-    repo.norm = normalize_git_url(repo.url);
+    repo.norm = normalize_git_url_allow_invalid(repo.url);
     if (find_repo_index(repo.url) != npos)
       fail(p + "/repoURL", "expected each repository once", describe_found(g["repoURL"]));
     if (g.contains("defaultBranch")) {

@@ -36,6 +36,7 @@
 #include "../k8s/json_diff.hpp"
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/git_url.hpp"
 #include "kcsim/k8s/go_omitempty.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
@@ -215,21 +216,6 @@ const json* at_pointer(const json& j, const std::string& pointer) {
     }
   }
   return n;
-}
-
-// Repository URLs compare as ArgoCD's git.SameURL does (util/git/git.go NormalizeGitURL):
-// case-insensitive, without scheme, user, trailing "/" or ".git"; scp-like "git@host:org/repo"
-// equals "https://host/org/repo".
-std::string normalize_url(std::string url) {
-  for (char& c : url) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* scheme : {"https://", "http://", "ssh://", "git://"})
-    if (url.rfind(scheme, 0) == 0) url = url.substr(std::string(scheme).size());
-  if (auto at_sign = url.find('@'); at_sign != std::string::npos && at_sign < url.find('/')) url = url.substr(at_sign + 1);
-  if (auto colon = url.find(':'); colon != std::string::npos && colon < url.find('/')) url[colon] = '/';
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  if (url.size() > 4 && url.compare(url.size() - 4, 4, ".git") == 0) url.resize(url.size() - 4);
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
 }
 
 std::string dir_of(const std::string& rel) {
@@ -853,7 +839,7 @@ struct OwnershipGraph::Impl {
     }
   }
 
-  // Both URLs normalised (normalize_url). An unknown URL on either side matches when there is
+  // Both URLs normalised as ArgoCD's git.SameURL does (normalize_git_url_allow_invalid). An unknown URL on either side matches when there is
   // only one repository.
   bool repo_matches_normalized(const std::string& manifest_url, const std::string& source_url) const {
     if (source_url.empty() || manifest_url.empty()) return set.repositories.size() <= 1;
@@ -876,7 +862,7 @@ struct OwnershipGraph::Impl {
     std::vector<std::string> git_urls;
     for (std::size_t i = 0; i < set.git.size(); ++i) {
       git_by_dir[dir_of(set.git[i].rel_path)].push_back(i);
-      git_urls.push_back(normalize_url(set.git[i].repo_url));
+      git_urls.push_back(normalize_git_url_allow_invalid(set.git[i].repo_url));
     }
     for (const Manifest& m : set.live) resources[m.ref()].live = &m;
     for (const Manifest& m : set.declared) resources[m.ref()].declared = &m;
@@ -891,7 +877,7 @@ struct OwnershipGraph::Impl {
                                       g.eff->where(s.pointer), short_ref(g.ref), s.chart));
           continue;
         }
-        const std::string source_url = normalize_url(s.repo_url);
+        const std::string source_url = normalize_git_url_allow_invalid(s.repo_url);
         // The files directly in the source directory, or (recurse) every directory below it.
         auto first = s.recurse ? git_by_dir.lower_bound(s.path) : git_by_dir.find(s.path);
         for (auto dir = first; dir != git_by_dir.end(); ++dir) {
