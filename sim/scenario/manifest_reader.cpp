@@ -19,7 +19,6 @@
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/text.hpp"
 #include "kcsim/apiserver/world.hpp"
-#include "yaml_guard.hpp"
 #include "kcsim/core/input_file.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
 
