@@ -11,6 +11,7 @@
 #include "kcsim/core/random.hpp"
 #include "kcsim/core/text.hpp"
 #include "kcsim/k8s/kinds.hpp"
+#include "kcsim/k8s/label_selector.hpp"
 #include "managed_fields.hpp"
 
 namespace kcsim {
@@ -95,41 +96,6 @@ bool has_status_subresource(const std::string& kind) { return kind != "Event"; }
 void set_or_erase(json& obj, const char* key, const json* value) {
   if (value) obj[key] = *value;
   else obj.erase(key);
-}
-
-std::string render_selector(const json& selector) {
-  // metav1.FormatLabelSelector: requirements sorted by key, joined with ",".
-  std::vector<std::pair<std::string, std::string>> reqs;
-  if (!selector.is_object()) return {};
-  const json* labels = child(selector, "matchLabels");
-  if (!labels && !child(selector, "matchExpressions")) labels = &selector;  // a plain map selector
-  if (labels && labels->is_object()) {
-    for (auto it = labels->begin(); it != labels->end(); ++it) {
-      if (it->is_string()) reqs.emplace_back(it.key(), it.key() + "=" + it->get<std::string>());
-    }
-  }
-  if (const json* exprs = child(selector, "matchExpressions"); exprs && exprs->is_array()) {
-    for (const json& e : *exprs) {
-      const std::string key = string_at(e, "key");
-      const std::string op = string_at(e, "operator");
-      std::vector<std::string> values;
-      if (const json* v = child(e, "values"); v && v->is_array())
-        for (const json& s : *v)
-          if (s.is_string()) values.push_back(s.get<std::string>());
-      std::sort(values.begin(), values.end());
-      std::string joined;
-      for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
-      if (op == "In") reqs.emplace_back(key, key + " in (" + joined + ")");
-      else if (op == "NotIn") reqs.emplace_back(key, key + " notin (" + joined + ")");
-      else if (op == "Exists") reqs.emplace_back(key, key);
-      else if (op == "DoesNotExist") reqs.emplace_back(key, "!" + key);
-    }
-  }
-  std::stable_sort(reqs.begin(), reqs.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (const auto& r : reqs) out += (out.empty() ? "" : ",") + r.second;
-  return out;
 }
 
 bool labels_match(const json& obj, const json& match) {
@@ -894,7 +860,13 @@ std::optional<Scale> ApiServer::get_scale(const ObjectRef& ref) const {
   if (const json* r = child(obj, "status", "replicas"); r && r->is_number_integer())
     s.status_replicas = r->get<std::int64_t>();
   if (const json* sel = child(obj, "status", "selector"); sel && sel->is_string()) s.selector = sel->get<std::string>();
-  else if (const json* spec_sel = child(obj, "spec", "selector")) s.selector = render_selector(*spec_sel);
+  else if (const json* spec_sel = child(obj, "spec", "selector")) {
+    // The registry's scale: LabelSelectorAsSelector(spec.selector).String() (a plain map, as a
+    // Service or ReplicationController selector is, prints as labels.SelectorFromSet does). An
+    // invalid selector (which the API server answers with 400) leaves it empty.
+    const bool plain = spec_sel->is_object() && !spec_sel->contains("matchLabels") && !spec_sel->contains("matchExpressions");
+    s.selector = label_selector_string(plain ? json{{"matchLabels", *spec_sel}} : *spec_sel).value_or("");
+  }
   s.resource_version = string_at(obj, "metadata", "resourceVersion");
   return s;
 }
