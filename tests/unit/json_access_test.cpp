@@ -24,3 +24,30 @@ TEST(JsonAccess, IntAtTakesIntegersOnly) {
 
 }  // namespace
 }  // namespace kcsim
+
+#include "kcsim/k8s/controller_ref.hpp"
+#include "kcsim/k8s/pod_ready.hpp"
+
+namespace kcsim {
+namespace {
+
+TEST(ControllerRef, GetControllerOf) {
+  const json rs = json::parse(R"({"metadata": {"ownerReferences": [
+      {"kind": "Foo", "name": "a"}, {"kind": "Bar", "name": "b", "controller": "yes"},
+      {"kind": "Deployment", "name": "web", "controller": true}]}})");
+  ASSERT_NE(controller_of(rs), nullptr);
+  EXPECT_EQ((*controller_of(rs))["name"], "web");
+  EXPECT_EQ(controller_of(json::parse(R"({"metadata": {"ownerReferences": [{"kind": "D", "controller": false}]}})")), nullptr);
+  EXPECT_EQ(controller_of(json::parse(R"({"metadata": {}})")), nullptr);
+}
+
+TEST(PodReady, FirstReadyConditionDecides) {
+  EXPECT_TRUE(is_pod_ready(json::parse(R"({"status": {"conditions": [{"type": "Ready", "status": "True"}]}})")));
+  EXPECT_FALSE(is_pod_ready(json::parse(R"({"status": {"conditions": [{"type": "Ready", "status": "False"}]}})")));
+  EXPECT_FALSE(is_pod_ready(json::parse(R"({"status": {"conditions": [{"type": "Ready", "status": "False"},
+                                                                         {"type": "Ready", "status": "True"}]}})")));
+  EXPECT_FALSE(is_pod_ready(json::parse(R"({"status": {}})")));
+}
+
+}  // namespace
+}  // namespace kcsim
