@@ -42,7 +42,8 @@ TEST(GitUrl, NormalForms) {
   EXPECT_EQ(normalize_git_url("ssh://git@github.com/org/repo"), "git@github.com/org/repo");
   // TestIsSSHURL: "git://" is not SSH; a user may hold "@" (john@doe.org@server).
   EXPECT_EQ(normalize_git_url("git://github.com/argoproj/test.git"), "git://github.com/argoproj/test");
-  EXPECT_EQ(normalize_git_url("john@doe.org@john-server.org:project"), "john@doe.org@john-server.org/project");
+  // (url.Userinfo.String escapes the "@" inside the user name.)
+  EXPECT_EQ(normalize_git_url("john@doe.org@john-server.org:project"), "john%40doe.org@john-server.org/project");
   // An SSH URL with "ssh://" keeps its first ":", which url.Parse then reads as a port that is not
   // a number: NormalizeGitURL fails ("") and the AllowInvalid form keeps the URL as given.
   EXPECT_EQ(normalize_git_url("ssh://git@GITHUB.com:argoproj/test"), "");

@@ -16,7 +16,7 @@ struct DeploymentOptions {
   std::optional<std::int64_t> replicas = 1;   // nullopt leaves spec.replicas out (apps/v1 defaults it to 1)
   std::string image = "nginx";                // "" leaves the pod template without a spec
   bool labeled = false;                       // metadata.labels app=<name> as well
-  nlohmann::json args;                        // the container's args, when not null
+  nlohmann::json args = nullptr;              // the container's args, when not null
 };
 
 /// An apps/v1 Deployment selecting app=<name>, with those labels on its pod template (the
