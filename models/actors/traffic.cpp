@@ -56,6 +56,7 @@
 #include "../http-add-on/interceptor_queue.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/model.hpp"
+#include "kcsim/k8s/pod_ready.hpp"
 #include "traffic_pattern.hpp"
 
 namespace kcsim {
@@ -535,12 +536,8 @@ void Traffic::on_pod(const json& obj, bool deleted) {
   const bool was_ready = p.ready;
   p.exists = !deleted;
   p.labels = obj["metadata"].value("labels", json::object());
-  bool ready = false;
-  const json::json_pointer cp("/status/conditions");
-  if (obj.contains(cp) && obj.at(cp).is_array())
-    for (const json& c : obj.at(cp))
-      if (c.value("type", "") == "Ready") ready = c.value("status", "") == "True";
-  p.ready = p.exists && ready && !obj["metadata"].contains("deletionTimestamp");
+  // Endpoints list a pod while it is ready and not terminating (podutil.IsPodReady).
+  p.ready = p.exists && is_pod_ready(obj) && !obj["metadata"].contains("deletionTimestamp");
   for (std::uint32_t s = 0; s < sets_.size(); ++s)
     if (sets_[s].ns == ns) update_membership(pi, s, was_ready);
   if (deleted) {

@@ -39,6 +39,8 @@
 #include "argocd_health.hpp"
 #include "../git/git_repository.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/go_omitempty.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
@@ -100,31 +102,16 @@ bool flag(const json& obj, const char* key) {
 std::string text(const json& obj, const char* key) { return str_at(obj, {key}); }
 std::int64_t num(const json& obj, const char* key, std::int64_t fallback) { return int_at(obj, {key}, fallback); }
 
-// Go's omitempty: zero values are absent, so two specs compare equal after JSON round trips.
-json canonical(const json& v) {
-  if (v.is_object()) {
-    json out = json::object();
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      json c = canonical(*it);
-      if (c.is_null()) continue;
-      out[it.key()] = std::move(c);
-    }
-    return out.empty() ? json(nullptr) : out;
-  }
-  if (v.is_array()) {
-    if (v.empty()) return nullptr;
-    json out = json::array();
-    for (const json& x : v) out.push_back(canonical(x).is_null() ? json::object() : canonical(x));
-    return out;
-  }
-  if ((v.is_string() && v.get<std::string>().empty()) || (v.is_boolean() && !v.get<bool>()) ||
-      (v.is_number() && v == json(0)))
-    return nullptr;
-  return v;
-}
-
+// Two parts of an Application (spec.source, its comparedTo copy, ...) are the same when they
+// encode alike under Go's omitempty (include/kcsim/k8s/go_omitempty.hpp): absent, null and a
+// value whose fields are all empty ({"prune": false}) are all "not set".
 bool same_spec(const json* a, const json* b) {
-  return canonical(a ? *a : json(nullptr)) == canonical(b ? *b : json(nullptr));
+  auto encoded = [](const json* v) {
+    if (!v) return json(nullptr);
+    json e = drop_go_empty_fields(*v);
+    return is_go_empty(e) ? json(nullptr) : e;
+  };
+  return encoded(a) == encoded(b);
 }
 
 bool is_completed(const std::string& phase) { return phase == "Succeeded" || phase == "Failed" || phase == "Error"; }
@@ -155,15 +142,6 @@ bool annotation_has_option(const json& obj, const std::string& option) {
 // kubectl's printed resource name: "deployment.apps/web", "service/web".
 std::string kubectl_name(const std::string& group, const std::string& kind, const std::string& name) {
   return lower(kind) + (group.empty() ? "" : "." + group) + "/" + name;
-}
-
-// Kinds without a namespace (the few an application is likely to carry).
-bool cluster_scoped(const std::string& kind) {
-  static const std::set<std::string> kinds = {"Namespace", "Node", "ClusterRole", "ClusterRoleBinding",
-                                              "CustomResourceDefinition", "PersistentVolume", "StorageClass",
-                                              "PriorityClass", "IngressClass", "APIService",
-                                              "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"};
-  return kinds.count(kind) > 0;
 }
 
 // gitops-engine kube.KindOrder: the order a sync applies kinds in (within a wave).
@@ -362,7 +340,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     const bool touched_head = is_branch && name == default_branch;
     for (const ObjectPtr& app : api().list("Application", namespace_)) {
       const json* src = find(*app, {"spec", "source"});
-      if (!src || normalize_git_url(str_at(*src, {"repoURL"})) != normalize_git_url(repo_url)) continue;
+      if (!src || !same_git_url(str_at(*src, {"repoURL"}), repo_url)) continue;
       std::string target = str_at(*src, {"targetRevision"});
       bool match;
       if (target.empty() || target == "HEAD") {
@@ -934,7 +912,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     const bool sha = revision.size() == 40 &&
                      std::all_of(revision.begin(), revision.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
     if (sha) return git_->resolve(url, revision, now());
-    const std::string norm = normalize_git_url(url);
+    const std::string norm = normalize_git_url_allow_invalid(url);
     auto it = refs_cache_.find(norm);
     if (!no_cache && it != refs_cache_.end() && now() - it->second < revision_cache_)
       return git_->resolve(url, revision, it->second);
@@ -1019,8 +997,8 @@ class ArgoCD final : public Controller, public GitPushListener {
       const std::string av = m.value("apiVersion", "");
       p.version = av.substr(av.find('/') == std::string::npos ? 0 : av.find('/') + 1);
       p.name = str_at(m, {"metadata", "name"});
-      if (!cluster_scoped(p.kind) && str_at(m, {"metadata", "namespace"}).empty()) m["metadata"]["namespace"] = dest_ns;
-      if (cluster_scoped(p.kind)) m["metadata"].erase("namespace");
+      if (!is_cluster_scoped(p.kind) && str_at(m, {"metadata", "namespace"}).empty()) m["metadata"]["namespace"] = dest_ns;
+      if (is_cluster_scoped(p.kind)) m["metadata"].erase("namespace");
       p.ns = str_at(m, {"metadata", "namespace"});
       if (tracking_ == "label" || tracking_ == "annotation+label") m["metadata"]["labels"][kInstanceLabel] = app_name;
       if (tracking_ != "label")

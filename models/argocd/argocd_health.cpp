@@ -4,19 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/k8s/json_access.hpp"
+
 namespace kcsim::argocd {
 namespace {
-
-std::int64_t int_at(const json& obj, const json::json_pointer& p, std::int64_t fallback = 0) {
-  if (!obj.contains(p)) return fallback;
-  const json& v = obj.at(p);
-  return v.is_number_integer() ? v.get<std::int64_t>() : fallback;
-}
-
-std::optional<std::int64_t> opt_int(const json& obj, const json::json_pointer& p) {
-  if (!obj.contains(p) || !obj.at(p).is_number_integer()) return std::nullopt;
-  return obj.at(p).get<std::int64_t>();
-}
 
 const json* condition(const json& obj, const std::string& type) {
   const json::json_pointer p("/status/conditions");
@@ -28,14 +19,14 @@ const json* condition(const json& obj, const std::string& type) {
 
 Health deployment_health(const json& d) {
   if (d.contains("spec") && d["spec"].value("paused", false)) return {"Suspended", "Deployment is paused"};
-  const std::int64_t generation = int_at(d, json::json_pointer("/metadata/generation"));
-  const std::int64_t observed = int_at(d, json::json_pointer("/status/observedGeneration"));
+  const std::int64_t generation = int_at(d, {"metadata", "generation"}, 0);
+  const std::int64_t observed = int_at(d, {"status", "observedGeneration"}, 0);
   if (generation > observed)
     return {"Progressing", "Waiting for rollout to finish: observed deployment generation less than desired generation"};
-  const std::int64_t updated = int_at(d, json::json_pointer("/status/updatedReplicas"));
-  const std::int64_t replicas = int_at(d, json::json_pointer("/status/replicas"));
-  const std::int64_t available = int_at(d, json::json_pointer("/status/availableReplicas"));
-  const auto spec_replicas = opt_int(d, json::json_pointer("/spec/replicas"));
+  const std::int64_t updated = int_at(d, {"status", "updatedReplicas"}, 0);
+  const std::int64_t replicas = int_at(d, {"status", "replicas"}, 0);
+  const std::int64_t available = int_at(d, {"status", "availableReplicas"}, 0);
+  const auto spec_replicas = maybe_int_at(d, {"spec", "replicas"});
   if (const json* c = condition(d, "Progressing"); c && c->value("reason", "") == "ProgressDeadlineExceeded")
     return {"Degraded", fmt::format("Deployment \"{}\" exceeded its progress deadline",
                                     d["metadata"].value("name", ""))};
@@ -52,14 +43,14 @@ Health deployment_health(const json& d) {
 }
 
 Health replicaset_health(const json& rs) {
-  const std::int64_t generation = int_at(rs, json::json_pointer("/metadata/generation"));
-  const std::int64_t observed = int_at(rs, json::json_pointer("/status/observedGeneration"));
+  const std::int64_t generation = int_at(rs, {"metadata", "generation"}, 0);
+  const std::int64_t observed = int_at(rs, {"status", "observedGeneration"}, 0);
   if (generation > observed)
     return {"Progressing", "Waiting for rollout to finish: observed replica set generation less than desired generation"};
   if (const json* c = condition(rs, "ReplicaFailure"); c && c->value("status", "") == "True")
     return {"Degraded", c->value("message", "")};
-  const auto spec_replicas = opt_int(rs, json::json_pointer("/spec/replicas"));
-  const std::int64_t available = int_at(rs, json::json_pointer("/status/availableReplicas"));
+  const auto spec_replicas = maybe_int_at(rs, {"spec", "replicas"});
+  const std::int64_t available = int_at(rs, {"status", "availableReplicas"}, 0);
   if (spec_replicas && available < *spec_replicas)
     return {"Progressing", fmt::format("Waiting for rollout to finish: {} out of {} new replicas are available...",
                                        available, *spec_replicas)};
@@ -67,18 +58,18 @@ Health replicaset_health(const json& rs) {
 }
 
 Health statefulset_health(const json& s) {
-  const std::int64_t generation = int_at(s, json::json_pointer("/metadata/generation"));
-  const std::int64_t observed = int_at(s, json::json_pointer("/status/observedGeneration"));
+  const std::int64_t generation = int_at(s, {"metadata", "generation"}, 0);
+  const std::int64_t observed = int_at(s, {"status", "observedGeneration"}, 0);
   if (observed == 0 || generation > observed) return {"Progressing", "Waiting for statefulset spec update to be observed..."};
-  const auto spec_replicas = opt_int(s, json::json_pointer("/spec/replicas"));
-  const std::int64_t ready = int_at(s, json::json_pointer("/status/readyReplicas"));
+  const auto spec_replicas = maybe_int_at(s, {"spec", "replicas"});
+  const std::int64_t ready = int_at(s, {"status", "readyReplicas"}, 0);
   if (spec_replicas && ready < *spec_replicas)
     return {"Progressing", fmt::format("Waiting for {} pods to be ready...", *spec_replicas - ready)};
   const json::json_pointer strategy("/spec/updateStrategy/type");
   const std::string type = s.contains(strategy) && s.at(strategy).is_string() ? s.at(strategy).get<std::string>() : "";
-  const std::int64_t updated = int_at(s, json::json_pointer("/status/updatedReplicas"));
+  const std::int64_t updated = int_at(s, {"status", "updatedReplicas"}, 0);
   if (type == "RollingUpdate" && s.contains(json::json_pointer("/spec/updateStrategy/rollingUpdate"))) {
-    const auto partition = opt_int(s, json::json_pointer("/spec/updateStrategy/rollingUpdate/partition"));
+    const auto partition = maybe_int_at(s, {"spec", "updateStrategy", "rollingUpdate", "partition"});
     if (spec_replicas && partition && updated < *spec_replicas - *partition)
       return {"Progressing", fmt::format("Waiting for partitioned roll out to finish: {} out of {} new pods have been updated...",
                                          updated, *spec_replicas - *partition)};
@@ -91,18 +82,18 @@ Health statefulset_health(const json& s) {
                                       ? s.at(json::json_pointer("/status/currentRevision")).get<std::string>() : "";
   if (update_rev != current_rev)
     return {"Progressing", fmt::format("waiting for statefulset rolling update to complete {} pods at revision {}...",
-                                       int_at(s, json::json_pointer("/status/updatedReplicas")), update_rev)};
+                                       int_at(s, {"status", "updatedReplicas"}, 0), update_rev)};
   return {"Healthy", fmt::format("statefulset rolling update complete {} pods at revision {}...",
-                                 int_at(s, json::json_pointer("/status/currentReplicas")), current_rev)};
+                                 int_at(s, {"status", "currentReplicas"}, 0), current_rev)};
 }
 
 Health daemonset_health(const json& d) {
-  const std::int64_t generation = int_at(d, json::json_pointer("/metadata/generation"));
-  const std::int64_t observed = int_at(d, json::json_pointer("/status/observedGeneration"));
+  const std::int64_t generation = int_at(d, {"metadata", "generation"}, 0);
+  const std::int64_t observed = int_at(d, {"status", "observedGeneration"}, 0);
   if (generation > observed) return {"Progressing", "Waiting for rollout to finish: observed daemon set generation less than desired generation"};
-  const std::int64_t desired = int_at(d, json::json_pointer("/status/desiredNumberScheduled"));
-  const std::int64_t updated = int_at(d, json::json_pointer("/status/updatedNumberScheduled"));
-  const std::int64_t available = int_at(d, json::json_pointer("/status/numberAvailable"));
+  const std::int64_t desired = int_at(d, {"status", "desiredNumberScheduled"}, 0);
+  const std::int64_t updated = int_at(d, {"status", "updatedNumberScheduled"}, 0);
+  const std::int64_t available = int_at(d, {"status", "numberAvailable"}, 0);
   if (updated < desired)
     return {"Progressing", fmt::format("Waiting for daemon set {} rollout to finish: {} out of {} new pods have been updated...",
                                        d["metadata"].value("name", ""), updated, desired)};

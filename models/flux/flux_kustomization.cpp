@@ -26,6 +26,7 @@
 
 #include "../git/git_repository.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
@@ -41,12 +42,6 @@ constexpr const char* kKustomizeStatusManager = "gotk-kustomize-controller";
 constexpr const char* kSourceStatusManager = "gotk-source-controller";
 // kustomize-controller --requeue-dependency (source not ready).
 constexpr Duration kRequeueDependency = seconds(30);
-
-bool cluster_scoped(const std::string& kind) {
-  static const std::set<std::string> kinds = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-                                              "PersistentVolume", "StorageClass", "PriorityClass", "IngressClass"};
-  return kinds.count(kind) > 0;
-}
 
 // True when every field the configuration sets already has that value live (the dry-run apply
 // would change nothing). Lists compare whole.
@@ -236,7 +231,7 @@ class Flux final : public Controller {
     std::vector<json> objects;
     for (json m : *files.value) {
       const std::string kind = m.value("kind", "");
-      if (!cluster_scoped(kind)) {
+      if (!is_cluster_scoped(kind)) {
         if (!target_ns.empty()) m["metadata"]["namespace"] = target_ns;
         else if (str_at(m, {"metadata", "namespace"}).empty()) m["metadata"]["namespace"] = "default";
       }

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/apiserver/git_history.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/repo_path.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -24,18 +25,6 @@
 #include "kcsim/apiserver/scenario_spec.hpp"
 
 namespace kcsim {
-
-std::string normalize_git_url(const std::string& url) {
-  // ArgoCD compares repository URLs with git.NormalizeGitURL / SameURL (util/git/git.go):
-  // case-insensitive, without a trailing slash or ".git" suffix.
-  std::string out;
-  out.reserve(url.size());
-  for (char c : url) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  while (!out.empty() && out.back() == '/') out.pop_back();
-  if (out.size() > 4 && out.compare(out.size() - 4, 4, ".git") == 0) out.resize(out.size() - 4);
-  while (!out.empty() && out.back() == '/') out.pop_back();
-  return out;
-}
 
 namespace {
 
@@ -76,14 +65,6 @@ struct Repository {
   std::map<std::string, std::size_t> by_sha;
 };
 
-// A commit as written, before its tree is computed.
-struct RawCommit {
-  SimTime at{};
-  std::size_t order = 0;  // scenario order: section commits, then timeline actions
-  const json* spec = nullptr;
-  std::string pointer;
-};
-
 class GitRepositoryModel final : public Model, public GitService {
  public:
   explicit GitRepositoryModel(World& world) : Model(world, "git") {
@@ -95,18 +76,16 @@ class GitRepositoryModel final : public Model, public GitService {
                          fmt::format("unknown field \"{}\"", key));
       (void)value;
     }
-    std::vector<std::vector<RawCommit>> raw;
     if (sc.raw.contains("git")) {
       const json& g = sc.raw["git"];
       if (g.is_object()) {
-        parse_repository(g, "/git", raw);
+        parse_repository(g, "/git");
       } else if (g.is_array()) {
-        for (std::size_t i = 0; i < g.size(); ++i) parse_repository(g[i], fmt::format("/git/{}", i), raw);
+        for (std::size_t i = 0; i < g.size(); ++i) parse_repository(g[i], fmt::format("/git/{}", i));
       } else {
         throw InputError(sc.file, "/git", "expected a repository object or an array of them", describe_found(g));
       }
     }
-    std::size_t order = 1u << 20;  // timeline commits come after section commits at equal times
     for (std::size_t i = 0; i < sc.timeline.size(); ++i) {
       const TimelineAction& a = sc.timeline[i];
       if (a.action != "git commit") continue;
@@ -127,10 +106,13 @@ class GitRepositoryModel final : public Model, public GitService {
                                         : "expected repoURL (the scenario has several repositories)",
                          "nothing");
       }
+      (void)repo;
       validate_commit_fields(a.spec, a.pointer, /*timeline=*/true);
-      raw[repo].push_back(RawCommit{a.at, order++, &a.spec, a.pointer});
     }
-    for (std::size_t r = 0; r < repos_.size(); ++r) build(repos_[r], raw[r]);
+    // Validated: the trees come from the one replay of the history (apiserver/git_history.hpp),
+    // which `kcsim git` and the manifest reader read too.
+    const std::vector<GitHistoryRepository> history = git_history(sc);
+    for (std::size_t r = 0; r < repos_.size(); ++r) build(repos_[r], history[r]);
   }
 
   void start() override {
@@ -276,13 +258,15 @@ class GitRepositoryModel final : public Model, public GitService {
     return i == npos ? nullptr : &repos_[i];
   }
   std::size_t find_repo_index(const std::string& url) const {
-    const std::string n = normalize_git_url(url);
+    // ArgoCD's git.SameURL (include/kcsim/k8s/git_url.hpp).
+    const std::string n = normalize_git_url_allow_invalid(url);
+    if (n.empty()) return npos;
     for (std::size_t i = 0; i < repos_.size(); ++i)
       if (repos_[i].norm == n) return i;
     return npos;
   }
 
-  void parse_repository(const json& g, const std::string& p, std::vector<std::vector<RawCommit>>& raw) {
+  void parse_repository(const json& g, const std::string& p) {
     if (!g.is_object()) fail(p, "expected a repository object", describe_found(g));
     static const std::set<std::string> keys = {"repoURL", "defaultBranch", "webhook", "commits", "description"};
     for (auto& [k, v] : g.items()) {
@@ -296,7 +280,7 @@ class GitRepositoryModel final : public Model, public GitService {
       fail(p + "/repoURL", "expected the repository URL (as Applications name it in spec.source.repoURL)",
            g.contains("repoURL") ? describe_found(g["repoURL"]) : "nothing");
     repo.url = g["repoURL"].get<std::string>();
-    repo.norm = normalize_git_url(repo.url);
+    repo.norm = normalize_git_url_allow_invalid(repo.url);
     if (find_repo_index(repo.url) != npos)
       fail(p + "/repoURL", "expected each repository once", describe_found(g["repoURL"]));
     if (g.contains("defaultBranch")) {
@@ -318,7 +302,6 @@ class GitRepositoryModel final : public Model, public GitService {
         fail(p + "/webhook", "expected true, false or {\"delay\": \"2s\"}", describe_found(w));
       }
     }
-    std::vector<RawCommit> commits;
     if (g.contains("commits")) {
       const json& cs = g["commits"];
       if (!cs.is_array()) fail(p + "/commits", "expected an array of commits", describe_found(cs));
@@ -326,13 +309,10 @@ class GitRepositoryModel final : public Model, public GitService {
         const std::string cp = fmt::format("{}/commits/{}", p, i);
         if (!cs[i].is_object()) fail(cp, "expected a commit object", describe_found(cs[i]));
         validate_commit_fields(cs[i], cp, /*timeline=*/false);
-        const SimTime at = cs[i].contains("at") ? SimTime{read_duration(cs[i]["at"], world().scenario().file, cp + "/at")}
-                                                : kTimeZero;
-        commits.push_back(RawCommit{at, i, &cs[i], cp});
+        if (cs[i].contains("at")) read_duration(cs[i]["at"], world().scenario().file, cp + "/at");
       }
     }
     repos_.push_back(std::move(repo));
-    raw.push_back(std::move(commits));
   }
 
   void validate_commit_fields(const json& c, const std::string& p, bool timeline) const {
@@ -419,41 +399,31 @@ class GitRepositoryModel final : public Model, public GitService {
     return {value};
   }
 
-  void build(Repository& repo, std::vector<RawCommit>& raw) {
-    std::stable_sort(raw.begin(), raw.end(), [](const RawCommit& a, const RawCommit& b) {
-      return a.at != b.at ? a.at < b.at : a.order < b.order;
-    });
-    std::map<std::string, std::shared_ptr<const Tree>> heads;
+  void build(Repository& repo, const GitHistoryRepository& history) {
+    // Each distinct tree and file of the replay is turned into manifests once.
+    std::map<const GitTree*, std::shared_ptr<const Tree>> trees;
+    std::map<const json*, std::vector<json>> files;
     const std::uint64_t seed = world().scenario().seed;
-    for (const RawCommit& rc : raw) {
-      const json& c = *rc.spec;
+    for (const GitHistoryCommit& hc : history.commits) {
+      const json& c = *hc.spec;
       Commit commit;
-      commit.at = rc.at;
-      commit.branch = c.value("branch", repo.default_branch);
+      commit.at = hc.at;
+      commit.branch = hc.branch;
       commit.message = c.value("message", "");
       commit.author = c.value("author", "kcsim <kcsim@example.com>");
       if (c.contains("tags"))
         for (const json& t : c["tags"]) commit.tags.push_back(t.get<std::string>());
-      // A commit on a new branch starts from the default branch as it is at that instant.
-      std::shared_ptr<const Tree> base;
-      if (auto h = heads.find(commit.branch); h != heads.end()) base = h->second;
-      else if (auto d = heads.find(repo.default_branch); d != heads.end()) base = d->second;
-      else base = std::make_shared<const Tree>();
-      if (c.contains("files")) {
-        auto tree = std::make_shared<Tree>();
-        for (auto& [path, value] : c["files"].items())
-          (*tree)[normalize_repo_path(path)] = as_list(value, path, rc.pointer + "/files/" + escape_pointer_token(path));
-        commit.tree = std::move(tree);
-      } else if (c.contains("changes")) {
-        auto tree = std::make_shared<Tree>(*base);
-        for (auto& [path, value] : c["changes"].items()) {
-          if (value.is_null()) tree->erase(normalize_repo_path(path));
-          else (*tree)[normalize_repo_path(path)] = as_list(value, path, rc.pointer + "/changes/" + escape_pointer_token(path));
+      std::shared_ptr<const Tree>& tree = trees[hc.tree.get()];
+      if (!tree) {
+        auto built = std::make_shared<Tree>();
+        for (const auto& [path, file] : *hc.tree) {
+          auto f = files.find(file.value);
+          if (f == files.end()) f = files.emplace(file.value, as_list(*file.value, file.key, file.pointer)).first;
+          (*built)[path] = f->second;
         }
-        commit.tree = std::move(tree);
-      } else {
-        commit.tree = base;  // an empty commit (only a message)
+        tree = std::move(built);
       }
+      commit.tree = tree;
       const std::size_t index = repo.commits.size();
       if (c.contains("sha")) {
         commit.sha = c["sha"].get<std::string>();
@@ -474,15 +444,14 @@ class GitRepositoryModel final : public Model, public GitService {
         commit.sha = fmt::format("{:016x}{:016x}{:08x}", a, b, static_cast<std::uint32_t>(d >> 32));
       }
       if (repo.by_sha.count(commit.sha))
-        fail(rc.pointer + (c.contains("sha") ? "/sha" : ""), "expected a unique commit SHA",
+        fail(hc.pointer + (c.contains("sha") ? "/sha" : ""), "expected a unique commit SHA",
              describe_found(json(commit.sha)));
       repo.by_sha[commit.sha] = index;
       for (const std::string& t : commit.tags) {
-        if (repo.tags.count(t)) fail(rc.pointer + "/tags", "expected each tag once per repository", describe_found(json(t)));
+        if (repo.tags.count(t)) fail(hc.pointer + "/tags", "expected each tag once per repository", describe_found(json(t)));
         repo.tags[t] = index;
       }
       repo.branches[commit.branch].push_back(index);
-      heads[commit.branch] = commit.tree;
       repo.commits.push_back(std::move(commit));
     }
   }

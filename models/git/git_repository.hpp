@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kcsim/k8s/git_url.hpp"
 #include "kcsim/k8s/object_ref.hpp"
 #include "kcsim/core/time.hpp"
 
@@ -48,7 +49,7 @@ class GitService {
   virtual ~GitService() = default;
 
   /// True if a repository with this URL exists (URLs compare as ArgoCD's git.SameURL does:
-  /// case-insensitive, ignoring a trailing "/" or ".git").
+  /// same_git_url, include/kcsim/k8s/git_url.hpp).
   virtual bool has_repository(const std::string& repo_url) const = 0;
 
   /// `git ls-remote` at instant `at`: resolves "" / "HEAD" (the default branch), a branch name
@@ -69,8 +70,5 @@ class GitService {
   /// Registers for webhook pushes (in registration order; see GitPushListener).
   virtual void subscribe(GitPushListener* listener) = 0;
 };
-
-/// Normalises a repository URL for comparison (lowercase, no trailing "/" or ".git").
-std::string normalize_git_url(const std::string& url);
 
 }  // namespace kcsim

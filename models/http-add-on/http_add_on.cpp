@@ -26,6 +26,7 @@
 #include "interceptor_queue.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/json_access.hpp"
 
 namespace kcsim {
 namespace {
@@ -38,12 +39,6 @@ constexpr const char* kSkipAnnotation = "httpscaledobject.keda.sh/skip-scaledobj
 // (operator/controllers/http/config/config.go ExternalScaler.HostName).
 constexpr const char* kDefaultScalerAddress = "keda-add-ons-http-external-scaler.keda:9090";
 constexpr const char* kDefaultManager = "keda-add-ons-http-operator";
-
-std::optional<std::int64_t> int_at(const json& obj, const char* pointer) {
-  const json::json_pointer p(pointer);
-  if (!obj.contains(p) || !obj.at(p).is_number_integer()) return std::nullopt;
-  return obj.at(p).get<std::int64_t>();
-}
 
 std::string string_at(const json& obj, const char* pointer) {
   const json::json_pointer p(pointer);
@@ -143,7 +138,7 @@ class HttpAddOn final : public Controller, public QueueListener {
       else upsert_entry(*e.object);
       // GenerationChangedPredicate: create and delete pass; updates only with a new generation.
       if (e.type != WatchEventType::kModified || !e.old ||
-          int_at(*e.old, "/metadata/generation") != int_at(*e.object, "/metadata/generation"))
+          maybe_int_at(*e.old, {"metadata", "generation"}) != maybe_int_at(*e.object, {"metadata", "generation"}))
         enqueue(key_of(*e.object));
       return;
     }
@@ -390,7 +385,7 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
         fmt::format("{}/{}/{}", string_at(hso, "/spec/scaleTargetRef/apiVersion"),
                     string_at(hso, "/spec/scaleTargetRef/kind"), target_name(hso));
     hso["status"]["targetService"] = fmt::format("{}:{}", string_at(hso, "/spec/scaleTargetRef/service"),
-                                                 int_at(hso, "/spec/scaleTargetRef/port").value_or(0));
+                                                 maybe_int_at(hso, {"spec", "scaleTargetRef", "port"}).value_or(0));
   }
   if (profile_.has_scaling_metric && hso.contains(json::json_pointer("/spec/scalingMetric/concurrency")) &&
       hso.contains(json::json_pointer("/spec/scalingMetric/requestRate"))) {
@@ -418,7 +413,7 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
   // when the status changes).
   auto set_condition = [&](const char* status, const char* reason, const std::string& message) {
     json c = {{"type", "Ready"}, {"status", status}, {"reason", reason}, {"message", message},
-              {"observedGeneration", int_at(hso, "/metadata/generation").value_or(0)},
+              {"observedGeneration", maybe_int_at(hso, {"metadata", "generation"}).value_or(0)},
               {"lastTransitionTime", stamp}};
     for (json& existing : conditions)
       if (existing.value("type", "") == "Ready") {
@@ -555,11 +550,11 @@ void HttpAddOn::upsert_entry(const json& hso) {
     e.replicas_changed = now();
     e.replicas.reset();
     if (ObjectPtr d = api().get(ObjectRef{"Deployment", ns, target}))
-      e.replicas = int_at(*d, "/spec/replicas").value_or(1);  // ptr.Deref(spec.replicas, 1)
+      e.replicas = maybe_int_at(*d, {"spec", "replicas"}).value_or(1);  // ptr.Deref(spec.replicas, 1)
   }
-  e.so_min = int_at(hso, "/spec/replicas/min").value_or(0);
+  e.so_min = maybe_int_at(hso, {"spec", "replicas", "min"}).value_or(0);
   if (ObjectPtr so = api().get(ObjectRef{"ScaledObject", ns, hso["metadata"].value("name", "")}))
-    e.so_min = int_at(*so, "/spec/minReplicaCount").value_or(0);
+    e.so_min = maybe_int_at(*so, {"spec", "minReplicaCount"}).value_or(0);
   if (profile_.rate_in_scaler) {
     // UpdateBucketConfig: a new window or granularity starts a fresh ring at the next ping.
     KeyCounts& c = counts_[key];
@@ -593,7 +588,7 @@ void HttpAddOn::observe(const WatchEvent& e) {
     for (auto& [key, entry] : entries_) {
       if (entry.target != name || entry.target_ns != ns || entry.target_kind != "Deployment") continue;
       std::optional<std::int64_t> r;
-      if (e.type != WatchEventType::kDeleted) r = int_at(obj, "/spec/replicas").value_or(1);
+      if (e.type != WatchEventType::kDeleted) r = maybe_int_at(obj, {"spec", "replicas"}).value_or(1);
       if (r != entry.replicas) {
         entry.replicas = r;
         entry.replicas_changed = now();
@@ -605,7 +600,7 @@ void HttpAddOn::observe(const WatchEvent& e) {
     // a map look-up, not a scan of every entry per event, which grew with the fleet squared.
     if (auto it = entries_.find(ns + "/" + name); it != entries_.end()) {
       ScalerEntry& entry = it->second;
-      const std::int64_t min = e.type == WatchEventType::kDeleted ? 0 : int_at(obj, "/spec/minReplicaCount").value_or(0);
+      const std::int64_t min = e.type == WatchEventType::kDeleted ? 0 : maybe_int_at(obj, {"spec", "minReplicaCount"}).value_or(0);
       if (min != entry.so_min) {
         entry.so_min = min;
         changed = true;

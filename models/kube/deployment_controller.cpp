@@ -22,6 +22,7 @@
 
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
+#include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "pod_template_hash.hpp"
 
@@ -56,14 +57,6 @@ std::optional<std::int64_t> parse_int(const std::string& s) {
   for (std::size_t k = i; k < s.size(); ++k)
     if (s[k] < '0' || s[k] > '9') return std::nullopt;
   return std::stoll(s);
-}
-
-const json* controller_ref(const json& o) {
-  const json* refs = find(o, {"metadata", "ownerReferences"});
-  if (!refs || !refs->is_array()) return nullptr;
-  for (const json& r : *refs)
-    if (r.value("controller", false)) return &r;
-  return nullptr;
 }
 
 std::string uid_of(const json& o) { return str_at(o, {"metadata", "uid"}); }
@@ -176,17 +169,17 @@ class DeploymentController final : public Controller {
     }
     const std::string ns = str_at(obj, {"metadata", "namespace"});
     if (kind == "ReplicaSet") {
-      const json* ref = controller_ref(obj);
+      const json* ref = controller_of(obj);
       if (ref && ref->value("kind", "") == "Deployment")
         enqueue(key_of(ObjectRef{"Deployment", ns, ref->value("name", "")}));
       return;
     }
     if (kind == "Pod" && event.type == WatchEventType::kDeleted) {
-      const json* ref = controller_ref(obj);
+      const json* ref = controller_of(obj);
       if (!ref || ref->value("kind", "") != "ReplicaSet") return;
       ObjectPtr rs = api().get(ObjectRef{"ReplicaSet", ns, ref->value("name", "")});
       if (!rs) return;
-      const json* dref = controller_ref(*rs);
+      const json* dref = controller_of(*rs);
       if (!dref || dref->value("kind", "") != "Deployment") return;
       ObjectPtr d = api().get(ObjectRef{"Deployment", ns, dref->value("name", "")});
       if (d && str_at(*d, {"spec", "strategy", "type"}) == "Recreate") enqueue(key_of(*d));
@@ -208,7 +201,7 @@ class DeploymentController final : public Controller {
     requeue_.reset();
     const std::string uid = uid_of(d_);
     for (const ObjectPtr& rs : api().list("ReplicaSet", ref.ns)) {
-      const json* owner = controller_ref(*rs);
+      const json* owner = controller_of(*rs);
       if (owner && owner->value("uid", "") == uid) rss_.push_back(*rs);
     }
     sync_deployment();
@@ -532,7 +525,7 @@ class DeploymentController final : public Controller {
       if (other) {
         // A ReplicaSet of that name exists: ours (an earlier sync created it) or a hash
         // collision, which bumps status.collisionCount and retries with a new name.
-        const json* owner = controller_ref(*other);
+        const json* owner = controller_of(*other);
         const json* t = find(*other, {"spec", "template"});
         if (owner && owner->value("uid", "") == uid_of(d_) && t && equal_ignore_hash(tmpl, *t)) {
           already_exists = true;
@@ -965,7 +958,7 @@ class DeploymentController final : public Controller {
       if (rs && rs != new_rs) old_uids.push_back(uid_of(*rs));
     if (old_uids.empty()) return false;
     for (const ObjectPtr& pod : api().list("Pod", str_at(d_, {"metadata", "namespace"}))) {
-      const json* owner = controller_ref(*pod);
+      const json* owner = controller_of(*pod);
       if (!owner) continue;
       const std::string uid = owner->value("uid", "");
       if (std::find(old_uids.begin(), old_uids.end(), uid) == old_uids.end()) continue;

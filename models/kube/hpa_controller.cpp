@@ -83,9 +83,11 @@ std::optional<std::int64_t> quantity_milli(const json& v) {
   return static_cast<std::int64_t>(std::ceil(milli));
 }
 
-/// metav1.LabelSelector's generated String(), as printed by "%+v" in the rescale reason:
+/// Go's "%+v" of a *metav1.LabelSelector, as the rescale reason prints it: the gogo-protobuf
+/// generated String() (k8s.io/apimachinery pkg/apis/meta/v1/generated.pb.go, v0.32), e.g.
 /// &LabelSelector{MatchLabels:map[string]string{k: v,},MatchExpressions:[]LabelSelectorRequirement{},}
-std::string label_selector_string(const json& sel) {
+/// Not the selector syntax of label_selector_string (include/kcsim/k8s/label_selector.hpp).
+std::string label_selector_go_struct_string(const json& sel) {
   if (!sel.is_object()) return "nil";
   std::string labels = "map[string]string{";
   if (sel.contains("matchLabels") && sel["matchLabels"].is_object())
@@ -438,7 +440,7 @@ class HpaController final : public Controller {
         const std::string msg = "invalid external metric source: metric and target must be objects, metric.name a string";
         return unable(hpa, "FailedGetExternalMetric", msg, msg);
       }
-      const std::string sel_str = label_selector_string(selector);
+      const std::string sel_str = label_selector_go_struct_string(selector);
       const std::string proposal_name = fmt::format("external metric {}({})", mname, sel_str);
       json ident = json{{"name", mname}};
       if (!selector.is_null()) ident["selector"] = selector;

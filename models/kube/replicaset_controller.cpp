@@ -19,6 +19,8 @@
 #include "image_name.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
+#include "kcsim/k8s/controller_ref.hpp"
+#include "kcsim/k8s/pod_ready.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/label_selector.hpp"
 #include "slow_start.hpp"
@@ -33,32 +35,12 @@ constexpr std::int64_t kBurstReplicas = 500;
 constexpr std::int64_t kSlowStartInitialBatchSize = 1;
 constexpr const char* kDeletionCost = "controller.kubernetes.io/pod-deletion-cost";
 
-const json* controller_ref(const json& o) {
-  const json* refs = find(o, {"metadata", "ownerReferences"});
-  if (!refs || !refs->is_array()) return nullptr;
-  for (const json& r : *refs)
-    if (r.value("controller", false)) return &r;
-  return nullptr;
-}
-
 // controller.IsPodActive.
 bool is_active(const json& pod) {
   const std::string phase = str_at(pod, {"status", "phase"});
   return phase != "Succeeded" && phase != "Failed" && !find(pod, {"metadata", "deletionTimestamp"});
 }
 
-const json* ready_condition(const json& pod) {
-  const json* conds = find(pod, {"status", "conditions"});
-  if (!conds || !conds->is_array()) return nullptr;
-  for (const json& c : *conds)
-    if (c.value("type", "") == "Ready") return &c;
-  return nullptr;
-}
-
-bool is_ready(const json& pod) {
-  const json* c = ready_condition(pod);
-  return c && c->value("status", "") == "True";
-}
 
 class ReplicaSetController final : public Controller {
  public:
@@ -86,12 +68,12 @@ class ReplicaSetController final : public Controller {
       return;
     }
     if (kind != "Pod") return;
-    const json* ref = controller_ref(obj);
+    const json* ref = controller_of(obj);
     if (!ref || ref->value("kind", "") != "ReplicaSet") return;
     const std::string key = key_of(ObjectRef{"ReplicaSet", str_at(obj, {"metadata", "namespace"}),
                                              ref->value("name", "")});
     enqueue(key);
-    if (event.type == WatchEventType::kModified && event.old && !is_ready(*event.old) && is_ready(obj)) {
+    if (event.type == WatchEventType::kModified && event.old && !is_pod_ready(*event.old) && is_pod_ready(obj)) {
       ObjectPtr rs = api().get(ObjectRef{"ReplicaSet", str_at(obj, {"metadata", "namespace"}),
                                          ref->value("name", "")});
       const std::int64_t min_ready = rs ? int_at(*rs, {"spec", "minReadySeconds"}, 0) : 0;
@@ -113,7 +95,7 @@ class ReplicaSetController final : public Controller {
     for (const ObjectPtr& p :
          api().list("Pod", ref.ns, match_labels && match_labels->is_object() ? *match_labels : json(nullptr))) {
       if (!is_active(*p)) continue;
-      const json* owner = controller_ref(*p);
+      const json* owner = controller_of(*p);
       if (!owner || owner->value("uid", "") != uid) continue;
       if (!selector_matches(selector, find(*p, {"metadata", "labels"}) ? (*p)["metadata"]["labels"] : json()))
         continue;
@@ -229,18 +211,18 @@ class ReplicaSetController final : public Controller {
   std::vector<ObjectPtr> related_pods(const json& rs) const {
     std::vector<std::string> uids;
     const std::string ns = str_at(rs, {"metadata", "namespace"});
-    const json* owner = controller_ref(rs);
+    const json* owner = controller_of(rs);
     if (!owner) {
       uids.push_back(str_at(rs, {"metadata", "uid"}));
     } else {
       for (const ObjectPtr& other : world().api().list("ReplicaSet", ns)) {
-        const json* o = controller_ref(*other);
+        const json* o = controller_of(*other);
         if (o && o->value("uid", "") == owner->value("uid", "")) uids.push_back(str_at(*other, {"metadata", "uid"}));
       }
     }
     std::vector<ObjectPtr> out;
     for (const ObjectPtr& p : world().api().list("Pod", ns)) {
-      const json* o = controller_ref(*p);
+      const json* o = controller_of(*p);
       if (o && std::find(uids.begin(), uids.end(), o->value("uid", "")) != uids.end()) out.push_back(p);
     }
     return out;
@@ -294,9 +276,9 @@ class ReplicaSetController final : public Controller {
     r.uid = str_at(pod, {"metadata", "uid"});
     const std::string phase = str_at(pod, {"status", "phase"});
     r.phase = phase == "Running" ? 2 : phase == "Unknown" ? 1 : 0;
-    r.ready = is_ready(pod);
+    r.ready = is_pod_ready(pod);
     if (r.ready)
-      if (const json* c = ready_condition(pod)) r.ready_since = parse_rfc3339(c->value("lastTransitionTime", ""));
+      if (const json* c = pod_ready_condition(pod)) r.ready_since = parse_rfc3339(c->value("lastTransitionTime", ""));
     r.created = parse_rfc3339(str_at(pod, {"metadata", "creationTimestamp"}));
     // GetDeletionCostFromPodAnnotations: an int32; anything else counts as 0.
     if (const json* c = find(pod, {"metadata", "annotations", kDeletionCost}); c && c->is_string()) {
@@ -354,10 +336,10 @@ class ReplicaSetController final : public Controller {
     for (const ObjectPtr& p : pods) {
       const json labels = find(*p, {"metadata", "labels"}) ? (*p)["metadata"]["labels"] : json::object();
       if (selector_matches(json{{"matchLabels", tmpl_labels}}, labels)) ++fully;
-      if (!is_ready(*p)) continue;
+      if (!is_pod_ready(*p)) continue;
       ++ready;
       // podutil.IsPodAvailable: ready for longer than minReadySeconds.
-      const json* c = ready_condition(*p);
+      const json* c = pod_ready_condition(*p);
       auto since = c ? parse_rfc3339(c->value("lastTransitionTime", "")) : std::nullopt;
       if (min_ready == 0 ||
           (since && SimTime{seconds(*since - world().api().epoch().unix_seconds) + seconds(min_ready)} < now()))

@@ -36,6 +36,9 @@
 #include "../k8s/json_diff.hpp"
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/git_url.hpp"
+#include "kcsim/k8s/go_omitempty.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim {
@@ -177,12 +180,10 @@ constexpr const char* kKubectlManager = "kubectl-client-side-apply";
 constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr const char* kArgoNamespace = "argocd";
 
-const std::set<std::string> kClusterScoped = {
-    "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
-    "StorageClass", "PriorityClass", "IngressClass", "APIService", "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration", "ClusterIssuer", "ClusterSecretStore"};
-
-std::optional<std::int64_t> int_at(const json& j, std::initializer_list<const char*> path) {
+// An integer field of a manifest, or a string that is one ("3"): Helm values and hand-written
+// KEDA manifests sometimes quote numbers, and the analysis reads manifests before any API server
+// would refuse them. Not json_access.hpp's int_at, which takes integers only.
+std::optional<std::int64_t> int_or_numeric_string_at(const json& j, std::initializer_list<const char*> path) {
   const json* v = find(j, path);
   if (v && v->is_number_integer()) return v->get<std::int64_t>();
   if (v && v->is_string()) {  // KEDA and Helm values sometimes quote numbers
@@ -215,41 +216,6 @@ const json* at_pointer(const json& j, const std::string& pointer) {
     }
   }
   return n;
-}
-
-// Go's omitempty: absent, null, false, "", {} and [] all mean "not set" in an Application spec.
-json canonical(const json& v) {
-  if (v.is_object()) {
-    json out = json::object();
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      json c = canonical(*it);
-      if (c.is_null()) continue;
-      out[it.key()] = std::move(c);
-    }
-    return out.empty() ? json(nullptr) : out;
-  }
-  if (v.is_array()) {
-    json out = json::array();
-    for (const json& x : v) out.push_back(canonical(x).is_null() ? json::object() : canonical(x));
-    return out.empty() ? json(nullptr) : out;
-  }
-  if ((v.is_boolean() && !v.get<bool>()) || (v.is_string() && v.get<std::string>().empty())) return nullptr;
-  return v;
-}
-
-// Repository URLs compare as ArgoCD's git.SameURL does (util/git/git.go NormalizeGitURL):
-// case-insensitive, without scheme, user, trailing "/" or ".git"; scp-like "git@host:org/repo"
-// equals "https://host/org/repo".
-std::string normalize_url(std::string url) {
-  for (char& c : url) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* scheme : {"https://", "http://", "ssh://", "git://"})
-    if (url.rfind(scheme, 0) == 0) url = url.substr(std::string(scheme).size());
-  if (auto at_sign = url.find('@'); at_sign != std::string::npos && at_sign < url.find('/')) url = url.substr(at_sign + 1);
-  if (auto colon = url.find(':'); colon != std::string::npos && colon < url.find('/')) url[colon] = '/';
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  if (url.size() > 4 && url.compare(url.size() - 4, 4, ".git") == 0) url.resize(url.size() - 4);
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
 }
 
 std::string dir_of(const std::string& rel) {
@@ -873,7 +839,7 @@ struct OwnershipGraph::Impl {
     }
   }
 
-  // Both URLs normalised (normalize_url). An unknown URL on either side matches when there is
+  // Both URLs normalised as ArgoCD's git.SameURL does (normalize_git_url_allow_invalid). An unknown URL on either side matches when there is
   // only one repository.
   bool repo_matches_normalized(const std::string& manifest_url, const std::string& source_url) const {
     if (source_url.empty() || manifest_url.empty()) return set.repositories.size() <= 1;
@@ -883,9 +849,9 @@ struct OwnershipGraph::Impl {
   ObjectRef resource_ref(const Manifest& m, const std::string& dest_ns) const {
     ObjectRef r = m.ref();
     if (m.object.value("kind", "") == "Application" && group_of(m.object) == "argoproj.io") return app_ref(m);
-    if (kClusterScoped.count(r.kind)) r.ns.clear();
+    if (is_cluster_scoped(r.kind)) r.ns.clear();
     else if (!dest_ns.empty() && m.object.value("kind", "") != "Namespace" && r.ns.empty()) r.ns = dest_ns;
-    if (!kClusterScoped.count(r.kind) && r.ns.empty()) r.ns = "default";
+    if (!is_cluster_scoped(r.kind) && r.ns.empty()) r.ns = "default";
     return r;
   }
 
@@ -896,7 +862,7 @@ struct OwnershipGraph::Impl {
     std::vector<std::string> git_urls;
     for (std::size_t i = 0; i < set.git.size(); ++i) {
       git_by_dir[dir_of(set.git[i].rel_path)].push_back(i);
-      git_urls.push_back(normalize_url(set.git[i].repo_url));
+      git_urls.push_back(normalize_git_url_allow_invalid(set.git[i].repo_url));
     }
     for (const Manifest& m : set.live) resources[m.ref()].live = &m;
     for (const Manifest& m : set.declared) resources[m.ref()].declared = &m;
@@ -911,7 +877,7 @@ struct OwnershipGraph::Impl {
                                       g.eff->where(s.pointer), short_ref(g.ref), s.chart));
           continue;
         }
-        const std::string source_url = normalize_url(s.repo_url);
+        const std::string source_url = normalize_git_url_allow_invalid(s.repo_url);
         // The files directly in the source directory, or (recurse) every directory below it.
         auto first = s.recurse ? git_by_dir.lower_bound(s.path) : git_by_dir.find(s.path);
         for (auto dir = first; dir != git_by_dir.end(); ++dir) {
@@ -1231,8 +1197,8 @@ struct OwnershipGraph::Impl {
         h.via = ref.str();
         h.mode = WriteMode::kContinuous;
         h.values.fixed = false;
-        h.values.lo = int_at(spec, {"minReplicas"}).value_or(1);  // autoscaling/v2 default
-        h.values.hi = int_at(spec, {"maxReplicas"}).value_or(h.values.lo);
+        h.values.lo = int_or_numeric_string_at(spec, {"minReplicas"}).value_or(1);  // autoscaling/v2 default
+        h.values.hi = int_or_numeric_string_at(spec, {"maxReplicas"}).value_or(h.values.lo);
         h.reason = fmt::format("the HPA scales {} between {} and {} on its metrics (every 15 s)", short_ref(target),
                                h.values.lo, h.values.hi);
         h.evidence.push_back(ev(m, "/spec/maxReplicas", fmt::format("minReplicas {}, maxReplicas {}", h.values.lo, h.values.hi)));
@@ -1247,7 +1213,7 @@ struct OwnershipGraph::Impl {
               from_hso = true;
         if (from_hso) continue;
         const std::string pause = str_at(obj, {"metadata", "annotations", "autoscaling.keda.sh/paused"});
-        const auto paused_replicas = int_at(obj, {"metadata", "annotations", "autoscaling.keda.sh/paused-replicas"});
+        const auto paused_replicas = int_or_numeric_string_at(obj, {"metadata", "annotations", "autoscaling.keda.sh/paused-replicas"});
         const std::string name = str_at(spec, {"scaleTargetRef", "name"});
         if (name.empty()) continue;
         const ObjectRef target{str_at(spec, {"scaleTargetRef", "kind"}, "Deployment"), ref.ns, name};
@@ -1263,10 +1229,10 @@ struct OwnershipGraph::Impl {
           continue;
         }
         if (pause == "true") continue;
-        const auto cooldown = int_at(spec, {"cooldownPeriod"});
+        const auto cooldown = int_or_numeric_string_at(spec, {"cooldownPeriod"});
         const std::string hpa_name = str_at(spec, {"advanced", "horizontalPodAutoscalerConfig", "name"}, "keda-hpa-" + ref.name);
-        scaled_object_writes(ref, spec, m, "/spec/minReplicaCount", int_at(spec, {"minReplicaCount"}),
-                             int_at(spec, {"maxReplicaCount"}), int_at(spec, {"idleReplicaCount"}),
+        scaled_object_writes(ref, spec, m, "/spec/minReplicaCount", int_or_numeric_string_at(spec, {"minReplicaCount"}),
+                             int_or_numeric_string_at(spec, {"maxReplicaCount"}), int_or_numeric_string_at(spec, {"idleReplicaCount"}),
                              cooldown ? fmt::format("cooldownPeriod {}s", *cooldown) : "cooldownPeriod, default 300s",
                              target, {ref}, hpa_name, "");
       } else if (ref.kind == "HTTPScaledObject") {
@@ -1277,11 +1243,11 @@ struct OwnershipGraph::Impl {
         if (name.empty()) continue;
         const ObjectRef target{str_at(spec, {"scaleTargetRef", "kind"}, "Deployment"), ref.ns, name};
         const ObjectRef so{"ScaledObject", ref.ns, ref.name};
-        const auto period = int_at(spec, {"scaledownPeriod"});
+        const auto period = int_or_numeric_string_at(spec, {"scaledownPeriod"});
         link(EdgeKind::kGenerates, object_vertex(ref), object_vertex(so),
              "the HTTP add-on operator creates a ScaledObject of the same name (" + std::string(kHttpOperator) + ")");
-        scaled_object_writes(so, spec, m, "/spec/replicas/min", int_at(spec, {"replicas", "min"}),
-                             int_at(spec, {"replicas", "max"}), std::nullopt,
+        scaled_object_writes(so, spec, m, "/spec/replicas/min", int_or_numeric_string_at(spec, {"replicas", "min"}),
+                             int_or_numeric_string_at(spec, {"replicas", "max"}), std::nullopt,
                              period ? fmt::format("scaledownPeriod {}s", *period) : "scaledownPeriod unset: KEDA's 300s",
                              target, {ref, so}, "keda-hpa-" + ref.name,
                              fmt::format(" (ScaledObject generated from HTTPScaledObject {})", ref.name));
@@ -1750,8 +1716,9 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
     if (auto gi = impl.gitops_index.find(ref); gi != impl.gitops_index.end()) is_root = impl.gitops[gi->second].deploys_apps;
     std::vector<std::string> diffs;
     if (a.live && a.git) {
-      const json live_spec = canonical(a.live->object.value("spec", json::object()));
-      const json git_spec = canonical(a.git->object.value("spec", json::object()));
+      // Compared as Go encodes them (omitempty): empty fields are "not set" on both sides.
+      const json live_spec = drop_go_empty_fields(a.live->object.value("spec", json::object()));
+      const json git_spec = drop_go_empty_fields(a.git->object.value("spec", json::object()));
       std::string path = "/spec";
       detail::diff_leaves(&git_spec, &live_spec, path, [&](const std::string& p, const json* in_git, const json* in_live) {
         diffs.push_back(fmt::format("{}: {} in Git, {} live", p, in_git ? describe_value(*in_git) : "absent",

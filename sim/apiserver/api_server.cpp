@@ -10,6 +10,8 @@
 #include "../k8s/json_diff.hpp"
 #include "kcsim/core/random.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/kinds.hpp"
+#include "kcsim/k8s/label_selector.hpp"
 #include "managed_fields.hpp"
 
 namespace kcsim {
@@ -96,41 +98,6 @@ void set_or_erase(json& obj, const char* key, const json* value) {
   else obj.erase(key);
 }
 
-std::string render_selector(const json& selector) {
-  // metav1.FormatLabelSelector: requirements sorted by key, joined with ",".
-  std::vector<std::pair<std::string, std::string>> reqs;
-  if (!selector.is_object()) return {};
-  const json* labels = child(selector, "matchLabels");
-  if (!labels && !child(selector, "matchExpressions")) labels = &selector;  // a plain map selector
-  if (labels && labels->is_object()) {
-    for (auto it = labels->begin(); it != labels->end(); ++it) {
-      if (it->is_string()) reqs.emplace_back(it.key(), it.key() + "=" + it->get<std::string>());
-    }
-  }
-  if (const json* exprs = child(selector, "matchExpressions"); exprs && exprs->is_array()) {
-    for (const json& e : *exprs) {
-      const std::string key = string_at(e, "key");
-      const std::string op = string_at(e, "operator");
-      std::vector<std::string> values;
-      if (const json* v = child(e, "values"); v && v->is_array())
-        for (const json& s : *v)
-          if (s.is_string()) values.push_back(s.get<std::string>());
-      std::sort(values.begin(), values.end());
-      std::string joined;
-      for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
-      if (op == "In") reqs.emplace_back(key, key + " in (" + joined + ")");
-      else if (op == "NotIn") reqs.emplace_back(key, key + " notin (" + joined + ")");
-      else if (op == "Exists") reqs.emplace_back(key, key);
-      else if (op == "DoesNotExist") reqs.emplace_back(key, "!" + key);
-    }
-  }
-  std::stable_sort(reqs.begin(), reqs.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (const auto& r : reqs) out += (out.empty() ? "" : ",") + r.second;
-  return out;
-}
-
 bool labels_match(const json& obj, const json& match) {
   const json* labels = child(obj, "metadata", "labels");
   for (auto it = match.begin(); it != match.end(); ++it) {
@@ -181,22 +148,12 @@ bool needed_by_analyses(const WriteRecord& w) {
 }
 
 std::string resource_name(const std::string& kind, const std::string& api_version) {
-  // Groups of the kinds we model, for callers that only know the kind.
-  static const std::map<std::string, std::string, std::less<>> kGroups = {
-      {"Application", "argoproj.io"},      {"AppProject", "argoproj.io"},
-      {"ApplicationSet", "argoproj.io"},   {"CronJob", "batch"},
-      {"DaemonSet", "apps"},               {"Deployment", "apps"},
-      {"HTTPScaledObject", "http.keda.sh"}, {"HorizontalPodAutoscaler", "autoscaling"},
-      {"Ingress", "networking.k8s.io"},    {"Job", "batch"},
-      {"NetworkPolicy", "networking.k8s.io"}, {"ReplicaSet", "apps"},
-      {"ScaledJob", "keda.sh"},            {"ScaledObject", "keda.sh"},
-      {"StatefulSet", "apps"},             {"TriggerAuthentication", "keda.sh"},
-  };
-  // meta.UnsafeGuessKindToResource, with the irregular plurals of core kinds.
-  static const std::map<std::string, std::string, std::less<>> kIrregular = {{"Endpoints", "endpoints"}};
+  // The plural and group of a known kind come from the kind table (include/kcsim/k8s/kinds.hpp);
+  // another kind's plural is meta.UnsafeGuessKindToResource's guess.
+  const KindInfo* known = find_kind(kind);
   std::string plural;
-  if (auto it = kIrregular.find(kind); it != kIrregular.end()) {
-    plural = it->second;
+  if (known) {
+    plural = known->plural;
   } else {
     plural = lower(kind);
     if (!plural.empty() && plural.back() == 's') plural += "es";
@@ -205,7 +162,7 @@ std::string resource_name(const std::string& kind, const std::string& api_versio
   }
   std::string group;
   if (!api_version.empty()) group = api_group(api_version);
-  else if (auto it = kGroups.find(kind); it != kGroups.end()) group = it->second;
+  else if (known) group = known->group();
   return group.empty() ? plural : plural + "." + group;
 }
 
@@ -903,7 +860,13 @@ std::optional<Scale> ApiServer::get_scale(const ObjectRef& ref) const {
   if (const json* r = child(obj, "status", "replicas"); r && r->is_number_integer())
     s.status_replicas = r->get<std::int64_t>();
   if (const json* sel = child(obj, "status", "selector"); sel && sel->is_string()) s.selector = sel->get<std::string>();
-  else if (const json* spec_sel = child(obj, "spec", "selector")) s.selector = render_selector(*spec_sel);
+  else if (const json* spec_sel = child(obj, "spec", "selector")) {
+    // The registry's scale: LabelSelectorAsSelector(spec.selector).String() (a plain map, as a
+    // Service or ReplicationController selector is, prints as labels.SelectorFromSet does). An
+    // invalid selector (which the API server answers with 400) leaves it empty.
+    const bool plain = spec_sel->is_object() && !spec_sel->contains("matchLabels") && !spec_sel->contains("matchExpressions");
+    s.selector = label_selector_string(plain ? json{{"matchLabels", *spec_sel}} : *spec_sel).value_or("");
+  }
   s.resource_version = string_at(obj, "metadata", "resourceVersion");
   return s;
 }

@@ -15,23 +15,19 @@
 
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/text.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/core/input_file.hpp"
+#include "kcsim/apiserver/git_history.hpp"
+#include "kcsim/apiserver/scenario_spec.hpp"
 
 namespace kcsim {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Kinds without a namespace (as in sim/scenario/scenario.cpp, plus a few that manifests often carry).
-const std::set<std::string> kClusterScoped = {
-    "Namespace",       "Node",           "ClusterRole",   "ClusterRoleBinding", "CustomResourceDefinition",
-    "PersistentVolume", "StorageClass",  "PriorityClass", "IngressClass",       "APIService",
-    "MutatingWebhookConfiguration",      "ValidatingWebhookConfiguration",     "ClusterIssuer",
-    "ClusterSecretStore"};
 
 constexpr std::size_t kMaxFileBytes = 64u * 1024 * 1024;
 constexpr std::size_t kMaxFiles = 100000;
@@ -265,7 +261,7 @@ void default_namespace(std::vector<Manifest>& ms, const std::string& ns) {
   for (Manifest& m : ms) {
     const std::string kind = m.object.value("kind", "");
     json& md = m.object["metadata"];
-    if (!kClusterScoped.count(kind) && !md.contains("namespace")) md["namespace"] = ns;
+    if (!is_cluster_scoped(kind) && !md.contains("namespace")) md["namespace"] = ns;
   }
 }
 
@@ -420,13 +416,6 @@ Manifest from_scenario(const std::string& file, const json& object, const std::s
   return m;
 }
 
-std::string normalize_repo_path(std::string path) {
-  while (path.rfind("./", 0) == 0) path.erase(0, 2);
-  while (!path.empty() && path.front() == '/') path.erase(0, 1);
-  while (!path.empty() && path.back() == '/') path.pop_back();
-  return path;
-}
-
 }  // namespace
 
 ManifestSet manifest_set_from_scenario(const std::string& path) {
@@ -457,86 +446,41 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
     json obj = a.spec["manifest"];
     if (!obj.contains("metadata") || !obj["metadata"].is_object()) continue;
     if (!obj.contains("kind") || !obj["kind"].is_string()) continue;
-    if (!kClusterScoped.count(obj["kind"].get<std::string>()) && !obj["metadata"].contains("namespace"))
+    if (!is_cluster_scoped(obj["kind"].get<std::string>()) && !obj["metadata"].contains("namespace"))
       obj["metadata"]["namespace"] = "default";
     Manifest m = from_scenario(path, obj, a.pointer + "/manifest", positions, ManifestOrigin::kLive);
     add_live(m);
     m.origin = ManifestOrigin::kDeclared;
     set.declared.push_back(std::move(m));
   }
-  // Git: each repository's default branch after every commit (section commits, then timeline
-  // "git commit" actions at equal instants), which is what the repository says at the end.
-  if (sc.raw.contains("git")) {
-    const json& g = sc.raw["git"];
-    std::vector<std::pair<const json*, std::string>> repos;
-    if (g.is_object()) repos.emplace_back(&g, "/git");
-    else if (g.is_array())
-      for (std::size_t i = 0; i < g.size(); ++i) repos.emplace_back(&g[i], "/git/" + std::to_string(i));
-    for (auto& [repo, rp] : repos) {
-      if (!repo->is_object()) continue;
-      const std::string url = string_or(*repo, "repoURL", "");
-      const std::string branch = string_or(*repo, "defaultBranch", "main");
-      struct C {
-        Duration at;
-        std::size_t order;
-        const json* spec;
-        std::string pointer;
-      };
-      std::vector<C> commits;
-      if (repo->contains("commits") && (*repo)["commits"].is_array()) {
-        const json& cs = (*repo)["commits"];
-        for (std::size_t i = 0; i < cs.size(); ++i) {
-          const std::string cp = rp + "/commits/" + std::to_string(i);
-          const Duration at = cs[i].contains("at") ? read_duration(cs[i]["at"], path, cp + "/at") : Duration{0};
-          commits.push_back(C{at, i, &cs[i], cp});
+  // The default branch of each repository at its last commit, from the one replay of the
+  // history (include/kcsim/apiserver/git_history.hpp) that the git model serves.
+  for (const GitHistoryRepository& repo : git_history(sc)) {
+    std::shared_ptr<const GitTree> tree;
+    for (const GitHistoryCommit& c : repo.commits)
+      if (c.branch == repo.default_branch) tree = c.tree;
+    if (tree)
+      for (const auto& [file, f] : *tree) {
+        const json& value = *f.value;
+        std::vector<Manifest> list;
+        if (value.is_array()) {
+          for (std::size_t j = 0; j < value.size(); ++j)
+            list.push_back(from_scenario(path, value[j], f.pointer + "/" + std::to_string(j), positions, ManifestOrigin::kGit));
+        } else if (value.is_string()) {
+          // The file's text (models/git/git_repository.cpp accepts it): positions are in the text.
+          list = parse_manifests(value.get<std::string>(), path + "#" + f.pointer, set.warnings);
+          for (Manifest& m : list) m.origin = ManifestOrigin::kGit;
+        } else {
+          list.push_back(from_scenario(path, value, f.pointer, positions, ManifestOrigin::kGit));
+        }
+        for (std::size_t j = 0; j < list.size(); ++j) {
+          list[j].rel_path = file;
+          list[j].repo_url = repo.url;
+          if (!value.is_string()) list[j].document = j;
+          set.git.push_back(std::move(list[j]));
         }
       }
-      std::size_t order = 1u << 20;
-      for (const TimelineAction& a : sc.timeline) {
-        if (a.action != "git commit") continue;
-        const std::string u = string_or(a.spec, "repoURL", url);
-        if (u != url && repos.size() > 1) continue;
-        commits.push_back(C{a.at.time_since_epoch(), order++, &a.spec, a.pointer});
-      }
-      std::stable_sort(commits.begin(), commits.end(),
-                       [](const C& a, const C& b) { return a.at != b.at ? a.at < b.at : a.order < b.order; });
-      std::map<std::string, std::vector<Manifest>> tree;
-      for (const C& c : commits) {
-        if (!c.spec->is_object() || string_or(*c.spec, "branch", branch) != branch) continue;
-        const bool whole = c.spec->contains("files");
-        const char* section = whole ? "files" : "changes";
-        if (!c.spec->contains(section) || !(*c.spec)[section].is_object()) continue;
-        if (whole) tree.clear();
-        for (auto it = (*c.spec)[section].begin(); it != (*c.spec)[section].end(); ++it) {
-          const std::string file = normalize_repo_path(it.key());
-          const std::string fp = c.pointer + "/" + section + "/" + escape_token(it.key());
-          if (it->is_null()) {
-            tree.erase(file);
-            continue;
-          }
-          std::vector<Manifest> list;
-          if (it->is_array()) {
-            for (std::size_t j = 0; j < it->size(); ++j)
-              list.push_back(from_scenario(path, (*it)[j], fp + "/" + std::to_string(j), positions, ManifestOrigin::kGit));
-          } else if (it->is_string()) {
-            // The file's text (models/git/git_repository.cpp accepts it): positions are in the text.
-            list = parse_manifests(it->get<std::string>(), path + "#" + fp, set.warnings);
-            for (Manifest& m : list) m.origin = ManifestOrigin::kGit;
-          } else {
-            list.push_back(from_scenario(path, *it, fp, positions, ManifestOrigin::kGit));
-          }
-          for (std::size_t j = 0; j < list.size(); ++j) {
-            list[j].rel_path = file;
-            list[j].repo_url = url;
-            if (!it->is_string()) list[j].document = j;
-          }
-          tree[file] = std::move(list);
-        }
-      }
-      for (auto& [file, list] : tree)
-        for (Manifest& m : list) set.git.push_back(std::move(m));
-      set.repositories[url] = "";
-    }
+    set.repositories[repo.url] = "";
   }
   return set;
 }

@@ -11,6 +11,7 @@
 #include "expectations.hpp"
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/core/input_file.hpp"
 #include "kcsim/k8s/object_validation.hpp"
 
@@ -21,11 +22,6 @@ namespace {
 const std::set<std::string> kTopLevelKeys = {
     "apiVersion", "kind",     "metadata", "seed",     "duration", "startTime",   "versions",
     "settings",   "objects",  "git",      "traffic",  "timeline", "expectations"};
-
-// Kinds without a namespace (the few a scenario is likely to carry).
-const std::set<std::string> kClusterScoped = {"Namespace", "Node", "ClusterRole",
-                                              "ClusterRoleBinding", "CustomResourceDefinition",
-                                              "PersistentVolume", "StorageClass", "PriorityClass"};
 
 void expect_type(bool ok, const std::string& file, const std::string& pointer,
                  const std::string& expected, const json& value) {
@@ -132,7 +128,7 @@ Scenario parse_validated(const json& doc, const std::string& file) {
                          m.contains("name") ? describe_found(m["name"]) : "nothing");
       if (m.contains("namespace") && !m["namespace"].is_string())
         throw InputError(file, p + "/metadata/namespace", "expected a string", describe_found(m["namespace"]));
-      if (!kClusterScoped.count(obj["kind"].get<std::string>()) && !m.contains("namespace"))
+      if (!is_cluster_scoped(obj["kind"].get<std::string>()) && !m.contains("namespace"))
         m["namespace"] = "default";
       validate_object(obj, file, p);
       const ObjectRef ref = ObjectRef::of(obj);

@@ -1,10 +1,9 @@
 // git at one simulated instant (include/kcsim/views/git_view.hpp).
 //
-// The trees follow the scenario's Git history exactly as the `git` model builds it
-// (models/git/git_repository.cpp, docs/models/argocd-git.md): section commits then timeline commits,
-// ordered by push time (section first at equal times); `files` replaces the tree, `changes` edits
-// the branch's previous tree; a first commit on a new branch starts from the default branch.
-// Commit ids come from the model itself (its report), so they are the ones ArgoCD's events name.
+// The commits and trees are the ones the `git` model serves: both read the one replay of the
+// scenario's history (include/kcsim/apiserver/git_history.hpp). Commit ids come from the model
+// itself (its report, which lists the commits in the same order), so they are the ones ArgoCD's
+// events name. Only the first repository is shown.
 // Output layouts: git's own (log's default "medium" format and --oneline; `git show REV:PATH` of
 // a tree prints "tree REV:PATH" then the entries; fatal errors exit 128).
 #include "kcsim/views/git_view.hpp"
@@ -18,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/apiserver/git_history.hpp"
 #include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/views/yaml_writer.hpp"
@@ -27,10 +27,9 @@ namespace {
 
 struct ViewCommit {
   SimTime at{};
-  std::size_t order = 0;
   const json* spec = nullptr;
   std::string sha, branch, message, author;
-  std::map<std::string, json> tree;  // path → the file as the scenario gives it
+  std::shared_ptr<const GitTree> tree;  // path → the file as the scenario gives it
 };
 
 // git's default date format: "Mon Mar 2 12:00:00 2026 +0000".
@@ -72,62 +71,27 @@ struct Repo {
 };
 
 Repo build_repo(const World& world) {
-  const Scenario& sc = world.scenario();
   Repo repo;
-  if (!sc.raw.contains("git")) return repo;
-  const json& g = sc.raw["git"].is_array() ? sc.raw["git"][0] : sc.raw["git"];
-  repo.url = str_at(g, {"repoURL"});
-  repo.default_branch = str_at(g, {"defaultBranch"}, "main");
-  std::vector<ViewCommit> raw;
-  if (const json* cs = find(g, {"commits"}); cs && cs->is_array())
-    for (std::size_t i = 0; i < cs->size(); ++i) {
-      ViewCommit c;
-      c.at = SimTime{read_duration((*cs)[i].value("at", json("0s")), sc.file, "")};
-      c.order = i;
-      c.spec = &(*cs)[i];
-      raw.push_back(std::move(c));
-    }
-  std::size_t order = 1u << 20;  // timeline commits after section commits at equal times
-  for (const TimelineAction& a : sc.timeline) {
-    if (a.action != "git commit") continue;
-    if (a.spec.contains("repoURL") && a.spec["repoURL"] != g["repoURL"]) continue;
-    ViewCommit c;
-    c.at = a.at;
-    c.order = order++;
-    c.spec = &a.spec;
-    raw.push_back(std::move(c));
-  }
-  std::stable_sort(raw.begin(), raw.end(), [](const ViewCommit& a, const ViewCommit& b) {
-    return a.at != b.at ? a.at < b.at : a.order < b.order;
-  });
+  const std::vector<GitHistoryRepository> history = git_history(world.scenario());
+  if (history.empty()) return repo;
+  repo.url = history[0].url;
+  repo.default_branch = history[0].default_branch;
   // The ids the git model gave them (its report lists the commits in the same order).
   json report = json::object();
   if (const Model* git = world.model("git")) git->contribute_report(report);
   const json* ids = report.contains("git") && !report["git"].empty() ? find(report["git"][0], {"commits"}) : nullptr;
-  std::map<std::string, std::map<std::string, json>> heads;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    ViewCommit& c = raw[i];
-    const json& s = *c.spec;
-    c.branch = s.value("branch", repo.default_branch);
-    c.message = s.value("message", "");
-    c.author = s.value("author", "kcsim <kcsim@example.com>");
+  for (std::size_t i = 0; i < history[0].commits.size(); ++i) {
+    const GitHistoryCommit& h = history[0].commits[i];
+    ViewCommit c;
+    c.at = h.at;
+    c.spec = h.spec;
+    c.branch = h.branch;
+    c.message = h.spec->value("message", "");
+    c.author = h.spec->value("author", "kcsim <kcsim@example.com>");
     if (ids && i < ids->size()) c.sha = str_at((*ids)[i], {"sha"});
-    std::map<std::string, json> base;
-    if (auto h = heads.find(c.branch); h != heads.end()) base = h->second;
-    else if (auto d = heads.find(repo.default_branch); d != heads.end()) base = d->second;
-    if (s.contains("files")) {
-      for (auto& [path, value] : s["files"].items()) c.tree[normalize_repo_path(path)] = value;
-    } else {
-      c.tree = base;
-      if (s.contains("changes"))
-        for (auto& [path, value] : s["changes"].items()) {
-          if (value.is_null()) c.tree.erase(normalize_repo_path(path));
-          else c.tree[normalize_repo_path(path)] = value;
-        }
-    }
-    heads[c.branch] = c.tree;
+    c.tree = h.tree;
+    repo.commits.push_back(std::move(c));
   }
-  repo.commits = std::move(raw);
   return repo;
 }
 
@@ -210,7 +174,7 @@ GitViewResult git_view(const World& world, const std::vector<std::string>& args_
   if (verb == "ls-files") {
     const ViewCommit* head = resolve(repo, "HEAD", now);
     if (head)
-      for (const auto& [path, value] : head->tree) r.out += path + "\n";
+      for (const auto& [path, file] : *head->tree) r.out += path + "\n";
     return r;
   }
   if (verb == "show") {
@@ -228,14 +192,14 @@ GitViewResult git_view(const World& world, const std::vector<std::string>& args_
       r.status = 128;
       return r;
     }
-    if (const auto it = c->tree.find(path); it != c->tree.end()) {
-      r.out = file_text(it->second);
+    if (const auto it = c->tree->find(path); it != c->tree->end()) {
+      r.out = file_text(*it->second.value);
       return r;
     }
     // A directory: its entries, subdirectories with a trailing "/".
     std::set<std::string> entries;
     const std::string prefix = path.empty() ? "" : path + "/";
-    for (const auto& [p, value] : c->tree)
+    for (const auto& [p, file] : *c->tree)
       if (p.rfind(prefix, 0) == 0) {
         const std::string rest = p.substr(prefix.size());
         const std::size_t slash = rest.find('/');

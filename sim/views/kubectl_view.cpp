@@ -28,6 +28,8 @@
 #include "../../models/argocd/argocd_health.hpp"
 #include "kcsim/views/table.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/kinds.hpp"
+#include "kcsim/k8s/label_selector.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/views/yaml_writer.hpp"
 
@@ -537,33 +539,14 @@ std::string format_labels(const json* labels) {
   return join(parts, ",");
 }
 
-// metav1.FormatLabelSelector / LabelSelectorAsSelector().String().
-std::string format_label_selector(const json* sel, bool none_when_empty) {
-  std::vector<std::string> parts;
-  if (sel && sel->is_object()) {
-    std::map<std::string, std::string> reqs;  // selector requirements sort by key
-    if (const json* ml = at(*sel, {"matchLabels"}); ml && ml->is_object())
-      for (auto it = ml->begin(); it != ml->end(); ++it)
-        reqs[it.key()] = it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : "");
-    for (const json& e : array_at(*sel, {"matchExpressions"})) {
-      const std::string key = str(e, {"key"}), op = str(e, {"operator"});
-      std::vector<std::string> values;
-      for (const json& v : array_at(e, {"values"}))
-        if (v.is_string()) values.push_back(v.get<std::string>());
-      std::sort(values.begin(), values.end());
-      std::string r;
-      if (op == "In") r = key + " in (" + join(values, ",") + ")";
-      else if (op == "NotIn") r = key + " notin (" + join(values, ",") + ")";
-      else if (op == "Exists") r = key;
-      else if (op == "DoesNotExist") r = "!" + key;
-      else r = key + " " + op;
-      reqs[key + "\x01" + r] = r;
-    }
-    for (auto& [k, v] : reqs) parts.push_back(v);
-  }
-  if (parts.empty()) return none_when_empty ? "<none>" : "";
-  return join(parts, ",");
+// printers.go printDeployment: LabelSelectorAsSelector(spec.selector).String() ("" when empty;
+// kubectl reports an invalid selector as an error, printed here as FormatLabelSelector does).
+const json& selector_of(const json& o) {
+  static const json kNull;
+  const json* s = at(o, {"spec", "selector"});
+  return s ? *s : kNull;
 }
+std::string deployment_selector(const json& o) { return label_selector_string(selector_of(o)).value_or("<error>"); }
 
 // --- resources ----------------------------------------------------------------------------------------
 
@@ -582,31 +565,14 @@ struct Resource {
   std::string kind_prefix() const { return group().empty() ? lower(kind) : lower(kind) + "." + group(); }
 };
 
+// The kinds kcsim knows (include/kcsim/k8s/kinds.hpp), as kubectl's discovery would list them.
 const std::vector<Resource>& builtin_resources() {
-  static const std::vector<Resource> kResources = {
-      {"Pod", "v1", "pods", "pod", {"po"}},
-      {"Event", "v1", "events", "event", {"ev"}},
-      {"Service", "v1", "services", "service", {"svc"}},
-      {"ConfigMap", "v1", "configmaps", "configmap", {"cm"}},
-      {"Secret", "v1", "secrets", "secret", {}},
-      {"ServiceAccount", "v1", "serviceaccounts", "serviceaccount", {"sa"}},
-      {"Endpoints", "v1", "endpoints", "endpoints", {"ep"}},
-      {"Namespace", "v1", "namespaces", "namespace", {"ns"}, false},
-      {"Node", "v1", "nodes", "node", {"no"}, false},
-      {"Deployment", "apps/v1", "deployments", "deployment", {"deploy"}},
-      {"ReplicaSet", "apps/v1", "replicasets", "replicaset", {"rs"}},
-      {"StatefulSet", "apps/v1", "statefulsets", "statefulset", {"sts"}},
-      {"DaemonSet", "apps/v1", "daemonsets", "daemonset", {"ds"}},
-      {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", "horizontalpodautoscaler", {"hpa"}},
-      {"ScaledObject", "keda.sh/v1alpha1", "scaledobjects", "scaledobject", {"so"}},
-      {"ScaledJob", "keda.sh/v1alpha1", "scaledjobs", "scaledjob", {"sj"}},
-      {"TriggerAuthentication", "keda.sh/v1alpha1", "triggerauthentications", "triggerauthentication", {"ta", "triggerauth"}},
-      {"HTTPScaledObject", "http.keda.sh/v1alpha1", "httpscaledobjects", "httpscaledobject", {"httpso"}},
-      {"Application", "argoproj.io/v1alpha1", "applications", "application", {"app", "apps"}},
-      {"AppProject", "argoproj.io/v1alpha1", "appprojects", "appproject", {"appproj", "appprojs"}},
-      {"Kustomization", "kustomize.toolkit.fluxcd.io/v1", "kustomizations", "kustomization", {"ks"}},
-      {"GitRepository", "source.toolkit.fluxcd.io/v1", "gitrepositories", "gitrepository", {"gitrepo"}},
-  };
+  static const std::vector<Resource> kResources = [] {
+    std::vector<Resource> out;
+    for (const KindInfo& k : known_kinds())
+      out.push_back(Resource{k.kind, k.api_version, k.plural, k.singular, k.short_names, k.namespaced});
+    return out;
+  }();
   return kResources;
 }
 
@@ -1036,7 +1002,7 @@ Table table_for(const Ctx& ctx, const Resource& res) {
                                        std::to_string(integer(o, {"status", "updatedReplicas"})),
                                        std::to_string(integer(o, {"status", "availableReplicas"})),
                                        ctx.since(at(o, {"metadata", "creationTimestamp"})),
-                                       names, images, format_label_selector(at(o, {"spec", "selector"}), false)};
+                                       names, images, deployment_selector(o)};
     };
   } else if (k == "ReplicaSet") {
     t.columns = {{"NAME"}, {"DESIRED"}, {"CURRENT"}, {"READY"}, {"AGE"}, {"CONTAINERS", true}, {"IMAGES", true}, {"SELECTOR", true}};
@@ -1046,7 +1012,7 @@ Table table_for(const Ctx& ctx, const Resource& res) {
                                        std::to_string(integer(o, {"status", "replicas"})),
                                        std::to_string(integer(o, {"status", "readyReplicas"})),
                                        ctx.since(at(o, {"metadata", "creationTimestamp"})),
-                                       names, images, format_label_selector(at(o, {"spec", "selector"}), true)};
+                                       names, images, format_label_selector(selector_of(o))};
     };
   } else if (k == "HorizontalPodAutoscaler") {
     t.columns = {{"NAME"}, {"REFERENCE"}, {"TARGETS"}, {"MINPODS"}, {"MAXPODS"}, {"REPLICAS"}, {"AGE"}};

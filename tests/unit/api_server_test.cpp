@@ -11,24 +11,16 @@
 #include <gtest/gtest.h>
 
 #include "kcsim/core/engine.hpp"
+#include "object_builders.hpp"
 
 namespace kcsim {
 namespace {
 
-json deployment(const std::string& name, std::int64_t replicas, const std::string& ns = "prod") {
-  return json{
-      {"apiVersion", "apps/v1"},
-      {"kind", "Deployment"},
-      {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"app", name}}}}},
-      {"spec",
-       {{"replicas", replicas},
-        {"selector", {{"matchLabels", {{"app", name}}}}},
-        {"template",
-         {{"metadata", {{"labels", {{"app", name}}}}},
-          {"spec",
-           {{"containers",
-             json::array({{{"name", "app"}, {"image", "nginx:1.27"}, {"args", json::array({"--port", "80"})}}})}}}}}}},
-  };
+using testing::deployment;
+
+// The Deployment most tests write: labelled, one container with args.
+testing::DeploymentOptions web_options(const std::string& name, std::int64_t replicas, const std::string& ns = "prod") {
+  return {.name = name, .ns = ns, .replicas = replicas, .image = "nginx:1.27", .labeled = true, .args = {"--port", "80"}};
 }
 
 json pod(const std::string& name, const std::string& ns = "prod") {
@@ -108,7 +100,7 @@ TEST(ObjectRefTest, PrintsParsesAndReadsManifests) {
   EXPECT_EQ(ObjectRef::parse("Node/node-1"), (ObjectRef{"Node", "", "node-1"}));
   EXPECT_TRUE(ObjectRef::parse("garbage").kind.empty());
   EXPECT_TRUE(ObjectRef::parse("a/b/c/d").kind.empty());
-  EXPECT_EQ(ObjectRef::of(deployment("web", 1)), ref);
+  EXPECT_EQ(ObjectRef::of(deployment(web_options("web", 1))), ref);
   EXPECT_EQ(api_group("apps/v1"), "apps");
   EXPECT_EQ(api_group("v1"), "");
   EXPECT_EQ(api_group("keda.sh/v1alpha1"), "keda.sh");
@@ -131,8 +123,8 @@ TEST(ResourceNameTest, NamesKnownKindsAndGuessesOthers) {
 // --- store -----------------------------------------------------------------------------------------
 
 TEST_F(ApiServerTest, CreateGetListOrderingAndLabelSelection) {
-  for (const char* name : {"zeta", "alpha", "mid"}) create(deployment(name, 1, "prod"));
-  create(deployment("first", 1, "dev"));
+  for (const char* name : {"zeta", "alpha", "mid"}) create(deployment(web_options(name, 1, "prod")));
+  create(deployment(web_options("first", 1, "dev")));
   json labelled = pod("p1");
   labelled["metadata"]["labels"] = {{"app", "web"}, {"tier", "front"}};
   create(labelled);
@@ -161,7 +153,7 @@ TEST_F(ApiServerTest, CreateGetListOrderingAndLabelSelection) {
 
 TEST_F(ApiServerTest, CreateSetsServerMetadataAndCreatorOwnership) {
   advance(seconds(90));
-  ObjectPtr d = create(deployment("web", 3), "kubectl-client-side-apply");
+  ObjectPtr d = create(deployment(web_options("web", 3)), "kubectl-client-side-apply");
   const json& meta = (*d)["metadata"];
   EXPECT_EQ(meta["creationTimestamp"], "2026-01-01T12:01:30Z");
   EXPECT_EQ(meta["generation"], 1);
@@ -197,8 +189,8 @@ TEST_F(ApiServerTest, CreateSetsServerMetadataAndCreatorOwnership) {
 }
 
 TEST_F(ApiServerTest, CreateOfExistingObjectIs409AlreadyExists) {
-  create(deployment("web", 1));
-  WriteResult r = api.create(deployment("web", 2), "kubectl");
+  create(deployment(web_options("web", 1)));
+  WriteResult r = api.create(deployment(web_options("web", 2)), "kubectl");
   EXPECT_EQ(r.status.code, 409);
   EXPECT_EQ(r.status.reason, "AlreadyExists");
   EXPECT_EQ(r.status.message, "deployments.apps \"web\" already exists");
@@ -241,7 +233,7 @@ TEST_F(ApiServerTest, GenerateNameDrawsFiveCharsFromTheApimachineryAlphabet) {
 
 TEST_F(ApiServerTest, ResourceVersionIsAGlobalStrictlyIncreasingCounter) {
   std::vector<std::int64_t> rvs;
-  rvs.push_back(rv_of(*create(deployment("web", 1))));
+  rvs.push_back(rv_of(*create(deployment(web_options("web", 1)))));
   rvs.push_back(rv_of(*create(pod("p"))));
   json d = *api.get(web);
   d["spec"]["replicas"] = 2;
@@ -250,7 +242,7 @@ TEST_F(ApiServerTest, ResourceVersionIsAGlobalStrictlyIncreasingCounter) {
   rvs.push_back(rv_of(*api.merge_patch(web, json{{"metadata", {{"labels", {{"x", "y"}}}}}}, "m").object));
   api.record_event(web, "Normal", "Test", "hello", "tester");
   rvs.push_back(rv_of(*api.get(api.events().back().event)));
-  rvs.push_back(rv_of(*api.apply(deployment("web", 7), "argocd-controller", true).object));
+  rvs.push_back(rv_of(*api.apply(deployment(web_options("web", 7)), "argocd-controller", true).object));
   for (std::size_t i = 1; i < rvs.size(); ++i) EXPECT_GT(rvs[i], rvs[i - 1]);
   EXPECT_EQ(api.resource_version(), static_cast<std::uint64_t>(rvs.back()));
   // A deletion consumes a revision too.
@@ -259,7 +251,7 @@ TEST_F(ApiServerTest, ResourceVersionIsAGlobalStrictlyIncreasingCounter) {
 }
 
 TEST_F(ApiServerTest, GenerationBumpsOnSpecChangesOnly) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   create(pod("p"));
   auto gen = [&](const ObjectRef& r) { return (*api.get(r))["metadata"]["generation"].get<int>(); };
   json d = *api.get(web);
@@ -290,7 +282,7 @@ TEST_F(ApiServerTest, GenerationBumpsOnSpecChangesOnly) {
 }
 
 TEST_F(ApiServerTest, StaleUpdateIs409WithKubernetesMessage) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   json mine = *api.get(web);
   json theirs = *api.get(web);
   theirs["spec"]["replicas"] = 2;
@@ -318,7 +310,7 @@ TEST_F(ApiServerTest, StaleUpdateIs409WithKubernetesMessage) {
 }
 
 TEST_F(ApiServerTest, UpdateOfMissingObjectIs404) {
-  WriteResult r = api.update(deployment("ghost", 1), "m");
+  WriteResult r = api.update(deployment(web_options("ghost", 1)), "m");
   EXPECT_EQ(r.status.code, 404);
   EXPECT_EQ(r.status.reason, "NotFound");
   EXPECT_EQ(r.status.message, "deployments.apps \"ghost\" not found");
@@ -330,7 +322,7 @@ TEST_F(ApiServerTest, UpdateOfMissingObjectIs404) {
 }
 
 TEST_F(ApiServerTest, StatusIsASubresource) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   json s = *api.get(web);
   s["status"] = {{"replicas", 1}};
   s["spec"]["replicas"] = 9;  // ignored by a status write
@@ -360,7 +352,7 @@ TEST_F(ApiServerTest, StatusIsASubresource) {
 }
 
 TEST_F(ApiServerTest, NoOpWritesAreNotStored) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   const std::uint64_t rv = api.resource_version();
   const std::size_t writes = api.writes().size();
   Recorder rec(engine);
@@ -377,7 +369,7 @@ TEST_F(ApiServerTest, NoOpWritesAreNotStored) {
 // --- scale subresource ----------------------------------------------------------------------------
 
 TEST_F(ApiServerTest, UpdateScaleWithStaleResourceVersionIs409) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   const std::string rv = (*api.get(web))["metadata"]["resourceVersion"];
   ASSERT_TRUE(api.update_scale(web, 2, rv, "kube-controller-manager").status.ok());
   WriteResult r = api.update_scale(web, 3, rv, "keda");
@@ -393,7 +385,7 @@ TEST_F(ApiServerTest, UpdateScaleWithStaleResourceVersionIs409) {
 }
 
 TEST_F(ApiServerTest, GetScaleReadsReplicasAndSelector) {
-  json d = deployment("web", 1);
+  json d = deployment(web_options("web", 1));
   d["spec"].erase("replicas");
   d["spec"]["selector"]["matchExpressions"] = json::array({{{"key", "tier"}, {"operator", "In"}, {"values", {"b", "a"}}}});
   create(d);
@@ -413,7 +405,7 @@ TEST_F(ApiServerTest, GetScaleReadsReplicasAndSelector) {
 }
 
 TEST_F(ApiServerTest, ScaleSubresourceTakesReplicasFromTheApplier) {
-  ASSERT_TRUE(api.apply(deployment("web", 1), "argocd-controller", true).status.ok());
+  ASSERT_TRUE(api.apply(deployment(web_options("web", 1)), "argocd-controller", true).status.ok());
   const json* argo = entry_of(*api.get(web), "argocd-controller", "Apply");
   ASSERT_TRUE(argo);
   ASSERT_TRUE((*argo)["fieldsV1"]["f:spec"].contains("f:replicas"));
@@ -444,8 +436,8 @@ TEST_F(ApiServerTest, ScaleSubresourceTakesReplicasFromTheApplier) {
 // --- server-side apply ---------------------------------------------------------------------------------
 
 TEST_F(ApiServerTest, ApplyConflictBetweenTwoAppliersIs409WithKubernetesMessage) {
-  ASSERT_TRUE(api.apply(deployment("web", 1), "argocd-controller", false).status.ok());
-  WriteResult r = api.apply(deployment("web", 3), "helm", false);
+  ASSERT_TRUE(api.apply(deployment(web_options("web", 1)), "argocd-controller", false).status.ok());
+  WriteResult r = api.apply(deployment(web_options("web", 3)), "helm", false);
   EXPECT_EQ(r.status.code, 409);
   EXPECT_EQ(r.status.reason, "Conflict");
   EXPECT_EQ(r.status.message, "Apply failed with 1 conflict: conflict with \"argocd-controller\": .spec.replicas");
@@ -453,9 +445,9 @@ TEST_F(ApiServerTest, ApplyConflictBetweenTwoAppliersIs409WithKubernetesMessage)
 }
 
 TEST_F(ApiServerTest, ApplyConflictWithAnUpdaterNamesSubresourceAndVersion) {
-  ASSERT_TRUE(api.apply(deployment("web", 1), "argocd-controller", false).status.ok());
+  ASSERT_TRUE(api.apply(deployment(web_options("web", 1)), "argocd-controller", false).status.ok());
   api.update_scale(web, 0, "", "kube-controller-manager");
-  WriteResult r = api.apply(deployment("web", 1), "argocd-controller", false);
+  WriteResult r = api.apply(deployment(web_options("web", 1)), "argocd-controller", false);
   EXPECT_EQ(r.status.code, 409);
   // internal/conflict.go printManager; Update owners print their apiVersion (manager identifiers
   // carry no time, so there is no " at <time>").
@@ -465,12 +457,12 @@ TEST_F(ApiServerTest, ApplyConflictWithAnUpdaterNamesSubresourceAndVersion) {
 }
 
 TEST_F(ApiServerTest, ApplyWithSeveralConflictsUsesThePluralMessage) {
-  ASSERT_TRUE(api.apply(deployment("web", 1), "argocd-controller", false).status.ok());
+  ASSERT_TRUE(api.apply(deployment(web_options("web", 1)), "argocd-controller", false).status.ok());
   json edited = *api.get(web);
   edited["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:edited";
   edited["metadata"]["labels"]["app"] = "other";
   ASSERT_TRUE(api.update(edited, "kubectl-edit").status.ok());
-  json mine = deployment("web", 5);
+  json mine = deployment(web_options("web", 5));
   mine["metadata"]["labels"]["app"] = "mine";
   mine["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:mine";
   WriteResult r = api.apply(mine, "helm", false);
@@ -485,9 +477,9 @@ TEST_F(ApiServerTest, ApplyWithSeveralConflictsUsesThePluralMessage) {
 }
 
 TEST_F(ApiServerTest, ForcedApplyTakesOwnership) {
-  ASSERT_TRUE(api.apply(deployment("web", 1), "argocd-controller", false).status.ok());
+  ASSERT_TRUE(api.apply(deployment(web_options("web", 1)), "argocd-controller", false).status.ok());
   api.update_scale(web, 0, "", "keda");
-  WriteResult r = api.apply(deployment("web", 1), "argocd-controller", true);
+  WriteResult r = api.apply(deployment(web_options("web", 1)), "argocd-controller", true);
   ASSERT_TRUE(r.status.ok()) << r.status.message;
   EXPECT_EQ((*r.object)["spec"]["replicas"], 1);
   EXPECT_FALSE(entry_of(*r.object, "keda", "Update", "scale"));  // its only field was taken
@@ -495,8 +487,8 @@ TEST_F(ApiServerTest, ForcedApplyTakesOwnership) {
 }
 
 TEST_F(ApiServerTest, ApplyingTheSameValueSharesOwnership) {
-  ASSERT_TRUE(api.apply(deployment("web", 2), "argocd-controller", false).status.ok());
-  WriteResult r = api.apply(deployment("web", 2), "helm", false);
+  ASSERT_TRUE(api.apply(deployment(web_options("web", 2)), "argocd-controller", false).status.ok());
+  WriteResult r = api.apply(deployment(web_options("web", 2)), "helm", false);
   ASSERT_TRUE(r.status.ok()) << r.status.message;
   const json* a = entry_of(*r.object, "argocd-controller", "Apply");
   const json* h = entry_of(*r.object, "helm", "Apply");
@@ -508,19 +500,19 @@ TEST_F(ApiServerTest, ApplyingTheSameValueSharesOwnership) {
   EXPECT_EQ((*h)["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"],
             json::parse(R"({"k:{\"name\":\"app\"}":{".":{},"f:args":{},"f:image":{},"f:name":{}}})"));
   // Now a different value from one of them conflicts with the other.
-  EXPECT_EQ(api.apply(deployment("web", 3), "helm", false).status.code, 409);
+  EXPECT_EQ(api.apply(deployment(web_options("web", 3)), "helm", false).status.code, 409);
 }
 
 TEST_F(ApiServerTest, FieldsNoLongerAppliedAreReleased) {
-  json first = deployment("web", 1);
+  json first = deployment(web_options("web", 1));
   first["metadata"]["annotations"] = {{"owned-by-argo", "yes"}, {"shared", "v"}};
   ASSERT_TRUE(api.apply(first, "argocd-controller", false).status.ok());
-  json other = deployment("web", 1);
+  json other = deployment(web_options("web", 1));
   other["metadata"]["annotations"] = {{"shared", "v"}};
   ASSERT_TRUE(api.apply(other, "helm", false).status.ok());
 
   // argocd stops applying replicas and both annotations.
-  json second = deployment("web", 1);
+  json second = deployment(web_options("web", 1));
   second["spec"].erase("replicas");
   WriteResult r = api.apply(second, "argocd-controller", false);
   ASSERT_TRUE(r.status.ok()) << r.status.message;
@@ -536,7 +528,7 @@ TEST_F(ApiServerTest, FieldsNoLongerAppliedAreReleased) {
   EXPECT_FALSE((*a)["fieldsV1"]["f:metadata"].contains("f:annotations"));
 
   // helm stops applying replicas too: now nobody owns it and it is removed.
-  json helm2 = deployment("web", 1);
+  json helm2 = deployment(web_options("web", 1));
   helm2["spec"].erase("replicas");
   r = api.apply(helm2, "helm", false);
   ASSERT_TRUE(r.status.ok());
@@ -545,11 +537,11 @@ TEST_F(ApiServerTest, FieldsNoLongerAppliedAreReleased) {
 }
 
 TEST_F(ApiServerTest, ApplyRemovesAKeyedListItemItNoLongerApplies) {
-  json two = deployment("web", 1);
+  json two = deployment(web_options("web", 1));
   two["spec"]["template"]["spec"]["containers"].push_back({{"name", "sidecar"}, {"image", "envoy:1"}});
   ASSERT_TRUE(api.apply(two, "argocd-controller", false).status.ok());
   ASSERT_EQ((*api.get(web))["spec"]["template"]["spec"]["containers"].size(), 2u);
-  WriteResult r = api.apply(deployment("web", 1), "argocd-controller", false);
+  WriteResult r = api.apply(deployment(web_options("web", 1)), "argocd-controller", false);
   ASSERT_TRUE(r.status.ok()) << r.status.message;
   const json& containers = (*r.object)["spec"]["template"]["spec"]["containers"];
   ASSERT_EQ(containers.size(), 1u);
@@ -561,7 +553,7 @@ TEST_F(ApiServerTest, ApplyRemovesAKeyedListItemItNoLongerApplies) {
 }
 
 TEST_F(ApiServerTest, ClientSideApplyPatchTakesReplicasBackFromTheScaleWriter) {
-  create(deployment("web", 1), "argocd-controller");
+  create(deployment(web_options("web", 1)), "argocd-controller");
   api.update_scale(web, 0, "", "keda");
   ASSERT_TRUE(entry_of(*api.get(web), "keda", "Update", "scale"));
   // ArgoCD's self-heal (client-side apply = a patch recorded as Update) sets replicas back.
@@ -577,7 +569,7 @@ TEST_F(ApiServerTest, ClientSideApplyPatchTakesReplicasBackFromTheScaleWriter) {
 }
 
 TEST_F(ApiServerTest, ApplyCreatesAbsentObjectsWithAnApplyEntry) {
-  WriteResult r = api.apply(deployment("web", 2), "argocd-controller", false);
+  WriteResult r = api.apply(deployment(web_options("web", 2)), "argocd-controller", false);
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.status.code, 201);
   const json& mf = (*r.object)["metadata"]["managedFields"];
@@ -588,7 +580,7 @@ TEST_F(ApiServerTest, ApplyCreatesAbsentObjectsWithAnApplyEntry) {
 }
 
 TEST_F(ApiServerTest, ManagedFieldsTimeIsRefreshedOnlyWhenTheManagerChangesSomething) {
-  create(deployment("web", 1), "kubectl-client-side-apply");
+  create(deployment(web_options("web", 1)), "kubectl-client-side-apply");
   advance(minutes(1));
   json d = *api.get(web);
   d["spec"]["replicas"] = 2;
@@ -613,9 +605,9 @@ TEST_F(ApiServerTest, ManagedFieldsTimeIsRefreshedOnlyWhenTheManagerChangesSomet
   EXPECT_EQ((*entry_of(*api.get(web), "kube-controller-manager", "Update"))["time"], "2026-01-01T12:02:00Z");
 
   // Apply refreshes on every apply that writes ...
-  api.apply(deployment("web", 2), "argocd-controller", true);
+  api.apply(deployment(web_options("web", 2)), "argocd-controller", true);
   advance(minutes(1));
-  json cfg = deployment("web", 2);
+  json cfg = deployment(web_options("web", 2));
   cfg["metadata"]["labels"]["extra"] = "1";
   api.apply(cfg, "argocd-controller", true);
   EXPECT_EQ((*entry_of(*api.get(web), "argocd-controller", "Apply"))["time"], "2026-01-01T12:04:00Z");
@@ -628,7 +620,7 @@ TEST_F(ApiServerTest, ManagedFieldsTimeIsRefreshedOnlyWhenTheManagerChangesSomet
 }
 
 TEST_F(ApiServerTest, ManagedFieldsAreInTheApiserverOrder) {
-  create(deployment("web", 1), "kubectl-client-side-apply");
+  create(deployment(web_options("web", 1)), "kubectl-client-side-apply");
   advance(minutes(1));
   api.update_scale(web, 2, "", "keda");
   advance(minutes(1));
@@ -636,7 +628,7 @@ TEST_F(ApiServerTest, ManagedFieldsAreInTheApiserverOrder) {
   s["status"] = {{"replicas", 2}};
   api.update(s, "kube-controller-manager", "status");
   advance(minutes(1));
-  json cfg = deployment("web", 2);
+  json cfg = deployment(web_options("web", 2));
   cfg["metadata"]["labels"]["x"] = "y";
   ASSERT_TRUE(api.apply(cfg, "argocd-controller", false).status.ok());
   // sortEncodedManagedFields: operation (Apply < Update), then time, then manager.
@@ -648,7 +640,7 @@ TEST_F(ApiServerTest, ManagedFieldsAreInTheApiserverOrder) {
 }
 
 TEST_F(ApiServerTest, OwnerReferencesAreKeyedByUid) {
-  ObjectPtr owner = create(deployment("web", 1));
+  ObjectPtr owner = create(deployment(web_options("web", 1)));
   json rs = {{"apiVersion", "apps/v1"},
              {"kind", "ReplicaSet"},
              {"metadata", {{"name", "web-abc"}, {"namespace", "prod"}, {"ownerReferences", json::array({owner_ref(*owner)})}}},
@@ -664,7 +656,7 @@ TEST_F(ApiServerTest, OwnerReferencesAreKeyedByUid) {
 // --- merge patch ------------------------------------------------------------------------------------
 
 TEST_F(ApiServerTest, MergePatchFollowsRfc7386AndRecordsTheOperation) {
-  json d = deployment("web", 1);
+  json d = deployment(web_options("web", 1));
   d["metadata"]["annotations"] = {{"a", "1"}, {"b", "2"}};
   create(d);
   WriteResult r = api.merge_patch(
@@ -692,7 +684,7 @@ TEST_F(ApiServerTest, MergePatchFollowsRfc7386AndRecordsTheOperation) {
 TEST_F(ApiServerTest, WatchDeliversEveryWriteInOrderAfterTheLatency) {
   Recorder rec(engine);
   api.watch("Deployment", &rec, milliseconds(50));
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   advance(milliseconds(10));
   api.update_scale(web, 2, "", "keda");
   api.update_scale(web, 3, "", "keda");
@@ -718,7 +710,7 @@ TEST_F(ApiServerTest, WatchersShareVersionsAndNeverReorder) {
   api.watch("Deployment", &fast, milliseconds(1));
   api.watch("", &all);  // server default latency
   api.watch("Event", &events);
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   for (int i = 2; i <= 6; ++i) {
     advance(milliseconds(3));
     api.update_scale(web, i, "", "keda");
@@ -762,7 +754,7 @@ class Rewriter : public Watcher {
 TEST_F(ApiServerTest, ALaterWriteNeverOvertakesAnEarlierOneForTheSameWatcher) {
   Rewriter rw(api, engine);
   api.watch("Deployment", &rw, milliseconds(20));
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   advance(milliseconds(5));
   api.update_scale(web, 2, "", "keda");
   advance(seconds(1));
@@ -778,7 +770,7 @@ TEST_F(ApiServerTest, ALaterWriteNeverOvertakesAnEarlierOneForTheSameWatcher) {
 // --- Events ------------------------------------------------------------------------------------------
 
 TEST_F(ApiServerTest, IdenticalEventsAreMergedWithCountAndLastTimestamp) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   advance(seconds(10));
   api.record_event(web, "Normal", "ScalingReplicaSet", "Scaled up replica set web-1 from 0 to 1",
                    "deployment-controller");
@@ -826,7 +818,7 @@ TEST_F(ApiServerTest, IdenticalEventsAreMergedWithCountAndLastTimestamp) {
 }
 
 TEST_F(ApiServerTest, EventsInTheSameNanosecondGetDistinctNames) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   api.record_event(web, "Normal", "A", "one", "c");
   api.record_event(web, "Normal", "B", "two", "c");
   const auto& events = api.events();
@@ -837,7 +829,7 @@ TEST_F(ApiServerTest, EventsInTheSameNanosecondGetDistinctNames) {
 }
 
 TEST_F(ApiServerTest, TenSimilarEventsAreAggregated) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   for (int i = 0; i < 12; ++i) {
     advance(seconds(1));
     api.record_event(web, "Normal", "ScalingReplicaSet", "Scaled to " + std::to_string(i), "deployment-controller");
@@ -849,7 +841,7 @@ TEST_F(ApiServerTest, TenSimilarEventsAreAggregated) {
 }
 
 TEST_F(ApiServerTest, AnEventExpiresAnHourAfterItsLastWriteAndItsRecordStays) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   Recorder rec(engine);
   api.watch("Event", &rec);
   api.record_event(web, "Normal", "A", "first", "c");
@@ -877,7 +869,7 @@ TEST_F(ApiServerTest, AnEventExpiresAnHourAfterItsLastWriteAndItsRecordStays) {
 }
 
 TEST_F(ApiServerTest, ARepeatAfterExpiryCreatesTheEventAgainWithItsCount) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   api.record_event(web, "Warning", "BackOff", "Back-off restarting failed container", "kubelet");
   api.record_event(web, "Warning", "BackOff", "Back-off restarting failed container", "kubelet");
   const ObjectRef ref = api.events()[0].event;
@@ -949,13 +941,13 @@ TEST_F(ApiServerTest, PodDeletionIsGraceful) {
   create(q);
   api.remove(ObjectRef{"Pod", "prod", "q"}, "m");
   EXPECT_EQ((*api.get(ObjectRef{"Pod", "prod", "q"}))["metadata"]["deletionGracePeriodSeconds"], 5);
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   api.remove(web, "m");
   EXPECT_FALSE(api.get(web));
 }
 
 TEST_F(ApiServerTest, DeletingAnOwnerGarbageCollectsItsDependents) {
-  ObjectPtr d = create(deployment("web", 1));
+  ObjectPtr d = create(deployment(web_options("web", 1)));
   json rs = {{"apiVersion", "apps/v1"},
              {"kind", "ReplicaSet"},
              {"metadata", {{"name", "web-abc"}, {"namespace", "prod"}, {"ownerReferences", json::array({owner_ref(*d)})}}},
@@ -1011,7 +1003,7 @@ TEST_F(ApiServerTest, FinalizersHoldDeletionUntilRemoved) {
 
 TEST_F(ApiServerTest, WritesRecordFieldOldAndNewValues) {
   advance(seconds(1));
-  create(deployment("web", 1), "kubectl");
+  create(deployment(web_options("web", 1)), "kubectl");
   ASSERT_EQ(api.writes().size(), 1u);
   EXPECT_EQ(api.writes()[0].operation, "Create");
   EXPECT_EQ(api.writes()[0].field, "");
@@ -1054,7 +1046,7 @@ TEST_F(ApiServerTest, WritesRecordFieldOldAndNewValues) {
 }
 
 TEST_F(ApiServerTest, LifetimesFollowEveryVersion) {
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   create(pod("p"));
   api.update_scale(web, 3, "", "keda");
   ASSERT_EQ(api.lifetimes().size(), 2u);
@@ -1068,7 +1060,7 @@ TEST_F(ApiServerTest, LifetimesFollowEveryVersion) {
   EXPECT_EQ(api.lifetimes()[0].deleted, kTimeZero + seconds(3));
   EXPECT_EQ((*api.lifetimes()[0].last)["spec"]["replicas"], 3);
   // Re-creating the same name is a new lifetime.
-  create(deployment("web", 1));
+  create(deployment(web_options("web", 1)));
   EXPECT_EQ(api.lifetimes().size(), 3u);
   EXPECT_NE(api.lifetimes()[2].uid, api.lifetimes()[0].uid);
 }

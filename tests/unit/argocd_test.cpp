@@ -9,27 +9,22 @@
 #include "../../models/argocd/argocd_diff.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
+#include "object_builders.hpp"
 
 namespace kcsim {
 namespace {
+
+using testing::deployment;
+
+// The Deployment the tests' Git repository holds (no namespace: the Application's destination gives it).
+testing::DeploymentOptions backend(std::optional<std::int64_t> replicas, const std::string& image = "nginx:1.27") {
+  return {.name = "backend", .ns = "", .replicas = replicas, .image = image, .labeled = true};
+}
 
 using testing::EventLog;
 using testing::make_world;
 
 constexpr const char* kRepo = "https://git.example.com/platform.git";
-
-json deployment(int replicas, const std::string& image = "nginx:1.27") {
-  json d = {{"apiVersion", "apps/v1"},
-            {"kind", "Deployment"},
-            {"metadata", {{"name", "backend"}, {"labels", {{"app", "backend"}}}}},
-            {"spec",
-             {{"selector", {{"matchLabels", {{"app", "backend"}}}}},
-              {"template",
-               {{"metadata", {{"labels", {{"app", "backend"}}}}},
-                {"spec", {{"containers", json::array({{{"name", "app"}, {"image", image}}})}}}}}}}};
-  if (replicas >= 0) d["spec"]["replicas"] = replicas;
-  return d;
-}
 
 json application(const std::string& name, const std::string& path, json sync_policy, json ignore = nullptr) {
   json app = {{"apiVersion", "argoproj.io/v1alpha1"},
@@ -137,8 +132,8 @@ TEST(ArgocdDiff, JqPathsParseAndRemove) {
         "jqPathExpressions": [".spec.replicas", ".spec.template.spec.containers[] | select(.name == \"app\") | .image"]}])"),
       &err);
   ASSERT_TRUE(err.empty()) << err;
-  json live = deployment(0, "nginx:1.28");
-  json target = deployment(1, "nginx:1.27");
+  json live = deployment(backend(0, "nginx:1.28"));
+  json target = deployment(backend(1, "nginx:1.27"));
   auto n = argocd::normalize(&live, &target, nullptr, argocd::match_ignores(rules, "apps", "Deployment", "backend", ""));
   EXPECT_FALSE(n.live->contains(json::json_pointer("/spec/replicas")));
   EXPECT_FALSE(n.target->contains(json::json_pointer("/spec/replicas")));
@@ -153,13 +148,13 @@ TEST(ArgocdDiff, JqPathsParseAndRemove) {
 
 TEST(ArgocdDiff, JsonPointersAndManagedFieldsManagers) {
   std::string err;
-  json live = deployment(3);
+  json live = deployment(backend(3));
   live["metadata"]["managedFields"] = json::parse(R"([
     {"manager": "argocd-controller", "operation": "Update", "apiVersion": "apps/v1",
      "fieldsV1": {"f:spec": {"f:template": {}}}},
     {"manager": "kube-controller-manager", "operation": "Update", "subresource": "scale", "apiVersion": "apps/v1",
      "fieldsV1": {"f:spec": {"f:replicas": {}}}}])");
-  json target = deployment(1);
+  json target = deployment(backend(1));
   auto by_manager = argocd::parse_ignore_differences(
       json::parse(R"([{"group": "apps", "kind": "Deployment", "managedFieldsManagers": ["kube-controller-manager"]}])"), &err);
   auto n = argocd::normalize(&live, &target, nullptr, argocd::match_ignores(by_manager, "apps", "Deployment", "backend", ""));
@@ -178,21 +173,21 @@ TEST(ArgocdDiff, JsonPointersAndManagedFieldsManagers) {
 
 TEST(ArgocdDiff, ThreeWayComparisonAgainstLastApplied) {
   // replicas absent from Git and from last-applied: not compared.
-  json target = deployment(-1);
-  json live = deployment(0);
-  json last = deployment(-1);
+  json target = deployment(backend(std::nullopt));
+  json live = deployment(backend(0));
+  json last = deployment(backend(std::nullopt));
   auto n = argocd::normalize(&live, &target, &last, {});
   EXPECT_FALSE(argocd::is_modified(n, true));
   // Still in last-applied: removing it from Git makes ArgoCD want it gone (the default).
-  json last_with = deployment(1);
+  json last_with = deployment(backend(1));
   auto m = argocd::normalize(&live, &target, &last_with, {});
   EXPECT_TRUE(argocd::is_modified(m, true));
   // A field set in Git is compared.
-  json target_set = deployment(1);
+  json target_set = deployment(backend(1));
   auto k = argocd::normalize(&live, &target_set, &last, {});
   EXPECT_TRUE(argocd::is_modified(k, true));
   // Extra live fields in a keyed list (a defaulted container field) do not count.
-  json live_defaulted = deployment(1);
+  json live_defaulted = deployment(backend(1));
   live_defaulted["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = "IfNotPresent";
   auto d = argocd::normalize(&live_defaulted, &target_set, &target_set, {});
   EXPECT_FALSE(argocd::is_modified(d, true));
@@ -207,7 +202,7 @@ struct HealRun {
 
 HealRun heal_run(const std::string& version, const std::string& writer_interval, Duration run_for,
                  json extra_commits = json::array(), json settings = json::object()) {
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}}, extra_commits,
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}}, extra_commits,
                         {{"webhook", {{"delay", "0s"}}}})},
             {"objects", json::array({application("backend", "apps/backend", self_heal())})},
             {"versions", {{"argocd", version}}},
@@ -287,7 +282,7 @@ TEST(ArgocdSelfHeal, LegacyFixedFiveSeconds) {
 TEST(ArgocdSelfHeal, NewRevisionResetsTheCount) {
   json commit = {{"at", "3m"},
                  {"message", "bump image"},
-                 {"changes", {{"apps/backend/deployment.yaml", json::array({deployment(1, "nginx:1.28")})}}}};
+                 {"changes", {{"apps/backend/deployment.yaml", json::array({deployment(backend(1, "nginx:1.28"))})}}}};
   auto r = heal_run("3.3.0", "1s", minutes(6), json::array({commit}));
   const auto& started = r.ops->started;
   std::size_t full = 0;
@@ -304,7 +299,7 @@ TEST(ArgocdSelfHeal, NewRevisionResetsTheCount) {
 }
 
 TEST(ArgocdSelfHeal, ManualSyncResetsTheCount) {
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}})},
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}})},
             {"objects", json::array({application("backend", "apps/backend", self_heal())})},
             {"settings", {{"periodic-writer", scaler("1s")}}},
             {"timeline", json::array({{{"at", "4m"}, {"action", "argocd app sync"}, {"app", "backend"}}})}};
@@ -345,7 +340,7 @@ TEST(ArgocdSelfHeal, CooldownResetV31ButNotV33) {
 
 // Scales the Deployment to 0 at 2m by hand and reports (replicas at the end, sync status).
 std::pair<std::int64_t, std::string> drift_with(json ignore) {
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}})},
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}})},
             {"objects", json::array({application("backend", "apps/backend", self_heal(), ignore)})},
             {"timeline", json::array({{{"at", "2m"}, {"action", "kubectl scale"}, {"target", "deployment/backend"},
                                        {"namespace", "prod"}, {"replicas", 0}}})}};
@@ -403,8 +398,8 @@ std::int64_t replicas_after_revision_sync(bool respect) {
   if (respect) policy["syncOptions"] = json::array({"RespectIgnoreDifferences=true"});
   json commit = {{"at", "5m"},
                  {"message", "new image"},
-                 {"changes", {{"apps/backend/deployment.yaml", json::array({deployment(1, "nginx:1.28")})}}}};
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}}, json::array({commit}),
+                 {"changes", {{"apps/backend/deployment.yaml", json::array({deployment(backend(1, "nginx:1.28"))})}}}};
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}}, json::array({commit}),
                         {{"webhook", {{"delay", "1s"}}}})},
             {"objects", json::array({application("backend", "apps/backend", policy,
                                                  json::parse(R"([{"group": "apps", "kind": "Deployment",
@@ -428,7 +423,7 @@ TEST(ArgocdSync, RespectIgnoreDifferencesKeepsLiveReplicas) { EXPECT_EQ(replicas
 
 TEST(ArgocdSync, SelfHealIsAPartialSyncOfOutOfSyncResources) {
   json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "cfg"}}}, {"data", {{"a", "1"}}}};
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})},
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})},
                          {"apps/backend/config.yaml", json::array({cm})}})},
             {"objects", json::array({application("backend", "apps/backend", self_heal())})},
             {"timeline", json::array({{{"at", "2m"}, {"action", "kubectl scale"}, {"target", "deployment/backend"},
@@ -455,7 +450,7 @@ TEST(ArgocdSync, SelfHealIsAPartialSyncOfOutOfSyncResources) {
 TEST(ArgocdSync, ServerSideApplyTakesOwnershipWithForce) {
   json policy = self_heal();
   policy["syncOptions"] = json::array({"ServerSideApply=true"});
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}})},
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}})},
             {"objects", json::array({application("backend", "apps/backend", policy)})},
             {"timeline", json::array({{{"at", "2m"}, {"action", "kubectl scale"}, {"target", "deployment/backend"},
                                        {"namespace", "prod"}, {"replicas", 0}}})}};
@@ -480,7 +475,7 @@ TEST(ArgocdAppOfApps, AGitChangeToAChildApplicationReachesItThroughTheParent) {
   json root = application("root", "apps/root", self_heal());
   root["spec"]["destination"]["namespace"] = "argocd";
   json s = {{"git", git({{"apps/root/backend.yaml", json::array({child_app(nullptr)})},
-                         {"apps/backend/deployment.yaml", json::array({deployment(1)})}},
+                         {"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}},
                         json::array({commit}), {{"webhook", {{"delay", "1s"}}}})},
             {"objects", json::array({root})}};
   auto w = make_world(s, kArgo);
@@ -501,7 +496,7 @@ TEST(ArgocdAppOfApps, AChildAppliedByHandNeverSeesTheGitChange) {
   const json ignore = json::parse(R"([{"group": "apps", "kind": "Deployment", "jsonPointers": ["/spec/replicas"]}])");
   json commit = {{"at", "10m"}, {"message", "ignore replicas"}, {"changes", {{"apps/root/backend.yaml", json::array({child_app(ignore)})}}}};
   json s = {{"git", git({{"apps/root/backend.yaml", json::array({child_app(nullptr)})},
-                         {"apps/backend/deployment.yaml", json::array({deployment(1)})}},
+                         {"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}},
                         json::array({commit}), {{"webhook", {{"delay", "1s"}}}})},
             {"objects", json::array({child_app(nullptr)})}};
   auto w = make_world(s, kArgo);
@@ -513,7 +508,7 @@ TEST(ArgocdAppOfApps, AChildAppliedByHandNeverSeesTheGitChange) {
 // --- periodic refresh -----------------------------------------------------------------------------
 
 std::vector<double> reconcile_gaps(const std::string& version) {
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}})},
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}})},
             {"objects", json::array({application("backend", "apps/backend", self_heal())})},
             {"versions", {{"argocd", version}}}};
   auto w = make_world(s, kArgo);
@@ -552,7 +547,7 @@ TEST(ArgocdRefresh, V2RefreshesEvery180s) {
 
 TEST(ArgocdEvents, TextsSourceAndInvolvedObject) {
   auto run = [](const std::string& version) {
-    json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}})},
+    json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}})},
               {"objects", json::array({application("backend", "apps/backend", self_heal())})},
               {"versions", {{"argocd", version}}},
               {"timeline", json::array({{{"at", "3m"}, {"action", "kubectl scale"}, {"target", "deployment/backend"},
@@ -590,7 +585,7 @@ TEST(ArgocdEvents, TextsSourceAndInvolvedObject) {
 }
 
 TEST(ArgocdFight, SelfHealRestoresGitReplicasRightAfterKubectlScale) {
-  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(1)})}})},
+  json s = {{"git", git({{"apps/backend/deployment.yaml", json::array({deployment(backend(1))})}})},
             {"objects", json::array({application("backend", "apps/backend", self_heal())})},
             {"timeline", json::array({{{"at", "5m"}, {"action", "kubectl scale"}, {"target", "deployment/backend"},
                                        {"namespace", "prod"}, {"replicas", 0}}})}};

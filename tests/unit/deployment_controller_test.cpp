@@ -8,6 +8,7 @@
 #include "../../models/kube/pod_template_hash.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
+#include "object_builders.hpp"
 
 using namespace kcsim;
 using kcsim::testing::at;
@@ -16,21 +17,10 @@ using kcsim::testing::make_world;
 
 namespace {
 
+using kcsim::testing::deployment;
+
 const std::set<std::string> kDeploymentOnly = {"deployment-controller"};
 const std::set<std::string> kWorkloads = {"deployment-controller", "replicaset-controller", "kubelet"};
-
-json deployment(std::optional<int> replicas = 3, const std::string& image = "nginx:1.25") {
-  json d = {{"apiVersion", "apps/v1"},
-            {"kind", "Deployment"},
-            {"metadata", {{"name", "web"}, {"namespace", "default"}}},
-            {"spec",
-             {{"selector", {{"matchLabels", {{"app", "web"}}}}},
-              {"template",
-               {{"metadata", {{"labels", {{"app", "web"}}}}},
-                {"spec", {{"containers", json::array({{{"name", "app"}, {"image", image}}})}}}}}}}};
-  if (replicas) d["spec"]["replicas"] = *replicas;
-  return d;
-}
 
 json scenario_with(const json& object, const std::string& k8s = "1.32.0") {
   return json{{"versions", {{"kubernetes", k8s}}}, {"objects", json::array({object})}};
@@ -66,7 +56,7 @@ std::int64_t ready_live_pods(World& w) {
 }  // namespace
 
 TEST(DeploymentController, CreatesReplicaSetNamedByPodTemplateHash) {
-  auto w = make_world(scenario_with(deployment()), kDeploymentOnly);
+  auto w = make_world(scenario_with(deployment({.replicas = 3, .image = "nginx:1.25"})), kDeploymentOnly);
   EventLog log(*w);
   w->run(at(seconds(1)));
   auto rss = replica_sets(*w);
@@ -106,7 +96,7 @@ TEST(DeploymentController, PodTemplateHashIsStableAndUsesTheSafeAlphabet) {
   // rand.SafeEncodeString maps decimal digits to 4 5 6 7 8 9 b c d f; the reference's example.
   EXPECT_EQ(models::safe_encode_string("3315798711"), "7759cfdc55");
   EXPECT_EQ(models::safe_encode_string("0123456789"), "456789bcdf");
-  const json t1 = deployment()["spec"]["template"];
+  const json t1 = deployment({.replicas = 3, .image = "nginx:1.25"})["spec"]["template"];
   json t2 = t1;
   t2["spec"]["containers"][0]["image"] = "nginx:1.26";
   const std::string h1 = models::compute_pod_template_hash(t1, std::nullopt);
@@ -117,7 +107,7 @@ TEST(DeploymentController, PodTemplateHashIsStableAndUsesTheSafeAlphabet) {
                                models::compute_pod_template_hash(t1, 7)})
     EXPECT_TRUE(std::regex_match(h, std::regex("^[4-9bcdf]{1,10}$"))) << h;
   // The replica count is not part of the template: scaling keeps the hash.
-  auto w = make_world(scenario_with(deployment(3)), kDeploymentOnly);
+  auto w = make_world(scenario_with(deployment({.replicas = 3, .image = "nginx:1.25"})), kDeploymentOnly);
   w->run(at(seconds(1)));
   const std::string before = replica_sets(*w)[0]->at("metadata")["name"];
   ASSERT_TRUE(w->api().update_scale(ObjectRef{"Deployment", "default", "web"}, 7, "", "kubectl").status.ok());
@@ -138,7 +128,7 @@ class ScalingEventText : public ::testing::TestWithParam<VersionCase> {};
 
 TEST_P(ScalingEventText, FollowsTheKubernetesVersion) {
   const VersionCase& c = GetParam();
-  auto w = make_world(scenario_with(deployment(3), c.version), kDeploymentOnly);
+  auto w = make_world(scenario_with(deployment({.replicas = 3, .image = "nginx:1.25"}), c.version), kDeploymentOnly);
   EventLog log(*w);
   w->run(at(seconds(5)));
   const std::string rs = replica_sets(*w)[0]->at("metadata")["name"];
@@ -173,7 +163,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(DeploymentController, ReplicasDefaultToOneAndZeroIsAllowed) {
   {
-    auto w = make_world(scenario_with(deployment(std::nullopt)), kDeploymentOnly);
+    auto w = make_world(scenario_with(deployment({.replicas = std::nullopt, .image = "nginx:1.25"})), kDeploymentOnly);
     w->run(at(seconds(1)));
     auto rss = replica_sets(*w);
     ASSERT_EQ(rss.size(), 1u);
@@ -181,7 +171,7 @@ TEST(DeploymentController, ReplicasDefaultToOneAndZeroIsAllowed) {
     EXPECT_EQ(rss[0]->at("metadata")["annotations"]["deployment.kubernetes.io/max-replicas"], "2");
   }
   {
-    auto w = make_world(scenario_with(deployment(0)), kWorkloads);
+    auto w = make_world(scenario_with(deployment({.replicas = 0, .image = "nginx:1.25"})), kWorkloads);
     EventLog log(*w);
     w->run(at(seconds(30)));
     auto rss = replica_sets(*w);
@@ -198,7 +188,7 @@ TEST(DeploymentController, ReplicasDefaultToOneAndZeroIsAllowed) {
 }
 
 TEST(DeploymentController, StatusReportsAvailabilityAndIsOnlyWrittenOnChange) {
-  auto w = make_world(scenario_with(deployment(3)), kWorkloads);
+  auto w = make_world(scenario_with(deployment({.replicas = 3, .image = "nginx:1.25"})), kWorkloads);
   w->run(at(seconds(1)));
   {
     const json st = get_deploy(*w)->at("status");
@@ -245,7 +235,7 @@ TEST(DeploymentController, StatusReportsAvailabilityAndIsOnlyWrittenOnChange) {
 }
 
 TEST(DeploymentController, RollingUpdateRespectsSurgeAndUnavailable) {
-  auto w = make_world(scenario_with(deployment(4)), kWorkloads);
+  auto w = make_world(scenario_with(deployment({.replicas = 4, .image = "nginx:1.25"})), kWorkloads);
   EventLog log(*w);
   w->run(at(seconds(30)));
   ASSERT_EQ(ready_live_pods(*w), 4);
@@ -284,7 +274,7 @@ TEST(DeploymentController, RollingUpdateRespectsSurgeAndUnavailable) {
 }
 
 TEST(DeploymentController, ScalingDuringAStuckRolloutIsProportional) {
-  json d = deployment(10);
+  json d = deployment({.replicas = 10, .image = "nginx:1.25"});
   auto w = make_world(scenario_with(d), kWorkloads);
   EventLog log(*w);
   w->run(at(seconds(30)));
@@ -323,7 +313,7 @@ TEST(DeploymentController, ScalingDuringAStuckRolloutIsProportional) {
 }
 
 TEST(DeploymentController, RecreateStopsOldPodsBeforeTheNewReplicaSet) {
-  json d = deployment(2);
+  json d = deployment({.replicas = 2, .image = "nginx:1.25"});
   d["spec"]["strategy"] = {{"type", "Recreate"}};
   auto w = make_world(scenario_with(d), kWorkloads);
   kcsim::testing::Recorder rs_events(*w, "ReplicaSet");
@@ -344,7 +334,7 @@ TEST(DeploymentController, RecreateStopsOldPodsBeforeTheNewReplicaSet) {
 }
 
 TEST(DeploymentController, OldReplicaSetsBeyondTheHistoryLimitAreDeleted) {
-  json d = deployment(1);
+  json d = deployment({.replicas = 1, .image = "nginx:1.25"});
   d["spec"]["revisionHistoryLimit"] = 1;
   auto w = make_world(scenario_with(d), kWorkloads);
   w->run(at(seconds(30)));
@@ -360,7 +350,7 @@ TEST(DeploymentController, OldReplicaSetsBeyondTheHistoryLimitAreDeleted) {
 }
 
 TEST(DeploymentController, RejectsUnknownSettings) {
-  json s = scenario_with(deployment());
+  json s = scenario_with(deployment({.replicas = 3, .image = "nginx:1.25"}));
   s["settings"]["deployment-controller"] = {{"workers", 5}};
   try {
     make_world(s, kDeploymentOnly);

@@ -5,27 +5,18 @@
 
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
+#include "object_builders.hpp"
 
 namespace kcsim {
 namespace {
 
+using testing::deployment;
+
 using testing::EventLog;
 using testing::make_world;
 
-json deployment(int replicas) {
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", "backend"}, {"namespace", "prod"}}},
-          {"spec",
-           {{"replicas", replicas},
-            {"selector", {{"matchLabels", {{"app", "backend"}}}}},
-            {"template",
-             {{"metadata", {{"labels", {{"app", "backend"}}}}},
-              {"spec", {{"containers", json::array({{{"name", "app"}, {"image", "nginx:1.27"}}})}}}}}}}};
-}
-
 json flux_scenario(json extra_commits, json writers) {
-  json commits = json::array({{{"at", "0s"}, {"message", "backend"}, {"files", {{"clusters/prod/backend.yaml", json::array({deployment(2)})}}}}});
+  json commits = json::array({{{"at", "0s"}, {"message", "backend"}, {"files", {{"clusters/prod/backend.yaml", json::array({deployment({.name = "backend", .ns = "prod", .replicas = 2, .image = "nginx:1.27"})})}}}}});
   for (const json& c : extra_commits) commits.push_back(c);
   return {{"git", {{"repoURL", "https://git.example.com/platform.git"}, {"commits", commits}}},
           {"objects", json::parse(R"([
@@ -95,7 +86,7 @@ TEST(PeriodicWriter, ValuesScheduleAndErrors) {
     "schedule": [{"at": "0s", "value": 1}, {"at": "10m", "value": 4}], "interval": "4m"},
    {"manager": "labeller", "target": "Deployment/prod/backend", "pointer": "/metadata/labels/tier",
     "values": ["a", "b"], "interval": "5m", "start": "1m", "until": "12m"}])");
-  json s = {{"objects", json::array({deployment(2)})}, {"settings", {{"periodic-writer", {{"writers", writers}}}}}};
+  json s = {{"objects", json::array({deployment({.name = "backend", .ns = "prod", .replicas = 2, .image = "nginx:1.27"})})}, {"settings", {{"periodic-writer", {{"writers", writers}}}}}};
   auto w = make_world(s, {"periodic-writer"});
   w->run(SimTime{minutes(15)});
   std::vector<std::pair<double, std::int64_t>> ops;

@@ -64,8 +64,9 @@ TEST(GitRepository, LsRemoteSeesACommitFromItsInstant) {
   auto missing = g.resolve(kRepo, "release", SimTime{minutes(11)});
   EXPECT_FALSE(missing.ok());
   EXPECT_EQ(missing.error, "unable to resolve 'release' to a commit SHA");
-  // URLs compare like ArgoCD's SameURL.
-  EXPECT_TRUE(g.has_repository("https://GIT.example.com/platform/"));
+  // URLs compare like ArgoCD's SameURL (case and ".git" aside; a trailing "/" differs).
+  EXPECT_TRUE(g.has_repository("https://GIT.example.com/platform"));
+  EXPECT_FALSE(g.has_repository("https://git.example.com/platform/"));
   EXPECT_FALSE(g.has_repository("https://git.example.com/other.git"));
 }
 

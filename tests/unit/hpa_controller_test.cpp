@@ -8,27 +8,18 @@
 
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
+#include "object_builders.hpp"
 
 namespace kcsim {
 namespace {
+
+using testing::deployment;
 
 using testing::EventLog;
 using testing::make_world;
 
 const std::set<std::string> kModels = {"horizontal-pod-autoscaler", "metric-source", "deployment-controller",
                                        "replicaset-controller", "kubelet", "kubectl"};
-
-json deployment(int replicas) {
-  return json{{"apiVersion", "apps/v1"},
-              {"kind", "Deployment"},
-              {"metadata", {{"name", "web"}, {"namespace", "default"}}},
-              {"spec",
-               {{"replicas", replicas},
-                {"selector", {{"matchLabels", {{"app", "web"}}}}},
-                {"template",
-                 {{"metadata", {{"labels", {{"app", "web"}}}}},
-                  {"spec", {{"containers", json::array({{{"name", "app"}, {"image", "nginx"}}})}}}}}}}};
-}
 
 // An HPA on Deployment web with one External metric "load" read from the metric source.
 json hpa(int min, int max, json target, json behavior = json()) {
@@ -82,7 +73,7 @@ json condition(const json& status, const std::string& type) {
 TEST(HpaController, ReconcilesOneSyncPeriodAfterItSeesTheHpaThenEverySyncPeriod) {
   // Legacy path, 1 replica, usage 100 for a per-pod target of 10: desired 10. The first
   // reconcile is at 15 s (AddRateLimited), limited to max(2×1, 4) = 4; then 8 at 30 s, 10 at 45 s.
-  auto w = make_world(scenario(json::array({deployment(1), hpa(1, 20, average(10))}), {{0, 100}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), hpa(1, 20, average(10))}), {{0, 100}}), kModels);
   EventLog log(*w);
   w->run(SimTime{minutes(2)});
   EXPECT_EQ(hpa_writes(*w), (Writes{{15, 4}, {30, 8}, {45, 10}}));
@@ -100,7 +91,7 @@ TEST(HpaController, ReconcilesOneSyncPeriodAfterItSeesTheHpaThenEverySyncPeriod)
 }
 
 TEST(HpaController, ScaleUpLimitConditionWhileLimited) {
-  auto w = make_world(scenario(json::array({deployment(1), hpa(1, 20, average(10))}), {{0, 100}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), hpa(1, 20, average(10))}), {{0, 100}}), kModels);
   w->run(SimTime{seconds(20)});
   const json limited = condition(hpa_status(*w), "ScalingLimited");
   EXPECT_EQ(limited["status"], "True");
@@ -109,7 +100,7 @@ TEST(HpaController, ScaleUpLimitConditionWhileLimited) {
 }
 
 TEST(HpaController, DoesNothingAtZeroReplicas) {
-  auto w = make_world(scenario(json::array({deployment(0), hpa(1, 20, average(10))}), {{0, 1000}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 0}), hpa(1, 20, average(10))}), {{0, 1000}}), kModels);
   EventLog log(*w);
   w->run(SimTime{minutes(5)});
   EXPECT_TRUE(hpa_writes(*w).empty());
@@ -127,7 +118,7 @@ TEST(HpaController, LegacyStabilizationKeepsTheMaximumOfTheWindow) {
   // 10 replicas at target; the load drops at 50 s (proposal 2 from 60 s on). The last proposal of
   // 10 was recorded at 45 s; it leaves the 300 s window only when it is strictly before the
   // cutoff, i.e. at the 360 s reconcile.
-  auto w = make_world(scenario(json::array({deployment(10), hpa(1, 20, average(10))}), {{0, 100}, {50, 20}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 10}), hpa(1, 20, average(10))}), {{0, 100}, {50, 20}}), kModels);
   EventLog log(*w);
   w->run(SimTime{seconds(350)});
   EXPECT_TRUE(hpa_writes(*w).empty());
@@ -141,11 +132,11 @@ TEST(HpaController, LegacyStabilizationKeepsTheMaximumOfTheWindow) {
 
 TEST(HpaController, WithinToleranceNothingChanges) {
   // 4 replicas, usage 43 for target 10 per pod: ratio 1.075, within 0.1.
-  auto w = make_world(scenario(json::array({deployment(4), hpa(1, 20, average(10))}), {{0, 43}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 4}), hpa(1, 20, average(10))}), {{0, 43}}), kModels);
   w->run(SimTime{minutes(2)});
   EXPECT_TRUE(hpa_writes(*w).empty());
   // 45 → ratio 1.125: ceil(45 / 10) = 5.
-  auto w2 = make_world(scenario(json::array({deployment(4), hpa(1, 20, average(10))}), {{0, 45}}), kModels);
+  auto w2 = make_world(scenario(json::array({deployment({.replicas = 4}), hpa(1, 20, average(10))}), {{0, 45}}), kModels);
   w2->run(SimTime{minutes(2)});
   EXPECT_EQ(hpa_writes(*w2), (Writes{{15, 5}}));
 }
@@ -157,7 +148,7 @@ TEST(HpaController, BehaviorPoliciesLimitTheScaleDownRate) {
   json behavior = {{"scaleDown",
                     {{"stabilizationWindowSeconds", 60},
                      {"policies", json::array({{{"type", "Pods"}, {"value", 2}, {"periodSeconds", 60}}})}}}};
-  auto w = make_world(scenario(json::array({deployment(10), hpa(1, 20, average(10), behavior)}), {{0, 100}, {50, 10}}),
+  auto w = make_world(scenario(json::array({deployment({.replicas = 10}), hpa(1, 20, average(10), behavior)}), {{0, 100}, {50, 10}}),
                       kModels);
   w->run(SimTime{seconds(150)});
   const json limited = condition(hpa_status(*w), "ScalingLimited");
@@ -171,14 +162,14 @@ TEST(HpaController, DefaultScaleUpRulesWithABehavior) {
   // A behavior with only scaleDown set gets the default scaleUp rules: max(+4 pods, +100 %) per
   // 15 s. From 2 with proposal 20: 6, 12, 20.
   json behavior = {{"scaleDown", {{"stabilizationWindowSeconds", 0}}}};
-  auto w = make_world(scenario(json::array({deployment(2), hpa(1, 30, average(10), behavior)}), {{0, 200}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 2}), hpa(1, 30, average(10), behavior)}), {{0, 200}}), kModels);
   w->run(SimTime{minutes(2)});
   EXPECT_EQ(hpa_writes(*w), (Writes{{15, 6}, {30, 12}, {45, 20}}));
 }
 
 TEST(HpaController, SelectPolicyDisabledStopsThatDirection) {
   json behavior = {{"scaleDown", {{"selectPolicy", "Disabled"}}}};
-  auto w = make_world(scenario(json::array({deployment(10), hpa(1, 20, average(10), behavior)}), {{0, 10}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 10}), hpa(1, 20, average(10), behavior)}), {{0, 10}}), kModels);
   w->run(SimTime{minutes(10)});
   EXPECT_TRUE(hpa_writes(*w).empty());
 }
@@ -187,21 +178,21 @@ TEST(HpaController, ScaleUpStabilizationKeepsTheMinimum) {
   // scaleUp window 60 s: the proposals of 3 recorded at 15 s hold the scale-up until they leave
   // the window; a sample counts only when strictly After(now - 60 s), so at 75 s they no longer do.
   json behavior = {{"scaleUp", {{"stabilizationWindowSeconds", 60}}}};
-  auto w = make_world(scenario(json::array({deployment(3), hpa(1, 20, average(10), behavior)}), {{0, 30}, {20, 60}}),
+  auto w = make_world(scenario(json::array({deployment({.replicas = 3}), hpa(1, 20, average(10), behavior)}), {{0, 30}, {20, 60}}),
                       kModels);
   w->run(SimTime{minutes(3)});
   EXPECT_EQ(hpa_writes(*w), (Writes{{75, 6}}));
 }
 
 TEST(HpaController, ClampsToMinAndMaxWithTheirReasons) {
-  auto w = make_world(scenario(json::array({deployment(1), hpa(3, 5, average(10))}), {{0, 10}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), hpa(3, 5, average(10))}), {{0, 10}}), kModels);
   EventLog log(*w);
   w->run(SimTime{seconds(20)});
   EXPECT_EQ(hpa_writes(*w), (Writes{{15, 3}}));
   ASSERT_EQ(log.with_reason("SuccessfulRescale").size(), 1u);
   EXPECT_EQ(log.with_reason("SuccessfulRescale")[0].message,
             "New size: 3; reason: Current number of replicas below Spec.MinReplicas");
-  auto w2 = make_world(scenario(json::array({deployment(9), hpa(3, 5, average(10))}), {{0, 10}}), kModels);
+  auto w2 = make_world(scenario(json::array({deployment({.replicas = 9}), hpa(3, 5, average(10))}), {{0, 10}}), kModels);
   EventLog log2(*w2);
   w2->run(SimTime{seconds(20)});
   EXPECT_EQ(hpa_writes(*w2), (Writes{{15, 5}}));
@@ -212,7 +203,7 @@ TEST(HpaController, ClampsToMinAndMaxWithTheirReasons) {
 TEST(HpaController, ExternalValueTargetAtZeroReplicasWithMinZero) {
   // minReplicas 0 (HPAScaleToZero): at 0 replicas the Value formula is ceil(usage / target).
   json target = {{"type", "Value"}, {"value", "50"}};
-  auto w = make_world(scenario(json::array({deployment(0), hpa(0, 10, target)}), {{0, 120}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 0}), hpa(0, 10, target)}), {{0, 120}}), kModels);
   EventLog log(*w);
   w->run(SimTime{seconds(20)});
   EXPECT_EQ(hpa_writes(*w), (Writes{{15, 3}}));
@@ -220,7 +211,7 @@ TEST(HpaController, ExternalValueTargetAtZeroReplicasWithMinZero) {
 }
 
 TEST(HpaController, MissingMetricIsFailedGetExternalMetric) {
-  auto w = make_world(scenario(json::array({deployment(2), hpa(1, 10, average(10))}), {{600, 5}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 2}), hpa(1, 10, average(10))}), {{600, 5}}), kModels);
   EventLog log(*w);
   w->run(SimTime{seconds(20)});
   EXPECT_TRUE(hpa_writes(*w).empty());
@@ -232,7 +223,7 @@ TEST(HpaController, MissingMetricIsFailedGetExternalMetric) {
 }
 
 TEST(HpaController, StatusIsWrittenOnlyWhenItChanges) {
-  auto w = make_world(scenario(json::array({deployment(4), hpa(1, 20, average(10))}), {{0, 40}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 4}), hpa(1, 20, average(10))}), {{0, 40}}), kModels);
   w->run(SimTime{hours(1)});
   std::set<std::int64_t> instants;
   for (const WriteRecord& r : w->api().writes())
@@ -244,7 +235,7 @@ TEST(HpaController, StatusIsWrittenOnlyWhenItChanges) {
 }
 
 TEST(HpaController, InvalidSettingsAndSpecs) {
-  json s = scenario(json::array({deployment(1)}), {{0, 0}});
+  json s = scenario(json::array({deployment({.replicas = 1})}), {{0, 0}});
   s["settings"]["horizontal-pod-autoscaler"] = {{"syncPeriod", "fast"}};
   try {
     make_world(s, kModels);
@@ -258,14 +249,14 @@ TEST(HpaController, InvalidSettingsAndSpecs) {
   json bad = hpa(1, 10, average(10));
   bad["spec"]["maxReplicas"] = "ten";
   try {
-    make_world(scenario(json::array({deployment(1), bad}), {{0, 100}}), kModels);
+    make_world(scenario(json::array({deployment({.replicas = 1}), bad}), {{0, 100}}), kModels);
     FAIL() << "expected an InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(e.pointer(), "/objects/1/spec/maxReplicas");
   }
   // ...and should one reach the controller anyway (written past validation): a Warning event,
   // no crash, no write.
-  auto w = make_world(scenario(json::array({deployment(1)}), {{0, 100}}), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1})}), {{0, 100}}), kModels);
   ASSERT_TRUE(w->api().create(bad, "test").status.ok());
   EventLog log(*w);
   w->run(SimTime{minutes(1)});
@@ -276,7 +267,7 @@ TEST(HpaController, InvalidSettingsAndSpecs) {
   odd["spec"]["metrics"] = json::array({{{"type", 5}}, {{"type", "External"}, {"external", "x"}},
                                         {{"type", "External"}, {"external", {{"metric", {{"name", 7}}}, {"target", 1}}}},
                                         {{"type", "Resource"}, {"resource", {{"name", "cpu"}}}}});
-  auto w2 = make_world(scenario(json::array({deployment(1), odd}), {{0, 100}}), kModels);
+  auto w2 = make_world(scenario(json::array({deployment({.replicas = 1}), odd}), {{0, 100}}), kModels);
   EventLog log2(*w2);
   w2->run(SimTime{minutes(1)});
   EXPECT_TRUE(hpa_writes(*w2).empty());
@@ -285,7 +276,7 @@ TEST(HpaController, InvalidSettingsAndSpecs) {
 }
 
 TEST(HpaController, SyncPeriodSetting) {
-  json s = scenario(json::array({deployment(1), hpa(1, 20, average(10))}), {{0, 100}});
+  json s = scenario(json::array({deployment({.replicas = 1}), hpa(1, 20, average(10))}), {{0, 100}});
   s["settings"]["horizontal-pod-autoscaler"] = {{"syncPeriod", "30s"}};
   auto w = make_world(s, kModels);
   w->run(SimTime{seconds(100)});
@@ -303,7 +294,7 @@ TEST(HpaController, ServesKedaMetricsThroughTheScaledObject) {
                {"minReplicaCount", 1},
                {"triggers", json::array({{{"type", "kcsim-metric"},
                                           {"metadata", {{"metricName", "queue"}, {"threshold", "100"}}}}})}}}};
-  json s = {{"objects", json::array({deployment(1), so})},
+  json s = {{"objects", json::array({deployment({.replicas = 1}), so})},
             {"settings", {{"metric-source", {{"metrics", {{"queue", {{"points", json::array({{{"at", "0s"}, {"value", 250}}})}}}}}}}}}};
   std::set<std::string> models = kModels;
   models.insert("keda");

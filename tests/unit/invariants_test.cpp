@@ -8,19 +8,15 @@
 #include "kcsim/core/engine.hpp"
 #include "kcsim/cli/runner.hpp"
 #include "kcsim/scenario/scenario.hpp"
+#include "object_builders.hpp"
 
 namespace kcsim {
 namespace {
 
-json deployment(const std::string& name, std::int64_t replicas) {
-  return json{{"apiVersion", "apps/v1"},
-              {"kind", "Deployment"},
-              {"metadata", {{"name", name}, {"namespace", "prod"}}},
-              {"spec", {{"replicas", replicas}, {"selector", {{"matchLabels", {{"app", name}}}}}}}};
-}
+using testing::deployment;
 
 json replicaset(const std::string& name, std::int64_t replicas) {
-  json rs = deployment(name, replicas);
+  json rs = deployment({.name = name, .ns = "prod", .replicas = replicas, .image = ""});
   rs["kind"] = "ReplicaSet";
   return rs;
 }
@@ -60,7 +56,7 @@ struct Cluster {
 
 TEST(Invariants, AHealthyHistoryPasses) {
   Cluster c;
-  ASSERT_TRUE(c.api.create(deployment("web", 1), "kubectl").status.ok());
+  ASSERT_TRUE(c.api.create(deployment({.ns = "prod", .image = ""}), "kubectl").status.ok());
   EXPECT_EQ(violated(c.checker), "");
   for (int replicas : {2, 3, 0}) {
     ASSERT_TRUE(c.api.merge_patch({"Deployment", "prod", "web"}, {{"spec", {{"replicas", replicas}}}}, "kubectl").status.ok());
@@ -72,7 +68,7 @@ TEST(Invariants, AHealthyHistoryPasses) {
 
 TEST(Invariants, NegativeSpecReplicasAreReported) {
   Cluster c;
-  ASSERT_TRUE(c.api.create(deployment("web", 1), "kubectl").status.ok());
+  ASSERT_TRUE(c.api.create(deployment({.ns = "prod", .image = ""}), "kubectl").status.ok());
   EXPECT_EQ(violated(c.checker), "");
   ASSERT_TRUE(c.api.merge_patch({"Deployment", "prod", "web"}, {{"spec", {{"replicas", -1}}}}, "broken").status.ok());
   try {
@@ -87,7 +83,7 @@ TEST(Invariants, NegativeSpecReplicasAreReported) {
 
 TEST(Invariants, NegativeStatusReplicasAreReported) {
   Cluster c;
-  ASSERT_TRUE(c.api.create(deployment("web", 1), "kubectl").status.ok());
+  ASSERT_TRUE(c.api.create(deployment({.ns = "prod", .image = ""}), "kubectl").status.ok());
   EXPECT_EQ(violated(c.checker), "");
   c.advance_to(seconds(5));
   ASSERT_TRUE(c.api.merge_patch({"Deployment", "prod", "web"}, {{"status", {{"readyReplicas", -2}}}}, "broken", "status")
@@ -104,7 +100,7 @@ TEST(Invariants, NegativeStatusReplicasAreReported) {
 
 TEST(Invariants, AWriteWithoutAFieldManagerIsReported) {
   Cluster c;
-  ASSERT_TRUE(c.api.create(deployment("web", 1), "kubectl").status.ok());
+  ASSERT_TRUE(c.api.create(deployment({.ns = "prod", .image = ""}), "kubectl").status.ok());
   EXPECT_EQ(violated(c.checker), "");
   ASSERT_TRUE(c.api.merge_patch({"Deployment", "prod", "web"}, {{"spec", {{"replicas", 2}}}}, "").status.ok());
   EXPECT_EQ(violated(c.checker), "field-manager");
@@ -144,7 +140,7 @@ TEST(Invariants, AnEventAboutAnObjectThatNeverExistedIsReported) {
 
 TEST(Invariants, AnEventAboutARecentlyDeletedObjectPassesAnOldOneDoesNot) {
   Cluster c;
-  ASSERT_TRUE(c.api.create(deployment("web", 1), "kubectl").status.ok());
+  ASSERT_TRUE(c.api.create(deployment({.ns = "prod", .image = ""}), "kubectl").status.ok());
   ASSERT_TRUE(c.api.remove({"Deployment", "prod", "web"}, "kubectl").status.ok());
   c.advance_to(minutes(59));
   c.api.record_event({"Deployment", "prod", "web"}, "Normal", "Late", "within the event TTL", "test");

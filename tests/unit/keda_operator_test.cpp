@@ -7,24 +7,15 @@
 
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
+#include "object_builders.hpp"
 
 namespace kcsim {
 namespace {
 
+using testing::deployment;
+
 using testing::EventLog;
 using testing::make_world;
-
-json deployment(int replicas) {
-  return json{{"apiVersion", "apps/v1"},
-              {"kind", "Deployment"},
-              {"metadata", {{"name", "web"}, {"namespace", "default"}}},
-              {"spec",
-               {{"replicas", replicas},
-                {"selector", {{"matchLabels", {{"app", "web"}}}}},
-                {"template",
-                 {{"metadata", {{"labels", {{"app", "web"}}}}},
-                  {"spec", {{"containers", json::array({{{"name", "app"}, {"image", "nginx"}}})}}}}}}}};
-}
 
 json scaled_object(json spec_extra = json::object(), json triggers = json()) {
   if (triggers.is_null())
@@ -78,7 +69,7 @@ TEST(KedaOperator, FirstCheckIsImmediateAndTicksArePhaseLockedToTheLoopStart) {
   // The ScaledObject is applied at t = 10 s; the watch delivers it 5 ms later and the loop
   // starts then: checks at 10.005, 40.005, 70.005 ... The metric turns active at 45 s, so the
   // activation waits for the tick at 70.005 s.
-  json s = scenario(json::array({deployment(0)}), series({{0, 0}, {45, 5}}));
+  json s = scenario(json::array({deployment({.replicas = 0})}), series({{0, 0}, {45, 5}}));
   s["timeline"] = json::array({{{"at", "10s"}, {"action", "kubectl apply"}, {"manifest", scaled_object()}}});
   auto w = make_world(s, kModels);
   EventLog log(*w);
@@ -90,7 +81,7 @@ TEST(KedaOperator, FirstCheckIsImmediateAndTicksArePhaseLockedToTheLoopStart) {
 }
 
 TEST(KedaOperator, FirstCheckRunsAtOnceWhenTriggersAreAlreadyActive) {
-  auto w = make_world(scenario(json::array({deployment(0), scaled_object()}), series({{0, 5}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 5}})), kModels);
   w->run(SimTime{minutes(1)});
   EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{0, 1}}));
 }
@@ -98,7 +89,7 @@ TEST(KedaOperator, FirstCheckRunsAtOnceWhenTriggersAreAlreadyActive) {
 TEST(KedaOperator, ScalesToZeroAtTheFirstEvaluationStrictlyAfterLastActivePlusCooldown) {
   // Active until 100 s: the last active tick is 90 s, so lastActiveTime = 90 s and the cooldown
   // ends at 390 s, exactly on a tick. Before() is strict: 390 s still cools down, 420 s scales in.
-  auto w = make_world(scenario(json::array({deployment(1), scaled_object()}), series({{0, 5}, {100, 0}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), scaled_object()}), series({{0, 5}, {100, 0}})), kModels);
   w->run(SimTime{seconds(400)});
   EXPECT_TRUE(replica_writes(*w, "keda").empty());
   const json st = so_status(*w);
@@ -113,7 +104,7 @@ TEST(KedaOperator, ScalesToZeroAtTheFirstEvaluationStrictlyAfterLastActivePlusCo
 TEST(KedaOperator, AnExternalScaleUpDoesNotRestartTheCooldown) {
   // After KEDA's 1 → 0 at 420 s, kubectl sets 1 at 605 s while the triggers are inactive. The
   // cooldown is not restarted: KEDA re-zeroes at its next tick (630 s).
-  json s = scenario(json::array({deployment(1), scaled_object()}), series({{0, 5}, {100, 0}}));
+  json s = scenario(json::array({deployment({.replicas = 1}), scaled_object()}), series({{0, 5}, {100, 0}}));
   s["timeline"] = json::array(
       {{{"at", "605s"}, {"action", "kubectl scale"}, {"target", "deployment/web"}, {"replicas", 1}}});
   auto w = make_world(s, kModels);
@@ -130,7 +121,7 @@ TEST(KedaOperator, AnExternalScaleUpDoesNotRestartTheCooldown) {
 
 TEST(KedaOperator, ActivationScalesFromZeroToMaxOfMinAndOne) {
   {
-    auto w = make_world(scenario(json::array({deployment(0), scaled_object()}), series({{0, 0}, {40, 1}})), kModels);
+    auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 0}, {40, 1}})), kModels);
     EventLog log(*w);
     w->run(SimTime{minutes(2)});
     EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{60000, 1}}));
@@ -142,7 +133,7 @@ TEST(KedaOperator, ActivationScalesFromZeroToMaxOfMinAndOne) {
     EXPECT_EQ(condition(so_status(*w), "Active").value("reason", ""), "ScalerActive");
   }
   {
-    auto w = make_world(scenario(json::array({deployment(0), scaled_object({{"minReplicaCount", 3}})}),
+    auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object({{"minReplicaCount", 3}})}),
                                  series({{0, 1}})),
                         kModels);
     EventLog log(*w);
@@ -155,7 +146,7 @@ TEST(KedaOperator, ActivationScalesFromZeroToMaxOfMinAndOne) {
   {
     // Inactive with current (0) < min (3) and no idleReplicaCount: KEDA sets min, without an
     // event (a log line only).
-    auto w = make_world(scenario(json::array({deployment(0), scaled_object({{"minReplicaCount", 3}})}),
+    auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object({{"minReplicaCount", 3}})}),
                                  series({{0, 0}})),
                         kModels);
     EventLog log(*w);
@@ -168,7 +159,7 @@ TEST(KedaOperator, ActivationScalesFromZeroToMaxOfMinAndOne) {
 TEST(KedaOperator, ActivationThresholdIsStrict) {
   json triggers = json::array(
       {{{"type", "kcsim-metric"}, {"metadata", {{"metricName", "queue"}, {"threshold", "10"}, {"activationThreshold", "5"}}}}});
-  auto w = make_world(scenario(json::array({deployment(0), scaled_object(json::object(), triggers)}),
+  auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object(json::object(), triggers)}),
                                series({{0, 5}, {50, 5.5}})),
                       kModels);
   w->run(SimTime{minutes(2)});
@@ -179,7 +170,7 @@ TEST(KedaOperator, StaleResourceVersionGivesAFailureEventAndARetryAtTheNextEvalu
   // KEDA reads /scale at 30 s and PUTs 100 ms later; kubectl scales in between, so the PUT's
   // resourceVersion is stale: 409, KEDAScaleTargetDeactivationFailed, retried at 60 s.
   for (const std::string version : {"2.18.0", "2.16.1"}) {
-    json s = scenario(json::array({deployment(1), scaled_object()}), series({{0, 0}}));
+    json s = scenario(json::array({deployment({.replicas = 1}), scaled_object()}), series({{0, 0}}));
     s["settings"]["keda"] = {{"scaleRequestLatency", "100ms"}};
     s["versions"] = {{"keda", version}};
     s["timeline"] = json::array(
@@ -204,7 +195,7 @@ TEST(KedaOperator, StaleResourceVersionGivesAFailureEventAndARetryAtTheNextEvalu
 
 TEST(KedaOperator, ActivationFailureTextPerVersion) {
   for (const std::string version : {"2.19.0", "2.20.0"}) {
-    json s = scenario(json::array({deployment(0), scaled_object()}), series({{0, 5}}));
+    json s = scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 5}}));
     s["settings"]["keda"] = {{"scaleRequestLatency", "100ms"}};
     s["versions"] = {{"keda", version}};
     // Any write to the Deployment between KEDA's GET and PUT makes the PUT stale.
@@ -223,7 +214,7 @@ TEST(KedaOperator, ActivationFailureTextPerVersion) {
 
 TEST(KedaOperator, ActivationEventTextPerVersion) {
   for (const std::string version : {"2.13.1", "2.14.0"}) {
-    json s = scenario(json::array({deployment(0), scaled_object()}), series({{0, 5}}));
+    json s = scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 5}}));
     s["versions"] = {{"keda", version}};
     auto w = make_world(s, kModels);
     EventLog log(*w);
@@ -240,14 +231,14 @@ TEST(KedaOperator, NilLastActiveTimePerVersion) {
   // Before v2.14 a nil lastActiveTime means "scale in now" (the first check, t = 0); from v2.14
   // it means CreationTimestamp + initialCooldownPeriod (here 100 s: first tick after is 120 s).
   {
-    json s = scenario(json::array({deployment(1), scaled_object({{"initialCooldownPeriod", 100}})}), series({{0, 0}}));
+    json s = scenario(json::array({deployment({.replicas = 1}), scaled_object({{"initialCooldownPeriod", 100}})}), series({{0, 0}}));
     s["versions"] = {{"keda", "2.13.0"}};
     auto w = make_world(s, kModels);
     w->run(SimTime{minutes(3)});
     EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{0, 0}}));
   }
   {
-    auto w = make_world(scenario(json::array({deployment(1), scaled_object({{"initialCooldownPeriod", 100}})}),
+    auto w = make_world(scenario(json::array({deployment({.replicas = 1}), scaled_object({{"initialCooldownPeriod", 100}})}),
                                  series({{0, 0}})),
                         kModels);
     w->run(SimTime{minutes(3)});
@@ -256,7 +247,7 @@ TEST(KedaOperator, NilLastActiveTimePerVersion) {
   {
     // initialCooldownPeriod 0 (default): creation (t = 0) is not strictly before the first
     // check at t = 0; the scale-in waits for the 30 s tick.
-    auto w = make_world(scenario(json::array({deployment(1), scaled_object()}), series({{0, 0}})), kModels);
+    auto w = make_world(scenario(json::array({deployment({.replicas = 1}), scaled_object()}), series({{0, 0}})), kModels);
     w->run(SimTime{minutes(1)});
     EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{30000, 0}}));
   }
@@ -292,7 +283,7 @@ TEST(KedaOperator, PushHandlingPerVersion) {
   // runs RequestScale, so the first one (0.2 s) scales in. v2.18+: inactive messages are ignored
   // and the scale-in waits for the poll tick at 30 s.
   for (const std::string version : {"2.17.0", "2.18.0"}) {
-    json s = {{"objects", json::array({deployment(1), scaled_object(json::object(), push_trigger())})}};
+    json s = {{"objects", json::array({deployment({.replicas = 1}), scaled_object(json::object(), push_trigger())})}};
     s["versions"] = {{"keda", version}};
     auto w = make_world(s, {"keda"});
     Pusher pusher(*w, "http-default/web", false, SimTime{minutes(1)});
@@ -303,7 +294,7 @@ TEST(KedaOperator, PushHandlingPerVersion) {
 
 TEST(KedaOperator, PushActivationNamesNoTriggerBeforeV220) {
   for (const std::string version : {"2.17.0", "2.19.0", "2.20.0"}) {
-    json s = {{"objects", json::array({deployment(0), scaled_object({{"pollingInterval", 15}}, push_trigger())})}};
+    json s = {{"objects", json::array({deployment({.replicas = 0}), scaled_object({{"pollingInterval", 15}}, push_trigger())})}};
     s["versions"] = {{"keda", version}};
     auto w = make_world(s, {"keda"});
     // The metric exists but is inactive at the first check; it turns active at 1.1 s, seen first
@@ -340,7 +331,7 @@ TEST(KedaOperator, CreatesTheHpaAsKedaWithTheScaledObjectsSettings) {
   json so = scaled_object({{"minReplicaCount", 0},
                            {"maxReplicaCount", 7},
                            {"advanced", {{"horizontalPodAutoscalerConfig", {{"behavior", behavior}}}}}});
-  auto w = make_world(scenario(json::array({deployment(1), so}), series({{0, 0}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), so}), series({{0, 0}})), kModels);
   w->run(SimTime{seconds(1)});
   ObjectPtr hpa = w->api().get(ObjectRef{"HorizontalPodAutoscaler", "default", "keda-hpa-web"});
   ASSERT_TRUE(hpa);
@@ -374,7 +365,7 @@ TEST(KedaOperator, ValueMetricTypeAndPausedScaleInShapeTheHpa) {
                                 {"metadata", {{"metricName", "queue"}, {"threshold", "2.5"}}}}});
   json so = scaled_object({{"minReplicaCount", 2}}, triggers);
   so["metadata"]["annotations"] = {{"autoscaling.keda.sh/paused-scale-in", "true"}};
-  auto w = make_world(scenario(json::array({deployment(2), so}), series({{0, 0}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 2}), so}), series({{0, 0}})), kModels);
   w->run(SimTime{seconds(1)});
   ObjectPtr hpa = w->api().get(ObjectRef{"HorizontalPodAutoscaler", "default", "keda-hpa-web"});
   ASSERT_TRUE(hpa);
@@ -385,7 +376,7 @@ TEST(KedaOperator, ValueMetricTypeAndPausedScaleInShapeTheHpa) {
 }
 
 TEST(KedaOperator, ManagedFieldsShowKedaThroughTheScaleSubresource) {
-  auto w = make_world(scenario(json::array({deployment(0), scaled_object()}), series({{0, 5}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 5}})), kModels);
   w->run(SimTime{seconds(5)});
   ObjectPtr d = w->api().get(ObjectRef{"Deployment", "default", "web"});
   bool found = false;
@@ -407,7 +398,7 @@ TEST(KedaOperator, ManagedFieldsShowKedaThroughTheScaleSubresource) {
 TEST(KedaOperator, StatusIsWrittenOnlyWhenItChanges) {
   // Idle at 0 replicas for an hour: after the first reconcile and the first check, nothing
   // changes, so KEDA writes nothing more (120 ticks).
-  auto w = make_world(scenario(json::array({deployment(0), scaled_object()}), series({{0, 0}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 0}})), kModels);
   w->run(SimTime{hours(1)});
   std::set<std::int64_t> instants;
   for (const WriteRecord& r : w->api().writes())
@@ -415,7 +406,7 @@ TEST(KedaOperator, StatusIsWrittenOnlyWhenItChanges) {
   EXPECT_LE(instants.size(), 2u);
   for (std::int64_t t : instants) EXPECT_EQ(t, 0);
   // While active with replicas > 0, lastActiveTime moves at every tick: a write per tick.
-  auto w2 = make_world(scenario(json::array({deployment(1), scaled_object()}), series({{0, 5}})), kModels);
+  auto w2 = make_world(scenario(json::array({deployment({.replicas = 1}), scaled_object()}), series({{0, 5}})), kModels);
   w2->run(SimTime{minutes(5)});
   std::set<std::int64_t> active;
   for (const WriteRecord& r : w2->api().writes())
@@ -426,7 +417,7 @@ TEST(KedaOperator, StatusIsWrittenOnlyWhenItChanges) {
 TEST(KedaOperator, MissingMetricIsATriggerError) {
   // The metric appears only at 60 s: until then the scaler errors: Ready=False TriggerError and
   // no scaling (replicas stay 1 although inactive with min 0).
-  auto w = make_world(scenario(json::array({deployment(1), scaled_object()}), series({{60, 0}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), scaled_object()}), series({{60, 0}})), kModels);
   w->run(SimTime{seconds(45)});
   EXPECT_EQ(condition(so_status(*w), "Ready").value("reason", ""), "TriggerError");
   EXPECT_TRUE(replica_writes(*w, "keda").empty());
@@ -437,7 +428,7 @@ TEST(KedaOperator, MissingMetricIsATriggerError) {
 
 TEST(KedaOperator, FallbackScalesDirectlyOnlyBeforeV217) {
   for (const std::string version : {"2.16.0", "2.17.0"}) {
-    json s = scenario(json::array({deployment(1), scaled_object({{"fallback", {{"failureThreshold", 3}, {"replicas", 4}}}})}),
+    json s = scenario(json::array({deployment({.replicas = 1}), scaled_object({{"fallback", {{"failureThreshold", 3}, {"replicas", 4}}}})}),
                       series({{600, 0}}));
     s["versions"] = {{"keda", version}};
     auto w = make_world(s, kModels);
@@ -448,7 +439,7 @@ TEST(KedaOperator, FallbackScalesDirectlyOnlyBeforeV217) {
 
 TEST(KedaOperator, InvalidSpecIsAWarningEventNotACrash) {
   json so = scaled_object({{"cooldownPeriod", "five minutes"}});
-  auto w = make_world(scenario(json::array({deployment(1), so}), series({{0, 0}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), so}), series({{0, 0}})), kModels);
   EventLog log(*w);
   w->run(SimTime{minutes(2)});
   const auto failed = log.with_reason("ScaledObjectCheckFailed");
@@ -464,7 +455,7 @@ TEST(KedaOperator, InvalidSpecIsAWarningEventNotACrash) {
                    scaled_object(json::object(), json::array({{{"type", 3}}})),
                    scaled_object({{"minReplicaCount", 5}, {"maxReplicaCount", 2}}),
                    scaled_object({{"scaleTargetRef", {{"name", "nope"}}}})}) {
-    auto w2 = make_world(scenario(json::array({deployment(1), bad}), series({{0, 0}})), kModels);
+    auto w2 = make_world(scenario(json::array({deployment({.replicas = 1}), bad}), series({{0, 0}})), kModels);
     EventLog log2(*w2);
     w2->run(SimTime{minutes(1)});
     EXPECT_FALSE(log2.with_reason("ScaledObjectCheckFailed").empty()) << bad.dump();
@@ -475,7 +466,7 @@ TEST(KedaOperator, InvalidSpecIsAWarningEventNotACrash) {
 TEST(KedaOperator, GenerationChangeRestartsTheLoopPhase) {
   // Loop from 0 s (ticks 0, 30, 60 ...). At 50 s the spec changes (pollingInterval 20): the loop
   // restarts at 50.005 s, ticks 50.005, 70.005, 90.005. The metric turns active at 80 s.
-  json s = scenario(json::array({deployment(0), scaled_object()}), series({{0, 0}, {80, 5}}));
+  json s = scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 0}, {80, 5}}));
   s["timeline"] = json::array({{{"at", "50s"}, {"action", "kubectl patch"}, {"target", "scaledobject/web"},
                                 {"patch", {{"spec", {{"pollingInterval", 20}}}}}}});
   auto w = make_world(s, kModels);
@@ -486,7 +477,7 @@ TEST(KedaOperator, GenerationChangeRestartsTheLoopPhase) {
 TEST(KedaOperator, PausedReplicasScaleTheTargetAndDeleteTheHpa) {
   json so = scaled_object();
   so["metadata"]["annotations"] = {{"autoscaling.keda.sh/paused-replicas", "2"}};
-  auto w = make_world(scenario(json::array({deployment(0), so}), series({{0, 5}})), kModels);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 0}), so}), series({{0, 5}})), kModels);
   EventLog log(*w);
   w->run(SimTime{minutes(2)});
   EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{0, 2}}));
@@ -498,7 +489,7 @@ TEST(KedaOperator, PausedReplicasScaleTheTargetAndDeleteTheHpa) {
 TEST(KedaOperator, IdleReplicaCountScalesToIdleAndBackToMin) {
   // idle 0, min 2: inactive with 2 > idle scales in to idle after the (creation) cooldown (30 s);
   // active with 0 < min scales out to min (60 s tick after the metric turns active at 45 s).
-  auto w = make_world(scenario(json::array({deployment(2), scaled_object({{"idleReplicaCount", 0}, {"minReplicaCount", 2}})}),
+  auto w = make_world(scenario(json::array({deployment({.replicas = 2}), scaled_object({{"idleReplicaCount", 0}, {"minReplicaCount", 2}})}),
                                series({{0, 0}, {45, 5}})),
                       kModels);
   EventLog log(*w);
@@ -512,7 +503,7 @@ TEST(KedaOperator, IdleReplicaCountScalesToIdleAndBackToMin) {
 }
 
 TEST(KedaOperator, DeletionRestoresTheOriginalReplicaCountWhenAsked) {
-  json s = scenario(json::array({deployment(3), scaled_object({{"advanced", {{"restoreToOriginalReplicaCount", true}}}})}),
+  json s = scenario(json::array({deployment({.replicas = 3}), scaled_object({{"advanced", {{"restoreToOriginalReplicaCount", true}}}})}),
                     series({{0, 0}}));
   s["timeline"] = json::array({{{"at", "60s"}, {"action", "kubectl delete"}, {"target", "scaledobject/web"}}});
   auto w = make_world(s, kModels);
@@ -522,7 +513,7 @@ TEST(KedaOperator, DeletionRestoresTheOriginalReplicaCountWhenAsked) {
 }
 
 TEST(KedaOperator, UnknownSettingIsAnInputError) {
-  json s = scenario(json::array({deployment(1)}), series({{0, 0}}));
+  json s = scenario(json::array({deployment({.replicas = 1})}), series({{0, 0}}));
   s["settings"]["keda"] = {{"pollingInterval", 10}};
   try {
     make_world(s, kModels);

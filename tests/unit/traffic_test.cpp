@@ -10,21 +10,14 @@
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/analysis/report.hpp"
 #include "model_test_support.hpp"
+#include "object_builders.hpp"
 
 using namespace kcsim;
 using kcsim::testing::make_world;
 
 namespace {
 
-json deployment() {
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", "web"}, {"namespace", "default"}}},
-          {"spec",
-           {{"replicas", 1},
-            {"selector", {{"matchLabels", {{"app", "web"}}}}},
-            {"template", {{"metadata", {{"labels", {{"app", "web"}}}}}}}}}};
-}
+using kcsim::testing::deployment;
 
 json pod(const std::string& name, bool ready = true) {
   return {{"apiVersion", "v1"},
@@ -35,7 +28,7 @@ json pod(const std::string& name, bool ready = true) {
 
 /// Traffic to Deployment default/web (no Service object: its selector finds the pods).
 json scenario(json source, json objects = json::array(), const std::string& duration = "1h") {
-  objects.push_back(deployment());
+  objects.push_back(deployment({.image = ""}));
   if (!source.contains("deployment") && !source.contains("service") && !source.contains("host"))
     source["deployment"] = "default/web";
   return {{"duration", duration}, {"objects", objects}, {"traffic", json::array({source})}};

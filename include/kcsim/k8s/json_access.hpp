@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,14 @@ inline const nlohmann::json* find(const nlohmann::json& o, std::initializer_list
 inline std::int64_t int_at(const nlohmann::json& o, std::initializer_list<const char*> path, std::int64_t def) {
   const nlohmann::json* v = find(o, path);
   return v && v->is_number_integer() ? v->get<std::int64_t>() : def;
+}
+
+/// The integer at a path, or nullopt when absent or not an integer (the same rule as int_at,
+/// for callers that tell "absent" from any default).
+inline std::optional<std::int64_t> maybe_int_at(const nlohmann::json& o, std::initializer_list<const char*> path) {
+  const nlohmann::json* v = find(o, path);
+  if (v && v->is_number_integer()) return v->get<std::int64_t>();
+  return std::nullopt;
 }
 
 /// The string at a path, or `fallback` when absent or not a string.
