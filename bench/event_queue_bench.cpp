@@ -1,7 +1,7 @@
-// Hold-model benchmark (reference/style-perf.md §B.2): N pending events; each processed event
-// schedules one more at now + an exponential increment. The engine (4-ary heap, lazy-cancel
-// timers, virtual dispatch to an Agent) runs beside a bare 4-ary heap loop of POD events, the
-// physical floor: their ratio is the engine's framework overhead.
+// Hold-model benchmark (the classic hold model; docs/performance.md): N pending events; each
+// processed event schedules one more at now + an exponential increment. The engine (4-ary heap,
+// lazy-cancel timers, virtual dispatch to an Agent) runs beside a bare 4-ary heap loop of POD
+// events, the physical floor: their ratio is the engine's framework overhead.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -46,7 +46,7 @@ void BM_EngineHold(benchmark::State& state) {
 BENCHMARK(BM_EngineHold)->Arg(1024)->Arg(65536);
 
 // The floor: the same hold loop on a bare implicit 4-ary heap of 24-byte POD events, no agents,
-// no timers (the QuadHeap of reference/bench/queues_bench.cc, rewritten here).
+// no timers (rewritten from the QuadHeap of a design-time benchmark not kept in this repository).
 struct Ev {
   std::int64_t t;
   std::uint64_t seq;

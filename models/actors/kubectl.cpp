@@ -1,5 +1,5 @@
 // A person (or a CI job) running kubectl at the instants of the scenario's timeline.
-// Field managers are kubectl's defaults (k8s.io/kubectl/pkg/cmd/*, reference/argocd-k8s.md §3.1):
+// Field managers are kubectl's defaults (kubernetes staging/src/k8s.io/kubectl/pkg/cmd/*):
 // client-side apply "kubectl-client-side-apply", server-side apply "kubectl", scale "kubectl"
 // (subresource scale), edit "kubectl-edit", patch "kubectl-patch".
 #include <algorithm>

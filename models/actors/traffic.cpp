@@ -14,13 +14,14 @@
 //    there is none;
 //  - a source given only by a host that no HTTPScaledObject routes gets the interceptor's 404.
 //
-// The interceptor (kedacore/http-add-on interceptor/; reference/keda-hpa.md §2.3): the counting
-// middleware counts a request in flight from its arrival to its response, including while it is
-// held waiting for a ready endpoint (interceptor_queue.hpp is what the scaler reads). A request
-// that finds no ready endpoint waits until one is ready or the wait timeout expires: 502 up to
-// v0.13 (forward_wait_func.go), 504 from v0.14 (endpoint_resolver.go). Once forwarded, the
-// response headers must arrive within the response-header timeout (502 / 504 likewise), which
-// with the v0.6–v0.13 code default of 500 ms fails every request a pod takes longer to answer.
+// The interceptor (kedacore/http-add-on interceptor/: v0.10 main.go, main's proxy.go
+// BuildProxyHandler): the counting middleware counts a request in flight from its arrival to its
+// response, including while it is held waiting for a ready endpoint (interceptor_queue.hpp is what
+// the scaler reads). A request that finds no ready endpoint waits until one is ready or the wait
+// timeout expires: 502 up to v0.13 (forward_wait_func.go), 504 from v0.14 (endpoint_resolver.go).
+// Once forwarded, the response headers must arrive within the response-header timeout (502 / 504
+// likewise), which with the v0.6–v0.13 code default of 500 ms fails every request a pod takes
+// longer to answer.
 // Timeouts: the version's code defaults (http_add_on_profile.cpp), then
 // settings.http-add-on.interceptor, then the HTTPScaledObject's spec.timeouts (v0.11+).
 //
@@ -500,8 +501,9 @@ void Traffic::update_membership(std::uint32_t pod, std::uint32_t set, bool was_r
 void Traffic::became_ready(std::uint32_t set) {
   EndpointSet& s = sets_[set];
   if (s.cold_since) {
-    // A cold start ends with the first ready endpoint (reference/keda-hpa.md §2.3: the wait
-    // returns on the first Endpoints event with a ready address).
+    // A cold start ends with the first ready endpoint (http-add-on v0.6–v0.13
+    // interceptor/forward_wait_func.go: the wait returns on the first Endpoints event with a
+    // ready address).
     if (s.cold_workload != kNoWorkload) {
       WorkloadStats& w = workloads_[s.cold_workload];
       w.cold_starts_us.push_back((now() - *s.cold_since).count());

@@ -6,7 +6,7 @@
 // GitService of the "git" model — the repo-server boundary (models/git/git_repository.hpp).
 //
 // Followed upstream (argoproj/argo-cd, controller/appcontroller.go, controller/state.go,
-// controller/sync.go, controller/cache/cache.go, per tag; reference/argocd-k8s.md §1):
+// controller/sync.go, controller/cache/cache.go, per tag; docs/models/argocd-git.md):
 //  - refresh: the Application informer resyncs every timeout.reconciliation and each app is
 //    requeued after a jitter uniform in [0, jitter) (v3.0+); a full refresh (CompareWithLatest)
 //    runs only when status.reconciledAt + timeout is before now (needRefreshAppStatus);
@@ -17,8 +17,11 @@
 //  - comparison: desired = Git manifests at the resolved revision with tracking info; diff
 //    three-way against last-applied (or two-way), after ignoreDifferences (argocd_diff.hpp);
 //    health per resource and for the app (argocd_health.hpp);
-//  - autoSync per §1.3 and self-heal timing per §1.4, per version (see profile_for);
-//  - sync operations per §1.5: client-side apply (three-way patch, last-applied annotation) or
+//  - autoSync (appcontroller.go autoSync) and self-heal timing (selfHealRemainingBackoff, commit
+//    dc27102cff #20275), per version (see profile_for);
+//  - sync operations (SyncAppState, gitops-engine pkg/sync/sync_context.go; retry:
+//    pkg/apis/application/v1alpha1/types.go NextRetryAt): client-side apply (three-way patch,
+//    last-applied annotation) or
 //    server-side apply (force), ApplyOutOfSyncOnly, RespectIgnoreDifferences, partial sync,
 //    prune, retry; operationState and events as upstream writes them.
 //
@@ -51,7 +54,9 @@ namespace {
 
 using argocd::Health;
 
-// Field managers and event source (reference/argocd-k8s.md §1.8, §1.10, §3.1).
+// Field managers and event source (controller/sync.go sync.WithServerSideApplyManager,
+// util/argo/audit_logger.go; other writes: the user-agent prefix, k8s.io/apiserver
+// pkg/endpoints/handlers/create.go managerOrUserAgent).
 constexpr const char* kComponent = "argocd-application-controller";
 constexpr const char* kControllerManager = "argocd-application-controller";
 constexpr const char* kServerManager = "argocd-server";
@@ -69,8 +74,8 @@ constexpr const char* kSyncWaveAnnotation = "argocd.argoproj.io/sync-wave";
 // CompareWith levels (controller/appcontroller.go).
 enum Level : int { kNothing = 0, kRecent = 1, kLatest = 2, kForceResolve = 3 };
 
-// How self-heal attempts are counted and reset, by release (checked per tag; the reference note
-// §1.4 describes master and v3.1–v3.3 only):
+// How self-heal attempts are counted and reset, by release (checked per tag in argo-cd
+// controller/appcontroller.go; docs/models/argocd-git.md has the same table):
 //  kLegacy        < v2.11.12, v2.12.0–v2.12.6: no backoff, --self-heal-timeout-seconds (5).
 //  kCarryAlways   v2.11.12–14, v2.12.7+, v2.13.x, v2.14.0–9: count copied into every automated
 //                 operation (a new revision does not reset it); the backoff loop

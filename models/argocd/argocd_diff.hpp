@@ -5,7 +5,8 @@
 //
 // Upstream: argo-cd util/argo/diff/{diff.go,ignore.go}, util/argo/normalizers/diff_normalizer.go,
 // util/argo/managedfields/managed_fields.go, controller/sync.go normalizeTargetResources (v3.3),
-// gitops-engine pkg/diff/diff.go; reference/argocd-k8s.md §1.6, §1.7.
+// gitops-engine pkg/diff/diff.go; argo-cd docs user-guide/diffing.md and user-guide/sync-options.md
+// (RespectIgnoreDifferences, v2.3.0, #8078; argo-cd #6520).
 #pragma once
 
 #include <optional>

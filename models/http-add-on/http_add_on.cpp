@@ -4,8 +4,9 @@
 // through ExternalMetrics::publish) and the StreamIsActive push stream (ExternalMetrics::push).
 // The interceptor's data path is in traffic.cpp; both sides share interceptor_queue.hpp.
 //
-// Rules: reference/keda-hpa.md §2 (HTTP add-on), §1.2–1.3 (what KEDA does with pushes), §5
-// (timing). Upstream: kedacore/http-add-on operator/controllers/http/*.go, pkg/k8s/scaledobject.go,
+// Rules: docs/models/http-add-on-traffic.md; what KEDA does with pushes: kedacore/keda
+// pkg/scaling/scale_handler.go and pkg/scaling/executor/scale_scaledobjects.go (PR #7116, v2.18).
+// Upstream: kedacore/http-add-on operator/controllers/http/*.go, pkg/k8s/scaledobject.go,
 // scaler/handlers.go, scaler/queue_pinger.go, at the tags named in http_add_on_profile.cpp.
 //
 // Field manager. The operator sets no field owner and no user agent (operator/main.go
@@ -505,15 +506,15 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
 //  - A push reaches KEDA's RequestScale. Active messages always act (scale from zero, or refresh
 //    lastActiveTime), so while any metric is active every push is sent. Inactive messages:
 //      * KEDA ≥ 2.18 ignores them (PR kedacore/keda#7116): never needed;
-//      * KEDA ≤ 2.17 runs the inactive branch for each one (§1.2), which writes only when the
-//        target's replicas differ from what inactivity wants: current > 0 with minReplicaCount 0
-//        (the cooldown check that ends in a scale to zero, and that re-zeroes a Deployment that
-//        someone else scaled up, §1.4), or current < minReplicaCount. With replicas at 0 (or at a
-//        non-zero minimum) an inactive push writes nothing, so pushes stop; they resume at the first
-//        stream instant after the replicas change (watched with zero latency). KEDA reads replicas
-//        from its own informer, which may lag the API server, so pushes continue for a grace
-//        period (2 s + twice the watch latency) after a change in case KEDA still sees the old
-//        count.
+//      * KEDA ≤ 2.17 runs the inactive branch for each one (scale_handler.go startPushScalers),
+//        which writes only when the target's replicas differ from what inactivity wants: current
+//        > 0 with minReplicaCount 0 (the cooldown check that ends in a scale to zero, and that
+//        re-zeroes a Deployment that someone else scaled up: scaleToZeroOrIdle), or current <
+//        minReplicaCount. With replicas at 0 (or at a non-zero minimum) an inactive push writes
+//        nothing, so pushes stop; they resume at the first stream instant after the replicas change
+//        (watched with zero latency). KEDA reads replicas from its own informer, which may lag the
+//        API server, so pushes continue for a grace period (2 s + twice the watch latency) after a
+//        change in case KEDA still sees the old count.
 //  Ties. The engine runs events of one instant in scheduling order, and a tick that was skipped
 //  and re-armed is scheduled at another moment than the tick-by-tick one. Two rules keep the
 //  results equal anyway: queue reads are left limits (interceptor_queue.hpp), so a ping never

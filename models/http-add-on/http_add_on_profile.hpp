@@ -1,7 +1,7 @@
 // What changed between KEDA HTTP add-on releases, in one place: the operator's generated
 // ScaledObject, the external scaler's cadence and rate arithmetic, the interceptor's timeouts.
-// Shared by the "http-add-on" model (operator + scaler) and the "traffic" model (which carries
-// the interceptor's data path). Sources: reference/keda-hpa.md §2 and kedacore/http-add-on at the
+// Shared by the "http-add-on" model (operator + scaler) and the "traffic" model (which carries the
+// interceptor's data path). Sources: kedacore/http-add-on and kedacore/charts (http-add-on/) at the
 // tags named beside each field; docs/models/http-add-on-traffic.md has the table.
 #pragma once
 

@@ -39,7 +39,8 @@ struct InterceptorQueue {
   std::string key;
   SimTime created{};
   /// In flight: +1 when a request enters the counting middleware, −1 when its handler returns,
-  /// including the time it is held waiting for a ready endpoint (reference/keda-hpa.md §2.3).
+  /// including the time it is held waiting for a ready endpoint (http-add-on interceptor: the
+  /// Counting middleware runs before the endpoint wait; pkg/queue/queue.go).
   std::int64_t concurrency = 0;
   /// Requests ever counted (v0.14+ `RequestCount`, the scaler derives the rate from it).
   std::int64_t requests = 0;

@@ -1,5 +1,5 @@
 // The KEDA operator's ScaledObject handling (keda.sh/v1alpha1), v2.8 – v2.20, as described in
-// reference/keda-hpa.md §1 and §4 and read in kedacore/keda (controllers/keda/
+// docs/models/keda-hpa.md and read in kedacore/keda (controllers/keda/
 // scaledobject_controller.go and hpa.go, pkg/scaling/scale_handler.go,
 // pkg/scaling/executor/scale_scaledobjects.go; tags v2.13.0 … v2.20.0 and main 8b4f083).
 //
@@ -14,17 +14,18 @@
 //    selectPolicy Disabled under the paused-scale-in/out annotations, ownerReference to the
 //    ScaledObject), and (re)starts the scale loop when the HPA was created or the generation
 //    changed. Events KEDAScalersStarted, ScaledObjectReady, ScaledObjectPaused/Unpaused.
-//  - The scale loop: ticks phase-locked to the loop start, the first one immediate
-//    (startScaleLoop arms its timer before checkScalers). Each tick re-reads the ScaledObject
-//    (from the informer cache, so status.lastActiveTime has the second precision of its RFC 3339
-//    form), asks every trigger for its activity, and runs RequestScale: the decision table of
-//    reference §1.3 and the cooldown rule of §1.4 (strict Before(); a nil lastActiveTime means
+//  - The scale loop: ticks phase-locked to the loop start, the first one immediate (startScaleLoop
+//    arms its timer before checkScalers). Each tick re-reads the ScaledObject (from the informer
+//    cache, so status.lastActiveTime has the second precision of its RFC 3339 form), asks every
+//    trigger for its activity, and runs RequestScale: the decision table of scale_scaledobjects.go
+//    and the cooldown rule of its scaleToZeroOrIdle (strict Before(); a nil lastActiveTime means
 //    "scale in now" before v2.14 and CreationTimestamp + initialCooldownPeriod from v2.14).
 //  - Writes to the target go through the scale subresource as manager "keda": GET /scale, then
 //    PUT /scale with the resourceVersion read; settings.keda.scaleRequestLatency (default 0) is
 //    the time between the two, the window in which a concurrent writer causes a 409. A failed PUT
 //    is a KEDAScaleTargetActivationFailed / DeactivationFailed event, retried at the next
-//    evaluation. Texts per version (§4), events on the ScaledObject from "keda-operator".
+//    evaluation. Texts per version (pkg/eventreason/eventreason.go, scale_scaledobjects.go), events
+//    on the ScaledObject from "keda-operator".
 //  - status (subresource status, manager "keda", merge patch, written only when it changes):
 //    conditions Ready / Active (ScalerActive, ScalerNotActive, ScalerCooldown) / Fallback /
 //    Paused, lastActiveTime (RFC 3339), scaleTargetKind, scaleTargetGVKR, originalReplicaCount,
@@ -47,7 +48,9 @@
 // published flag, pushed every 200 ms by the add-on on the stream of the same name).
 //
 // Field manager "keda": the operator sets no field manager and client-go's default user agent is
-// "keda/<ver> ..." (reference §1.5, derived). Not modelled: ScaledJobs, scalingModifiers,
+// "keda/<ver> ..." (cmd/operator/main.go ctrl.GetConfigOrDie(); k8s.io/apiserver
+// pkg/endpoints/handlers/create.go managerOrUserAgent; derived, not observed on a cluster).
+// Not modelled: ScaledJobs, scalingModifiers,
 // TriggerAuthentication, the finalizer itself, force-activation, the HPAActive condition of
 // main, events.k8s.io events of v2.20 (recorded here as core/v1 Events with the same texts).
 #include <algorithm>
@@ -871,7 +874,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     request_scale(l, std::move(p));
   }
 
-  // RequestScale (scale_scaledobjects.go): the decision table of reference §1.3.
+  // RequestScale (scale_scaledobjects.go): its decision table (docs/models/keda-hpa.md).
   void request_scale(Loop& l, Plan p) {
     const auto current = current_replicas(p.spec(), l.ref.ns);
     if (!current) return;  // "Error getting information on the current Scale"

@@ -3,7 +3,9 @@
 // operator (models/keda/keda_operator.cpp), which polls the triggers, and the HPA controller
 // (models/kube/hpa_controller.cpp), whose External metrics KEDA's metrics adapter serves.
 //
-// Trigger types understood (reference/keda-hpa.md §1.1, §1.6, §2.2, §2.4):
+// Trigger types understood (kedacore/keda controllers/keda/hpa.go getScaledObjectMetricSpecs,
+// pkg/scalers/; http-add-on pkg/k8s/scaledobject.go, scaler/handlers.go; activation thresholds:
+// https://keda.sh/docs/2.17/concepts/scaling-deployments/#activating-and-scaling-thresholds):
 //
 //  - "kcsim-metric": a generic metric of the metric-source model (standing in for Prometheus, SQS,
 //    cron ...). metadata: metricName (required), threshold (the HPA target, required as in
@@ -19,7 +21,8 @@
 //    pkg/scalers/external_scaler.go). The target is the add-on's GetMetricSpec answer, read from
 //    the HTTPScaledObject (targetPendingRequests, default 100, overridden by
 //    scalingMetric.concurrency.targetValue, overridden by scalingMetric.requestRate.targetValue;
-//    http-add-on scaler/handlers.go). HPA metric name "s<i>-http-<ns>_002F<name>" (§2.4).
+//    http-add-on scaler/handlers.go). HPA metric name "s<i>-http-<ns>_002F<name>" (handlers.go
+//    GetMetricSpec).
 //    "external-push" also subscribes to the push stream; "external" is polled only.
 //  - "cpu" / "memory": a Resource metric in the HPA (metadata.value, metricType Utilization by
 //    default). They have no activity of their own; if every trigger is cpu/memory the
@@ -71,7 +74,7 @@ inline std::string normalize(std::string s) {
   return s;
 }
 
-/// The add-on's metric name escaping: '/' becomes "_002F" (reference/keda-hpa.md §2.4).
+/// The add-on's metric name escaping: '/' becomes "_002F" (http-add-on scaler/handlers.go).
 inline std::string escape_http_metric(const std::string& s) {
   std::string out;
   for (char c : s) {

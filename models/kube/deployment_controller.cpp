@@ -1,5 +1,5 @@
 // The Deployment controller of kube-controller-manager (kubernetes pkg/controller/deployment,
-// v1.28 source, reference/argocd-k8s.md §2): turns a Deployment into ReplicaSets named
+// v1.28 source; event texts of v1.32, #125118): turns a Deployment into ReplicaSets named
 // <deployment>-<pod-template-hash>, scales them on spec.replicas changes (sync.go scale),
 // rolls out template changes (rolling.go, recreate.go) and reports status and conditions
 // (sync.go calculateStatus, progress.go syncRolloutStatus).
@@ -551,7 +551,8 @@ class DeploymentController final : public Controller {
       created = *r.object;
     }
     // sync.go getNewReplicaSet: "Scaled up replica set %s to %d" in v1.28; the v1.32 wording
-    // change (#125118) gives "from 0 to %d" [reference §2.1, U].
+    // change (#125118) gives "from 0 to %d" (not confirmed upstream: seen only in copies of
+    // current upstream code).
     if (!already_exists && new_replicas > 0)
       event("Normal", "ScalingReplicaSet",
             world().versions().at_least("kubernetes", "1.32")

@@ -1,7 +1,7 @@
 // The HorizontalPodAutoscaler controller of kube-controller-manager (autoscaling/v2), as in
 // kubernetes pkg/controller/podautoscaler/{horizontal.go, replica_calculator.go,
-// rate_limiters.go} and pkg/apis/autoscaling/v2/defaults.go (v1.31–v1.33; reference/keda-hpa.md
-// §3). What it reproduces:
+// rate_limiters.go, config/v1alpha1/defaults.go} and pkg/apis/autoscaling/v2/defaults.go
+// (v1.31–v1.33; the commit read was not pinned). What it reproduces:
 //
 //  - Cadence: every add or update of an HPA is queued with AddRateLimited under a
 //    FixedItemIntervalRateLimiter, i.e. after exactly the sync period (15 s), and every reconcile
@@ -35,7 +35,8 @@
 // default), observedGeneration.
 //
 // Field manager "kube-controller-manager" (ClientBuilder "horizontal-pod-autoscaler": user agent
-// kube-controller-manager/<ver> .../horizontal-pod-autoscaler, reference/keda-hpa.md §1.5), event
+// kube-controller-manager/<ver> .../horizontal-pod-autoscaler via rest.AddUserAgent; manager =
+// user-agent prefix, k8s.io/apiserver pkg/endpoints/handlers/create.go managerOrUserAgent), event
 // source component "horizontal-pod-autoscaler".
 #include <algorithm>
 #include <climits>

@@ -1,5 +1,6 @@
 // The nodes: a default-scheduler that binds pods, and the kubelets that run them
-// (reference/argocd-k8s.md §4). One model plays every node's kubelet; nodes are node-1 ..
+// (kubernetes v1.28 pkg/kubelet: kubelet.go, status/status_manager.go, prober/; defaults
+// pkg/apis/core/v1/defaults.go). One model plays every node's kubelet; nodes are node-1 ..
 // node-N (settings.kubelet.nodes). Each pod is a small state machine driven by requeues:
 // reconcile(pod key) performs the transitions that are due and returns the delay to the next.
 //

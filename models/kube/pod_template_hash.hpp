@@ -1,6 +1,6 @@
 // The pod-template-hash that names a Deployment's ReplicaSets and labels their pods
 // (kubernetes pkg/controller/controller_utils.go ComputeHash, v1.28; apimachinery
-// pkg/util/rand/rand.go SafeEncodeString; reference/argocd-k8s.md §2.2).
+// pkg/util/rand/rand.go SafeEncodeString).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // The ReplicaSet controller of kube-controller-manager (kubernetes
-// pkg/controller/replicaset/replica_set.go and pkg/controller/controller_utils.go, v1.28;
-// reference/argocd-k8s.md §2.4): keeps spec.replicas pods, creating them in slow-start batches
+// pkg/controller/replicaset/replica_set.go and pkg/controller/controller_utils.go
+// ActivePodsWithRanks, v1.28): keeps spec.replicas pods, creating them in slow-start batches
 // and choosing scale-down victims by ActivePodsWithRanks, and reports status through the
 // status subresource.
 //

@@ -24,7 +24,8 @@ std::string value_text(const json& v) {
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-// Why a manager writes the disputed field (reference/keda-hpa.md, reference/argocd-k8s.md).
+// Why a manager writes the disputed field (docs/models/keda-hpa.md, docs/models/argocd-git.md).
+// The texts' "(keda-hpa.md 1.4)" / "(argocd-k8s.md 1.4)" tags are output, left as they are.
 std::string field_rule(const WriteRecord& w) {
   const bool down = w.new_value.is_number_integer() && w.old_value.is_number_integer() &&
                     w.new_value.get<std::int64_t>() < w.old_value.get<std::int64_t>();

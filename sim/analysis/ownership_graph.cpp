@@ -1,19 +1,27 @@
 // The ownership graph and its analyses (include/kcsim/analysis/ownership_graph.hpp, docs/explain-lint.md).
 //
-// Who writes what, and when, follows the reference notes:
+// Who writes what, and when, follows the upstream rules (per model: docs/models/argocd-git.md,
+// docs/models/keda-hpa.md, docs/models/http-add-on-traffic.md):
 //  - ArgoCD writes every field of every manifest of its Applications' sources, as field manager
-//    argocd-controller (reference/argocd-k8s.md §1.8). ignoreDifferences only hides a field from
-//    the diff; a sync still applies Git's value unless RespectIgnoreDifferences=true, which keeps
-//    the live value for objects that exist (§1.6, §1.7; argo-cd docs sync-options.md, #6520).
-//    Self-heal reverts drift on its own; automated sync without it waits for a new revision.
+//    argocd-controller (argo-cd common.ArgoCDSSAManager, passed by controller/sync.go; used for
+//    client-side applies too since gitops-engine #418, about v2.5). ignoreDifferences only hides
+//    a field from the diff; a sync still applies Git's value unless RespectIgnoreDifferences=true
+//    (v2.3.0, #8078), which keeps the live value for objects that exist (argo-cd docs
+//    user-guide/diffing.md and user-guide/sync-options.md, util/argo/diff/diff.go; #6520).
+//    Self-heal reverts drift on its own; automated sync without it waits for a new revision
+//    (controller/appcontroller.go autoSync; docs/user-guide/auto_sync.md).
 //  - An Application object in the cluster changes only when something applies it: a parent
 //    Application (app-of-apps), an ApplicationSet, Flux, or a person; a change to its YAML in
-//    Git reaches the cluster only through the first three (§1.9).
+//    Git reaches the cluster only through the first three (argo-cd docs
+//    operator-manual/cluster-bootstrapping.md, declarative-setup.md; derived: no doc sentence
+//    says it in so many words).
 //  - KEDA writes /spec/replicas of its target between 0 (or idleReplicaCount) and
 //    max(minReplicaCount, 1); the HPA it creates (keda-hpa-<name>) writes it between
-//    max(minReplicaCount, 1) and maxReplicaCount (reference/keda-hpa.md §1.1, §1.3). The two
-//    cooperate. The HTTP add-on generates the ScaledObject from an HTTPScaledObject with
-//    minReplicaCount = replicas.min (default 0) (§2.2).
+//    max(minReplicaCount, 1) and maxReplicaCount (kedacore/keda apis/keda/v1alpha1/
+//    scaledobject_types.go GetHPAMinReplicas, defaultHPAMaxReplicas = 100;
+//    pkg/scaling/executor/scale_scaledobjects.go RequestScale). The two cooperate. The HTTP
+//    add-on generates the ScaledObject from an HTTPScaledObject with minReplicaCount =
+//    replicas.min (default 0) (kedacore/http-add-on pkg/k8s/scaledobject.go NewScaledObject).
 //  - Flux's kustomize-controller applies with server-side apply and force at every interval,
 //    which corrects drift, unless the object says kustomize.toolkit.fluxcd.io/ssa: IfNotPresent
 //    or Ignore (fluxcd/kustomize-controller docs, "Controlling the apply method").
@@ -170,7 +178,7 @@ json Finding::to_json() const {
 
 namespace {
 
-constexpr const char* kArgoManager = "argocd-controller";  // common.ArgoCDSSAManager (§1.8)
+constexpr const char* kArgoManager = "argocd-controller";  // argo-cd common.ArgoCDSSAManager
 constexpr const char* kAppSetManager = "argocd-applicationset-controller";
 constexpr const char* kFluxManager = "kustomize-controller";
 constexpr const char* kKedaManager = "keda";
@@ -915,7 +923,9 @@ struct OwnershipGraph::Impl {
     }
     // Live objects that an Application tracks (annotation argocd.argoproj.io/tracking-id, v3.0's
     // default, or label app.kubernetes.io/instance) when that Application's Git files were not
-    // given: what it applied last is in the last-applied-configuration annotation (§1.8).
+    // given: what it applied last is in the last-applied-configuration annotation (client-side
+    // apply, argo-cd docs user-guide/sync-options.md; tracking:
+    // docs/operator-manual/upgrading/2.14-3.0.md).
     for (const Manifest& m : set.live) {
       const json& md = m.object["metadata"];
       std::string app_name;
@@ -1132,7 +1142,7 @@ struct OwnershipGraph::Impl {
                             std::optional<std::int64_t> max_opt, std::optional<std::int64_t> idle,
                             const std::string& cooldown_text, const ObjectRef& target, std::vector<ObjectRef> config,
                             const std::string& hpa_name, const std::string& origin_text) {
-    const std::int64_t min = min_opt.value_or(0);  // KEDA's default (keda-hpa.md §1.1)
+    const std::int64_t min = min_opt.value_or(0);  // KEDA's default (RequestScale)
     const std::int64_t max = max_opt.value_or(100);
     const std::int64_t hpa_min = std::max<std::int64_t>(min, 1);
     const std::string group = so_ref.str();
@@ -1415,12 +1425,12 @@ WriteMode mode_against(const WriterRef& w, const WriterRef& other) {
   return w.props->mode;
 }
 
-// What the inputs say about ArgoCD's self-heal timing, which changed between releases
-// (reference/argocd-k8s.md §1.4): before the backoff (commit dc27102cff, #20275: v2.14.0, and
-// backported to v2.13.0, v2.12.7 and v2.11.12) self-heal re-synced a fixed
-// --self-heal-timeout-seconds (default 5) after the previous sync, so a field that something in
-// the cluster keeps changing was reset every few seconds (argo-cd #16290, on v2.7); since, it
-// waits 0, 2, 6, 18, 54, 162, then 300 s between consecutive self-heals of one revision.
+// What the inputs say about ArgoCD's self-heal timing, which changed between releases (argo-cd
+// controller/appcontroller.go selfHealRemainingBackoff): before the backoff (commit dc27102cff,
+// #20275: v2.14.0, and backported to v2.13.0, v2.12.7 and v2.11.12) self-heal re-synced a fixed
+// --self-heal-timeout-seconds (default 5) after the previous sync, so a field that something in the
+// cluster keeps changing was reset every few seconds (argo-cd #16290, on v2.7); since, it waits 0,
+// 2, 6, 18, 54, 162, then 300 s between consecutive self-heals of one revision.
 struct SelfHealTiming {
   enum class Kind { kUnknown, kFixed, kBackoff };
   Kind kind = Kind::kUnknown;

@@ -17,7 +17,7 @@ namespace kcsim {
 namespace {
 
 // Fixed precision for every floating-point figure, so output never depends on printing
-// shortest-round-trip digits (DESIGN.md, Determinism).
+// shortest-round-trip digits (README.md, Determinism).
 double fixed(double x, int digits = 3) {
   const double scale = std::pow(10.0, digits);
   return std::round(x * scale) / scale;

@@ -7,8 +7,8 @@
 
 namespace kcsim {
 
-// Today's releases (reference notes: Kubernetes 1.32 event texts, KEDA 2.18 push handling,
-// HTTP add-on 0.10 timeouts, ArgoCD 3.3 self-heal backoff without the cooldown reset).
+// Today's releases (docs/fidelity.md, Version profiles: Kubernetes 1.32 event texts, KEDA 2.18 push
+// handling, HTTP add-on 0.10 timeouts, ArgoCD 3.3 self-heal backoff without the cooldown reset).
 Versions::Versions()
     : v_{{"kubernetes", "1.32.0"}, {"keda", "2.18.0"}, {"http-add-on", "0.10.0"}, {"argocd", "3.3.0"}} {}
 

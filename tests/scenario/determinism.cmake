@@ -1,5 +1,5 @@
 # Runs one scenario twice and fails unless the JSON report and the events file are
-# byte-identical (DESIGN.md, Determinism).
+# byte-identical (README.md, Determinism).
 file(MAKE_DIRECTORY ${WORKDIR})
 foreach(run a b)
   execute_process(COMMAND ${KCSIM} run ${SCENARIO} --format json

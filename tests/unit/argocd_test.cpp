@@ -1,5 +1,5 @@
 // The ArgoCD model (models/argocd/argocd_application_controller.cpp, models/argocd/argocd_diff.cpp) against
-// reference/argocd-k8s.md §1 and the upstream sources it cites: the self-heal backoff and its
+// docs/models/argocd-git.md and the upstream sources it names: the self-heal backoff and its
 // reset rules per version, ignoreDifferences, RespectIgnoreDifferences, partial syncs,
 // app-of-apps, the periodic refresh, event texts, and the self-heal fight with kubectl.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The HPA controller model (models/kube/hpa_controller.cpp) against reference/keda-hpa.md §3 and
+// The HPA controller model (models/kube/hpa_controller.cpp) against docs/models/keda-hpa.md and
 // kubernetes pkg/controller/podautoscaler: cadence, ScalingDisabled, the replica formulas, the
 // legacy and behavior normalisations, conditions, events and managed fields. The workload
 // controllers run too, so that /scale's status.replicas follows spec.replicas as on a cluster.

@@ -139,7 +139,8 @@ TEST(HttpAddOnOperator, LeavesUnsetFieldsToKedasDefaults) {
   auto w = make_world(addon_scenario("0.10.0", {h}), {"http-add-on"});
   w->run(SimTime{seconds(1)});
   const json& spec = (*scaled_object(*w))["spec"];
-  // cooldownPeriod nil → KEDA's 300 s; min/max nil → KEDA's 0 / 100 (reference §2.2).
+  // cooldownPeriod nil → KEDA's 300 s; min/max nil → KEDA's 0 / 100 (http-add-on
+  // pkg/k8s/scaledobject.go NewScaledObject).
   EXPECT_FALSE(spec.contains("cooldownPeriod"));
   EXPECT_FALSE(spec.contains("minReplicaCount"));
   EXPECT_FALSE(spec.contains("maxReplicaCount"));

@@ -1,5 +1,6 @@
-// The KEDA operator model (models/keda/keda_operator.cpp) against the rules of reference/keda-hpa.md
-// §1 and §4: loop phase, the RequestScale table, the cooldown rule, writes through /scale, the
+// The KEDA operator model (models/keda/keda_operator.cpp) against the rules of kedacore/keda
+// (docs/models/keda-hpa.md): loop phase, the RequestScale table, the cooldown rule, writes
+// through /scale, the
 // event texts per version, push handling per version, status and the generated HPA.
 #include <gtest/gtest.h>
 

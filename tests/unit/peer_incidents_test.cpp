@@ -1,5 +1,5 @@
-// The public incidents of reference/peers.md ("Public incidents a simulator of this kind must
-// reproduce", 1-6), each predicted from its manifests by the ownership graph
+// The public incidents of docs/explain-lint.md ("Incident coverage", 1-6, with their upstream
+// issues), each predicted from its manifests by the ownership graph
 // (sim/analysis/ownership_graph.cpp), and the clean manifests that must give no finding.
 #include <algorithm>
 #include <string>

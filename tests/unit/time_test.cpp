@@ -33,7 +33,7 @@ TEST(ParseDuration, RejectsDaysAndGarbageWithAReason) {
   EXPECT_NE(error.find("out of range"), std::string::npos) << error;
 }
 
-// The table of reference/argocd-k8s.md §4.4 (apimachinery HumanDuration).
+// The formats of k8s.io/apimachinery/pkg/util/duration HumanDuration.
 TEST(FormatAge, MatchesKubectlHumanDuration) {
   EXPECT_EQ(format_age(seconds(-5)), "<invalid>");
   EXPECT_EQ(format_age(milliseconds(-500)), "0s");

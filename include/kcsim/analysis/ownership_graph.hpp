@@ -75,7 +75,8 @@ struct EdgeProps {
   std::string reason;
   std::vector<Evidence> evidence;
   /// Writers that belong together and never fight each other (KEDA and the HPA of one
-  /// ScaledObject: KEDA scales 0 ↔ 1, the HPA 1 ↔ N, reference/keda-hpa.md §1.1).
+  /// ScaledObject: KEDA scales 0 ↔ 1, the HPA 1 ↔ N; kedacore/keda scaledobject_types.go
+  /// GetHPAMinReplicas).
   std::string group;
   /// ArgoCD managedFieldsManagers: against these managers the field is ignored in the diff,
   /// and `mode_vs_listed` applies instead of `mode`.

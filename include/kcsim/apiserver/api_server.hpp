@@ -133,7 +133,8 @@ struct ApiServerOptions {
 };
 
 /// Everything about field ownership follows server-side apply
-/// (k8s.io/apimachinery/pkg/util/managedfields, reference/argocd-k8s.md §3):
+/// (k8s.io/apimachinery/pkg/util/managedfields;
+/// https://kubernetes.io/docs/reference/using-api/server-side-apply/):
 ///  - metadata.managedFields holds one entry per (manager, operation, subresource) with
 ///    apiVersion, time (RFC 3339, seconds), fieldsType FieldsV1 and fieldsV1 in the
 ///    `f:spec: {f:replicas: {}}` form; lists whose items all carry `name` are keyed as

@@ -52,7 +52,7 @@ std::string format_go_duration(Duration d);
 std::string format_short_duration(Duration d);
 
 /// Formats an age exactly as kubectl does (k8s.io/apimachinery/pkg/util/duration.HumanDuration,
-/// reference/argocd-k8s.md §4.4): "119s", "5m59s", "6m", "179m", "3h5m", "47h", "2d3h", "400d",
+/// v1.28): "119s", "5m59s", "6m", "179m", "3h5m", "47h", "2d3h", "400d",
 /// "2y10d"; ages below -1 s are "<invalid>".
 std::string format_age(Duration age);
 
