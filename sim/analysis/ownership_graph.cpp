@@ -1002,7 +1002,40 @@ struct OwnershipGraph::Impl {
 
   ArgoMode argocd_mode(const GitOps& g, const Manifest* app, const json& manifest, const ObjectRef& ref,
                        const std::string& field) const {
-    return argocd_mode(g, app, ignores_for(g, manifest, ref), field);
+    ArgoMode out = argocd_mode(g, app, ignores_for(g, manifest, ref), field);
+    name_rule_that_misses(out, g, manifest, ref, field);
+    return out;
+  }
+
+  // Replaces "ignoreDifferences does not cover F" by the reason when an entry names F but cannot
+  // match the object (ignore_rule_that_misses).
+  void name_rule_that_misses(ArgoMode& m, const GitOps& g, const json& manifest, const ObjectRef& ref,
+                             const std::string& field) const {
+    if (m.ignored) return;
+    const std::string why = ignore_rule_that_misses(g, manifest, ref, field);
+    if (why.empty()) return;
+    for (Evidence& e : m.evidence)
+      if (e.text == "ignoreDifferences does not cover " + field) e.text = why;
+  }
+
+  // An ignoreDifferences entry that names the field and the kind but can never match the object:
+  // without `group` an entry matches only the core group (argo-cd util/argo/diff/ignore.go
+  // IgnoreDiffConfig.HasIgnoreDifference with util/glob.Match on group "" for apps/v1), so a rule
+  // for a Deployment that leaves out group: apps looks right in Git and never applies.
+  std::string ignore_rule_that_misses(const GitOps& g, const json& manifest, const ObjectRef& ref,
+                                      const std::string& field) const {
+    const std::string group = group_of(manifest);
+    for (const argocd::IgnoreRule& r : rules_of(g)) {
+      if (!argocd::glob_match(r.kind, ref.kind) || argocd::glob_match(r.group, group)) continue;
+      for (const std::string& p : r.json_pointers)
+        if (field == p || (field.size() > p.size() && field.compare(0, p.size(), p) == 0 && field[p.size()] == '/'))
+          return fmt::format(
+              "ignoreDifferences names {} for kind {} but {}: an entry matches only the API group it names (none "
+              "means the core group), so it never applies to {} {}",
+              p, r.kind, r.group.empty() ? "has no group" : "has group \"" + r.group + "\"",
+              group.empty() ? "core" : group, ref.kind);
+    }
+    return "";
   }
 
   ArgoMode argocd_mode(const GitOps& g, const Manifest* app, const Ignores& ignores, const std::string& field) const {
@@ -1094,6 +1127,7 @@ struct OwnershipGraph::Impl {
             manager = kArgoManager;
             if (!ignores) ignores = ignores_for(g, obj, ref);
             ArgoMode m = argocd_mode(g, g.eff, *ignores, f);
+            name_rule_that_misses(m, g, obj, ref, f);
             p.mode = m.mode;
             p.reason = m.reason;
             for (Evidence& e : m.evidence) p.evidence.push_back(std::move(e));
