@@ -29,13 +29,16 @@ std::size_t count_handovers(const std::vector<const WriteRecord*>& writes) {
   return n;
 }
 
-json find_fights(const std::vector<WriteRecord>& writes) {
-  std::map<std::pair<ObjectRef, std::string>, std::vector<const WriteRecord*>> by_field;
+WritesByField disputable_writes_by_field(const std::vector<WriteRecord>& writes) {
+  WritesByField by_field;
   for (const WriteRecord& w : writes)
     if (is_disputable_write(w)) by_field[{w.object, w.field}].push_back(&w);
+  return by_field;
+}
 
+json find_fights(const std::vector<WriteRecord>& writes) {
   json fights = json::array();
-  for (const auto& [key, list] : by_field) {
+  for (const auto& [key, list] : disputable_writes_by_field(writes)) {
     std::size_t handovers = 0;
     std::set<std::string> writers;
     SimTime first{}, last{};

@@ -1,7 +1,6 @@
 #include "kcsim/analysis/resets.hpp"
 
 #include <cmath>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -17,12 +16,8 @@ std::string plain(const json& v) { return v.is_string() ? v.get<std::string>() :
 }  // namespace
 
 json find_resets(const std::vector<WriteRecord>& writes) {
-  std::map<std::pair<ObjectRef, std::string>, std::vector<const WriteRecord*>> by_field;
-  for (const WriteRecord& w : writes)
-    if (is_disputable_write(w)) by_field[{w.object, w.field}].push_back(&w);
-
   json resets = json::array();
-  for (const auto& [key, list] : by_field) {
+  for (const auto& [key, list] : disputable_writes_by_field(writes)) {
     if (count_handovers(list) >= kFightHandovers) continue;  // a fight, reported as one
     for (std::size_t i = 1; i + 1 < list.size(); ++i) {
       const WriteRecord& before = *list[i - 1];

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -320,6 +321,9 @@ json ExpectationChecker::results(const World& world, const json& report) const {
       observed = report_value(report, e["report"].get<std::string>());
     } else if (e.contains("events")) {
       const json& f = e["events"];
+      // Compiled once per expectation, not once per Event (validated at load, so it compiles).
+      const std::optional<Pattern> message =
+          f.contains("message") ? Pattern::compile(f["message"].get<std::string>(), nullptr) : std::nullopt;
       std::int64_t total = 0;
       for (const EventRecord& ev : world.api().events()) {
         if (f.contains("reason") && ev.reason != f["reason"].get<std::string>()) continue;
@@ -329,8 +333,7 @@ json ExpectationChecker::results(const World& world, const json& report) const {
           std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
           if (kind + "/" + ev.involved.name != f["object"].get<std::string>()) continue;
         }
-        if (f.contains("message") && !Pattern::compile(f["message"].get<std::string>(), nullptr)->search(ev.message))
-          continue;
+        if (message && !message->search(ev.message)) continue;
         total += ev.count;
       }
       observed = total;

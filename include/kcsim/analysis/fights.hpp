@@ -2,6 +2,9 @@
 // more managers at least three times.
 #pragma once
 
+#include <map>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "kcsim/apiserver/api_server.hpp"
@@ -14,6 +17,11 @@ inline constexpr std::size_t kFightHandovers = 3;
 /// Whether a write can be part of a fight or a reset: a spec field or a label of an object other
 /// than a Pod or an Event.
 bool is_disputable_write(const WriteRecord& w);
+
+/// The disputable writes (is_disputable_write) grouped by (object, field), each group in time
+/// order: what find_fights and find_resets both read.
+using WritesByField = std::map<std::pair<ObjectRef, std::string>, std::vector<const WriteRecord*>>;
+WritesByField disputable_writes_by_field(const std::vector<WriteRecord>& writes);
 
 /// Hand-overs in one field's writes (in time order): writes by a manager other than the previous
 /// writer that change the value.
