@@ -29,7 +29,8 @@
 //  - status (subresource status, manager "keda", merge patch, written only when it changes):
 //    conditions Ready / Active (ScalerActive, ScalerNotActive, ScalerCooldown) / Fallback /
 //    Paused, lastActiveTime (RFC 3339), scaleTargetKind, scaleTargetGVKR, originalReplicaCount,
-//    externalMetricNames, hpaName, health (with a fallback), pausedReplicaCount.
+//    externalMetricNames, hpaName, health (with a fallback), pausedReplicaCount; from v2.16
+//    triggersTypes and authenticationsTypes (the TRIGGERS and AUTHENTICATIONS printer columns).
 //  - Push scalers (trigger type external-push): KEDA subscribes to the metric's stream in
 //    world().metrics(). v2.17 and earlier: every message runs RequestScale(active = message) on
 //    the loop-start deep copy of the ScaledObject, with no trigger names; that copy is refreshed
@@ -268,7 +269,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
 
   bool at_least(const char* version) const { return world().versions().at_least("keda", version); }
   // The version splits on the hot path, decided once.
-  const bool v214_ = at_least("2.14"), v217_ = at_least("2.17"), v218_ = at_least("2.18"), v220_ = at_least("2.20");
+  const bool v214_ = at_least("2.14"), v216_ = at_least("2.16"), v217_ = at_least("2.17"), v218_ = at_least("2.18"), v220_ = at_least("2.20");
 
   void read_settings() {
     const std::string file = world().scenario().file;
@@ -580,6 +581,28 @@ class KedaOperator final : public Controller, public PushSubscriber {
       // reports it and leaves the object alone.
       check_failed("ScaledObject has an invalid spec: " + problem);
       return std::nullopt;
+    }
+
+    // v2.16+ updateStatusWithTriggersAndAuthsTypes (v1alpha1 CombinedTriggersAndAuthenticationsTypes):
+    // the distinct trigger types and authenticationRef names, in spec order, comma-separated
+    // (KEDA's e2e test expects "metrics-api,corn"). Written with the reconcile's status here;
+    // upstream it is a status update of its own in the same reconcile.
+    if (v216_) {
+      std::vector<std::string> types, auths;
+      if (const json* triggers = find(so, {"spec", "triggers"}); triggers && triggers->is_array())
+        for (const json& t : *triggers) {
+          const std::string type = keda::str(t, "type");
+          if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+          const std::string auth = str_at(t, {"authenticationRef", "name"});
+          if (!auth.empty() && std::find(auths.begin(), auths.end(), auth) == auths.end()) auths.push_back(auth);
+        }
+      auto joined = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const std::string& x : v) out += (out.empty() ? "" : ",") + x;
+        return out;
+      };
+      status["triggersTypes"] = joined(types);
+      status["authenticationsTypes"] = joined(auths);
     }
 
     // Paused handling (scaledobject_controller.go reconcileScaledObject / handlePause).

@@ -137,6 +137,7 @@ struct ContainerRun {
   // readiness
   bool probe = false;
   json probe_spec;
+  json ports;  // the container's ports, for the probe's named port
   std::int64_t initial_delay = 0, period = 10, success_threshold = 1, failure_threshold = 3;
   SimTime next_tick = kNever;
   bool ready = false;
@@ -481,6 +482,7 @@ class Kubelet final : public Controller {
           // pkg/apis/core/v1/defaults.go: period 10 s, success 1, failure 3, delay 0.
           cr.probe = true;
           cr.probe_spec = *p;
+          if (const json* ports = find(c, {"ports"})) cr.ports = *ports;
           cr.initial_delay = int_at(*p, {"initialDelaySeconds"}, 0);
           cr.period = std::max<std::int64_t>(1, int_at(*p, {"periodSeconds"}, 10));
           cr.success_threshold = std::max<std::int64_t>(1, int_at(*p, {"successThreshold"}, 1));
@@ -539,8 +541,12 @@ class Kubelet final : public Controller {
   }
 
   // --- events ------------------------------------------------------------------------------------
-  void event(const PodRun& run, const std::string& type, const std::string& reason, const std::string& msg) {
-    api().record_event(ObjectRef{"Pod", run.ns, run.name}, type, reason, msg, "kubelet", nodes_[run.node].name);
+  // Every kubelet event kcsim records is about one container, and the kubelet records those on
+  // the container's reference, whose fieldPath is "spec.containers{NAME}"
+  // (pkg/kubelet/container/ref.go GenerateContainerRef): kubectl's SUBOBJECT column.
+  void event(const PodRun& run, const ContainerRun& c, const std::string& type, const std::string& reason, const std::string& msg) {
+    api().record_event(ObjectRef{"Pod", run.ns, run.name}, type, reason, msg, "kubelet", nodes_[run.node].name,
+                       fmt::format("spec.containers{{{}}}", c.name));
   }
 
   // format.Pod: name_namespace(uid).
@@ -555,7 +561,7 @@ class Kubelet final : public Controller {
     auto cached = node.images.find(c.image);
     const bool present = settings_.image_cache && cached != node.images.end() && cached->second <= t;
     if (c.pull_policy == "Always" || (!present && c.pull_policy != "Never")) {
-      event(run, "Normal", "Pulling", fmt::format("Pulling image \"{}\"", c.image));
+      event(run, c, "Normal", "Pulling", fmt::format("Pulling image \"{}\"", c.image));
       const SimTime begin = std::max(t, node.puller_free);
       const bool layers_there = settings_.image_cache && cached != node.images.end() && cached->second <= begin;
       auto custom = settings_.images.find(c.image);
@@ -570,13 +576,13 @@ class Kubelet final : public Controller {
         node.images[c.image] = c.next;
       return;
     }
-    event(run, "Normal", "Pulled", fmt::format("Container image \"{}\" already present on machine", c.image));
+    event(run, c, "Normal", "Pulled", fmt::format("Container image \"{}\" already present on machine", c.image));
     create(run, c, t);
   }
 
   void create(PodRun& run, ContainerRun& c, SimTime t) {
     c.image_id = image_id(c.image);
-    event(run, "Normal", "Created", fmt::format("Created container {}", c.name));
+    event(run, c, "Normal", "Created", fmt::format("Created container {}", c.name));
     c.stage = Stage::kCreating;
     c.next = t + settings_.container_start;
   }
@@ -588,7 +594,7 @@ class Kubelet final : public Controller {
                                   format_go_duration(c.pull_took), format_go_duration(t - c.pull_requested));
     if (world().versions().at_least("kubernetes", "1.30"))
       msg += fmt::format(". Image size: {} bytes.", image_size(c.image));
-    event(run, "Normal", "Pulled", msg);
+    event(run, c, "Normal", "Pulled", msg);
     create(run, c, t);
   }
 
@@ -614,7 +620,7 @@ class Kubelet final : public Controller {
     c.result_run = 0;
     c.next = kNever;
     if (c.crashes_here && (!run.crash_limit || c.crashes < *run.crash_limit)) c.next = t + *run.crash_after;
-    event(run, "Normal", "Started", fmt::format("Started container {}", c.name));
+    event(run, c, "Normal", "Started", fmt::format("Started container {}", c.name));
     if (c.probe) {
       c.next_tick = next_tick_after(run, c, t);
       probe(run, c, t);
@@ -650,10 +656,18 @@ class Kubelet final : public Controller {
   // app refuses connections until it is up.
   void unhealthy_event(PodRun& run, const ContainerRun& c) {
     const json& p = c.probe_spec;
+    // probe.ResolveContainerPort (kubernetes v1.32 pkg/probe/util.go): a port name is looked up
+    // among the container's ports (findPortByName), else read as a number; the URL has the number.
     auto port_of = [&](const json* port) -> std::string {
       if (!port) return "";
       if (port->is_number_integer()) return std::to_string(port->get<std::int64_t>());
-      return port->is_string() ? port->get<std::string>() : "";
+      if (!port->is_string()) return "";
+      const std::string name = port->get<std::string>();
+      if (c.ports.is_array())
+        for (const json& cp : c.ports)
+          if (cp.is_object() && cp.value("name", "") == name && cp.contains("containerPort") && cp["containerPort"].is_number_integer())
+            return std::to_string(cp["containerPort"].get<std::int64_t>());
+      return name;
     };
     std::string msg;
     if (const json* h = find(p, {"httpGet"}); h && h->is_object()) {
@@ -672,7 +686,7 @@ class Kubelet final : public Controller {
     } else {
       return;
     }
-    event(run, "Warning", "Unhealthy", msg);
+    event(run, c, "Warning", "Unhealthy", msg);
   }
 
   // client-go flowcontrol.Backoff.Next as the kubelet uses it: the entry is forgotten when the
@@ -714,7 +728,7 @@ class Kubelet final : public Controller {
       begin_start(run, c, t);
       return;
     }
-    event(run, "Warning", "BackOff",
+    event(run, c, "Warning", "BackOff",
           fmt::format("Back-off restarting failed container {} in pod {}", c.name, format_pod(run)));
     c.stage = Stage::kExited;
     c.restart_at = t + c.backoff;
@@ -765,7 +779,7 @@ class Kubelet final : public Controller {
     for (ContainerRun& c : run.containers) {
       if (c.stage != Stage::kRunning) continue;
       any_running = true;
-      event(run, "Normal", "Killing", fmt::format("Stopping container {}", c.name));
+      event(run, c, "Normal", "Killing", fmt::format("Stopping container {}", c.name));
     }
     run.clean_exit = run.shutdown <= seconds(grace);
     run.stop_at = now() + (any_running ? std::min(run.shutdown, seconds(grace)) : Duration{0});

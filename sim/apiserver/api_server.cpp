@@ -447,7 +447,9 @@ struct ApiServer::Impl {
     meta["uid"] = uid;
     meta["creationTimestamp"] = now_str;
     meta["resourceVersion"] = std::to_string(++api.resource_version_);
-    if (kind != "Event") meta["generation"] = 1;
+    // Pods have metadata.generation from Kubernetes 1.33 (KEP-5067, pkg/registry/core/pod/strategy.go
+    // PrepareForCreate sets it to 1); before, the pod strategy never sets it.
+    if (kind != "Event" && (kind != "Pod" || api.options_.kubernetes_minor >= 33)) meta["generation"] = 1;
 
     // The creator owns what it set; a create is recorded as an Update (handlers/create.go). A
     // given status is kept (scenarios may start from a snapshot) but never owned: the registry
@@ -536,6 +538,7 @@ struct ApiServer::Impl {
   // (pkg/registry/apps/deployment/strategy.go PrepareForUpdate). Status writes never bump it.
   bool generation_bump(const std::string& kind, std::string_view subresource) const {
     if (subresource == "status") return false;
+    if (kind == "Pod" && api.options_.kubernetes_minor < 33) return false;  // no generation before 1.33 (KEP-5067)
     for (const WriteRecord& w : scratch) {
       const std::string& f = w.field;
       if (f.rfind("/metadata", 0) == 0 && (f.size() == 9 || f[9] == '/')) {
@@ -690,7 +693,8 @@ struct ApiServer::Impl {
   // --- events -----------------------------------------------------------------------------------------
 
   void record_event(const ObjectRef& involved, std::string_view type, std::string_view reason,
-                    std::string_view message, std::string_view component, std::string_view host) {
+                    std::string_view message, std::string_view component, std::string_view host,
+                    std::string_view field_path) {
     // The reference client-go's GetReference would build from the object the caller holds.
     std::string api_version, uid, rv;
     const json* source_obj = nullptr;
@@ -708,6 +712,7 @@ struct ApiServer::Impl {
       r["kind"] = involved.kind;
       r["name"] = involved.name;
       if (!involved.ns.empty()) r["namespace"] = involved.ns;
+      if (!field_path.empty()) r["fieldPath"] = field_path;
       if (!rv.empty()) r["resourceVersion"] = rv;
       if (!uid.empty()) r["uid"] = uid;
       return r;
@@ -719,7 +724,9 @@ struct ApiServer::Impl {
                                std::string(type) + sep + std::string(reason);
 
     // events_cache.go EventAggregator: the 10th distinct message with the same reason on the same
-    // object within 10 minutes turns into one "(combined from similar events)" event.
+    // object within 10 minutes turns into one "(combined from similar events)" event. The
+    // aggregation key (EventAggregatorByReasonFunc) leaves out involvedObject.fieldPath; the
+    // identity of an event (getEventKey) has it.
     std::string msg(message);
     std::string key;
     Aggregate& agg = aggregates[common];
@@ -729,9 +736,9 @@ struct ApiServer::Impl {
     if (agg.messages.size() >= kAggregateMaxEvents) {
       agg.messages.erase(agg.messages.begin());
       msg = "(combined from similar events): " + msg;
-      key = "aggregate" + sep + common;
+      key = "aggregate" + sep + common + sep + std::string(field_path);
     } else {
-      key = common + sep + msg;
+      key = common + sep + std::string(field_path) + sep + msg;
     }
 
     const std::string& now_str = now_rfc3339();
@@ -1123,8 +1130,8 @@ void ApiServer::watch(std::string kind, Watcher* watcher, std::optional<Duration
 
 void ApiServer::record_event(const ObjectRef& involved, std::string_view type, std::string_view reason,
                              std::string_view message, std::string_view source_component,
-                             std::string_view source_host) {
-  impl_->record_event(involved, type, reason, message, source_component, source_host);
+                             std::string_view source_host, std::string_view field_path) {
+  impl_->record_event(involved, type, reason, message, source_component, source_host, field_path);
 }
 
 const std::vector<EventRecord>& ApiServer::events() const { return impl_->event_records; }

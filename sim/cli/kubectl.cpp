@@ -22,8 +22,10 @@ Runs SCENARIO to the instant --at (a Go duration from the start: 90s, 6m, 1h30m)
 `argocd app get NAME` for Argo CD's CLI view of an Application.
 
 Supported: get TYPE [NAME...] (-n, -A, -l, --field-selector, -o wide|yaml|json|name|
-custom-columns=...|jsonpath=..., --sort-by, --show-managed-fields, --show-labels, --no-headers),
+custom-columns=...|jsonpath=..., --sort-by, --show-managed-fields, --show-labels, --no-headers;
+TYPE also ns, nodes, endpoints, endpointslices, which kcsim derives: see docs/cli.md),
 describe pod [NAME...], top pod [NAME], logs POD [-c C] [-p] [--timestamps] [--tail N],
+events [-n NS|-A] [--for TYPE/NAME] [--types Normal,Warning],
 argocd app get NAME [-o wide|yaml|json] [--show-operation].
 
 Examples:

@@ -3,7 +3,8 @@
 // Sources of each layout, so that a difference can be checked against them:
 //  - tables: k8s.io/kubernetes pkg/printers/internalversion/printers.go (printPod, printEvent,
 //    printDeployment, printReplicaSet, printHorizontalPodAutoscaler with formatHPAMetrics,
-//    printService, printNamespace); CRDs: the apiextensions table convertor over each CRD's
+//    printService, printNamespace, printNode, printEndpoints, printEndpointSlice: the objects
+//    kcsim derives rather than stores are in sim/views/cluster_objects.hpp); CRDs: the apiextensions table convertor over each CRD's
 //    additionalPrinterColumns (first JSONPath result only; a missing value is an empty cell;
 //    "date" columns are ages); cli-runtime tableprinter.go (NAMESPACE column for -A, upper-case
 //    headers, "kind.group/name" when several kinds are printed) and tabwriter (6, 4, 3).
@@ -26,6 +27,8 @@
 #include <fmt/format.h>
 
 #include "../../models/argocd/argocd_health.hpp"
+#include "cluster_objects.hpp"
+#include "kubectl_events.hpp"
 #include "kcsim/views/table.hpp"
 #include "kcsim/core/text.hpp"
 #include "kcsim/k8s/kinds.hpp"
@@ -207,6 +210,7 @@ struct Ctx {
   std::int64_t now_us;  // the instant, in Unix microseconds
   const json* kubelet_settings = nullptr;  // settings.kubelet, for the startup log lines of `logs`
   bool hide_simulator_annotations = false;  // training exercises: no kcsim.io/* annotations shown
+  const ClusterObjects* cluster = nullptr;  // what `get` reads: the store and the derived kinds
 
   // translateTimestampSince: "<unknown>" for a missing time, else duration.HumanDuration.
   std::string since(const json* ts) const {
@@ -982,6 +986,33 @@ std::vector<CrdColumn> httpscaledobject_columns(const Versions& v) {
   return cols;
 }
 
+// printNode, findNodeRoles, getNodeInternalIP/getNodeExternalIP.
+std::vector<std::string> node_row(const Ctx& ctx, const json& node) {
+  std::string status;
+  for (const json& c : array_at(node, {"status", "conditions"}))
+    if (str(c, {"type"}) == "Ready") status = str(c, {"status"}) == "True" ? "Ready" : "NotReady";
+  if (status.empty()) status = "Unknown";
+  if (boolean(node, {"spec", "unschedulable"})) status += ",SchedulingDisabled";
+  std::set<std::string> roles;
+  if (const json* labels = at(node, {"metadata", "labels"}); labels && labels->is_object())
+    for (const auto& [k, v] : labels->items()) {
+      if (k.rfind("node-role.kubernetes.io/", 0) == 0 && k.size() > 24) roles.insert(k.substr(24));
+      else if (k == "kubernetes.io/role" && v.is_string() && !v.get<std::string>().empty()) roles.insert(v.get<std::string>());
+    }
+  auto address = [&](const std::string& type) {
+    for (const json& a : array_at(node, {"status", "addresses"}))
+      if (str(a, {"type"}) == type) return str(a, {"address"});
+    return std::string("<none>");
+  };
+  auto known = [&](const char* field) {
+    const std::string v = str(node, {"status", "nodeInfo", field});
+    return v.empty() ? std::string("<unknown>") : v;
+  };
+  return {name_of(node), status, roles.empty() ? "<none>" : join(std::vector<std::string>(roles.begin(), roles.end()), ","),
+          ctx.since(at(node, {"metadata", "creationTimestamp"})), str(node, {"status", "nodeInfo", "kubeletVersion"}),
+          address("InternalIP"), address("ExternalIP"), known("osImage"), known("kernelVersion"), known("containerRuntimeVersion")};
+}
+
 Table table_for(const Ctx& ctx, const Resource& res) {
   Table t;
   const std::string& k = res.kind;
@@ -1043,6 +1074,21 @@ Table table_for(const Ctx& ctx, const Resource& res) {
       }
       return std::vector<std::string>{name_of(o), type, cluster_ip, external, ports.empty() ? "<none>" : join(ports, ","),
                                        ctx.since(at(o, {"metadata", "creationTimestamp"})), format_labels(at(o, {"spec", "selector"}))};
+    };
+  } else if (k == "Node") {
+    t.columns = {{"NAME"}, {"STATUS"}, {"ROLES"}, {"AGE"}, {"VERSION"}, {"INTERNAL-IP", true}, {"EXTERNAL-IP", true},
+                 {"OS-IMAGE", true}, {"KERNEL-VERSION", true}, {"CONTAINER-RUNTIME", true}};
+    t.row = [&ctx](const json& o) { return node_row(ctx, o); };
+  } else if (k == "Endpoints") {
+    t.columns = {{"NAME"}, {"ENDPOINTS"}, {"AGE"}};
+    t.row = [&ctx](const json& o) {
+      return std::vector<std::string>{name_of(o), format_endpoints(o), ctx.since(at(o, {"metadata", "creationTimestamp"}))};
+    };
+  } else if (k == "EndpointSlice" && res.group() == "discovery.k8s.io") {
+    t.columns = {{"NAME"}, {"ADDRESSTYPE"}, {"PORTS"}, {"ENDPOINTS"}, {"AGE"}};
+    t.row = [&ctx](const json& o) {
+      return std::vector<std::string>{name_of(o), str(o, {"addressType"}), format_discovery_ports(o), format_discovery_endpoints(o),
+                                       ctx.since(at(o, {"metadata", "creationTimestamp"}))};
     };
   } else if (k == "Namespace") {
     t.columns = {{"NAME"}, {"STATUS"}, {"AGE"}};
@@ -1200,34 +1246,72 @@ json list_document(const std::vector<json>& items) {
 
 // A JSONPath template: "{.items[*].metadata.name}" with text around; results of one expression
 // separated by spaces; no newline added.
-std::string jsonpath_template(const std::string& tmpl, const json& root) {
-  std::string out;
+// k8s.io/client-go util/jsonpath: a template of text and {actions}. An action is a quoted
+// literal ({"\n"}), a path whose results are printed joined by spaces (PrintResults), or
+// {range PATH} ... {end}: the actions between run once per result of PATH, with paths relative to
+// that result (jsonpath.go FindResults walks the range's nodes with each value as the data);
+// ranges nest.
+struct TemplateToken {
+  bool action = false;
+  std::string text;  // the literal text, or the action without its braces
+};
+
+std::vector<TemplateToken> tokenize_template(const std::string& tmpl) {
+  std::vector<TemplateToken> tokens;
   std::size_t i = 0;
   while (i < tmpl.size()) {
     const std::size_t open = tmpl.find('{', i);
     if (open == std::string::npos) {
-      out += tmpl.substr(i);
+      tokens.push_back({false, tmpl.substr(i)});
       break;
     }
-    out += tmpl.substr(i, open - i);
+    if (open > i) tokens.push_back({false, tmpl.substr(i, open - i)});
     const std::size_t close = tmpl.find('}', open);
     if (close == std::string::npos) throw KubectlUsageError(fmt::format("error parsing jsonpath {}: unclosed action", tmpl));
-    const std::string expr = trim(tmpl.substr(open + 1, close - open - 1));
-    if (expr.rfind("range", 0) == 0 || expr == "end")
-      throw KubectlUsageError("jsonpath {range}/{end} is not supported by kcsim; use -o custom-columns or a plain {.path}");
-    if (expr.size() >= 2 && (expr[0] == '"' || expr[0] == '\'')) {
-      std::string lit = expr.substr(1, expr.size() - 2);
+    tokens.push_back({true, trim(tmpl.substr(open + 1, close - open - 1))});
+    i = close + 1;
+  }
+  return tokens;
+}
+
+bool is_range(const TemplateToken& t) { return t.action && t.text.rfind("range", 0) == 0 && (t.text.size() == 5 || t.text[5] == ' '); }
+bool is_end(const TemplateToken& t) { return t.action && t.text == "end"; }
+
+// Renders tokens[from, to) against `data`.
+void render_template(const std::vector<TemplateToken>& tokens, std::size_t from, std::size_t to, const json& data,
+                     const std::string& tmpl, std::string& out) {
+  for (std::size_t i = from; i < to; ++i) {
+    const TemplateToken& t = tokens[i];
+    if (!t.action) {
+      out += t.text;
+    } else if (is_range(t)) {
+      std::size_t depth = 1, j = i + 1;
+      for (; j < to; ++j) {
+        if (is_range(tokens[j])) ++depth;
+        else if (is_end(tokens[j]) && --depth == 0) break;
+      }
+      if (j >= to) throw KubectlUsageError(fmt::format("error parsing jsonpath {}: range without {{end}}", tmpl));
+      for (const json* v : eval_jsonpath(data, parse_jsonpath(trim(t.text.substr(5))))) render_template(tokens, i + 1, j, *v, tmpl, out);
+      i = j;
+    } else if (is_end(t)) {
+      throw KubectlUsageError(fmt::format("error parsing jsonpath {}: not in range, nothing to end", tmpl));
+    } else if (t.text.size() >= 2 && (t.text[0] == '"' || t.text[0] == '\'')) {
+      std::string lit = t.text.substr(1, t.text.size() - 2);
       for (std::size_t k = 0; k + 1 < lit.size(); ++k)
         if (lit[k] == '\\' && (lit[k + 1] == 'n' || lit[k + 1] == 't')) lit.replace(k, 2, lit[k + 1] == 'n' ? "\n" : "\t");
       out += lit;
     } else {
-      const std::vector<const json*> r = eval_jsonpath(root, parse_jsonpath(expr));
       std::vector<std::string> parts;
-      for (const json* v : r) parts.push_back(jsonpath_text(*v));
+      for (const json* v : eval_jsonpath(data, parse_jsonpath(t.text))) parts.push_back(jsonpath_text(*v));
       out += join(parts, " ");
     }
-    i = close + 1;
   }
+}
+
+std::string jsonpath_template(const std::string& tmpl, const json& root) {
+  const std::vector<TemplateToken> tokens = tokenize_template(tmpl);
+  std::string out;
+  render_template(tokens, 0, tokens.size(), root, tmpl, out);
   return out;
 }
 
@@ -1336,6 +1420,15 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
     return result;
   }
 
+  // The API server of v1.33+ answers every request for v1 Endpoints with a deprecation warning
+  // header (KEP-4974), which kubectl prints on standard error as "Warning: ..." (client-go
+  // WarningHandler), once per distinct text.
+  for (const Request& q : requests)
+    if (q.res.kind == "Endpoints" && q.res.group().empty() && ctx.k8s_minor() >= 33) {
+      result.err += "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
+      break;
+    }
+
   // Fetch.
   std::vector<std::pair<const Request*, std::vector<ObjectPtr>>> found;
   std::string errors;
@@ -1344,13 +1437,13 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
     std::vector<ObjectPtr> objs;
     if (q.names.empty()) {
       const std::vector<ObjectPtr> listed =
-          q.res.namespaced && !all_ns ? ctx.api.list(q.res.kind, ns) : ctx.api.list(q.res.kind);
+          ctx.cluster->list(q.res.kind, q.res.namespaced && !all_ns ? std::optional<std::string_view>(ns) : std::nullopt);
       for (const ObjectPtr& o : listed)
         if (same_group(*o, q.res) && selector_matches(selector, at(*o, {"metadata", "labels"})) && field_selector_matches(field_selector, *o))
           objs.push_back(o);
     } else {
       for (const std::string& n : q.names) {
-        const ObjectPtr o = ctx.api.get({q.res.kind, q.res.namespaced ? ns : "", n});
+        const ObjectPtr o = ctx.cluster->get({q.res.kind, q.res.namespaced ? ns : "", n});
         if (o && same_group(*o, q.res)) objs.push_back(o);
         else if (!p.flag("ignore-not-found")) errors += not_found(q.res, n);
       }
@@ -2039,10 +2132,10 @@ KubectlResult run_logs(const Ctx& ctx, const std::vector<std::string>& args) {
     const std::string stamp = secs.substr(0, secs.size() - 1) + fmt::format(".{:03}Z", (t / 1000) % 1000);
     for (std::size_t pos; (pos = text.find("{time}")) != std::string::npos;) text.replace(pos, 6, stamp);
     if (p.flag("timestamps")) {
-      // The kubelet's RFC3339Nano: nanoseconds with trailing zeros removed (Go's time format).
-      std::string nanos = fmt::format("{:09}", (t % 1000000) * 1000);
-      while (!nanos.empty() && nanos.back() == '0') nanos.pop_back();
-      text = secs.substr(0, secs.size() - 1) + (nanos.empty() ? "" : "." + nanos) + "Z " + text;
+      // The kubelet writes container log time stamps as RFC3339NanoFixed, always nine fractional
+      // digits ("2006-01-02T15:04:05.000000000Z07:00": kubernetes v1.32 pkg/kubelet/types/constants.go,
+      // used as timeFormatOut by pkg/kubelet/kuberuntime/logs/logs.go), and kubectl prints them as is.
+      text = secs.substr(0, secs.size() - 1) + fmt::format(".{:09}Z ", (t % 1000000) * 1000) + text;
     }
     out.push_back(text);
   }
@@ -2093,17 +2186,31 @@ KubectlResult run_top(const Ctx& ctx, const std::vector<std::string>& args) {
     for (const ObjectPtr& o : all_ns ? ctx.api.list("Pod") : ctx.api.list("Pod", ns))
       if (selector_matches(selector, at(*o, {"metadata", "labels"}))) candidates.push_back(o);
   }
+  // metrics-server (--metric-resolution 15s) reports a container once it has scraped it twice
+  // since it started (the CPU usage is a rate between two points; a restarted container starts
+  // over), and a pod with at least one such container (pkg/storage/pod.go). The first scrape falls
+  // anywhere in the 15 s after the start; kcsim takes the last case, so a container has metrics
+  // 30 s after it started and a younger pod shows none, as on a real cluster right after a
+  // rollout.
+  constexpr Duration kFirstMetrics = seconds(30);
+  auto scraped = [&](const std::string& container, const json& pod) {
+    for (const json& st : array_at(pod, {"status", "containerStatuses"}))
+      if (str(st, {"name"}) == container)
+        if (const json* started = at(st, {"state", "running", "startedAt"})) return ctx.age(started) >= kFirstMetrics;
+    return false;
+  };
   for (const ObjectPtr& o : candidates) {
     if (str(*o, {"status", "phase"}) != "Running") continue;
     Metrics m{o.get(), {}};
     for (const json& c : array_at(*o, {"spec", "containers"})) {
+      if (!scraped(str(c, {"name"}), *o)) continue;
       const double cpu = parse_quantity(at(c, {"resources", "requests", "cpu"})).value_or(0);
       const double mem = parse_quantity(at(c, {"resources", "requests", "memory"})).value_or(0);
       m.containers.emplace_back(str(c, {"name"}), cpu, mem);
       m.cpu += cpu;
       m.mem += mem;
     }
-    metrics.push_back(m);
+    if (!m.containers.empty()) metrics.push_back(m);
   }
   if (metrics.empty()) {
     if (!name.empty()) {
@@ -2165,6 +2272,56 @@ KubectlResult run_top(const Ctx& ctx, const std::vector<std::string>& args) {
     text += "\t" + usage(cpu, mem) + "\n";
   }
   result.out = go_tabwriter(text, 6, 3);
+  return result;
+}
+
+// --- kubectl events ------------------------------------------------------------------------------------
+
+// kubectl events [-n NS | -A] [--for TYPE/NAME] [--types Normal,Warning] [--no-headers]
+// (k8s.io/kubectl v1.32 pkg/cmd/events/events.go; the table is sim/views/kubectl_events.cpp).
+KubectlResult run_events(const Ctx& ctx, const std::vector<std::string>& args) {
+  const Parsed p = parse_flags(args,
+                               {{"namespace", 'n', true}, {"all-namespaces", 'A', false}, {"for", 0, true}, {"types", 0, true},
+                                {"no-headers", 0, false}, {"watch", 'w', false}},
+                               "kubectl events");
+  if (p.flag("watch")) throw KubectlUsageError("--watch is not supported: kcsim shows one instant; pass another --at");
+  if (!p.positional.empty()) throw KubectlUsageError("kubectl events takes no arguments (use --for TYPE/NAME)");
+  KubectlResult result;
+  const std::string ns = p.get("namespace", "default");
+  const bool all_ns = p.flag("all-namespaces");
+  // --for: a field selector on involvedObject.kind and .name (the kind from discovery).
+  std::string for_kind, for_name;
+  if (const std::string f = p.get("for"); !f.empty()) {
+    const std::size_t slash = f.find('/');
+    if (slash == std::string::npos) throw KubectlUsageError("--for must be in resource/name form");
+    const auto res = resolve_resource(ctx.api, f.substr(0, slash));
+    if (!res) {
+      result.err = fmt::format("error: the server doesn't have a resource type \"{}\"\n", f.substr(0, slash));
+      result.status = 1;
+      return result;
+    }
+    for_kind = res->kind;
+    for_name = f.substr(slash + 1);
+  }
+  std::vector<std::string> types;
+  for (const std::string& t : split(p.get("types"), ','))
+    if (!t.empty()) {
+      if (lower(t) != "normal" && lower(t) != "warning") throw KubectlUsageError("valid --types are Normal or Warning");
+      types.push_back(lower(t));
+    }
+  std::vector<ObjectPtr> events;
+  for (const ObjectPtr& e : all_ns ? ctx.api.list("Event") : ctx.api.list("Event", ns)) {
+    if (!for_kind.empty() && (str(*e, {"involvedObject", "kind"}) != for_kind || str(*e, {"involvedObject", "name"}) != for_name)) continue;
+    if (!types.empty() && std::find(types.begin(), types.end(), lower(str(*e, {"type"}))) == types.end()) continue;
+    events.push_back(e);
+  }
+  if (events.empty()) {
+    result.err = all_ns ? "No events found.\n" : fmt::format("No events found in {} namespace.\n", ns);
+    return result;
+  }
+  result.out = kubectl_events_table(
+      std::move(events), [&ctx](const json* ts) { return ctx.since(ts); }, [](const json* ts) { return unix_us(ts); }, all_ns,
+      p.flag("no-headers"));
   return result;
 }
 
@@ -2405,8 +2562,9 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
   std::vector<std::string> args = args_in;
   if (!args.empty() && args[0] == "kubectl") args.erase(args.begin());
   if (args.empty()) throw KubectlUsageError("no kubectl command given (try: get pods)");
+  const ClusterObjects cluster(api, versions, kubelet_settings);
   const Ctx ctx{api, versions, api.epoch().unix_seconds * 1000000 + api.now().time_since_epoch().count(), kubelet_settings,
-                  hide_simulator_annotations};
+                hide_simulator_annotations, &cluster};
   if (args[0] == "argocd") return run_argocd(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
 
   // The verb is the first argument that is neither a flag nor a flag's value.
@@ -2425,6 +2583,7 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
     if (verb == "describe") return run_describe(ctx, rest);
     if (verb == "top") return run_top(ctx, rest);
     if (verb == "logs") return run_logs(ctx, rest);
+    if (verb == "events") return run_events(ctx, rest);
   } catch (const KubectlUsageError&) {
     throw;
   } catch (const std::runtime_error& e) {
@@ -2434,9 +2593,9 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
   static const std::set<std::string> kKnown = {
       "apply", "create", "delete", "edit", "patch", "replace", "scale", "autoscale", "rollout", "exec",
       "port-forward", "annotate", "label", "set", "explain", "api-resources", "api-versions", "config", "cluster-info",
-      "diff", "events", "wait", "run", "expose", "cp", "attach", "debug", "drain", "cordon", "uncordon", "taint", "auth", "version"};
+      "diff", "wait", "run", "expose", "cp", "attach", "debug", "drain", "cordon", "uncordon", "taint", "auth", "version"};
   if (kKnown.count(verb))
-    throw KubectlUsageError(fmt::format("kcsim kubectl shows the state at one instant: it supports get, describe pod, top pod and logs, "
+    throw KubectlUsageError(fmt::format("kcsim kubectl shows the state at one instant: it supports get, describe pod, top pod, logs and events, "
                                         "not `{}` (put actions in the scenario's timeline)",
                                         verb));
   return {"", fmt::format("error: unknown command \"{}\" for \"kubectl\"\n", verb), 1};

@@ -81,6 +81,28 @@ TEST(KedaOperator, FirstCheckIsImmediateAndTicksArePhaseLockedToTheLoopStart) {
   EXPECT_EQ(replica_writes(*w, "keda"), (Writes{{70005, 1}}));
 }
 
+TEST(KedaOperator, StatusListsTriggerAndAuthenticationTypesFrom216) {
+  // v2.16 updateStatusWithTriggersAndAuthsTypes: distinct types and authenticationRef names in
+  // spec order, comma-separated; what `kubectl get so` shows under TRIGGERS and AUTHENTICATIONS.
+  const json triggers = json::array(
+      {{{"type", "kcsim-metric"}, {"metadata", {{"metricName", "queue"}, {"threshold", "100"}}}, {"authenticationRef", {{"name", "creds"}}}},
+       {{"type", "cpu"}, {"metadata", {{"value", "50"}}}},
+       {{"type", "kcsim-metric"}, {"metadata", {{"metricName", "queue"}, {"threshold", "50"}}}, {"authenticationRef", {{"name", "creds"}}}}});
+  for (const char* version : {"2.15.0", "2.16.0"}) {
+    json s = scenario(json::array({deployment({.replicas = 1}), scaled_object(json::object(), triggers)}), series({{0, 5}}));
+    s["versions"] = {{"keda", version}};
+    auto w = make_world(s, kModels);
+    w->run(SimTime{seconds(5)});
+    const json st = so_status(*w);
+    if (std::string(version) == "2.15.0") {
+      EXPECT_FALSE(st.contains("triggersTypes")) << st.dump();
+    } else {
+      EXPECT_EQ(st.value("triggersTypes", ""), "kcsim-metric,cpu");
+      EXPECT_EQ(st.value("authenticationsTypes", ""), "creds");
+    }
+  }
+}
+
 TEST(KedaOperator, FirstCheckRunsAtOnceWhenTriggersAreAlreadyActive) {
   auto w = make_world(scenario(json::array({deployment({.replicas = 0}), scaled_object()}), series({{0, 5}})), kModels);
   w->run(SimTime{minutes(1)});

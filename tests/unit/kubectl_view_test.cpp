@@ -911,8 +911,12 @@ TEST(KubectlView, TopPodUsesRequestsAndMetricsPrinterLayout) {
   json b = running_pod(c, "b");
   b["spec"]["containers"] = json::array({{{"name", "app"}, {"resources", {{"requests", {{"cpu", "100m"}, {"memory", "32Mi"}}}}}},
                                          {{"name", "sidecar"}, {"resources", {{"requests", {{"cpu", "0.15"}, {"memory", "16Mi"}}}}}}});
+  b["status"]["containerStatuses"] =
+      json::array({container_status("app", true, {{"running", {{"startedAt", c.stamp(seconds(1))}}}}),
+                   container_status("sidecar", true, {{"running", {{"startedAt", c.stamp(seconds(1))}}}})});
   c.create(b);
   c.create(pod("pending"));
+  c.advance_to(seconds(31));  // metrics from 30 s after the containers started (1 s)
   EXPECT_EQ(c.out({"top", "pod"}),
             "NAME   CPU(cores)   MEMORY(bytes)   \n"
             "a      250m         64Mi            \n"
@@ -925,6 +929,29 @@ TEST(KubectlView, TopPodUsesRequestsAndMetricsPrinterLayout) {
   c.advance_to(minutes(3));
   EXPECT_EQ(c.run({"top", "pod", "pending"}).err, "error: Metrics not available for pod default/pending, age: 3m0s\n");
   EXPECT_THROW(c.run({"top", "node"}), KubectlUsageError);
+}
+
+TEST(KubectlView, TopPodShowsNoMetricsBeforeTheSecondScrape) {
+  // metrics-server reports a container after two scrapes (--metric-resolution 15s) since it
+  // started; kubectl top_pod.go verifyEmptyMetrics: a named pod younger than
+  // metricsCreationDelay (2 min) without metrics is "metrics not available yet".
+  Cluster c;
+  c.create(running_pod(c, "old"));  // started at 1 s
+  c.advance_to(seconds(60));
+  json young = running_pod(c, "young");
+  young["status"]["containerStatuses"][0]["state"]["running"]["startedAt"] = c.stamp(seconds(52));
+  c.create(young);
+  const KubectlResult named = c.run({"top", "pod", "young"});
+  EXPECT_EQ(named.status, 1);
+  EXPECT_EQ(named.out, "");
+  EXPECT_EQ(named.err, "error: metrics not available yet\n");
+  EXPECT_EQ(c.out({"top", "pod"}),
+            "NAME   CPU(cores)   MEMORY(bytes)   \n"
+            "old    0m           0Mi             \n");
+  c.advance_to(seconds(82));
+  EXPECT_EQ(c.out({"top", "pod", "young"}),
+            "NAME    CPU(cores)   MEMORY(bytes)   \n"
+            "young   0m           0Mi             \n");
 }
 
 // --- argocd app get -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // image pulls, probes, crashes with CrashLoopBackOff, and graceful termination.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 
 #include "kcsim/core/input_error.hpp"
@@ -140,6 +141,31 @@ TEST(Kubelet, PodGoesPendingContainerCreatingRunningThenReady) {
   EXPECT_EQ(unhealthy.message,
             "Readiness probe failed: Get \"http://10.244.1.2:8080/healthz\": dial tcp 10.244.1.2:8080: connect: "
             "connection refused");
+}
+
+TEST(Kubelet, ContainerEventsNameTheContainerAndProbesResolveNamedPorts) {
+  // prober.go: the URL of an HTTP probe has the number of a named port (probe.ResolveContainerPort);
+  // every container event is recorded on the container's reference, involvedObject.fieldPath
+  // "spec.containers{backend}" (container/ref.go GenerateContainerRef), shown by kubectl as
+  // SUBOBJECT. The scheduler's event is about the pod as a whole: no fieldPath.
+  json p = pod();
+  p["spec"]["containers"][0]["name"] = "backend";
+  p["spec"]["containers"][0]["ports"] = json::array({{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}});
+  p["spec"]["containers"][0]["readinessProbe"] = {{"httpGet", {{"path", "/healthz"}, {"port", "http"}}}};
+  auto w = make_world(scenario({p}), kKubelet);
+  w->run(at(seconds(12)));
+  std::map<std::string, std::string> field_path;  // reason → involvedObject.fieldPath
+  std::string unhealthy;
+  for (const ObjectPtr& e : w->api().list("Event", "default")) {
+    field_path[(*e)["reason"]] = (*e)["involvedObject"].value("fieldPath", "");
+    if ((*e)["reason"] == "Unhealthy") unhealthy = (*e)["message"];
+  }
+  EXPECT_EQ(unhealthy,
+            "Readiness probe failed: Get \"http://10.244.1.2:8080/healthz\": dial tcp 10.244.1.2:8080: connect: "
+            "connection refused");
+  for (const char* reason : {"Pulling", "Pulled", "Created", "Started", "Unhealthy"})
+    EXPECT_EQ(field_path[reason], "spec.containers{backend}") << reason;
+  EXPECT_EQ(field_path.at("Scheduled"), "");
 }
 
 TEST(Kubelet, ProbeTimingFollowsSettings) {

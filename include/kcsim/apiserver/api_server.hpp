@@ -193,9 +193,12 @@ class ApiServer : public Agent {
   /// Records an Event on `involved`. An identical event (same source component, object, type,
   /// reason, message) is merged: count += 1, lastTimestamp = now. Events are stored as objects
   /// of kind "Event" named "<involved name>.<hex unix nanos>" in the involved object's namespace.
+  /// `field_path` is involvedObject.fieldPath, the part of the object the event is about (the
+  /// kubelet's container events: "spec.containers{backend}"); it is part of the identity of
+  /// an event (client-go getEventKey) but not of the aggregation key.
   void record_event(const ObjectRef& involved, std::string_view type, std::string_view reason,
                     std::string_view message, std::string_view source_component,
-                    std::string_view source_host = "");
+                    std::string_view source_host = "", std::string_view field_path = "");
 
   // --- history, for the analyses ------------------------------------------------
   const std::vector<WriteRecord>& writes() const { return writes_; }
