@@ -241,7 +241,7 @@ TEST(KubectlGetEndpoints, MoreThanThreeAddresses) {
   EXPECT_EQ(c.out({"get", "ep", "-n", "prod", "-o", "custom-columns=E:.subsets[0].addresses[*].ip"}),
             "E\n10.244.1.2,10.244.1.3,10.244.1.4,10.244.1.5,10.244.1.6\n");
   EXPECT_EQ(c.out({"get", "ep", "-n", "prod"}),
-            "NAME   ENDPOINTS                                                  AGE\n"
+            "NAME   ENDPOINTS                                                     AGE\n"
             "web    10.244.1.2:8080,10.244.1.3:8080,10.244.1.4:8080 + 2 more...   5s\n");
 }
 
