@@ -249,9 +249,16 @@ bool of_resource(const json& obj, const ServedResource& r) {
 // NamespaceDefaultLabelName admission, Kubernetes 1.21+). kcsim's store has no Namespace unless
 // the scenario declares one; kubectl asks for the namespace when an object is not found, to say
 // whether the namespace is missing.
+std::string name_of(const json& o) {
+  const auto md = o.find("metadata");
+  if (md == o.end() || !md->is_object()) return "";
+  const auto name = md->find("name");
+  return name != md->end() && name->is_string() ? name->get<std::string>() : "";
+}
+
 std::vector<ObjectPtr> namespaces(const ApiServer& api) {
   std::map<std::string, ObjectPtr> by_name;
-  for (const ObjectPtr& o : api.list("Namespace")) by_name.emplace((*o)["metadata"].value("name", ""), o);
+  for (const ObjectPtr& o : api.list("Namespace")) by_name.emplace(name_of(*o), o);
   std::set<std::string> implied = {"default", "kube-system", "kube-public", "kube-node-lease"};
   for (const ObjectLifetime& l : api.lifetimes())
     if (!l.ref.ns.empty()) implied.insert(l.ref.ns);
@@ -280,7 +287,7 @@ std::vector<ObjectPtr> list_objects(const ApiServer& api, const ServedResource& 
 ObjectPtr get_object(const ApiServer& api, const ServedResource& r, const std::optional<std::string>& ns, const std::string& name) {
   if (r.group.empty() && r.kind == "Namespace") {
     for (const ObjectPtr& o : namespaces(api))
-      if ((*o)["metadata"]["name"] == name) return o;
+      if (name_of(*o) == name) return o;
     return nullptr;
   }
   return api.get({r.kind, ns.value_or(""), name});
