@@ -2,7 +2,7 @@
 # file in sim/<layer>/, include/kcsim/<layer>/ or models/ must name a header of its own layer or
 # of a layer below it, in the order
 #
-#   core < k8s < apiserver < scenario < models < analysis < views < cli
+#   core < k8s < apiserver < scenario < models < analysis < views < serve < cli
 #
 # and models may not use the scenario layer (they use core, k8s and the apiserver only). Also
 # checks that sim/ holds no source file but main.cpp and include/kcsim/ no header outside a layer.
@@ -15,7 +15,7 @@ if(NOT ROOT)
   get_filename_component(ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 endif()
 
-set(LAYERS core k8s apiserver scenario models analysis views cli)
+set(LAYERS core k8s apiserver scenario models analysis views serve cli)
 
 # The layer of a path relative to ROOT, or "" when it is outside the layered tree.
 function(layer_of path out)

@@ -32,6 +32,7 @@ const Command kCommands[] = {
     {"explain", cli::explain, "explain PATH...|SCENARIO            who else writes the fields you declare, and why"},
     {"lint", cli::lint, "lint PATH...|SCENARIO               explain as a CI gate: exit 1 on a potential fight"},
     {"kubectl", cli::kubectl, "kubectl SCENARIO --at T -- ARGS...  what kubectl would print at instant T"},
+    {"serve", cli::serve, "serve SCENARIO --at T [options]     serve the cluster at T to the real kubectl"},
     {"exercise", cli::exercise, "exercise CMD NAME [-- ARGS...]      training: investigate a simulated incident"},
     {"generate", cli::generate, "generate fleet --services N [...]  write a scenario of N services (scale runs)"},
 };

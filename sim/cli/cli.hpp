@@ -19,6 +19,7 @@ int lint(const std::vector<std::string>& args);  // kcsim lint (sim/cli/explain.
 int sweep(const std::vector<std::string>& args);
 int merge(const std::vector<std::string>& args);
 int kubectl(const std::vector<std::string>& args);  // kcsim kubectl (sim/cli/kubectl.cpp)
+int serve(const std::vector<std::string>& args);  // kcsim serve (sim/cli/serve.cpp)
 int exercise(const std::vector<std::string>& args);  // kcsim exercise (sim/cli/exercise.cpp)
 int generate(const std::vector<std::string>& args);  // kcsim generate fleet (sim/cli/generate.cpp)
 

@@ -1536,8 +1536,11 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
         "unable to match a printer suitable for the output format \"{}\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml",
         output));
   }
+  // get.go printIfNotFindResource: "in NS namespace" only when every resource asked for is namespaced.
+  bool all_namespaced = true;
+  for (const Request& q : requests) all_namespaced &= q.res.namespaced;
   if (total == 0 && errors.empty() && !any_names && (output.empty() || wide || output == "name" || output.rfind("custom-columns=", 0) == 0))
-    result.err += no_resources(all_ns, ns);
+    result.err += no_resources(all_ns || !all_namespaced, ns);
   result.err += errors;
   if (!errors.empty()) result.status = 1;
   return result;
@@ -2603,6 +2606,24 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
 
 KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations) {
   return kubectl_exec(world.api(), world.versions(), args, &world.settings("kubelet"), hide_simulator_annotations);
+}
+
+KubectlTable kubectl_table(const ApiServer& api, const Versions& versions, const std::string& kind,
+                           const std::string& api_version, const std::vector<ObjectPtr>& objects) {
+  const Ctx ctx{api, versions, api.epoch().unix_seconds * 1000000 + api.now().time_since_epoch().count()};
+  Resource res;
+  res.kind = kind;
+  res.api_version = api_version;
+  const Table t = table_for(ctx, res);
+  KubectlTable out;
+  for (std::size_t c = 0; c < t.columns.size(); ++c)
+    out.columns.push_back({t.columns[c].header, t.columns[c].wide, c == 0 && t.columns[c].header == "NAME"});
+  for (const ObjectPtr& o : objects) out.rows.push_back(t.row(*o));
+  return out;
+}
+
+bool label_selector_text_matches(const std::string& selector, const json* labels) {
+  return selector_matches(parse_selector(selector), labels);
 }
 
 std::string kubectl_view(const World& world, const std::vector<std::string>& args) {

@@ -49,6 +49,31 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
                            const json* kubelet_settings = nullptr, bool hide_simulator_annotations = false);
 KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations = false);
 
+/// One column of the table `kubectl get` prints (a meta.k8s.io/v1 TableColumnDefinition as the API
+/// server's printers declare it).
+struct KubectlTableColumn {
+  std::string header;        // as kubectl prints it (upper case)
+  bool wide = false;         // priority 1: only with -o wide
+  bool name_format = false;  // format "name": prefixed "kind.group/" when kubectl prints several kinds
+};
+
+/// The server-side table of objects of one resource: what `kubectl get` asks the API server for
+/// (`as=Table`) and prints. Every column, wide ones included; no NAMESPACE or LABELS column
+/// (kubectl adds those from each row's object). Cells as kcsim kubectl prints them.
+struct KubectlTable {
+  std::vector<KubectlTableColumn> columns;
+  std::vector<std::vector<std::string>> rows;  // one per object, in the order given
+};
+
+/// The table of `objects`, all of kind `kind` in API group/version `api_version`, at the API
+/// server's current instant: the same printers `kcsim kubectl get` uses (kcsim serve's Tables).
+KubectlTable kubectl_table(const ApiServer& api, const Versions& versions, const std::string& kind,
+                           const std::string& api_version, const std::vector<ObjectPtr>& objects);
+
+/// Whether `labels` (an object, or null) satisfy a label selector in its text form, as labels.Parse
+/// reads it ("a=b,c!=d,e,!f,g in (x,y),h notin (z)"). Throws KubectlUsageError when it does not parse.
+bool label_selector_text_matches(const std::string& selector, const json* labels);
+
 /// The text a terminal would show (standard output, then standard error). Throws
 /// KubectlUsageError like kubectl_exec.
 std::string kubectl_view(const World& world, const std::vector<std::string>& args);

@@ -1,0 +1,480 @@
+// The Kubernetes API of a simulated cluster (include/kcsim/serve/cluster_api.hpp).
+#include "kcsim/serve/cluster_api.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "kcsim/core/text.hpp"
+#include "kcsim/k8s/object_ref.hpp"
+#include "kcsim/serve/discovery.hpp"
+#include "kcsim/views/kubectl_view.hpp"
+
+namespace kcsim {
+namespace {
+
+std::string to_body(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// --- Status objects (k8s.io/apimachinery pkg/api/errors/errors.go) ------------------------------------
+
+ApiResponse status_response(int code, const std::string& reason, const std::string& message, json details = nullptr) {
+  json status = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
+                 {"message", message}, {"reason", reason}, {"code", code}};
+  if (!details.is_null()) status["details"] = std::move(details);
+  return {code, "application/json", to_body(status)};
+}
+
+// The 404 of a path that names nothing served (the API server's NotFound handler).
+ApiResponse path_not_found() {
+  return status_response(404, "NotFound", "the server could not find the requested resource", json::object());
+}
+
+// NewNotFound(qualifiedResource, name): `deployments.apps "web" not found`.
+ApiResponse object_not_found(const ServedResource& r, const std::string& name) {
+  json details = {{"name", name}, {"kind", r.plural}};
+  if (!r.group.empty()) details["group"] = r.group;
+  const std::string qualified = r.group.empty() ? r.plural : r.plural + "." + r.group;
+  return status_response(404, "NotFound", fmt::format("{} \"{}\" not found", qualified, name), details);
+}
+
+ApiResponse bad_request(const std::string& message) { return status_response(400, "BadRequest", message); }
+
+// --- the request target -------------------------------------------------------------------------------
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Go's url.QueryUnescape: %XX and '+' for a space (the query string's form encoding).
+std::string query_unescape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+struct Target {
+  std::vector<std::string> segments;          // the path's non-empty segments, unescaped
+  std::map<std::string, std::string> query;   // the first value of each parameter
+};
+
+Target parse_target(std::string_view target) {
+  Target t;
+  const std::size_t q = target.find('?');
+  const std::string_view path = target.substr(0, q);
+  for (std::size_t start = 0; start <= path.size();) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) {
+      std::string seg(path.substr(start, slash - start));
+      // A path segment's escapes: %XX only ('+' is a plus sign in a path).
+      std::string un;
+      for (std::size_t i = 0; i < seg.size(); ++i) {
+        if (seg[i] == '%' && i + 2 < seg.size() && hex_value(seg[i + 1]) >= 0 && hex_value(seg[i + 2]) >= 0) {
+          un += static_cast<char>(hex_value(seg[i + 1]) * 16 + hex_value(seg[i + 2]));
+          i += 2;
+        } else {
+          un += seg[i];
+        }
+      }
+      t.segments.push_back(un);
+    }
+    start = slash + 1;
+  }
+  if (q != std::string_view::npos) {
+    const std::string_view query = target.substr(q + 1);
+    for (std::size_t start = 0; start < query.size();) {
+      std::size_t amp = query.find('&', start);
+      if (amp == std::string_view::npos) amp = query.size();
+      const std::string_view pair = query.substr(start, amp - start);
+      const std::size_t eq = pair.find('=');
+      const std::string key = query_unescape(pair.substr(0, eq));
+      const std::string value = eq == std::string_view::npos ? "" : query_unescape(pair.substr(eq + 1));
+      if (!key.empty()) t.query.emplace(key, value);
+      start = amp + 1;
+    }
+  }
+  return t;
+}
+
+std::string param(const Target& t, const std::string& key) {
+  const auto it = t.query.find(key);
+  return it == t.query.end() ? "" : it->second;
+}
+
+// Go's strconv.ParseBool, as the API server reads boolean query parameters.
+bool param_true(const Target& t, const std::string& key) {
+  const std::string v = param(t, key);
+  return v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True";
+}
+
+// --- the Accept header ----------------------------------------------------------------------------------
+
+// The Table version the client asks for ("v1", "v1beta1"), or "" for plain objects: the first
+// media type of the Accept header with as=Table;g=meta.k8s.io that this server can produce
+// (apiserver pkg/endpoints/handlers/responsewriters, negotiation of the Table transform).
+std::string table_version(std::string_view accept) {
+  for (std::size_t start = 0; start < accept.size();) {
+    std::size_t comma = accept.find(',', start);
+    if (comma == std::string_view::npos) comma = accept.size();
+    const std::string media(accept.substr(start, comma - start));
+    std::map<std::string, std::string> params;
+    std::size_t semi = media.find(';');
+    while (semi != std::string::npos) {
+      const std::size_t next = media.find(';', semi + 1);
+      const std::string kv = trim(media.substr(semi + 1, next == std::string::npos ? std::string::npos : next - semi - 1));
+      const std::size_t eq = kv.find('=');
+      if (eq != std::string::npos) params[trim(kv.substr(0, eq))] = trim(kv.substr(eq + 1));
+      semi = next;
+    }
+    if (params["as"] == "Table" && params["g"] == "meta.k8s.io" && (params["v"] == "v1" || params["v"] == "v1beta1"))
+      return params["v"];
+    start = comma + 1;
+  }
+  return "";
+}
+
+// --- selectors -------------------------------------------------------------------------------------------
+
+// The fields each kind can be selected on, beyond metadata.name and metadata.namespace (the
+// registries' field label conversion functions in Kubernetes v1.32: pkg/apis/core/v1/conversion.go
+// AddFieldLabelConversionsForPod, ...ForEvent, ...ForSecret, ...ForNamespace, ...ForNode,
+// ...ForReplicationController; pkg/apis/apps/v1 ReplicaSet; pkg/apis/batch/v1 Job).
+const std::set<std::string>* extra_fields(const std::string& group, const std::string& kind) {
+  static const std::map<std::pair<std::string, std::string>, std::set<std::string>> kFields = {
+      {{"", "Pod"},
+       {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
+        "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"}},
+      {{"", "Event"},
+       {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+        "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+        "reportingComponent", "source", "type"}},
+      {{"", "Secret"}, {"type"}},
+      {{"", "Namespace"}, {"status.phase"}},
+      {{"", "Node"}, {"spec.unschedulable"}},
+      {{"", "ReplicationController"}, {"status.replicas"}},
+      {{"apps", "ReplicaSet"}, {"status.replicas"}},
+      {{"batch", "Job"}, {"status.successful"}},
+  };
+  const auto it = kFields.find({group, kind});
+  return it == kFields.end() ? nullptr : &it->second;
+}
+
+// The value a field label selects on, as the registry's GetAttrs/ToSelectableFields gives it.
+std::string field_value(const json& obj, const std::string& field) {
+  if (field == "source") return field_value(obj, "source.component");  // Event: source.component
+  if (field == "status.podIPs") return field_value(obj, "status.podIP");  // the first (primary) IP
+  const json* v = &obj;
+  for (std::size_t start = 0; start <= field.size();) {
+    std::size_t dot = field.find('.', start);
+    if (dot == std::string::npos) dot = field.size();
+    const std::string key = field.substr(start, dot - start);
+    if (!v->is_object() || !v->contains(key)) {
+      v = nullptr;
+      break;
+    }
+    v = &(*v)[key];
+    start = dot + 1;
+  }
+  if (!v || v->is_null()) {
+    if (field == "spec.hostNetwork" || field == "spec.unschedulable") return "false";
+    if (field == "status.replicas" || field == "status.successful") return "0";
+    return "";
+  }
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
+  return v->dump();
+}
+
+struct FieldTerm {
+  std::string field;
+  std::string value;
+  bool negate = false;
+};
+
+// fields.ParseSelector: terms "f=v", "f==v" or "f!=v" joined by ","; nothing for a bad term.
+std::optional<std::vector<FieldTerm>> parse_field_selector(const std::string& text, std::string& error) {
+  std::vector<FieldTerm> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string term = text.substr(start, comma - start);
+    FieldTerm t;
+    std::size_t p = term.find("!=");
+    std::size_t len = 2;
+    if (p != std::string::npos) t.negate = true;
+    else if ((p = term.find("==")) == std::string::npos) p = term.find('='), len = 1;
+    if (p == std::string::npos) {
+      error = fmt::format("invalid selector: '{}'; can't understand '{}'", text, term);
+      return std::nullopt;
+    }
+    t.field = term.substr(0, p);
+    t.value = term.substr(p + len);
+    out.push_back(t);
+    start = comma + 1;
+  }
+  return out;
+}
+
+// --- the resources ---------------------------------------------------------------------------------------
+
+// An object of another API group with the same kind (a Flux Kustomization and a kustomize one)
+// belongs to another resource; one stored without apiVersion is taken as it comes.
+bool of_resource(const json& obj, const ServedResource& r) {
+  if (!obj.contains("apiVersion") || !obj["apiVersion"].is_string()) return true;
+  return api_group(obj["apiVersion"].get<std::string>()) == r.group;
+}
+
+// The cluster's namespaces: the stored Namespace objects, and a Namespace for every other namespace
+// that objects live in and for the four a cluster starts with (default, kube-system, kube-public,
+// kube-node-lease: pkg/controlplane/controller/systemnamespaces), as kube-apiserver would hold
+// them: Active, created at the start, labelled kubernetes.io/metadata.name (the
+// NamespaceDefaultLabelName admission, Kubernetes 1.21+). kcsim's store has no Namespace unless
+// the scenario declares one; kubectl asks for the namespace when an object is not found, to say
+// whether the namespace is missing.
+std::string name_of(const json& o) {
+  const auto md = o.find("metadata");
+  if (md == o.end() || !md->is_object()) return "";
+  const auto name = md->find("name");
+  return name != md->end() && name->is_string() ? name->get<std::string>() : "";
+}
+
+std::vector<ObjectPtr> namespaces(const ApiServer& api) {
+  std::map<std::string, ObjectPtr> by_name;
+  for (const ObjectPtr& o : api.list("Namespace")) by_name.emplace(name_of(*o), o);
+  std::set<std::string> implied = {"default", "kube-system", "kube-public", "kube-node-lease"};
+  for (const ObjectLifetime& l : api.lifetimes())
+    if (!l.ref.ns.empty()) implied.insert(l.ref.ns);
+  for (const std::string& name : implied) {
+    if (by_name.count(name)) continue;
+    by_name.emplace(name, std::make_shared<const json>(json{
+                              {"apiVersion", "v1"},
+                              {"kind", "Namespace"},
+                              {"metadata", {{"name", name},
+                                            {"creationTimestamp", api.epoch().rfc3339(SimTime{})},
+                                            {"labels", {{"kubernetes.io/metadata.name", name}}}}},
+                              {"spec", {{"finalizers", json::array({"kubernetes"})}}},
+                              {"status", {{"phase", "Active"}}}}));
+  }
+  std::vector<ObjectPtr> out;
+  for (auto& [name, o] : by_name) out.push_back(o);
+  return out;
+}
+
+// The objects of a resource, in one namespace or all, in the API server's list order.
+std::vector<ObjectPtr> list_objects(const ApiServer& api, const ServedResource& r, const std::optional<std::string>& ns) {
+  if (r.group.empty() && r.kind == "Namespace") return namespaces(api);
+  return ns ? api.list(r.kind, *ns) : api.list(r.kind);
+}
+
+ObjectPtr get_object(const ApiServer& api, const ServedResource& r, const std::optional<std::string>& ns, const std::string& name) {
+  if (r.group.empty() && r.kind == "Namespace") {
+    for (const ObjectPtr& o : namespaces(api))
+      if (name_of(*o) == name) return o;
+    return nullptr;
+  }
+  return api.get({r.kind, ns.value_or(""), name});
+}
+
+json list_document(const ServedResource& r, const std::vector<ObjectPtr>& objects, std::uint64_t resource_version) {
+  json items = json::array();
+  for (const ObjectPtr& o : objects) items.push_back(*o);
+  return {{"kind", r.kind + "List"},
+          {"apiVersion", r.group_version()},
+          {"metadata", {{"resourceVersion", std::to_string(resource_version)}}},
+          {"items", std::move(items)}};
+}
+
+// A meta.k8s.io Table (apimachinery pkg/apis/meta/v1 types.go Table, TableRow): the columns and
+// cells of kcsim kubectl's printers; each row's object as includeObject asks (default Metadata:
+// a PartialObjectMetadata, from which kubectl takes the NAMESPACE and LABELS columns).
+json table_document(const World& world, const ServedResource& r, const std::vector<ObjectPtr>& objects,
+                    const std::string& version, const std::string& include_object) {
+  const KubectlTable t = kubectl_table(world.api(), world.versions(), r.kind, r.group_version(), objects);
+  json columns = json::array();
+  for (const KubectlTableColumn& c : t.columns)
+    columns.push_back({{"name", c.header}, {"type", "string"}, {"format", c.name_format ? "name" : ""},
+                       {"description", ""}, {"priority", c.wide ? 1 : 0}});
+  json rows = json::array();
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    std::vector<std::string> cells = i < t.rows.size() ? t.rows[i] : std::vector<std::string>{};
+    cells.resize(t.columns.size());
+    json row = {{"cells", cells}};
+    if (include_object == "Object") {
+      row["object"] = *objects[i];
+    } else if (include_object != "None") {
+      json metadata = objects[i]->contains("metadata") ? (*objects[i])["metadata"] : json::object();
+      row["object"] = {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/" + version}, {"metadata", metadata}};
+    }
+    rows.push_back(std::move(row));
+  }
+  return {{"kind", "Table"},
+          {"apiVersion", "meta.k8s.io/" + version},
+          {"metadata", {{"resourceVersion", std::to_string(world.api().resource_version())}}},
+          {"columnDefinitions", std::move(columns)},
+          {"rows", std::move(rows)}};
+}
+
+// GET .../pods/NAME/log: the log lines kcsim kubectl's `logs` prints, read through it with the
+// query's options (container, previous, timestamps, tailLines).
+ApiResponse pod_log(const World& world, const Target& t, const std::string& ns, const std::string& name) {
+  const ObjectPtr pod = world.api().get({"Pod", ns, name});
+  if (!pod) return status_response(404, "NotFound", fmt::format("pods \"{}\" not found", name), {{"name", name}, {"kind", "pods"}});
+  std::string container = param(t, "container");
+  if (container.empty()) {
+    // pkg/registry/core/pod/strategy.go LogLocation: one container may be left unnamed.
+    std::vector<std::string> names;
+    if (const json* cs = pod->contains("spec") && (*pod)["spec"].contains("containers") ? &(*pod)["spec"]["containers"] : nullptr;
+        cs && cs->is_array())
+      for (const json& c : *cs)
+        if (c.contains("name") && c["name"].is_string()) names.push_back(c["name"].get<std::string>());
+    if (names.size() != 1) {
+      std::string list;
+      for (const std::string& n : names) list += (list.empty() ? "" : " ") + n;
+      return bad_request(fmt::format("a container name must be specified for pod {}, choose one of: [{}]", name, list));
+    }
+    container = names[0];
+  }
+  std::vector<std::string> args = {"logs", name, "-n", ns, "-c", container};
+  if (param_true(t, "previous")) args.push_back("-p");
+  if (param_true(t, "timestamps")) args.push_back("--timestamps");
+  if (const std::string tail = param(t, "tailLines"); !tail.empty()) {
+    args.push_back("--tail");
+    args.push_back(tail);
+  }
+  KubectlResult r;
+  try {
+    r = kubectl_exec(world, args);
+  } catch (const KubectlUsageError& e) {
+    return bad_request(e.what());
+  }
+  if (r.status != 0) {
+    // "Error from server (BadRequest): <message>\n": the API server's error, as kubectl printed it.
+    std::string line = r.err.substr(0, r.err.find('\n'));
+    const std::string prefix = "Error from server (";
+    std::string reason = "BadRequest", message = line;
+    if (line.rfind(prefix, 0) == 0) {
+      const std::size_t close = line.find("): ");
+      if (close != std::string::npos) {
+        reason = line.substr(prefix.size(), close - prefix.size());
+        message = line.substr(close + 3);
+      }
+    }
+    return status_response(reason == "NotFound" ? 404 : 400, reason, message);
+  }
+  return {200, "text/plain", r.out};
+}
+
+}  // namespace
+
+ClusterApi::ClusterApi(const World& world, std::string server_address)
+    : world_(world), server_address_(std::move(server_address)) {}
+
+ApiResponse ClusterApi::handle(const ApiRequest& request) const {
+  const Target t = parse_target(request.target);
+  const std::vector<std::string>& s = t.segments;
+  if (request.method != "GET" && request.method != "HEAD")
+    return status_response(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
+                           json::object());
+
+  // Discovery.
+  if (s.size() == 1 && s[0] == "version") return {200, "application/json", to_body(version_document(world_.versions()))};
+  if (s.size() == 1 && s[0] == "api") return {200, "application/json", to_body(core_versions_document(server_address_))};
+  const std::vector<ServedResource> resources = served_resources(world_.api());
+  if (s.size() == 1 && s[0] == "apis") return {200, "application/json", to_body(group_list_document(resources))};
+
+  std::string group, version;
+  std::size_t rest = 0;
+  if (s.size() >= 2 && s[0] == "api" && s[1] == "v1") {
+    version = "v1";
+    rest = 2;
+  } else if (s.size() >= 3 && s[0] == "apis") {
+    group = s[1];
+    version = s[2];
+    rest = 3;
+  } else {
+    return path_not_found();
+  }
+  if (s.size() == rest) {
+    const std::optional<json> doc = resource_list_document(resources, group, version);
+    return doc ? ApiResponse{200, "application/json", to_body(*doc)} : path_not_found();
+  }
+
+  // [namespaces/NS/]RESOURCE[/NAME[/SUBRESOURCE]]
+  std::optional<std::string> ns;
+  std::size_t i = rest;
+  if (s[i] == "namespaces" && s.size() >= i + 3) {
+    const ServedResource* inner = find_served_resource(resources, group, version, s[i + 2]);
+    if (inner && inner->namespaced) {
+      ns = s[i + 1];
+      i += 2;
+    }
+  }
+  const ServedResource* r = find_served_resource(resources, group, version, s[i]);
+  if (!r) return path_not_found();
+  const std::optional<std::string> name = s.size() > i + 1 ? std::optional<std::string>(s[i + 1]) : std::nullopt;
+  const std::optional<std::string> sub = s.size() > i + 2 ? std::optional<std::string>(s[i + 2]) : std::nullopt;
+  if (s.size() > i + 3 || (ns && !r->namespaced) || (name && r->namespaced && !ns)) return path_not_found();
+  if (param_true(t, "watch"))
+    return status_response(405, "MethodNotAllowed", "kcsim serve does not support watch yet", json::object());
+
+  if (sub) {
+    if (*sub == "log" && r->group.empty() && r->kind == "Pod") return pod_log(world_, t, *ns, *name);
+    return path_not_found();
+  }
+
+  const std::string tv = table_version(request.accept);
+  const std::string include_object = param(t, "includeObject");
+  if (name) {
+    const ObjectPtr o = get_object(world_.api(), *r, ns, *name);
+    if (!o || !of_resource(*o, *r)) return object_not_found(*r, *name);
+    if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, {o}, tv, include_object))};
+    return {200, "application/json", to_body(*o)};
+  }
+
+  // LIST, with the selectors.
+  const std::string label_selector = param(t, "labelSelector");
+  std::string error;
+  const std::optional<std::vector<FieldTerm>> fields = parse_field_selector(param(t, "fieldSelector"), error);
+  if (!fields) return bad_request(error);
+  const std::set<std::string>* extra = extra_fields(r->group, r->kind);
+  for (const FieldTerm& f : *fields)
+    if (f.field != "metadata.name" && f.field != "metadata.namespace" && !(extra && extra->count(f.field)))
+      return bad_request(fmt::format("field label not supported: {}", f.field));
+  const std::vector<ObjectPtr> listed = list_objects(world_.api(), *r, ns);
+  std::vector<ObjectPtr> objects;
+  for (const ObjectPtr& o : listed) {
+    if (!of_resource(*o, *r)) continue;
+    const json* labels = o->contains("metadata") && (*o)["metadata"].contains("labels") ? &(*o)["metadata"]["labels"] : nullptr;
+    try {
+      if (!label_selector.empty() && !label_selector_text_matches(label_selector, labels)) continue;
+    } catch (const KubectlUsageError& e) {
+      return bad_request(e.what());
+    }
+    bool keep = true;
+    for (const FieldTerm& f : *fields)
+      if ((field_value(*o, f.field) == f.value) == f.negate) keep = false;
+    if (keep) objects.push_back(o);
+  }
+  if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, objects, tv, include_object))};
+  return {200, "application/json", to_body(list_document(*r, objects, world_.api().resource_version()))};
+}
+
+}  // namespace kcsim

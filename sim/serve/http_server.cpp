@@ -1,0 +1,152 @@
+// The HTTP server of `kcsim serve` (include/kcsim/serve/http_server.hpp), on Boost.Beast.
+#include "kcsim/serve/http_server.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <optional>
+#include <stdexcept>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+namespace kcsim {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+constexpr std::size_t kHeaderLimit = 64 * 1024;
+constexpr std::size_t kBodyLimit = 1024 * 1024;
+constexpr std::chrono::seconds kIdleTimeout{60};
+
+// One connection: read a request, answer it, and again while the client keeps the connection.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpServer::Handler& handler) : stream_(std::move(socket)), handler_(handler) {}
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(kBodyLimit);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      // kube-apiserver answers an oversized request with 413 RequestEntityTooLarge.
+      ApiResponse too_large{413, "application/json",
+                            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the request is too large","reason":"RequestEntityTooLarge","code":413})"};
+      respond(too_large, 11, false);
+      return;
+    }
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    const http::request<http::string_body>& req = parser_->get();
+    ApiRequest request{std::string(req.method_string()), std::string(req.target()), std::string(req[http::field::accept])};
+    ApiResponse answer;
+    try {
+      answer = handler_(request);
+    } catch (const std::exception&) {
+      answer = {500, "application/json",
+                R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"an internal error occurred","reason":"InternalError","code":500})"};
+    }
+    if (req.method() == http::verb::head) answer.body.clear();
+    respond(answer, req.version(), req.keep_alive());
+  }
+
+  void respond(const ApiResponse& answer, unsigned version, bool keep_alive) {
+    response_ = {};
+    response_.version(version);
+    response_.result(static_cast<unsigned>(answer.status));
+    response_.set(http::field::content_type, answer.content_type);
+    response_.keep_alive(keep_alive);
+    response_.body() = answer.body;
+    response_.prepare_payload();
+    http::async_write(stream_, response_,
+                      beast::bind_front_handler(&Session::on_write, shared_from_this(), !keep_alive));
+  }
+
+  void on_write(bool close, beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (close) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    read();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  const HttpServer::Handler& handler_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Handler handler;
+  net::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (!ec) std::make_shared<Session>(std::move(socket), handler)->start();
+      if (acceptor.is_open()) accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(Handler handler, const std::string& address, unsigned short port) : impl_(std::make_unique<Impl>()) {
+  impl_->handler = std::move(handler);
+  beast::error_code ec;
+  const net::ip::address addr = net::ip::make_address(address, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot listen on {}: not an IP address", address));
+  const tcp::endpoint endpoint(addr, port);
+  auto fail = [&](const char* what) {
+    return std::runtime_error(fmt::format("cannot {} {}:{}: {}", what, address, port, ec.message()));
+  };
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (ec) throw fail("open a socket for");
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  impl_->acceptor.bind(endpoint, ec);
+  if (ec) throw fail("listen on");
+  impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) throw fail("listen on");
+}
+
+HttpServer::~HttpServer() = default;
+
+unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+int HttpServer::run(bool stop_on_signals) {
+  int stopped_by = 0;
+  std::optional<net::signal_set> signals;
+  if (stop_on_signals) {
+    signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+    signals->async_wait([&](beast::error_code ec, int signal) {
+      if (!ec) stopped_by = signal;
+      impl_->ioc.stop();
+    });
+  }
+  impl_->accept();
+  impl_->ioc.run();
+  return stopped_by;
+}
+
+void HttpServer::stop() { impl_->ioc.stop(); }
+
+}  // namespace kcsim

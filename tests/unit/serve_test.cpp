@@ -1,0 +1,409 @@
+// kcsim serve (issue #18): the Kubernetes API of a frozen simulated cluster over HTTP, driven by
+// a minimal Boost.Beast client in-process, and by the real kubectl when one is on the PATH.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "cli_test_support.hpp"
+#include "kcsim/apiserver/world.hpp"
+#include "kcsim/scenario/scenario.hpp"
+#include "kcsim/serve/cluster_api.hpp"
+#include "kcsim/serve/http_server.hpp"
+#include "kcsim/serve/kubeconfig.hpp"
+#include "kcsim/views/kubectl_view.hpp"
+
+extern char** environ;
+
+namespace kcsim {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+// The kubectl-scale scenario at 6m: a Deployment scaled by kubectl, its pods, ReplicaSets, Events.
+constexpr const char* kScenarioFile = KCSIM_SOURCE_DIR "/scenarios/kubectl-scale.json";
+
+struct Reply {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  json doc() const { return json::parse(body); }
+};
+
+// One request on its own connection, as a minimal client does it.
+Reply request(unsigned short port, const std::string& target, const std::string& accept = "application/json",
+              http::verb method = http::verb::get) {
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{method, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::accept, accept);
+  req.keep_alive(false);
+  req.prepare_payload();
+  http::write(socket, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
+}
+
+// A World run to an instant and served on a free port of 127.0.0.1 by a thread of the test.
+class ServedWorld {
+ public:
+  ServedWorld(const std::string& file, Duration at)
+      : world_(load_scenario(file)),
+        server_([this](const ApiRequest& r) { return api_->handle(r); }, "127.0.0.1", 0) {
+    world_.run(SimTime{at});
+    api_ = std::make_unique<ClusterApi>(world_, "127.0.0.1:" + std::to_string(server_.port()));
+    thread_ = std::thread([this] { server_.run(false); });
+  }
+  ~ServedWorld() {
+    server_.stop();
+    thread_.join();
+  }
+  unsigned short port() const { return server_.port(); }
+  const World& world() const { return world_; }
+
+ private:
+  World world_;
+  std::unique_ptr<ClusterApi> api_;
+  HttpServer server_;
+  std::thread thread_;
+};
+
+// What kubectl prints for a Table (cli-runtime tableprinter.go): the columns of priority 0, upper
+// case, then each row's cells, through the (6, 4, 3) tabwriter.
+std::string print_table(const json& table) {
+  std::vector<std::size_t> keep;
+  std::string text;
+  const json& cols = table["columnDefinitions"];
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i]["priority"] == 0) keep.push_back(i);
+  for (std::size_t k = 0; k < keep.size(); ++k) text += cols[keep[k]]["name"].get<std::string>() + (k + 1 < keep.size() ? "\t" : "\n");
+  for (const json& row : table["rows"])
+    for (std::size_t k = 0; k < keep.size(); ++k)
+      text += row["cells"][keep[k]].get<std::string>() + (k + 1 < keep.size() ? "\t" : "\n");
+  return go_tabwriter(text, 6, 3);
+}
+
+constexpr const char* kTableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+TEST(Serve, DiscoveryListsVersionGroupsAndResourcesAsKubectlReadsThem) {
+  ServedWorld served(kScenarioFile, minutes(6));
+  const json version = request(served.port(), "/version").doc();
+  EXPECT_EQ(version["gitVersion"], "v1.32.0");  // the scenario's Kubernetes (the default, 1.32.0)
+  EXPECT_EQ(version["major"], "1");
+  EXPECT_EQ(version["minor"], "32");
+
+  const json api = request(served.port(), "/api").doc();
+  EXPECT_EQ(api["kind"], "APIVersions");
+  EXPECT_EQ(api["versions"], json::array({"v1"}));
+
+  const json apis = request(served.port(), "/apis").doc();
+  EXPECT_EQ(apis["kind"], "APIGroupList");
+  ASSERT_FALSE(apis["groups"].empty());
+  EXPECT_EQ(apis["groups"][0]["name"], "apps");
+  EXPECT_EQ(apis["groups"][0]["preferredVersion"]["groupVersion"], "apps/v1");
+
+  const json core = request(served.port(), "/api/v1").doc();
+  EXPECT_EQ(core["kind"], "APIResourceList");
+  EXPECT_EQ(core["groupVersion"], "v1");
+  const json& pods = core["resources"][0];
+  EXPECT_EQ(pods["name"], "pods");
+  EXPECT_EQ(pods["singularName"], "pod");
+  EXPECT_EQ(pods["kind"], "Pod");
+  EXPECT_EQ(pods["namespaced"], true);
+  EXPECT_EQ(pods["shortNames"], json::array({"po"}));
+  EXPECT_EQ(pods["categories"], json::array({"all"}));
+  EXPECT_EQ(pods["verbs"], json::array({"get", "list"}));
+  EXPECT_EQ(core["resources"][1]["name"], "pods/log");
+
+  const json apps = request(served.port(), "/apis/apps/v1").doc();
+  bool deployments = false;
+  for (const json& r : apps["resources"])
+    if (r["name"] == "deployments") deployments = r["shortNames"] == json::array({"deploy"}) && r["kind"] == "Deployment";
+  EXPECT_TRUE(deployments) << apps.dump();
+  EXPECT_EQ(request(served.port(), "/apis/nope.example.com/v1").status, 404);
+}
+
+TEST(Serve, ListAndGetReturnTheStoredObjects) {
+  ServedWorld served(kScenarioFile, minutes(6));
+  const ApiServer& api = served.world().api();
+  const json list = request(served.port(), "/api/v1/namespaces/default/pods").doc();
+  EXPECT_EQ(list["kind"], "PodList");
+  EXPECT_EQ(list["apiVersion"], "v1");
+  EXPECT_EQ(list["metadata"]["resourceVersion"], std::to_string(api.resource_version()));
+  const std::vector<ObjectPtr> pods = api.list("Pod", "default");
+  ASSERT_FALSE(pods.empty());
+  ASSERT_EQ(list["items"].size(), pods.size());
+  for (std::size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(list["items"][i], *pods[i]);
+
+  // All namespaces, and one object by name.
+  EXPECT_EQ(request(served.port(), "/api/v1/pods").doc()["items"].size(), api.list("Pod").size());
+  const std::string name = (*pods[0])["metadata"]["name"];
+  EXPECT_EQ(request(served.port(), "/api/v1/namespaces/default/pods/" + name).doc(), *pods[0]);
+  const ObjectPtr deploy = api.list("Deployment", "default").at(0);
+  const std::string deploy_name = (*deploy)["metadata"]["name"];
+  EXPECT_EQ(request(served.port(), "/apis/apps/v1/namespaces/default/deployments/" + deploy_name).doc(), *deploy);
+
+  // Selectors: a label that only the Deployment's pods carry, a name, an unsupported field.
+  const json& labels = (*pods[0])["metadata"]["labels"];
+  ASSERT_TRUE(labels.is_object() && !labels.empty());
+  const std::string key = labels.begin().key(), value = labels.begin().value();
+  EXPECT_EQ(request(served.port(), "/api/v1/namespaces/default/pods?labelSelector=" + key + "%3D" + value).doc()["items"].size(),
+            api.list("Pod", "default", json{{key, value}}).size());
+  EXPECT_EQ(request(served.port(), "/api/v1/namespaces/default/pods?labelSelector=" + key + "%3Dnope").doc()["items"].size(), 0u);
+  const json by_name = request(served.port(), "/api/v1/pods?fieldSelector=metadata.name%3D" + name).doc();
+  ASSERT_EQ(by_name["items"].size(), 1u);
+  EXPECT_EQ(by_name["items"][0]["metadata"]["name"], name);
+  EXPECT_EQ(request(served.port(), "/api/v1/pods?fieldSelector=metadata.name!%3D" + name).doc()["items"].size(),
+            api.list("Pod").size() - 1);
+  const Reply unsupported = request(served.port(), "/api/v1/pods?fieldSelector=spec.nope%3Dx");
+  EXPECT_EQ(unsupported.status, 400);
+  EXPECT_EQ(unsupported.doc()["message"], "field label not supported: spec.nope");
+}
+
+TEST(Serve, NotFoundIsAKubernetesStatus) {
+  ServedWorld served(kScenarioFile, minutes(6));
+  const Reply pod = request(served.port(), "/api/v1/namespaces/default/pods/nope");
+  EXPECT_EQ(pod.status, 404);
+  EXPECT_EQ(pod.doc(), json::parse(R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+      "message":"pods \"nope\" not found","reason":"NotFound","details":{"name":"nope","kind":"pods"},"code":404})"));
+  const Reply deploy = request(served.port(), "/apis/apps/v1/namespaces/default/deployments/nope");
+  EXPECT_EQ(deploy.status, 404);
+  EXPECT_EQ(deploy.doc()["message"], "deployments.apps \"nope\" not found");
+  EXPECT_EQ(deploy.doc()["details"]["group"], "apps");
+  const Reply path = request(served.port(), "/api/v1/widgets");
+  EXPECT_EQ(path.status, 404);
+  EXPECT_EQ(path.doc()["message"], "the server could not find the requested resource");
+  // A read-only server refuses writes as kube-apiserver refuses an unsupported method.
+  const Reply post = request(served.port(), "/api/v1/namespaces/default/pods", "application/json", http::verb::post);
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.doc()["reason"], "MethodNotAllowed");
+}
+
+TEST(Serve, TablesPrintAsKcsimKubectlPrints) {
+  ServedWorld served(kScenarioFile, minutes(6));
+  for (const auto& [path, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"/api/v1/namespaces/default/pods", {"get", "pods"}},
+           {"/apis/apps/v1/namespaces/default/deployments", {"get", "deploy"}},
+           {"/apis/apps/v1/namespaces/default/replicasets", {"get", "rs"}},
+           {"/api/v1/namespaces/default/events", {"get", "events"}}}) {
+    const Reply reply = request(served.port(), path, kTableAccept);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const json table = reply.doc();
+    EXPECT_EQ(table["kind"], "Table");
+    EXPECT_EQ(table["apiVersion"], "meta.k8s.io/v1");
+    ASSERT_FALSE(table["rows"].empty()) << path;
+    // Each row carries its object's metadata (kubectl's NAMESPACE and LABELS columns).
+    EXPECT_EQ(table["rows"][0]["object"]["kind"], "PartialObjectMetadata");
+    EXPECT_TRUE(table["rows"][0]["object"]["metadata"].contains("name"));
+    EXPECT_EQ(print_table(table), kubectl_exec(served.world(), args).out) << path;
+  }
+  // Wide columns have priority 1; the NAME column is the one kubectl prefixes with the kind.
+  const json pods = request(served.port(), "/api/v1/namespaces/default/pods", kTableAccept).doc();
+  EXPECT_EQ(pods["columnDefinitions"][0]["name"], "NAME");
+  EXPECT_EQ(pods["columnDefinitions"][0]["format"], "name");
+  EXPECT_EQ(pods["columnDefinitions"][5]["name"], "IP");
+  EXPECT_EQ(pods["columnDefinitions"][5]["priority"], 1);
+  // Only v1beta1 asked for: a v1beta1 Table.
+  EXPECT_EQ(request(served.port(), "/api/v1/namespaces/default/pods", "application/json;as=Table;v=v1beta1;g=meta.k8s.io").doc()["apiVersion"],
+            "meta.k8s.io/v1beta1");
+}
+
+TEST(Serve, PodLogIsKcsimKubectlLogs) {
+  // oom-crashloop: the container's startup lines, the current run and the one before the OOM kill.
+  ServedWorld served(KCSIM_SOURCE_DIR "/scenarios/oom-crashloop.json", minutes(10));
+  const std::vector<ObjectPtr> pods = served.world().api().list("Pod", "prod");
+  ASSERT_EQ(pods.size(), 1u);
+  const std::string pod = (*pods[0])["metadata"]["name"];
+  const std::string container = (*pods[0])["spec"]["containers"][0]["name"];
+  const std::string path = "/api/v1/namespaces/prod/pods/" + pod + "/log?container=" + container;
+  const Reply current = request(served.port(), path);
+  EXPECT_EQ(current.status, 200);
+  EXPECT_EQ(current.content_type, "text/plain");
+  EXPECT_NE(current.body.find(" INFO  ready\n"), std::string::npos) << current.body;
+  EXPECT_EQ(current.body, kubectl_exec(served.world(), {"logs", pod, "-n", "prod"}).out);
+  const Reply previous = request(served.port(), path + "&previous=true&tailLines=2&timestamps=true");
+  EXPECT_EQ(previous.body, kubectl_exec(served.world(), {"logs", pod, "-n", "prod", "-p", "--tail", "2", "--timestamps"}).out);
+  EXPECT_EQ(std::count(previous.body.begin(), previous.body.end(), '\n'), 2);
+  const Reply missing = request(served.port(), "/api/v1/namespaces/prod/pods/nope/log");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.doc()["message"], "pods \"nope\" not found");
+  const Reply bad_container = request(served.port(), "/api/v1/namespaces/prod/pods/" + pod + "/log?container=nope");
+  EXPECT_EQ(bad_container.status, 400);
+  EXPECT_EQ(bad_container.doc()["message"], "container nope is not valid for pod " + pod);
+}
+
+TEST(Serve, NamespacesOfTheObjectsExistAsInACluster) {
+  // The scenario declares no Namespace object; the namespaces its objects live in, and the four a
+  // cluster starts with, are served (kubectl asks for the namespace of an object it did not find).
+  ServedWorld served(kScenarioFile, minutes(6));
+  ASSERT_TRUE(served.world().api().list("Namespace").empty());
+  const json list = request(served.port(), "/api/v1/namespaces").doc();
+  std::vector<std::string> names;
+  for (const json& ns : list["items"]) names.push_back(ns["metadata"]["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"default", "kube-node-lease", "kube-public", "kube-system"}));
+  const Reply def = request(served.port(), "/api/v1/namespaces/default");
+  EXPECT_EQ(def.status, 200);
+  EXPECT_EQ(def.doc()["status"]["phase"], "Active");
+  EXPECT_EQ(def.doc()["metadata"]["labels"]["kubernetes.io/metadata.name"], "default");
+  EXPECT_EQ(request(served.port(), "/api/v1/namespaces/nope").status, 404);
+}
+
+TEST(Serve, KubeconfigIsOverwrittenOnlyWhenKcsimWroteIt) {
+  const std::string dir = testing::test_dir();
+  const std::string ours = dir + "/ours", theirs = dir + "/theirs", missing = dir + "/missing";
+  std::ofstream(ours) << serve_kubeconfig("http://127.0.0.1:1", "kcsim", "t.json at 6m");
+  std::ofstream(theirs) << "apiVersion: v1\nkind: Config\n";
+  std::filesystem::remove(missing);
+  EXPECT_EQ(serve_kubeconfig_refusal(ours), std::nullopt);
+  EXPECT_EQ(serve_kubeconfig_refusal(missing), std::nullopt);
+  ASSERT_TRUE(serve_kubeconfig_refusal(theirs).has_value());
+  EXPECT_NE(serve_kubeconfig_refusal(theirs)->find("was not written by kcsim serve"), std::string::npos);
+  const std::string text = serve_kubeconfig("http://127.0.0.1:1", "kcsim", "t.json at 6m");
+  EXPECT_EQ(text.rfind(kKubeconfigMarker, 0), 0u);
+  EXPECT_NE(text.find("    server: http://127.0.0.1:1\n"), std::string::npos);
+  EXPECT_NE(text.find("current-context: kcsim\n"), std::string::npos);
+
+  // The command refuses before running anything, and leaves the file as it was.
+  const testing::CliResult refused = testing::run_kcsim("serve " + std::string(kScenarioFile) + " --at 1m --kubeconfig " + theirs);
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_EQ(refused.err, "kcsim: --kubeconfig " + theirs +
+                             " exists and was not written by kcsim serve (it may be your own kubeconfig); name another file, or remove this one\n");
+  EXPECT_EQ(testing::slurp(theirs), "apiVersion: v1\nkind: Config\n");
+}
+
+// `kcsim serve` as a process: started on port 0, ready line, kubeconfig, SIGTERM.
+class ServeProcess {
+ public:
+  ServeProcess(const std::string& dir, const std::vector<std::string>& args) : dir_(dir) {
+    std::vector<std::string> argv = {KCSIM_BINARY, "serve"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir + "/serve.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir + "/serve.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (posix_spawn(&pid_, KCSIM_BINARY, &actions, nullptr, cargv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    // The ready line, within 60 s.
+    for (int i = 0; i < 600 && pid_ > 0; ++i) {
+      ready_ = testing::slurp(dir + "/serve.out");
+      if (ready_.find('\n') != std::string::npos) break;
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const std::size_t colon = ready_.find("http://127.0.0.1:");
+    if (colon != std::string::npos) port_ = static_cast<unsigned short>(std::stoi(ready_.substr(colon + 17)));
+  }
+  ~ServeProcess() { stop(); }
+
+  /// SIGTERM, then the exit status.
+  int stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      pid_ = -1;
+    }
+    return exit_status_;
+  }
+  unsigned short port() const { return port_; }
+  const std::string& ready_line() const { return ready_; }
+  std::string err() const { return testing::slurp(dir_ + "/serve.err"); }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+  unsigned short port_ = 0;
+  std::string ready_;
+};
+
+TEST(ServeCommand, ServesUntilSigtermAndWritesTheKubeconfig) {
+  const std::string dir = testing::test_dir();
+  const std::string kubeconfig = dir + "/kcsim.kubeconfig";
+  std::filesystem::remove(kubeconfig);
+  ServeProcess serve(dir, {kScenarioFile, "--at", "6m", "--kubeconfig", kubeconfig});
+  ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
+  const std::string address = "http://127.0.0.1:" + std::to_string(serve.port());
+  EXPECT_EQ(serve.ready_line(), "kcsim serve: " + std::string(kScenarioFile) + " at 6m0s on " + address + "; kubeconfig " +
+                                    kubeconfig + " (KUBECONFIG=" + kubeconfig + " kubectl get pods)\n");
+  const std::string config = testing::slurp(kubeconfig);
+  EXPECT_EQ(config.rfind(kKubeconfigMarker, 0), 0u);
+  EXPECT_NE(config.find("    server: " + address + "\n"), std::string::npos) << config;
+  EXPECT_EQ(request(serve.port(), "/version").doc()["gitVersion"], "v1.32.0");
+  EXPECT_EQ(serve.stop(), 0);
+  EXPECT_EQ(serve.err(), "kcsim serve: stopped by SIGTERM\n");
+}
+
+// The real kubectl against `kcsim serve`, compared with `kcsim kubectl` at the same instant.
+std::optional<std::string> find_kubectl() {
+  const char* path = std::getenv("PATH");
+  for (std::string dirs = path ? path : ""; !dirs.empty();) {
+    const std::size_t colon = dirs.find(':');
+    const std::string d = dirs.substr(0, colon);
+    dirs = colon == std::string::npos ? "" : dirs.substr(colon + 1);
+    const std::string candidate = d + "/kubectl";
+    if (!d.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
+TEST(ServeCommand, RealKubectlPrintsWhatKcsimKubectlPrints) {
+  const std::optional<std::string> kubectl = find_kubectl();
+  if (!kubectl) GTEST_SKIP() << "no kubectl on the PATH: the comparison with the real kubectl is skipped";
+  const std::string dir = testing::test_dir();
+  const std::string scenario = KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json";
+  const std::string kubeconfig = dir + "/kcsim.kubeconfig";
+  ServeProcess serve(dir, {scenario, "--at", "2h", "--kubeconfig", kubeconfig});
+  ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
+  for (const std::string args : {"get pods -n prod", "get deploy -n prod", "get events -n prod", "get rs -n prod -o wide",
+                                 "get pods -A", "get deploy,hpa -n prod", "get pods -n prod --show-labels",
+                                 "get deploy immigranta-backend -n prod -o yaml", "get pods -n prod -o json",
+                                 "get scaledobjects -A", "get applications -A", "get pod nope -n prod",
+                                 "get pods -n prod -l app=nope", "get pods -n prod -o wide", "get all -n prod",
+                                 "get hpa -A", "get pods -n prod --field-selector status.phase=Running"}) {
+    const std::string real_cmd = "timeout 60 " + *kubectl + " --kubeconfig " + kubeconfig + " --cache-dir " + dir + "/cache " + args +
+                                 " >" + dir + "/real.out 2>" + dir + "/real.err";
+    const int raw = std::system(real_cmd.c_str());
+    const int real_status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    const testing::CliResult sim = testing::run_kcsim("kubectl " + scenario + " --at 2h -- " + args, 60);
+    EXPECT_EQ(testing::slurp(dir + "/real.out"), sim.out) << "kubectl " << args;
+    EXPECT_EQ(testing::slurp(dir + "/real.err"), sim.err) << "kubectl " << args;
+    EXPECT_EQ(real_status, sim.status) << "kubectl " << args;
+  }
+  EXPECT_EQ(serve.stop(), 0);
+}
+
+}  // namespace
+}  // namespace kcsim
