@@ -801,12 +801,14 @@ class ArgoCD final : public Controller, public GitPushListener {
   }
 
   void do_refresh(const json& orig, const std::string& key, int level) {
-    json status = orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object();
     if (level == kNothing && compared_.count(key)) {
-      // Only the resource tree (summary) is rebuilt: nothing kcsim stores changes.
-      persist_status(orig, status);
+      // Only the resource tree (summary) is rebuilt: nothing kcsim stores changes, so the status
+      // patch is empty and persistAppStatus writes only to drop a refresh annotation.
+      if (!str_at(orig, {"metadata", "annotations", kRefreshAnnotation}).empty())
+        persist_status(orig, orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object());
       return;
     }
+    json status = orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object();
     const json* source = find(orig, {"spec", "source"});
     std::string revision = source ? str_at(*source, {"targetRevision"}) : "";
     if (level == kRecent) revision = str_at(status, {"sync", "revision"});
@@ -829,7 +831,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     else status["resources"] = cmp.resources;
     status["sourceType"] = "Directory";
     status["controllerNamespace"] = namespace_;
-    persist_status(orig, status);
+    persist_status(orig, std::move(status));
   }
 
   // ApplicationStatus.SetConditions: replaces the evaluated types, keeps the others; a condition
@@ -885,7 +887,8 @@ class ArgoCD final : public Controller, public GitPushListener {
   // persistAppStatus: events for sync/health changes, then one merge patch of the difference
   // (with the refresh annotation removed).
   void persist_status(const json& orig, json status) {
-    const json old = orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object();
+    static const json kNoStatus = json::object();
+    const json& old = orig.contains("status") && orig["status"].is_object() ? orig["status"] : kNoStatus;
     const ObjectRef ref = ObjectRef::of(orig);
     const std::string old_sync = str_at(old, {"sync", "status"}), new_sync = str_at(status, {"sync", "status"});
     if (old_sync != new_sync)

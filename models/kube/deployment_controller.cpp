@@ -22,6 +22,7 @@
 
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
+#include "kcsim/apiserver/status_update.hpp"
 #include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "pod_template_hash.hpp"
@@ -287,7 +288,7 @@ class DeploymentController final : public Controller {
   }
 
   bool update_status() {
-    WriteResult r = api().update(d_, kManager, "status");
+    WriteResult r = api().update(status_update_body(d_, status()), kManager, "status");
     if (!r.status.ok()) {
       error_ = true;
       return false;
@@ -451,10 +452,16 @@ class DeploymentController final : public Controller {
     const std::int64_t new_revision = max_old + 1;
 
     if (existing) {
-      json copy = *existing;
-      const bool annotations_updated = set_new_rs_annotations(copy, new_revision, true);
+      // SetNewReplicaSetAnnotations with an existing ReplicaSet (exists = true) reads and writes
+      // only its annotations: try them on a copy of the annotations alone, and copy the whole
+      // ReplicaSet only when it has to be written (most syncs change nothing).
+      const json* existing_annotations = find(*existing, {"metadata", "annotations"});
+      json probe = {{"metadata", {{"annotations", existing_annotations ? *existing_annotations : json::object()}}}};
+      const bool annotations_updated = set_new_rs_annotations(probe, new_revision, true);
       const std::int64_t min_ready = int_at(d_, {"spec", "minReadySeconds"}, 0);
-      if (annotations_updated || int_at(copy, {"spec", "minReadySeconds"}, 0) != min_ready) {
+      if (annotations_updated || int_at(*existing, {"spec", "minReadySeconds"}, 0) != min_ready) {
+        json copy = *existing;
+        copy["metadata"]["annotations"] = std::move(probe["metadata"]["annotations"]);
         if (min_ready == 0)
           copy["spec"].erase("minReadySeconds");
         else
@@ -468,10 +475,10 @@ class DeploymentController final : public Controller {
         s.new_rs = existing;
         return s;
       }
-      bool needs_update = set_deployment_revision(annotation(copy, kRevision).value_or(""));
+      bool needs_update = set_deployment_revision(annotation(probe, kRevision).value_or(""));
       if (has_progress_deadline() && !get_condition(status(), "Progressing")) {
         set_condition(status(), new_condition("Progressing", "True", "FoundNewReplicaSet",
-                                              fmt::format("Found new replica set \"{}\"", name_of(copy))));
+                                              fmt::format("Found new replica set \"{}\"", name_of(*existing))));
         needs_update = true;
       }
       if (needs_update && !update_status()) return s;

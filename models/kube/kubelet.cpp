@@ -56,6 +56,7 @@
 #include "image_name.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
+#include "kcsim/apiserver/status_update.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/core/random.hpp"
 
@@ -965,9 +966,7 @@ class Kubelet final : public Controller {
     }
     ObjectPtr live = api().get(ObjectRef{"Pod", run.ns, run.name});
     if (!live || str_at(*live, {"metadata", "uid"}) != run.uid) return;
-    json updated = *live;
-    updated["status"] = st;
-    WriteResult r = api().update(std::move(updated), kManager, "status");
+    WriteResult r = api().update(status_update_body(*live, st), kManager, "status");
     if (r.status.ok()) {
       run.last_written = std::move(st);
       run.dirty = false;

@@ -9,12 +9,11 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/analysis/vocabulary.hpp"
+#include "kcsim/k8s/json_access.hpp"
+
 namespace kcsim {
 namespace {
-
-std::string plain(const ObjectRef& ref) {
-  return ref.ns.empty() ? fmt::format("{} {}", ref.kind, ref.name) : fmt::format("{} {}/{}", ref.kind, ref.ns, ref.name);
-}
 
 std::string value_text(const json& v) {
   if (v.is_null()) return "(unset)";
@@ -24,19 +23,23 @@ std::string value_text(const json& v) {
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-// Why a manager writes the disputed field (docs/models/keda-hpa.md, docs/models/argocd-git.md).
-// The texts' "(keda-hpa.md 1.4)" / "(argocd-k8s.md 1.4)" tags are output, left as they are.
+// Why a manager writes the disputed field. Each text ends with the page and section of docs/models/
+// that states the rule with its upstream source, so that a reader of the report can follow it.
+constexpr const char* kKedaRule = "(docs/models/keda-hpa.md, KEDA)";
+constexpr const char* kArgoSelfHeal = "(docs/models/argocd-git.md, Automated sync and self-heal)";
+constexpr const char* kArgoCompare = "(docs/models/argocd-git.md, Comparing)";
+
 std::string field_rule(const WriteRecord& w) {
   const bool down = w.new_value.is_number_integer() && w.old_value.is_number_integer() &&
                     w.new_value.get<std::int64_t>() < w.old_value.get<std::int64_t>();
   const bool to_zero = w.new_value.is_number_integer() && w.new_value.get<std::int64_t>() == 0;
   if (w.manager == "keda") {
-    if (to_zero) return "KEDA: triggers inactive and lastActiveTime + cooldownPeriod passed (keda-hpa.md 1.4)";
-    return "KEDA: a trigger is active or replicas are below minReplicaCount, so the target is scaled to "
-           "max(minReplicaCount, 1) (keda-hpa.md 1.4)";
+    if (to_zero) return fmt::format("KEDA: triggers inactive and lastActiveTime + cooldownPeriod passed {}", kKedaRule);
+    return fmt::format("KEDA: a trigger is active or replicas are below minReplicaCount, so the target is scaled to "
+                       "max(minReplicaCount, 1) {}", kKedaRule);
   }
   if (w.manager == "argocd-controller")
-    return "ArgoCD self-heal: OutOfSync, same revision, backoff wait elapsed (argocd-k8s.md 1.4)";
+    return fmt::format("ArgoCD self-heal: OutOfSync, same revision, backoff wait elapsed {}", kArgoSelfHeal);
   if (w.manager == "kube-controller-manager" && w.field == "/spec/replicas")
     return down ? "HPA: desired = ceil(current x metric / target) is lower, after the scale-down stabilization window"
                 : "HPA: desired = ceil(current x metric / target), clamped to [minReplicas, maxReplicas]";
@@ -52,55 +55,39 @@ std::string field_action(const WriteRecord& w) {
                               : w.operation == "Patch" ? " by a patch"
                                                        : " by an update";
   if (w.field == "/spec/replicas")
-    return fmt::format("scales {} {} -> {}{}", plain(w.object), value_text(w.old_value), value_text(w.new_value), through);
-  return fmt::format("sets {} {} {} -> {}{}", plain(w.object), w.field, value_text(w.old_value), value_text(w.new_value),
+    return fmt::format("scales {} {} -> {}{}", object_phrase(w.object), value_text(w.old_value), value_text(w.new_value), through);
+  return fmt::format("sets {} {} {} -> {}{}", object_phrase(w.object), w.field, value_text(w.old_value), value_text(w.new_value),
                      through);
 }
 
+// A chain is for reading: at most this many steps (issue #19). When a cycle has more, the steps
+// that explain least go first: an Application's status, then pods, then ReplicaSets; the writes of
+// the disputed field always stay.
+constexpr std::size_t kMaxChainSteps = 10;
+
+enum class Weight { kField = 0, kReplicaSet = 1, kPod = 2, kStatus = 3 };
+
 struct Step {
   SimTime at;
-  int order;  // tie-break: history order
-  json step;
+  Weight weight;
+  std::string actor, action, rule;
+  std::string fold_key;  // consecutive steps with the same non-empty key fold into one
+  int count = 1;
 };
 
-std::string event_rule(const std::string& reason, const std::string& message) {
-  if (reason == "KEDAScaleTargetDeactivated") return "KEDA: all triggers inactive (keda-hpa.md 1.4)";
-  if (reason == "KEDAScaleTargetActivated") return "KEDA: a trigger became active (keda-hpa.md 1.4)";
-  if (reason == "ResourceUpdated" && message.find("-> OutOfSync") != std::string::npos)
-    return "ArgoCD: a live field differs from the desired state in Git and is not ignored (argocd-k8s.md 1.4)";
-  if (reason == "ResourceUpdated") return "ArgoCD: the comparison result changed";
-  if (reason == "OperationStarted") return "ArgoCD automated sync with selfHeal: OutOfSync at the same revision (argocd-k8s.md 1.4)";
-  if (reason == "OperationCompleted") return "ArgoCD: the sync operation applied the Git manifests";
-  if (reason == "ScalingReplicaSet") return "Deployment controller: the ReplicaSet follows Deployment spec.replicas";
-  if (reason == "SuccessfulCreate") return "ReplicaSet controller: pods < spec.replicas";
-  if (reason == "SuccessfulDelete") return "ReplicaSet controller: pods > spec.replicas";
-  if (reason == "SuccessfulRescale") return "HPA: the metrics give a new desired replica count";
-  return "";
-}
-
-// One Event as the chains read it, parsed once per report: a fleet's report builds a chain per
-// fight, and re-reading every Event's JSON for each fight made the report quadratic in services.
-struct EventStep {
-  SimTime at;
-  std::size_t index;  // position in ApiServer::events(): the tie-break order of the original scan
-  std::string reason, message, rule, kind, name, ns, component;
-};
-
-// The Events that can take part in a chain (a known rule, a parseable time), sorted by time.
-std::vector<EventStep> index_events(const ApiServer& api) {
-  std::vector<EventStep> out;
-  const std::vector<EventRecord>& events = api.events();
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const EventRecord& ev = events[i];
-    std::string rule = event_rule(ev.reason, ev.message);
-    if (rule.empty()) continue;
-    const std::optional<SimTime> at = ev.last ? ev.last : ev.first;
-    if (!at) continue;
-    out.push_back({*at, i, ev.reason, ev.message, std::move(rule), ev.involved.kind, ev.involved.name,
-                   ev.involved.ns, ev.component.empty() ? "?" : ev.component});
-  }
-  std::stable_sort(out.begin(), out.end(), [](const EventStep& a, const EventStep& b) { return a.at < b.at; });
-  return out;
+// The Application that manages the target, from its tracking annotation (argo-cd
+// util/argo/resource_tracking.go: "<app>:<group>/<kind>:<namespace>/<name>") or instance label.
+std::string tracking_app(const ApiServer& api, const ObjectRef& target) {
+  const json* obj = nullptr;
+  ObjectPtr live = api.get(target);
+  if (live) obj = live.get();
+  for (const ObjectLifetime& l : api.lifetimes())
+    if (!obj && l.ref == target && l.last) obj = l.last.get();
+  if (!obj) return "";
+  const json* id = find(*obj, {"metadata", "annotations", "argocd.argoproj.io/tracking-id"});
+  if (id && id->is_string()) return id->get<std::string>().substr(0, id->get<std::string>().find(':'));
+  const json* label = find(*obj, {"metadata", "labels", "app.kubernetes.io/instance"});
+  return label && label->is_string() ? label->get<std::string>() : "";
 }
 
 // The writes of each fought-over field, in time order, from one pass over the history for all
@@ -119,20 +106,22 @@ FieldWrites field_writes(const ApiServer& api, const json& fights) {
   return out;
 }
 
-json chain_for(const World& world, const json& fight, const std::vector<EventStep>& event_steps,
-               const FieldWrites& by_field) {
+// The hand-overs of the field, as find_fights counts them.
+std::vector<const WriteRecord*> handovers_of(const std::vector<const WriteRecord*>& list) {
+  std::vector<const WriteRecord*> out;
+  for (std::size_t i = 1; i < list.size(); ++i)
+    if (list[i]->manager != list[i - 1]->manager && list[i]->new_value != list[i - 1]->new_value) out.push_back(list[i]);
+  return out;
+}
+
+json chain_for(const World& world, const json& fight, const FieldWrites& by_field) {
   const ApiServer& api = world.api();
   const std::pair<ObjectRef, std::string> key = fight_key(fight);
   const ObjectRef& target = key.first;
   const std::string& field = key.second;
   const auto& writes = api.writes();
 
-  // The hand-overs of the field, as find_fights counts them.
-  const std::vector<const WriteRecord*>& list = by_field.at(key);
-  std::vector<const WriteRecord*> handovers;
-  for (std::size_t i = 1; i < list.size(); ++i)
-    if (list[i]->manager != list[i - 1]->manager && list[i]->new_value != list[i - 1]->new_value)
-      handovers.push_back(list[i]);
+  const std::vector<const WriteRecord*> handovers = handovers_of(by_field.at(key));
   if (handovers.size() < 3) return json::array();
   // The last complete cycle: from one hand-over to the next hand-over by the same manager.
   const WriteRecord* close = handovers.back();
@@ -144,73 +133,73 @@ json chain_for(const World& world, const json& fight, const std::vector<EventSte
     }
   if (!open) return json::array();
   const SimTime from = open->at, to = close->at;
+  const std::string app = tracking_app(api, target);
 
-  const Epoch& epoch = api.epoch();
+  // Writes only, at the instants they happened (Events carry whole seconds, and each of the ones
+  // a chain would show restates a write: ScalingReplicaSet, SuccessfulCreate, OperationStarted ...).
   std::vector<Step> steps;
-  int order = 0;
-  auto add = [&](SimTime at, const std::string& actor, const std::string& action, const std::string& rule) {
-    steps.push_back({at, order++,
-                     json{{"at", epoch.clock(at)},
-                          {"at_s", std::round(to_seconds(at) * 1e3) / 1e3},
-                          {"actor", actor},
-                          {"action", action},
-                          {"rule", rule}}});
-  };
   const std::string prefix = target.name + "-";
-  // The history is in time order: start at the cycle's first write instead of scanning it all.
   const auto first = std::partition_point(writes.begin(), writes.end(), [&](const WriteRecord& w) { return w.at < from; });
+  bool started = false;
   for (auto wit = first; wit != writes.end(); ++wit) {
     const WriteRecord& w = *wit;
     if (w.at > to) break;
+    // The chain starts with the write that opens the cycle: a write by one of the fight's writers.
+    if (!started && &w != open) continue;
+    started = true;
     if (w.object == target && w.field == field) {
       if (w.old_value == w.new_value) continue;
-      add(w.at, w.manager, field_action(w), field_rule(w));
+      steps.push_back({w.at, Weight::kField, w.manager, field_action(w), field_rule(w), ""});
+      if (&w == close) break;
     } else if (w.object.ns == target.ns && w.object.kind == "ReplicaSet" && starts_with(w.object.name, prefix) &&
                w.field == "/spec/replicas" && w.old_value != w.new_value) {
-      add(w.at, w.manager, field_action(w), "Deployment controller: the ReplicaSet follows Deployment spec.replicas");
+      steps.push_back({w.at, Weight::kReplicaSet, w.manager, field_action(w),
+                       "Deployment controller: the ReplicaSet follows Deployment spec.replicas", ""});
     } else if (w.object.ns == target.ns && w.object.kind == "Pod" && starts_with(w.object.name, prefix) &&
                w.field.empty() && (w.operation == "Create" || w.operation == "Delete")) {
-      add(w.at, w.manager,
-          fmt::format("{} Pod {}/{}", w.operation == "Create" ? "creates" : "deletes", w.object.ns, w.object.name),
-          w.operation == "Create" ? "ReplicaSet controller: pods < spec.replicas"
-                                  : (w.manager == "kubelet" ? "kubelet: the pod was deleted and its containers stopped"
-                                                            : "ReplicaSet controller: pods > spec.replicas"));
-    } else if (w.object == target && w.field == "/status/readyReplicas" && w.old_value != w.new_value) {
-      add(w.at, w.manager, fmt::format("sets {} status.readyReplicas {} -> {}", plain(w.object), value_text(w.old_value),
-                                       value_text(w.new_value)),
-          "Deployment controller: counts the ready pods of its ReplicaSets");
-    } else if (w.object.kind == "Application" && w.old_value != w.new_value &&
-               (w.field == "/status/sync/status" || w.field == "/status/operationState/phase")) {
-      add(w.at, w.manager,
-          fmt::format("sets {} {} {} -> {}", plain(w.object), w.field, value_text(w.old_value), value_text(w.new_value)),
-          w.field == "/status/sync/status"
-              ? "ArgoCD: compares the live objects with the Git manifests (argocd-k8s.md 1.4)"
-              : "ArgoCD: sync operation progress (argocd-k8s.md 1.4)");
+      const bool create = w.operation == "Create";
+      steps.push_back({w.at, Weight::kPod, w.manager,
+                       fmt::format("{} Pod {}/{}", create ? "creates" : "deletes", w.object.ns, w.object.name),
+                       create ? "ReplicaSet controller: pods < spec.replicas"
+                              : (w.manager == "kubelet" ? "kubelet: the pod was deleted and its containers stopped"
+                                                        : "ReplicaSet controller: pods > spec.replicas"),
+                       w.manager + "|" + w.operation});
+    } else if (!app.empty() && w.object.kind == "Application" && w.object.name == app &&
+               w.field == "/status/sync/status" && w.new_value == "OutOfSync" && w.old_value != w.new_value) {
+      // The one status step that explains the next one: self-heal acts on OutOfSync. The other
+      // status writes (readyReplicas, operation phases, back to Synced) restate the steps around them.
+      steps.push_back({w.at, Weight::kStatus, w.manager,
+                       fmt::format("sets {} /status/sync/status {} -> OutOfSync", object_phrase(w.object), value_text(w.old_value)),
+                       fmt::format("ArgoCD: a live field differs from the desired state in Git and is not ignored {}",
+                                   kArgoCompare),
+                       ""});
     }
   }
-  // Events (second precision; a repeated Event keeps only its last occurrence), in the order of
-  // ApiServer::events() like the steps above (the sort below breaks ties by that order).
-  const auto lo = std::partition_point(event_steps.begin(), event_steps.end(),
-                                       [&](const EventStep& e) { return e.at + seconds(1) <= from; });
-  std::vector<const EventStep*> in_cycle;
-  for (auto it = lo; it != event_steps.end() && it->at <= to; ++it) {
-    const EventStep& e = *it;
-    const bool related = (e.kind == target.kind && e.name == target.name && e.ns == target.ns) ||
-                         (e.ns == target.ns && (e.kind == "ReplicaSet" || e.kind == "Pod") && starts_with(e.name, prefix)) ||
-                         (e.ns == target.ns && (e.kind == "ScaledObject" || e.kind == "HorizontalPodAutoscaler")) ||
-                         e.kind == "Application";
-    if (related) in_cycle.push_back(&e);
+  // Consecutive pod creations (or deletions) by one manager are one step.
+  std::vector<Step> folded;
+  for (Step& s : steps) {
+    if (!folded.empty() && !s.fold_key.empty() && folded.back().fold_key == s.fold_key) {
+      ++folded.back().count;
+      continue;
+    }
+    folded.push_back(std::move(s));
   }
-  std::sort(in_cycle.begin(), in_cycle.end(), [](const EventStep* a, const EventStep* b) { return a->index < b->index; });
-  for (const EventStep* e : in_cycle)
-    add(e->at, e->component,
-        fmt::format("records Event {} on {} {}{}: \"{}\"", e->reason, e->kind, e->ns.empty() ? "" : e->ns + "/", e->name,
-                    e->message),
-        e->rule);
-  std::stable_sort(steps.begin(), steps.end(),
-                   [](const Step& a, const Step& b) { return std::tie(a.at, a.order) < std::tie(b.at, b.order); });
+  for (Step& s : folded)
+    if (s.count > 1)
+      s.action = fmt::format("{} {} Pods {}/{}..., from this instant on", s.fold_key.ends_with("Create") ? "creates" : "deletes",
+                             s.count, target.ns, prefix);
+  // At most kMaxChainSteps: drop the latest steps of the lightest kind first.
+  for (int w = static_cast<int>(Weight::kStatus); folded.size() > kMaxChainSteps && w > 0; --w)
+    for (std::size_t i = folded.size(); i-- > 0 && folded.size() > kMaxChainSteps;)
+      if (static_cast<int>(folded[i].weight) == w) folded.erase(folded.begin() + static_cast<std::ptrdiff_t>(i));
+  const Epoch& epoch = api.epoch();
   json chain = json::array();
-  for (Step& s : steps) chain.push_back(std::move(s.step));
+  for (const Step& s : folded)
+    chain.push_back({{"at", epoch.clock(s.at)},
+                     {"at_s", std::round(to_seconds(s.at) * 1e3) / 1e3},
+                     {"actor", s.actor},
+                     {"action", s.action},
+                     {"rule", s.rule}});
   return chain;
 }
 
@@ -218,14 +207,13 @@ json chain_for(const World& world, const json& fight, const std::vector<EventSte
 
 json build_causal_chain(const World& world, const json& fight) {
   const json fights = json::array({fight});
-  return chain_for(world, fight, index_events(world.api()), field_writes(world.api(), fights));
+  return chain_for(world, fight, field_writes(world.api(), fights));
 }
 
 void add_causal_chains(const World& world, json& fights) {
   if (fights.empty()) return;
-  const std::vector<EventStep> event_steps = index_events(world.api());
   const FieldWrites by_field = field_writes(world.api(), fights);
-  for (json& f : fights) f["chain"] = chain_for(world, f, event_steps, by_field);
+  for (json& f : fights) f["chain"] = chain_for(world, f, by_field);
 }
 
 std::string render_causal_chain(const json& chain, const std::string& indent) {

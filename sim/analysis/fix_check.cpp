@@ -1,6 +1,9 @@
 #include "kcsim/analysis/fix_check.hpp"
 
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -55,6 +58,65 @@ bool targets(const json& scaler, const ObjectRef& ref) {
          ns == (ref.ns.empty() ? "default" : ref.ns);
 }
 
+// The roles of a fix, in the order the report lists them: the cause itself, a change that stops
+// the fight but leaves the cause, and a change that stops it by giving something up.
+constexpr const char* kRootCause = "root cause";
+constexpr const char* kWorkaround = "workaround";
+constexpr const char* kGivesUp = "gives something up";
+
+std::string find_string(const json& obj, const char* pointer) {
+  const json::json_pointer p(pointer);
+  return obj.contains(p) && obj[p].is_string() ? obj[p].get<std::string>() : std::string();
+}
+
+// The `git` section and a Git file alike hold one object or an array of them.
+std::vector<const json*> one_or_many(const json& v) {
+  std::vector<const json*> out;
+  if (v.is_array())
+    for (const json& item : v) out.push_back(&item);
+  else if (v.is_object())
+    out.push_back(&v);
+  return out;
+}
+
+// An Application of `objects` whose own manifest is in Git (by name and namespace) and differs
+// from it: the live one was applied by hand (the six-minute loop's cause).
+struct GitApplication {
+  ObjectRef ref;
+  std::string repo_url, file, dir;
+};
+
+std::vector<GitApplication> applications_in_git(const json& doc) {
+  std::vector<GitApplication> out;
+  if (!doc.contains("objects") || !doc["objects"].is_array() || !doc.contains("git")) return out;
+  const json& git = doc["git"];
+  const std::vector<const json*> repos = one_or_many(git);
+  for (const json& live : doc["objects"]) {
+    if (!live.is_object() || live.value("kind", "") != "Application") continue;
+    const std::string name = find_string(live, "/metadata/name");
+    const std::string ns = find_string(live, "/metadata/namespace");
+    for (const json* repo : repos) {
+      if (!repo->is_object() || !repo->contains("commits") || !(*repo)["commits"].is_array()) continue;
+      std::optional<GitApplication> found;
+      for (const json& commit : (*repo)["commits"]) {
+        for (const char* section : {"files", "changes"}) {
+          if (!commit.is_object() || !commit.contains(section) || !commit[section].is_object()) continue;
+          for (const auto& [path, content] : commit[section].items()) {
+            for (const json* m : one_or_many(content))
+              if (m->is_object() && m->value("kind", "") == "Application" && find_string(*m, "/metadata/name") == name &&
+                  (find_string(*m, "/metadata/namespace") == ns || find_string(*m, "/metadata/namespace").empty()) &&
+                  m->value("spec", json()) != live.value("spec", json()))
+                found = GitApplication{ObjectRef{"Application", ns, name}, repo->value("repoURL", ""), path,
+                                       path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/'))};
+          }
+        }
+      }
+      if (found && !found->dir.empty() && !found->repo_url.empty()) out.push_back(std::move(*found));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 json candidate_fixes(const json& doc, const json& fight) {
@@ -68,18 +130,56 @@ json candidate_fixes(const json& doc, const json& fight) {
     kubectl |= m.rfind("kubectl", 0) == 0;
   }
   json out = json::array();
-  auto candidate = [&](const std::string& change, const std::string& patch, const std::function<void(json&)>& edit) {
+  auto candidate = [&](const std::string& change, const std::string& patch, const char* role, const std::string& caveat,
+                       const std::function<void(json&)>& edit) {
     json d = doc;
     edit(d);
-    if (d != doc) out.push_back({{"change", change}, {"patch", patch}, {"doc", std::move(d)}});
+    if (d != doc)
+      out.push_back({{"change", change}, {"patch", patch}, {"role", role}, {"caveat", caveat}, {"doc", std::move(d)}});
   };
   std::string group = ref.kind == "Deployment" || ref.kind == "StatefulSet" || ref.kind == "ReplicaSet" ? "apps" : "";
   if (argocd) {
+    // The root cause first: a live Application applied by hand that differs from its own
+    // manifest in Git. An app-of-apps parent makes ArgoCD apply the Git version (and keep it).
+    for (const GitApplication& g : applications_in_git(doc)) {
+      const std::string base = g.dir.substr(g.dir.rfind('/') == std::string::npos ? 0 : g.dir.rfind('/') + 1);
+      const std::string parent = "root-" + (base.empty() ? std::string("apps") : base);
+      candidate(fmt::format("deploy the Applications in Git's {} through an app-of-apps parent Application {}, so that "
+                            "the Git version of {} reaches the cluster",
+                            g.dir, parent, g.ref.str()),
+                fmt::format("objects += Application {}/{} {{source: {} path {} HEAD, automated selfHeal}}", g.ref.ns,
+                            parent, g.repo_url, g.dir),
+                kRootCause,
+                fmt::format("the live {} was applied by hand and differs from its manifest in Git ({}); "
+                            "from now on the parent keeps every Application in {} as Git says, so a hand edit of "
+                            "them is reverted",
+                            g.ref.str(), g.file, g.dir),
+                [&](json& d) {
+                  if (!d.contains("objects") || !d["objects"].is_array()) return;
+                  for (const json& o : d["objects"])
+                    if (o.is_object() && o.value("kind", "") == "Application" &&
+                        find_string(o, "/spec/source/path") == g.dir &&
+                        find_string(o, "/spec/source/repoURL") == g.repo_url)
+                      return;  // a parent already deploys that directory
+                  d["objects"].push_back(
+                      {{"apiVersion", "argoproj.io/v1alpha1"},
+                       {"kind", "Application"},
+                       {"metadata", {{"name", parent}, {"namespace", g.ref.ns}}},
+                       {"spec",
+                        {{"project", "default"},
+                         {"source", {{"repoURL", g.repo_url}, {"path", g.dir}, {"targetRevision", "HEAD"}}},
+                         {"destination", {{"server", "https://kubernetes.default.svc"}, {"namespace", g.ref.ns}}},
+                         {"syncPolicy", {{"automated", {{"prune", false}, {"selfHeal", true}}}}}}}});
+                });
+    }
     candidate(fmt::format("ignore {} on {} in the live Application (ignoreDifferences + RespectIgnoreDifferences=true)",
                           field, ref.kind),
               fmt::format("objects[kind=Application].spec.ignoreDifferences += {{group: {}, kind: {}, jsonPointers: [{}]}}; "
                           "spec.syncPolicy.syncOptions += RespectIgnoreDifferences=true",
                           group.empty() ? "\"\"" : group, ref.kind, field),
+              kWorkaround,
+              "changes the cluster only: the next apply of the Application without the rule (from Git or by hand) "
+              "brings the fight back, so the same rule belongs in the Application's manifest",
               [&](json& d) {
                 for_each_manifest(d, true, false, false, [&](json& m) {
                   if (!m.is_object() || m.value("kind", "") != "Application" || !m.contains("spec")) return;
@@ -97,6 +197,10 @@ json candidate_fixes(const json& doc, const json& fight) {
   if (keda && field == "/spec/replicas")
     candidate("set the KEDA minimum replicas to 1 (HTTPScaledObject replicas.min / ScaledObject minReplicaCount)",
               "HTTPScaledObject.spec.replicas.min = 1; ScaledObject.spec.minReplicaCount = 1 (objects and Git)",
+              kGivesUp,
+              "no scale to zero: a pod runs at all times (see the price); the two writers agree only while "
+              "KEDA wants Git's value, so under load, when KEDA scales above it, self-heal sets Git's value back "
+              "again (scenarios/six-minute-loop-fix-min-replicas.json)",
               [&](json& d) {
                 for_each_manifest(d, true, true, true, [&](json& m) {
                   if (!targets(m, ref)) return;
@@ -106,13 +210,20 @@ json candidate_fixes(const json& doc, const json& fight) {
               });
   if (argocd)
     candidate(fmt::format("remove {} from the {} manifest in Git", field, ref.kind),
-              fmt::format("git.commits[*].files[*][{}].{} removed", ref.str(), field), [&](json& d) {
+              fmt::format("git.commits[*].files[*][{}].{} removed", ref.str(), field), kRootCause,
+              "the autoscaler alone sets the field from then on, as ArgoCD's documentation advises for a "
+              "workload under an autoscaler; a new object starts at the API server's default (1 replica) until "
+              "the autoscaler acts",
+              [&](json& d) {
                 for_each_manifest(d, false, true, false, [&](json& m) {
                   if (same_object(m, ref)) erase_pointer(m, field);
                 });
               });
   if (argocd)
     candidate("turn ArgoCD self-heal off", "objects[kind=Application].spec.syncPolicy.automated.selfHeal = false",
+              kGivesUp,
+              "no drift correction for the whole Application: any hand change to any of its resources stays "
+              "until the next sync (a new Git revision or a manual sync), which also resets this field once",
               [&](json& d) {
                 for_each_manifest(d, true, false, false, [&](json& m) {
                   if (!m.is_object() || m.value("kind", "") != "Application") return;
@@ -122,7 +233,9 @@ json candidate_fixes(const json& doc, const json& fight) {
               });
   if (kubectl)
     candidate(fmt::format("remove {} from the manifest that kubectl applies", field),
-              fmt::format("timeline[action=kubectl apply].manifest[{}].{} removed", ref.str(), field), [&](json& d) {
+              fmt::format("timeline[action=kubectl apply].manifest[{}].{} removed", ref.str(), field), kRootCause,
+              "the pipeline's manifest no longer sets the field; the autoscaler alone sets it",
+              [&](json& d) {
                 for_each_manifest(d, false, false, true, [&](json& m) {
                   if (same_object(m, ref)) erase_pointer(m, field);
                 });

@@ -30,6 +30,8 @@
 #include "kcsim/k8s/repo_path.hpp"
 #include "kcsim/analysis/ownership_graph.hpp"
 
+#include "kcsim/analysis/vocabulary.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <deque>
@@ -231,10 +233,7 @@ std::string dir_of(const std::string& rel) {
   return slash == std::string::npos ? std::string() : rel.substr(0, slash);
 }
 
-std::string short_ref(const ObjectRef& r) {
-  // "Application argocd/web": the form people say.
-  return r.ns.empty() ? fmt::format("{} {}", r.kind, r.name) : fmt::format("{} {}/{}", r.kind, r.ns, r.name);
-}
+std::string short_ref(const ObjectRef& r) { return object_phrase(r); }
 
 ObjectRef parse_ref(const std::string& s) { return ObjectRef::parse(s); }
 
@@ -1066,7 +1065,7 @@ struct OwnershipGraph::Impl {
       out.evidence.push_back(ev(app, "/spec/syncPolicy", "no RespectIgnoreDifferences=true in syncOptions"));
     } else if (g.self_heal) {
       out.mode = WriteMode::kContinuous;
-      out.reason = "automated sync with selfHeal: ArgoCD reverts any change within seconds of its next refresh, "
+      out.reason = "automated sync with selfHeal: ArgoCD puts Git's value back at its next self-heal sync, "
                    "and the field is not in ignoreDifferences";
       out.evidence.push_back(ev(app, "/spec/syncPolicy/automated/selfHeal", "selfHeal: true"));
       out.evidence.push_back(ev(app, "/spec", g.rules.empty() ? "no ignoreDifferences" : "ignoreDifferences does not cover " + field));
@@ -1652,8 +1651,8 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
         f.writers = {a.key(), b.key()};
         std::sort(f.writers.begin(), f.writers.end());
         f.title = fmt::format("{} {}: {} and {} both write it", object.str(), field, a.key(), b.key());
-        std::string msg = fmt::format("{} and {} can both write {} of {}, and they disagree: {}.", a.key(), b.key(),
-                                      field, short_ref(object), *why);
+        std::string msg = fmt::format("{} and {} can both write {}, and they disagree: {}.", a.key(), b.key(),
+                                      field_phrase(object, field), *why);
         msg += fmt::format(" {} writes it ({}).", a.manager, a.props->reason);
         msg += fmt::format(" {} writes it ({}).", b.manager, b.props->reason);
         const bool keda_idle = (b.manager == kKedaManager && b.props->values.idle) || (a.manager == kKedaManager && a.props->values.idle);
@@ -1667,10 +1666,25 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
                  "backoff) scales it back up within seconds, and KEDA scales it down again at its next poll "
                  "(pollingInterval: 30 s by default, 15 s for an HTTPScaledObject): a new pod every poll, many times "
                  "faster than the six-minute loop.";
+        else if (both && keda_idle && argocd_heals && timing.kind == SelfHealTiming::Kind::kBackoff)
+          // The period is the self-heal backoff, not KEDA's cooldown: the cooldown counts from the
+          // last activity, long past, so KEDA scales each new pod away at its next poll.
+          msg += " Expect a loop while the workload is idle: KEDA scales it down once it has been idle for the "
+                 "cooldown, ArgoCD's self-heal scales it back up, KEDA scales the new pod away again at its next "
+                 "poll (the cooldown counts from the last activity, long past), and ArgoCD's next self-heal waits "
+                 "for its backoff. The loop settles at " + period_phrase(seconds(300)) + ", the self-heal backoff cap (the "
+                 "six-minute loop), each pod living only seconds.";
+        else if (both && keda_idle && argocd_heals)
+          msg += " Expect a loop while the workload is idle: KEDA scales it down once it has been idle for the "
+                 "cooldown, ArgoCD's self-heal scales it back up, and KEDA scales the new pod away again at its next "
+                 "poll. How often depends on the ArgoCD release (Self-heal timing): with the self-heal backoff of "
+                 "current releases the loop settles at " + period_phrase(seconds(300)) + ", the self-heal backoff "
+                 "cap (the six-minute loop); without it, at every KEDA poll.";
         else if (both && keda_idle && (is_argocd_writer(a) || a.manager == kFluxManager))
-          msg += " Expect a loop while the workload is idle: KEDA scales it down after the cooldown, the GitOps "
-                 "controller scales it back up at its next refresh, a new pod starts, and the cooldown begins again "
-                 "(with the defaults, every 5 to 6 minutes: the six-minute loop).";
+          msg += " Expect a loop while the workload is idle: KEDA scales it down once it has been idle for the "
+                 "cooldown, the GitOps controller scales it back up at its next sync, and KEDA scales the new pod "
+                 "away again at its next poll: one cycle per resync of the GitOps controller (Flux: the "
+                 "Kustomization's spec.interval).";
         else if (both)
           msg += " Each reverts the other's change: the field flips for as long as both run.";
         else

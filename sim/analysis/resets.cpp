@@ -1,5 +1,7 @@
 #include "kcsim/analysis/resets.hpp"
 
+#include "kcsim/analysis/vocabulary.hpp"
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -37,8 +39,8 @@ json find_resets(const std::vector<WriteRecord>& writes) {
                 {"to", reset.new_value},
                 {"restored_at_s", seconds3(restore->at)},
                 {"restored_to", restore->new_value}};
-      r["summary"] = fmt::format("{} reset {} {} from {} to {} at {}; {} set it to {} {} later", reset.manager,
-                                 key.first.str(), key.second, plain(before.new_value), plain(reset.new_value),
+      r["summary"] = fmt::format("{} reset {} from {} to {} at {}; {} set it to {} {} later", reset.manager,
+                                 field_phrase(key.first, key.second), plain(before.new_value), plain(reset.new_value),
                                  format_go_duration(reset.at.time_since_epoch()), before.manager,
                                  plain(restore->new_value), format_go_duration(restore->at - reset.at));
       resets.push_back(std::move(r));

@@ -53,12 +53,29 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
   return out;
 }
 
+namespace {
+
+// The figures of a fight's workload that a fix can cost or save: replica-seconds (what the
+// cluster pays for) and pods created (each a cold start). Null when the fight's object is not a
+// workload of the report.
+json workload_price(const json& report, const json& object) {
+  if (!report.contains("workloads") || !report["workloads"].is_array()) return nullptr;
+  for (const json& w : report["workloads"])
+    if (w.value("object", "") == object)
+      return {{"replica_seconds", w["replicas"].value("replica_seconds", 0.0)},
+              {"pods_created", w["pods"].value("created", std::int64_t{0})}};
+  return nullptr;
+}
+
+}  // namespace
+
 void add_verified_fixes(const Scenario& scenario, json& report, RunLimits limits) {
   if (!report.contains("fights") || !report["fights"].is_array()) return;
   for (json& fight : report["fights"]) {
     json fixes = json::array();
+    const json before = workload_price(report, fight["object"]);
     for (json& c : candidate_fixes(scenario.raw, fight)) {
-      json fix = {{"change", c["change"]}, {"patch", c["patch"]}};
+      json fix = {{"change", c["change"]}, {"patch", c["patch"]}, {"role", c["role"]}, {"caveat", c["caveat"]}};
       try {
         Scenario s = parse_scenario(c["doc"].dump(), scenario.file);
         s.duration = scenario.duration;
@@ -73,6 +90,8 @@ void add_verified_fixes(const Scenario& scenario, json& report, RunLimits limits
           }
         fix["stops_fight"] = !remains;
         fix["cycles_after"] = cycles;
+        const json price_after = workload_price(after.report, fight["object"]);
+        if (before.is_object() && price_after.is_object()) fix["price"] = {{"before", before}, {"after", price_after}};
       } catch (const std::exception& e) {
         fix["stops_fight"] = false;
         fix["cycles_after"] = nullptr;

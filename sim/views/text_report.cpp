@@ -43,13 +43,23 @@ std::string render_text_report(const json& r) {
         out += render_causal_chain(f["chain"], "      ");
       }
       if (f.contains("fixes") && !f["fixes"].empty()) {
-        out += "    Fixes, each checked by a re-run:\n";
-        for (const json& x : f["fixes"])
+        out += "    Fixes, each checked by a re-run (the root cause first):\n";
+        for (const json& x : f["fixes"]) {
           out += fmt::format("      [{}] {}{}\n", x.value("stops_fight", false) ? "stops the fight" : "still fights",
                              x.value("change", ""),
                              x.value("stops_fight", false) || !x["cycles_after"].is_number()
                                  ? std::string()
                                  : fmt::format(" ({} cycles after)", x["cycles_after"].get<std::int64_t>()));
+          if (x.contains("role"))
+            out += fmt::format("        {}: {}\n", x.value("role", ""), x.value("caveat", ""));
+          if (x.contains("price") && x["price"].is_object()) {
+            const json& b = x["price"]["before"];
+            const json& a = x["price"]["after"];
+            out += fmt::format("        price: {:.0f} -> {:.0f} replica-seconds, {} -> {} pods created\n",
+                               b.value("replica_seconds", 0.0), a.value("replica_seconds", 0.0),
+                               b.value("pods_created", std::int64_t{0}), a.value("pods_created", std::int64_t{0}));
+          }
+        }
       }
     }
   } else if (r.contains("fights")) {

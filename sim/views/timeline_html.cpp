@@ -644,14 +644,24 @@ std::string render_html_report(const World& world, const json& report) {
       h += "</ol>\n";
     }
     if (f.contains("fixes") && !f["fixes"].empty()) {
-      h += "<p>Fixes, each checked by a re-run:</p><ul class=\"fixes\">\n";
-      for (const json& x : f["fixes"])
-        h += fmt::format("<li>{} <span class=\"{}\">{}</span></li>\n", esc(x.value("change", "")),
+      h += "<p>Fixes, each checked by a re-run (the root cause first):</p><ul class=\"fixes\">\n";
+      for (const json& x : f["fixes"]) {
+        std::string detail;
+        if (x.contains("role")) detail += fmt::format("<br><i>{}</i>: {}", esc(x.value("role", "")), esc(x.value("caveat", "")));
+        if (x.contains("price") && x["price"].is_object())
+          detail += fmt::format("<br>price: {:.0f} &rarr; {:.0f} replica-seconds, {} &rarr; {} pods created",
+                                x["price"]["before"].value("replica_seconds", 0.0),
+                                x["price"]["after"].value("replica_seconds", 0.0),
+                                x["price"]["before"].value("pods_created", std::int64_t{0}),
+                                x["price"]["after"].value("pods_created", std::int64_t{0}));
+        h += fmt::format("<li>{} <span class=\"{}\">{}</span>{}</li>\n", esc(x.value("change", "")),
                          x.value("stops_fight", false) ? "ok" : "no",
                          x.value("stops_fight", false)
                              ? std::string("stops the fight")
                              : fmt::format("does not stop it ({} cycles after)",
-                                           x["cycles_after"].is_number() ? x["cycles_after"].dump() : "?"));
+                                           x["cycles_after"].is_number() ? x["cycles_after"].dump() : "?"),
+                         detail);
+      }
       h += "</ul>\n";
     }
     return h + "</div>\n";

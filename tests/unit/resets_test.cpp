@@ -48,7 +48,7 @@ TEST(Resets, ASyncOverAnHpaAtPeakLoadIsOneReset) {
   EXPECT_EQ(r["restored_at_s"], 615.0);
   EXPECT_EQ(r["restored_to"], 6);
   EXPECT_EQ(r["summary"],
-            "argocd-controller reset Deployment/prod/web /spec/replicas from 10 to 3 at 10m0s; "
+            "argocd-controller reset /spec/replicas of Deployment prod/web from 10 to 3 at 10m0s; "
             "kube-controller-manager set it to 6 15s later");
 }
 

@@ -1,6 +1,6 @@
 // The causal chain of a fight: one full steady-state cycle (the last complete one), explained as
-// numbered steps from the recorded history only (writes and Events), each with the rule that
-// made the actor act. See docs/report-format.md (fights[].chain).
+// at most ten numbered steps from the recorded writes, at the instants they happened, each with
+// the rule that made the actor act. See docs/report-format.md (fights[].chain).
 #pragma once
 
 #include <string>
@@ -10,7 +10,9 @@
 namespace kcsim {
 
 /// The steps of the last complete cycle of `fight` (an element of find_fights):
-/// [{at, at_s, actor, action, rule}], in time order. Empty when the history has no full cycle.
+/// [{at, at_s, actor, action, rule}], in time order, starting with the write of the fought field
+/// that opens the cycle and ending with the one that closes it; at most 10 steps. Empty when the
+/// history has no full cycle.
 json build_causal_chain(const World& world, const json& fight);
 
 /// Sets fights[i]["chain"] for every fight.
