@@ -68,7 +68,7 @@ void add_input_options(po::options_description& opts, InputOptions& o) {
       ("live", po::value(&o.inputs.live)->composing(), "objects as the cluster has them, e.g. kubectl get -o yaml output (repeatable)")
       ("repo-url", po::value(&o.inputs.repo_url), "the URL of the --git tree (default: its .git/config origin, else the URL its Applications name)")
       ("namespace,n", po::value(&o.inputs.default_namespace)->default_value("default"), "namespace of applied objects that name none")
-      ("strict", "treat warnings (skipped documents) as errors")
+      ("strict", "treat warnings (skipped documents, unknown fields) as errors")
       ("output,o", po::value(&o.output), "write to FILE instead of standard output");
 }
 
@@ -306,7 +306,7 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
     for (const std::string& note : graph.notes()) out += bullet(note, 2);
   }
   if (!set.warnings.empty()) {
-    out += "\nSkipped documents:\n";
+    out += "\nWarnings (skipped documents, unknown fields):\n";
     for (const ReadWarning& w : set.warnings) out += bullet(w.str(), 2);
   }
   out += "\n";
