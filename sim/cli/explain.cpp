@@ -53,7 +53,9 @@ constexpr const char* kLintUsage = R"(Usage: kcsim lint PATH...|SCENARIO [option
 The analyses of `kcsim explain` as a CI gate: exit status 1 when a finding is at or above
 --fail-on (default: error, i.e. a potential fight), 0 otherwise, 2 on bad input.
 Rules: field-fight (error), field-reset-on-sync (warning), feedback-cycle (warning),
-app-not-from-git (warning), app-spec-drift (warning), app-not-in-git (note).
+app-not-from-git (warning), app-spec-drift (warning), app-not-in-git (note),
+unknown-field (warning: a field the API server would drop, `unknown field "spec.minReplica"`).
+A field of the wrong type (`maxReplicas: "10"`) is bad input.
 
 Options)";
 
@@ -555,10 +557,27 @@ static int lint_impl(const std::vector<std::string>& args) {
   }
 
   const ManifestSet set = load_manifest_set(o.inputs);
-  for (const ReadWarning& w : set.warnings) std::cerr << "kcsim: warning: " << w.str() << "\n";
+  // Unknown fields are findings (rule unknown-field); skipped documents stay on standard error.
+  std::vector<Finding> unknown_fields;
+  for (const ReadWarning& w : set.warnings) {
+    if (w.pointer.empty()) {
+      std::cerr << "kcsim: warning: " << w.str() << "\n";
+      continue;
+    }
+    Finding f;
+    f.rule = "unknown-field";
+    f.severity = find_rule(f.rule)->severity;
+    f.field = w.pointer;
+    f.title = fmt::format("{}: {}", w.pointer, w.message);
+    f.message = "The API server drops the field and only warns (fieldValidation=Warn), so the setting does nothing";
+    f.location = w.pos.line > 0 ? fmt::format("{}:{}:{}", w.file, w.pos.line, w.pos.column) : w.file;
+    unknown_fields.push_back(std::move(f));
+  }
   const OwnershipGraph graph(set);
   std::vector<Finding> findings;
-  for (Finding f : graph.findings()) {
+  std::vector<Finding> all = graph.findings();
+  all.insert(all.end(), unknown_fields.begin(), unknown_fields.end());
+  for (Finding f : all) {
     if (ignored.count(f.rule)) continue;
     if (auto it = levels.find(f.rule); it != levels.end()) f.severity = it->second;
     findings.push_back(std::move(f));

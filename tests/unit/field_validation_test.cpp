@@ -56,7 +56,7 @@ json scaled_object() {
     "spec": {"scaleTargetRef": {"name": "web"}, "minReplicaCount": 0, "maxReplicaCount": 10,
              "advanced": {"horizontalPodAutoscalerConfig": {"behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}}}},
              "triggers": [{"type": "prometheus", "metadata": {"serverAddress": "http://prometheus:9090",
-                                                              "query": "sum(rate(http_requests_total[1m]))",
+                                                              "query": "sum by (app) http_requests_total",
                                                               "threshold": "100"}}]}})");
 }
 
@@ -421,6 +421,7 @@ TEST(FieldValidation, RunWarnsOnStandardErrorAndGoesOn) {
   json h = hpa();
   h["spec"]["minReplica"] = 2;
   json d = deployment();
+  d["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["port"] = 80;
   const std::string path = kcsim::testing::test_dir() + "/s.json";
   {
     json doc = json::parse(scenario_with(json::array({d, h})));
@@ -434,15 +435,20 @@ TEST(FieldValidation, RunWarnsOnStandardErrorAndGoesOn) {
   EXPECT_NE(r.err.find(": /objects/1/spec/minReplica: unknown field \"spec.minReplica\"\n"), std::string::npos) << r.err;
 }
 
-TEST(FieldValidation, LintWarnsOnStandardErrorAndStrictMakesItAnError) {
+TEST(FieldValidation, LintReportsAnUnknownFieldFindingAndStrictMakesItAnError) {
   const std::string dir = kcsim::testing::test_dir();
   std::ofstream(dir + "/hpa.yaml") << "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n"
                                       "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
                                       "  minReplica: 2\n  maxReplicas: 10\n";
   auto r = kcsim::testing::run_kcsim("lint " + dir + "/hpa.yaml");
-  EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.err, "kcsim: warning: " + dir +
-                       "/hpa.yaml:7:3: document 1, /spec/minReplica: unknown field \"spec.minReplica\"\n");
+  EXPECT_EQ(r.status, 0) << r.err;  // a warning: below the default --fail-on error
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, dir + "/hpa.yaml:7:3: warning: [unknown-field] document 1, /spec/minReplica: unknown field "
+                         "\"spec.minReplica\"\nkcsim lint: 0 error(s), 1 warning(s), 0 note(s); passing\n");
+  r = kcsim::testing::run_kcsim("lint " + dir + "/hpa.yaml --fail-on warning");
+  EXPECT_EQ(r.status, 1) << r.err;
+  r = kcsim::testing::run_kcsim("lint " + dir + "/hpa.yaml --ignore unknown-field");
+  EXPECT_EQ(r.out, "kcsim lint: 0 error(s), 0 warning(s), 0 note(s); passing\n");
   r = kcsim::testing::run_kcsim("lint " + dir + "/hpa.yaml --strict");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find(dir + "/hpa.yaml:7:3: document 1, /spec/minReplica: expected no warnings (--strict), found "
