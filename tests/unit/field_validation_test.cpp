@@ -340,9 +340,9 @@ TEST(FieldValidation, ScenarioWarningsCoverObjectsAppliedManifestsAndGitFiles) {
   const Scenario s = parse_scenario(text, "s.json");
   const auto lines = warning_lines(s);
   ASSERT_EQ(lines.size(), 4u) << ::testing::PrintToString(lines);
-  EXPECT_EQ(lines[0], "s.json:27:5: /objects/0/spec/minReplica: unknown field \"spec.minReplica\"");
+  EXPECT_EQ(lines[0], "s.json:101:19: /objects/0/spec/minReplica: unknown field \"spec.minReplica\"");
   EXPECT_EQ(lines[1],
-            "s.json:80:8: /timeline/0/manifest/spec/template/spec/containers/0/imagePullPolicyy: unknown field "
+            "s.json:156:30: /timeline/0/manifest/spec/template/spec/containers/0/imagePullPolicyy: unknown field "
             "\"spec.template.spec.containers[0].imagePullPolicyy\"");
   EXPECT_NE(lines[2].find(": /git/commits/0/files/argocd~1app.json/spec/syncPolicy/automated/selfheal: unknown field "
                           "\"spec.syncPolicy.automated.selfheal\""),
@@ -362,7 +362,7 @@ TEST(FieldValidation, ScenarioTypeErrorsInObjectsAppliedManifestsAndGitFilesStop
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "s.json:27:17: /objects/0/spec/maxReplicas: expected an integer (int32) for spec.maxReplicas, as the "
+              "s.json:28:20: /objects/0/spec/maxReplicas: expected an integer (int32) for spec.maxReplicas, as the "
               "API server decodes it, found a string (\"10\")");
   }
   json a = application();
