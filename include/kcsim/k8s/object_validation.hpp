@@ -1,10 +1,10 @@
 // The API server's validation of the fields kcsim's controllers read, applied to the objects a
 // scenario creates (its "objects" and `kubectl apply` manifests): a value the real API server
-// refuses is an input error here, never a silent default ("replicas": "3" used to run as 1).
+// refuses is an input error here, never a silent default ("replicas": "3" used to run as 1). The
+// decoding of every field comes first (include/kcsim/k8s/field_validation.hpp).
 #pragma once
 
 #include <string>
-
 #include <vector>
 
 #include <nlohmann/json.hpp>
