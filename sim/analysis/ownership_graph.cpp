@@ -152,6 +152,11 @@ const std::vector<RuleInfo>& lint_rules() {
        "an Application exists only in the cluster",
        "The live Application has no version in the Git files given; it was applied by hand (a bootstrap root is "
        "usually applied this way once)."},
+      {"unknown-field", Severity::kWarning,
+       "a manifest has a field its kind does not have",
+       "The API server drops a field the object's kind does not declare and only warns (kubectl: `Warning: unknown "
+       "field \"spec.minReplica\"`, the default fieldValidation=Warn), so the setting silently does nothing: a "
+       "misspelt name (minReplica, selfheal) or a field of another kind or version. Fix the name or remove it."},
   };
   return rules;
 }

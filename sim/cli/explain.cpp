@@ -53,7 +53,9 @@ constexpr const char* kLintUsage = R"(Usage: kcsim lint PATH...|SCENARIO [option
 The analyses of `kcsim explain` as a CI gate: exit status 1 when a finding is at or above
 --fail-on (default: error, i.e. a potential fight), 0 otherwise, 2 on bad input.
 Rules: field-fight (error), field-reset-on-sync (warning), feedback-cycle (warning),
-app-not-from-git (warning), app-spec-drift (warning), app-not-in-git (note).
+app-not-from-git (warning), app-spec-drift (warning), app-not-in-git (note),
+unknown-field (warning: a field the API server would drop, `unknown field "spec.minReplica"`).
+A field of the wrong type (`maxReplicas: "10"`) is bad input.
 
 Options)";
 
@@ -68,7 +70,7 @@ void add_input_options(po::options_description& opts, InputOptions& o) {
       ("live", po::value(&o.inputs.live)->composing(), "objects as the cluster has them, e.g. kubectl get -o yaml output (repeatable)")
       ("repo-url", po::value(&o.inputs.repo_url), "the URL of the --git tree (default: its .git/config origin, else the URL its Applications name)")
       ("namespace,n", po::value(&o.inputs.default_namespace)->default_value("default"), "namespace of applied objects that name none")
-      ("strict", "treat warnings (skipped documents) as errors")
+      ("strict", "treat warnings (skipped documents, unknown fields) as errors")
       ("output,o", po::value(&o.output), "write to FILE instead of standard output");
 }
 
@@ -306,7 +308,7 @@ std::string render_explain_text(const OwnershipGraph& graph, const ManifestSet& 
     for (const std::string& note : graph.notes()) out += bullet(note, 2);
   }
   if (!set.warnings.empty()) {
-    out += "\nSkipped documents:\n";
+    out += "\nWarnings (skipped documents, unknown fields):\n";
     for (const ReadWarning& w : set.warnings) out += bullet(w.str(), 2);
   }
   out += "\n";
@@ -555,10 +557,27 @@ static int lint_impl(const std::vector<std::string>& args) {
   }
 
   const ManifestSet set = load_manifest_set(o.inputs);
-  for (const ReadWarning& w : set.warnings) std::cerr << "kcsim: warning: " << w.str() << "\n";
+  // Unknown fields are findings (rule unknown-field); skipped documents stay on standard error.
+  std::vector<Finding> unknown_fields;
+  for (const ReadWarning& w : set.warnings) {
+    if (w.pointer.empty()) {
+      std::cerr << "kcsim: warning: " << w.str() << "\n";
+      continue;
+    }
+    Finding f;
+    f.rule = "unknown-field";
+    f.severity = find_rule(f.rule)->severity;
+    f.field = w.pointer;
+    f.title = fmt::format("{}: {}", w.pointer, w.message);
+    f.message = "The API server drops the field and only warns (fieldValidation=Warn), so the setting does nothing";
+    f.location = w.pos.line > 0 ? fmt::format("{}:{}:{}", w.file, w.pos.line, w.pos.column) : w.file;
+    unknown_fields.push_back(std::move(f));
+  }
   const OwnershipGraph graph(set);
   std::vector<Finding> findings;
-  for (Finding f : graph.findings()) {
+  std::vector<Finding> all = graph.findings();
+  all.insert(all.end(), unknown_fields.begin(), unknown_fields.end());
+  for (Finding f : all) {
     if (ignored.count(f.rule)) continue;
     if (auto it = levels.find(f.rule); it != levels.end()) f.severity = it->second;
     findings.push_back(std::move(f));

@@ -292,7 +292,7 @@ static int import_manifests_impl(const std::vector<std::string>& args) {
       ("repo-url", po::value(&inputs.repo_url), "the URL of the --git tree (default: its .git/config origin, else the URL its Applications name)")
       ("namespace,n", po::value(&inputs.default_namespace)->default_value("default"), "namespace of applied objects that name none")
       ("expect-no-fights", "add an expectation that no field is fought over (kcsim run --check then fails on a fight)")
-      ("strict", "treat warnings (skipped documents) as errors");
+      ("strict", "treat warnings (skipped documents, unknown fields) as errors");
   po::options_description hidden;
   hidden.add_options()("paths", po::value(&inputs.paths)->composing());
   po::positional_options_description pos;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 #include "kcsim/apiserver/world.hpp"
@@ -68,6 +69,7 @@ int kubectl(const std::vector<std::string>& args) {
     return usage_error("kubectl needs the kubectl command after \"--\" (for example: -- get pods)");
 
   Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+  for (const ReadWarning& w : scenario_warnings(scenario)) std::cerr << "kcsim: warning: " << w.str() << "\n";
   const Duration instant = read_duration(json(at), "--at", "");
   if (instant > scenario.duration)
     return usage_error(fmt::format("--at {} is after the end of the scenario ({}); raise its \"duration\" or pick an earlier instant",

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/analysis/report.hpp"
 #include "kcsim/views/text_report.hpp"
@@ -67,6 +68,8 @@ int run(const std::vector<std::string>& args) {
   if (const auto conflict = conflicting_outputs(targets, {scenario_path})) return usage_error(*conflict);
 
   Scenario scenario = load_scenario(scenario_path);
+  // Unknown manifest fields: the API server would drop them with a warning; the run goes on.
+  for (const ReadWarning& w : scenario_warnings(scenario)) std::cerr << "kcsim: warning: " << w.str() << "\n";
   if (vm.count("duration")) {
     scenario.duration = read_duration(json(duration), "--duration", "");
     if (scenario.duration.count() == 0) return usage_error("--duration must be positive");

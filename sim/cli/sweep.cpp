@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/cli/runner.hpp"
 #include "kcsim/cli/sweep_runner.hpp"
@@ -78,7 +79,9 @@ int sweep(const std::vector<std::string>& args) {
   if (const auto conflict = conflicting_outputs({{"-o", output}}, {path})) return usage_error(*conflict);
   const std::string text = read_text(path);
   // Validate the unvaried scenario first, so its errors are reported once, with positions.
-  (void)parse_scenario(text, path);
+  // Its unknown manifest fields are reported once too (the variations do not add fields).
+  for (const ReadWarning& w : scenario_warnings(parse_scenario(text, path)))
+    std::cerr << "kcsim: warning: " << w.str() << "\n";
   for (const Variation& v : options.variations) {
     json probe = json::parse(text);
     apply_variation(probe, v.path, v.values.front());

@@ -23,6 +23,7 @@
 #include "yaml_guard.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/field_validation.hpp"
 #include "kcsim/k8s/json_access.hpp"
 
 namespace kcsim {
@@ -54,6 +55,7 @@ std::string Manifest::document_label() const {
 std::string ReadWarning::str() const {
   std::string where = file;
   if (pos.line > 0) where += fmt::format(":{}:{}", pos.line, pos.column);
+  if (!pointer.empty()) return fmt::format("{}: {}: {}", where, pointer, message);
   return fmt::format("{}: document {}: {}", where, document + 1, message);
 }
 
@@ -411,15 +413,22 @@ std::map<std::string, SourcePos> rebase(const std::map<std::string, SourcePos>& 
   return out;
 }
 
+// The position of `pointer`, or of its nearest parent that has one.
+SourcePos at_or_parent(const std::map<std::string, SourcePos>& positions, std::string pointer, SourcePos fallback) {
+  for (;;) {
+    auto it = positions.find(pointer);
+    if (it != positions.end() && it->second.line > 0) return it->second;
+    if (pointer.empty()) return fallback;
+    pointer.resize(pointer.rfind('/'));
+  }
+}
+
 // Checks one object; returns false (with a warning) when it is safe to skip.
 bool check_object(const json& obj, const std::string& file, std::size_t document, const std::string& label,
-                  const std::map<std::string, SourcePos>& positions, SourcePos pos, std::vector<ReadWarning>& warnings) {
-  auto at = [&](const std::string& pointer) {
-    auto it = positions.find(pointer);
-    return it != positions.end() ? it->second : pos;
-  };
+                  const std::map<std::string, SourcePos>& positions, SourcePos pos, std::vector<ReadWarning>& warnings,
+                  const VersionCheck& at_least) {
   auto fail = [&](const std::string& pointer, const std::string& expected, const std::string& found) {
-    const SourcePos p = at(pointer);
+    const SourcePos p = at_or_parent(positions, pointer, pos);
     throw InputError(file, pointer.empty() ? label : label + ", " + pointer, expected, found, p.line, p.column);
   };
   if (!obj.is_object())
@@ -471,13 +480,24 @@ bool check_object(const json& obj, const std::string& file, std::size_t document
     fail("/metadata/name", "expected a non-empty string", describe_found(md["name"]));
   if (md.contains("namespace") && !md["namespace"].is_string())
     fail("/metadata/namespace", "expected a string", describe_found(md["namespace"]));
+  // The API server's decoding: a field of the wrong type is refused, an unknown one dropped with a
+  // warning (include/kcsim/k8s/field_validation.hpp).
+  std::vector<UnknownField> unknown;
+  try {
+    unknown = check_fields(obj, file, "", at_least);
+  } catch (const InputError& e) {
+    fail(e.pointer(), e.expected(), e.found());
+  }
+  for (const UnknownField& u : unknown)
+    warnings.push_back(ReadWarning{file, document, at_or_parent(positions, u.pointer, pos), u.message(),
+                                   label + ", " + u.pointer});
   return true;
 }
 
 }  // namespace
 
 std::vector<Manifest> parse_manifests(const std::string& text, const std::string& file,
-                                      std::vector<ReadWarning>& warnings) {
+                                      std::vector<ReadWarning>& warnings, const VersionCheck& at_least) {
   // An empty file (or only whitespace) holds no object, as `kubectl apply -f` treats it.
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return {};
   const bool is_json = ends_with(lower(file), ".json");
@@ -487,7 +507,7 @@ std::vector<Manifest> parse_manifests(const std::string& text, const std::string
     RawDocument& doc = docs[d];
     if (doc.value.is_null()) continue;  // an empty document (a leading `---`, comments only)
     const std::string label = fmt::format("document {}", d + 1);
-    if (!check_object(doc.value, file, d, label, doc.positions, doc.pos, warnings)) continue;
+    if (!check_object(doc.value, file, d, label, doc.positions, doc.pos, warnings, at_least)) continue;
     const std::string kind = doc.value["kind"];
     if (kind == "List" || (ends_with(kind, "List") && doc.value.contains("items"))) {
       const json& items = doc.value["items"];
@@ -499,7 +519,8 @@ std::vector<Manifest> parse_manifests(const std::string& text, const std::string
         const std::string prefix = "/items/" + std::to_string(i);
         auto positions = rebase(doc.positions, prefix);
         const SourcePos ipos = positions.count("") ? positions[""] : doc.pos;
-        if (!check_object(items[i], file, d, fmt::format("{}, item {}", label, i + 1), positions, ipos, warnings))
+        if (!check_object(items[i], file, d, fmt::format("{}, item {}", label, i + 1), positions, ipos, warnings,
+                          at_least))
           continue;
         Manifest m;
         m.file = file;

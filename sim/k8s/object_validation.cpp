@@ -82,7 +82,11 @@ void validate_selector(const json& obj, const std::string& kind, const std::stri
 
 }  // namespace
 
-void validate_object(const json& obj, const std::string& file, const std::string& pointer) {
+std::vector<UnknownField> validate_object(const json& obj, const std::string& file, const std::string& pointer,
+                                          const VersionCheck& at_least) {
+  // Decoding comes before validation in the API server, so a value of the wrong type is reported
+  // as such (the int32 fields below give the same message for it) before any range or selector.
+  std::vector<UnknownField> unknown = check_fields(obj, file, pointer, at_least);
   const std::string kind = str_at(obj, {"kind"});
   if (kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet") {
     for (const IntField& f : kWorkloadFields) (void)read_int32(obj, f, file, pointer);
@@ -95,6 +99,7 @@ void validate_object(const json& obj, const std::string& file, const std::string
                        "expected spec.maxReplicas >= spec.minReplicas (\"must be greater than or equal to `minReplicas`\")",
                        describe_found(json(*max)));
   }
+  return unknown;
 }
 
 }  // namespace kcsim

@@ -310,6 +310,15 @@ std::string guess_repo_url(const std::vector<Manifest>& tree, const ManifestSet&
 
 }  // namespace
 
+namespace {
+
+InputError strict_error(const ReadWarning& w) {
+  return InputError(w.file, w.pointer.empty() ? fmt::format("document {}", w.document + 1) : w.pointer,
+                    "expected no warnings (--strict)", w.message, w.pos.line, w.pos.column);
+}
+
+}  // namespace
+
 bool is_scenario_file(const std::string& path) {
   if (!ends_with(lower(path), ".json")) return false;
   std::error_code ec;
@@ -329,9 +338,7 @@ ManifestSet load_manifest_set(const ManifestInputs& inputs) {
                          fmt::format("{} other inputs", inputs.paths.size() - 1 + inputs.git.size() + inputs.live.size()));
       set = manifest_set_from_scenario(p);
       if (inputs.strict && !set.warnings.empty())
-        throw InputError(set.warnings[0].file, fmt::format("document {}", set.warnings[0].document + 1),
-                         "expected no warnings (--strict)", set.warnings[0].message, set.warnings[0].pos.line,
-                         set.warnings[0].pos.column);
+        throw strict_error(set.warnings[0]);
       return set;
     }
 
@@ -387,9 +394,7 @@ ManifestSet load_manifest_set(const ManifestInputs& inputs) {
     append(set.git, std::move(tree));
   }
   if (inputs.strict && !set.warnings.empty()) {
-    const ReadWarning& w = set.warnings[0];
-    throw InputError(w.file, fmt::format("document {}", w.document + 1), "expected no warnings (--strict)", w.message,
-                     w.pos.line, w.pos.column);
+    throw strict_error(set.warnings[0]);
   }
   return set;
 }
@@ -468,7 +473,11 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
             list.push_back(from_scenario(path, value[j], f.pointer + "/" + std::to_string(j), positions, ManifestOrigin::kGit));
         } else if (value.is_string()) {
           // The file's text (models/git/git_repository.cpp accepts it): positions are in the text.
-          list = parse_manifests(value.get<std::string>(), path + "#" + f.pointer, set.warnings);
+          // Its unknown fields are among scenario_warnings below (positions in the scenario file).
+          std::vector<ReadWarning> read;
+          list = parse_manifests(value.get<std::string>(), path + "#" + f.pointer, read);
+          for (ReadWarning& w : read)
+            if (w.pointer.empty()) set.warnings.push_back(std::move(w));
           for (Manifest& m : list) m.origin = ManifestOrigin::kGit;
         } else {
           list.push_back(from_scenario(path, value, f.pointer, positions, ManifestOrigin::kGit));
@@ -482,6 +491,7 @@ ManifestSet manifest_set_from_scenario(const std::string& path) {
       }
     set.repositories[repo.url] = "";
   }
+  for (ReadWarning& w : scenario_warnings(sc)) set.warnings.push_back(std::move(w));
   return set;
 }
 

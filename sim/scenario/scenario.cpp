@@ -10,9 +10,12 @@
 
 #include "expectations.hpp"
 #include "../k8s/json_positions.hpp"
+#include "kcsim/apiserver/git_history.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/field_validation.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/core/input_file.hpp"
+#include "kcsim/k8s/manifest_parser.hpp"
 #include "kcsim/k8s/object_validation.hpp"
 
 namespace kcsim {
@@ -22,6 +25,77 @@ namespace {
 const std::set<std::string> kTopLevelKeys = {
     "apiVersion", "kind",     "metadata", "seed",     "duration", "startTime",   "versions",
     "settings",   "objects",  "git",      "traffic",  "timeline", "expectations"};
+
+// The manifests of a scenario's Git files that are given as JSON (a manifest or an array of them),
+// with their pointers, each file once (commits that keep a file share it). The replay skips what
+// the git model refuses (a malformed section is reported when the World is built), so a section
+// it cannot read yields nothing here.
+std::vector<std::pair<const json*, std::string>> git_json_manifests(const Scenario& s) {
+  std::vector<std::pair<const json*, std::string>> out;
+  std::vector<GitHistoryRepository> history;
+  try {
+    history = git_history(s);
+  } catch (const InputError&) {
+    return out;
+  }
+  std::set<const json*> seen;
+  for (const GitHistoryRepository& repo : history)
+    for (const GitHistoryCommit& c : repo.commits)
+      for (const auto& [path, f] : *c.tree) {
+        if (!f.value || !seen.insert(f.value).second) continue;
+        if (f.value->is_array()) {
+          for (std::size_t i = 0; i < f.value->size(); ++i)
+            out.emplace_back(&(*f.value)[i], f.pointer + "/" + std::to_string(i));
+        } else if (f.value->is_object()) {
+          out.emplace_back(f.value, f.pointer);
+        }
+      }
+  return out;
+}
+
+// The YAML text files of a scenario's Git repositories, each once: (text, pointer).
+std::vector<std::pair<const json*, std::string>> git_text_files(const Scenario& s) {
+  std::vector<std::pair<const json*, std::string>> out;
+  std::vector<GitHistoryRepository> history;
+  try {
+    history = git_history(s);
+  } catch (const InputError&) {
+    return out;
+  }
+  std::set<const json*> seen;
+  for (const GitHistoryRepository& repo : history)
+    for (const GitHistoryCommit& c : repo.commits)
+      for (const auto& [path, f] : *c.tree)
+        if (f.value && f.value->is_string() && seen.insert(f.value).second) out.emplace_back(f.value, f.pointer);
+  return out;
+}
+
+// The scenario's component versions (its "versions"), for the fields that come and go with them.
+VersionCheck versions_of(const Scenario& s) {
+  return [&s](const std::string& component, const std::string& version) { return s.versions.at_least(component, version); };
+}
+
+// A "kubectl apply" action's manifest when it is one the kubectl model will apply (its own checks
+// report the others when the World is built).
+const json* applied_manifest(const TimelineAction& a) {
+  if (a.action != "kubectl apply" || !a.spec.is_object()) return nullptr;
+  auto it = a.spec.find("manifest");
+  if (it == a.spec.end() || !it->is_object() || !it->contains("kind") || !it->contains("metadata")) return nullptr;
+  return &*it;
+}
+
+// A Git file's manifest that the git model accepts (models/git/git_repository.cpp reports the
+// others, in its own words, when the World is built).
+bool has_identity(const json& m) {
+  auto non_empty_string = [](const json& o, const char* key) {
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() && !it->get<std::string>().empty();
+  };
+  if (!m.is_object() || !non_empty_string(m, "apiVersion") || !non_empty_string(m, "kind")) return false;
+  auto md = m.find("metadata");
+  if (md == m.end() || !md->is_object() || !non_empty_string(*md, "name")) return false;
+  return !md->contains("namespace") || (*md)["namespace"].is_string();
+}
 
 void expect_type(bool ok, const std::string& file, const std::string& pointer,
                  const std::string& expected, const json& value) {
@@ -130,7 +204,7 @@ Scenario parse_validated(const json& doc, const std::string& file) {
         throw InputError(file, p + "/metadata/namespace", "expected a string", describe_found(m["namespace"]));
       if (!is_cluster_scoped(obj["kind"].get<std::string>()) && !m.contains("namespace"))
         m["namespace"] = "default";
-      validate_object(obj, file, p);
+      (void)validate_object(obj, file, p, versions_of(s));
       const ObjectRef ref = ObjectRef::of(obj);
       if (!seen.insert(ref).second)
         throw InputError(file, p + "/metadata/name", "expected each object once",
@@ -164,6 +238,15 @@ Scenario parse_validated(const json& doc, const std::string& file) {
     s.expectations = doc["expectations"];
   }
   validate_expectations(s);
+  // Every manifest the run will create goes through the API server's decoding: the objects above,
+  // the manifests `kubectl apply` actions apply and the Git files (as JSON; the git model reads
+  // the YAML text ones with include/kcsim/k8s/manifest_parser.hpp, which checks them). A field of
+  // the wrong type is an error here; unknown fields are warnings (scenario_warnings).
+  const VersionCheck at_least = versions_of(s);
+  for (const TimelineAction& a : s.timeline)
+    if (const json* m = applied_manifest(a)) (void)validate_object(*m, file, a.pointer + "/manifest", at_least);
+  for (const auto& [m, pointer] : git_json_manifests(s))
+    if (has_identity(*m)) (void)check_fields(*m, file, pointer, at_least);
   return s;
 }
 
@@ -178,6 +261,49 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
   } catch (const InputError& e) {
     throw with_position(e, text);
   }
+}
+
+std::vector<ReadWarning> scenario_warnings(const Scenario& s) {
+  std::vector<ReadWarning> out;
+  std::map<std::string, TextPosition> positions;
+  if (s.text) positions = index_json_positions(*s.text);
+  auto position = [&](std::string pointer) {
+    for (;;) {
+      if (auto it = positions.find(pointer); it != positions.end()) return SourcePos{it->second.line, it->second.column};
+      if (pointer.empty()) return SourcePos{};
+      pointer.resize(pointer.rfind('/'));
+    }
+  };
+  auto add = [&](const std::vector<UnknownField>& unknown, const std::string& base) {
+    for (const UnknownField& u : unknown)
+      out.push_back(ReadWarning{s.file, 0, position(base + u.pointer), u.message(), base + u.pointer});
+  };
+  // The objects and actions were validated by parse_scenario: nothing below throws for them.
+  const VersionCheck at_least = versions_of(s);
+  for (std::size_t i = 0; i < s.objects.size(); ++i) {
+    const std::string pointer = "/objects/" + std::to_string(i);
+    add(validate_object(s.objects[i], s.file, pointer, at_least), pointer);
+  }
+  for (const TimelineAction& a : s.timeline)
+    if (const json* m = applied_manifest(a))
+      add(validate_object(*m, s.file, a.pointer + "/manifest", at_least), a.pointer + "/manifest");
+  for (const auto& [m, pointer] : git_json_manifests(s))
+    if (has_identity(*m)) add(check_fields(*m, s.file, pointer, at_least), pointer);
+  for (const auto& [text, pointer] : git_text_files(s)) {
+    std::vector<ReadWarning> read;
+    try {
+      (void)parse_manifests(text->get<std::string>(), s.file + "#" + pointer, read, at_least);
+    } catch (const InputError&) {
+      continue;  // the git model reports it when the World is built
+    }
+    for (const ReadWarning& w : read) {
+      if (w.pointer.empty()) continue;  // a skipped document: the git model skips it too, silently
+      out.push_back(ReadWarning{s.file, 0, position(pointer), w.message,
+                                fmt::format("{}, {} (line {}, column {} of the text)", pointer, w.pointer, w.pos.line,
+                                            w.pos.column)});
+    }
+  }
+  return out;
 }
 
 Scenario load_scenario(const std::string& path) {

@@ -461,8 +461,15 @@ TEST(KedaOperator, FallbackScalesDirectlyOnlyBeforeV217) {
 }
 
 TEST(KedaOperator, InvalidSpecIsAWarningEventNotACrash) {
+  // A wrongly typed spec is refused when the scenario is loaded (the CRD's schema: "in body must
+  // be of type integer"); should one reach the operator anyway (written past validation): a
+  // Warning event, no crash, no HPA.
   json so = scaled_object({{"cooldownPeriod", "five minutes"}});
-  auto w = make_world(scenario(json::array({deployment({.replicas = 1}), so}), series({{0, 0}})), kModels);
+  EXPECT_THROW(make_world(scenario(json::array({deployment({.replicas = 1}), so}), series({{0, 0}})), kModels),
+               InputError);
+  auto w = make_world(scenario(json::array({deployment({.replicas = 1})}), series({{0, 0}})), kModels);
+  so["metadata"]["namespace"] = "default";
+  ASSERT_TRUE(w->api().create(so, "test").status.ok());
   EventLog log(*w);
   w->run(SimTime{minutes(2)});
   const auto failed = log.with_reason("ScaledObjectCheckFailed");
@@ -478,7 +485,9 @@ TEST(KedaOperator, InvalidSpecIsAWarningEventNotACrash) {
                    scaled_object(json::object(), json::array({{{"type", 3}}})),
                    scaled_object({{"minReplicaCount", 5}, {"maxReplicaCount", 2}}),
                    scaled_object({{"scaleTargetRef", {{"name", "nope"}}}})}) {
-    auto w2 = make_world(scenario(json::array({deployment({.replicas = 1}), bad}), series({{0, 0}})), kModels);
+    auto w2 = make_world(scenario(json::array({deployment({.replicas = 1})}), series({{0, 0}})), kModels);
+    bad["metadata"]["namespace"] = "default";
+    ASSERT_TRUE(w2->api().create(bad, "test").status.ok());  // some are wrongly typed: past validation
     EventLog log2(*w2);
     w2->run(SimTime{minutes(1)});
     EXPECT_FALSE(log2.with_reason("ScaledObjectCheckFailed").empty()) << bad.dump();

@@ -298,7 +298,7 @@ kind: Deployment
 metadata:
   name: web
   namespace: prod
-  uid: 1
+  uid: 0b6e2a4c-1
   annotations:
     argocd.argoproj.io/tracking-id: "web:apps/Deployment:prod/web"
     kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"prod"},"spec":{"replicas":2}}'
@@ -307,7 +307,7 @@ spec:
 ---
 apiVersion: keda.sh/v1alpha1
 kind: ScaledObject
-metadata: {name: web, namespace: prod, uid: 2}
+metadata: {name: web, namespace: prod, uid: 0b6e2a4c-2}
 spec: {scaleTargetRef: {name: web}}
 )";
   const OwnershipGraph g(make_set({{ManifestOrigin::kLive, "app.yaml", app(kSelfHeal)}, {ManifestOrigin::kLive, "ns.yaml", live}}));

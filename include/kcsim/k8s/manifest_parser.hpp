@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "kcsim/k8s/field_validation.hpp"
 #include "kcsim/k8s/object_ref.hpp"
 
 namespace kcsim {
@@ -53,23 +54,31 @@ struct Manifest {
   ObjectRef ref() const { return ObjectRef::of(object); }
 };
 
-/// A problem that does not stop reading: the document was skipped.
+/// A problem that does not stop reading: the document was skipped, or one of its fields is unknown
+/// to its kind (the API server would drop it and warn, include/kcsim/k8s/field_validation.hpp).
 struct ReadWarning {
   std::string file;
   std::size_t document = 0;  // 0-based
   SourcePos pos;
   std::string message;
-  /// "file:line:column: document N: message".
+  /// The place of a field the warning is about, as errors name places: "document 1,
+  /// /spec/minReplica" in a manifest file, "/objects/2/spec/minReplica" in a scenario; "" when the
+  /// warning is about the whole document.
+  std::string pointer = {};
+  /// "file:line:column: document N: message", or "file:line:column: pointer: message".
   std::string str() const;
 };
 
 /// Parses one file's text. `.json` files (by name) are parsed as JSON, anything else as YAML
 /// (JSON is YAML too). Empty documents are skipped; `kind: List` is expanded into its items.
-/// Throws InputError with file, document, line and column for syntax errors and malformed
-/// objects (not a mapping, apiVersion or kind not a string, no metadata.name); documents that
+/// Throws InputError with file, document, line and column for syntax errors, malformed objects
+/// (not a mapping, apiVersion or kind not a string, no metadata.name) and fields of the wrong type
+/// (include/kcsim/k8s/field_validation.hpp); an unknown field is a warning; documents that
 /// are safe to skip (no apiVersion and kind: a Helm values file, a Chart.yaml, a kustomize
 /// kustomization.yaml) produce a warning. The returned manifests have rel_path = file.
+/// `at_least` tells the versions of the components the manifests are for (a scenario's Git files),
+/// when known (include/kcsim/k8s/field_validation.hpp).
 std::vector<Manifest> parse_manifests(const std::string& text, const std::string& file,
-                                      std::vector<ReadWarning>& warnings);
+                                      std::vector<ReadWarning>& warnings, const VersionCheck& at_least = {});
 
 }  // namespace kcsim
