@@ -64,7 +64,7 @@ class Flux final : public Controller {
     for (auto it = settings().begin(); it != settings().end(); ++it)
       if (!is_controller_setting(it.key()))
         throw InputError(world.scenario().file, world.settings_pointer("flux") + "/" + it.key(),
-                         "expected no settings but enabled (Flux is configured by its objects)",
+                         "expected enabled, reconcileDuration or startDelay (Flux is configured by its objects)",
                          fmt::format("unknown field \"{}\"", it.key()));
   }
 

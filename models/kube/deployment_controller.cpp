@@ -147,7 +147,7 @@ class DeploymentController final : public Controller {
     for (auto& [key, value] : settings().items())
       if (!is_controller_setting(key))
         throw InputError(world.scenario().file, world.settings_pointer(name()) + "/" + key,
-                         "expected only \"enabled\" (the deployment controller has no settings)",
+                         "expected enabled, reconcileDuration or startDelay (the deployment controller has no other settings)",
                          fmt::format("unknown field \"{}\"", key));
   }
 

@@ -49,7 +49,7 @@ class ReplicaSetController final : public Controller {
     for (auto& [key, value] : settings().items())
       if (!is_controller_setting(key))
         throw InputError(world.scenario().file, world.settings_pointer(name()) + "/" + key,
-                         "expected only \"enabled\" (the replicaset controller has no settings)",
+                         "expected enabled, reconcileDuration or startDelay (the replicaset controller has no other settings)",
                          fmt::format("unknown field \"{}\"", key));
   }
 
