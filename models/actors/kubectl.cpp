@@ -59,6 +59,7 @@ json three_way_patch(const json& last_applied, const json& config, const json& l
 class Kubectl final : public Controller {
  public:
   explicit Kubectl(World& world) : Controller(world, "kubectl") {
+    set_start_jitter(Duration{0});  // a person at the scenario's clock: actions run at their `at`
     const auto& timeline = world.scenario().timeline;
     for (std::size_t i = 0; i < timeline.size(); ++i) {
       const TimelineAction& a = timeline[i];

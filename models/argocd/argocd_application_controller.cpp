@@ -406,7 +406,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     for (auto it = s.begin(); it != s.end(); ++it) {
       const std::string& k = it.key();
       const json& v = *it;
-      if (k == "enabled") continue;
+      if (is_controller_setting(k)) continue;
       if (k == "namespace") {
         if (!v.is_string() || v.get<std::string>().empty()) bad_setting(k, "expected a namespace name", v);
         namespace_ = v.get<std::string>();

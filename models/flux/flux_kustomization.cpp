@@ -62,9 +62,9 @@ class Flux final : public Controller {
  public:
   explicit Flux(World& world) : Controller(world, "flux") {
     for (auto it = settings().begin(); it != settings().end(); ++it)
-      if (it.key() != "enabled")
+      if (!is_controller_setting(it.key()))
         throw InputError(world.scenario().file, world.settings_pointer("flux") + "/" + it.key(),
-                         "expected no settings but enabled (Flux is configured by its objects)",
+                         "expected enabled, reconcileDuration or startDelay (Flux is configured by its objects)",
                          fmt::format("unknown field \"{}\"", it.key()));
   }
 

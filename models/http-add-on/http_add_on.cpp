@@ -120,6 +120,7 @@ class HttpAddOn final : public Controller, public QueueListener {
     api().watch("ScaledObject", &observer_, Duration{0});
     origin_ = now();
     tick_timer_ = new_timer();
+    started_ = true;
     // Objects that exist before the informers start are listed, as an informer's initial LIST.
     for (const ObjectPtr& hso : api().list(kHsoKind)) {
       upsert_entry(*hso);
@@ -128,6 +129,9 @@ class HttpAddOn final : public Controller, public QueueListener {
     if (!elide_) {
       next_sample_ = origin_ + profile_.queue_tick;
       next_push_ = origin_ + profile_.stream_interval;
+      rearm();
+    } else if (last_change_ >= SimTime{}) {
+      next_sample_ = origin_ + profile_.queue_tick;  // the first ping sees the queues as they are
       rearm();
     }
   }
@@ -176,7 +180,9 @@ class HttpAddOn final : public Controller, public QueueListener {
 
   void on_queue_change(SimTime t) override {
     last_change_ = t;
-    if (!elide_) return;
+    // Before the add-on has started (its start-up jitter, docs/models/timing.md) the traffic
+    // already fills the interceptor's queues; start() arms the first ping after such changes.
+    if (!elide_ || !started_) return;
     // The first ping that can see the change is the first grid instant strictly after it.
     const SimTime at = grid_after(t, profile_.queue_tick);
     if (!next_sample_ || at < *next_sample_) {
@@ -244,6 +250,7 @@ class HttpAddOn final : public Controller, public QueueListener {
   std::optional<SimTime> next_sample_;
   std::optional<SimTime> next_push_;
   SimTime last_change_{Duration{-1}};
+  bool started_ = false;
   SimTime last_push_{Duration{-1}};
 };
 
@@ -253,7 +260,7 @@ void HttpAddOn::read_settings() {
   const std::string& file = world().scenario().file;
   for (auto& [key, value] : s.items()) {
     const std::string p = base + "/" + key;
-    if (key == "enabled" || key == "interceptor" || key == "scaler") continue;  // World / profile
+    if (is_controller_setting(key) || key == "interceptor" || key == "scaler") continue;  // World / profile
     if (key == "elideIdleTicks") {
       if (!value.is_boolean()) throw InputError(file, p, "expected true or false", describe_found(value));
       elide_ = value.get<bool>();

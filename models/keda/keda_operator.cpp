@@ -15,7 +15,11 @@
 //    ScaledObject), and (re)starts the scale loop when the HPA was created or the generation
 //    changed. Events KEDAScalersStarted, ScaledObjectReady, ScaledObjectPaused/Unpaused.
 //  - The scale loop: ticks phase-locked to the loop start, the first one immediate (startScaleLoop
-//    arms its timer before checkScalers). Each tick re-reads the ScaledObject (from the informer
+//    creates time.NewTimer(pollingInterval) before checkScalers, pkg/scaling/scale_handler.go), so
+//    the phase does not drift with the cost of a check, unlike the HPA's requeue after its
+//    reconcile (docs/models/timing.md). The phase comes from the loop's start: the reconcile that
+//    starts it ends reconcileDuration after the operator took the key, the operator itself starts
+//    after its start-up jitter. Each tick re-reads the ScaledObject (from the informer
 //    cache, so status.lastActiveTime has the second precision of its RFC 3339 form), asks every
 //    trigger for its activity, and runs RequestScale: the decision table of scale_scaledobjects.go
 //    and the cooldown rule of its scaleToZeroOrIdle (strict Before(); a nil lastActiveTime means
@@ -276,7 +280,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     const std::string base = world().settings_pointer(name());
     for (auto& [key, value] : settings().items()) {
       const std::string p = base + "/" + escape_pointer_token(key);
-      if (key == "enabled") continue;
+      if (is_controller_setting(key)) continue;
       if (key == "scaleRequestLatency") {
         write_latency_ = read_duration(value, file, p);
       } else {

@@ -42,6 +42,7 @@ namespace {
 class MetricSource final : public Controller {
  public:
   explicit MetricSource(World& world) : Controller(world, "metric-source") {
+    set_start_jitter(Duration{0});  // the scenario's own clock: its points and actions are exact
     read_settings();
     const auto& timeline = world.scenario().timeline;
     for (std::size_t i = 0; i < timeline.size(); ++i) {

@@ -144,10 +144,11 @@ std::int64_t scaled_value(const json* v, std::int64_t total, bool round_up) {
 class DeploymentController final : public Controller {
  public:
   explicit DeploymentController(World& world) : Controller(world, "deployment-controller") {
+    set_workers(5);  // --concurrent-deployment-syncs (kube-controller-manager default 5)
     for (auto& [key, value] : settings().items())
-      if (key != "enabled")
+      if (!is_controller_setting(key))
         throw InputError(world.scenario().file, world.settings_pointer(name()) + "/" + key,
-                         "expected only \"enabled\" (the deployment controller has no settings)",
+                         "expected enabled, reconcileDuration or startDelay (the deployment controller has no other settings)",
                          fmt::format("unknown field \"{}\"", key));
   }
 

@@ -5,8 +5,17 @@
 //
 //  - Cadence: every add or update of an HPA is queued with AddRateLimited under a
 //    FixedItemIntervalRateLimiter, i.e. after exactly the sync period (15 s), and every reconcile
-//    re-adds its key the same way; a key already waiting keeps its earlier deadline. So each HPA
-//    is reconciled every syncPeriod, the first time one syncPeriod after the controller sees it.
+//    re-adds its key the same way once it has returned (processNextWorkItem: reconcileKey, then
+//    AddRateLimited; read at kubernetes commit 0006726, horizontal.go); a key already waiting
+//    keeps its earlier deadline. So an HPA is reconciled every syncPeriod + the reconcile's
+//    duration, its first time one syncPeriod after the controller sees it: its phase drifts by
+//    the duration at every sync and is never locked to the wall clock.
+//  - Duration: a reconcile makes four API requests (GET /scale, the metrics API, PUT /scale, PUT
+//    status), 4 x 5 ms = 20 ms by default (settings.horizontal-pod-autoscaler.reconcileDuration;
+//    docs/models/timing.md). The GET /scale happens at its start (begin_reconcile), the writes at
+//    its end with the resourceVersion read: a writer in between gets the PUT a 409 and the
+//    FailedRescale event, as upstream. 5 workers (--concurrent-horizontal-pod-autoscaler-syncs,
+//    pkg/controller/podautoscaler/config/v1alpha1/defaults.go).
 //  - reconcileAutoscaler: GET /scale; ScalingDisabled at 0 replicas when minReplicas != 0;
 //    the above-max / below-min rows; otherwise the max over metrics of the per-metric proposal,
 //    then normalizeDesiredReplicas (behavior nil: 300 s max-stabilisation, scale-up limit
@@ -159,6 +168,13 @@ struct ScaleEvent {
   bool outdated = false;
 };
 
+// What a reconcile read at its start (begin_reconcile), for its end.
+struct Reads {
+  ObjectRef ref;
+  ObjectPtr hpa;
+  std::optional<Scale> scale;
+};
+
 struct HpaMemory {
   bool have_recommendations = false;
   std::vector<Recommendation> recommendations;
@@ -177,7 +193,11 @@ struct MetricResult {
 
 class HpaController final : public Controller {
  public:
-  explicit HpaController(World& world) : Controller(world, "horizontal-pod-autoscaler") { read_settings(); }
+  explicit HpaController(World& world) : Controller(world, "horizontal-pod-autoscaler") {
+    set_workers(5);
+    set_default_reconcile_duration(4 * kRequestLatency);
+    read_settings();
+  }
 
   void start() override {
     watch("HorizontalPodAutoscaler");
@@ -194,17 +214,35 @@ class HpaController final : public Controller {
     enqueue_after(key, sync_period_);  // enqueueHPA: AddRateLimited
   }
 
-  std::optional<Duration> reconcile(const std::string& key) override {
+  // The reconcile's start: the HPA from the informer cache and GET /scale, both answered now.
+  void begin_reconcile(const std::string& key) override {
     const auto slash = key.find('/');
     const ObjectRef ref{"HorizontalPodAutoscaler", slash == std::string::npos ? "" : key.substr(0, slash),
                         slash == std::string::npos ? key : key.substr(slash + 1)};
-    ObjectPtr live = api().get(ref);
-    if (!live) {
+    Reads& r = reads_[key];
+    r.ref = ref;
+    r.hpa = api().get(ref);
+    r.scale.reset();
+    if (!r.hpa) return;
+    const json spec = r.hpa->value("spec", json());
+    if (!check_spec(spec).empty()) return;
+    const json& target = spec["scaleTargetRef"];
+    r.scale = api().get_scale(ObjectRef{target["kind"].get<std::string>(), ref.ns, target["name"].get<std::string>()});
+  }
+
+  // The reconcile's end: computes from what begin_reconcile read, writes now.
+  std::optional<Duration> reconcile(const std::string& key) override {
+    auto it = reads_.find(key);
+    if (it == reads_.end()) return std::nullopt;
+    Reads& reads = it->second;  // kept (not erased): the next reconcile of the key reuses the entry
+    const ObjectPtr hpa = std::move(reads.hpa);
+    if (!hpa) {
       memory_.erase(key);  // reconcileKey: delete recommendations and scale events
+      reads_.erase(it);
       return std::nullopt;
     }
-    reconcile_autoscaler(ref, *live, key);
-    return sync_period_;  // processNextWorkItem: AddRateLimited after every reconcile
+    reconcile_autoscaler(reads.ref, *hpa, key, reads.scale);
+    return sync_period_;  // processNextWorkItem: AddRateLimited once the reconcile returned
   }
 
  private:
@@ -215,7 +253,7 @@ class HpaController final : public Controller {
     const std::string base = world().settings_pointer(name());
     for (auto& [key, value] : s.items()) {
       const std::string p = base + "/" + escape_pointer_token(key);
-      if (key == "enabled") continue;
+      if (is_controller_setting(key)) continue;
       if (key == "syncPeriod") {
         sync_period_ = read_duration(value, file, p);
         if (sync_period_.count() == 0) throw InputError(file, p, "expected a positive duration", describe_found(value));
@@ -226,7 +264,9 @@ class HpaController final : public Controller {
           throw InputError(file, p, "expected a non-negative number such as 0.1", describe_found(value));
         tolerance_ = value.get<double>();
       } else {
-        throw InputError(file, p, "expected one of enabled, syncPeriod, tolerance, downscaleStabilization",
+        throw InputError(file, p,
+                         "expected one of enabled, syncPeriod, tolerance, downscaleStabilization, "
+                         "reconcileDuration, startDelay",
                          fmt::format("unknown field \"{}\"", key));
       }
     }
@@ -704,7 +744,8 @@ class HpaController final : public Controller {
   }
 
   // --- reconcileAutoscaler ------------------------------------------------------------------------
-  void reconcile_autoscaler(const ObjectRef& ref, const json& live, const std::string& key) {
+  void reconcile_autoscaler(const ObjectRef& ref, const json& live, const std::string& key,
+                            const std::optional<Scale>& scale) {
     const json original_status = live.value("status", json::object());
     json status = original_status.is_object() ? original_status : json::object();
     const json spec = live.value("spec", json());
@@ -717,7 +758,6 @@ class HpaController final : public Controller {
     const json& target = spec["scaleTargetRef"];
     const ObjectRef target_ref{target["kind"].get<std::string>(), ref.ns, target["name"].get<std::string>()};
 
-    const std::optional<Scale> scale = api().get_scale(target_ref);
     if (!scale) {
       const std::string err = fmt::format("{} \"{}\" not found",
                                           resource_name(target_ref.kind, target.value("apiVersion", "apps/v1")),
@@ -846,6 +886,7 @@ class HpaController final : public Controller {
   Duration downscale_window_ = minutes(5);
   double tolerance_ = 0.1;
   std::map<std::string, HpaMemory> memory_;
+  std::map<std::string, Reads> reads_;  // keys being reconciled (at most one entry per worker)
 };
 
 KCSIM_REGISTER_MODEL(HpaController, "horizontal-pod-autoscaler");

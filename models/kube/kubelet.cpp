@@ -183,6 +183,7 @@ struct PodRun {
 class Kubelet final : public Controller {
  public:
   explicit Kubelet(World& world) : Controller(world, "kubelet") {
+    set_workers(UINT32_MAX);  // one pod worker per pod (kubelet pkg/kubelet/pod_workers.go)
     read_settings();
     validate_scenario_annotations();
     for (int i = 1; i <= settings_.nodes; ++i) add_node(fmt::format("node-{}", i));
@@ -282,7 +283,7 @@ class Kubelet final : public Controller {
     if (!s.is_object()) fail(base, "expected an object", s);
     for (auto& [key, v] : s.items()) {
       const std::string p = base + "/" + escape_pointer_token(key);
-      if (key == "enabled") continue;
+      if (is_controller_setting(key)) continue;
       if (key == "nodes") {
         if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 10000)
           fail(p, "expected a number of nodes between 1 and 10000", v);

@@ -45,10 +45,11 @@ bool is_active(const json& pod) {
 class ReplicaSetController final : public Controller {
  public:
   explicit ReplicaSetController(World& world) : Controller(world, "replicaset-controller") {
+    set_workers(5);  // --concurrent-replicaset-syncs (kube-controller-manager default 5)
     for (auto& [key, value] : settings().items())
-      if (key != "enabled")
+      if (!is_controller_setting(key))
         throw InputError(world.scenario().file, world.settings_pointer(name()) + "/" + key,
-                         "expected only \"enabled\" (the replicaset controller has no settings)",
+                         "expected enabled, reconcileDuration or startDelay (the replicaset controller has no other settings)",
                          fmt::format("unknown field \"{}\"", key));
   }
 

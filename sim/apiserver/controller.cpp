@@ -13,6 +13,40 @@ std::string key_of(const ObjectRef& ref) { return ref.ns.empty() ? ref.name : re
 
 Controller::Controller(World& world, std::string name) : Model(world, std::move(name)) {}
 
+bool Controller::is_controller_setting(const std::string& key) {
+  return key == "enabled" || key == "reconcileDuration" || key == "startDelay";
+}
+
+void Controller::read_controller_settings() {
+  reconcile_duration_ = default_reconcile_duration_;
+  const json& s = settings();
+  const std::string& file = world().scenario().file;
+  const std::string base = world().settings_pointer(name());
+  std::optional<Duration> start_delay;
+  if (s.contains("reconcileDuration"))
+    reconcile_duration_ = read_duration(s["reconcileDuration"], file, base + "/reconcileDuration");
+  if (s.contains("startDelay")) start_delay = read_duration(s["startDelay"], file, base + "/startDelay");
+  if (start_delay) {
+    start_jitter_ = Duration{0};
+    start_delay_ = *start_delay;
+  } else if (start_jitter_ > Duration{0}) {
+    // A stream of its own, so that the draw never shifts the model's other draws.
+    RandomStream stream = world().stream(name() + "/start");
+    start_delay_ = stream.uniform_duration(Duration{0}, start_jitter_);
+  } else {
+    start_delay_ = Duration{0};
+  }
+}
+
+void Controller::launch() {
+  read_controller_settings();
+  if (start_delay_ <= Duration{0}) {
+    start();
+    return;
+  }
+  engine().schedule_at(now() + start_delay_, this, kStart, 0);
+}
+
 void Controller::watch(std::string kind, std::optional<Duration> latency) {
   api().watch(std::move(kind), this, latency);
 }
@@ -24,22 +58,25 @@ std::uint32_t Controller::intern(const std::string& key) {
   if (inserted) {
     keys_.push_back(key);
     queued_.push_back(0);
+    processing_.push_back(0);
     requeue_timers_.push_back(TimerHandle{});
   }
   return it->second;
 }
 
 void Controller::schedule_processing() {
-  if (processing_scheduled_ || queue_.empty()) return;
+  if (processing_scheduled_ || queue_.empty() || busy_ >= workers_) return;
   processing_scheduled_ = true;
   engine().schedule_at(now(), this, kProcess, 0);
 }
 
 void Controller::enqueue(const std::string& key) {
   const std::uint32_t id = intern(key);
-  // A key already waiting in the queue is not added twice (client-go workqueue "dirty" set).
+  // A key already waiting in the queue is not added twice (client-go workqueue "dirty" set); a
+  // key being processed is added again when its reconcile is done (the "processing" set).
   if (queued_[id]) return;
   queued_[id] = 1;
+  if (processing_[id]) return;
   queue_.push_back(id);
   schedule_processing();
 }
@@ -64,6 +101,18 @@ void Controller::forget(const std::string& key) {
   engine().cancel(requeue_timers_[it->second]);
 }
 
+void Controller::finish(std::uint32_t id) {
+  // processNextWorkItem: reconcile, then Done(key) (a key added meanwhile goes back in the
+  // queue), then the requeue counted from now, the end of the reconcile.
+  const std::string key = keys_[id];
+  const std::optional<Duration> requeue = reconcile(key);
+  processing_[id] = 0;
+  --busy_;
+  if (queued_[id]) queue_.push_back(id);
+  if (requeue) enqueue_after(key, *requeue);
+  schedule_processing();
+}
+
 void Controller::on_event(std::uint32_t kind, std::uint64_t payload) {
   if (kind == kRequeue) {
     enqueue(keys_[payload]);
@@ -73,15 +122,33 @@ void Controller::on_event(std::uint32_t kind, std::uint64_t payload) {
     on_timer(kind - kUserKindBase, payload);
     return;
   }
+  if (kind == kStart) {
+    start();
+    return;
+  }
+  if (kind == kFinish) {
+    finish(static_cast<std::uint32_t>(payload));
+    return;
+  }
   // kProcess: one key per event, so that other agents' events at the same instant interleave in
   // scheduling order, as concurrent controllers would.
   processing_scheduled_ = false;
-  if (queue_.empty()) return;
+  if (queue_.empty() || busy_ >= workers_) return;
   const std::uint32_t id = queue_.front();
   queue_.pop_front();
   queued_[id] = 0;
-  const std::string key = keys_[id];
-  if (auto requeue = reconcile(key)) enqueue_after(key, *requeue);
+  if (reconcile_duration_ <= Duration{0}) {
+    // Zero duration: the reconcile reads and writes at the instant it starts (kcsim before #16).
+    const std::string key = keys_[id];
+    begin_reconcile(key);
+    if (auto requeue = reconcile(key)) enqueue_after(key, *requeue);
+    schedule_processing();
+    return;
+  }
+  processing_[id] = 1;
+  ++busy_;
+  begin_reconcile(keys_[id]);
+  engine().schedule_at(now() + reconcile_duration_, this, kFinish, id);
   schedule_processing();
 }
 

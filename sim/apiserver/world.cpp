@@ -5,6 +5,7 @@
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/run_guard.hpp"
 
@@ -92,7 +93,11 @@ void World::construct() {
                        fmt::format("unknown model \"{}\"", name));
     }
   }
-  for (auto& m : models_) m->start();
+  // Controllers start after their start-up jitter (docs/models/timing.md); other models at t = 0.
+  for (auto& m : models_) {
+    if (auto* c = dynamic_cast<Controller*>(m.get())) c->launch();
+    else m->start();
+  }
   guard_ = std::make_unique<RunGuard>(*this, limits_);
   for (std::size_t i = 0; i < claimed_.size(); ++i)
     if (!claimed_[i])

@@ -15,9 +15,22 @@
 
 namespace kcsim::testing {
 
+/// The controllers that take reconcileDuration and startDelay (docs/models/timing.md).
+inline const std::set<std::string>& timed_controllers() {
+  static const std::set<std::string> names = {"argocd", "deployment-controller", "flux", "horizontal-pod-autoscaler",
+                                              "http-add-on", "keda", "kubelet", "replicaset-controller"};
+  return names;
+}
+
+/// How a test World treats time: kExact runs every enabled controller with reconcileDuration 0 and
+/// startDelay 0 (unless the scenario sets them), so that a test of one upstream rule can pin the
+/// rule's instants on the exact grid; kRealistic keeps the defaults (durations, start jitter).
+enum class Timing { kExact, kRealistic };
+
 /// A World from `scenario` (apiVersion, kind, metadata, duration and seed are filled in when
 /// absent). Every registered model not in `enabled` gets settings {"enabled": false}.
-inline std::unique_ptr<World> make_world(json scenario, const std::set<std::string>& enabled) {
+inline std::unique_ptr<World> make_world(json scenario, const std::set<std::string>& enabled,
+                                         Timing timing = Timing::kExact) {
   if (!scenario.contains("apiVersion")) scenario["apiVersion"] = "kcsim/v1";
   if (!scenario.contains("kind")) scenario["kind"] = "Scenario";
   if (!scenario.contains("metadata")) scenario["metadata"] = {{"name", "test"}};
@@ -25,7 +38,15 @@ inline std::unique_ptr<World> make_world(json scenario, const std::set<std::stri
   if (!scenario.contains("seed")) scenario["seed"] = 1;
   for (const auto& [name, factory] : ModelRegistry::all()) {
     (void)factory;
-    if (!enabled.count(name)) scenario["settings"][name]["enabled"] = false;
+    if (!enabled.count(name)) {
+      scenario["settings"][name]["enabled"] = false;
+    } else if (timing == Timing::kExact && timed_controllers().count(name) &&
+               (!scenario.contains("settings") || !scenario["settings"].contains(name) ||
+                scenario["settings"][name].is_object())) {
+      json& s = scenario["settings"][name];
+      if (!s.contains("reconcileDuration")) s["reconcileDuration"] = "0s";
+      if (!s.contains("startDelay")) s["startDelay"] = "0s";
+    }
   }
   return std::make_unique<World>(parse_scenario(scenario.dump(), "test.json"));
 }
