@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "world_at.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/core/output_file.hpp"
 #include "kcsim/apiserver/world.hpp"
@@ -77,18 +78,12 @@ int serve(const std::vector<std::string>& args) {
 
   Scenario scenario = load_scenario(scenario_path);
   const Duration instant = read_duration(json(at), "--at", "");
-  if (instant > scenario.duration)
-    return usage_error(fmt::format("--at {} is after the end of the scenario ({}); raise its \"duration\" or pick an earlier instant",
-                                   format_go_duration(instant), format_go_duration(scenario.duration)));
+  if (const auto problem = instant_problem(instant, scenario)) return usage_error(*problem);
   if (vm.count("seed")) scenario.seed = seed.value;
   RunLimits limits;
   if (vm.count("max-events")) limits.max_events = vm["max-events"].as<Natural>().value;
-
-  World world(std::move(scenario), limits);
-  if (world.run(SimTime{instant}) == StopReason::kEventLimit)
-    throw std::runtime_error(fmt::format(
-        "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably writing in a tight loop",
-        world.scenario().file, limits.max_events, format_go_duration(world.engine().now().time_since_epoch())));
+  const std::unique_ptr<World> at_instant = world_at(std::move(scenario), instant, limits);
+  World& world = *at_instant;
 
   // Listen first (the port is known only then), then write the kubeconfig that names it.
   const std::string host = "127.0.0.1";

@@ -30,14 +30,18 @@ const std::set<std::string> kTopLevelKeys = {
 // with their pointers, each file once (commits that keep a file share it). The replay skips what
 // the git model refuses (a malformed section is reported when the World is built), so a section
 // it cannot read yields nothing here.
+// The replayed Git history, or none when the git model would refuse the section.
+std::vector<GitHistoryRepository> readable_git_history(const Scenario& s) {
+  try {
+    return git_history(s);
+  } catch (const InputError&) {
+    return {};
+  }
+}
+
 std::vector<std::pair<const json*, std::string>> git_json_manifests(const Scenario& s) {
   std::vector<std::pair<const json*, std::string>> out;
-  std::vector<GitHistoryRepository> history;
-  try {
-    history = git_history(s);
-  } catch (const InputError&) {
-    return out;
-  }
+  const std::vector<GitHistoryRepository> history = readable_git_history(s);
   std::set<const json*> seen;
   for (const GitHistoryRepository& repo : history)
     for (const GitHistoryCommit& c : repo.commits)
@@ -56,12 +60,7 @@ std::vector<std::pair<const json*, std::string>> git_json_manifests(const Scenar
 // The YAML text files of a scenario's Git repositories, each once: (text, pointer).
 std::vector<std::pair<const json*, std::string>> git_text_files(const Scenario& s) {
   std::vector<std::pair<const json*, std::string>> out;
-  std::vector<GitHistoryRepository> history;
-  try {
-    history = git_history(s);
-  } catch (const InputError&) {
-    return out;
-  }
+  const std::vector<GitHistoryRepository> history = readable_git_history(s);
   std::set<const json*> seen;
   for (const GitHistoryRepository& repo : history)
     for (const GitHistoryCommit& c : repo.commits)
