@@ -14,6 +14,8 @@
 #include "kcsim/serve/discovery.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 
+#include "../views/cluster_objects.hpp"
+
 namespace kcsim {
 namespace {
 
@@ -242,55 +244,18 @@ bool of_resource(const json& obj, const ServedResource& r) {
   return api_group(obj["apiVersion"].get<std::string>()) == r.group;
 }
 
-// The cluster's namespaces: the stored Namespace objects, and a Namespace for every other namespace
-// that objects live in and for the four a cluster starts with (default, kube-system, kube-public,
-// kube-node-lease: pkg/controlplane/controller/systemnamespaces), as kube-apiserver would hold
-// them: Active, created at the start, labelled kubernetes.io/metadata.name (the
-// NamespaceDefaultLabelName admission, Kubernetes 1.21+). kcsim's store has no Namespace unless
-// the scenario declares one; kubectl asks for the namespace when an object is not found, to say
-// whether the namespace is missing.
-std::string name_of(const json& o) {
-  const auto md = o.find("metadata");
-  if (md == o.end() || !md->is_object()) return "";
-  const auto name = md->find("name");
-  return name != md->end() && name->is_string() ? name->get<std::string>() : "";
+// The objects of a resource, in one namespace or all, in the API server's list order: what
+// `kcsim kubectl get` reads (sim/views/cluster_objects.hpp), the store plus what a real cluster
+// holds and kcsim derives (Namespaces, Nodes, Services' ClusterIPs, Endpoints, EndpointSlices).
+// kubectl asks for the namespace when an object is not found, to say whether it is missing.
+std::vector<ObjectPtr> list_objects(const ClusterObjects& cluster, const ServedResource& r,
+                                    const std::optional<std::string>& ns) {
+  return cluster.list(r.kind, ns ? std::optional<std::string_view>(*ns) : std::nullopt);
 }
 
-std::vector<ObjectPtr> namespaces(const ApiServer& api) {
-  std::map<std::string, ObjectPtr> by_name;
-  for (const ObjectPtr& o : api.list("Namespace")) by_name.emplace(name_of(*o), o);
-  std::set<std::string> implied = {"default", "kube-system", "kube-public", "kube-node-lease"};
-  for (const ObjectLifetime& l : api.lifetimes())
-    if (!l.ref.ns.empty()) implied.insert(l.ref.ns);
-  for (const std::string& name : implied) {
-    if (by_name.count(name)) continue;
-    by_name.emplace(name, std::make_shared<const json>(json{
-                              {"apiVersion", "v1"},
-                              {"kind", "Namespace"},
-                              {"metadata", {{"name", name},
-                                            {"creationTimestamp", api.epoch().rfc3339(SimTime{})},
-                                            {"labels", {{"kubernetes.io/metadata.name", name}}}}},
-                              {"spec", {{"finalizers", json::array({"kubernetes"})}}},
-                              {"status", {{"phase", "Active"}}}}));
-  }
-  std::vector<ObjectPtr> out;
-  for (auto& [name, o] : by_name) out.push_back(o);
-  return out;
-}
-
-// The objects of a resource, in one namespace or all, in the API server's list order.
-std::vector<ObjectPtr> list_objects(const ApiServer& api, const ServedResource& r, const std::optional<std::string>& ns) {
-  if (r.group.empty() && r.kind == "Namespace") return namespaces(api);
-  return ns ? api.list(r.kind, *ns) : api.list(r.kind);
-}
-
-ObjectPtr get_object(const ApiServer& api, const ServedResource& r, const std::optional<std::string>& ns, const std::string& name) {
-  if (r.group.empty() && r.kind == "Namespace") {
-    for (const ObjectPtr& o : namespaces(api))
-      if (name_of(*o) == name) return o;
-    return nullptr;
-  }
-  return api.get({r.kind, ns.value_or(""), name});
+ObjectPtr get_object(const ClusterObjects& cluster, const ServedResource& r, const std::optional<std::string>& ns,
+                     const std::string& name) {
+  return cluster.get({r.kind, ns.value_or(""), name});
 }
 
 json list_document(const ServedResource& r, const std::vector<ObjectPtr>& objects, std::uint64_t resource_version) {
@@ -440,10 +405,11 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
     return path_not_found();
   }
 
+  const ClusterObjects cluster(world_.api(), world_.versions(), &world_.settings("kubelet"));
   const std::string tv = table_version(request.accept);
   const std::string include_object = param(t, "includeObject");
   if (name) {
-    const ObjectPtr o = get_object(world_.api(), *r, ns, *name);
+    const ObjectPtr o = get_object(cluster, *r, ns, *name);
     if (!o || !of_resource(*o, *r)) return object_not_found(*r, *name);
     if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, {o}, tv, include_object))};
     return {200, "application/json", to_body(*o)};
@@ -458,7 +424,7 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   for (const FieldTerm& f : *fields)
     if (f.field != "metadata.name" && f.field != "metadata.namespace" && !(extra && extra->count(f.field)))
       return bad_request(fmt::format("field label not supported: {}", f.field));
-  const std::vector<ObjectPtr> listed = list_objects(world_.api(), *r, ns);
+  const std::vector<ObjectPtr> listed = list_objects(cluster, *r, ns);
   std::vector<ObjectPtr> objects;
   for (const ObjectPtr& o : listed) {
     if (!of_resource(*o, *r)) continue;
