@@ -132,6 +132,34 @@ ApiStatus status(int code, std::string reason, std::string message) {
   return ApiStatus{code, std::move(reason), std::move(message)};
 }
 
+// apps/v1 validation of a workload's selector (pkg/apis/apps/validation ValidateDeploymentSpec,
+// ValidateReplicaSetSpec, ValidateStatefulSetSpec): a selector that does not select the pod
+// template's labels is refused with 422, as kube-apiserver words it (the labels printed as Go's
+// %#v of a map, keys sorted). A manifest read by kcsim is checked on load
+// (k8s/object_validation.hpp); this catches what a controller applies from Git.
+std::optional<ApiStatus> invalid_workload(const json& obj, const std::string& kind, const std::string& api_version) {
+  if (kind != "Deployment" && kind != "ReplicaSet" && kind != "StatefulSet") return std::nullopt;
+  const json* selector = child(obj, "spec", "selector");
+  if (!selector || !selector->is_object()) return std::nullopt;
+  const json* tmpl = child(obj, "spec", "template");
+  const json* labels = tmpl ? child(*tmpl, "metadata", "labels") : nullptr;
+  if (selector_matches(*selector, labels ? *labels : json::object())) return std::nullopt;
+  std::string shown = "map[string]string{";
+  if (labels && labels->is_object()) {
+    bool first = true;
+    for (auto it = labels->begin(); it != labels->end(); ++it) {
+      shown += fmt::format("{}\"{}\":{}", first ? "" : ", ", it.key(), it.value().dump());
+      first = false;
+    }
+  }
+  shown += "}";
+  return status(422, "Invalid",
+                fmt::format("{} \"{}\" is invalid: spec.template.metadata.labels: Invalid value: {}: `selector` does "
+                            "not match template `labels`",
+                            kind + (api_group(api_version).empty() ? "" : "." + api_group(api_version)),
+                            string_at(obj, "metadata", "name"), shown));
+}
+
 }  // namespace
 
 bool needed_by_analyses(const WriteRecord& w) {
@@ -425,6 +453,7 @@ struct ApiServer::Impl {
       }
       meta["name"] = ref.name;
     }
+    if (auto invalid = invalid_workload(object, kind, api_version)) return {*invalid, nullptr};
     if (objects.count(ref)) {
       return {status(409, "AlreadyExists",
                      fmt::format("{} \"{}\" already exists", resource_name(kind, api_version), ref.name)),
@@ -601,6 +630,7 @@ struct ApiServer::Impl {
     // etcd3 store GuaranteedUpdate: an update that changes nothing is not written (no new
     // resourceVersion, no watch event).
     if (scratch.empty()) return {status(200, "OK", ""), old};
+    if (auto invalid = invalid_workload(next, it->first.kind, string_at(next, "apiVersion"))) return {*invalid, nullptr};
     if (it->first.kind != "Event") update_ownership(next, *old, manager, mf_operation, subresource);
     const bool bump = generation_bump(it->first.kind, subresource);
     return finish(it, std::move(next), manager, write_op, subresource, bump);

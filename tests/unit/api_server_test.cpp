@@ -198,6 +198,27 @@ TEST_F(ApiServerTest, CreateOfExistingObjectIs409AlreadyExists) {
   EXPECT_EQ((*api.get(web))["spec"]["replicas"], 1);
 }
 
+TEST_F(ApiServerTest, AWorkloadWhoseSelectorMissesItsTemplateIs422Invalid) {
+  // What a GitOps controller may apply from Git (the loader refuses it in a scenario's own
+  // objects): apps/v1 validation refuses it on create and on update, in kube-apiserver's words.
+  json d = deployment(web_options("web", 1));
+  d["spec"]["template"]["metadata"]["labels"] = {{"app", "web"}, {"tier", "x"}};
+  d["spec"]["selector"] = {{"matchLabels", {{"app", "other"}}}};
+  WriteResult r = api.create(d, "argocd-controller");
+  EXPECT_EQ(r.status.code, 422);
+  EXPECT_EQ(r.status.reason, "Invalid");
+  EXPECT_EQ(r.status.message,
+            "Deployment.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: "
+            "map[string]string{\"app\":\"web\", \"tier\":\"x\"}: `selector` does not match template `labels`");
+  EXPECT_FALSE(api.get(web));
+  create(deployment(web_options("web", 1)));
+  json broken = *api.get(web);
+  broken["spec"]["template"]["metadata"]["labels"] = {{"app", "renamed"}};
+  r = api.update(broken, "argocd-controller");
+  EXPECT_EQ(r.status.code, 422);
+  EXPECT_EQ((*api.get(web))["spec"]["template"]["metadata"]["labels"]["app"], "web");
+}
+
 TEST_F(ApiServerTest, GenerateNameDrawsFiveCharsFromTheApimachineryAlphabet) {
   json p = pod("");
   p["metadata"].erase("name");
@@ -394,6 +415,7 @@ TEST_F(ApiServerTest, GetScaleReadsReplicasAndSelector) {
   json d = deployment(web_options("web", 1));
   d["spec"].erase("replicas");
   d["spec"]["selector"]["matchExpressions"] = json::array({{{"key", "tier"}, {"operator", "In"}, {"values", {"b", "a"}}}});
+  d["spec"]["template"]["metadata"]["labels"]["tier"] = "a";  // apps/v1: the selector must select the template
   create(d);
   auto s = api.get_scale(web);
   ASSERT_TRUE(s);

@@ -495,6 +495,9 @@ TEST(KubectlView, DeploymentAndReplicaSetTablesMatchTheDocs) {
   Cluster c;
   const json template_spec = {{"metadata", {{"labels", {{"app", "nginx"}}}}},
                               {"spec", {{"containers", json::array({{{"name", "nginx"}, {"image", "nginx:1.14.2"}}})}}}};
+  // The ReplicaSet's template carries the hash its selector names (apps/v1 validation).
+  json rs_template = template_spec;
+  rs_template["metadata"]["labels"]["pod-template-hash"] = "75675f5897";
   c.create({{"apiVersion", "apps/v1"},
             {"kind", "Deployment"},
             {"metadata", {{"name", "nginx-deployment"}, {"namespace", "default"}}},
@@ -506,7 +509,7 @@ TEST(KubectlView, DeploymentAndReplicaSetTablesMatchTheDocs) {
             {"spec",
              {{"replicas", 3},
               {"selector", {{"matchLabels", {{"app", "nginx"}, {"pod-template-hash", "75675f5897"}}}}},
-              {"template", template_spec}}},
+              {"template", rs_template}}},
             {"status", {{"readyReplicas", 3}, {"replicas", 3}}}});
   c.advance_to(seconds(18));
   EXPECT_EQ(c.out({"get", "deployments"}),
