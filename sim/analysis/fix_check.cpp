@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/k8s/json_access.hpp"
+
 
 namespace kcsim {
 namespace {
@@ -64,11 +66,6 @@ constexpr const char* kRootCause = "root cause";
 constexpr const char* kWorkaround = "workaround";
 constexpr const char* kGivesUp = "gives something up";
 
-std::string find_string(const json& obj, const char* pointer) {
-  const json::json_pointer p(pointer);
-  return obj.contains(p) && obj[p].is_string() ? obj[p].get<std::string>() : std::string();
-}
-
 // The `git` section and a Git file alike hold one object or an array of them.
 std::vector<const json*> one_or_many(const json& v) {
   std::vector<const json*> out;
@@ -93,8 +90,8 @@ std::vector<GitApplication> applications_in_git(const json& doc) {
   const std::vector<const json*> repos = one_or_many(git);
   for (const json& live : doc["objects"]) {
     if (!live.is_object() || live.value("kind", "") != "Application") continue;
-    const std::string name = find_string(live, "/metadata/name");
-    const std::string ns = find_string(live, "/metadata/namespace");
+    const std::string name = str_at(live, {"metadata", "name"});
+    const std::string ns = str_at(live, {"metadata", "namespace"});
     for (const json* repo : repos) {
       if (!repo->is_object() || !repo->contains("commits") || !(*repo)["commits"].is_array()) continue;
       std::optional<GitApplication> found;
@@ -103,8 +100,8 @@ std::vector<GitApplication> applications_in_git(const json& doc) {
           if (!commit.is_object() || !commit.contains(section) || !commit[section].is_object()) continue;
           for (const auto& [path, content] : commit[section].items()) {
             for (const json* m : one_or_many(content))
-              if (m->is_object() && m->value("kind", "") == "Application" && find_string(*m, "/metadata/name") == name &&
-                  (find_string(*m, "/metadata/namespace") == ns || find_string(*m, "/metadata/namespace").empty()) &&
+              if (m->is_object() && m->value("kind", "") == "Application" && str_at(*m, {"metadata", "name"}) == name &&
+                  (str_at(*m, {"metadata", "namespace"}) == ns || str_at(*m, {"metadata", "namespace"}).empty()) &&
                   m->value("spec", json()) != live.value("spec", json()))
                 found = GitApplication{ObjectRef{"Application", ns, name}, repo->value("repoURL", ""), path,
                                        path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/'))};
@@ -158,8 +155,8 @@ json candidate_fixes(const json& doc, const json& fight) {
                   if (!d.contains("objects") || !d["objects"].is_array()) return;
                   for (const json& o : d["objects"])
                     if (o.is_object() && o.value("kind", "") == "Application" &&
-                        find_string(o, "/spec/source/path") == g.dir &&
-                        find_string(o, "/spec/source/repoURL") == g.repo_url)
+                        str_at(o, {"spec", "source", "path"}) == g.dir &&
+                        str_at(o, {"spec", "source", "repoURL"}) == g.repo_url)
                       return;  // a parent already deploys that directory
                   d["objects"].push_back(
                       {{"apiVersion", "argoproj.io/v1alpha1"},
