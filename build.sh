@@ -53,7 +53,7 @@ case "${1:-demo}" in
             "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" -DKCSIM_FUZZ=ON -DKCSIM_BUILD_TESTS=OFF \
             -DKCSIM_BUILD_BENCH=OFF >/dev/null
       cmake --build build-fuzz -j"$(nproc)" --target fuzz_duration fuzz_scenario_loader fuzz_scenario_run \
-            fuzz_manifest_reader fuzz_vary_path
+            fuzz_manifest_reader fuzz_vary_path fuzz_expectations fuzz_kubectl_edit fuzz_merge
       ctest --test-dir build-fuzz --output-on-failure -j"$(nproc)" -L fuzz
     fi ;;
   digests)
