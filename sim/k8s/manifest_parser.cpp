@@ -48,7 +48,8 @@ std::string Manifest::where(const std::string& pointer) const {
 
 std::string Manifest::document_label() const {
   std::string out = fmt::format("document {}", document + 1);
-  if (item) out += fmt::format(", item {}", *item + 1);
+  if (!item_pointer.empty()) out += ", " + item_pointer;
+  else if (item) out += fmt::format(", item {}", *item + 1);
   return out;
 }
 
@@ -401,6 +402,12 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// A list of objects, as kubectl recognises one: kind List, or a kind ending in List with items.
+bool is_list(const json& obj) {
+  const std::string kind = obj.value("kind", "");
+  return kind == "List" || (ends_with(kind, "List") && obj.contains("items"));
+}
+
 // Positions under `prefix`, re-rooted.
 std::map<std::string, SourcePos> rebase(const std::map<std::string, SourcePos>& positions, const std::string& prefix) {
   std::map<std::string, SourcePos> out;
@@ -461,7 +468,7 @@ bool check_object(const json& obj, const std::string& file, std::size_t document
                                    "skipped: a kcsim scenario, not a manifest (give it alone to explain or lint)"});
     return false;
   }
-  if (kind == "List" || (ends_with(kind, "List") && obj.contains("items"))) return true;  // expanded by the caller
+  if (is_list(obj)) return true;  // expanded by the caller
   if (!obj.contains("metadata") || !obj["metadata"].is_object())
     fail(obj.contains("metadata") ? "/metadata" : "", "expected metadata with a name",
          obj.contains("metadata") ? describe_found(obj["metadata"]) : "nothing");
@@ -509,28 +516,41 @@ std::vector<Manifest> parse_manifests(const std::string& text, const std::string
     const std::string label = fmt::format("document {}", d + 1);
     if (!check_object(doc.value, file, d, label, doc.positions, doc.pos, warnings, at_least)) continue;
     const std::string kind = doc.value["kind"];
-    if (kind == "List" || (ends_with(kind, "List") && doc.value.contains("items"))) {
-      const json& items = doc.value["items"];
-      if (!items.is_array()) {
-        const SourcePos p = doc.positions.count("/items") ? doc.positions["/items"] : doc.pos;
-        throw InputError(file, label + ", /items", "expected an array of objects", describe_found(items), p.line, p.column);
-      }
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::string prefix = "/items/" + std::to_string(i);
-        auto positions = rebase(doc.positions, prefix);
-        const SourcePos ipos = positions.count("") ? positions[""] : doc.pos;
-        if (!check_object(items[i], file, d, fmt::format("{}, item {}", label, i + 1), positions, ipos, warnings,
-                          at_least))
-          continue;
-        Manifest m;
-        m.file = file;
-        m.rel_path = file;
-        m.document = d;
-        m.item = i;
-        m.pos = ipos;
-        m.object = items[i];
-        m.positions = std::move(positions);
-        out.push_back(std::move(m));
+    if (is_list(doc.value)) {
+      // Lists inside lists are flattened as kubectl does, breadth first: the items of a list come
+      // before the items of the lists it holds (k8s.io/cli-runtime pkg/resource/visitor.go
+      // FlattenListVisitor, v0.32: nested lists are appended to the queue it walks).
+      std::vector<std::string> lists{""};  // pointers of the lists still to expand
+      for (std::size_t l = 0; l < lists.size(); ++l) {
+        const std::string list = lists[l];
+        const json& items = list.empty() ? doc.value["items"] : doc.value.at(json::json_pointer(list))["items"];
+        if (!items.is_array()) {
+          const SourcePos p = doc.positions.count(list + "/items") ? doc.positions[list + "/items"] : doc.pos;
+          throw InputError(file, label + ", " + list + "/items", "expected an array of objects", describe_found(items),
+                           p.line, p.column);
+        }
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          const std::string prefix = list + "/items/" + std::to_string(i);
+          auto positions = rebase(doc.positions, prefix);
+          const SourcePos ipos = positions.count("") ? positions[""] : doc.pos;
+          const std::string item_label =
+              list.empty() ? fmt::format("{}, item {}", label, i + 1) : fmt::format("{}, {}", label, prefix);
+          if (!check_object(items[i], file, d, item_label, positions, ipos, warnings, at_least)) continue;
+          if (is_list(items[i])) {
+            lists.push_back(prefix);
+            continue;
+          }
+          Manifest m;
+          m.file = file;
+          m.rel_path = file;
+          m.document = d;
+          m.item = i;
+          if (!list.empty()) m.item_pointer = prefix;
+          m.pos = ipos;
+          m.object = items[i];
+          m.positions = std::move(positions);
+          out.push_back(std::move(m));
+        }
       }
       continue;
     }

@@ -156,6 +156,43 @@ TEST(ManifestReader, YamlListIsExpandedToo) {
   EXPECT_EQ(ms[0].where("/metadata/name"), "l.yaml:7:5");
 }
 
+// kubectl flattens lists inside lists, breadth first (cli-runtime FlattenListVisitor).
+TEST(ManifestReader, ListsInsideListsAreFlattenedBreadthFirst) {
+  const std::string text =
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "- apiVersion: v1\n  kind: List\n  items:\n"
+      "  - {apiVersion: v1, kind: Service, metadata: {name: inner}}\n"
+      "- {apiVersion: v1, kind: Service, metadata: {name: outer}}\n";
+  std::vector<ReadWarning> warnings;
+  const auto ms = parse_manifests(text, "nested.yaml", warnings);
+  ASSERT_EQ(ms.size(), 2u);
+  EXPECT_EQ(ms[0].ref().name, "outer");
+  EXPECT_EQ(ms[0].document_label(), "document 1, item 2");
+  EXPECT_EQ(ms[1].ref().name, "inner");
+  EXPECT_EQ(ms[1].document_label(), "document 1, /items/0/items/0");
+  EXPECT_EQ(ms[1].where("/metadata/name"), "nested.yaml:7:48");
+}
+
+// A field of the wrong type deep in a nested list is named in the input file, not in what the
+// import writes.
+TEST(ManifestReader, ATypeErrorInANestedListNamesTheInputFile) {
+  const std::string text =
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "- apiVersion: v1\n  kind: List\n  items:\n"
+      "  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n"
+      "    spec:\n      replicas: three\n";
+  std::vector<ReadWarning> warnings;
+  try {
+    parse_manifests(text, "nested.yaml", warnings);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "nested.yaml");
+    EXPECT_EQ(e.line(), 11);
+    EXPECT_NE(std::string(e.what()).find("/items/0/items/0"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/spec/replicas"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ManifestReader, SyntaxErrorNamesFileDocumentLineColumn) {
   const std::string text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b: c\n";
   std::vector<ReadWarning> warnings;

@@ -36,7 +36,8 @@ struct Manifest {
   std::string file;      // path as given or as found under a directory
   std::string rel_path;  // path relative to the root it was found under ("apps/web/deploy.yaml")
   std::size_t document = 0;          // 0-based index of the YAML document in the file
-  std::optional<std::size_t> item;   // index in a List's items
+  std::optional<std::size_t> item;   // index in its List's items
+  std::string item_pointer;          // for an item of a list inside a list: "/items/0/items/2"
   SourcePos pos;                     // where the object starts
   ManifestOrigin origin = ManifestOrigin::kDeclared;
   std::string repo_url;              // kGit: the repository URL ("" when unknown)
@@ -49,7 +50,8 @@ struct Manifest {
   SourcePos position_of(const std::string& pointer) const;
   /// "file:line:column" of `pointer` (or of the object when empty).
   std::string where(const std::string& pointer = "") const;
-  /// "document 2" or "document 1, item 4" (1-based, as people count).
+  /// "document 2" or "document 1, item 4" (1-based, as people count); an item of a list inside
+  /// a list is named by its pointer: "document 1, /items/0/items/2".
   std::string document_label() const;
   ObjectRef ref() const { return ObjectRef::of(object); }
 };
