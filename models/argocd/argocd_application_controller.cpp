@@ -38,6 +38,7 @@
 
 #include <fmt/format.h>
 
+#include "argocd_conditions.hpp"
 #include "argocd_diff.hpp"
 #include "argocd_health.hpp"
 #include "../git/git_repository.hpp"
@@ -946,7 +947,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     if (present(find(app, {"spec", "sources"}))) {
       repo_error = "multiple sources (spec.sources) are not modelled by kcsim";
     } else if (!git_ || !git_->has_repository(repo_url)) {
-      repo_error = fmt::format("repository not found: {}", repo_url);
+      repo_error = repository_not_found_error(repo_url);
     } else {
       auto rev = resolve(repo_url, revision, no_revision_cache);
       if (!rev.ok()) {
@@ -976,8 +977,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       cmp.failed_to_load = true;
       cmp.conditions.emplace_back(
           "ComparisonError",
-          "Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = " +
-              repo_error);
+          argocd::load_target_state_error(repo_error));
     } else {
       repo_error_first_seen_.erase(key);
     }

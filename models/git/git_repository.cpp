@@ -159,7 +159,7 @@ class GitRepositoryModel final : public Model, public GitService {
     GitResult<GitRevision> out;
     const Repository* repo = find(repo_url);
     if (!repo) {
-      out.error = fmt::format("repository not found: {}", repo_url);
+      out.error = repository_not_found_error(repo_url);
       return out;
     }
     auto visible = [&](std::size_t index) { return repo->commits[index].at <= at; };
@@ -215,7 +215,7 @@ class GitRepositoryModel final : public Model, public GitService {
     GitResult<std::vector<json>> out;
     const Repository* repo = find(repo_url);
     if (!repo) {
-      out.error = fmt::format("repository not found: {}", repo_url);
+      out.error = repository_not_found_error(repo_url);
       return out;
     }
     auto it = repo->by_sha.find(sha);
@@ -236,8 +236,7 @@ class GitRepositoryModel final : public Model, public GitService {
       for (const json& m : f->second) list.push_back(m);
     }
     if (!exists) {
-      // reposerver: util/io/path.Path ("%s: app path does not exist").
-      out.error = fmt::format("{}: app path does not exist", path);
+      out.error = app_path_missing_error(path);
       return out;
     }
     out.value = std::move(list);
@@ -463,4 +462,12 @@ class GitRepositoryModel final : public Model, public GitService {
 KCSIM_REGISTER_MODEL(GitRepositoryModel, "git");
 
 }  // namespace
+
+std::string repository_not_found_error(const std::string& repo_url) {
+  return fmt::format("repository not found: {}", repo_url);
+}
+
+// reposerver: util/io/path.Path ("%s: app path does not exist").
+std::string app_path_missing_error(const std::string& path) { return fmt::format("{}: app path does not exist", path); }
+
 }  // namespace kcsim

@@ -71,4 +71,10 @@ class GitService {
   virtual void subscribe(GitPushListener* listener) = 0;
 };
 
+/// The repo-server's words for a repoURL it does not know and for a source path with no file
+/// (argo-cd reposerver/repository/repository.go and util/io/path.Path, v3.x), so that the
+/// simulated ArgoCD and `kcsim lint` say the same thing.
+std::string repository_not_found_error(const std::string& repo_url);
+std::string app_path_missing_error(const std::string& path);
+
 }  // namespace kcsim

@@ -43,6 +43,7 @@
 #include <fmt/format.h>
 
 #include "../../models/argocd/argocd_diff.hpp"
+#include "app_sources.hpp"
 #include "../k8s/json_diff.hpp"
 #include "../k8s/json_positions.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -148,6 +149,12 @@ const std::vector<RuleInfo>& lint_rules() {
       {"app-spec-drift", Severity::kWarning,
        "the live Application spec differs from its version in Git",
        "The Application object in the cluster is not what Git says; ArgoCD acts on the live object."},
+      {"app-source-error", Severity::kError,
+       "ArgoCD cannot load an Application's source: the repoURL or the path is not in Git",
+       "The Application's spec.source names a repository that is not among the repositories given, or a path "
+       "with no file at the default branch's last commit. ArgoCD sets a ComparisonError with the repo-server's "
+       "words (`repository not found`, `app path does not exist`) and syncs nothing from it: a what-if built on "
+       "it silently does nothing. Fix the URL or the path."},
       {"app-not-in-git", Severity::kNote,
        "an Application exists only in the cluster",
        "The live Application has no version in the Git files given; it was applied by hand (a bootstrap root is "
@@ -477,6 +484,7 @@ struct Source {
   bool recurse = false;
   std::string chart;    // a Helm chart from a chart repository: cannot be followed
   std::string pointer;  // "/spec/source", "/spec/sources/1"
+  std::string revision;  // targetRevision
 };
 
 // An Application or a Flux Kustomization: something that deploys manifests from Git.
@@ -795,6 +803,7 @@ struct OwnershipGraph::Impl {
         src.repo_url = s.value("repoURL", "");
         src.path = normalize_repo_path(s.value("path", ""));
         src.chart = s.value("chart", "");
+        src.revision = s.value("targetRevision", "");
         const json* rec = find(s, {"directory", "recurse"});
         src.recurse = rec && rec->is_boolean() && rec->get<bool>();
         src.pointer = pointer;
@@ -953,6 +962,7 @@ struct OwnershipGraph::Impl {
       s.rel_path = m.rel_path;
       s.document = m.document;
       s.item = m.item;
+      s.item_pointer = m.item_pointer;
       s.origin = ManifestOrigin::kLive;
       s.object = std::move(parsed);
       s.pos = m.position_of("/metadata/annotations/" + escape_pointer_token(kLastApplied));
@@ -1769,7 +1779,19 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
                                  where.first, where.second.substr(0, bar), where.second.substr(bar + 1), list));
   }
 
-  // 2. Applications: not deployed from Git, and live/Git differences. A fight whose ArgoCD side
+  // 2. Applications: a source ArgoCD cannot load (the ComparisonError the run reports, said from
+  //    the manifests), ...
+  {
+    std::vector<AppSource> sources;
+    for (const GitOps& g : impl.gitops) {
+      if (g.flux || g.sources.size() != 1 || g.sources[0].pointer != "/spec/source" || !g.sources[0].chart.empty())
+        continue;
+      const Source& s = g.sources[0];
+      sources.push_back(AppSource{g.ref, g.eff, s.pointer, s.repo_url, s.path, s.revision});
+    }
+    for (Finding& f : check_app_sources(set, sources)) findings_.push_back(std::move(f));
+  }
+  // ... not deployed from Git, and live/Git differences. A fight whose ArgoCD side
   //    the Git version of its Application would remove has that as its root cause.
   for (const auto& [ref, a] : impl.apps) {
     if (!a.live && !a.declared && !a.git && !a.generated) continue;
