@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "../k8s/json_positions.hpp"
+#include "kcsim/analysis/report.hpp"
 #include "kcsim/views/git_view.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/json_access.hpp"
@@ -275,6 +276,21 @@ std::string wrap(const std::string& text, const std::string& prefix) {
   return out;
 }
 
+// What the simulation measured up to the exercise's instant, in `kcsim run`'s own sentences (the
+// report's fight and reset summaries, include/kcsim/analysis/vocabulary.hpp), so that the
+// diagnosis the trainee reads and the report an engineer reads state a fight, a reset and a
+// period in the same words (issue #19, one vocabulary).
+std::string measured_findings(const World& world) {
+  const json report = build_report(world);
+  std::string out;
+  for (const char* kind : {"fights", "resets"})
+    for (const json& finding : report.value(kind, json::array()))
+      // One line each, not wrapped: the sentence is the report's, searchable as it stands.
+      if (finding.contains("summary")) out += "  - " + finding["summary"].get<std::string>() + ".\n";
+  if (out.empty()) return "";
+  return "\nWhat the simulation measured up to this instant (as `kcsim run` reports it):\n" + out;
+}
+
 std::string run_evidence(const ExerciseEvidence& e, const World& world) {
   std::string text;
   try {
@@ -353,6 +369,7 @@ std::string check_feedback(const Exercise& exercise, const ExerciseAnswer& answe
     out += wrap(e.explain, "   ");
   }
   out += "\nDiagnosis:\n" + wrap(exercise.answer.summary, "  ");
+  out += measured_findings(world);
   out += "\nFixes this answer key accepts:\n";
   for (const AcceptedFix& f : exercise.answer.fixes)
     out += "  - " + wrap(fmt::format("{} ({}% of the fix points){}", f.description, f.percent, f.why.empty() ? "" : ": " + f.why),
