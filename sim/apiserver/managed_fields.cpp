@@ -423,25 +423,29 @@ json set_intersection(const json& a, const json& b) {
 
 bool set_empty(const json& set) { return child_count(set) == 0; }
 
-bool set_has(const json& set, const std::vector<std::string>& keys) {
+namespace {
+
+// The node of a field set at `keys` ("f:spec", "f:replicas"), or null when the set has no such path.
+const json* set_node(const json& set, const std::vector<std::string>& keys) {
   const json* node = &set;
   for (const auto& key : keys) {
-    if (!node->is_object()) return false;
+    if (!node->is_object()) return nullptr;
     auto it = node->find(key);
-    if (it == node->end()) return false;
+    if (it == node->end()) return nullptr;
     node = &*it;
   }
-  return !keys.empty() && is_member(*node);
+  return node;
+}
+
+}  // namespace
+
+bool set_has(const json& set, const std::vector<std::string>& keys) {
+  const json* node = set_node(set, keys);
+  return node && !keys.empty() && is_member(*node);
 }
 
 bool set_has_prefix(const json& set, const std::vector<std::string>& keys) {
-  const json* node = &set;
-  for (const auto& key : keys) {
-    if (!node->is_object()) return false;
-    auto it = node->find(key);
-    if (it == node->end()) return false;
-    node = &*it;
-  }
+  if (!set_node(set, keys)) return false;
   return keys.empty() ? !set_empty(set) : true;
 }
 

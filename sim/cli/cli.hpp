@@ -44,4 +44,12 @@ std::optional<int> parse_command_line(const std::vector<std::string>& args,
                                       const boost::program_options::positional_options_description& positional,
                                       boost::program_options::variables_map& vm, const std::string& error_format = "{}");
 
+/// parse_command_line for a command whose one positional argument is a SCENARIO file, which it
+/// puts in `scenario`; a command line without it is a usage error ("<command> needs a SCENARIO
+/// file").
+std::optional<int> parse_scenario_command(const std::vector<std::string>& args,
+                                          const boost::program_options::options_description& visible,
+                                          boost::program_options::variables_map& vm, std::string& scenario,
+                                          const std::string& command, const std::string& error_format = "{}");
+
 }  // namespace kcsim::cli

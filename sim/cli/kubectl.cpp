@@ -56,20 +56,16 @@ int kubectl(const std::vector<std::string>& args) {
       ("at", po::value(&at), "the instant to show (Go duration from the start; at most the scenario's duration)")
       ("seed", po::value(&seed), "random seed; default: the scenario's")
       ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  if (const auto status =
-          parse_command_line(own, opts, hidden, pos, vm, "kubectl: {} (kubectl's own arguments go after \"--\")"))
+  std::string scenario_path;
+  if (const auto status = parse_scenario_command(own, opts, vm, scenario_path, "kubectl",
+                                                 "kubectl: {} (kubectl's own arguments go after \"--\")"))
     return *status;
-  if (!vm.count("scenario")) return usage_error("kubectl needs a SCENARIO file");
   if (!vm.count("at")) return usage_error("kubectl needs --at DURATION, the instant to show (for example --at 6m)");
   if (dashdash == args.end() || kubectl_args.empty())
     return usage_error("kubectl needs the kubectl command after \"--\" (for example: -- get pods)");
 
-  Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+  Scenario scenario = load_scenario(scenario_path);
   const Duration instant = read_duration(json(at), "--at", "");
   if (const auto problem = instant_problem(instant, scenario)) return usage_error(*problem);
   if (vm.count("seed")) scenario.seed = seed.value;

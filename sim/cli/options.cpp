@@ -43,4 +43,16 @@ std::optional<int> parse_command_line(const std::vector<std::string>& args, cons
   return std::nullopt;
 }
 
+std::optional<int> parse_scenario_command(const std::vector<std::string>& args, const po::options_description& visible,
+                                          po::variables_map& vm, std::string& scenario, const std::string& command,
+                                          const std::string& error_format) {
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario));
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  if (const auto status = parse_command_line(args, visible, hidden, pos, vm, error_format)) return status;
+  if (!vm.count("scenario")) return usage_error(command + " needs a SCENARIO file");
+  return std::nullopt;
+}
+
 }  // namespace kcsim::cli

@@ -48,17 +48,13 @@ int run(const std::vector<std::string>& args) {
       ("max-memory", po::value<Natural>(), "stop with status 3 when kcsim's resident memory exceeds this many MiB (default: 3/4 of the RAM or cgroup limit)")
       ("verify", "check invariants after every event (docs/reliability.md); exit with status 4 at the first violation")
       ("stats", "after the run, print to standard error how many engine events it processed over how much simulated time (the figure docs/performance.md quotes)");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  if (const auto status = parse_command_line(args, opts, hidden, pos, vm)) return *status;
-  if (!vm.count("scenario")) return usage_error("run needs a SCENARIO file");
+  std::string scenario_path;
+  if (const auto status = parse_scenario_command(args, opts, vm, scenario_path, "run"))
+    return *status;
   if (format != "text" && format != "json")
     return usage_error(fmt::format("--format must be text or json, not \"{}\"", format));
 
-  const std::string scenario_path = vm["scenario"].as<std::string>();
   // The report last: every file is in place before standard output says the run is done.
   std::vector<OutputTarget> targets;
   if (!events.empty()) targets.push_back({"--events", events});

@@ -57,18 +57,14 @@ int serve(const std::vector<std::string>& args) {
       ("kubeconfig", po::value(&kubeconfig), "the kubeconfig to write (default ./kcsim.kubeconfig)")
       ("seed", po::value(&seed), "random seed; default: the scenario's")
       ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  if (const auto status = parse_command_line(args, opts, hidden, pos, vm, "serve: {}")) return *status;
-  if (!vm.count("scenario")) return usage_error("serve needs a SCENARIO file");
+  std::string scenario_path;
+  if (const auto status = parse_scenario_command(args, opts, vm, scenario_path, "serve", "serve: {}"))
+    return *status;
   if (!vm.count("at")) return usage_error("serve needs --at DURATION, the instant to serve (for example --at 6m)");
   if (port.value > 65535) return usage_error(fmt::format("--port {} is not a TCP port (0 to 65535)", port.value));
   if (kubeconfig.empty() || kubeconfig == "-") return usage_error("--kubeconfig needs a file name");
 
-  const std::string scenario_path = vm["scenario"].as<std::string>();
   if (const auto conflict = conflicting_outputs({{"--kubeconfig", kubeconfig}}, {scenario_path})) return usage_error(*conflict);
   // Checked before the run: a refusal should not cost the run.
   if (const auto refusal = serve_kubeconfig_refusal(kubeconfig)) {

@@ -52,13 +52,10 @@ int sweep(const std::vector<std::string>& args) {
       ("shard", po::value(&shard), "I/N: run only the I-th of N slices (1-based), for an Indexed Job")
       ("format", po::value(&format)->default_value("text"), "text, csv or json (json is what kcsim merge reads)")
       ("output,o", po::value(&output), "write to FILE instead of standard output");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  if (const auto status = parse_command_line(args, opts, hidden, pos, vm)) return *status;
-  if (!vm.count("scenario")) return usage_error("sweep needs a SCENARIO file");
+  std::string scenario_path;
+  if (const auto status = parse_scenario_command(args, opts, vm, scenario_path, "sweep"))
+    return *status;
   if (format != "text" && format != "csv" && format != "json")
     return usage_error(fmt::format("--format must be text, csv or json, not \"{}\"", format));
   if (repeat < 1 || repeat > 10000) return usage_error("--repeat must be between 1 and 10000");
@@ -75,7 +72,7 @@ int sweep(const std::vector<std::string>& args) {
     options.shard_count = n;
   }
   for (const std::string& v : varies) options.variations.push_back(parse_variation(v));
-  const std::string path = vm["scenario"].as<std::string>();
+  const std::string& path = scenario_path;
   if (const auto conflict = conflicting_outputs({{"-o", output}}, {path})) return usage_error(*conflict);
   const std::string text = read_text(path);
   // Validate the unvaried scenario first, so its errors are reported once, with positions.
