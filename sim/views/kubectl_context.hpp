@@ -2,7 +2,8 @@
 // (Ctx), its flag parser, the resource table kubectl's discovery would give, and the JSON and
 // time helpers every printer uses. The verbs live one concern per file: get and the tables in
 // kubectl_view.cpp, describe in kubectl_describe*.cpp, rollout history in kubectl_rollout.cpp,
-// logs in kubectl_logs.cpp, `kubectl events` in kubectl_events.cpp.
+// logs in kubectl_logs.cpp, `kubectl events` in kubectl_events.cpp; `argocd app get` in
+// kubectl_view.cpp, `argocd app history` and `app resources` in argocd_app_history.cpp.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,8 @@ std::optional<double> parse_quantity(const json* v);
 std::optional<std::int64_t> unix_us(const json* v);
 /// Go's time.RFC1123Z in UTC: "Thu, 01 Jan 2026 12:00:05 +0000".
 std::string rfc1123z(std::int64_t unix_seconds);
+/// Go's time.Time.String() in UTC: "2026-01-01 12:00:05 +0000 UTC"; "<nil>" without a time.
+std::string go_time_string(const json* ts);
 
 /// The instant a kubectl command runs at, and what it reads.
 struct Ctx {
@@ -140,5 +143,7 @@ Parsed parse_flags(const std::vector<std::string>& args, const std::vector<FlagS
 KubectlResult run_describe(const Ctx& ctx, const std::vector<std::string>& args);  // kubectl_describe.cpp
 KubectlResult run_rollout(const Ctx& ctx, const std::vector<std::string>& args);   // kubectl_rollout.cpp
 KubectlResult run_logs(const Ctx& ctx, const std::vector<std::string>& args);      // kubectl_logs.cpp
+/// `argocd app history|resources ...` (args from "app"); argocd_app_history.cpp.
+KubectlResult run_argocd_app_lists(const Ctx& ctx, const std::vector<std::string>& args);
 
 }  // namespace kcsim::kubectl_detail

@@ -1652,8 +1652,9 @@ KubectlResult run_events(const Ctx& ctx, const std::vector<std::string>& args) {
 // --- argocd app get -------------------------------------------------------------------------------------
 
 KubectlResult run_argocd(const Ctx& ctx, const std::vector<std::string>& args) {
+  if (args.size() >= 2 && args[0] == "app" && (args[1] == "history" || args[1] == "resources")) return run_argocd_app_lists(ctx, args);
   if (args.size() < 2 || args[0] != "app" || args[1] != "get")
-    throw KubectlUsageError("kcsim supports `argocd app get APPNAME [-o wide|yaml|json] [--show-operation] [-N NAMESPACE]` only");
+    throw KubectlUsageError("kcsim supports `argocd app get|history|resources APPNAME` only (get: [-o wide|yaml|json] [--show-operation] [-N NAMESPACE])");
   const Parsed p = parse_flags(std::vector<std::string>(args.begin() + 2, args.end()),
                                {{"output", 'o', true}, {"show-operation", 0, false}, {"app-namespace", 'N', true},
                                 {"server", 0, true}, {"refresh", 0, false}, {"hard-refresh", 0, false}, {"show-params", 0, false}},
