@@ -140,12 +140,28 @@ KubectlResult run_logs(const Ctx& ctx, const std::vector<std::string>& args) {
   }
   const json& containers = array_at(*pod, {"spec", "containers"});
   std::string container = p.get("container");
+  // logsForObjectWithClient: the kubectl.kubernetes.io/default-container annotation names the
+  // container when it exists; else the first container, with a "Defaulted container" note when
+  // the pod has others (podcmd.AllContainerNames: containers, then "NAME (ephem)", "NAME (init)").
+  if (container.empty()) {
+    if (const std::string preset = str(*pod, {"metadata", "annotations", "kubectl.kubernetes.io/default-container"}); !preset.empty()) {
+      bool exists = false;
+      for (const char* list : {"containers", "ephemeralContainers", "initContainers"})
+        for (const json& c : array_at(*pod, {"spec", list})) exists = exists || str(c, {"name"}) == preset;
+      if (exists) container = preset;
+      else result.err += fmt::format("Default container name \"{}\" not found in pod {}\n", preset, name);
+    }
+  }
   if (container.empty()) {
     if (containers.empty()) throw KubectlUsageError("the pod has no containers");
     container = str(containers[0], {"name"});
-    if (containers.size() > 1) {
+    const json& ephemeral = array_at(*pod, {"spec", "ephemeralContainers"});
+    const json& init = array_at(*pod, {"spec", "initContainers"});
+    if (containers.size() > 1 || !ephemeral.empty() || !init.empty()) {
       std::vector<std::string> names;
       for (const json& c : containers) names.push_back(str(c, {"name"}));
+      for (const json& c : ephemeral) names.push_back(str(c, {"name"}) + " (ephem)");
+      for (const json& c : init) names.push_back(str(c, {"name"}) + " (init)");
       result.err += fmt::format("Defaulted container \"{}\" out of: {}\n", container, join(names, ", "));
     }
   }

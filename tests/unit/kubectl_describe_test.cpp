@@ -548,5 +548,34 @@ TEST(KubectlLogs, DeploymentReadsThePodKubectlPicksAndSaysWhich) {
   EXPECT_EQ(none.err, "error: timed out waiting for the condition\n");
 }
 
+TEST(KubectlLogs, DefaultContainerAnnotationAndTheDefaultedNote) {
+  // logsForObjectWithClient: without -c, the kubectl.kubernetes.io/default-container annotation
+  // names the container; else the first one, with "Defaulted container" listing every container
+  // as podcmd.AllContainerNames does (init containers after the others, marked "(init)").
+  Cluster c;
+  c.kubelet = {{"images", {{"app:1", {{"startupLog", json::array({"app up"})}}}, {"proxy:1", {{"startupLog", json::array({"proxy up"})}}}}}};
+  auto running = [&](const std::string& name) {
+    return json{{"name", name}, {"ready", true}, {"restartCount", 0}, {"state", {{"running", {{"startedAt", c.stamp(seconds(1))}}}}}};
+  };
+  json pod = {{"apiVersion", "v1"},
+              {"kind", "Pod"},
+              {"metadata", {{"name", "web-1"}, {"namespace", "default"}}},
+              {"spec",
+               {{"initContainers", json::array({{{"name", "migrate"}, {"image", "app:1"}}})},
+                {"containers", json::array({{{"name", "app"}, {"image", "app:1"}}, {{"name", "proxy"}, {"image", "proxy:1"}}})}}},
+              {"status", {{"phase", "Running"}, {"containerStatuses", json::array({running("app"), running("proxy")})}}}};
+  c.create(pod);
+  pod["metadata"]["name"] = "web-2";
+  pod["metadata"]["annotations"] = {{"kubectl.kubernetes.io/default-container", "proxy"}};
+  c.create(pod);
+  c.advance_to(seconds(30));
+  const KubectlResult first = c.run({"logs", "web-1"});
+  EXPECT_EQ(first.err, "Defaulted container \"app\" out of: app, proxy, migrate (init)\n");
+  EXPECT_EQ(first.out, "app up\n");
+  const KubectlResult annotated = c.run({"logs", "web-2"});
+  EXPECT_EQ(annotated.err, "");
+  EXPECT_EQ(annotated.out, "proxy up\n");
+}
+
 }  // namespace
 }  // namespace kcsim
