@@ -68,9 +68,8 @@ json pod_selector_of(const json& obj) {
 
 }  // namespace
 
-// kubectl logs POD [-c CONTAINER] [-p] [--timestamps] [--tail N], or TYPE/NAME of a workload or
-// Service: the application's startup lines,
-// which a scenario declares per image (settings.kubelet.images.<image>.startupLog, docs/cli.md),
+// kubectl logs POD|TYPE/NAME [-c CONTAINER] [-p] [--timestamps] [--tail N]: the application's
+// startup lines, which a scenario declares per image (settings.kubelet.images.<image>.startupLog, docs/cli.md),
 // written at each start of the container. Like the kubelet, kcsim keeps the current and the
 // previous run only (kuberuntime ReadLogs; --previous reads the last terminated instance).
 // Error texts: the API server's pod log REST handler (pkg/registry/core/pod/strategy.go
