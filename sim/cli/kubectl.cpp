@@ -21,14 +21,18 @@ constexpr const char* kKubectlUsage = R"(Usage: kcsim kubectl SCENARIO --at DURA
 
 Runs SCENARIO to the instant --at (a Go duration from the start: 90s, 6m, 1h30m) and prints what
 `kubectl ARGS...` would print at that instant, ages included. ARGS may also be
-`argocd app get NAME` for Argo CD's CLI view of an Application.
+`argocd app get|history|resources NAME` for Argo CD's CLI views of an Application.
 
 Supported: get TYPE [NAME...] (-n, -A, -l, --field-selector, -o wide|yaml|json|name|
 custom-columns=...|jsonpath=..., --sort-by, --show-managed-fields, --show-labels, --no-headers;
 TYPE also ns, nodes, endpoints, endpointslices, which kcsim derives: see docs/cli.md),
-describe pod [NAME...], top pod [NAME], logs POD [-c C] [-p] [--timestamps] [--tail N],
+describe pod|deploy|rs|hpa|scaledobject|httpscaledobject|application (and other custom
+resources) [NAME...] (-n, -A, -l, --show-events=false; a NAME with no exact match describes every
+object it prefixes), top pod [NAME], logs POD|deploy/NAME|rs/NAME|svc/NAME [-c C] [-p]
+[--timestamps] [--tail N], rollout history deploy/NAME [--revision=N],
 events [-n NS|-A] [--for TYPE/NAME] [--types Normal,Warning],
-argocd app get NAME [-o wide|yaml|json] [--show-operation].
+argocd app get NAME [-o wide|yaml|json] [--show-operation], argocd app history NAME [-o id],
+argocd app resources NAME [--orphaned].
 
 Examples:
   kcsim kubectl scenarios/kubectl-scale.json --at 6m -- get pods -o wide

@@ -8,8 +8,7 @@
 //    additionalPrinterColumns (first JSONPath result only; a missing value is an empty cell;
 //    "date" columns are ages); cli-runtime tableprinter.go (NAMESPACE column for -A, upper-case
 //    headers, "kind.group/name" when several kinds are printed) and tabwriter (6, 4, 3).
-//  - describe: k8s.io/kubectl pkg/describe/describe.go describePod, tabbedString (tabwriter
-//    0, 8, 2), DescribeEvents.
+//  - describe, rollout history, logs: their own files (sim/views/kubectl_context.hpp lists them).
 //  - top: k8s.io/kubectl pkg/metricsutil/metrics_printer.go (every cell tab-terminated).
 //  - custom-columns, --sort-by: k8s.io/kubectl pkg/cmd/get/customcolumn.go, sorter.go.
 //  - argocd app get: argo-cd cmd/argocd/commands/app.go printAppSummaryTable ("%-20s%s"),
@@ -28,6 +27,7 @@
 
 #include "../../models/argocd/argocd_health.hpp"
 #include "cluster_objects.hpp"
+#include "kubectl_context.hpp"
 #include "kubectl_events.hpp"
 #include "kcsim/views/table.hpp"
 #include "kcsim/core/text.hpp"
@@ -37,7 +37,7 @@
 #include "kcsim/views/yaml_writer.hpp"
 
 namespace kcsim {
-namespace {
+namespace kubectl_detail {
 
 using Rows = std::vector<std::vector<std::string>>;
 
@@ -58,17 +58,17 @@ const json* at(const json& o, std::initializer_list<std::string_view> path) {
   }
   return cur;
 }
-std::string str(const json& o, std::initializer_list<std::string_view> path, std::string def = "") {
+std::string str(const json& o, std::initializer_list<std::string_view> path, std::string def) {
   const json* v = at(o, path);
   return v && v->is_string() ? v->get<std::string>() : def;
 }
-std::int64_t integer(const json& o, std::initializer_list<std::string_view> path, std::int64_t def = 0) {
+std::int64_t integer(const json& o, std::initializer_list<std::string_view> path, std::int64_t def) {
   const json* v = at(o, path);
   if (v && v->is_number_integer()) return v->get<std::int64_t>();
   if (v && v->is_number_float()) return static_cast<std::int64_t>(v->get<double>());
   return def;
 }
-bool boolean(const json& o, std::initializer_list<std::string_view> path, bool def = false) {
+bool boolean(const json& o, std::initializer_list<std::string_view> path, bool def) {
   const json* v = at(o, path);
   return v && v->is_boolean() ? v->get<bool>() : def;
 }
@@ -203,34 +203,6 @@ std::optional<std::int64_t> unix_us(const json* v) {
   if (!secs) return std::nullopt;
   return *secs * 1000000 + frac_us;
 }
-
-struct Ctx {
-  const ApiServer& api;
-  const Versions& versions;
-  std::int64_t now_us;  // the instant, in Unix microseconds
-  const json* kubelet_settings = nullptr;  // settings.kubelet, for the startup log lines of `logs`
-  bool hide_simulator_annotations = false;  // training exercises: no kcsim.io/* annotations shown
-  const ClusterObjects* cluster = nullptr;  // what `get` reads: the store and the derived kinds
-
-  // translateTimestampSince: "<unknown>" for a missing time, else duration.HumanDuration.
-  std::string since(const json* ts) const {
-    const auto t = unix_us(ts);
-    if (!t) return "<unknown>";
-    return format_age(Duration{now_us - *t});
-  }
-  Duration age(const json* ts) const {
-    const auto t = unix_us(ts);
-    return t ? Duration{now_us - *t} : Duration{0};
-  }
-  int k8s_minor() const {
-    const std::vector<std::string> parts = split(versions.get("kubernetes"), '.');
-    try {
-      return parts.size() > 1 ? std::stoi(parts[1]) : 32;
-    } catch (...) {
-      return 32;
-    }
-  }
-};
 
 // civil_from_days (Howard Hinnant) for RFC 1123 dates.
 void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
@@ -425,12 +397,6 @@ std::vector<const json*> eval_jsonpath(const json& root, const std::vector<PathS
 
 // --- label and field selectors ----------------------------------------------------------------------
 
-struct Requirement {
-  std::string key;
-  enum Op { kEq, kNotEq, kExists, kNotExists, kIn, kNotIn } op = kEq;
-  std::vector<std::string> values;
-};
-
 // k8s.io/apimachinery labels.Parse: "a=b,c!=d,e,!f,g in (x,y),h notin (z)".
 std::vector<Requirement> parse_selector(const std::string& text) {
   std::vector<std::string> terms;
@@ -553,21 +519,6 @@ const json& selector_of(const json& o) {
 std::string deployment_selector(const json& o) { return label_selector_string(selector_of(o)).value_or("<error>"); }
 
 // --- resources ----------------------------------------------------------------------------------------
-
-struct Resource {
-  std::string kind;
-  std::string api_version;
-  std::string plural;
-  std::string singular;
-  std::vector<std::string> short_names;
-  bool namespaced = true;
-
-  std::string group() const { return api_group(api_version); }
-  /// "deployments.apps", "pods": kubectl's resource name in messages.
-  std::string qualified() const { return group().empty() ? plural : plural + "." + group(); }
-  /// "deployment.apps", "pod": the prefix of `-o name` and of names when several kinds print.
-  std::string kind_prefix() const { return group().empty() ? lower(kind) : lower(kind) + "." + group(); }
-};
 
 // The kinds kcsim knows (include/kcsim/k8s/kinds.hpp), as kubectl's discovery would list them.
 const std::vector<Resource>& builtin_resources() {
@@ -1115,26 +1066,6 @@ Table table_for(const Ctx& ctx, const Resource& res) {
 
 // --- argument parsing ----------------------------------------------------------------------------------
 
-struct FlagSpec {
-  std::string long_name;
-  char short_name;
-  bool takes_value;
-};
-
-struct Parsed {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> values;  // long name → value ("true" for booleans)
-  bool has(const std::string& f) const { return values.count(f) != 0; }
-  std::string get(const std::string& f, const std::string& def = "") const {
-    auto it = values.find(f);
-    return it == values.end() ? def : it->second;
-  }
-  bool flag(const std::string& f) const {
-    auto it = values.find(f);
-    return it != values.end() && it->second != "false";
-  }
-};
-
 Parsed parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs, std::string_view command) {
   Parsed p;
   auto find_long = [&](const std::string& n) -> const FlagSpec* {
@@ -1546,616 +1477,6 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
   return result;
 }
 
-// --- describe pod --------------------------------------------------------------------------------------
-
-// describe.go's PrefixWriter: two spaces per level, the text then goes through a tabwriter.
-struct PrefixWriter {
-  std::string text;
-  void write(int level, const std::string& s) {
-    text.append(static_cast<std::size_t>(level) * 2, ' ');
-    text += s;
-  }
-};
-
-std::string pod_qos(const json& pod) {
-  if (const std::string q = str(pod, {"status", "qosClass"}); !q.empty()) return q;
-  // qos.GetPodQOS over cpu and memory.
-  std::map<std::string, double> requests, limits;
-  bool guaranteed = true;
-  auto account = [&](const json& c) {
-    for (const char* r : {"cpu", "memory"}) {
-      if (auto q = parse_quantity(at(c, {"resources", "requests", r})); q && *q > 0) requests[r] += *q;
-    }
-    int limit_count = 0;
-    for (const char* r : {"cpu", "memory"}) {
-      if (auto q = parse_quantity(at(c, {"resources", "limits", r})); q && *q > 0) {
-        limits[r] += *q;
-        ++limit_count;
-      }
-    }
-    if (limit_count != 2) guaranteed = false;
-  };
-  for (const json& c : array_at(pod, {"spec", "containers"})) account(c);
-  for (const json& c : array_at(pod, {"spec", "initContainers"})) account(c);
-  if (requests.empty() && limits.empty()) return "BestEffort";
-  if (guaranteed) {
-    for (const auto& [r, q] : requests)
-      if (!limits.count(r) || limits[r] != q) guaranteed = false;
-  }
-  return guaranteed && requests.size() == limits.size() ? "Guaranteed" : "Burstable";
-}
-
-void describe_labels(PrefixWriter& w, const std::string& title, const json* labels) {
-  w.write(0, title + ":\t");
-  if (!labels || !labels->is_object() || labels->empty()) {
-    w.write(0, "<none>\n");
-    return;
-  }
-  bool first = true;
-  for (auto it = labels->begin(); it != labels->end(); ++it) {
-    if (!first) w.write(0, "\t");
-    first = false;
-    w.write(0, it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : go_sprint(it.value())) + "\n");
-  }
-}
-
-void describe_annotations(PrefixWriter& w, const json* annotations) {
-  constexpr std::size_t kMaxAnnotationLen = 140;
-  w.write(0, "Annotations:\t");
-  std::vector<std::pair<std::string, std::string>> items;
-  if (annotations && annotations->is_object())
-    for (auto it = annotations->begin(); it != annotations->end(); ++it)
-      if (it.key() != "kubectl.kubernetes.io/last-applied-configuration")
-        items.emplace_back(it.key(), it.value().is_string() ? it.value().get<std::string>() : go_sprint(it.value()));
-  if (items.empty()) {
-    w.write(0, "<none>\n");
-    return;
-  }
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) w.write(0, "\t");
-    std::string value = items[i].second;
-    if (!value.empty() && value.back() == '\n') value.pop_back();
-    if (value.size() + items[i].first.size() + 2 > kMaxAnnotationLen || value.find('\n') != std::string::npos) {
-      w.write(0, items[i].first + ":\n");
-      for (std::string line : split(value, '\n')) {
-        if (line.size() > kMaxAnnotationLen - 2) line = line.substr(0, kMaxAnnotationLen - 2) + "...";
-        w.write(0, "\t  " + line + "\n");
-      }
-    } else {
-      w.write(0, items[i].first + ": " + value + "\n");
-    }
-  }
-}
-
-std::string int_or_string(const json* v) {
-  if (!v) return "";
-  return v->is_string() ? v->get<std::string>() : go_sprint(*v);
-}
-
-// DescribeProbe
-std::string describe_probe(const Ctx& ctx, const json& probe) {
-  const std::int64_t delay = integer(probe, {"initialDelaySeconds"}, 0), timeout = integer(probe, {"timeoutSeconds"}, 1),
-                     period = integer(probe, {"periodSeconds"}, 10), success = integer(probe, {"successThreshold"}, 1),
-                     failure = integer(probe, {"failureThreshold"}, 3);
-  const std::string attrs =
-      ctx.k8s_minor() >= 37
-          ? fmt::format("delay={}s timeout={}s period={}s successThreshold={} failureThreshold={}", delay, timeout, period, success, failure)
-          : fmt::format("delay={}s timeout={}s period={}s #success={} #failure={}", delay, timeout, period, success, failure);
-  if (const json* e = at(probe, {"exec"})) {
-    std::vector<std::string> cmd;
-    for (const json& c : array_at(*e, {"command"})) cmd.push_back(go_sprint(c));
-    return fmt::format("exec [{}] {}", join(cmd, " "), attrs);
-  }
-  if (const json* h = at(probe, {"httpGet"})) {
-    const std::string scheme = lower(str(*h, {"scheme"}, "HTTP"));
-    const std::string host = str(*h, {"host"});
-    const std::string port = int_or_string(at(*h, {"port"}));
-    std::string hostport = port.empty() ? host : (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
-    std::string path = str(*h, {"path"});
-    if (!path.empty() && path[0] != '/' && !hostport.empty()) path = "/" + path;
-    return fmt::format("http-get {}://{}{} {}", scheme, hostport, path, attrs);
-  }
-  if (const json* t = at(probe, {"tcpSocket"}))
-    return fmt::format("tcp-socket {}:{} {}", str(*t, {"host"}), int_or_string(at(*t, {"port"})), attrs);
-  if (const json* g = at(probe, {"grpc"})) return fmt::format("grpc <pod>:{} {} {}", integer(*g, {"port"}), str(*g, {"service"}), attrs);
-  return "unknown " + attrs;
-}
-
-void describe_state(PrefixWriter& w, const std::string& name, const json* state) {
-  auto rfc = [&](const json* ts) {
-    const auto t = unix_us(ts);
-    return t ? rfc1123z(*t / 1000000) : "Mon, 01 Jan 0001 00:00:00 +0000";
-  };
-  if (state && at(*state, {"running"})) {
-    w.write(2, name + ":\tRunning\n");
-    w.write(3, "Started:\t" + rfc(at(*state, {"running", "startedAt"})) + "\n");
-  } else if (state && at(*state, {"waiting"})) {
-    w.write(2, name + ":\tWaiting\n");
-    if (const std::string r = str(*state, {"waiting", "reason"}); !r.empty()) w.write(3, "Reason:\t" + r + "\n");
-  } else if (state && at(*state, {"terminated"})) {
-    const json& t = *at(*state, {"terminated"});
-    w.write(2, name + ":\tTerminated\n");
-    if (const std::string r = str(t, {"reason"}); !r.empty()) w.write(3, "Reason:\t" + r + "\n");
-    if (const std::string m = str(t, {"message"}); !m.empty()) w.write(3, "Message:\t" + m + "\n");
-    w.write(3, fmt::format("Exit Code:\t{}\n", integer(t, {"exitCode"})));
-    if (integer(t, {"signal"}) > 0) w.write(3, fmt::format("Signal:\t{}\n", integer(t, {"signal"})));
-    w.write(3, "Started:\t" + rfc(at(t, {"startedAt"})) + "\n");
-    w.write(3, "Finished:\t" + rfc(at(t, {"finishedAt"})) + "\n");
-  } else {
-    w.write(2, name + ":\tWaiting\n");
-  }
-}
-
-// fieldpath.ExtractFieldPathAsString for the usual downward-API fields.
-std::string pod_field(const json& pod, const std::string& path) {
-  if (path == "metadata.name") return name_of(pod);
-  if (path == "metadata.namespace") return namespace_of(pod);
-  if (path == "metadata.uid") return str(pod, {"metadata", "uid"});
-  if (path == "spec.nodeName") return str(pod, {"spec", "nodeName"});
-  if (path == "spec.serviceAccountName") return str(pod, {"spec", "serviceAccountName"});
-  if (path == "status.podIP") return str(pod, {"status", "podIP"});
-  if (path == "status.hostIP") return str(pod, {"status", "hostIP"});
-  for (const char* m : {"labels", "annotations"}) {
-    const std::string prefix = fmt::format("metadata.{}['", m);
-    if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size() + 2)
-      return str(pod, {"metadata", m, path.substr(prefix.size(), path.size() - prefix.size() - 2)});
-  }
-  return "";
-}
-
-void describe_containers(PrefixWriter& w, const Ctx& ctx, const json& pod, const std::string& label, const json& containers,
-                         const json& statuses) {
-  std::map<std::string, const json*> by_name;
-  for (const json& s : statuses) by_name[str(s, {"name"})] = &s;
-  w.write(0, label + ":" + (containers.empty() ? " <none>" : "") + "\n");
-  for (const json& c : containers) {
-    const auto it = by_name.find(str(c, {"name"}));
-    const json* st = it == by_name.end() ? nullptr : it->second;
-    w.write(1, str(c, {"name"}) + ":\n");
-    if (st) w.write(2, "Container ID:\t" + str(*st, {"containerID"}) + "\n");
-    w.write(2, "Image:\t" + str(c, {"image"}) + "\n");
-    if (st) w.write(2, "Image ID:\t" + str(*st, {"imageID"}) + "\n");
-    std::vector<std::string> ports, host_ports;
-    for (const json& port : array_at(c, {"ports"})) {
-      const std::string proto = str(port, {"protocol"}, "TCP");
-      const std::string name = str(port, {"name"});
-      std::string ps = fmt::format("{}/{}", integer(port, {"containerPort"}), proto);
-      std::string hs = fmt::format("{}/{}", integer(port, {"hostPort"}), proto);
-      if (!name.empty()) ps += " (" + name + ")", hs += " (" + name + ")";
-      ports.push_back(ps);
-      host_ports.push_back(hs);
-    }
-    const std::string port_str = join(ports, ", "), host_str = join(host_ports, ", ");
-    if (port_str.find(',') != std::string::npos) w.write(2, "Ports:\t" + port_str + "\n");
-    else w.write(2, "Port:\t" + (port_str.empty() ? "<none>" : port_str) + "\n");
-    if (host_str.find(',') != std::string::npos) w.write(2, "Host Ports:\t" + host_str + "\n");
-    else w.write(2, "Host Port:\t" + (host_str.empty() ? "<none>" : host_str) + "\n");
-    for (const char* part : {"command", "args"}) {
-      const json& items = array_at(c, {part});
-      if (items.empty()) continue;
-      w.write(2, std::string(part == std::string("command") ? "Command" : "Args") + ":\n");
-      for (const json& x : items)
-        for (const std::string& line : split(go_sprint(x), '\n')) w.write(3, line + "\n");
-    }
-    if (st) {
-      describe_state(w, "State", at(*st, {"state"}));
-      if (at(*st, {"lastState", "terminated"})) describe_state(w, "Last State", at(*st, {"lastState"}));
-      w.write(2, std::string("Ready:\t") + (boolean(*st, {"ready"}) ? "True" : "False") + "\n");
-      w.write(2, fmt::format("Restart Count:\t{}\n", integer(*st, {"restartCount"})));
-    }
-    for (const char* kind : {"limits", "requests"}) {
-      const json* rl = at(c, {"resources", kind});
-      if (!rl || !rl->is_object() || rl->empty()) continue;
-      w.write(2, std::string(kind == std::string("limits") ? "Limits" : "Requests") + ":\n");
-      for (auto r = rl->begin(); r != rl->end(); ++r) w.write(3, r.key() + ":\t" + quantity_str(&r.value()) + "\n");
-    }
-    if (const json* p = at(c, {"livenessProbe"})) w.write(2, "Liveness:\t" + describe_probe(ctx, *p) + "\n");
-    if (const json* p = at(c, {"readinessProbe"})) w.write(2, "Readiness:\t" + describe_probe(ctx, *p) + "\n");
-    if (const json* p = at(c, {"startupProbe"})) w.write(2, "Startup:\t" + describe_probe(ctx, *p) + "\n");
-    if (const json& env_from = array_at(c, {"envFrom"}); !env_from.empty()) {
-      w.write(2, "Environment Variables from:\n");
-      for (const json& e : env_from) {
-        std::string from, name;
-        bool optional = false;
-        if (const json* cm = at(e, {"configMapRef"})) from = "ConfigMap", name = str(*cm, {"name"}), optional = boolean(*cm, {"optional"});
-        else if (const json* s = at(e, {"secretRef"})) from = "Secret", name = str(*s, {"name"}), optional = boolean(*s, {"optional"});
-        const std::string prefix = str(e, {"prefix"});
-        if (prefix.empty()) w.write(3, fmt::format("{}\t{}\tOptional: {}\n", name, from, optional));
-        else w.write(3, fmt::format("{}\t{} with prefix '{}'\tOptional: {}\n", name, from, prefix, optional));
-      }
-    }
-    const json& env = array_at(c, {"env"});
-    w.write(2, std::string("Environment:") + (env.empty() ? "\t<none>" : "") + "\n");
-    for (const json& e : env) {
-      const std::string name = str(e, {"name"});
-      const json* from = at(e, {"valueFrom"});
-      if (!from) {
-        const std::vector<std::string> lines = split(str(e, {"value"}), '\n');
-        for (std::size_t i = 0; i < lines.size(); ++i) w.write(3, (i == 0 ? name + ":\t" : "\t") + lines[i] + "\n");
-      } else if (const json* f = at(*from, {"fieldRef"})) {
-        const std::string path = str(*f, {"fieldPath"});
-        w.write(3, fmt::format("{}:\t{} ({}:{})\n", name, pod_field(pod, path), str(*f, {"apiVersion"}, "v1"), path));
-      } else if (const json* r = at(*from, {"resourceFieldRef"})) {
-        const std::string resource = str(*r, {"resource"});
-        const std::size_t dot = resource.find('.');
-        std::string value = "0";
-        if (dot != std::string::npos) {
-          const std::string kind = resource.substr(0, dot), rname = resource.substr(dot + 1);
-          if (auto q = parse_quantity(at(c, {"resources", kind, rname}))) {
-            const double divisor = parse_quantity(at(*r, {"divisor"})).value_or(1.0);
-            value = std::to_string(static_cast<std::int64_t>(std::ceil(*q / (divisor > 0 ? divisor : 1.0))));
-          }
-        }
-        if (value == "0" && (resource == "limits.cpu" || resource == "limits.memory")) value = "node allocatable";
-        w.write(3, fmt::format("{}:\t{} ({})\n", name, value, resource));
-      } else if (const json* s = at(*from, {"secretKeyRef"})) {
-        w.write(3, fmt::format("{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}\n", name, str(*s, {"key"}), str(*s, {"name"}),
-                               boolean(*s, {"optional"})));
-      } else if (const json* m = at(*from, {"configMapKeyRef"})) {
-        w.write(3, fmt::format("{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}\n", name, str(*m, {"key"}),
-                               str(*m, {"name"}), boolean(*m, {"optional"})));
-      }
-    }
-    std::vector<const json*> mounts;
-    for (const json& m : array_at(c, {"volumeMounts"})) mounts.push_back(&m);
-    std::stable_sort(mounts.begin(), mounts.end(), [](const json* a, const json* b) { return str(*a, {"mountPath"}) < str(*b, {"mountPath"}); });
-    w.write(2, std::string("Mounts:") + (mounts.empty() ? "\t<none>" : "") + "\n");
-    for (const json* m : mounts) {
-      std::vector<std::string> flags = {boolean(*m, {"readOnly"}) ? "ro" : "rw"};
-      if (const std::string sp = str(*m, {"subPath"}); !sp.empty()) flags.push_back(fmt::format("path=\"{}\"", sp));
-      w.write(3, fmt::format("{} from {} ({})\n", str(*m, {"mountPath"}), str(*m, {"name"}), join(flags, ",")));
-    }
-  }
-}
-
-void describe_volumes(PrefixWriter& w, const Ctx& ctx, const json& pod) {
-  const json& volumes = array_at(pod, {"spec", "volumes"});
-  if (volumes.empty()) {
-    w.write(0, "Volumes:\t<none>\n");
-    return;
-  }
-  const bool new_optional = ctx.k8s_minor() >= 33;
-  w.write(0, "Volumes:\n");
-  for (const json& v : volumes) {
-    w.write(1, str(v, {"name"}) + ":\n");
-    if (const json* e = at(v, {"emptyDir"})) {
-      std::string size = "<unset>";
-      if (auto q = parse_quantity(at(*e, {"sizeLimit"})); q && *q > 0) size = quantity_str(at(*e, {"sizeLimit"}));
-      w.write(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t" + str(*e, {"medium"}) +
-                     "\n    SizeLimit:\t" + size + "\n");
-    } else if (const json* h = at(v, {"hostPath"})) {
-      w.write(2, "Type:\tHostPath (bare host directory volume)\n    Path:\t" + str(*h, {"path"}) + "\n    HostPathType:\t" +
-                     str(*h, {"type"}, "<none>") + "\n");
-    } else if (const json* s = at(v, {"secret"})) {
-      w.write(2, fmt::format("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n",
-                             str(*s, {"secretName"}), boolean(*s, {"optional"})));
-    } else if (const json* cm = at(v, {"configMap"})) {
-      w.write(2, fmt::format("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
-                             str(*cm, {"name"}), boolean(*cm, {"optional"})));
-    } else if (const json* pr = at(v, {"projected"})) {
-      w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
-      for (const json& src : array_at(*pr, {"sources"})) {
-        auto optional = [&](const json& x) -> std::string {
-          const json* o = at(x, {"optional"});
-          if (new_optional) return o && o->is_boolean() && o->get<bool>() ? "true" : "false";
-          return o && o->is_boolean() ? (o->get<bool>() ? "true" : "false") : "<nil>";
-        };
-        if (const json* s = at(src, {"secret"})) {
-          w.write(2, "SecretName:\t" + str(*s, {"name"}) + (new_optional ? "\n    Optional:\t" : "\n    SecretOptionalName:\t") + optional(*s) + "\n");
-        } else if (at(src, {"downwardAPI"})) {
-          w.write(2, "DownwardAPI:\ttrue\n");
-        } else if (const json* c = at(src, {"configMap"})) {
-          w.write(2, "ConfigMapName:\t" + str(*c, {"name"}) + (new_optional ? "\n    Optional:\t" : "\n    ConfigMapOptional:\t") + optional(*c) + "\n");
-        } else if (const json* t = at(src, {"serviceAccountToken"})) {
-          w.write(2, fmt::format("TokenExpirationSeconds:\t{}\n", integer(*t, {"expirationSeconds"}, 3607)));
-        }
-      }
-    } else if (const json* pvc = at(v, {"persistentVolumeClaim"})) {
-      w.write(2, fmt::format("Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n"
-                             "    ClaimName:\t{}\n    ReadOnly:\t{}\n",
-                             str(*pvc, {"claimName"}), boolean(*pvc, {"readOnly"})));
-    } else {
-      w.write(1, "<unknown>\n");
-    }
-  }
-}
-
-std::vector<ObjectPtr> events_for(const Ctx& ctx, const json& obj) {
-  std::vector<ObjectPtr> out;
-  const std::string uid = str(obj, {"metadata", "uid"});
-  for (const ObjectPtr& ev : ctx.api.list("Event", namespace_of(obj))) {
-    if (str(*ev, {"involvedObject", "name"}) != name_of(obj)) continue;
-    if (str(*ev, {"involvedObject", "namespace"}, namespace_of(obj)) != namespace_of(obj)) continue;
-    if (str(*ev, {"involvedObject", "kind"}) != str(obj, {"kind"})) continue;
-    const std::string ev_uid = str(*ev, {"involvedObject", "uid"});
-    if (!uid.empty() && !ev_uid.empty() && ev_uid != uid) continue;
-    out.push_back(ev);
-  }
-  // event.SortableEvents: by lastTimestamp.
-  std::stable_sort(out.begin(), out.end(), [](const ObjectPtr& a, const ObjectPtr& b) {
-    return unix_us(at(*a, {"lastTimestamp"})).value_or(0) < unix_us(at(*b, {"lastTimestamp"})).value_or(0);
-  });
-  return out;
-}
-
-void describe_events(PrefixWriter& w, const Ctx& ctx, const std::vector<ObjectPtr>& events) {
-  if (events.empty()) {
-    w.write(0, "Events:\t<none>\n");
-    return;
-  }
-  w.write(0, "\f");  // w.Flush(): the events table is aligned on its own
-  w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
-  w.write(1, "----\t------\t----\t----\t-------\n");
-  for (const ObjectPtr& e : events) {
-    std::string first = ctx.since(at(*e, {"eventTime"}));
-    if (!unix_us(at(*e, {"eventTime"}))) first = ctx.since(at(*e, {"firstTimestamp"}));
-    std::string interval = first;
-    if (const json* series = at(*e, {"series"}); series && series->is_object())
-      interval = fmt::format("{} (x{} over {})", ctx.since(at(*series, {"lastObservedTime"})), integer(*series, {"count"}), first);
-    else if (integer(*e, {"count"}) > 1)
-      interval = fmt::format("{} (x{} over {})", ctx.since(at(*e, {"lastTimestamp"})), integer(*e, {"count"}), first);
-    std::string source = str(*e, {"source", "component"});
-    if (source.empty()) source = str(*e, {"reportingController"});
-    std::string message = trim(str(*e, {"message"}));
-    if (const std::string fp = str(*e, {"involvedObject", "fieldPath"}); !fp.empty() && ctx.k8s_minor() >= 35) message = fp + ": " + message;
-    w.write(1, fmt::format("{}\t{}\t{}\t{}\t{}\n", str(*e, {"type"}), str(*e, {"reason"}), interval, source, message));
-  }
-}
-
-std::string describe_pod(const Ctx& ctx, const json& pod) {
-  PrefixWriter w;
-  w.write(0, "Name:\t" + name_of(pod) + "\n");
-  w.write(0, "Namespace:\t" + namespace_of(pod) + "\n");
-  if (at(pod, {"spec", "priority"})) w.write(0, fmt::format("Priority:\t{}\n", integer(pod, {"spec", "priority"})));
-  if (const std::string pc = str(pod, {"spec", "priorityClassName"}); !pc.empty()) w.write(0, "Priority Class Name:\t" + pc + "\n");
-  if (const std::string rc = str(pod, {"spec", "runtimeClassName"}); !rc.empty()) w.write(0, "Runtime Class Name:\t" + rc + "\n");
-  if (const std::string sa = str(pod, {"spec", "serviceAccountName"}); !sa.empty()) w.write(0, "Service Account:\t" + sa + "\n");
-  const std::string node = str(pod, {"spec", "nodeName"});
-  w.write(0, node.empty() ? "Node:\t<none>\n" : "Node:\t" + node + "/" + str(pod, {"status", "hostIP"}) + "\n");
-  if (const auto st = unix_us(at(pod, {"status", "startTime"}))) w.write(0, "Start Time:\t" + rfc1123z(*st / 1000000) + "\n");
-  describe_labels(w, "Labels", at(pod, {"metadata", "labels"}));
-  if (ctx.hide_simulator_annotations) {
-    const json scrubbed = without_simulator_annotations(pod);
-    describe_annotations(w, at(scrubbed, {"metadata", "annotations"}));
-  } else {
-    describe_annotations(w, at(pod, {"metadata", "annotations"}));
-  }
-  const std::string phase = str(pod, {"status", "phase"});
-  const json* deletion = at(pod, {"metadata", "deletionTimestamp"});
-  if (deletion && !deletion->is_null() && phase != "Failed" && phase != "Succeeded") {
-    w.write(0, "Status:\tTerminating (lasts " + ctx.since(deletion) + ")\n");
-    w.write(0, fmt::format("Termination Grace Period:\t{}s\n", integer(pod, {"metadata", "deletionGracePeriodSeconds"})));
-  } else {
-    w.write(0, "Status:\t" + phase + "\n");
-  }
-  if (const std::string r = str(pod, {"status", "reason"}); !r.empty()) w.write(0, "Reason:\t" + r + "\n");
-  if (const std::string m = str(pod, {"status", "message"}); !m.empty()) w.write(0, "Message:\t" + m + "\n");
-  w.write(0, "IP:\t" + str(pod, {"status", "podIP"}) + "\n");
-  const json& ips = array_at(pod, {"status", "podIPs"});
-  if (ips.empty()) {
-    w.write(0, "IPs:\t<none>\n");
-  } else {
-    w.write(0, "IPs:\n");
-    for (const json& ip : ips) w.write(1, "IP:\t" + str(ip, {"ip"}) + "\n");
-  }
-  for (const json& ref : array_at(pod, {"metadata", "ownerReferences"}))
-    if (boolean(ref, {"controller"})) {
-      w.write(0, "Controlled By:\t" + str(ref, {"kind"}) + "/" + str(ref, {"name"}) + "\n");
-      break;
-    }
-  if (const std::string nn = str(pod, {"status", "nominatedNodeName"}); !nn.empty()) w.write(0, "NominatedNodeName:\t" + nn + "\n");
-  if (const json& init = array_at(pod, {"spec", "initContainers"}); !init.empty())
-    describe_containers(w, ctx, pod, "Init Containers", init, array_at(pod, {"status", "initContainerStatuses"}));
-  describe_containers(w, ctx, pod, "Containers", array_at(pod, {"spec", "containers"}), array_at(pod, {"status", "containerStatuses"}));
-  if (const json& gates = array_at(pod, {"spec", "readinessGates"}); !gates.empty()) {
-    w.write(0, "Readiness Gates:\n  Type\tStatus\n");
-    for (const json& g : gates) {
-      std::string status = "<none>";
-      for (const json& c : array_at(pod, {"status", "conditions"}))
-        if (str(c, {"type"}) == str(g, {"conditionType"})) {
-          status = str(c, {"status"});
-          break;
-        }
-      w.write(1, str(g, {"conditionType"}) + " \t" + status + " \n");
-    }
-  }
-  if (const json& conds = array_at(pod, {"status", "conditions"}); !conds.empty()) {
-    w.write(0, "Conditions:\n  Type\tStatus\n");
-    for (const json& c : conds) w.write(1, str(c, {"type"}) + " \t" + str(c, {"status"}) + " \n");
-  }
-  describe_volumes(w, ctx, pod);
-  w.write(0, "QoS Class:\t" + pod_qos(pod) + "\n");
-  describe_labels(w, "Node-Selectors", at(pod, {"spec", "nodeSelector"}));
-  // printPodTolerationsMultiline
-  w.write(0, "Tolerations:\t");
-  std::vector<const json*> tols;
-  for (const json& t : array_at(pod, {"spec", "tolerations"})) tols.push_back(&t);
-  std::stable_sort(tols.begin(), tols.end(), [](const json* a, const json* b) { return str(*a, {"key"}) < str(*b, {"key"}); });
-  if (tols.empty()) w.write(0, "<none>\n");
-  for (std::size_t i = 0; i < tols.size(); ++i) {
-    const json& t = *tols[i];
-    if (i) w.write(0, "\t");
-    std::string line = str(t, {"key"});
-    if (!str(t, {"value"}).empty()) line += "=" + str(t, {"value"});
-    if (!str(t, {"effect"}).empty()) line += ":" + str(t, {"effect"});
-    if (str(t, {"operator"}) == "Exists" && str(t, {"value"}).empty())
-      line += (!str(t, {"key"}).empty() || !str(t, {"effect"}).empty()) ? " op=Exists" : "op=Exists";
-    if (at(t, {"tolerationSeconds"})) line += fmt::format(" for {}s", integer(t, {"tolerationSeconds"}));
-    w.write(0, line + "\n");
-  }
-  describe_events(w, ctx, events_for(ctx, pod));
-  // tabbedString: tabwriter (0, 8, 2), flushed where DescribeEvents flushes.
-  std::string out;
-  for (const std::string& part : split(w.text, '\f')) out += go_tabwriter(part, 0, 2);
-  return out;
-}
-
-KubectlResult run_describe(const Ctx& ctx, const std::vector<std::string>& args) {
-  const Parsed p = parse_flags(args, {{"namespace", 'n', true}, {"all-namespaces", 'A', false}, {"selector", 'l', true}, {"show-events", 0, false}},
-                               "kubectl describe");
-  KubectlResult result;
-  if (p.positional.empty()) {
-    result.err = "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n";
-    result.status = 1;
-    return result;
-  }
-  const std::string ns = p.get("namespace", "default");
-  const bool all_ns = p.flag("all-namespaces");
-  std::string type = p.positional[0];
-  std::vector<std::string> names(p.positional.begin() + 1, p.positional.end());
-  if (const std::size_t slash = type.find('/'); slash != std::string::npos) {
-    names.insert(names.begin(), type.substr(slash + 1));
-    type = type.substr(0, slash);
-  }
-  const auto res = resolve_resource(ctx.api, type);
-  if (!res) {
-    result.err = fmt::format("error: the server doesn't have a resource type \"{}\"\n", type);
-    result.status = 1;
-    return result;
-  }
-  if (res->kind != "Pod")
-    throw KubectlUsageError(fmt::format("kcsim kubectl describes pods only, not {}; try: get {} NAME -o yaml", res->plural, res->plural));
-  std::vector<ObjectPtr> pods;
-  if (names.empty()) {
-    const std::vector<Requirement> selector = parse_selector(p.get("selector"));
-    for (const ObjectPtr& o : all_ns ? ctx.api.list("Pod") : ctx.api.list("Pod", ns))
-      if (selector_matches(selector, at(*o, {"metadata", "labels"}))) pods.push_back(o);
-    if (pods.empty()) result.err = no_resources(all_ns, ns);
-  } else {
-    for (const std::string& n : names) {
-      if (const ObjectPtr o = ctx.api.get({"Pod", ns, n})) pods.push_back(o);
-      else result.err += not_found(*res, n), result.status = 1;
-    }
-  }
-  for (std::size_t i = 0; i < pods.size(); ++i) {
-    if (i) result.out += "\n\n";
-    std::string d = describe_pod(ctx, *pods[i]);
-    if (p.has("show-events") && !p.flag("show-events")) {
-      // --show-events=false: describePod receives no events and prints no Events line.
-      const std::size_t pos = d.rfind("Events:");
-      if (pos != std::string::npos) d.erase(pos);
-    }
-    result.out += d;
-  }
-  return result;
-}
-
-// --- logs ----------------------------------------------------------------------------------------------
-
-// kubectl logs POD [-c CONTAINER] [-p] [--timestamps] [--tail N]: the application's startup lines,
-// which a scenario declares per image (settings.kubelet.images.<image>.startupLog, docs/cli.md),
-// written at each start of the container. Like the kubelet, kcsim keeps the current and the
-// previous run only (kuberuntime ReadLogs; --previous reads the last terminated instance).
-// Error texts: the API server's pod log REST handler (pkg/registry/core/pod/strategy.go
-// LogLocation, validateContainer) and kubectl's default-container message
-// (k8s.io/kubectl pkg/cmd/logs, podcmd.FindOrDefaultContainerByName).
-KubectlResult run_logs(const Ctx& ctx, const std::vector<std::string>& args) {
-  const Parsed p = parse_flags(args,
-                               {{"namespace", 'n', true}, {"container", 'c', true}, {"previous", 'p', false},
-                                {"timestamps", 0, false}, {"tail", 0, true}},
-                               "kubectl logs");
-  KubectlResult result;
-  if (p.positional.size() != 1) throw KubectlUsageError("kubectl logs takes exactly one POD (kcsim supports logs POD [-c CONTAINER] [-p] [--timestamps] [--tail N])");
-  std::string name = p.positional[0];
-  if (name.rfind("pod/", 0) == 0 || name.rfind("pods/", 0) == 0) name = name.substr(name.find('/') + 1);
-  const std::string ns = p.get("namespace", "default");
-  const ObjectPtr pod = ctx.api.get({"Pod", ns, name});
-  if (!pod) {
-    result.err = fmt::format("Error from server (NotFound): pods \"{}\" not found\n", name);
-    result.status = 1;
-    return result;
-  }
-  const json& containers = array_at(*pod, {"spec", "containers"});
-  std::string container = p.get("container");
-  if (container.empty()) {
-    if (containers.empty()) throw KubectlUsageError("the pod has no containers");
-    container = str(containers[0], {"name"});
-    if (containers.size() > 1) {
-      std::vector<std::string> names;
-      for (const json& c : containers) names.push_back(str(c, {"name"}));
-      result.err = fmt::format("Defaulted container \"{}\" out of: {}\n", container, join(names, ", "));
-    }
-  }
-  const json* spec = nullptr;
-  for (const json& c : containers)
-    if (str(c, {"name"}) == container) spec = &c;
-  if (!spec) {
-    result.err += fmt::format("Error from server (BadRequest): container {} is not valid for pod {}\n", container, name);
-    result.status = 1;
-    return result;
-  }
-  const json* status = nullptr;
-  for (const json& s : array_at(*pod, {"status", "containerStatuses"}))
-    if (str(s, {"name"}) == container) status = &s;
-  // The run to read: its start and (if it ended) its end, in Unix microseconds.
-  std::optional<std::int64_t> started, finished;
-  const json* state = status ? at(*status, {"state"}) : nullptr;
-  if (p.flag("previous")) {
-    const json* last = status ? at(*status, {"lastState", "terminated"}) : nullptr;
-    if (!last) {
-      result.err += fmt::format("Error from server (BadRequest): previous terminated container \"{}\" in pod \"{}\" not found\n",
-                                container, name);
-      result.status = 1;
-      return result;
-    }
-    started = unix_us(at(*last, {"startedAt"}));
-    finished = unix_us(at(*last, {"finishedAt"}));
-  } else if (state && at(*state, {"running"})) {
-    started = unix_us(at(*state, {"running", "startedAt"}));
-  } else if (state && at(*state, {"terminated"})) {
-    started = unix_us(at(*state, {"terminated", "startedAt"}));
-    finished = unix_us(at(*state, {"terminated", "finishedAt"}));
-  } else if (const json* last = status ? at(*status, {"lastState", "terminated"}) : nullptr) {
-    // Waiting after a crash (CrashLoopBackOff): the log of the instance that last ran.
-    started = unix_us(at(*last, {"startedAt"}));
-    finished = unix_us(at(*last, {"finishedAt"}));
-  } else {
-    std::string reason = state ? str(*state, {"waiting", "reason"}) : "";
-    if (reason.empty()) reason = "ContainerCreating";
-    result.err += fmt::format("Error from server (BadRequest): container \"{}\" in pod \"{}\" is waiting to start: {}\n",
-                              container, name, reason);
-    result.status = 1;
-    return result;
-  }
-  if (!started) return result;
-  const json* lines = ctx.kubelet_settings ? at(*ctx.kubelet_settings, {"images", str(*spec, {"image"}), "startupLog"}) : nullptr;
-  std::vector<std::string> out;
-  for (const json& entry : lines && lines->is_array() ? *lines : empty_array()) {
-    std::int64_t t = *started;
-    std::string text;
-    if (entry.is_string()) {
-      text = entry.get<std::string>();
-    } else {
-      text = str(entry, {"line"});
-      if (const json* after = at(entry, {"after"})) t += read_duration(*after, "", "").count();
-    }
-    if (t > (finished ? *finished : ctx.now_us)) break;  // not written yet (or never: the run ended)
-    // "{time}" is the line's own time stamp as the application prints it (milliseconds).
-    const std::string secs = ctx.api.epoch().rfc3339(SimTime{Duration{t - ctx.api.epoch().unix_seconds * 1000000}});
-    const std::string stamp = secs.substr(0, secs.size() - 1) + fmt::format(".{:03}Z", (t / 1000) % 1000);
-    for (std::size_t pos; (pos = text.find("{time}")) != std::string::npos;) text.replace(pos, 6, stamp);
-    if (p.flag("timestamps")) {
-      // The kubelet writes container log time stamps as RFC3339NanoFixed, always nine fractional
-      // digits ("2006-01-02T15:04:05.000000000Z07:00": kubernetes v1.32 pkg/kubelet/types/constants.go,
-      // used as timeFormatOut by pkg/kubelet/kuberuntime/logs/logs.go), and kubectl prints them as is.
-      text = secs.substr(0, secs.size() - 1) + fmt::format(".{:09}Z ", (t % 1000000) * 1000) + text;
-    }
-    out.push_back(text);
-  }
-  std::size_t first = 0;
-  if (p.has("tail")) {
-    std::int64_t n = -1;
-    try {
-      n = std::stoll(p.get("tail"));
-    } catch (...) {
-      throw KubectlUsageError("--tail needs a number of lines");
-    }
-    if (n >= 0 && static_cast<std::size_t>(n) < out.size()) first = out.size() - static_cast<std::size_t>(n);
-  }
-  for (std::size_t i = first; i < out.size(); ++i) result.out += out[i] + "\n";
-  return result;
-}
-
 // --- top pod -------------------------------------------------------------------------------------------
 
 KubectlResult run_top(const Ctx& ctx, const std::vector<std::string>& args) {
@@ -2331,8 +1652,9 @@ KubectlResult run_events(const Ctx& ctx, const std::vector<std::string>& args) {
 // --- argocd app get -------------------------------------------------------------------------------------
 
 KubectlResult run_argocd(const Ctx& ctx, const std::vector<std::string>& args) {
+  if (args.size() >= 2 && args[0] == "app" && (args[1] == "history" || args[1] == "resources")) return run_argocd_app_lists(ctx, args);
   if (args.size() < 2 || args[0] != "app" || args[1] != "get")
-    throw KubectlUsageError("kcsim supports `argocd app get APPNAME [-o wide|yaml|json] [--show-operation] [-N NAMESPACE]` only");
+    throw KubectlUsageError("kcsim supports `argocd app get|history|resources APPNAME` only (get: [-o wide|yaml|json] [--show-operation] [-N NAMESPACE])");
   const Parsed p = parse_flags(std::vector<std::string>(args.begin() + 2, args.end()),
                                {{"output", 'o', true}, {"show-operation", 0, false}, {"app-namespace", 'N', true},
                                 {"server", 0, true}, {"refresh", 0, false}, {"hard-refresh", 0, false}, {"show-params", 0, false}},
@@ -2490,7 +1812,9 @@ KubectlResult run_argocd(const Ctx& ctx, const std::vector<std::string>& args) {
   return result;
 }
 
-}  // namespace
+}  // namespace kubectl_detail
+
+using namespace kubectl_detail;
 
 // --- Go text/tabwriter ----------------------------------------------------------------------------------
 
@@ -2587,6 +1911,7 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
     if (verb == "top") return run_top(ctx, rest);
     if (verb == "logs") return run_logs(ctx, rest);
     if (verb == "events") return run_events(ctx, rest);
+    if (verb == "rollout") return run_rollout(ctx, rest);
   } catch (const KubectlUsageError&) {
     throw;
   } catch (const std::runtime_error& e) {
@@ -2594,11 +1919,11 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
     return {"", fmt::format("error: {}\n", e.what()), 1};
   }
   static const std::set<std::string> kKnown = {
-      "apply", "create", "delete", "edit", "patch", "replace", "scale", "autoscale", "rollout", "exec",
+      "apply", "create", "delete", "edit", "patch", "replace", "scale", "autoscale", "exec",
       "port-forward", "annotate", "label", "set", "explain", "api-resources", "api-versions", "config", "cluster-info",
       "diff", "wait", "run", "expose", "cp", "attach", "debug", "drain", "cordon", "uncordon", "taint", "auth", "version"};
   if (kKnown.count(verb))
-    throw KubectlUsageError(fmt::format("kcsim kubectl shows the state at one instant: it supports get, describe pod, top pod, logs and events, "
+    throw KubectlUsageError(fmt::format("kcsim kubectl shows the state at one instant: it supports get, describe, top pod, logs, events and rollout history, "
                                         "not `{}` (put actions in the scenario's timeline)",
                                         verb));
   return {"", fmt::format("error: unknown command \"{}\" for \"kubectl\"\n", verb), 1};

@@ -898,7 +898,7 @@ TEST(KubectlView, DescribeShowsRestartsProbesAndRepeatedEvents) {
   EXPECT_NE(quiet.find("Tolerations:      <none>\nEvents:           <none>\n"), std::string::npos) << quiet;
   // Without a name: every pod, separated by a blank line pair (describe.go).
   EXPECT_NE(c.out({"describe", "pods"}).find("\n\n\nName:         web-1\n"), std::string::npos);
-  EXPECT_THROW(c.run({"describe", "deployment", "web"}), KubectlUsageError);
+  EXPECT_THROW(c.run({"describe", "service", "web"}), KubectlUsageError);  // a describer kcsim has not written
   EXPECT_EQ(c.run({"describe", "pod", "nope"}).err, "Error from server (NotFound): pods \"nope\" not found\n");
 }
 
