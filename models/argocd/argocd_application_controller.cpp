@@ -33,6 +33,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -1071,7 +1072,7 @@ class ArgoCD final : public Controller, public GitPushListener {
           p.norm = memo.norm;
           p.modified = memo.modified;
         } else {
-          const json last_applied = argocd::last_applied_of(*p.live);
+          const json& last_applied = last_applied_of(ObjectRef{p.kind, p.ns, p.name}, *p.live);
           auto norm = std::make_shared<argocd::Normalized>(
               argocd::normalize(p.live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
           normalize_tracking(*norm);
@@ -1133,6 +1134,22 @@ class ArgoCD final : public Controller, public GitPushListener {
     set_conditions(status, cmp.conditions,
                    {"ComparisonError", "SharedResourceWarning", "RepeatedResourceWarning", "ExcludedResourceWarning"});
     return cmp;
+  }
+
+  // kubectl's last-applied-configuration of a live object (argocd::last_applied_of), parsed once
+  // per distinct annotation text of each object: the annotation changes only when someone applies,
+  // while the object's other writes (a scale, a status) keep it, so most versions reuse the parse.
+  // The result is a function of the annotation's text alone.
+  const json& last_applied_of(const ObjectRef& ref, const json& live) {
+    static const json kNone;
+    const json* text = find(live, {"metadata", "annotations", kLastApplied});
+    if (!text || !text->is_string()) return kNone;
+    LastApplied& cached = last_applied_[ref];
+    if (!cached.parsed || cached.text != text->get_ref<const std::string&>()) {
+      cached.text = text->get<std::string>();
+      cached.parsed = argocd::last_applied_of(live);
+    }
+    return *cached.parsed;
   }
 
   // resourceTracking.Normalize: a live object still carrying the old instance label compares
@@ -1612,7 +1629,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       *verb = "created";
       return api().create(std::move(annotated), profile_.csa_manager).status;
     }
-    const json last = argocd::last_applied_of(*live);
+    const json& last = last_applied_of(ref, *live);
     const json predicted = argocd::predict_live(last.is_null() ? nullptr : &last, annotated, *live,
                                                 argocd::is_builtin_api(config.value("apiVersion", "")));
     json patch = argocd::create_merge_patch(*live, predicted);
@@ -1713,6 +1730,11 @@ class ArgoCD final : public Controller, public GitPushListener {
     bool modified = true;
   };
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, DiffMemo> diff_memo_;
+  struct LastApplied {
+    std::string text;              // the annotation
+    std::optional<json> parsed;    // argocd::last_applied_of of an object carrying it
+  };
+  std::map<ObjectRef, LastApplied> last_applied_;
 };
 
 KCSIM_REGISTER_MODEL(ArgoCD, "argocd");
