@@ -112,6 +112,9 @@ std::int64_t num(const json& obj, const char* key, std::int64_t fallback) { retu
 // encode alike under Go's omitempty (include/kcsim/k8s/go_omitempty.hpp): absent, null and a
 // value whose fields are all empty ({"prune": false}) are all "not set".
 bool same_spec(const json* a, const json* b) {
+  // Equal values encode alike: the usual case (spec.source against its comparedTo copy) needs
+  // no encoding.
+  if (a && b && *a == *b) return true;
   auto encoded = [](const json* v) {
     if (!v) return json(nullptr);
     json e = drop_go_empty_fields(*v);
