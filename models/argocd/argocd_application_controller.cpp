@@ -1071,7 +1071,14 @@ class ArgoCD final : public Controller, public GitPushListener {
         const json* app_ignores = find(app, {"spec", "ignoreDifferences"});
         const json ignore_key = app_ignores ? *app_ignores : json();
         DiffMemo& memo = diff_memo_[std::make_tuple(key, p.group, p.kind, p.ns, p.name)];
-        if (memo.live == p.live && memo.ssa_app == ssa_app && memo.target == p.target && memo.ignores == ignore_key) {
+        const bool same_inputs = memo.live && memo.ssa_app == ssa_app && memo.target == p.target && memo.ignores == ignore_key;
+        // A new live version that differs from the memo's only in what the diff cannot read for
+        // these inputs (status, resourceVersion, generation, managedFields: see
+        // diff_reads_no_server_fields) gives the same diff too. That is the view gitops-engine
+        // hashes to decide that a watch event changed nothing (same_hash_view); the status
+        // writes of a Deployment between two refreshes are the usual case.
+        if (same_inputs && (memo.live == p.live || (memo.server_fields_unread && same_hash_view(*memo.live, *p.live)))) {
+          memo.live = p.live;
           p.norm = memo.norm;
           p.modified = memo.modified;
         } else {
@@ -1087,7 +1094,8 @@ class ArgoCD final : public Controller, public GitPushListener {
             p.modified = argocd::is_modified(*norm, builtin);
           }
           p.norm = std::move(norm);
-          memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified};
+          memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified,
+                          diff_reads_no_server_fields(p.target, last_applied, ignores)};
         }
       } else {
         p.modified = true;
@@ -1153,6 +1161,28 @@ class ArgoCD final : public Controller, public GitPushListener {
       cached.parsed = argocd::last_applied_of(live);
     }
     return *cached.parsed;
+  }
+
+  // Whether the diff of a live object against `target` (with this last-applied configuration and
+  // these ignore rules) is blind to the live object's status, resourceVersion, generation and
+  // managedFields. The three-way merge (predict_live) and remove_map_fields change or keep a live
+  // member only when the desired manifest or the last-applied configuration names it, and the
+  // comparison is then of live with itself there; normalize() reads managedFields only for
+  // managedFieldsManagers rules and a live member only where an ignore rule points. So when
+  // neither document names those members and no rule can reach them, two live versions equal
+  // elsewhere diff alike (and removed_from_live, what respect_ignore_differences reads, is the same).
+  static bool diff_reads_no_server_fields(const json& target, const json& last_applied, const argocd::IgnoreSet& ig) {
+    if (!ig.managers.empty() || !ig.jq_paths.empty()) return false;
+    for (const std::string& pointer : ig.json_pointers)
+      if (pointer.rfind("/status", 0) == 0 || pointer.rfind("/metadata", 0) == 0) return false;
+    for (const json* doc : {&target, &last_applied}) {
+      if (doc->is_null()) continue;
+      if (!doc->is_object() || doc->contains("status")) return false;
+      if (const json* m = find(*doc, {"metadata"}); m && m->is_object())
+        for (const char* k : {"resourceVersion", "generation", "managedFields"})
+          if (m->contains(k)) return false;
+    }
+    return true;
   }
 
   // resourceTracking.Normalize: a live object still carrying the old instance label compares
@@ -1731,6 +1761,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     bool ssa_app = false;
     std::shared_ptr<const argocd::Normalized> norm;
     bool modified = true;
+    bool server_fields_unread = false;  // diff_reads_no_server_fields of these inputs
   };
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, DiffMemo> diff_memo_;
   struct LastApplied {
