@@ -33,6 +33,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -112,6 +113,9 @@ std::int64_t num(const json& obj, const char* key, std::int64_t fallback) { retu
 // encode alike under Go's omitempty (include/kcsim/k8s/go_omitempty.hpp): absent, null and a
 // value whose fields are all empty ({"prune": false}) are all "not set".
 bool same_spec(const json* a, const json* b) {
+  // Equal values encode alike: the usual case (spec.source against its comparedTo copy) needs
+  // no encoding.
+  if (a && b && *a == *b) return true;
   auto encoded = [](const json* v) {
     if (!v) return json(nullptr);
     json e = drop_go_empty_fields(*v);
@@ -1067,11 +1071,18 @@ class ArgoCD final : public Controller, public GitPushListener {
         const json* app_ignores = find(app, {"spec", "ignoreDifferences"});
         const json ignore_key = app_ignores ? *app_ignores : json();
         DiffMemo& memo = diff_memo_[std::make_tuple(key, p.group, p.kind, p.ns, p.name)];
-        if (memo.live == p.live && memo.ssa_app == ssa_app && memo.target == p.target && memo.ignores == ignore_key) {
+        const bool same_inputs = memo.live && memo.ssa_app == ssa_app && memo.target == p.target && memo.ignores == ignore_key;
+        // A new live version that differs from the memo's only in what the diff cannot read for
+        // these inputs (status, resourceVersion, generation, managedFields: see
+        // diff_reads_no_server_fields) gives the same diff too. That is the view gitops-engine
+        // hashes to decide that a watch event changed nothing (same_hash_view); the status
+        // writes of a Deployment between two refreshes are the usual case.
+        if (same_inputs && (memo.live == p.live || (memo.server_fields_unread && same_hash_view(*memo.live, *p.live)))) {
+          memo.live = p.live;
           p.norm = memo.norm;
           p.modified = memo.modified;
         } else {
-          const json last_applied = argocd::last_applied_of(*p.live);
+          const json& last_applied = last_applied_of(ObjectRef{p.kind, p.ns, p.name}, *p.live);
           auto norm = std::make_shared<argocd::Normalized>(
               argocd::normalize(p.live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
           normalize_tracking(*norm);
@@ -1083,7 +1094,8 @@ class ArgoCD final : public Controller, public GitPushListener {
             p.modified = argocd::is_modified(*norm, builtin);
           }
           p.norm = std::move(norm);
-          memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified};
+          memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified,
+                          diff_reads_no_server_fields(p.target, last_applied, ignores)};
         }
       } else {
         p.modified = true;
@@ -1133,6 +1145,44 @@ class ArgoCD final : public Controller, public GitPushListener {
     set_conditions(status, cmp.conditions,
                    {"ComparisonError", "SharedResourceWarning", "RepeatedResourceWarning", "ExcludedResourceWarning"});
     return cmp;
+  }
+
+  // kubectl's last-applied-configuration of a live object (argocd::last_applied_of), parsed once
+  // per distinct annotation text of each object: the annotation changes only when someone applies,
+  // while the object's other writes (a scale, a status) keep it, so most versions reuse the parse.
+  // The result is a function of the annotation's text alone.
+  const json& last_applied_of(const ObjectRef& ref, const json& live) {
+    static const json kNone;
+    const json* text = find(live, {"metadata", "annotations", kLastApplied});
+    if (!text || !text->is_string()) return kNone;
+    LastApplied& cached = last_applied_[ref];
+    if (!cached.parsed || cached.text != text->get_ref<const std::string&>()) {
+      cached.text = text->get<std::string>();
+      cached.parsed = argocd::last_applied_of(live);
+    }
+    return *cached.parsed;
+  }
+
+  // Whether the diff of a live object against `target` (with this last-applied configuration and
+  // these ignore rules) is blind to the live object's status, resourceVersion, generation and
+  // managedFields. The three-way merge (predict_live) and remove_map_fields change or keep a live
+  // member only when the desired manifest or the last-applied configuration names it, and the
+  // comparison is then of live with itself there; normalize() reads managedFields only for
+  // managedFieldsManagers rules and a live member only where an ignore rule points. So when
+  // neither document names those members and no rule can reach them, two live versions equal
+  // elsewhere diff alike (and removed_from_live, what respect_ignore_differences reads, is the same).
+  static bool diff_reads_no_server_fields(const json& target, const json& last_applied, const argocd::IgnoreSet& ig) {
+    if (!ig.managers.empty() || !ig.jq_paths.empty()) return false;
+    for (const std::string& pointer : ig.json_pointers)
+      if (pointer.rfind("/status", 0) == 0 || pointer.rfind("/metadata", 0) == 0) return false;
+    for (const json* doc : {&target, &last_applied}) {
+      if (doc->is_null()) continue;
+      if (!doc->is_object() || doc->contains("status")) return false;
+      if (const json* m = find(*doc, {"metadata"}); m && m->is_object())
+        for (const char* k : {"resourceVersion", "generation", "managedFields"})
+          if (m->contains(k)) return false;
+    }
+    return true;
   }
 
   // resourceTracking.Normalize: a live object still carrying the old instance label compares
@@ -1612,7 +1662,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       *verb = "created";
       return api().create(std::move(annotated), profile_.csa_manager).status;
     }
-    const json last = argocd::last_applied_of(*live);
+    const json& last = last_applied_of(ref, *live);
     const json predicted = argocd::predict_live(last.is_null() ? nullptr : &last, annotated, *live,
                                                 argocd::is_builtin_api(config.value("apiVersion", "")));
     json patch = argocd::create_merge_patch(*live, predicted);
@@ -1711,8 +1761,14 @@ class ArgoCD final : public Controller, public GitPushListener {
     bool ssa_app = false;
     std::shared_ptr<const argocd::Normalized> norm;
     bool modified = true;
+    bool server_fields_unread = false;  // diff_reads_no_server_fields of these inputs
   };
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, DiffMemo> diff_memo_;
+  struct LastApplied {
+    std::string text;              // the annotation
+    std::optional<json> parsed;    // argocd::last_applied_of of an object carrying it
+  };
+  std::map<ObjectRef, LastApplied> last_applied_;
 };
 
 KCSIM_REGISTER_MODEL(ArgoCD, "argocd");

@@ -257,6 +257,11 @@ class GitRepositoryModel final : public Model, public GitService {
     return i == npos ? nullptr : &repos_[i];
   }
   std::size_t find_repo_index(const std::string& url) const {
+    // A URL spelt exactly as a repository's own (the usual case: an Application's repoURL is
+    // copied from it) normalizes as it does; repositories' normalized URLs are unique (checked
+    // when they are read), so that repository is the one the loop below would find.
+    for (std::size_t i = 0; i < repos_.size(); ++i)
+      if (repos_[i].url == url && !repos_[i].norm.empty()) return i;
     // ArgoCD's git.SameURL (include/kcsim/k8s/git_url.hpp).
     const std::string n = normalize_git_url_allow_invalid(url);
     if (n.empty()) return npos;

@@ -155,6 +155,8 @@ struct Loop {
   Plan pending;
   int failures = 0;                    // reconcile errors, for the rate limiter's backoff
   ObjectPtr deleted;                   // last version, when the watch reported a deletion
+  ObjectPtr parsed;                    // the last version the scale loop parsed ...
+  std::shared_ptr<const Spec> parsed_spec;  // ... and its Spec (KedaOperator::spec_of)
 };
 
 class KedaOperator final : public Controller, public PushSubscriber {
@@ -251,10 +253,8 @@ class KedaOperator final : public Controller, public PushSubscriber {
         p.path = Plan::kPushFresh;
         p.view = fresh;
         p.triggers = {name};
-        std::string problem;
-        auto spec = std::make_shared<Spec>();
-        if (!parse_spec(*p.view, *spec, problem)) continue;
-        p.spec_ptr = std::move(spec);
+        p.spec_ptr = spec_of(l, p.view);
+        if (!p.spec_ptr) continue;
       } else {
         if (!l.copy_valid) continue;
         p.path = Plan::kPushCopy;
@@ -320,6 +320,20 @@ class KedaOperator final : public Controller, public PushSubscriber {
   }
 
   // --- spec ---------------------------------------------------------------------------------------
+  // The Spec of a stored ScaledObject version for the scale loop, parsed once per version: a
+  // stored version is immutable, so the same version always parses to the same Spec, and a poll
+  // or push of an unchanged ScaledObject reuses it (most of them: its status rarely changes
+  // between two polls). Null when the version does not parse.
+  std::shared_ptr<const Spec> spec_of(Loop& l, const ObjectPtr& so) {
+    if (l.parsed_spec && l.parsed == so) return l.parsed_spec;
+    auto spec = std::make_shared<Spec>();
+    std::string problem;
+    if (!parse_spec(*so, *spec, problem)) return nullptr;
+    l.parsed = so;
+    l.parsed_spec = std::move(spec);
+    return l.parsed_spec;
+  }
+
   bool parse_spec(const json& so, Spec& out, std::string& problem) const {
     auto bad = [&](const std::string& why) {
       problem = why;
@@ -872,10 +886,8 @@ class KedaOperator final : public Controller, public PushSubscriber {
     Plan p;
     p.path = Plan::kPoll;
     p.view = so;
-    std::string problem;
-    auto spec = std::make_shared<Spec>();
-    if (!parse_spec(*p.view, *spec, problem)) return;
-    p.spec_ptr = std::move(spec);
+    p.spec_ptr = spec_of(l, p.view);
+    if (!p.spec_ptr) return;
     bool all_resource = true;
     for (const keda::Trigger& t : l.triggers) {
       if (t.resource) continue;

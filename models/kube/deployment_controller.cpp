@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -63,9 +64,18 @@ std::optional<std::int64_t> parse_int(const std::string& s) {
 std::string uid_of(const json& o) { return str_at(o, {"metadata", "uid"}); }
 std::string name_of(const json& o) { return str_at(o, {"metadata", "name"}); }
 
+// A ReplicaSet in hand: its stored version, shared with the API server and read in place (an
+// informer's cached object is read the same way upstream; controllers DeepCopy only to write).
+// A write through the API server replaces it with the version the write returns.
+struct Rs {
+  ObjectPtr obj;
+  const json& doc() const { return *obj; }
+  operator const json&() const { return *obj; }  // NOLINT(google-explicit-constructor): reads as the object
+};
+
 // apps/v1 ReplicaSetSpec.replicas defaults to 1.
-std::int64_t rs_replicas(const json* rs) { return rs ? int_at(*rs, {"spec", "replicas"}, 1) : 0; }
-std::int64_t rs_status(const json* rs, const char* field) {
+std::int64_t rs_replicas(const Rs* rs) { return rs ? int_at(*rs, {"spec", "replicas"}, 1) : 0; }
+std::int64_t rs_status(const Rs* rs, const char* field) {
   return rs ? int_at(*rs, {"status", field}, 0) : 0;
 }
 
@@ -77,51 +87,94 @@ std::optional<std::int64_t> revision_of(const json& rs) {
 
 // controller.ReplicaSetsByCreationTimestamp: older first, then by name. RFC 3339 strings of one
 // format order chronologically.
-bool older(const json* a, const json* b) {
+bool older(const Rs* a, const Rs* b) {
   const std::string ta = str_at(*a, {"metadata", "creationTimestamp"});
   const std::string tb = str_at(*b, {"metadata", "creationTimestamp"});
   if (ta != tb) return ta < tb;
   return name_of(*a) < name_of(*b);
 }
 
-using RsPtrs = std::vector<json*>;
+using RsPtrs = std::vector<Rs*>;
 
 RsPtrs filter_active(const RsPtrs& in) {
   RsPtrs out;
-  for (json* rs : in)
+  for (Rs* rs : in)
     if (rs && rs_replicas(rs) > 0) out.push_back(rs);
   return out;
 }
 
 std::int64_t sum_spec(const RsPtrs& rss) {
   std::int64_t n = 0;
-  for (json* rs : rss)
+  for (Rs* rs : rss)
     if (rs) n += rs_replicas(rs);
   return n;
 }
 
 std::int64_t sum_status(const RsPtrs& rss, const char* field) {
   std::int64_t n = 0;
-  for (json* rs : rss)
+  for (Rs* rs : rss)
     if (rs) n += rs_status(rs, field);
   return n;
 }
 
 // deploymentutil.EqualIgnoreHash. The real comparison is apimachinery's semantic DeepEqual,
-// which treats an empty map like an absent one; the hash label is the only one removed.
-bool equal_ignore_hash(json a, json b) {
-  for (json* t : {&a, &b}) {
-    if (!t->is_object()) continue;
-    auto meta = t->find("metadata");
-    if (meta == t->end() || !meta->is_object()) continue;
-    auto labels = meta->find("labels");
-    if (labels != meta->end() && labels->is_object()) {
-      labels->erase(kHashLabel);
-      if (labels->empty()) meta->erase("labels");
-    }
-    if (meta->empty()) t->erase("metadata");
+// which treats an empty map like an absent one; the hash label is the only one removed. Both
+// templates are read in place: the comparison is that of the two templates with the hash label
+// removed, an emptied labels map removed and then an emptied metadata removed.
+namespace ignore_hash {
+
+const json* member(const json& o, const char* key) {
+  const auto it = o.find(key);
+  return it == o.end() ? nullptr : &*it;
+}
+
+// Two objects' members are equal, `skip` aside (std::map order: both walks are by key).
+bool equal_except(const json& a, const json& b, const char* skip) {
+  auto ia = a.begin(), ib = b.begin();
+  for (;;) {
+    while (ia != a.end() && ia.key() == skip) ++ia;
+    while (ib != b.end() && ib.key() == skip) ++ib;
+    if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+    if (ia.key() != ib.key() || *ia != *ib) return false;
+    ++ia;
+    ++ib;
   }
-  return a == b;
+}
+
+// Labels that are absent once the hash label is gone: none, or a map of nothing else.
+bool labels_absent(const json* l) {
+  return !l || (l->is_object() && (l->empty() || (l->size() == 1 && l->contains(kHashLabel))));
+}
+
+bool labels_equal(const json* a, const json* b) {
+  const bool none_a = labels_absent(a), none_b = labels_absent(b);
+  if (none_a || none_b) return none_a == none_b;
+  if (!a->is_object() || !b->is_object()) return *a == *b;
+  return equal_except(*a, *b, kHashLabel);
+}
+
+// Metadata that is absent once its labels are: none, or a map of nothing but absent labels.
+bool metadata_absent(const json* m) {
+  if (!m) return true;
+  if (!m->is_object()) return false;
+  for (auto it = m->begin(); it != m->end(); ++it)
+    if (it.key() != "labels" || !labels_absent(&*it)) return false;
+  return true;
+}
+
+bool metadata_equal(const json* a, const json* b) {
+  const bool none_a = metadata_absent(a), none_b = metadata_absent(b);
+  if (none_a || none_b) return none_a == none_b;
+  if (!a->is_object() || !b->is_object()) return *a == *b;
+  return equal_except(*a, *b, "labels") && labels_equal(member(*a, "labels"), member(*b, "labels"));
+}
+
+}  // namespace ignore_hash
+
+bool equal_ignore_hash(const json& a, const json& b) {
+  using namespace ignore_hash;
+  if (!a.is_object() || !b.is_object()) return a == b;
+  return equal_except(a, b, "metadata") && metadata_equal(member(a, "metadata"), member(b, "metadata"));
 }
 
 // intstr.GetScaledValueFromIntOrPercent for maxSurge (round up) and maxUnavailable (round
@@ -197,14 +250,16 @@ class DeploymentController final : public Controller {
       failures_.erase(key);
       return std::nullopt;
     }
-    d_ = *live;
+    d_ptr_ = std::move(live);
+    status_edit_.reset();
+    annotations_edit_.reset();
     rss_.clear();
     error_ = false;
     requeue_.reset();
-    const std::string uid = uid_of(d_);
+    const std::string uid = uid_of(d());
     for (const ObjectPtr& rs : api().list("ReplicaSet", ref.ns)) {
       const json* owner = controller_of(*rs);
-      if (owner && owner->value("uid", "") == uid) rss_.push_back(*rs);
+      if (owner && owner->value("uid", "") == uid) rss_.push_back(Rs{rs});
     }
     sync_deployment();
     if (error_) {
@@ -223,10 +278,10 @@ class DeploymentController final : public Controller {
 
  private:
   // --- the Deployment in hand -----------------------------------------------------
-  std::int64_t replicas() const { return int_at(d_, {"spec", "replicas"}, 1); }
-  bool is_rolling() const { return str_at(d_, {"spec", "strategy", "type"}) != "Recreate"; }
+  std::int64_t replicas() const { return int_at(d(), {"spec", "replicas"}, 1); }
+  bool is_rolling() const { return str_at(d(), {"spec", "strategy", "type"}) != "Recreate"; }
   std::int64_t progress_deadline() const {
-    return int_at(d_, {"spec", "progressDeadlineSeconds"}, kDefaultProgressDeadlineSeconds);
+    return int_at(d(), {"spec", "progressDeadlineSeconds"}, kDefaultProgressDeadlineSeconds);
   }
   bool has_progress_deadline() const { return progress_deadline() != kMaxInt32; }
   std::string now_str() const { return world().api().epoch().rfc3339(now()); }
@@ -234,7 +289,7 @@ class DeploymentController final : public Controller {
   // deploymentutil.ResolveFenceposts: surge rounds up, unavailable down, and both 0 → 1
   // unavailable so that a rollout can always make progress.
   std::pair<std::int64_t, std::int64_t> fenceposts() const {
-    const json* ru = find(d_, {"spec", "strategy", "rollingUpdate"});
+    const json* ru = find(d(), {"spec", "strategy", "rollingUpdate"});
     const std::int64_t desired = replicas();
     std::int64_t surge = scaled_value(ru ? find(*ru, {"maxSurge"}) : nullptr, desired, true);
     std::int64_t unavailable =
@@ -284,22 +339,27 @@ class DeploymentController final : public Controller {
   }
 
   json& status() {
-    if (!d_.contains("status") || !d_["status"].is_object()) d_["status"] = json::object();
-    return d_["status"];
+    if (!status_edit_) status_edit_ = current_status();
+    return *status_edit_;
   }
 
   bool update_status() {
-    WriteResult r = api().update(status_update_body(d_, status()), kManager, "status");
+    json& st = status();
+    json body = status_update_body(d(), st);
+    if (annotations_edit_) body["metadata"]["annotations"] = *annotations_edit_;
+    WriteResult r = api().update(std::move(body), kManager, "status");
     if (!r.status.ok()) {
       error_ = true;
       return false;
     }
-    d_ = *r.object;
+    d_ptr_ = r.object;
+    status_edit_.reset();
+    annotations_edit_.reset();
     return true;
   }
 
   void event(const std::string& type, const std::string& reason, const std::string& message) {
-    api().record_event(ObjectRef::of(d_), type, reason, message, kComponent);
+    api().record_event(ObjectRef::of(d()), type, reason, message, kComponent);
   }
 
   // ScalingReplicaSet texts: kubernetes #125118 (v1.32) "from <old> to <new>"; #101142 (present
@@ -332,16 +392,18 @@ class DeploymentController final : public Controller {
 
   // copyDeploymentAnnotationsToReplicaSet: everything but kubectl's last-applied and the
   // controller's own annotations.
-  bool copy_annotations_to(json& rs) const {
+  static bool skipped_annotation(const std::string& key) {
     static const char* kSkip[] = {"kubectl.kubernetes.io/last-applied-configuration", kRevision,
                                   kRevisionHistory, kDesiredReplicas, kMaxReplicas,
                                   "deprecated.deployment.rollback.to"};
-    const json* src = find(d_, {"metadata", "annotations"});
+    return std::any_of(std::begin(kSkip), std::end(kSkip), [&key](const char* s) { return key == s; });
+  }
+  bool copy_annotations_to(json& rs) const {
+    const json* src = d_annotations();
     if (!src || !src->is_object()) return false;
     bool changed = false;
     for (auto& [k, v] : src->items()) {
-      if (std::any_of(std::begin(kSkip), std::end(kSkip), [&key = k](const char* s) { return key == s; }))
-        continue;
+      if (skipped_annotation(k)) continue;
       json& ann = rs["metadata"]["annotations"];
       if (!ann.is_object()) ann = json::object();
       if (ann.contains(k) && ann[k] == v) continue;
@@ -396,28 +458,49 @@ class DeploymentController final : public Controller {
     return changed;
   }
 
+  // Whether SetNewReplicaSetAnnotations on an existing ReplicaSet (exists = true) would leave its
+  // annotations as they are, decided without copying them: every annotation copied from the
+  // Deployment is already there with its value, and the ReplicaSet's revision is at least the new
+  // one (or not a number), so neither the revision nor its history moves. The usual sync.
+  bool new_rs_annotations_current(const json& rs, std::int64_t new_revision) const {
+    const json* ann = find(rs, {"metadata", "annotations"});
+    if (!ann || !ann->is_object()) return false;
+    if (const json* src = d_annotations(); src && src->is_object()) {
+      for (auto& [k, v] : src->items()) {
+        if (skipped_annotation(k)) continue;
+        auto it = ann->find(k);
+        if (it == ann->end() || *it != v) return false;
+      }
+    }
+    const auto revision = annotation(rs, kRevision);
+    if (!revision || revision->empty()) return false;
+    const auto v = parse_int(*revision);
+    return !v || *v >= new_revision;
+  }
+
   bool set_deployment_revision(const std::string& revision) {
-    if (annotation(d_, kRevision) == revision) return false;
-    json& ann = d_["metadata"]["annotations"];
-    if (!ann.is_object()) ann = json::object();
-    ann[kRevision] = revision;
+    const json* ann = d_annotations();
+    const json* current = ann && ann->is_object() ? find(*ann, {kRevision}) : nullptr;
+    if (current && current->is_string() && current->get_ref<const std::string&>() == revision) return false;
+    if (!annotations_edit_) annotations_edit_ = ann && ann->is_object() ? *ann : json::object();
+    (*annotations_edit_)[kRevision] = revision;
     return true;
   }
 
   // --- new and old ReplicaSets ---------------------------------------------------------------
   RsPtrs all_rs_ptrs() {
     RsPtrs out;
-    for (json& rs : rss_) out.push_back(&rs);
+    for (Rs& rs : rss_) out.push_back(&rs);
     return out;
   }
 
   // deploymentutil.FindNewReplicaSet: the oldest ReplicaSet whose template equals the
   // Deployment's (ignoring the hash label).
-  json* find_new_rs() {
+  Rs* find_new_rs() {
     RsPtrs sorted = all_rs_ptrs();
     std::sort(sorted.begin(), sorted.end(), older);
-    const json* tmpl = find(d_, {"spec", "template"});
-    for (json* rs : sorted) {
+    const json* tmpl = find(d(), {"spec", "template"});
+    for (Rs* rs : sorted) {
       const json* t = find(*rs, {"spec", "template"});
       if (tmpl && t && equal_ignore_hash(*tmpl, *t)) return rs;
     }
@@ -425,10 +508,10 @@ class DeploymentController final : public Controller {
   }
 
   // deploymentutil.NewRSNewReplicas.
-  std::int64_t new_rs_new_replicas(const RsPtrs& all, const json* new_rs) const {
+  std::int64_t new_rs_new_replicas(const RsPtrs& all, const Rs* new_rs) const {
     if (!is_rolling()) return replicas();
     const std::int64_t surge =
-        scaled_value(find(d_, {"spec", "strategy", "rollingUpdate", "maxSurge"}), replicas(), true);
+        scaled_value(find(d(), {"spec", "strategy", "rollingUpdate", "maxSurge"}), replicas(), true);
     const std::int64_t current = sum_spec(all);
     const std::int64_t max_total = replicas() + surge;
     if (current >= max_total) return rs_replicas(new_rs);
@@ -437,47 +520,54 @@ class DeploymentController final : public Controller {
   }
 
   struct RsSet {
-    json* new_rs = nullptr;
+    Rs* new_rs = nullptr;
     RsPtrs old;
   };
 
   // sync.go getAllReplicaSetsAndSyncRevision / getNewReplicaSet.
   RsSet get_all_and_sync_revision(bool create) {
     RsSet s;
-    json* existing = find_new_rs();
-    for (json* rs : all_rs_ptrs())
+    Rs* existing = find_new_rs();
+    for (Rs* rs : all_rs_ptrs())
       if (rs != existing) s.old.push_back(rs);
     std::int64_t max_old = 0;
-    for (json* rs : s.old)
+    for (Rs* rs : s.old)
       if (auto v = revision_of(*rs)) max_old = std::max(max_old, *v);
     const std::int64_t new_revision = max_old + 1;
 
     if (existing) {
-      // SetNewReplicaSetAnnotations with an existing ReplicaSet (exists = true) reads and writes
-      // only its annotations: try them on a copy of the annotations alone, and copy the whole
-      // ReplicaSet only when it has to be written (most syncs change nothing).
-      const json* existing_annotations = find(*existing, {"metadata", "annotations"});
-      json probe = {{"metadata", {{"annotations", existing_annotations ? *existing_annotations : json::object()}}}};
-      const bool annotations_updated = set_new_rs_annotations(probe, new_revision, true);
-      const std::int64_t min_ready = int_at(d_, {"spec", "minReadySeconds"}, 0);
-      if (annotations_updated || int_at(*existing, {"spec", "minReadySeconds"}, 0) != min_ready) {
-        json copy = *existing;
-        copy["metadata"]["annotations"] = std::move(probe["metadata"]["annotations"]);
-        if (min_ready == 0)
-          copy["spec"].erase("minReadySeconds");
-        else
-          copy["spec"]["minReadySeconds"] = min_ready;
-        WriteResult r = api().update(std::move(copy), kManager);
-        if (!r.status.ok()) {
-          error_ = true;
+      const std::int64_t min_ready = int_at(d(), {"spec", "minReadySeconds"}, 0);
+      const bool min_ready_current = int_at(*existing, {"spec", "minReadySeconds"}, 0) == min_ready;
+      std::string revision;
+      if (min_ready_current && new_rs_annotations_current(*existing, new_revision)) {
+        revision = *annotation(*existing, kRevision);
+      } else {
+        // SetNewReplicaSetAnnotations with an existing ReplicaSet (exists = true) reads and writes
+        // only its annotations: try them on a copy of the annotations alone, and copy the whole
+        // ReplicaSet only when it has to be written.
+        const json* existing_annotations = find(*existing, {"metadata", "annotations"});
+        json probe = {{"metadata", {{"annotations", existing_annotations ? *existing_annotations : json::object()}}}};
+        const bool annotations_updated = set_new_rs_annotations(probe, new_revision, true);
+        if (annotations_updated || !min_ready_current) {
+          json copy = existing->doc();
+          copy["metadata"]["annotations"] = std::move(probe["metadata"]["annotations"]);
+          if (min_ready == 0)
+            copy["spec"].erase("minReadySeconds");
+          else
+            copy["spec"]["minReadySeconds"] = min_ready;
+          WriteResult r = api().update(std::move(copy), kManager);
+          if (!r.status.ok()) {
+            error_ = true;
+            return s;
+          }
+          existing->obj = r.object;
+          s.new_rs = existing;
           return s;
         }
-        *existing = *r.object;
-        s.new_rs = existing;
-        return s;
+        revision = annotation(probe, kRevision).value_or("");
       }
-      bool needs_update = set_deployment_revision(annotation(probe, kRevision).value_or(""));
-      if (has_progress_deadline() && !get_condition(status(), "Progressing")) {
+      bool needs_update = set_deployment_revision(revision);
+      if (has_progress_deadline() && !get_condition(current_status(), "Progressing")) {
         set_condition(status(), new_condition("Progressing", "True", "FoundNewReplicaSet",
                                               fmt::format("Found new replica set \"{}\"", name_of(*existing))));
         needs_update = true;
@@ -488,46 +578,47 @@ class DeploymentController final : public Controller {
     }
     if (!create) return s;
 
-    const json& tmpl = d_["spec"]["template"];
+    const json& tmpl = *find(d(), {"spec", "template"});
     std::optional<std::int64_t> collisions;
-    if (const json* c = find(d_, {"status", "collisionCount"}); c && c->is_number_integer())
+    if (const json* c = find(current_status(), {"collisionCount"}); c && c->is_number_integer())
       collisions = c->get<std::int64_t>();
     const std::string hash = compute_pod_template_hash(tmpl, collisions);
     json new_template = tmpl;
     new_template["metadata"]["labels"][kHashLabel] = hash;
-    json selector = d_["spec"].value("selector", json::object());
+    json selector = d()["spec"].value("selector", json::object());
     if (!selector.is_object()) selector = json::object();
     if (!selector.contains("matchLabels") && !selector.contains("matchExpressions") &&
         tmpl.contains("metadata") && tmpl["metadata"].contains("labels"))
       selector["matchLabels"] = tmpl["metadata"]["labels"];
     selector["matchLabels"][kHashLabel] = hash;
-    const std::string rs_name = name_of(d_) + "-" + hash;
+    const std::string rs_name = name_of(d()) + "-" + hash;
     json rs = {
         {"apiVersion", "apps/v1"},
         {"kind", "ReplicaSet"},
         {"metadata",
          {{"name", rs_name},
-          {"namespace", str_at(d_, {"metadata", "namespace"})},
+          {"namespace", str_at(d(), {"metadata", "namespace"})},
           {"labels", new_template["metadata"]["labels"]},
           {"ownerReferences",
-           json::array({{{"apiVersion", d_.value("apiVersion", "apps/v1")},
+           json::array({{{"apiVersion", d().value("apiVersion", "apps/v1")},
                          {"kind", "Deployment"},
-                         {"name", name_of(d_)},
-                         {"uid", uid_of(d_)},
+                         {"name", name_of(d())},
+                         {"uid", uid_of(d())},
                          {"controller", true},
                          {"blockOwnerDeletion", true}}})}}},
         {"spec", {{"replicas", 0}, {"selector", selector}, {"template", new_template}}}};
-    if (const std::int64_t mr = int_at(d_, {"spec", "minReadySeconds"}, 0); mr != 0)
+    if (const std::int64_t mr = int_at(d(), {"spec", "minReadySeconds"}, 0); mr != 0)
       rs["spec"]["minReadySeconds"] = mr;
     RsPtrs all = s.old;
-    all.push_back(&rs);
-    const std::int64_t new_replicas = new_rs_new_replicas(all, &rs);
+    Rs draft{std::make_shared<const json>(rs)};  // spec.replicas 0, as upstream's draft
+    all.push_back(&draft);
+    const std::int64_t new_replicas = new_rs_new_replicas(all, &draft);
     rs["spec"]["replicas"] = new_replicas;
     set_new_rs_annotations(rs, new_revision, false);
 
     WriteResult r = api().create(rs, kManager);
     bool already_exists = false;
-    json created;
+    ObjectPtr created;
     if (!r.status.ok()) {
       ObjectPtr other = r.status.code == 409 ? api().get(ObjectRef::of(rs)) : nullptr;
       if (other) {
@@ -535,9 +626,9 @@ class DeploymentController final : public Controller {
         // collision, which bumps status.collisionCount and retries with a new name.
         const json* owner = controller_of(*other);
         const json* t = find(*other, {"spec", "template"});
-        if (owner && owner->value("uid", "") == uid_of(d_) && t && equal_ignore_hash(tmpl, *t)) {
+        if (owner && owner->value("uid", "") == uid_of(d()) && t && equal_ignore_hash(tmpl, *t)) {
           already_exists = true;
-          created = *other;
+          created = other;
         } else {
           status()["collisionCount"] = collisions.value_or(0) + 1;
           update_status();
@@ -556,7 +647,7 @@ class DeploymentController final : public Controller {
         return s;
       }
     } else {
-      created = *r.object;
+      created = r.object;
     }
     // sync.go getNewReplicaSet: "Scaled up replica set %s to %d" in v1.28; the v1.32 wording
     // change (#125118) gives "from 0 to %d" (not confirmed upstream: seen only in copies of
@@ -564,27 +655,27 @@ class DeploymentController final : public Controller {
     if (!already_exists && new_replicas > 0)
       event("Normal", "ScalingReplicaSet",
             world().versions().at_least("kubernetes", "1.32")
-                ? fmt::format("Scaled up replica set {} from 0 to {}", name_of(created), new_replicas)
-                : fmt::format("Scaled up replica set {} to {}", name_of(created), new_replicas));
+                ? fmt::format("Scaled up replica set {} from 0 to {}", name_of(*created), new_replicas)
+                : fmt::format("Scaled up replica set {} to {}", name_of(*created), new_replicas));
     bool needs_update = set_deployment_revision(std::to_string(new_revision));
     if (!already_exists && has_progress_deadline()) {
       set_condition(status(), new_condition("Progressing", "True", "NewReplicaSetCreated",
-                                            fmt::format("Created new replica set \"{}\"", name_of(created))));
+                                            fmt::format("Created new replica set \"{}\"", name_of(*created))));
       needs_update = true;
     }
-    rss_.push_back(std::move(created));
+    rss_.push_back(Rs{std::move(created)});
     s.new_rs = &rss_.back();
     if (needs_update) update_status();
     return s;
   }
 
   // --- scaling (sync.go scaleReplicaSet and friends) ----------------------------------------------
-  bool scale_rs(json* rs, std::int64_t new_scale, const std::string& op) {
+  bool scale_rs(Rs* rs, std::int64_t new_scale, const std::string& op) {
     const bool size_needs_update = rs_replicas(rs) != new_scale;
     const std::int64_t max = replicas() + max_surge();
     if (!size_needs_update && !replicas_annotations_need_update(*rs, replicas(), max)) return false;
     const std::int64_t old_scale = rs_replicas(rs);
-    json copy = *rs;
+    json copy = rs->doc();
     copy["spec"]["replicas"] = new_scale;
     set_replicas_annotations(copy, replicas(), max);
     WriteResult r = api().update(std::move(copy), kManager);
@@ -592,21 +683,21 @@ class DeploymentController final : public Controller {
       error_ = true;
       return false;
     }
-    *rs = *r.object;
+    rs->obj = r.object;
     if (!size_needs_update) return false;
     event("Normal", "ScalingReplicaSet", scaling_message(op, name_of(*rs), old_scale, new_scale));
     return true;
   }
 
-  bool scale_rs_and_record_event(json* rs, std::int64_t new_scale) {
+  bool scale_rs_and_record_event(Rs* rs, std::int64_t new_scale) {
     if (rs_replicas(rs) == new_scale) return false;
     return scale_rs(rs, new_scale, rs_replicas(rs) < new_scale ? "up" : "down");
   }
 
   // deploymentutil.FindActiveOrLatest.
-  static json* find_active_or_latest(json* new_rs, RsPtrs old) {
+  static Rs* find_active_or_latest(Rs* new_rs, RsPtrs old) {
     if (!new_rs && old.empty()) return nullptr;
-    std::sort(old.begin(), old.end(), [](const json* a, const json* b) { return older(b, a); });
+    std::sort(old.begin(), old.end(), [](const Rs* a, const Rs* b) { return older(b, a); });
     RsPtrs all = old;
     all.push_back(new_rs);
     RsPtrs active = filter_active(all);
@@ -615,7 +706,7 @@ class DeploymentController final : public Controller {
     return nullptr;
   }
 
-  bool is_saturated(const json* rs) const {
+  bool is_saturated(const Rs* rs) const {
     if (!rs) return false;
     auto desired = annotation(*rs, kDesiredReplicas);
     auto v = desired ? parse_int(*desired) : std::nullopt;
@@ -625,14 +716,14 @@ class DeploymentController final : public Controller {
   }
 
   // deploymentutil.GetProportion / getReplicaSetFraction.
-  std::int64_t proportion(const json* rs, std::int64_t to_add, std::int64_t added) const {
+  std::int64_t proportion(const Rs* rs, std::int64_t to_add, std::int64_t added) const {
     if (!rs || rs_replicas(rs) == 0 || to_add == 0 || to_add == added) return 0;
     std::int64_t fraction;
     if (replicas() == 0) {
       fraction = -rs_replicas(rs);
     } else {
       const std::int64_t deployment_replicas = replicas() + max_surge();
-      std::int64_t annotated = int_at(d_, {"status", "replicas"}, 0);
+      std::int64_t annotated = int_at(current_status(), {"replicas"}, 0);
       if (auto a = annotation(*rs, kMaxReplicas))
         if (auto v = parse_int(*a)) annotated = *v;
       if (annotated <= 0) return 0;
@@ -647,13 +738,13 @@ class DeploymentController final : public Controller {
   // sync.go scale: one active ReplicaSet takes the whole count; a saturated new one leaves the
   // old ones at 0; otherwise a rolling Deployment is scaled proportionally, bounded by
   // replicas + maxSurge, leftovers going to the largest ReplicaSet.
-  void scale(json* new_rs, const RsPtrs& old) {
-    if (json* target = find_active_or_latest(new_rs, old)) {
+  void scale(Rs* new_rs, const RsPtrs& old) {
+    if (Rs* target = find_active_or_latest(new_rs, old)) {
       if (rs_replicas(target) != replicas()) scale_rs_and_record_event(target, replicas());
       return;
     }
     if (is_saturated(new_rs)) {
-      for (json* rs : filter_active(old)) {
+      for (Rs* rs : filter_active(old)) {
         scale_rs_and_record_event(rs, 0);
         if (error_) return;
       }
@@ -668,14 +759,14 @@ class DeploymentController final : public Controller {
     std::string op;
     if (to_add > 0) {
       // ReplicaSetsBySizeNewer: larger first, then newer first.
-      std::stable_sort(all.begin(), all.end(), [](const json* a, const json* b) {
+      std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
         if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
         return older(b, a);
       });
       op = "up";
     } else if (to_add < 0) {
       // ReplicaSetsBySizeOlder: larger first, then older first.
-      std::stable_sort(all.begin(), all.end(), [](const json* a, const json* b) {
+      std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
         if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
         return older(a, b);
       });
@@ -683,7 +774,7 @@ class DeploymentController final : public Controller {
     }
     std::int64_t added = 0;
     std::vector<std::int64_t> sizes;
-    for (json* rs : all) {
+    for (Rs* rs : all) {
       if (to_add != 0) {
         const std::int64_t p = proportion(rs, to_add, added);
         sizes.push_back(rs_replicas(rs) + p);
@@ -701,21 +792,21 @@ class DeploymentController final : public Controller {
 
   // --- status --------------------------------------------------------------------------------
   // sync.go calculateStatus. Zero counts are omitted, as Go's omitempty does.
-  json calculate_status(const RsPtrs& all, const json* new_rs) {
+  json calculate_status(const RsPtrs& all, const Rs* new_rs) {
     json st = json::object();
     auto put = [&](const char* k, std::int64_t v) {
       if (v != 0) st[k] = v;
     };
     const std::int64_t available = sum_status(all, "availableReplicas");
     const std::int64_t unavailable = std::max<std::int64_t>(0, sum_spec(all) - available);
-    put("observedGeneration", int_at(d_, {"metadata", "generation"}, 0));
+    put("observedGeneration", int_at(d(), {"metadata", "generation"}, 0));
     put("replicas", sum_status(all, "replicas"));
     put("updatedReplicas", rs_status(new_rs, "replicas"));
     put("readyReplicas", sum_status(all, "readyReplicas"));
     put("availableReplicas", available);
     put("unavailableReplicas", unavailable);
-    if (const json* c = find(d_, {"status", "collisionCount"})) st["collisionCount"] = *c;
-    if (const json* conds = find(d_, {"status", "conditions"}); conds && conds->is_array())
+    if (const json* c = find(current_status(), {"collisionCount"})) st["collisionCount"] = *c;
+    if (const json* conds = find(current_status(), {"conditions"}); conds && conds->is_array())
       st["conditions"] = *conds;
     if (available >= replicas() - max_unavailable())
       set_condition(st, new_condition("Available", "True", "MinimumReplicasAvailable",
@@ -728,16 +819,17 @@ class DeploymentController final : public Controller {
 
   const json& current_status() const {
     static const json empty = json::object();
-    const json* s = find(d_, {"status"});
+    if (status_edit_) return *status_edit_;
+    const json* s = find(d(), {"status"});
     return s && s->is_object() ? *s : empty;
   }
 
   void write_status(json st) {
-    status() = std::move(st);
+    status_edit_ = std::move(st);
     update_status();
   }
 
-  void sync_deployment_status(const RsPtrs& all, const json* new_rs) {
+  void sync_deployment_status(const RsPtrs& all, const Rs* new_rs) {
     json st = calculate_status(all, new_rs);
     if (st == current_status()) return;
     write_status(std::move(st));
@@ -747,7 +839,7 @@ class DeploymentController final : public Controller {
     return int_at(st, {"updatedReplicas"}, 0) == replicas() &&
            int_at(st, {"replicas"}, 0) == replicas() &&
            int_at(st, {"availableReplicas"}, 0) == replicas() &&
-           int_at(st, {"observedGeneration"}, 0) >= int_at(d_, {"metadata", "generation"}, 0);
+           int_at(st, {"observedGeneration"}, 0) >= int_at(d(), {"metadata", "generation"}, 0);
   }
 
   bool deployment_progressing(const json& st) const {
@@ -776,14 +868,14 @@ class DeploymentController final : public Controller {
   }
 
   // progress.go syncRolloutStatus.
-  void sync_rollout_status(const RsPtrs& all, const json* new_rs) {
+  void sync_rollout_status(const RsPtrs& all, const Rs* new_rs) {
     json st = calculate_status(all, new_rs);
     if (!has_progress_deadline()) remove_condition(st, "Progressing");
     const json* cur = get_condition(current_status(), "Progressing");
     const bool complete = int_at(st, {"replicas"}, 0) == int_at(st, {"updatedReplicas"}, 0) && cur &&
                           cur->value("reason", "") == "NewReplicaSetAvailable";
     const std::string subject = new_rs ? fmt::format("ReplicaSet \"{}\"", name_of(*new_rs))
-                                       : fmt::format("Deployment \"{}\"", name_of(d_));
+                                       : fmt::format("Deployment \"{}\"", name_of(d()));
     if (has_progress_deadline() && !complete) {
       if (deployment_complete(st)) {
         set_condition(st, new_condition("Progressing", "True", "NewReplicaSetAvailable",
@@ -833,20 +925,20 @@ class DeploymentController final : public Controller {
   // --- cleanup -----------------------------------------------------------------------------
   // sync.go cleanupDeployment: delete the oldest unused ReplicaSets beyond revisionHistoryLimit.
   void cleanup(const RsPtrs& old) {
-    const std::int64_t limit = int_at(d_, {"spec", "revisionHistoryLimit"}, kDefaultRevisionHistoryLimit);
+    const std::int64_t limit = int_at(d(), {"spec", "revisionHistoryLimit"}, kDefaultRevisionHistoryLimit);
     if (limit == kMaxInt32) return;
     RsPtrs cleanable;
-    for (json* rs : old)
+    for (Rs* rs : old)
       if (rs && !find(*rs, {"metadata", "deletionTimestamp"})) cleanable.push_back(rs);
     const std::int64_t diff = static_cast<std::int64_t>(cleanable.size()) - limit;
     if (diff <= 0) return;
-    std::sort(cleanable.begin(), cleanable.end(), [](const json* a, const json* b) {
+    std::sort(cleanable.begin(), cleanable.end(), [](const Rs* a, const Rs* b) {
       auto ra = revision_of(*a), rb = revision_of(*b);
       if (!ra || !rb || *ra == *rb) return older(a, b);
       return *ra < *rb;
     });
     for (std::int64_t i = 0; i < diff; ++i) {
-      const json* rs = cleanable[i];
+      const Rs* rs = cleanable[i];
       if (rs_status(rs, "replicas") != 0 || rs_replicas(rs) != 0 ||
           int_at(*rs, {"metadata", "generation"}, 0) > rs_status(rs, "observedGeneration"))
         continue;
@@ -864,7 +956,7 @@ class DeploymentController final : public Controller {
     if (error_) return false;
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
-    for (json* rs : filter_active(all)) {
+    for (Rs* rs : filter_active(all)) {
       auto desired = annotation(*rs, kDesiredReplicas);
       auto v = desired ? parse_int(*desired) : std::nullopt;
       if (v && *v != replicas()) return true;
@@ -877,7 +969,7 @@ class DeploymentController final : public Controller {
     if (error_) return;
     scale(s.new_rs, s.old);
     if (error_) return;
-    if (find(d_, {"spec", "paused"}) && d_["spec"]["paused"] == true) cleanup(s.old);
+    if (find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true) cleanup(s.old);
     if (error_) return;
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
@@ -886,7 +978,7 @@ class DeploymentController final : public Controller {
 
   // rolling.go reconcileOldReplicaSets with cleanupUnhealthyReplicas and
   // scaleDownOldReplicaSetsForRollingUpdate.
-  bool reconcile_old(RsPtrs active_old, json* new_rs) {
+  bool reconcile_old(RsPtrs active_old, Rs* new_rs) {
     if (sum_spec(active_old) == 0) return false;
     RsPtrs all = active_old;
     all.push_back(new_rs);
@@ -898,7 +990,7 @@ class DeploymentController final : public Controller {
     // Unhealthy old replicas go first, or they would block the rollout (kubernetes #16737).
     std::sort(active_old.begin(), active_old.end(), older);
     std::int64_t cleaned = 0;
-    for (json* rs : active_old) {
+    for (Rs* rs : active_old) {
       if (cleaned >= max_scaled_down) break;
       if (rs_replicas(rs) == 0) continue;
       const std::int64_t unhealthy = rs_replicas(rs) - rs_status(rs, "availableReplicas");
@@ -919,7 +1011,7 @@ class DeploymentController final : public Controller {
     std::int64_t scaled_down = 0;
     if (available > min_available) {
       const std::int64_t total = available - min_available;
-      for (json* rs : active_old) {
+      for (Rs* rs : active_old) {
         if (scaled_down >= total) break;
         if (rs_replicas(rs) == 0) continue;
         const std::int64_t n = std::min(rs_replicas(rs), total - scaled_down);
@@ -960,13 +1052,13 @@ class DeploymentController final : public Controller {
 
   // recreate.go oldPodsRunning: pods of old ReplicaSets that are not Failed or Succeeded,
   // terminating ones included.
-  bool old_pods_running(const json* new_rs, const RsPtrs& old) {
+  bool old_pods_running(const Rs* new_rs, const RsPtrs& old) {
     if (sum_status(old, "replicas") > 0) return true;
     std::vector<std::string> old_uids;
-    for (json* rs : old)
+    for (Rs* rs : old)
       if (rs && rs != new_rs) old_uids.push_back(uid_of(*rs));
     if (old_uids.empty()) return false;
-    for (const ObjectPtr& pod : api().list("Pod", str_at(d_, {"metadata", "namespace"}))) {
+    for (const ObjectPtr& pod : api().list("Pod", str_at(d(), {"metadata", "namespace"}))) {
       const json* owner = controller_of(*pod);
       if (!owner) continue;
       const std::string uid = owner->value("uid", "");
@@ -983,7 +1075,7 @@ class DeploymentController final : public Controller {
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
     bool scaled_down = false;
-    for (json* rs : filter_active(s.old)) {
+    for (Rs* rs : filter_active(s.old)) {
       if (scale_rs_and_record_event(rs, 0)) scaled_down = true;
       if (error_) return;
     }
@@ -1010,7 +1102,7 @@ class DeploymentController final : public Controller {
     const json* cond = get_condition(current_status(), "Progressing");
     if (cond && cond->value("reason", "") == "ProgressDeadlineExceeded") return;
     const bool paused_cond = cond && cond->value("reason", "") == "DeploymentPaused";
-    const bool paused = find(d_, {"spec", "paused"}) && d_["spec"]["paused"] == true;
+    const bool paused = find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true;
     if (paused && !paused_cond)
       set_condition(status(), new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
     else if (!paused && paused_cond)
@@ -1022,19 +1114,19 @@ class DeploymentController final : public Controller {
 
   // deployment_controller.go syncDeployment.
   void sync_deployment() {
-    const json* sel = find(d_, {"spec", "selector"});
+    const json* sel = find(d(), {"spec", "selector"});
     if (sel && sel->is_object() && sel->empty()) {
       event("Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
-      const std::int64_t gen = int_at(d_, {"metadata", "generation"}, 0);
+      const std::int64_t gen = int_at(d(), {"metadata", "generation"}, 0);
       if (int_at(current_status(), {"observedGeneration"}, 0) < gen) {
         status()["observedGeneration"] = gen;
         update_status();
       }
       return;
     }
-    const json* tmpl = find(d_, {"spec", "template"});
+    const json* tmpl = find(d(), {"spec", "template"});
     if (!tmpl || !tmpl->is_object()) return;  // rejected by validation upstream
-    if (find(d_, {"metadata", "deletionTimestamp"})) {
+    if (find(d(), {"metadata", "deletionTimestamp"})) {
       RsSet s = get_all_and_sync_revision(false);
       if (error_) return;
       RsPtrs all = s.old;
@@ -1044,7 +1136,7 @@ class DeploymentController final : public Controller {
     }
     check_paused_conditions();
     if (error_) return;
-    if (find(d_, {"spec", "paused"}) && d_["spec"]["paused"] == true) {
+    if (find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true) {
       sync();
       return;
     }
@@ -1060,8 +1152,18 @@ class DeploymentController final : public Controller {
       rollout_recreate();
   }
 
-  json d_;
-  std::deque<json> rss_;  // a deque: pointers to its elements survive push_back
+  // The Deployment in hand: the stored version, shared with the API server and read in place,
+  // never copied. What a sync changes of it (the status, the revision annotation) is held beside
+  // it until update_status writes it; the write's result then replaces the version in hand.
+  const json& d() const { return *d_ptr_; }
+  // Its annotations as this sync sees them (annotations_edit_ once it changed them).
+  const json* d_annotations() const {
+    return annotations_edit_ ? &*annotations_edit_ : find(*d_ptr_, {"metadata", "annotations"});
+  }
+  ObjectPtr d_ptr_;
+  std::optional<json> status_edit_;       // the status this sync is building, until written
+  std::optional<json> annotations_edit_;  // the annotations, when this sync changed the revision
+  std::deque<Rs> rss_;  // a deque: pointers to its elements survive push_back
   bool error_ = false;
   std::optional<Duration> requeue_;
   std::map<std::string, int> failures_;

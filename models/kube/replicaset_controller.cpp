@@ -19,6 +19,7 @@
 #include "image_name.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
+#include "kcsim/apiserver/status_update.hpp"
 #include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/k8s/pod_ready.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -110,16 +111,18 @@ class ReplicaSetController final : public Controller {
     // The status is computed from the pods seen before this sync's creates and deletes, as
     // upstream does; the watch events of those writes trigger the next sync.
     json st = calculate_status(rs, pods, manage_error, diff);
-    const json old_status = rs.value("status", json::object());
+    static const json kNoStatus = json::object();
+    const json* stored_status = find(rs, {"status"});
+    const json& old_status = stored_status ? *stored_status : kNoStatus;
     const std::int64_t generation = int_at(rs, {"metadata", "generation"}, 0);
     auto same = [&](const char* f) { return int_at(old_status, {f}, 0) == int_at(st, {f}, 0); };
     if (!(same("replicas") && same("fullyLabeledReplicas") && same("readyReplicas") &&
           same("availableReplicas") && int_at(old_status, {"observedGeneration"}, 0) == generation &&
           old_status.value("conditions", json()) == st.value("conditions", json()))) {
       if (generation != 0) st["observedGeneration"] = generation;
-      json updated = rs;
-      updated["status"] = st;
-      api().update(std::move(updated), kManager, "status");
+      // Only what the status strategy reads (status_update_body), not a copy of the whole
+      // ReplicaSet: the stored spec and labels are kept by the server either way.
+      api().update(status_update_body(rs, st), kManager, "status");
     }
     const std::int64_t min_ready = int_at(rs, {"spec", "minReadySeconds"}, 0);
     if (!manage_error && min_ready > 0 && int_at(st, {"readyReplicas"}, 0) == int_at(rs, {"spec", "replicas"}, 1) &&

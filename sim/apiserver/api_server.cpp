@@ -389,16 +389,59 @@ struct ApiServer::Impl {
     scratch.clear();
   }
 
-  void collect_changes(const json& old_obj, const json& new_obj) {
+  // The leaf changes from old_obj to new_obj into `scratch`. `touched`, when given, names the parts
+  // that can differ (mf::Touched); the rest is equal, so it is not walked: the records are those
+  // of the whole walk, in the same order.
+  void collect_changes(const json& old_obj, const json& new_obj, const mf::Touched* touched = nullptr) {
     scratch.clear();
     std::string path;
-    detail::diff_leaves(&old_obj, &new_obj, path, [&](const std::string& ptr, const json* a, const json* b) {
+    auto emit = [&](const std::string& ptr, const json* a, const json* b) {
       WriteRecord w;
       w.field = ptr;
       if (a) w.old_value = *a;
       if (b) w.new_value = *b;
       scratch.push_back(std::move(w));
-    });
+    };
+    if (!touched || !old_obj.is_object() || !new_obj.is_object()) {
+      detail::diff_leaves(&old_obj, &new_obj, path, emit);
+      return;
+    }
+    diff_members(old_obj, new_obj, path, emit, [&](const std::string& key) { return touched->may_differ(key); },
+                 [&](const std::string& key, const json& a, const json& b) {
+                   if (key != "metadata" || !touched->metadata_scoped() || !a.is_object() || !b.is_object())
+                     return false;
+                   diff_members(a, b, path, emit,
+                                [&](const std::string& k) { return touched->may_differ_in_metadata(k); },
+                                [](const std::string&, const json&, const json&) { return false; });
+                   return true;
+                 });
+  }
+
+  // detail::diff_leaves of two objects, member by member as it walks them (keys in order), leaving
+  // out the members `may_differ` rules out. `descend(key, a, b)` may take over a member both hold
+  // (returning true) instead of comparing it whole.
+  template <class Emit, class MayDiffer, class Descend>
+  static void diff_members(const json& a, const json& b, std::string& path, Emit& emit, MayDiffer&& may_differ,
+                           Descend&& descend) {
+    auto ia = a.begin(), ea = a.end();
+    auto ib = b.begin(), eb = b.end();
+    const std::size_t base = path.size();
+    while (ia != ea || ib != eb) {
+      int cmp;
+      if (ia == ea) cmp = 1;
+      else if (ib == eb) cmp = -1;
+      else cmp = ia.key().compare(ib.key());
+      const std::string& key = cmp <= 0 ? ia.key() : ib.key();
+      const json* x = cmp <= 0 ? &*ia : nullptr;
+      const json* y = cmp >= 0 ? &*ib : nullptr;
+      if (may_differ(key)) {
+        detail::append_pointer_token(path, key);
+        if (!(x && y && descend(key, *x, *y)) && !(x && y && *x == *y)) detail::diff_leaves(x, y, path, emit);
+        path.resize(base);
+      }
+      if (cmp <= 0) ++ia;
+      if (cmp >= 0) ++ib;
+    }
   }
 
   // Keeps what only the server sets (registry/rest/update.go BeforeUpdate, FillObjectMetaSystemFields).
@@ -527,9 +570,9 @@ struct ApiServer::Impl {
   // changed fields move to the writer (removed from every other entry), removed fields leave
   // everyone, and the writer's time is refreshed only when it took something.
   void update_ownership(json& next, const json& old_obj, const std::string& manager, std::string_view operation,
-                        std::string_view subresource) {
+                        std::string_view subresource, const mf::Touched* touched = nullptr) {
     const std::string api_version = string_at(next, "apiVersion");
-    mf::Comparison cmp = mf::compare(old_obj, next, mf::schema_for(api_version));
+    mf::Comparison cmp = mf::compare(old_obj, next, mf::schema_for(api_version), touched);
     if (cmp.empty()) return;
     json changed = std::move(cmp.added);
     mf::set_union(changed, cmp.modified);
@@ -622,16 +665,19 @@ struct ApiServer::Impl {
   // The Update-operation write path shared by update() and merge_patch().
   // `from_stored` says `next` was derived from the stored version (status writes, patches), so its
   // server-set metadata is already right.
+  // `touched`, when given, names the parts of `next` that can differ from the stored version
+  // (mf::Touched), after preserve_server_metadata.
   WriteResult modify(Iter it, json next, const std::string& manager, std::string_view write_op,
-                     std::string_view mf_operation, std::string_view subresource, bool from_stored) {
+                     std::string_view mf_operation, std::string_view subresource, bool from_stored,
+                     const mf::Touched* touched = nullptr) {
     const ObjectPtr old = it->second.obj;
     if (!from_stored) preserve_server_metadata(*old, next);
-    collect_changes(*old, next);
+    collect_changes(*old, next, touched);
     // etcd3 store GuaranteedUpdate: an update that changes nothing is not written (no new
     // resourceVersion, no watch event).
     if (scratch.empty()) return {status(200, "OK", ""), old};
     if (auto invalid = invalid_workload(next, it->first.kind, string_at(next, "apiVersion"))) return {*invalid, nullptr};
-    if (it->first.kind != "Event") update_ownership(next, *old, manager, mf_operation, subresource);
+    if (it->first.kind != "Event") update_ownership(next, *old, manager, mf_operation, subresource, touched);
     const bool bump = generation_bump(it->first.kind, subresource);
     return finish(it, std::move(next), manager, write_op, subresource, bump);
   }
@@ -927,13 +973,16 @@ WriteResult ApiServer::update(json object, const std::string& manager, std::stri
   if (!rv.empty() && rv != string_at(old, "metadata", "resourceVersion")) return {Impl::stale(ref, api_version), nullptr};
 
   json next;
+  mf::Touched touched;  // a status write changes the status (and an apps workload's annotations) only
   if (subresource == "status") {
     // Status strategies (e.g. deploymentStatusStrategy.PrepareForUpdate) keep spec and labels;
     // the apps workloads let a status write carry annotations (the revision annotation).
     next = old;
     set_or_erase(next, "status", child(object, "status"));
+    touched.top = {"status"};
     if (is_apps_workload(ref.kind)) {
       if (const json* ann = child(object, "metadata", "annotations")) next["metadata"]["annotations"] = *ann;
+      touched.metadata = {"annotations"};
     }
   } else {
     next = std::move(object);
@@ -941,7 +990,7 @@ WriteResult ApiServer::update(json object, const std::string& manager, std::stri
     if (has_status_subresource(ref.kind)) set_or_erase(next, "status", child(old, "status"));
   }
   return impl_->modify(it, std::move(next), manager, "Update", "Update", subresource,
-                       /*from_stored=*/subresource == "status");
+                       /*from_stored=*/subresource == "status", subresource == "status" ? &touched : nullptr);
 }
 
 WriteResult ApiServer::merge_patch(const ObjectRef& ref, const json& patch, const std::string& manager,
@@ -960,6 +1009,21 @@ WriteResult ApiServer::merge_patch(const ObjectRef& ref, const json& patch, cons
   if (!rv.empty() && rv != string_at(old, "metadata", "resourceVersion")) return {Impl::stale(ref, api_version), nullptr};
 
   json next = old;
+  // What the patch can change: the members it names (a merge patch leaves the others as they
+  // are), and metadata's labels and annotations, which an emptied map drops below. What
+  // preserve_server_metadata then restores is equal to the stored version again.
+  mf::Touched touched;
+  touched.metadata = {"annotations", "labels"};
+  if (subresource == "status") {
+    touched.top = {"status"};
+  } else {
+    for (auto m = patch.begin(); m != patch.end(); ++m) {
+      if (m.key() != "metadata") touched.top.push_back(m.key());
+      else if (!m->is_object()) touched.top.push_back("metadata");
+      else
+        for (auto k = m->begin(); k != m->end(); ++k) touched.metadata.push_back(k.key());
+    }
+  }
   if (subresource == "status") {
     if (const json* s = child(patch, "status")) {
       if (s->is_null()) next.erase("status");
@@ -980,7 +1044,8 @@ WriteResult ApiServer::merge_patch(const ObjectRef& ref, const json& patch, cons
     }
   }
   // A patch may name server-set fields (metadata.uid, ...): restore them.
-  return impl_->modify(it, std::move(next), manager, "Patch", operation, subresource, /*from_stored=*/false);
+  return impl_->modify(it, std::move(next), manager, "Patch", operation, subresource, /*from_stored=*/false,
+                       &touched);
 }
 
 WriteResult ApiServer::apply(const json& object, const std::string& manager, bool force) {

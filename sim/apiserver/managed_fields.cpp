@@ -234,6 +234,7 @@ struct CompareWalker {
   const Schema& schema;
   Comparison& out;
   std::vector<std::string> path;
+  const Touched* touched = nullptr;  // parts that may differ (null: any)
 
   bool markable(std::string_view key) const {
     return key != "metadata" && !(schema.builtin && always_present(key));
@@ -256,7 +257,12 @@ struct CompareWalker {
       if (cmp <= 0) ++il;
       if (cmp >= 0) ++ir;
       if (skip_key(level, key)) continue;
-      if (lc && rc && *lc == *rc) continue;
+      // Members the write cannot have changed are equal: skip them without comparing.
+      if (touched && level == Level::kRoot && !touched->may_differ(key)) continue;
+      if (touched && level == Level::kMetadata && !touched->may_differ_in_metadata(key)) continue;
+      // The members of a metadata that may differ only in part are compared one by one below.
+      const bool scoped_metadata = touched && level == Level::kRoot && key == "metadata" && touched->metadata_scoped();
+      if (!scoped_metadata && lc && rc && *lc == *rc) continue;
       path.push_back("f:" + key);
       if (level == Level::kRoot && key == "metadata" && (!lc || lc->is_object()) &&
           (!rc || rc->is_object())) {
@@ -504,9 +510,23 @@ Schema schema_for(const std::string& api_version) {
   return s;
 }
 
-Comparison compare(const json& live, const json& next, const Schema& schema) {
+bool Touched::may_differ(std::string_view key) const {
+  if (key == "metadata" && !metadata.empty()) return true;
+  return std::find(top.begin(), top.end(), key) != top.end();
+}
+
+bool Touched::may_differ_in_metadata(std::string_view key) const {
+  return std::find(top.begin(), top.end(), "metadata") != top.end() ||
+         std::find(metadata.begin(), metadata.end(), key) != metadata.end();
+}
+
+bool Touched::metadata_scoped() const {
+  return !metadata.empty() && std::find(top.begin(), top.end(), "metadata") == top.end();
+}
+
+Comparison compare(const json& live, const json& next, const Schema& schema, const Touched* touched) {
   Comparison out;
-  CompareWalker walker{schema, out, {}};
+  CompareWalker walker{schema, out, {}, touched};
   walker.map_children(&live, &next, Level::kRoot);
   normalize(out.added);
   normalize(out.modified);

@@ -54,7 +54,21 @@ struct Comparison {
   json removed = json::object();
   bool empty() const { return added.empty() && modified.empty() && removed.empty(); }
 };
-Comparison compare(const json& live, const json& next, const Schema& schema);
+/// The parts of an object a write can have changed when the server built the new version from the
+/// stored one itself (a status write copies the stored object and replaces its status; a merge
+/// patch changes only the members it names): top-level members, and members of metadata.
+/// Everything else is the stored version's, copied, so a comparison of the two versions need not
+/// walk it: it would find it equal.
+struct Touched {
+  std::vector<std::string> top;       // top-level members; "metadata" here = all of metadata
+  std::vector<std::string> metadata;  // members of metadata
+  bool may_differ(std::string_view key) const;           // a top-level member
+  bool may_differ_in_metadata(std::string_view key) const;
+  bool metadata_scoped() const;  // metadata is compared member by member (some of it may differ)
+};
+
+/// `touched`, when given, says which parts of `next` can differ from `live` (the rest is equal).
+Comparison compare(const json& live, const json& next, const Schema& schema, const Touched* touched = nullptr);
 
 /// typed ToFieldSet of an applied configuration: every leaf it sets and every keyed list item, minus
 /// the stripped metadata fields and status (reset for the main resource).
