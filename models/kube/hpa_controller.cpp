@@ -31,12 +31,11 @@
 //    ceil(ratio × ready pods), or ceil(ratio) at 0 replicas). Values are milli-units, as
 //    Quantity.MilliValue().
 //
-// Where External metrics come from (the external metrics API): world().metrics(). An External
-// metric whose selector carries scaledobject.keda.sh/name is served by KEDA's metrics adapter:
-// the adapter finds the ScaledObject, the trigger whose HPA metric name ("s<i>-...") matches, and
-// returns that trigger's source metric (models/keda/keda_scalers.hpp); with spec.fallback it returns
-// fallback.replicas × target once status.health counts more than failureThreshold failures
-// (keda pkg/fallback/fallback.go). Any other External metric is read by its own name.
+// Where External metrics come from: the external metrics API (a World service,
+// include/kcsim/apiserver/external_metrics_api.hpp). A metric whose selector carries
+// scaledobject.keda.sh/name is served by KEDA's metrics adapter, which the KEDA model registers
+// (models/keda/keda_metrics_adapter.cpp); any other External metric is read by its own name from
+// world().metrics(). Without the KEDA model, KEDA's metrics are not served.
 //
 //  - Resource and ContainerResource metrics: metrics-server's resource metrics API (a World
 //    service, include/kcsim/apiserver/resource_metrics.hpp; absent without a metrics-server) and
@@ -62,6 +61,7 @@
 
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/quantity.hpp"
+#include "kcsim/apiserver/external_metrics_api.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
 #include "resource_replicas.hpp"
 #include "kcsim/apiserver/controller.hpp"
@@ -377,47 +377,14 @@ class HpaController final : public Controller {
   }
 
   // --- metrics ----------------------------------------------------------------------------------
-  // The external metrics API: KEDA's adapter for its own metrics, the metric source otherwise.
-  // Returns the sum of the values in milli-units, or an error text.
+  // The external metrics API (external_metrics_api.hpp): the adapter that serves the selector
+  // (KEDA's, for the HPAs it creates), else the metric read by its name. Returns the sum of the
+  // values in milli-units, or an error text.
   std::optional<std::int64_t> external_metric(const std::string& ns, const std::string& metric, const json& selector,
                                               std::string& error) {
-    const json::json_pointer so_label("/matchLabels/" + escape_pointer_token(keda::kScaledObjectNameLabel));
-    if (selector.is_object() && selector.contains(so_label) && selector.at(so_label).is_string()) {
-      const std::string so_name = selector.at(so_label).get<std::string>();
-      ObjectPtr so = api().get(ObjectRef{"ScaledObject", ns, so_name});
-      if (!so) {
-        error = fmt::format("unable to fetch metrics from external metrics API: scaledobjects.keda.sh \"{}\" not found",
-                            so_name);
-        return std::nullopt;
-      }
-      std::string why;
-      auto triggers = keda::read_triggers(*so, api(), &why);
-      if (!triggers) {
-        error = "unable to fetch metrics from external metrics API: " + why;
-        return std::nullopt;
-      }
-      for (const keda::Trigger& t : *triggers) {
-        if (t.hpa_metric != metric) continue;
-        if (auto sample = world().metrics().read(t.source_metric)) return keda::to_milli(sample->value);
-        // pkg/fallback/fallback.go: after more than failureThreshold failures, the adapter
-        // answers fallback.replicas × target instead of the error.
-        const json::json_pointer fb("/spec/fallback");
-        const json::json_pointer health("/status/health/" + escape_pointer_token(metric) + "/numberOfFailures");
-        if (so->contains(fb) && so->at(fb).is_object()) {
-          const json& f = so->at(fb);
-          const std::int64_t replicas = f.value("replicas", 0);
-          const std::int64_t threshold = f.value("failureThreshold", 0);
-          const std::int64_t failures = so->contains(health) && so->at(health).is_number_integer()
-                                            ? so->at(health).get<std::int64_t>() : 0;
-          if (replicas > 0 && failures > threshold) return keda::to_milli(t.target) * replicas;
-        }
-        error = fmt::format("unable to fetch metrics from external metrics API: error getting metric {} from scaler: "
-                            "no value published for {}", metric, t.source_metric);
-        return std::nullopt;
-      }
-      error = fmt::format("unable to fetch metrics from external metrics API: no matching metrics found for {}", metric);
-      return std::nullopt;
-    }
+    if (const ExternalMetricsApi* external = world().service<ExternalMetricsApi>())
+      if (ExternalMetricsAdapter* adapter = external->adapter_for(selector))
+        return adapter->get(ns, metric, selector, error);
     if (auto sample = world().metrics().read(metric)) return keda::to_milli(sample->value);
     error = fmt::format("unable to fetch metrics from external metrics API: the server could not find the metric {}",
                         metric);
