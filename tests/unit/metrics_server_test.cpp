@@ -155,6 +155,51 @@ TEST(HpaResourceMetric, ScalesByTheReplicaCalculator) {
   EXPECT_TRUE(reason);
 }
 
+// ContainerResource on the serving container of a pod with an idle sidecar, and an AverageValue
+// memory target: the status entries, the TARGETS cells and the container-level reason.
+TEST(HpaResourceMetric, ContainerResourceAndAverageValue) {
+  json d = web(1, {{"kcsim.io/cpu-per-request", "30m"}, {"kcsim.io/memory", "100Mi"}});
+  d["spec"]["template"]["spec"]["containers"].push_back(
+      {{"name", "sidecar"}, {"image", "envoy"}, {"resources", {{"requests", {{"cpu", "100m"}, {"memory", "64Mi"}}}}}});
+  json h = cpu_hpa(1, 10, 50);
+  h["spec"]["metrics"] = json::array(
+      {{{"type", "ContainerResource"},
+        {"containerResource",
+         {{"name", "cpu"}, {"container", "app"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 50}}}}}},
+       {{"type", "Resource"},
+        {"resource", {{"name", "memory"}, {"target", {{"type", "AverageValue"}, {"averageValue", "200Mi"}}}}}}});
+  json s = {{"objects", json::array({d, h})},
+            {"traffic", json::array({{{"deployment", "default/web"},
+                                      {"pattern", {{"type", "constant"}, {"rate", 10}}},
+                                      {"serviceTime", {{"distribution", "constant"}, {"value", "20ms"}}}}})}};
+  auto w = make_world(s, kModels);
+  EventLog log(*w);
+  w->run(SimTime{minutes(12)});
+  // The sidecar's request does not dilute a ContainerResource metric: 300m over the app
+  // containers' 100m each at 50 % is 6 pods, as for a single-container pod.
+  EXPECT_EQ((*w->api().get({"Deployment", "default", "web"}))["spec"]["replicas"], 6);
+  const json& metrics = (*w->api().get({"HorizontalPodAutoscaler", "default", "web"}))["status"]["currentMetrics"];
+  ASSERT_EQ(metrics.size(), 2u);
+  EXPECT_EQ(metrics[0]["type"], "ContainerResource");
+  EXPECT_EQ(metrics[0]["containerResource"]["container"], "app");
+  EXPECT_EQ(metrics[0]["containerResource"]["name"], "cpu");
+  EXPECT_EQ(metrics[1]["type"], "Resource");
+  // Memory: 100Mi for the app + the sidecar's request (64Mi, the default working set) per pod.
+  EXPECT_EQ(metrics[1]["resource"]["current"]["averageValue"], "171966464");
+  EXPECT_FALSE(metrics[1]["resource"]["current"].contains("averageUtilization"));
+  const std::string table = kubectl_exec(*w, {"get", "hpa"}).out;
+  EXPECT_NE(table.find("cpu: " + std::to_string(metrics[0]["containerResource"]["current"]["averageUtilization"].get<int>()) +
+                       "%/50%, memory: 171966464/200Mi"),
+            std::string::npos)
+      << table;
+  bool reason = false;
+  for (const auto& e : log.with_reason("SuccessfulRescale"))
+    if (e.message.find("reason: cpu container resource utilization (percentage of request) above target") !=
+        std::string::npos)
+      reason = true;
+  EXPECT_TRUE(reason);
+}
+
 TEST(HpaResourceMetric, UpstreamErrorTexts) {
   // No metrics-server: the API is not registered.
   std::set<std::string> without = kModels;
