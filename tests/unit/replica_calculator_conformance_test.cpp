@@ -261,6 +261,55 @@ TEST_P(ReplicaCalculatorConformance, MatchesUpstream) {
 INSTANTIATE_TEST_SUITE_P(Upstream, ReplicaCalculatorConformance, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
+// TestCalculatePodRequests of the same file: the request a pod contributes (resource_pod).
+struct RequestCase {
+  const char* name = "";
+  json containers;
+  json init_containers;
+  std::string container;
+  std::int64_t expected = 0;
+  std::string error;
+};
+
+class CalculatePodRequestsConformance : public ::testing::TestWithParam<RequestCase> {};
+
+TEST_P(CalculatePodRequestsConformance, MatchesUpstream) {
+  const RequestCase& c = GetParam();
+  json pod = {{"metadata", {{"name", "test-pod"}, {"namespace", "test-namespace"}}},
+              {"spec", {{"containers", c.containers}}}};
+  if (!c.init_containers.is_null()) pod["spec"]["initContainers"] = c.init_containers;
+  const ResourcePod p = resource_pod(pod, "cpu", c.container, kEpoch.unix_seconds);
+  EXPECT_EQ(p.request_error, c.error);
+  if (c.error.empty()) {
+    EXPECT_EQ(p.request, c.expected);
+  }
+}
+
+json cpu_container(const char* name, const char* request) {
+  return {{"name", name}, {"resources", {{"requests", {{"cpu", request}}}}}};
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Upstream, CalculatePodRequestsConformance,
+    ::testing::Values(
+        RequestCase{"PodWithRegularContainers",
+                    json::array({cpu_container("container1", "100m"), cpu_container("container2", "50m")}), json(), "",
+                    150, ""},
+        RequestCase{"CalculateRequestsWithSpecialContainer",
+                    json::array({cpu_container("container1", "100m"), cpu_container("container2", "50m")}), json(),
+                    "container1", 100, ""},
+        RequestCase{"ContainerMissingRequests", json::array({{{"name", "container1"}}}), json(), "", 0,
+                    "missing request for cpu in container container1 of Pod test-pod"},
+        RequestCase{"PodWithRestartableInitContainers", json::array({cpu_container("container1", "100m")}),
+                    json::array({cpu_container("init-container1", "20m"),
+                                 [] {
+                                   json c = cpu_container("restartable-container1", "50m");
+                                   c["restartPolicy"] = "Always";
+                                   return c;
+                                 }()}),
+                    "", 150, ""}),
+    [](const ::testing::TestParamInfo<RequestCase>& info) { return std::string(info.param.name); });
+
 // GetRawResourceReplicas (an AverageValue target): calcPlainMetricReplicas over the pods' usage.
 TEST(ReplicaCalculatorRaw, AverageValueTargets) {
   std::vector<ResourcePod> pods;
