@@ -57,6 +57,7 @@
 #include "../http-add-on/interceptor_queue.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/model.hpp"
+#include "kcsim/apiserver/pod_load.hpp"
 #include "kcsim/k8s/pod_ready.hpp"
 #include "traffic_pattern.hpp"
 
@@ -170,6 +171,7 @@ struct Pod {
   json labels;
   bool exists = false, ready = false;
   std::uint32_t in_service = 0;
+  std::uint32_t load = kNone;  // the pod's PodLoad slot, when a metrics-server measures usage
   List queue, serving;
   std::vector<std::uint32_t> sets;  // endpoint sets whose selector matches
 };
@@ -219,6 +221,9 @@ class Traffic final : public Model, public Watcher {
 
   void start() override {
     addon_ = world().model("http-add-on") != nullptr;
+    // The work pods do, for the usage model (pod_load.hpp): counted only in a run with a
+    // metrics-server, which provides it.
+    load_ = world().service<PodLoad>();
     for (const char* kind : {"Service", "Deployment", "HTTPScaledObject", "Pod"}) api().watch(kind, this);
     // The informers' initial LIST.
     for (const char* kind : {"Service", "Deployment", "HTTPScaledObject", "Pod"})
@@ -308,6 +313,7 @@ class Traffic final : public Model, public Watcher {
 
   HttpAddOnProfile profile_;
   std::shared_ptr<InterceptorQueues> queues_;
+  PodLoad* load_ = nullptr;
   bool addon_ = false;
   std::size_t max_records_ = kDefaultMaxRecords;
 
@@ -532,6 +538,7 @@ void Traffic::on_pod(const json& obj, bool deleted) {
     pods_.push_back(Pod{});
     pods_.back().ns = ns;
     pods_.back().name = obj["metadata"].value("name", "");
+    if (load_) pods_.back().load = load_->slot(ns, pods_.back().name);
   }
   const std::uint32_t pi = it->second;
   Pod& p = pods_[pi];
@@ -553,6 +560,7 @@ void Traffic::on_pod(const json& obj, bool deleted) {
     while (pods_[pi].serving.size > 0) {
       const std::uint32_t r = pods_[pi].serving.head;
       unlink(pods_[pi].serving, r);
+      if (pods_[pi].load != kNone) load_->finished(pods_[pi].load, now(), false);
       if (!pool_[r].client_done) finish(r, 502);
       release(r);
     }
@@ -803,6 +811,7 @@ void Traffic::start_service(std::uint32_t r) {
   Request& q = pool_[r];
   Pod& p = pods_[q.pod];
   ++p.in_service;
+  if (p.load != kNone) load_->started(p.load, now());
   q.state = Request::State::kInService;
   q.started = now();
   push_back(p.serving, r);
@@ -826,6 +835,7 @@ void Traffic::service_done(std::uint32_t r) {
   const std::uint32_t pod = q.pod;
   unlink(pods_[pod].serving, r);
   --pods_[pod].in_service;
+  if (pods_[pod].load != kNone) load_->finished(pods_[pod].load, now(), true);
   if (!q.client_done) finish(r, 200);
   release(r);
   pump(pod);

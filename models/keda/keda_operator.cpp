@@ -69,7 +69,9 @@
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/core/text.hpp"
+#include "keda_metrics_adapter.hpp"
 #include "keda_scalers.hpp"
+#include "kcsim/apiserver/external_metrics_api.hpp"
 
 namespace kcsim {
 namespace {
@@ -161,7 +163,11 @@ struct Loop {
 
 class KedaOperator final : public Controller, public PushSubscriber {
  public:
-  explicit KedaOperator(World& world) : Controller(world, "keda") { read_settings(); }
+  explicit KedaOperator(World& world) : Controller(world, "keda"), adapter_(world) {
+    read_settings();
+    // keda-operator-metrics-apiserver: KEDA's adapter serves the external metrics of its HPAs.
+    world.provide<ExternalMetricsApi>().add(&adapter_);
+  }
 
   void start() override {
     watch("ScaledObject");
@@ -1077,6 +1083,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
   std::map<std::string, std::uint32_t> loop_index_;
   std::map<std::string, std::vector<std::uint32_t>> push_subscribers_;  // metric → loops
   std::set<std::string> subscribed_;
+  keda::KedaMetricsAdapter adapter_;  // registered with the external metrics API
 };
 
 KCSIM_REGISTER_MODEL(KedaOperator, "keda");

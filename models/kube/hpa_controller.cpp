@@ -31,16 +31,21 @@
 //    ceil(ratio × ready pods), or ceil(ratio) at 0 replicas). Values are milli-units, as
 //    Quantity.MilliValue().
 //
-// Where External metrics come from (the external metrics API): world().metrics(). An External
-// metric whose selector carries scaledobject.keda.sh/name is served by KEDA's metrics adapter:
-// the adapter finds the ScaledObject, the trigger whose HPA metric name ("s<i>-...") matches, and
-// returns that trigger's source metric (models/keda/keda_scalers.hpp); with spec.fallback it returns
-// fallback.replicas × target once status.health counts more than failureThreshold failures
-// (keda pkg/fallback/fallback.go). Any other External metric is read by its own name.
+// Where External metrics come from: the external metrics API (a World service,
+// include/kcsim/apiserver/external_metrics_api.hpp). A metric whose selector carries
+// scaledobject.keda.sh/name is served by KEDA's metrics adapter, which the KEDA model registers
+// (models/keda/keda_metrics_adapter.cpp); any other External metric is read by its own name from
+// world().metrics(). Without the KEDA model, KEDA's metrics are not served.
 //
-// Not modelled: Resource / ContainerResource / Pods / Object metrics (no metrics-server or custom
-// metrics API exists in kcsim: they fail with the controller's "unable to get metrics" reasons),
-// the per-direction tolerance of behavior (alpha feature gate HPAConfigurableTolerance, off by
+//  - Resource and ContainerResource metrics: metrics-server's resource metrics API (a World
+//    service, include/kcsim/apiserver/resource_metrics.hpp; absent without a metrics-server) and
+//    the replica calculator of resource_replicas.hpp: utilization of the pods' requests or an
+//    average value, the tolerance, unready and missing pods (cpuInitializationPeriod 5 min,
+//    initialReadinessDelay 30 s), status.currentMetrics, FailedGetResourceMetric /
+//    FailedGetContainerResourceMetric with upstream's texts (docs/models/keda-hpa.md).
+//
+// Not modelled: Pods / Object metrics (no custom metrics API exists in kcsim: they fail with the
+// controller's "unable to get metrics" reasons), the per-direction tolerance of behavior (alpha feature gate HPAConfigurableTolerance, off by
 // default), observedGeneration.
 //
 // Field manager "kube-controller-manager" (ClientBuilder "horizontal-pod-autoscaler": user agent
@@ -55,6 +60,10 @@
 #include <fmt/format.h>
 
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/quantity.hpp"
+#include "kcsim/apiserver/external_metrics_api.hpp"
+#include "kcsim/apiserver/resource_metrics.hpp"
+#include "resource_replicas.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "../keda/keda_scalers.hpp"
@@ -64,34 +73,6 @@ namespace {
 
 constexpr const char* kManager = "kube-controller-manager";
 constexpr const char* kComponent = "horizontal-pod-autoscaler";
-
-/// Quantity → milli-units, rounded up as resource.Quantity.MilliValue(). Accepts numbers and the
-/// Kubernetes quantity syntax with decimal (m, k, M, G, T, P, E) and binary (Ki ... Ei) suffixes.
-std::optional<std::int64_t> quantity_milli(const json& v) {
-  if (v.is_number_integer()) return v.get<std::int64_t>() * 1000;
-  if (v.is_number()) return static_cast<std::int64_t>(std::ceil(v.get<double>() * 1000.0));
-  if (!v.is_string()) return std::nullopt;
-  std::string s = v.get<std::string>();
-  static const std::vector<std::pair<std::string, double>> suffixes = {
-      {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
-      {"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}, {"m", 1e-3}, {"k", 1e3},
-      {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18}};
-  double factor = 1.0;
-  for (const auto& [suf, f] : suffixes) {
-    if (s.size() > suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0) {
-      factor = f;
-      s.resize(s.size() - suf.size());
-      break;
-    }
-  }
-  auto n = keda::parse_number(json(s));
-  if (!n) return std::nullopt;
-  // Integers with the milli suffix are exact; everything else rounds up like MilliValue().
-  const double milli = *n * factor * 1000.0;
-  const double r = std::round(milli);
-  if (std::fabs(milli - r) < 1e-6) return static_cast<std::int64_t>(r);
-  return static_cast<std::int64_t>(std::ceil(milli));
-}
 
 /// Go's "%+v" of a *metav1.LabelSelector, as the rescale reason prints it: the gogo-protobuf
 /// generated String() (k8s.io/apimachinery pkg/apis/meta/v1/generated.pb.go, v0.32), e.g.
@@ -259,6 +240,10 @@ class HpaController final : public Controller {
         if (sync_period_.count() == 0) throw InputError(file, p, "expected a positive duration", describe_found(value));
       } else if (key == "downscaleStabilization") {
         downscale_window_ = read_duration(value, file, p);
+      } else if (key == "cpuInitializationPeriod") {
+        cpu_initialization_period_ = read_duration(value, file, p);
+      } else if (key == "initialReadinessDelay") {
+        initial_readiness_delay_ = read_duration(value, file, p);
       } else if (key == "tolerance") {
         if (!value.is_number() || value.get<double>() < 0.0)
           throw InputError(file, p, "expected a non-negative number such as 0.1", describe_found(value));
@@ -266,7 +251,7 @@ class HpaController final : public Controller {
       } else {
         throw InputError(file, p,
                          "expected one of enabled, syncPeriod, tolerance, downscaleStabilization, "
-                         "reconcileDuration, startDelay",
+                         "cpuInitializationPeriod, initialReadinessDelay, reconcileDuration, startDelay",
                          fmt::format("unknown field \"{}\"", key));
       }
     }
@@ -392,47 +377,14 @@ class HpaController final : public Controller {
   }
 
   // --- metrics ----------------------------------------------------------------------------------
-  // The external metrics API: KEDA's adapter for its own metrics, the metric source otherwise.
-  // Returns the sum of the values in milli-units, or an error text.
+  // The external metrics API (external_metrics_api.hpp): the adapter that serves the selector
+  // (KEDA's, for the HPAs it creates), else the metric read by its name. Returns the sum of the
+  // values in milli-units, or an error text.
   std::optional<std::int64_t> external_metric(const std::string& ns, const std::string& metric, const json& selector,
                                               std::string& error) {
-    const json::json_pointer so_label("/matchLabels/" + escape_pointer_token(keda::kScaledObjectNameLabel));
-    if (selector.is_object() && selector.contains(so_label) && selector.at(so_label).is_string()) {
-      const std::string so_name = selector.at(so_label).get<std::string>();
-      ObjectPtr so = api().get(ObjectRef{"ScaledObject", ns, so_name});
-      if (!so) {
-        error = fmt::format("unable to fetch metrics from external metrics API: scaledobjects.keda.sh \"{}\" not found",
-                            so_name);
-        return std::nullopt;
-      }
-      std::string why;
-      auto triggers = keda::read_triggers(*so, api(), &why);
-      if (!triggers) {
-        error = "unable to fetch metrics from external metrics API: " + why;
-        return std::nullopt;
-      }
-      for (const keda::Trigger& t : *triggers) {
-        if (t.hpa_metric != metric) continue;
-        if (auto sample = world().metrics().read(t.source_metric)) return keda::to_milli(sample->value);
-        // pkg/fallback/fallback.go: after more than failureThreshold failures, the adapter
-        // answers fallback.replicas × target instead of the error.
-        const json::json_pointer fb("/spec/fallback");
-        const json::json_pointer health("/status/health/" + escape_pointer_token(metric) + "/numberOfFailures");
-        if (so->contains(fb) && so->at(fb).is_object()) {
-          const json& f = so->at(fb);
-          const std::int64_t replicas = f.value("replicas", 0);
-          const std::int64_t threshold = f.value("failureThreshold", 0);
-          const std::int64_t failures = so->contains(health) && so->at(health).is_number_integer()
-                                            ? so->at(health).get<std::int64_t>() : 0;
-          if (replicas > 0 && failures > threshold) return keda::to_milli(t.target) * replicas;
-        }
-        error = fmt::format("unable to fetch metrics from external metrics API: error getting metric {} from scaler: "
-                            "no value published for {}", metric, t.source_metric);
-        return std::nullopt;
-      }
-      error = fmt::format("unable to fetch metrics from external metrics API: no matching metrics found for {}", metric);
-      return std::nullopt;
-    }
+    if (const ExternalMetricsApi* external = world().service<ExternalMetricsApi>())
+      if (ExternalMetricsAdapter* adapter = external->adapter_for(selector))
+        return adapter->get(ns, metric, selector, error);
     if (auto sample = world().metrics().read(metric)) return keda::to_milli(sample->value);
     error = fmt::format("unable to fetch metrics from external metrics API: the server could not find the metric {}",
                         metric);
@@ -461,6 +413,101 @@ class HpaController final : public Controller {
     MetricResult r;
     r.condition = json{{"reason", reason}, {"message", "the HPA was unable to compute the replica count: " + inner}};
     r.error = outer;
+    return r;
+  }
+
+  // --- Resource and ContainerResource metrics -----------------------------------------------------
+  // The resource metrics client (pkg/controller/podautoscaler/metrics/client.go GetResourceMetric)
+  // over metrics-server's API, then the replica calculator (replica_calculator.go
+  // GetResourceReplicas / GetRawResourceReplicas, groupPods, calculateRequests; metrics/
+  // utilization.go GetResourceUtilizationRatio, GetMetricUsageRatio), kubernetes master read in
+  // 2026 (v1.33+); docs/models/keda-hpa.md "Resource metrics". The arithmetic is in
+  // resource_replicas.hpp, shared with the conformance test of upstream's cases.
+
+  /// The pods the scale's selector selects (the pod lister) and their samples from metrics-server's
+  /// API (PodMetricses(ns).List(selector)): false with `error` set when the metrics API fails.
+  bool resource_inputs(const std::string& ns, const Scale& scale, const std::string& res, const std::string& container,
+                       std::vector<ResourcePod>& pods, ResourceSamples& samples, std::string& error) const {
+    const ResourceMetricsApi* metrics_api = world().service<ResourceMetricsApi>();
+    if (!metrics_api) {
+      // No metrics-server in the cluster: the aggregated API metrics.k8s.io is not registered.
+      error = "unable to fetch metrics from resource metrics API: the server could not find the requested resource "
+              "(get pods.metrics.k8s.io)";
+      return false;
+    }
+    std::vector<std::pair<std::string, const ResourceMetricsApi::PodMetrics*>> listed;
+    for (const ObjectPtr& pod : world().api().list("Pod", ns, selector_labels(scale.selector))) {
+      pods.push_back(resource_pod(*pod, res, container, world().api().epoch().unix_seconds));
+      if (const ResourceMetricsApi::PodMetrics* pm = metrics_api->pod(ns, pods.back().name))
+        listed.emplace_back(pods.back().name, pm);
+    }
+    auto got = resource_samples(listed, ns, res, container, error);
+    if (!got) return false;
+    samples = std::move(*got);
+    return true;
+  }
+
+  MetricResult compute_resource(const ObjectRef& hpa, const json& spec, const std::string& type,
+                                std::int64_t current, const Scale& scale) {
+    const bool per_container = type == "ContainerResource";
+    const char* reason = per_container ? "FailedGetContainerResourceMetric" : "FailedGetResourceMetric";
+    const json src = spec.value(per_container ? "containerResource" : "resource", json::object());
+    const std::string res = src.is_object() && src.value("name", json("cpu")).is_string() ? src.value("name", "cpu") : "cpu";
+    const std::string container =
+        per_container && src.is_object() && src.value("container", json("")).is_string() ? src.value("container", "") : "";
+    const json target = src.is_object() ? src.value("target", json::object()) : json::object();
+    // computeReplicasForMetric's wrapping of the error.
+    auto fail = [&](const std::string& err) {
+      return unable(hpa, reason, err,
+                    per_container ? fmt::format("failed to get {} container metric value: {}", container, err)
+                                  : fmt::format("failed to get {} resource metric value: {}", res, err));
+    };
+    const bool by_value = target.is_object() && target.contains("averageValue");
+    const auto average_value = by_value ? quantity_milli(target["averageValue"]) : std::nullopt;
+    const bool by_utilization = !by_value && target.is_object() && target.contains("averageUtilization") &&
+                                target["averageUtilization"].is_number_integer();
+    // (The API server refuses a zero or negative target; one written past validation fails here.)
+    if ((by_value && (!average_value || *average_value <= 0)) ||
+        (by_utilization && target["averageUtilization"].get<std::int64_t>() <= 0))
+      return fail("invalid resource metric source: the target must be positive");
+    if (!by_value && !by_utilization)
+      return fail("invalid resource metric source: neither an average utilization target nor an average value (usage) "
+                  "target was set");
+    std::string error;
+    std::vector<ResourcePod> pods;
+    ResourceSamples samples;
+    if (!resource_inputs(hpa.ns, scale, res, container, pods, samples, error)) {
+      const std::string inner = fmt::format("unable to get metrics for resource {}: {}", res, error);
+      return fail(by_value ? fmt::format("failed to get {} usage: {}", res, inner)
+                           : fmt::format("failed to get {} utilization: {}", res, inner));
+    }
+    ResourceCalculator calc{tolerance_, cpu_initialization_period_, initial_readiness_delay_};
+    const ResourceProposal p =
+        by_value ? calc.raw_replicas(static_cast<std::int32_t>(current), average_value.value_or(0), res, pods, samples,
+                                     now())
+                 : calc.utilization_replicas(static_cast<std::int32_t>(current),
+                                             target["averageUtilization"].get<std::int32_t>(), res, pods, samples, now());
+    if (!p.error.empty())
+      return fail(by_value ? fmt::format("failed to get {} usage: {}", res, p.error)
+                           : fmt::format("failed to get {} utilization: {}", res, p.error));
+    MetricResult r;
+    r.ok = true;
+    r.replicas = p.replicas;
+    json current_value = json::object();
+    if (by_value) {
+      r.name = fmt::format("{} resource", res);
+      current_value["averageValue"] = keda::format_milli_quantity(p.raw);
+    } else {
+      r.name = per_container ? fmt::format("{} container resource utilization (percentage of request)", res)
+                             : fmt::format("{} resource utilization (percentage of request)", res);
+      current_value["averageUtilization"] = p.utilization;
+      current_value["averageValue"] = keda::format_milli_quantity(p.raw);
+    }
+    if (per_container)
+      r.status = json{{"type", "ContainerResource"},
+                      {"containerResource", {{"name", res}, {"container", container}, {"current", current_value}}}};
+    else
+      r.status = json{{"type", "Resource"}, {"resource", {{"name", res}, {"current", current_value}}}};
     return r;
   }
 
@@ -533,13 +580,7 @@ class HpaController final : public Controller {
       }
       return r;
     }
-    if (type == "Resource" || type == "ContainerResource") {
-      const json src = spec.value(type == "Resource" ? "resource" : "containerResource", json::object());
-      const std::string res = src.is_object() && src.value("name", json("cpu")).is_string() ? src.value("name", "cpu") : "cpu";
-      const std::string inner = fmt::format("unable to get metrics for resource {}: no metrics returned from resource metrics API", res);
-      return unable(hpa, type == "Resource" ? "FailedGetResourceMetric" : "FailedGetContainerResourceMetric", inner,
-                    fmt::format("failed to get {} utilization: {}", res, inner));
-    }
+    if (type == "Resource" || type == "ContainerResource") return compute_resource(hpa, spec, type, spec_replicas, scale);
     if (type == "Pods" || type == "Object") {
       const std::string inner = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
       return unable(hpa, type == "Pods" ? "FailedGetPodsMetric" : "FailedGetObjectMetric", inner,
@@ -884,6 +925,10 @@ class HpaController final : public Controller {
 
   Duration sync_period_ = seconds(15);
   Duration downscale_window_ = minutes(5);
+  // --horizontal-pod-autoscaler-cpu-initialization-period / -initial-readiness-delay
+  // (config/v1alpha1/defaults.go).
+  Duration cpu_initialization_period_ = minutes(5);
+  Duration initial_readiness_delay_ = seconds(30);
   double tolerance_ = 0.1;
   std::map<std::string, HpaMemory> memory_;
   std::map<std::string, Reads> reads_;  // keys being reconciled (at most one entry per worker)

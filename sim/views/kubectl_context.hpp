@@ -16,6 +16,7 @@
 
 #include "cluster_objects.hpp"
 #include "kcsim/apiserver/api_server.hpp"
+#include "kcsim/apiserver/resource_metrics.hpp"
 #include "kcsim/core/text.hpp"
 #include "kcsim/core/time.hpp"
 #include "kcsim/k8s/kinds.hpp"
@@ -58,6 +59,7 @@ struct Ctx {
   const json* kubelet_settings = nullptr;  // settings.kubelet, for the startup log lines of `logs`
   bool hide_simulator_annotations = false;  // training exercises: no kcsim.io/* annotations shown
   const ClusterObjects* cluster = nullptr;  // what `get` reads: the store and the derived kinds
+  const ResourceMetricsApi* pod_metrics = nullptr;  // metrics-server's API, in a run with one (top)
 
   // translateTimestampSince: "<unknown>" for a missing time, else duration.HumanDuration.
   std::string since(const json* ts) const {

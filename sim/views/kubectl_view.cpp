@@ -34,6 +34,7 @@
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/k8s/label_selector.hpp"
 #include "kcsim/apiserver/world.hpp"
+#include "kcsim/apiserver/resource_metrics.hpp"
 #include "kcsim/views/yaml_writer.hpp"
 
 namespace kcsim {
@@ -1495,8 +1496,9 @@ KubectlResult run_top(const Ctx& ctx, const std::vector<std::string>& args) {
   const std::vector<Requirement> selector = parse_selector(p.get("selector"));
   const std::string name = p.positional.size() > 1 ? p.positional[1] : "";
 
-  // The metrics API reports pods whose containers run. kcsim has no usage model: a container's
-  // usage is taken to be its requests (docs/cli.md).
+  // The metrics API reports pods whose containers run. In a run with a metrics-server, what it
+  // serves (the usage model, docs/models/metrics-server.md): the same samples the HPA reads.
+  // Without one, a container's usage is taken to be its requests (docs/cli.md).
   struct Metrics {
     const json* pod;
     std::vector<std::tuple<std::string, double, double>> containers;  // name, cores, bytes
@@ -1524,6 +1526,19 @@ KubectlResult run_top(const Ctx& ctx, const std::vector<std::string>& args) {
     return false;
   };
   for (const ObjectPtr& o : candidates) {
+    if (ctx.pod_metrics) {
+      const ResourceMetricsApi::PodMetrics* pm = ctx.pod_metrics->pod(namespace_of(*o), name_of(*o));
+      if (!pm) continue;
+      Metrics m{o.get(), {}};
+      for (const ResourceMetricsApi::ContainerMetrics& c : pm->containers) {
+        const double cpu = static_cast<double>(c.cpu_milli) / 1000.0, mem = static_cast<double>(c.memory_bytes);
+        m.containers.emplace_back(c.name, cpu, mem);
+        m.cpu += cpu;
+        m.mem += mem;
+      }
+      metrics.push_back(m);
+      continue;
+    }
     if (str(*o, {"status", "phase"}) != "Running") continue;
     Metrics m{o.get(), {}};
     for (const json& c : array_at(*o, {"spec", "containers"})) {
@@ -1884,14 +1899,16 @@ std::string go_tabwriter(std::string_view text, int minwidth, int padding) {
   return out;
 }
 
-KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args_in,
-                           const json* kubelet_settings, bool hide_simulator_annotations) {
+namespace {
+KubectlResult exec_with(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args_in,
+                        const json* kubelet_settings, bool hide_simulator_annotations,
+                        const ResourceMetricsApi* pod_metrics) {
   std::vector<std::string> args = args_in;
   if (!args.empty() && args[0] == "kubectl") args.erase(args.begin());
   if (args.empty()) throw KubectlUsageError("no kubectl command given (try: get pods)");
   const ClusterObjects cluster(api, versions, kubelet_settings);
   const Ctx ctx{api, versions, api.epoch().unix_seconds * 1000000 + api.now().time_since_epoch().count(), kubelet_settings,
-                hide_simulator_annotations, &cluster};
+                hide_simulator_annotations, &cluster, pod_metrics};
   if (args[0] == "argocd") return run_argocd(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
 
   // The verb is the first argument that is neither a flag nor a flag's value.
@@ -1928,9 +1945,16 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
                                         verb));
   return {"", fmt::format("error: unknown command \"{}\" for \"kubectl\"\n", verb), 1};
 }
+}  // namespace
+
+KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args,
+                           const json* kubelet_settings, bool hide_simulator_annotations) {
+  return exec_with(api, versions, args, kubelet_settings, hide_simulator_annotations, nullptr);
+}
 
 KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations) {
-  return kubectl_exec(world.api(), world.versions(), args, &world.settings("kubelet"), hide_simulator_annotations);
+  return exec_with(world.api(), world.versions(), args, &world.settings("kubelet"), hide_simulator_annotations,
+                   world.service<ResourceMetricsApi>());
 }
 
 KubectlTable kubectl_table(const ApiServer& api, const Versions& versions, const std::string& kind,

@@ -56,6 +56,30 @@ class World {
   /// The external metrics API and push streams (see external_metrics.hpp).
   ExternalMetrics& metrics() { return metrics_; }
 
+  /// Services: the few things models share that are not API objects in Kubernetes either (the
+  /// resource metrics API metrics-server serves, the load the kubelet measures); see
+  /// docs/architecture.md, "Services". One instance of each type per run. The model that serves
+  /// it calls provide<T>() (which creates it, or returns the one already there); the models and
+  /// views that use it call service<T>(), null when no model of this run provides it (no
+  /// metrics-server: no resource metrics API, as in a cluster without one).
+  template <class T>
+  T& provide() {
+    if (T* existing = service<T>()) return *existing;
+    std::shared_ptr<T> created = std::make_shared<T>();
+    services_.push_back(Service{&service_key<T>, created});
+    return *created;
+  }
+  template <class T>
+  T* service() {
+    for (const Service& s : services_)
+      if (s.key == &service_key<T>) return static_cast<T*>(s.object.get());
+    return nullptr;
+  }
+  template <class T>
+  const T* service() const {
+    return const_cast<World*>(this)->service<T>();
+  }
+
   /// settings.<model> of the scenario, or an empty object.
   const json& settings(std::string_view model) const;
   /// The JSON pointer of settings.<model> ("/settings/keda"), for error messages.
@@ -86,6 +110,14 @@ class World {
   Engine engine_;
   std::unique_ptr<ApiServer> api_;
   ExternalMetrics metrics_;
+  // One address per service type: the key of services_ (looked up, never iterated in key order).
+  template <class T>
+  static inline char service_key = 0;  // not const: a writable object is never merged with another
+  struct Service {
+    const void* key;
+    std::shared_ptr<void> object;
+  };
+  std::vector<Service> services_;  // declared before models_: outlives the models that use it
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<bool> claimed_;
   std::unique_ptr<RunGuard> guard_;
