@@ -215,12 +215,14 @@ class Traffic final : public Model, public Watcher {
       : Model(world, "traffic"), profile_(make_http_add_on_profile(world.scenario())) {
     read_settings();
     read_sources();
-    queues_ = InterceptorQueues::of(world);
+    queues_ = &InterceptorQueues::of(world);
     pool_.reserve(1024);
   }
 
   void start() override {
-    addon_ = world().model("http-add-on") != nullptr;
+    // The interceptor exists when the HTTP add-on runs: its scaler listens to the queues (it
+    // attaches in its constructor, before any model starts).
+    addon_ = queues_->has_listener();
     // The work pods do, for the usage model (pod_load.hpp): counted only in a run with a
     // metrics-server, which provides it.
     load_ = world().service<PodLoad>();
@@ -312,7 +314,7 @@ class Traffic final : public Model, public Watcher {
   void detach(std::uint32_t r);  // out of whatever list holds it (held list / pod queue)
 
   HttpAddOnProfile profile_;
-  std::shared_ptr<InterceptorQueues> queues_;
+  InterceptorQueues* queues_ = nullptr;  // the World's service
   PodLoad* load_ = nullptr;
   bool addon_ = false;
   std::size_t max_records_ = kDefaultMaxRecords;

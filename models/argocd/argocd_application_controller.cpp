@@ -284,7 +284,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   }
 
   void start() override {
-    git_ = dynamic_cast<GitService*>(world().model("git"));
+    git_ = world().service<GitService>();  // null when the scenario has no git model
     if (git_) git_->subscribe(this);
     watch("");
     resync_timer_ = new_timer();

@@ -69,7 +69,7 @@ class Flux final : public Controller {
   }
 
   void start() override {
-    git_ = dynamic_cast<GitService*>(world().model("git"));
+    git_ = world().service<GitService>();  // null when the scenario has no git model
     watch("GitRepository");
     watch("Kustomization");
     for (const ObjectPtr& o : api().list("GitRepository")) enqueue("GitRepository|" + key_of(*o));

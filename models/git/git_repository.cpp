@@ -68,6 +68,9 @@ struct Repository {
 class GitRepositoryModel final : public Model, public GitService {
  public:
   explicit GitRepositoryModel(World& world) : Model(world, "git") {
+    // As a GitService& (not the model's own type), so that the overload that registers an
+    // existing object is the one chosen, not the one that would construct a new service.
+    world.provide<GitService>(static_cast<GitService&>(*this));
     const Scenario& sc = world.scenario();
     for (auto& [key, value] : settings().items()) {
       if (key != "enabled")
@@ -240,6 +243,13 @@ class GitRepositoryModel final : public Model, public GitService {
       return out;
     }
     out.value = std::move(list);
+    return out;
+  }
+
+  std::vector<std::string> commit_shas(const std::string& repo_url) const override {
+    std::vector<std::string> out;
+    if (const Repository* repo = find(repo_url))
+      for (const Commit& c : repo->commits) out.push_back(c.sha);
     return out;
   }
 

@@ -2,8 +2,9 @@
 //
 // Git is not a Kubernetes object, so this is the one channel besides the API server between
 // models: ArgoCD's repo-server and Flux's source-controller read Git, and here they do so
-// through this interface, which the "git" model (models/git/git_repository.cpp) implements. It is
-// found with dynamic_cast<GitService*>(world().model("git")). A controller asks what a `git
+// through this interface, which the "git" model (models/git/git_repository.cpp) implements and
+// provides as a World service: world().service<GitService>() (docs/architecture.md, "Services").
+// A controller asks what a `git
 // ls-remote` returns at an instant (resolve) and what the tree of a commit holds (manifests);
 // the history is fixed by the scenario (its "git" section and "git commit" timeline actions),
 // so both are pure functions of (repository, revision, instant). docs/models/argocd-git.md
@@ -66,6 +67,10 @@ class GitService {
   /// holds no file at all is an error "<path>: app path does not exist".
   virtual GitResult<std::vector<json>> manifests(const std::string& repo_url, const std::string& sha,
                                                  const std::string& path, bool recurse) const = 0;
+
+  /// The ids of a repository's commits in the order the scenario's history lists them (what
+  /// `git log` shows: kcsim's `git` view of an exercise); empty for an unknown repository.
+  virtual std::vector<std::string> commit_shas(const std::string& repo_url) const = 0;
 
   /// Registers for webhook pushes (in registration order; see GitPushListener).
   virtual void subscribe(GitPushListener* listener) = 0;

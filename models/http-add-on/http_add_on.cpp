@@ -101,7 +101,7 @@ class HttpAddOn final : public Controller, public QueueListener {
       : Controller(world, "http-add-on"), profile_(make_http_add_on_profile(world.scenario())),
         observer_(this) {
     read_settings();
-    queues_ = InterceptorQueues::of(world);
+    queues_ = &InterceptorQueues::of(world);
     queues_->set_listener(this);
     keda_acts_on_inactive_ = !world.versions().at_least("keda", "2.18.0");
     // KEDA may learn of a replica change through an informer; an inactive push can act until it
@@ -236,7 +236,7 @@ class HttpAddOn final : public Controller, public QueueListener {
 
   HttpAddOnProfile profile_;
   Observer observer_;
-  std::shared_ptr<InterceptorQueues> queues_;
+  InterceptorQueues* queues_ = nullptr;  // the World's service
   bool elide_ = true;
   std::string manager_ = kDefaultManager;
   std::string scaler_address_ = kDefaultScalerAddress;

@@ -1,28 +1,13 @@
 #include "interceptor_queue.hpp"
 
 #include <algorithm>
-#include <mutex>
 
 #include "kcsim/apiserver/world.hpp"
 
 namespace kcsim {
 
-std::shared_ptr<InterceptorQueues> InterceptorQueues::of(World& world) {
-  // One instance per World, alive while a model holds it. Worlds may be built on several threads
-  // at once (sweeps), hence the lock; expired entries are pruned so that a World allocated at a
-  // dead World's address starts afresh.
-  static std::mutex mutex;
-  static std::map<const World*, std::weak_ptr<InterceptorQueues>> registry;
-  std::lock_guard<std::mutex> lock(mutex);
-  for (auto it = registry.begin(); it != registry.end();) {
-    if (it->second.expired()) it = registry.erase(it);
-    else ++it;
-  }
-  auto& slot = registry[&world];
-  if (auto existing = slot.lock()) return existing;
-  auto created = std::make_shared<InterceptorQueues>(world.api().epoch().unix_seconds);
-  slot = created;
-  return created;
+InterceptorQueues& InterceptorQueues::of(World& world) {
+  return world.provide<InterceptorQueues>(world.api().epoch().unix_seconds);
 }
 
 InterceptorQueue& InterceptorQueues::ensure(const std::string& key, SimTime now) {

@@ -4,7 +4,7 @@
 // Two models share this state: "traffic" carries the interceptor's data path and counts requests
 // in and out; "http-add-on" runs the external scaler, whose pinger reads the counts every 500 ms.
 // In a cluster that is an HTTP call between two pods, not an API object, so it does not go through
-// the API server; like ExternalMetrics it is a side channel of one World, obtained with of().
+// the API server; it is a World service (docs/architecture.md, "Services"), obtained with of().
 //
 // Reads are "just before" an instant: a ping at t sees every change made before t and none made
 // at t itself. The engine orders events at one instant by scheduling order, which differs between
@@ -59,8 +59,9 @@ struct InterceptorQueue {
 
 class InterceptorQueues {
  public:
-  /// The queues of `world`, created on first use and kept while a model holds the pointer.
-  static std::shared_ptr<InterceptorQueues> of(World& world);
+  /// The queues of `world`: its InterceptorQueues service, created on first use (it lives as long
+  /// as the World, past every model).
+  static InterceptorQueues& of(World& world);
 
   explicit InterceptorQueues(std::int64_t epoch_unix_seconds) : epoch_us_(epoch_unix_seconds * 1000000) {}
 
@@ -88,6 +89,8 @@ class InterceptorQueues {
 
   /// At most one listener (the scaler); null to detach.
   void set_listener(QueueListener* listener) { listener_ = listener; }
+  /// True when the HTTP add-on runs in this World: its external scaler listens to the queues.
+  bool has_listener() const { return listener_ != nullptr; }
 
  private:
   void touch(InterceptorQueue& q, SimTime now);

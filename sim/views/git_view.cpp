@@ -16,9 +16,10 @@
 
 #include <fmt/format.h>
 
+#include "../../models/git/git_repository.hpp"
+
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/git_history.hpp"
-#include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/views/yaml_writer.hpp"
 
@@ -76,10 +77,9 @@ Repo build_repo(const World& world) {
   if (history.empty()) return repo;
   repo.url = history[0].url;
   repo.default_branch = history[0].default_branch;
-  // The ids the git model gave them (its report lists the commits in the same order).
-  json report = json::object();
-  if (const Model* git = world.model("git")) git->contribute_report(report);
-  const json* ids = report.contains("git") && !report["git"].empty() ? find(report["git"][0], {"commits"}) : nullptr;
+  // The ids the git model gave them, through the Git service (models/git/git_repository.hpp).
+  std::vector<std::string> ids;
+  if (const GitService* git = world.service<GitService>()) ids = git->commit_shas(repo.url);
   for (std::size_t i = 0; i < history[0].commits.size(); ++i) {
     const GitHistoryCommit& h = history[0].commits[i];
     ViewCommit c;
@@ -88,7 +88,7 @@ Repo build_repo(const World& world) {
     c.branch = h.branch;
     c.message = h.spec->value("message", "");
     c.author = h.spec->value("author", "kcsim <kcsim@example.com>");
-    if (ids && i < ids->size()) c.sha = str_at((*ids)[i], {"sha"});
+    if (i < ids.size()) c.sha = ids[i];
     c.tree = h.tree;
     repo.commits.push_back(std::move(c));
   }

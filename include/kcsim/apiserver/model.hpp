@@ -1,5 +1,6 @@
 // A model: one agent of the simulated cluster (a controller, the kubelet, a person with kubectl,
-// Git, traffic). Models talk to each other only through the API server.
+// Git, traffic). Models talk to each other only through the API server, and through the World's
+// services for what is not an API object (World::service<T>(), docs/architecture.md "Services").
 #pragma once
 
 #include <memory>

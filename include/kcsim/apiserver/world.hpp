@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kcsim/apiserver/api_server.hpp"
@@ -57,17 +58,25 @@ class World {
   ExternalMetrics& metrics() { return metrics_; }
 
   /// Services: the few things models share that are not API objects in Kubernetes either (the
-  /// resource metrics API metrics-server serves, the load the kubelet measures); see
+  /// resource metrics API metrics-server serves, the load the kubelet measures, Git); see
   /// docs/architecture.md, "Services". One instance of each type per run. The model that serves
-  /// it calls provide<T>() (which creates it, or returns the one already there); the models and
+  /// it calls provide<T>(args...) (which creates it from args, or returns the one already there, args
+  /// unused); the models and
   /// views that use it call service<T>(), null when no model of this run provides it (no
   /// metrics-server: no resource metrics API, as in a cluster without one).
-  template <class T>
-  T& provide() {
+  template <class T, class... Args>
+  T& provide(Args&&... args) {
     if (T* existing = service<T>()) return *existing;
-    std::shared_ptr<T> created = std::make_shared<T>();
+    std::shared_ptr<T> created = std::make_shared<T>(std::forward<Args>(args)...);
     services_.push_back(Service{&service_key<T>, created});
     return *created;
+  }
+  /// A model that is itself the service (the git model is Git, as ArgoCD's repo-server and
+  /// Flux's source-controller see it) registers itself; the World does not own it.
+  template <class T>
+  void provide(T& implementation) {
+    if (service<T>()) throw std::logic_error("two models provide one service");
+    services_.push_back(Service{&service_key<T>, std::shared_ptr<T>(std::shared_ptr<T>(), &implementation)});
   }
   template <class T>
   T* service() {
