@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -65,6 +66,35 @@ Groups group_pods(const std::vector<ResourcePod>& pods, const ResourceSamples& s
 }
 
 bool within(double tolerance, double ratio) { return (1.0 - tolerance) <= ratio && ratio <= (1.0 + tolerance); }
+
+// GetResourceReplicas and GetRawResourceReplicas begin alike: a selector with no pods is an error,
+// then groupPods, and no pod left with metrics is another error. Sets `error` and returns nothing
+// then.
+std::optional<Groups> grouped(const std::vector<ResourcePod>& pods, const ResourceSamples& samples,
+                              const std::string& resource, Duration cpu_init, Duration readiness_delay, SimTime now,
+                              std::string& error) {
+  if (pods.empty()) {
+    error = "no pods returned by selector while calculating replica count";
+    return std::nullopt;
+  }
+  Groups g = group_pods(pods, samples, resource, cpu_init, readiness_delay, now);
+  if (g.metrics.empty()) {
+    error = "did not receive metrics for targeted pods (pods might be unready)";
+    return std::nullopt;
+  }
+  return g;
+}
+
+// ... and end alike once the missing and unready pods are counted in (`ratio` before, `rebalanced`
+// after): the current count within the tolerance or when the direction reverses, else the ceiling
+// of rebalanced × pods with metrics, never against the first ratio's direction.
+std::int32_t rebalanced_replicas(double tolerance, std::int32_t current, double ratio, double rebalanced,
+                                 std::size_t pods_with_metrics) {
+  if (within(tolerance, rebalanced) || (ratio < 1.0 && rebalanced > 1.0) || (ratio > 1.0 && rebalanced < 1.0))
+    return current;
+  const auto replicas = static_cast<std::int32_t>(std::ceil(rebalanced * static_cast<double>(pods_with_metrics)));
+  return ((rebalanced < 1.0 && replicas > current) || (rebalanced > 1.0 && replicas < current)) ? current : replicas;
+}
 
 // GetResourceUtilizationRatio.
 struct Utilization {
@@ -193,15 +223,10 @@ ResourceProposal ResourceCalculator::utilization_replicas(std::int32_t current, 
                                                           const std::vector<ResourcePod>& pods,
                                                           const ResourceSamples& samples, SimTime now) const {
   ResourceProposal out;
-  if (pods.empty()) {
-    out.error = "no pods returned by selector while calculating replica count";
-    return out;
-  }
-  Groups g = group_pods(pods, samples, resource, cpu_initialization_period, initial_readiness_delay, now);
-  if (g.metrics.empty()) {
-    out.error = "did not receive metrics for targeted pods (pods might be unready)";
-    return out;
-  }
+  std::optional<Groups> grouping =
+      grouped(pods, samples, resource, cpu_initialization_period, initial_readiness_delay, now, out.error);
+  if (!grouping) return out;
+  Groups& g = *grouping;
   std::map<std::string, std::int64_t> requests;
   for (const ResourcePod& p : pods) {
     if (!p.request_error.empty()) {
@@ -239,12 +264,7 @@ ResourceProposal ResourceCalculator::utilization_replicas(std::int32_t current, 
     out.error = "no metrics returned matched known pods";
     return out;
   }
-  if (within(tolerance, n.ratio) || (u.ratio < 1.0 && n.ratio > 1.0) || (u.ratio > 1.0 && n.ratio < 1.0)) {
-    out.replicas = current;
-    return out;
-  }
-  const auto replicas = static_cast<std::int32_t>(std::ceil(n.ratio * static_cast<double>(g.metrics.size())));
-  out.replicas = ((n.ratio < 1.0 && replicas > current) || (n.ratio > 1.0 && replicas < current)) ? current : replicas;
+  out.replicas = rebalanced_replicas(tolerance, current, u.ratio, n.ratio, g.metrics.size());
   return out;
 }
 
@@ -252,15 +272,10 @@ ResourceProposal ResourceCalculator::raw_replicas(std::int32_t current, std::int
                                                   const std::vector<ResourcePod>& pods,
                                                   const ResourceSamples& samples, SimTime now) const {
   ResourceProposal out;
-  if (pods.empty()) {
-    out.error = "no pods returned by selector while calculating replica count";
-    return out;
-  }
-  Groups g = group_pods(pods, samples, resource, cpu_initialization_period, initial_readiness_delay, now);
-  if (g.metrics.empty()) {
-    out.error = "did not receive metrics for targeted pods (pods might be unready)";
-    return out;
-  }
+  std::optional<Groups> grouping =
+      grouped(pods, samples, resource, cpu_initialization_period, initial_readiness_delay, now, out.error);
+  if (!grouping) return out;
+  Groups& g = *grouping;
   const auto [ratio, usage] = usage_ratio(g.metrics, target);
   out.raw = usage;
   const bool scale_up_with_unready = !g.unready.empty() && ratio > 1.0;
@@ -279,12 +294,7 @@ ResourceProposal ResourceCalculator::raw_replicas(std::int32_t current, std::int
   if (scale_up_with_unready)
     for (const ResourcePod* p : g.unready) g.metrics[p->name] = 0;
   const double new_ratio = usage_ratio(g.metrics, target).first;
-  if (within(tolerance, new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0)) {
-    out.replicas = current;
-    return out;
-  }
-  const auto replicas = static_cast<std::int32_t>(std::ceil(new_ratio * static_cast<double>(g.metrics.size())));
-  out.replicas = ((new_ratio < 1.0 && replicas > current) || (new_ratio > 1.0 && replicas < current)) ? current : replicas;
+  out.replicas = rebalanced_replicas(tolerance, current, ratio, new_ratio, g.metrics.size());
   return out;
 }
 
