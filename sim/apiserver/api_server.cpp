@@ -12,6 +12,7 @@
 #include "kcsim/core/text.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/k8s/label_selector.hpp"
+#include "kcsim/apiserver/watch_filter.hpp"
 #include "managed_fields.hpp"
 
 namespace kcsim {
@@ -209,6 +210,7 @@ struct ApiServer::Impl {
     Duration latency;
     SimTime last_at;
     std::deque<WatchEvent> queue;
+    const WatchFilter* filter;  // the watcher's, if it has one
   };
   struct Aggregate {
     std::set<std::string> messages;
@@ -285,7 +287,10 @@ struct ApiServer::Impl {
   void notify(const std::string& kind, WatchEventType type, const ObjectPtr& obj, const ObjectPtr& old) {
     auto deliver = [&](std::uint32_t w) {
       WatchState& st = watches[w];
-      st.queue.push_back(WatchEvent{type, obj, old});
+      WatchEvent event{type, obj, old};
+      // An event the watcher would ignore (watch_filter.hpp) costs no engine event.
+      if (st.filter && st.filter->filtering() && st.filter->ignores(event)) return;
+      st.queue.push_back(std::move(event));
       // One engine event per queued event, never earlier than the previous delivery: the
       // watcher's stream stays in write order whatever the latencies.
       const SimTime at = std::max(st.last_at, now() + st.latency);
@@ -1218,7 +1223,8 @@ WriteResult ApiServer::remove(const ObjectRef& ref, const std::string& manager, 
 
 void ApiServer::watch(std::string kind, Watcher* watcher, std::optional<Duration> latency) {
   const auto index = static_cast<std::uint32_t>(impl_->watches.size());
-  impl_->watches.push_back(Impl::WatchState{watcher, latency ? *latency : options_.watch_latency, kTimeZero, {}});
+  impl_->watches.push_back(Impl::WatchState{watcher, latency ? *latency : options_.watch_latency, kTimeZero, {},
+                                            dynamic_cast<const WatchFilter*>(watcher)});
   if (kind.empty()) impl_->watches_all.push_back(index);
   else impl_->watches_by_kind[kind].push_back(index);
 }

@@ -8,6 +8,7 @@
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/run_guard.hpp"
+#include "kcsim/apiserver/watch_filter.hpp"
 
 namespace kcsim {
 
@@ -30,14 +31,21 @@ void World::construct() {
   options.seed = scenario_.seed;
   const std::string& k8s = scenario_.versions.get("kubernetes");
   if (k8s.size() > 2) options.kubernetes_minor = std::atoi(k8s.c_str() + (k8s[0] == 'v' ? 3 : 2));
+  bool elide_ignored = true;
   if (scenario_.settings.contains("api-server")) {
     const json& s = scenario_.settings["api-server"];
     for (auto& [key, value] : s.items()) {
-      if (key == "watchLatency")
+      if (key == "watchLatency") {
         options.watch_latency = read_duration(value, scenario_.file, "/settings/api-server/watchLatency");
-      else
+      } else if (key == "elideNoOpEvents") {
+        if (!value.is_boolean())
+          throw InputError(scenario_.file, "/settings/api-server/elideNoOpEvents", "expected true or false",
+                           describe_found(value));
+        elide_ignored = value.get<bool>();
+      } else {
         throw InputError(scenario_.file, "/settings/api-server/" + escape_pointer_token(key),
-                         "expected watchLatency", fmt::format("unknown field \"{}\"", key));
+                         "expected watchLatency or elideNoOpEvents", fmt::format("unknown field \"{}\"", key));
+      }
     }
   }
   engine_.set_event_limit(limits_.max_events);
@@ -82,6 +90,7 @@ void World::construct() {
       if (!s["enabled"].get<bool>()) continue;
     }
     models_.push_back(factory(*this));
+    if (auto* f = dynamic_cast<WatchFilter*>(models_.back().get())) f->set_filtering(elide_ignored);
   }
   for (auto& [name, value] : scenario_.settings.items()) {
     (void)value;
