@@ -8,7 +8,6 @@
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/run_guard.hpp"
-#include "kcsim/apiserver/watch_filter.hpp"
 
 namespace kcsim {
 
@@ -31,7 +30,6 @@ void World::construct() {
   options.seed = scenario_.seed;
   const std::string& k8s = scenario_.versions.get("kubernetes");
   if (k8s.size() > 2) options.kubernetes_minor = std::atoi(k8s.c_str() + (k8s[0] == 'v' ? 3 : 2));
-  bool elide_ignored = true;
   if (scenario_.settings.contains("api-server")) {
     const json& s = scenario_.settings["api-server"];
     for (auto& [key, value] : s.items()) {
@@ -41,7 +39,7 @@ void World::construct() {
         if (!value.is_boolean())
           throw InputError(scenario_.file, "/settings/api-server/elideNoOpEvents", "expected true or false",
                            describe_found(value));
-        elide_ignored = value.get<bool>();
+        options.elide_no_op_events = value.get<bool>();
       } else {
         throw InputError(scenario_.file, "/settings/api-server/" + escape_pointer_token(key),
                          "expected watchLatency or elideNoOpEvents", fmt::format("unknown field \"{}\"", key));
@@ -90,7 +88,7 @@ void World::construct() {
       if (!s["enabled"].get<bool>()) continue;
     }
     models_.push_back(factory(*this));
-    if (auto* f = dynamic_cast<WatchFilter*>(models_.back().get())) f->set_filtering(elide_ignored);
+    if (auto* c = dynamic_cast<Controller*>(models_.back().get())) c->set_elide_no_op_events(options.elide_no_op_events);
   }
   for (auto& [name, value] : scenario_.settings.items()) {
     (void)value;

@@ -18,12 +18,6 @@ class WatchFilter {
   virtual ~WatchFilter() = default;
   /// True only when on_watch_event(event) would return without doing anything.
   virtual bool ignores(const WatchEvent& event) const = 0;
-
-  bool filtering() const { return filtering_; }
-  void set_filtering(bool on) { filtering_ = on; }
-
- private:
-  bool filtering_ = true;
 };
 
 }  // namespace kcsim
