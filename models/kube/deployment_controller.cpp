@@ -24,6 +24,7 @@
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
+#include "kcsim/apiserver/watch_filter.hpp"
 #include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "pod_template_hash.hpp"
@@ -194,7 +195,7 @@ std::int64_t scaled_value(const json* v, std::int64_t total, bool round_up) {
   return round_up ? (scaled + 99) / 100 : scaled / 100;
 }
 
-class DeploymentController final : public Controller {
+class DeploymentController final : public Controller, public WatchFilter {
  public:
   explicit DeploymentController(World& world) : Controller(world, "deployment-controller") {
     set_workers(5);  // --concurrent-deployment-syncs (kube-controller-manager default 5)
@@ -211,6 +212,25 @@ class DeploymentController final : public Controller {
     watch("Pod");
     // The informers' initial list: objects created before the watches were registered.
     for (const ObjectPtr& d : api().list("Deployment")) enqueue(key_of(*d));
+  }
+
+  // What on_watch_event returns from at once, told from the event alone: a ReplicaSet no
+  // Deployment controls, a pod's add or update (the pod informer has only a DeleteFunc,
+  // deletePod: deployment_controller.go NewDeploymentController), a deleted pod no ReplicaSet
+  // controlled. The pod updates are most of them: every kubelet status write.
+  bool ignores(const WatchEvent& event) const override {
+    const json& obj = *event.object;
+    const std::string kind = obj.value("kind", "");
+    if (kind == "Deployment") return false;
+    if (kind == "ReplicaSet") {
+      const json* ref = controller_of(obj);
+      return !ref || ref->value("kind", "") != "Deployment";
+    }
+    if (kind == "Pod" && event.type == WatchEventType::kDeleted) {
+      const json* ref = controller_of(obj);
+      return !ref || ref->value("kind", "") != "ReplicaSet";
+    }
+    return true;
   }
 
   // deployment_controller.go: add/update/deleteReplicaSet enqueue the owning Deployment;

@@ -57,6 +57,7 @@
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
+#include "kcsim/apiserver/watch_filter.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/core/random.hpp"
 
@@ -180,7 +181,7 @@ struct PodRun {
   json last_written;
 };
 
-class Kubelet final : public Controller {
+class Kubelet final : public Controller, public WatchFilter {
  public:
   explicit Kubelet(World& world) : Controller(world, "kubelet") {
     set_workers(UINT32_MAX);  // one pod worker per pod (kubelet pkg/kubelet/pod_workers.go)
@@ -194,6 +195,18 @@ class Kubelet final : public Controller {
     for (const ObjectPtr& p : api().list("Pod")) enqueue(key_of(*p));
   }
 
+  // The kubelet's own status writes need no reaction: only a binding, a deletion or a new pod
+  // under the same name does (and a pod's deletion, kDeleted, always does).
+  bool ignores(const WatchEvent& event) const override {
+    if (event.type != WatchEventType::kModified || !event.old) return false;
+    const json& pod = *event.object;
+    const json& old = *event.old;
+    return str_at(old, {"spec", "nodeName"}) == str_at(pod, {"spec", "nodeName"}) &&
+           (find(old, {"metadata", "deletionTimestamp"}) == nullptr) ==
+               (find(pod, {"metadata", "deletionTimestamp"}) == nullptr) &&
+           str_at(old, {"metadata", "uid"}) == str_at(pod, {"metadata", "uid"});
+  }
+
   void on_watch_event(const WatchEvent& event) override {
     const json& pod = *event.object;
     const std::string key = key_of(pod);
@@ -201,17 +214,7 @@ class Kubelet final : public Controller {
       forget_pod(key, str_at(pod, {"metadata", "uid"}));
       return;
     }
-    // The kubelet's own status writes need no reaction: only a binding, a deletion or a new pod
-    // under the same name does.
-    if (event.type == WatchEventType::kModified && event.old) {
-      const json& old = *event.old;
-      const bool relevant =
-          str_at(old, {"spec", "nodeName"}) != str_at(pod, {"spec", "nodeName"}) ||
-          (find(old, {"metadata", "deletionTimestamp"}) == nullptr) !=
-              (find(pod, {"metadata", "deletionTimestamp"}) == nullptr) ||
-          str_at(old, {"metadata", "uid"}) != str_at(pod, {"metadata", "uid"});
-      if (!relevant) return;
-    }
+    if (ignores(event)) return;
     enqueue(key);
   }
 

@@ -20,6 +20,7 @@
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
+#include "kcsim/apiserver/watch_filter.hpp"
 #include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/k8s/pod_ready.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -43,7 +44,7 @@ bool is_active(const json& pod) {
 }
 
 
-class ReplicaSetController final : public Controller {
+class ReplicaSetController final : public Controller, public WatchFilter {
  public:
   explicit ReplicaSetController(World& world) : Controller(world, "replicaset-controller") {
     set_workers(5);  // --concurrent-replicaset-syncs (kube-controller-manager default 5)
@@ -58,6 +59,17 @@ class ReplicaSetController final : public Controller {
     watch("ReplicaSet");
     watch("Pod");
     for (const ObjectPtr& rs : api().list("ReplicaSet")) enqueue(key_of(*rs));
+  }
+
+  // What on_watch_event returns from at once, told from the event alone: a pod no ReplicaSet
+  // controls (a bare pod, a StatefulSet's).
+  bool ignores(const WatchEvent& event) const override {
+    const json& obj = *event.object;
+    const std::string kind = obj.value("kind", "");
+    if (kind == "ReplicaSet") return false;
+    if (kind != "Pod") return true;
+    const json* ref = controller_of(obj);
+    return !ref || ref->value("kind", "") != "ReplicaSet";
   }
 
   // replica_set.go add/update/deletePod: a pod event syncs its controlling ReplicaSet; a pod

@@ -12,6 +12,7 @@
 #include "kcsim/core/text.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/k8s/label_selector.hpp"
+#include "kcsim/apiserver/watch_filter.hpp"
 #include "managed_fields.hpp"
 
 namespace kcsim {
@@ -209,6 +210,7 @@ struct ApiServer::Impl {
     Duration latency;
     SimTime last_at;
     std::deque<WatchEvent> queue;
+    const WatchFilter* filter;  // the watcher's, if it has one
   };
   struct Aggregate {
     std::set<std::string> messages;
@@ -285,7 +287,10 @@ struct ApiServer::Impl {
   void notify(const std::string& kind, WatchEventType type, const ObjectPtr& obj, const ObjectPtr& old) {
     auto deliver = [&](std::uint32_t w) {
       WatchState& st = watches[w];
-      st.queue.push_back(WatchEvent{type, obj, old});
+      WatchEvent event{type, obj, old};
+      // An event the watcher would ignore (watch_filter.hpp) costs no engine event.
+      if (st.filter && api.options_.elide_no_op_events && st.filter->ignores(event)) return;
+      st.queue.push_back(std::move(event));
       // One engine event per queued event, never earlier than the previous delivery: the
       // watcher's stream stays in write order whatever the latencies.
       const SimTime at = std::max(st.last_at, now() + st.latency);
@@ -301,6 +306,13 @@ struct ApiServer::Impl {
 
   // --- bookkeeping -------------------------------------------------------------------------------
 
+  // An Event's timestamp (RFC 3339, whole seconds) as a simulated instant.
+  std::optional<SimTime> instant_of(const std::string& text) const {
+    auto secs = parse_rfc3339(text);
+    if (!secs) return std::nullopt;
+    return SimTime{seconds(*secs - api.epoch_.unix_seconds)};
+  }
+
   // What the analyses keep of an Event object (EventRecord): its times as the object shows them.
   EventRecord event_record_of(const json& event) const {
     EventRecord r;
@@ -313,11 +325,7 @@ struct ApiServer::Impl {
     r.reason = string_at(event, "reason");
     r.message = string_at(event, "message");
     r.component = string_at(event, "source", "component");
-    const auto instant = [&](const std::string& text) -> std::optional<SimTime> {
-      auto secs = parse_rfc3339(text);
-      if (!secs) return std::nullopt;
-      return SimTime{seconds(*secs - api.epoch_.unix_seconds)};
-    };
+    const auto instant = [&](const std::string& text) { return instant_of(text); };
     r.created = instant(string_at(event, "metadata", "creationTimestamp"));
     r.first = instant(string_at(event, "firstTimestamp"));
     r.last = instant(string_at(event, "lastTimestamp"));
@@ -337,7 +345,32 @@ struct ApiServer::Impl {
   void start_ttl(Stored& slot, const ObjectRef& ref) {
     slot.expires = now() + api.options_.event_ttl;
     expiries.push_back({slot.expires, ref});
-    if (!api.engine_.armed(expiry_timer)) api.engine_.arm(expiry_timer, expiries.front().at, &api, kExpireEvents);
+    arm_expiry();
+  }
+
+  // An entry whose Event was deleted, or written again since (its TTL ends later), will never
+  // expire anything: expires only grows while the Event lives, and an Event created again under
+  // the same name gets a TTL ending after now.
+  bool stale(const Expiry& e) const {
+    auto it = objects.find(e.ref);
+    return it == objects.end() || it->second.expires > e.at;
+  }
+
+  // The timer fires at the first entry's end of TTL. Entries that can no longer expire anything
+  // are dropped from the front first (elide_no_op_events): a firing for them would change
+  // nothing. The timer is armed with arm_first, so that an expiry runs before everything else
+  // due at its instant whenever the timer was armed (an Event whose TTL has ended is gone for
+  // every request at that instant): which firings are left out cannot reorder anything.
+  void arm_expiry() {
+    if (api.options_.elide_no_op_events)
+      while (!expiries.empty() && stale(expiries.front())) expiries.pop_front();
+    if (expiries.empty()) {
+      api.engine_.cancel(expiry_timer);
+      return;
+    }
+    const SimTime at = expiries.front().at;
+    if (api.engine_.armed(expiry_timer) && api.engine_.deadline(expiry_timer) == at) return;
+    api.engine_.arm_first(expiry_timer, at, &api, kExpireEvents);
   }
 
   // etcd deletes a key when its lease expires: a revision of its own, a DELETED watch event.
@@ -349,7 +382,7 @@ struct ApiServer::Impl {
       if (it == objects.end() || it->second.expires > now()) continue;  // deleted, or written since
       finalize_removal(it, "");
     }
-    if (!expiries.empty()) api.engine_.arm(expiry_timer, expiries.front().at, &api, kExpireEvents);
+    arm_expiry();
   }
 
   void index_owners(const ObjectRef& ref, const json* old_obj, const json* new_obj) {
@@ -824,14 +857,20 @@ struct ApiServer::Impl {
       const ObjectRef ref = event_records[index].event;
       if (auto it = objects.find(ref); it != objects.end()) {
         json next = *it->second.obj;
-        next["count"] = next.value("count", 1) + 1;
+        const std::int64_t count = next.value("count", 1) + 1;
+        next["count"] = count;
         next["lastTimestamp"] = now_str;
         next["message"] = msg;
         next["metadata"]["resourceVersion"] = std::to_string(++api.resource_version_);
         ObjectPtr old = it->second.obj;
         ObjectPtr stored = std::make_shared<const json>(std::move(next));
         it->second.obj = stored;
-        update_event_record(index, *stored);
+        // The record follows every write of its Event, and this one changes only the count, the
+        // last timestamp and the message: the values event_record_of would read back.
+        EventRecord& record = event_records[index];
+        record.count = count;
+        record.last = instant_of(now_str);
+        record.message = msg;
         start_ttl(it->second, ref);
         notify("Event", WatchEventType::kModified, stored, old);
         return;
@@ -1218,7 +1257,8 @@ WriteResult ApiServer::remove(const ObjectRef& ref, const std::string& manager, 
 
 void ApiServer::watch(std::string kind, Watcher* watcher, std::optional<Duration> latency) {
   const auto index = static_cast<std::uint32_t>(impl_->watches.size());
-  impl_->watches.push_back(Impl::WatchState{watcher, latency ? *latency : options_.watch_latency, kTimeZero, {}});
+  impl_->watches.push_back(Impl::WatchState{watcher, latency ? *latency : options_.watch_latency, kTimeZero, {},
+                                            dynamic_cast<const WatchFilter*>(watcher)});
   if (kind.empty()) impl_->watches_all.push_back(index);
   else impl_->watches_by_kind[kind].push_back(index);
 }

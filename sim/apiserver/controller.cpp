@@ -64,21 +64,32 @@ std::uint32_t Controller::intern(const std::string& key) {
   return it->second;
 }
 
-void Controller::schedule_processing() {
+// `last_act`: the caller is the last thing the current engine event does. Then, when no other
+// event is due at this instant, the processing event would be the very next one to run, on the
+// state the current event leaves: it runs here instead, one engine event less and nothing else
+// changed (issue #15, "fewer events, exactly"; tests/unit/event_elision_test.cpp). A requeue
+// timer's firing and the processing of its key are then one event, as are a reconcile's end and
+// the start of the next key's.
+void Controller::schedule_processing(bool last_act) {
   if (processing_scheduled_ || queue_.empty() || busy_ >= workers_) return;
+  if (last_act && merge_events_ && engine().nothing_due_now()) {
+    process_next();
+    return;
+  }
   processing_scheduled_ = true;
   engine().schedule_at(now(), this, kProcess, 0);
 }
 
-void Controller::enqueue(const std::string& key) {
-  const std::uint32_t id = intern(key);
+void Controller::enqueue(const std::string& key) { enqueue_id(intern(key), false); }
+
+void Controller::enqueue_id(std::uint32_t id, bool last_act) {
   // A key already waiting in the queue is not added twice (client-go workqueue "dirty" set); a
   // key being processed is added again when its reconcile is done (the "processing" set).
   if (queued_[id]) return;
   queued_[id] = 1;
   if (processing_[id]) return;
   queue_.push_back(id);
-  schedule_processing();
+  schedule_processing(last_act);
 }
 
 void Controller::enqueue_after(const std::string& key, Duration delay) {
@@ -110,12 +121,12 @@ void Controller::finish(std::uint32_t id) {
   --busy_;
   if (queued_[id]) queue_.push_back(id);
   if (requeue) enqueue_after(key, *requeue);
-  schedule_processing();
+  schedule_processing(true);
 }
 
 void Controller::on_event(std::uint32_t kind, std::uint64_t payload) {
   if (kind == kRequeue) {
-    enqueue(keys_[payload]);
+    enqueue_id(static_cast<std::uint32_t>(payload), true);
     return;
   }
   if (kind >= kUserKindBase) {
@@ -133,6 +144,10 @@ void Controller::on_event(std::uint32_t kind, std::uint64_t payload) {
   // kProcess: one key per event, so that other agents' events at the same instant interleave in
   // scheduling order, as concurrent controllers would.
   processing_scheduled_ = false;
+  process_next();
+}
+
+void Controller::process_next() {
   if (queue_.empty() || busy_ >= workers_) return;
   const std::uint32_t id = queue_.front();
   queue_.pop_front();
@@ -142,14 +157,14 @@ void Controller::on_event(std::uint32_t kind, std::uint64_t payload) {
     const std::string key = keys_[id];
     begin_reconcile(key);
     if (auto requeue = reconcile(key)) enqueue_after(key, *requeue);
-    schedule_processing();
+    schedule_processing(true);
     return;
   }
   processing_[id] = 1;
   ++busy_;
   begin_reconcile(keys_[id]);
   engine().schedule_at(now() + reconcile_duration_, this, kFinish, id);
-  schedule_processing();
+  schedule_processing(true);
 }
 
 }  // namespace kcsim

@@ -33,11 +33,17 @@ void World::construct() {
   if (scenario_.settings.contains("api-server")) {
     const json& s = scenario_.settings["api-server"];
     for (auto& [key, value] : s.items()) {
-      if (key == "watchLatency")
+      if (key == "watchLatency") {
         options.watch_latency = read_duration(value, scenario_.file, "/settings/api-server/watchLatency");
-      else
+      } else if (key == "elideNoOpEvents") {
+        if (!value.is_boolean())
+          throw InputError(scenario_.file, "/settings/api-server/elideNoOpEvents", "expected true or false",
+                           describe_found(value));
+        options.elide_no_op_events = value.get<bool>();
+      } else {
         throw InputError(scenario_.file, "/settings/api-server/" + escape_pointer_token(key),
-                         "expected watchLatency", fmt::format("unknown field \"{}\"", key));
+                         "expected watchLatency or elideNoOpEvents", fmt::format("unknown field \"{}\"", key));
+      }
     }
   }
   engine_.set_event_limit(limits_.max_events);
@@ -82,6 +88,7 @@ void World::construct() {
       if (!s["enabled"].get<bool>()) continue;
     }
     models_.push_back(factory(*this));
+    if (auto* c = dynamic_cast<Controller*>(models_.back().get())) c->set_elide_no_op_events(options.elide_no_op_events);
   }
   for (auto& [name, value] : scenario_.settings.items()) {
     (void)value;

@@ -73,6 +73,17 @@ void Engine::arm(TimerHandle timer, SimTime at, Agent* target, std::uint32_t kin
   push(PendingEvent{t, next_seq_++, target, payload, kind, timer.slot, slot.gen});
 }
 
+void Engine::arm_first(TimerHandle timer, SimTime at, Agent* target, std::uint32_t kind,
+                       std::uint64_t payload) {
+  TimerSlot& slot = timers_[timer.slot];
+  std::int64_t t = at.time_since_epoch().count();
+  if (t < now_) t = now_;
+  ++slot.gen;
+  slot.armed = true;
+  slot.at = t;
+  push(PendingEvent{t, next_first_seq_++, target, payload, kind, timer.slot, slot.gen});
+}
+
 void Engine::cancel(TimerHandle timer) {
   if (!timer.valid()) return;
   TimerSlot& slot = timers_[timer.slot];

@@ -112,3 +112,34 @@ TEST(Engine, MatchesAReferenceOrderUnderRandomLoad) {
   std::vector<std::pair<std::int64_t, std::uint64_t>> want(expected.begin(), expected.end());
   EXPECT_EQ(r.seen, want);
 }
+
+TEST(Engine, ArmFirstRunsBeforeEverythingElseDueAtItsInstantWheneverArmed) {
+  Engine e;
+  Recorder r;
+  r.engine = &e;
+  TimerHandle late = e.make_timer(), early = e.make_timer();
+  e.schedule_at(SimTime{seconds(2)}, &r, 0, 1);
+  e.arm_first(late, SimTime{seconds(1)}, &r, 0, 99);
+  e.arm_first(late, SimTime{seconds(2)}, &r, 0, 2);  // re-armed: the 1 s firing is cancelled
+  e.schedule_at(SimTime{seconds(2)}, &r, 0, 3);
+  e.arm_first(early, SimTime{seconds(2)}, &r, 0, 4);  // first timers among themselves: arming order
+  e.run_until(SimTime{seconds(10)});
+  std::vector<std::uint64_t> order;
+  for (auto& [t, p] : r.seen) order.push_back(p);
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{2, 4, 1, 3}));
+}
+
+TEST(Engine, NothingDueNowTellsWhetherAnEventScheduledNowWouldRunNext) {
+  struct Probe : Agent {
+    Engine* engine = nullptr;
+    std::vector<bool> answers;
+    void on_event(std::uint32_t, std::uint64_t) override { answers.push_back(engine->nothing_due_now()); }
+  } p;
+  Engine e;
+  p.engine = &e;
+  e.schedule_at(SimTime{seconds(1)}, &p, 0);
+  e.schedule_at(SimTime{seconds(1)}, &p, 0);
+  e.schedule_at(SimTime{seconds(2)}, &p, 0);
+  e.run_until(SimTime{seconds(10)});
+  EXPECT_EQ(p.answers, (std::vector<bool>{false, true, true}));
+}

@@ -51,6 +51,10 @@ class Controller : public Model, public Watcher {
 
   void on_event(std::uint32_t kind, std::uint64_t payload) final;
 
+  /// Runs the processing of a key in the engine event that queued it when that event would be
+  /// the very next one anyway (settings.api-server.elideNoOpEvents, default true).
+  void set_elide_no_op_events(bool on) { merge_events_ = on; }
+
  protected:
   /// Watches a kind through the API server (delivery latency: the server's default or given).
   void watch(std::string kind, std::optional<Duration> latency = {});
@@ -92,7 +96,9 @@ class Controller : public Model, public Watcher {
   static constexpr std::uint32_t kUserKindBase = 16;
 
   std::uint32_t intern(const std::string& key);
-  void schedule_processing();
+  void enqueue_id(std::uint32_t id, bool last_act);
+  void schedule_processing(bool last_act = false);
+  void process_next();
   void read_controller_settings();
   void finish(std::uint32_t id);
 
@@ -103,6 +109,7 @@ class Controller : public Model, public Watcher {
   std::vector<TimerHandle> requeue_timers_;
   std::deque<std::uint32_t> queue_;
   bool processing_scheduled_ = false;
+  bool merge_events_ = true;
   std::uint32_t workers_ = 1;
   std::uint32_t busy_ = 0;
   Duration default_reconcile_duration_ = kRequestLatency;

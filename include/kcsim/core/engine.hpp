@@ -66,6 +66,12 @@ class Engine {
   /// Arms (or re-arms) a timer; a previous arming of the slot is cancelled.
   void arm(TimerHandle timer, SimTime at, Agent* target, std::uint32_t kind,
            std::uint64_t payload = 0);
+  /// As arm(), but the timer runs before every event armed or scheduled with arm() or
+  /// schedule_at() due at the same instant, whenever it was armed (timers armed so run among
+  /// themselves in arming order). For what happens at an instant whatever else does, so that when
+  /// it is armed does not matter: the end of an Event's TTL.
+  void arm_first(TimerHandle timer, SimTime at, Agent* target, std::uint32_t kind,
+                 std::uint64_t payload = 0);
   void cancel(TimerHandle timer);
   bool armed(TimerHandle timer) const;
   /// The instant the timer fires; meaningful only when armed().
@@ -84,6 +90,10 @@ class Engine {
   /// Sets (or clears, with null) the observer called after each event of run_until.
   void set_observer(EventObserver* observer) { observer_ = observer; }
   std::size_t pending() const { return heap_.size(); }
+  /// True when no pending event is due at now(): an event scheduled at now() by the event being
+  /// run would be the next to run. (A cancelled timer entry due now counts as due: false is the
+  /// safe answer.)
+  bool nothing_due_now() const { return heap_.empty() || heap_[0].at > now_; }
 
  private:
   struct TimerSlot {
@@ -97,7 +107,9 @@ class Engine {
   std::vector<PendingEvent> heap_;  // implicit 4-ary min-heap on (at, seq)
   std::vector<TimerSlot> timers_;
   std::int64_t now_ = 0;
-  std::uint64_t next_seq_ = 0;
+  // Sequence numbers: arm_first's below 2^63, the others' from 2^63 (the order is what counts).
+  std::uint64_t next_first_seq_ = 0;
+  std::uint64_t next_seq_ = std::uint64_t{1} << 63;
   std::uint64_t processed_ = 0;
   std::uint64_t event_limit_ = std::numeric_limits<std::uint64_t>::max();
   bool stop_requested_ = false;
