@@ -1093,6 +1093,13 @@ class ArgoCD final : public Controller, public GitPushListener {
           } else {
             p.modified = argocd::is_modified(*norm, builtin);
           }
+          // The memo keeps what a sync reads of this comparison (respect_ignore_differences: the
+          // normalized target, whether live existed and what the ignores took out of live). The
+          // normalized live and last-applied documents served only the diff above; kept, they
+          // were a copy of every managed object per Application (docs/performance.md, "Fleet
+          // memory and report size").
+          if (norm->live) *norm->live = json();
+          norm->last_applied.reset();
           p.norm = std::move(norm);
           memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified,
                           diff_reads_no_server_fields(p.target, last_applied, ignores)};

@@ -1,5 +1,6 @@
 // kcsim run SCENARIO: run a scenario and print its report.
 #include <iostream>
+#include <utility>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -87,7 +88,9 @@ int run(const std::vector<std::string>& args) {
   if (run_options.timeline_requests && timeline.empty()) return usage_error("--timeline-requests needs --timeline FILE");
   run_options.html = !html.empty();
   run_options.verify = vm.count("verify") > 0;
-  RunOutcome outcome = run_scenario(scenario, limits, run_options);
+  run_options.events = !events.empty();
+  const Duration simulated = scenario.duration;
+  RunOutcome outcome = run_scenario(std::move(scenario), limits, run_options);
   const std::string report =
       format == "json" ? outcome.report.dump(2) + "\n" : render_text_report(outcome.report);
   std::vector<std::pair<OutputTarget, std::string>> files;
@@ -102,7 +105,7 @@ int run(const std::vector<std::string>& args) {
   // Counts only, no wall time: the same scenario, seed and binary print the same line.
   if (vm.count("stats"))
     std::cerr << fmt::format("kcsim run: {} events over {} simulated\n", outcome.events_processed,
-                             format_go_duration(scenario.duration));
+                             format_go_duration(simulated));
   if (vm.count("check") && !outcome.expectations_passed) return 1;
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "kcsim/cli/runner.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,7 +17,12 @@ namespace kcsim {
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits) { return run_scenario(scenario, limits, RunOptions{}); }
 
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options) {
-  World world(scenario, limits);
+  return run_scenario(Scenario(scenario), limits, options);
+}
+
+RunOutcome run_scenario(Scenario&& moved, RunLimits limits, const RunOptions& options) {
+  World world(std::move(moved), limits);
+  const Scenario& scenario = world.scenario();
   if (options.verify) world.enable_invariant_checks();
   // The invariant checker reads every write; without it, keep only what the report reads
   // (WriteHistory, docs/performance.md): memory then grows with the analysed writes only.
@@ -45,7 +51,7 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
          {"passed", false},
          {"detail", fmt::format("{} problem(s): see Problems", out.report["problems"].size())}});
   for (const json& e : out.report["expectations"]) out.expectations_passed &= e["passed"].get<bool>();
-  out.events_table = render_events_table(world, world.engine().now());
+  if (options.events) out.events_table = render_events_table(world, world.engine().now());
   // Fix checks re-run the scenario with RunOptions{} (no fix checks), so they never recurse.
   if (options.check_fixes && !out.report["fights"].empty()) add_verified_fixes(scenario, out.report, limits);
   if (options.timeline) out.timeline_csv = render_timeline_csv(world, options.timeline_requests);
@@ -80,7 +86,9 @@ void add_verified_fixes(const Scenario& scenario, json& report, RunLimits limits
         Scenario s = parse_scenario(c["doc"].dump(), scenario.file);
         s.duration = scenario.duration;
         s.seed = scenario.seed;
-        const RunOutcome after = run_scenario(s, limits);  // never checks fixes: no recursion
+        RunOptions rerun;  // never checks fixes: no recursion
+        rerun.events = false;
+        const RunOutcome after = run_scenario(std::move(s), limits, rerun);
         std::int64_t cycles = 0;
         bool remains = false;
         for (const json& f : after.report["fights"])

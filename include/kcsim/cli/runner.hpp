@@ -26,6 +26,7 @@ struct RunOptions {
   bool timeline = false;     // fill RunOutcome::timeline_csv
   bool timeline_requests = false;  // ... with one row per request too (--timeline-requests)
   bool html = false;         // fill RunOutcome::html
+  bool events = true;        // fill RunOutcome::events_table (`kcsim run` only with --events)
   bool verify = false;       // check the invariants after every event (invariants.hpp)
 };
 
@@ -34,6 +35,9 @@ struct RunOptions {
 /// options.verify finds a broken invariant.
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits = {});
 RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOptions& options);
+/// Same, handing the scenario to the run's World instead of copying it (a fleet's scenario is
+/// hundreds of megabytes once parsed).
+RunOutcome run_scenario(Scenario&& scenario, RunLimits limits, const RunOptions& options);
 
 /// Sets report["fights"][i]["fixes"] = [{change, patch, stops_fight, cycles_after}] by re-running
 /// `scenario` (same duration and seed) once per candidate fix (candidate_fixes, fix_check.hpp).
