@@ -51,10 +51,12 @@ Options)";
 constexpr const char* kLintUsage = R"(Usage: kcsim lint PATH...|SCENARIO [options]
 
 The analyses of `kcsim explain` as a CI gate: exit status 1 when a finding is at or above
---fail-on (default: error, i.e. a potential fight), 0 otherwise, 2 on bad input.
+--fail-on (default: error, i.e. a potential fight or a source ArgoCD cannot load), 0 otherwise,
+2 on bad input.
 Rules: field-fight (error), field-reset-on-sync (warning), feedback-cycle (warning),
-app-not-from-git (warning), app-spec-drift (warning), app-not-in-git (note),
-unknown-field (warning: a field the API server would drop, `unknown field "spec.minReplica"`).
+app-not-from-git (warning), app-spec-drift (warning), app-source-error (error: a repoURL or path
+not in Git), app-not-in-git (note), unknown-field (warning: a field the API server would drop,
+`unknown field "spec.minReplica"`).
 A field of the wrong type (`maxReplicas: "10"`) is bad input.
 
 Options)";
