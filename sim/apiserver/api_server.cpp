@@ -456,25 +456,13 @@ struct ApiServer::Impl {
   template <class Emit, class MayDiffer, class Descend>
   static void diff_members(const json& a, const json& b, std::string& path, Emit& emit, MayDiffer&& may_differ,
                            Descend&& descend) {
-    auto ia = a.begin(), ea = a.end();
-    auto ib = b.begin(), eb = b.end();
     const std::size_t base = path.size();
-    while (ia != ea || ib != eb) {
-      int cmp;
-      if (ia == ea) cmp = 1;
-      else if (ib == eb) cmp = -1;
-      else cmp = ia.key().compare(ib.key());
-      const std::string& key = cmp <= 0 ? ia.key() : ib.key();
-      const json* x = cmp <= 0 ? &*ia : nullptr;
-      const json* y = cmp >= 0 ? &*ib : nullptr;
-      if (may_differ(key)) {
-        detail::append_pointer_token(path, key);
-        if (!(x && y && descend(key, *x, *y)) && !(x && y && *x == *y)) detail::diff_leaves(x, y, path, emit);
-        path.resize(base);
-      }
-      if (cmp <= 0) ++ia;
-      if (cmp >= 0) ++ib;
-    }
+    detail::for_each_member_pair(a, b, [&](const std::string& key, const json* x, const json* y) {
+      if (!may_differ(key)) return;
+      detail::append_pointer_token(path, key);
+      if (!(x && y && descend(key, *x, *y)) && !(x && y && *x == *y)) detail::diff_leaves(x, y, path, emit);
+      path.resize(base);
+    });
   }
 
   // Keeps what only the server sets (registry/rest/update.go BeforeUpdate, FillObjectMetaSystemFields).

@@ -11,6 +11,20 @@ namespace kcsim::detail {
 /// Appends "/" and `token` escaped per RFC 6901 ("~" -> "~0", "/" -> "~1").
 void append_pointer_token(std::string& out, std::string_view token);
 
+/// Walks two objects' members as a merge of their sorted keys (nlohmann's object is an ordered
+/// map): `fn(key, x, y)` once per key of either, with null for the side that lacks it.
+template <class Fn>
+void for_each_member_pair(const json& a, const json& b, Fn&& fn) {
+  auto ia = a.begin(), ea = a.end();
+  auto ib = b.begin(), eb = b.end();
+  while (ia != ea || ib != eb) {
+    const int cmp = ia == ea ? 1 : ib == eb ? -1 : ia.key().compare(ib.key());
+    fn(cmp <= 0 ? ia.key() : ib.key(), cmp <= 0 ? &*ia : nullptr, cmp >= 0 ? &*ib : nullptr);
+    if (cmp <= 0) ++ia;
+    if (cmp >= 0) ++ib;
+  }
+}
+
 /// Walks two documents together and calls `emit(pointer, old, new)` for every changed leaf, where
 /// a leaf is any non-object value (arrays compare whole) or an empty object that is present on one
 /// side only. `old`/`new` are null pointers when the value is absent on that side. Objects are
@@ -22,32 +36,13 @@ void diff_leaves(const json* a, const json* b, std::string& path, Emit&& emit) {
   const bool a_obj = a && a->is_object();
   const bool b_obj = b && b->is_object();
   if (a_obj && b_obj) {
-    auto ia = a->begin(), ea = a->end();
-    auto ib = b->begin(), eb = b->end();
     const std::size_t base = path.size();
-    while (ia != ea || ib != eb) {
-      int cmp;
-      if (ia == ea) cmp = 1;
-      else if (ib == eb) cmp = -1;
-      else cmp = ia.key().compare(ib.key());
-      if (cmp < 0) {
-        append_pointer_token(path, ia.key());
-        diff_leaves(&*ia, nullptr, path, emit);
-        ++ia;
-      } else if (cmp > 0) {
-        append_pointer_token(path, ib.key());
-        diff_leaves(nullptr, &*ib, path, emit);
-        ++ib;
-      } else {
-        if (!(*ia == *ib)) {
-          append_pointer_token(path, ia.key());
-          diff_leaves(&*ia, &*ib, path, emit);
-        }
-        ++ia;
-        ++ib;
-      }
+    for_each_member_pair(*a, *b, [&](const std::string& key, const json* x, const json* y) {
+      if (x && y && *x == *y) return;
+      append_pointer_token(path, key);
+      diff_leaves(x, y, path, emit);
       path.resize(base);
-    }
+    });
     return;
   }
   // Exactly one side is a non-empty object: every leaf under it was added or removed.
