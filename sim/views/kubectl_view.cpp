@@ -398,6 +398,18 @@ std::vector<const json*> eval_jsonpath(const json& root, const std::vector<PathS
 
 // --- label and field selectors ----------------------------------------------------------------------
 
+namespace {
+// "KEY in (a,b)" / "KEY notin (a,b)": the key before the operator at `at`, the set after it.
+void set_requirement(Requirement& r, const std::string& term, std::size_t at, std::string_view op, Requirement::Op kind) {
+  r.key = trim(term.substr(0, at));
+  r.op = kind;
+  const std::string set = trim(term.substr(at + op.size()));
+  if (set.size() < 2 || set.front() != '(' || set.back() != ')')
+    throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", term));
+  for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+}
+}  // namespace
+
 // k8s.io/apimachinery labels.Parse: "a=b,c!=d,e,!f,g in (x,y),h notin (z)".
 std::vector<Requirement> parse_selector(const std::string& text) {
   std::vector<std::string> terms;
@@ -433,19 +445,9 @@ std::vector<Requirement> parse_selector(const std::string& text) {
       r.key = trim(t.substr(0, p3));
       r.values = {trim(t.substr(p3 + 1))};
     } else if (auto p4 = t.find(" notin "); p4 != std::string::npos) {
-      r.key = trim(t.substr(0, p4));
-      r.op = Requirement::kNotIn;
-      std::string set = trim(t.substr(p4 + 7));
-      if (set.size() < 2 || set.front() != '(' || set.back() != ')')
-        throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", t));
-      for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+      set_requirement(r, t, p4, " notin ", Requirement::kNotIn);
     } else if (auto p5 = t.find(" in "); p5 != std::string::npos) {
-      r.key = trim(t.substr(0, p5));
-      r.op = Requirement::kIn;
-      std::string set = trim(t.substr(p5 + 4));
-      if (set.size() < 2 || set.front() != '(' || set.back() != ')')
-        throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", t));
-      for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+      set_requirement(r, t, p5, " in ", Requirement::kIn);
     } else {
       r.key = t;
       r.op = Requirement::kExists;
