@@ -1,6 +1,7 @@
 // Conformance of the ReplicaSet's scale-down victim order (models/kube/active_pods_ranking.hpp)
 // with upstream's own tables in kubernetes pkg/controller/controller_utils_test.go (the stored
-// version read, v1.32-era: TestSortingActivePods as a named table with sidecar-free pods):
+// version read is not tied to a release; its cases exercise the ActivePodsWithRanks rules of
+// v1.28–v1.32 that kcsim models, with PodDeletionCost and LogarithmicScaleDown on):
 //  - TestSortingActivePodsWithRanks: its 11 equality and 16 inequality cases, pods built as the
 //    test's pod() helper builds them (the Ready condition and one container status only when
 //    ready), ranks as given, Now = the test's now;
