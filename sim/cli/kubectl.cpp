@@ -31,7 +31,7 @@ scenario's end), where the simulated watch stops: a real one runs until it is in
 
 Supported: get TYPE [NAME...] (-n, -A, -l, --field-selector, -o wide|yaml|json|name|
 custom-columns=...|jsonpath=..., --sort-by, --show-managed-fields, --show-labels, --no-headers,
--w/--watch, --watch-only, --output-watch-events with --until;
+-w/--watch, --watch-only, --output-watch-events (watching to --until);
 TYPE also ns, nodes, endpoints, endpointslices, which kcsim derives: see docs/cli.md),
 describe pod|deploy|rs|hpa|scaledobject|httpscaledobject|application (and other custom
 resources) [NAME...] (-n, -A, -l, --show-events=false; a NAME with no exact match describes every
