@@ -26,6 +26,8 @@
 //    FailedRescale events "New size: %d; reason: %s", status through UpdateStatus only when it
 //    changed. Conditions AbleToScale, ScalingActive, ScalingLimited with upstream's reasons and
 //    messages; lastTransitionTime moves only when a condition's status changes.
+//  - The HPA is read through its typed view (include/kcsim/k8s/types/horizontal_pod_autoscaler.hpp),
+//    parsed once per stored version as client-go's informer decodes it once per watch event.
 //  - Metrics: External with AverageValue (ratio = usage / (target × status.replicas), proposal
 //    ceil(usage / target) outside the tolerance) and Value (ratio = usage / target, proposal
 //    ceil(ratio × ready pods), or ceil(ratio) at 0 replicas). Values are milli-units, as
@@ -60,7 +62,8 @@
 #include <fmt/format.h>
 
 #include "kcsim/k8s/json_access.hpp"
-#include "kcsim/k8s/quantity.hpp"
+#include "kcsim/k8s/types/horizontal_pod_autoscaler.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
 #include "kcsim/apiserver/external_metrics_api.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
 #include "resource_replicas.hpp"
@@ -122,21 +125,17 @@ json selector_labels(const std::string& selector) {
   return labels;
 }
 
-struct Policy {
-  std::string type;  // Pods | Percent
-  std::int32_t value = 0;
-  std::int32_t period = 0;
-};
+using k8s::HorizontalPodAutoscaler;
+using k8s::HorizontalPodAutoscalerBehavior;
+using k8s::HPAScalingPolicy;
+using k8s::HPAScalingRules;
+using k8s::MetricSpec;
+using k8s::MetricTarget;
 
-struct Rules {
-  std::int32_t window = 0;
-  std::string select = "Max";  // Max | Min | Disabled
-  std::vector<Policy> policies;
-};
-
-struct Behavior {
-  Rules up, down;
-};
+// The legacy scale-up limit of an HPA without behavior (horizontal.go: scaleUpLimitFactor,
+// scaleUpLimitMinimum): max(2 × current, 4).
+constexpr double kScaleUpLimitFactor = 2.0;
+constexpr double kScaleUpLimitMinimum = 4.0;
 
 struct Recommendation {
   std::int32_t replicas;
@@ -152,7 +151,8 @@ struct ScaleEvent {
 // What a reconcile read at its start (begin_reconcile), for its end.
 struct Reads {
   ObjectRef ref;
-  ObjectPtr hpa;
+  ObjectPtr live;                                     // the stored version (the status write starts from it)
+  std::shared_ptr<const HorizontalPodAutoscaler> hpa;  // its typed view
   std::optional<Scale> scale;
 };
 
@@ -190,6 +190,7 @@ class HpaController final : public Controller {
     const std::string key = key_of(*e.object);
     if (e.type == WatchEventType::kDeleted) {
       forget(key);  // queue.Forget; the reconcile that finds it gone drops its memory
+      hpas_.erase(key);
       return;
     }
     enqueue_after(key, sync_period_);  // enqueueHPA: AddRateLimited
@@ -202,13 +203,12 @@ class HpaController final : public Controller {
                         slash == std::string::npos ? key : key.substr(slash + 1)};
     Reads& r = reads_[key];
     r.ref = ref;
-    r.hpa = api().get(ref);
+    r.live = api().get(ref);
+    r.hpa = hpas_.get(key, r.live);
     r.scale.reset();
-    if (!r.hpa) return;
-    const json spec = r.hpa->value("spec", json());
-    if (!check_spec(spec).empty()) return;
-    const json& target = spec["scaleTargetRef"];
-    r.scale = api().get_scale(ObjectRef{target["kind"].get<std::string>(), ref.ns, target["name"].get<std::string>()});
+    if (!r.hpa || !r.hpa->spec_error.empty()) return;
+    const k8s::CrossVersionObjectReference& target = r.hpa->spec.scale_target_ref;
+    r.scale = api().get_scale(ObjectRef{target.kind, ref.ns, target.name});
   }
 
   // The reconcile's end: computes from what begin_reconcile read, writes now.
@@ -216,13 +216,15 @@ class HpaController final : public Controller {
     auto it = reads_.find(key);
     if (it == reads_.end()) return std::nullopt;
     Reads& reads = it->second;  // kept (not erased): the next reconcile of the key reuses the entry
-    const ObjectPtr hpa = std::move(reads.hpa);
-    if (!hpa) {
+    const ObjectPtr live = std::move(reads.live);
+    const std::shared_ptr<const HorizontalPodAutoscaler> hpa = std::move(reads.hpa);
+    if (!live) {
       memory_.erase(key);  // reconcileKey: delete recommendations and scale events
+      hpas_.erase(key);
       reads_.erase(it);
       return std::nullopt;
     }
-    reconcile_autoscaler(reads.ref, *hpa, key, reads.scale);
+    reconcile_autoscaler(reads.ref, *live, *hpa, key, reads.scale);
     return sync_period_;  // processNextWorkItem: AddRateLimited once the reconcile returned
   }
 
@@ -301,78 +303,16 @@ class HpaController final : public Controller {
   }
 
   // --- spec -------------------------------------------------------------------------------------
-  std::string check_spec(const json& spec) const {
-    if (!spec.is_object()) return "spec must be an object";
-    const json ref = spec.value("scaleTargetRef", json());
-    if (!ref.is_object() || !ref.contains("kind") || !ref["kind"].is_string() || !ref.contains("name") ||
-        !ref["name"].is_string())
-      return "spec.scaleTargetRef must have string kind and name";
-    if (!spec.contains("maxReplicas") || !spec["maxReplicas"].is_number_integer())
-      return "spec.maxReplicas must be an integer";
-    if (spec.contains("minReplicas") && !spec["minReplicas"].is_null() && !spec["minReplicas"].is_number_integer())
-      return "spec.minReplicas must be an integer";
-    if (spec.contains("metrics") && !spec["metrics"].is_null() && !spec["metrics"].is_array())
-      return "spec.metrics must be a list";
-    if (spec.contains("behavior") && !spec["behavior"].is_null()) {
-      const json& b = spec["behavior"];
-      if (!b.is_object()) return "spec.behavior must be an object";
-      for (const char* dir : {"scaleUp", "scaleDown"}) {
-        if (!b.contains(dir) || b[dir].is_null()) continue;
-        const json& r = b[dir];
-        const std::string p = std::string("spec.behavior.") + dir;
-        if (!r.is_object()) return p + " must be an object";
-        if (r.contains("stabilizationWindowSeconds") && !r["stabilizationWindowSeconds"].is_null() &&
-            !r["stabilizationWindowSeconds"].is_number_integer())
-          return p + ".stabilizationWindowSeconds must be an integer";
-        if (r.contains("selectPolicy") && !r["selectPolicy"].is_null() &&
-            (!r["selectPolicy"].is_string() ||
-             (r["selectPolicy"] != "Max" && r["selectPolicy"] != "Min" && r["selectPolicy"] != "Disabled")))
-          return p + ".selectPolicy must be Max, Min or Disabled";
-        if (r.contains("policies") && !r["policies"].is_null()) {
-          if (!r["policies"].is_array()) return p + ".policies must be a list";
-          for (const json& pol : r["policies"]) {
-            if (!pol.is_object() || !pol.contains("type") || (pol["type"] != "Pods" && pol["type"] != "Percent"))
-              return p + ".policies[].type must be Pods or Percent";
-            if (!pol.contains("value") || !pol["value"].is_number_integer() || pol["value"].get<std::int64_t>() <= 0)
-              return p + ".policies[].value must be a positive integer";
-            if (!pol.contains("periodSeconds") || !pol["periodSeconds"].is_number_integer() ||
-                pol["periodSeconds"].get<std::int64_t>() <= 0 || pol["periodSeconds"].get<std::int64_t>() > 1800)
-              return p + ".policies[].periodSeconds must be an integer in (0, 1800]";
-          }
-        }
-      }
-    }
-    return "";
-  }
-
-  // pkg/apis/autoscaling/v2/defaults.go: GenerateHPAScaleUpRules / GenerateHPAScaleDownRules, then
-  // maybeInitScaleDownStabilizationWindow (horizontal.go) for a nil scale-down window.
-  Behavior read_behavior(const json& b) const {
-    Behavior out;
-    out.up.window = 0;
-    out.up.select = "Max";
-    out.up.policies = {{"Pods", 4, 15}, {"Percent", 100, 15}};
-    out.down.select = "Max";
-    out.down.policies = {{"Percent", 100, 15}};
-    bool down_window_set = false;
-    auto copy = [](const json& from, Rules& to, bool* window_set) {
-      if (!from.is_object()) return;
-      if (from.contains("selectPolicy") && from["selectPolicy"].is_string()) to.select = from["selectPolicy"];
-      if (from.contains("stabilizationWindowSeconds") && from["stabilizationWindowSeconds"].is_number_integer()) {
-        to.window = from["stabilizationWindowSeconds"].get<std::int32_t>();
-        if (window_set) *window_set = true;
-      }
-      if (from.contains("policies") && from["policies"].is_array()) {
-        to.policies.clear();
-        for (const json& p : from["policies"])
-          to.policies.push_back({p["type"].get<std::string>(), p["value"].get<std::int32_t>(),
-                                 p["periodSeconds"].get<std::int32_t>()});
-      }
-    };
-    copy(b.value("scaleUp", json()), out.up, nullptr);
-    copy(b.value("scaleDown", json()), out.down, &down_window_set);
-    if (!down_window_set)
-      out.down.window = static_cast<std::int32_t>(downscale_window_ / seconds(1));
+  // SetDefaults_HorizontalPodAutoscalerBehavior (pkg/apis/autoscaling/v2/defaults.go), applied here
+  // because kcsim's API server does not default objects, then maybeInitScaleDownStabilizationWindow
+  // (horizontal.go): a scale-down window left nil is --horizontal-pod-autoscaler-downscale-stabilization.
+  // Every member of both directions is set in the result.
+  HorizontalPodAutoscalerBehavior defaulted(const HorizontalPodAutoscalerBehavior& b) const {
+    HorizontalPodAutoscalerBehavior out;
+    out.scale_up = k8s::generate_hpa_scale_up_rules(b.scale_up);
+    out.scale_down = k8s::generate_hpa_scale_down_rules(b.scale_down);
+    if (!out.scale_down->stabilization_window_seconds)
+      out.scale_down->stabilization_window_seconds = static_cast<std::int32_t>(downscale_window_ / seconds(1));
     return out;
   }
 
@@ -447,28 +387,34 @@ class HpaController final : public Controller {
     return true;
   }
 
-  MetricResult compute_resource(const ObjectRef& hpa, const json& spec, const std::string& type,
-                                std::int64_t current, const Scale& scale) {
-    const bool per_container = type == "ContainerResource";
+  // computeStatusForResourceMetric / computeStatusForContainerResourceMetric.
+  MetricResult compute_status_for_resource_metric(const ObjectRef& hpa, const MetricSpec& spec, std::int64_t current,
+                                                  const Scale& scale) {
+    const bool per_container = spec.type == "ContainerResource";
     const char* reason = per_container ? "FailedGetContainerResourceMetric" : "FailedGetResourceMetric";
-    const json src = spec.value(per_container ? "containerResource" : "resource", json::object());
-    const std::string res = src.is_object() && src.value("name", json("cpu")).is_string() ? src.value("name", "cpu") : "cpu";
-    const std::string container =
-        per_container && src.is_object() && src.value("container", json("")).is_string() ? src.value("container", "") : "";
-    const json target = src.is_object() ? src.value("target", json::object()) : json::object();
+    // A source that is absent reads as one without a target, and one without a name as cpu.
+    static const MetricTarget kNoTarget;
+    std::string res, container;
+    const MetricTarget* target = &kNoTarget;
+    if (per_container && spec.container_resource) {
+      res = spec.container_resource->name;
+      container = spec.container_resource->container;
+      target = &spec.container_resource->target;
+    } else if (!per_container && spec.resource) {
+      res = spec.resource->name;
+      target = &spec.resource->target;
+    }
+    if (res.empty()) res = "cpu";
     // computeReplicasForMetric's wrapping of the error.
     auto fail = [&](const std::string& err) {
       return unable(hpa, reason, err,
                     per_container ? fmt::format("failed to get {} container metric value: {}", container, err)
                                   : fmt::format("failed to get {} resource metric value: {}", res, err));
     };
-    const bool by_value = target.is_object() && target.contains("averageValue");
-    const auto average_value = by_value ? quantity_milli(target["averageValue"]) : std::nullopt;
-    const bool by_utilization = !by_value && target.is_object() && target.contains("averageUtilization") &&
-                                target["averageUtilization"].is_number_integer();
+    const bool by_value = target->average_value.has_value();
+    const bool by_utilization = !by_value && target->average_utilization.has_value();
     // (The API server refuses a zero or negative target; one written past validation fails here.)
-    if ((by_value && (!average_value || *average_value <= 0)) ||
-        (by_utilization && target["averageUtilization"].get<std::int64_t>() <= 0))
+    if ((by_value && *target->average_value <= 0) || (by_utilization && *target->average_utilization <= 0))
       return fail("invalid resource metric source: the target must be positive");
     if (!by_value && !by_utilization)
       return fail("invalid resource metric source: neither an average utilization target nor an average value (usage) "
@@ -483,10 +429,9 @@ class HpaController final : public Controller {
     }
     ResourceCalculator calc{tolerance_, cpu_initialization_period_, initial_readiness_delay_};
     const ResourceProposal p =
-        by_value ? calc.raw_replicas(static_cast<std::int32_t>(current), average_value.value_or(0), res, pods, samples,
-                                     now())
-                 : calc.utilization_replicas(static_cast<std::int32_t>(current),
-                                             target["averageUtilization"].get<std::int32_t>(), res, pods, samples, now());
+        by_value ? calc.raw_replicas(static_cast<std::int32_t>(current), *target->average_value, res, pods, samples, now())
+                 : calc.utilization_replicas(static_cast<std::int32_t>(current), *target->average_utilization, res, pods,
+                                             samples, now());
     if (!p.error.empty())
       return fail(by_value ? fmt::format("failed to get {} usage: {}", res, p.error)
                            : fmt::format("failed to get {} utilization: {}", res, p.error));
@@ -511,30 +456,26 @@ class HpaController final : public Controller {
     return r;
   }
 
-  MetricResult compute_metric(const ObjectRef& hpa, const json& spec, std::int64_t spec_replicas,
-                              std::int64_t status_replicas, const Scale& scale) {
-    const std::string type = keda::str(spec, "type");
+  // computeReplicasForMetric.
+  MetricResult compute_replicas_for_metric(const ObjectRef& hpa, const MetricSpec& spec, std::int64_t spec_replicas,
+                                           std::int64_t status_replicas, const Scale& scale) {
+    const std::string& type = spec.type;
     if (type == "External") {
-      const json ext = spec.value("external", json::object());
-      if (!ext.is_object()) {
-        const std::string msg = "invalid external metric source: spec.metrics[].external must be an object";
-        return unable(hpa, "FailedGetExternalMetric", msg, msg);
-      }
-      const json metric = ext.value("metric", json::object());
-      const std::string mname = metric.is_object() && metric.value("name", json("")).is_string() ? metric.value("name", "") : "";
-      const json selector = metric.is_object() ? metric.value("selector", json()) : json();
-      const json target = ext.value("target", json::object());
-      if (!metric.is_object() || !target.is_object() || !metric.value("name", json("")).is_string()) {
-        const std::string msg = "invalid external metric source: metric and target must be objects, metric.name a string";
-        return unable(hpa, "FailedGetExternalMetric", msg, msg);
-      }
+      // computeStatusForExternalMetric. An absent source reads as one without a name or target.
+      if (!spec.external_error.empty())
+        return unable(hpa, "FailedGetExternalMetric", spec.external_error, spec.external_error);
+      static const k8s::ExternalMetricSource kNoSource;
+      const k8s::ExternalMetricSource& external = spec.external ? *spec.external : kNoSource;
+      const std::string& mname = external.metric.name;
+      const json& selector = external.metric.selector;
       const std::string sel_str = label_selector_go_struct_string(selector);
       const std::string proposal_name = fmt::format("external metric {}({})", mname, sel_str);
       json ident = json{{"name", mname}};
       if (!selector.is_null()) ident["selector"] = selector;
+      // An averageValue target, else a value target.
       std::optional<std::int64_t> avg, val;
-      if (target.is_object() && target.contains("averageValue")) avg = quantity_milli(target["averageValue"]);
-      else if (target.is_object() && target.contains("value")) val = quantity_milli(target["value"]);
+      if (external.target.average_value) avg = external.target.average_value;
+      else val = external.target.value;
       if ((!avg || *avg <= 0) && (!val || *val <= 0)) {
         const std::string msg = "invalid external metric source: neither a value target nor an average value target was set";
         return unable(hpa, "FailedGetExternalMetric", msg, msg);
@@ -580,7 +521,8 @@ class HpaController final : public Controller {
       }
       return r;
     }
-    if (type == "Resource" || type == "ContainerResource") return compute_resource(hpa, spec, type, spec_replicas, scale);
+    if (type == "Resource" || type == "ContainerResource")
+      return compute_status_for_resource_metric(hpa, spec, spec_replicas, scale);
     if (type == "Pods" || type == "Object") {
       const std::string inner = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
       return unable(hpa, type == "Pods" ? "FailedGetPodsMetric" : "FailedGetObjectMetric", inner,
@@ -593,7 +535,7 @@ class HpaController final : public Controller {
   // --- normalisation ------------------------------------------------------------------------------
   // stabilizeRecommendation (behavior nil): the max over the window, including this proposal; an
   // old sample (strictly before the cutoff) is overwritten, else the proposal is appended.
-  std::int32_t stabilize(HpaMemory& m, std::int32_t proposal) {
+  std::int32_t stabilize_recommendation(HpaMemory& m, std::int32_t proposal) {
     std::int32_t max_rec = proposal;
     bool found_old = false;
     std::size_t old_index = 0;
@@ -612,9 +554,10 @@ class HpaController final : public Controller {
     return max_rec;
   }
 
-  std::int32_t normalize_legacy(json& status, HpaMemory& m, std::int32_t current, std::int32_t proposal,
-                                std::int32_t min_replicas, std::int32_t max_replicas) {
-    const std::int32_t stabilized = stabilize(m, proposal);
+  // normalizeDesiredReplicas (behavior nil).
+  std::int32_t normalize_desired_replicas(json& status, HpaMemory& m, std::int32_t current, std::int32_t proposal,
+                                          std::int32_t min_replicas, std::int32_t max_replicas) {
+    const std::int32_t stabilized = stabilize_recommendation(m, proposal);
     if (stabilized != proposal)
       set_condition(status, "AbleToScale", "True", "ScaleDownStabilized",
                     "recent recommendations were higher than current one, applying the highest recent recommendation");
@@ -622,7 +565,7 @@ class HpaController final : public Controller {
       set_condition(status, "AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size");
     // convertDesiredReplicasWithRules
     const std::int32_t scale_up_limit =
-        static_cast<std::int32_t>(std::max(2.0 * static_cast<double>(current), 4.0));
+        static_cast<std::int32_t>(std::max(kScaleUpLimitFactor * static_cast<double>(current), kScaleUpLimitMinimum));
     std::int32_t max_allowed;
     std::string cond, reason;
     if (max_replicas > scale_up_limit) {
@@ -649,7 +592,9 @@ class HpaController final : public Controller {
     return desired;
   }
 
-  static std::int32_t change_in_period(std::int32_t period_s, const std::vector<ScaleEvent>& events, SimTime t) {
+  // getReplicasChangePerPeriod
+  static std::int32_t get_replicas_change_per_period(std::int32_t period_s, const std::vector<ScaleEvent>& events,
+                                                     SimTime t) {
     const SimTime cutoff = t - seconds(period_s);
     std::int32_t n = 0;
     for (const ScaleEvent& e : events)
@@ -657,13 +602,15 @@ class HpaController final : public Controller {
     return n;
   }
 
-  std::int32_t scale_up_limit(std::int32_t current, const HpaMemory& m, const Rules& r) const {
-    if (r.select == "Disabled") return current;
-    const bool min_sel = r.select == "Min";
+  // calculateScaleUpLimitWithScalingRules (`rules` defaulted: every member set).
+  std::int32_t calculate_scale_up_limit_with_scaling_rules(std::int32_t current, const HpaMemory& m,
+                                                           const HPAScalingRules& rules) const {
+    if (*rules.select_policy == "Disabled") return current;
+    const bool min_sel = *rules.select_policy == "Min";
     std::int32_t result = min_sel ? INT32_MAX : INT32_MIN;
-    for (const Policy& p : r.policies) {
-      const std::int32_t start = current - change_in_period(p.period, m.up_events, now()) +
-                                 change_in_period(p.period, m.down_events, now());
+    for (const HPAScalingPolicy& p : *rules.policies) {
+      const std::int32_t start = current - get_replicas_change_per_period(p.period_seconds, m.up_events, now()) +
+                                 get_replicas_change_per_period(p.period_seconds, m.down_events, now());
       std::int32_t proposed = 0;
       if (p.type == "Pods") proposed = start + p.value;
       else proposed = static_cast<std::int32_t>(std::ceil(static_cast<double>(start) * (1.0 + static_cast<double>(p.value) / 100.0)));
@@ -672,13 +619,15 @@ class HpaController final : public Controller {
     return result;
   }
 
-  std::int32_t scale_down_limit(std::int32_t current, const HpaMemory& m, const Rules& r) const {
-    if (r.select == "Disabled") return current;
-    const bool min_sel = r.select == "Min";
+  // calculateScaleDownLimitWithBehaviors (`rules` defaulted: every member set).
+  std::int32_t calculate_scale_down_limit_with_behaviors(std::int32_t current, const HpaMemory& m,
+                                                         const HPAScalingRules& rules) const {
+    if (*rules.select_policy == "Disabled") return current;
+    const bool min_sel = *rules.select_policy == "Min";
     std::int32_t result = min_sel ? INT32_MIN : INT32_MAX;
-    for (const Policy& p : r.policies) {
-      const std::int32_t start = current - change_in_period(p.period, m.up_events, now()) +
-                                 change_in_period(p.period, m.down_events, now());
+    for (const HPAScalingPolicy& p : *rules.policies) {
+      const std::int32_t start = current - get_replicas_change_per_period(p.period_seconds, m.up_events, now()) +
+                                 get_replicas_change_per_period(p.period_seconds, m.down_events, now());
       std::int32_t proposed = 0;
       if (p.type == "Pods") proposed = start - p.value;
       else proposed = static_cast<std::int32_t>(static_cast<double>(start) * (1.0 - static_cast<double>(p.value) / 100.0));
@@ -687,11 +636,16 @@ class HpaController final : public Controller {
     return result;
   }
 
-  std::int32_t normalize_with_behavior(json& status, HpaMemory& m, const Behavior& b, std::int32_t current,
-                                       std::int32_t proposal, std::int32_t min_replicas, std::int32_t max_replicas) {
+  // normalizeDesiredReplicasWithBehaviors (`behavior` defaulted: every member set).
+  std::int32_t normalize_desired_replicas_with_behaviors(json& status, HpaMemory& m,
+                                                         const HorizontalPodAutoscalerBehavior& behavior,
+                                                         std::int32_t current, std::int32_t proposal,
+                                                         std::int32_t min_replicas, std::int32_t max_replicas) {
+    const HPAScalingRules& scale_up = *behavior.scale_up;
+    const HPAScalingRules& scale_down = *behavior.scale_down;
     // stabilizeRecommendationWithBehaviors
-    const SimTime up_cutoff = now() - seconds(b.up.window);
-    const SimTime down_cutoff = now() - seconds(b.down.window);
+    const SimTime up_cutoff = now() - seconds(*scale_up.stabilization_window_seconds);
+    const SimTime down_cutoff = now() - seconds(*scale_down.stabilization_window_seconds);
     std::int32_t up_rec = proposal, down_rec = proposal;
     bool found_old = false;
     std::size_t old_index = 0;
@@ -723,7 +677,7 @@ class HpaController final : public Controller {
     std::int32_t desired = stabilized;
     std::string reason = "DesiredWithinRange", message = "the desired count is within the acceptable range";
     if (stabilized > current) {
-      std::int32_t limit = std::max(scale_up_limit(current, m, b.up), current);
+      std::int32_t limit = std::max(calculate_scale_up_limit_with_scaling_rules(current, m, scale_up), current);
       std::int32_t max_allowed = max_replicas;
       std::string r, msg;
       if (max_allowed > limit) {
@@ -740,7 +694,7 @@ class HpaController final : public Controller {
         message = msg;
       }
     } else if (stabilized < current) {
-      std::int32_t limit = std::min(scale_down_limit(current, m, b.down), current);
+      std::int32_t limit = std::min(calculate_scale_down_limit_with_behaviors(current, m, scale_down), current);
       std::int32_t min_allowed = min_replicas;
       std::string r, msg;
       if (min_allowed < limit) {
@@ -763,12 +717,13 @@ class HpaController final : public Controller {
 
   // storeScaleEvent: only with a behavior; events older than the longest policy period of their
   // direction are marked outdated and the last of them is reused.
-  void store_scale_event(HpaMemory& m, const Behavior& b, std::int32_t prev, std::int32_t next) {
+  void store_scale_event(HpaMemory& m, const HorizontalPodAutoscalerBehavior& behavior, std::int32_t prev,
+                         std::int32_t next) {
     const bool up = next > prev;
-    const Rules& rules = up ? b.up : b.down;
+    const HPAScalingRules& rules = up ? *behavior.scale_up : *behavior.scale_down;
     std::vector<ScaleEvent>& events = up ? m.up_events : m.down_events;
     std::int32_t longest = 0;
-    for (const Policy& p : rules.policies) longest = std::max(longest, p.period);
+    for (const HPAScalingPolicy& p : *rules.policies) longest = std::max(longest, p.period_seconds);
     const SimTime cutoff = now() - seconds(longest);
     bool found = false;
     std::size_t index = 0;
@@ -785,24 +740,26 @@ class HpaController final : public Controller {
   }
 
   // --- reconcileAutoscaler ------------------------------------------------------------------------
-  void reconcile_autoscaler(const ObjectRef& ref, const json& live, const std::string& key,
-                            const std::optional<Scale>& scale) {
-    const json original_status = live.value("status", json::object());
-    json status = original_status.is_object() ? original_status : json::object();
-    const json spec = live.value("spec", json());
-    if (const std::string problem = check_spec(spec); !problem.empty()) {
+  // `live` is the stored version `hpa` was parsed from: the status written starts from its status.
+  void reconcile_autoscaler(const ObjectRef& ref, const json& live, const HorizontalPodAutoscaler& hpa,
+                            const std::string& key, const std::optional<Scale>& scale) {
+    if (!hpa.spec_error.empty()) {
       // The apiserver would have rejected this object; the controller's nearest reaction to an
       // HPA it cannot read is FailedConvertHPA.
-      event(ref, "Warning", "FailedConvertHPA", "failed to convert the given HPA to autoscaling/v2: " + problem);
+      event(ref, "Warning", "FailedConvertHPA", "failed to convert the given HPA to autoscaling/v2: " + hpa.spec_error);
       return;
     }
-    const json& target = spec["scaleTargetRef"];
-    const ObjectRef target_ref{target["kind"].get<std::string>(), ref.ns, target["name"].get<std::string>()};
+    static const json kNoStatus = json::object();
+    const auto stored_status = live.find("status");
+    const json& original_status = stored_status != live.end() ? *stored_status : kNoStatus;
+    json status = original_status.is_object() ? original_status : json::object();
+    const k8s::CrossVersionObjectReference& target = hpa.spec.scale_target_ref;
+    const ObjectRef target_ref{target.kind, ref.ns, target.name};
 
     if (!scale) {
-      const std::string err = fmt::format("{} \"{}\" not found",
-                                          resource_name(target_ref.kind, target.value("apiVersion", "apps/v1")),
-                                          target_ref.name);
+      const std::string api_version = target.api_version.empty() ? "apps/v1" : target.api_version;
+      const std::string err =
+          fmt::format("{} \"{}\" not found", resource_name(target_ref.kind, api_version), target_ref.name);
       event(ref, "Warning", "FailedGetScale", err);
       set_condition(status, "AbleToScale", "False", "FailedGetScale",
                     "the HPA controller was unable to get the target's current scale: " + err);
@@ -818,11 +775,11 @@ class HpaController final : public Controller {
       m.recommendations.push_back({current, now()});
     }
 
-    const std::int32_t min_replicas =
-        spec.contains("minReplicas") && spec["minReplicas"].is_number_integer() ? spec["minReplicas"].get<std::int32_t>() : 1;
-    const std::int32_t max_replicas = spec["maxReplicas"].get<std::int32_t>();
-    const bool has_behavior = spec.contains("behavior") && spec["behavior"].is_object();
-    const Behavior behavior = has_behavior ? read_behavior(spec["behavior"]) : Behavior{};
+    const std::int32_t min_replicas = hpa.spec.min_replicas.value_or(k8s::kDefaultMinReplicas);
+    const std::int32_t max_replicas = hpa.spec.max_replicas;
+    const bool has_behavior = hpa.spec.behavior.has_value();
+    const HorizontalPodAutoscalerBehavior behavior =
+        has_behavior ? defaulted(*hpa.spec.behavior) : HorizontalPodAutoscalerBehavior{};
 
     std::int32_t desired = 0;
     std::string rescale_reason;
@@ -850,13 +807,13 @@ class HpaController final : public Controller {
         event(ref, "Warning", "SelectorRequired", error);
         set_condition(status, "ScalingActive", "False", "InvalidSelector", "the HPA target's scale is missing a selector");
       } else {
-        const json metrics = spec.contains("metrics") && spec["metrics"].is_array() ? spec["metrics"] : json::array();
+        const std::vector<MetricSpec>& metrics = hpa.spec.metrics;
         std::int32_t replicas = 0;
         std::size_t invalid = 0;
         json invalid_condition;
         std::string invalid_error;
-        for (const json& ms : metrics) {
-          MetricResult r = compute_metric(ref, ms, scale->spec_replicas, scale->status_replicas, *scale);
+        for (const MetricSpec& ms : metrics) {
+          MetricResult r = compute_replicas_for_metric(ref, ms, scale->spec_replicas, scale->status_replicas, *scale);
           metric_statuses.push_back(r.status);
           if (!r.ok) {
             if (invalid == 0) {
@@ -884,7 +841,7 @@ class HpaController final : public Controller {
       }
       if (metric_desired == -1) {
         // setCurrentReplicasAndMetricsInStatus, then the FailedComputeMetricsReplicas event.
-        set_status(status, current, original_status.value("desiredReplicas", 0), metric_statuses, false);
+        set_status(status, current, hpa.status.desired_replicas, metric_statuses, false);
         update_status_if_needed(live, original_status, status);
         event(ref, "Warning", "FailedComputeMetricsReplicas", error);
         return;
@@ -896,8 +853,9 @@ class HpaController final : public Controller {
       }
       if (desired > current) rescale_reason = rescale_metric + " above target";
       if (desired < current) rescale_reason = "All metrics below target";
-      desired = has_behavior ? normalize_with_behavior(status, m, behavior, current, desired, min_replicas, max_replicas)
-                             : normalize_legacy(status, m, current, desired, min_replicas, max_replicas);
+      desired = has_behavior ? normalize_desired_replicas_with_behaviors(status, m, behavior, current, desired,
+                                                                         min_replicas, max_replicas)
+                             : normalize_desired_replicas(status, m, current, desired, min_replicas, max_replicas);
       rescale = desired != current;
     }
 
@@ -908,7 +866,7 @@ class HpaController final : public Controller {
               fmt::format("New size: {}; reason: {}; error: {}", desired, rescale_reason, w.status.message));
         set_condition(status, "AbleToScale", "False", "FailedUpdateScale",
                       "the HPA controller was unable to update the target scale: " + w.status.message);
-        set_status(status, current, original_status.value("desiredReplicas", 0), metric_statuses, false);
+        set_status(status, current, hpa.status.desired_replicas, metric_statuses, false);
         update_status_if_needed(live, original_status, status);
         return;
       }
@@ -931,6 +889,7 @@ class HpaController final : public Controller {
   Duration initial_readiness_delay_ = seconds(30);
   double tolerance_ = 0.1;
   std::map<std::string, HpaMemory> memory_;
+  k8s::ParsedVersions<HorizontalPodAutoscaler> hpas_{k8s::parse_horizontal_pod_autoscaler};  // the informer's typed cache
   std::map<std::string, Reads> reads_;  // keys being reconciled (at most one entry per worker)
 };
 
