@@ -66,6 +66,7 @@
 #include "kcsim/k8s/types/parsed_versions.hpp"
 #include "kcsim/apiserver/external_metrics_api.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
+#include "kcsim/apiserver/status_update.hpp"
 #include "resource_replicas.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -293,11 +294,11 @@ class HpaController final : public Controller {
     status = std::move(next);
   }
 
-  void update_status_if_needed(const json& live, const json& original_status, const json& status) {
+  // updateStatusIfNeeded: PUT .../status with the resourceVersion read. The body carries only what
+  // the status strategy reads (status_update_body), not a copy of the whole HPA.
+  void update_status_if_needed(const json& live, const json& original_status, json status) {
     if (original_status == status) return;
-    json obj = live;
-    obj["status"] = status;
-    const WriteResult r = api().update(std::move(obj), kManager, "status");
+    const WriteResult r = api().update(status_update_body(live, std::move(status)), kManager, "status");
     if (!r.status.ok())
       event(ObjectRef::of(live), "Warning", "FailedUpdateStatus", r.status.message);
   }
@@ -763,7 +764,7 @@ class HpaController final : public Controller {
       event(ref, "Warning", "FailedGetScale", err);
       set_condition(status, "AbleToScale", "False", "FailedGetScale",
                     "the HPA controller was unable to get the target's current scale: " + err);
-      update_status_if_needed(live, original_status, status);
+      update_status_if_needed(live, original_status, std::move(status));
       return;
     }
     set_condition(status, "AbleToScale", "True", "SucceededGetScale",
@@ -842,7 +843,7 @@ class HpaController final : public Controller {
       if (metric_desired == -1) {
         // setCurrentReplicasAndMetricsInStatus, then the FailedComputeMetricsReplicas event.
         set_status(status, current, hpa.status.desired_replicas, metric_statuses, false);
-        update_status_if_needed(live, original_status, status);
+        update_status_if_needed(live, original_status, std::move(status));
         event(ref, "Warning", "FailedComputeMetricsReplicas", error);
         return;
       }
@@ -867,7 +868,7 @@ class HpaController final : public Controller {
         set_condition(status, "AbleToScale", "False", "FailedUpdateScale",
                       "the HPA controller was unable to update the target scale: " + w.status.message);
         set_status(status, current, hpa.status.desired_replicas, metric_statuses, false);
-        update_status_if_needed(live, original_status, status);
+        update_status_if_needed(live, original_status, std::move(status));
         return;
       }
       set_condition(status, "AbleToScale", "True", "SucceededRescale",
@@ -878,7 +879,7 @@ class HpaController final : public Controller {
       desired = current;
     }
     set_status(status, current, desired, metric_statuses, rescale);
-    update_status_if_needed(live, original_status, status);
+    update_status_if_needed(live, original_status, std::move(status));
   }
 
   Duration sync_period_ = seconds(15);
