@@ -758,6 +758,7 @@ class HpaController final : public Controller {
     const ObjectRef target_ref{target.kind, ref.ns, target.name};
 
     if (!scale) {
+      // (A target without apiVersion is named as an apps/v1 resource.)
       const std::string api_version = target.api_version.empty() ? "apps/v1" : target.api_version;
       const std::string err =
           fmt::format("{} \"{}\" not found", resource_name(target_ref.kind, api_version), target_ref.name);
