@@ -67,6 +67,7 @@
 #include "kcsim/apiserver/external_metrics_api.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
 #include "kcsim/apiserver/status_update.hpp"
+#include "hpa_behavior.hpp"
 #include "resource_replicas.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -128,26 +129,11 @@ json selector_labels(const std::string& selector) {
 
 using k8s::HorizontalPodAutoscaler;
 using k8s::HorizontalPodAutoscalerBehavior;
-using k8s::HPAScalingPolicy;
-using k8s::HPAScalingRules;
 using k8s::MetricSpec;
 using k8s::MetricTarget;
 
-// The legacy scale-up limit of an HPA without behavior (horizontal.go: scaleUpLimitFactor,
-// scaleUpLimitMinimum): max(2 × current, 4).
-constexpr double kScaleUpLimitFactor = 2.0;
-constexpr double kScaleUpLimitMinimum = 4.0;
-
-struct Recommendation {
-  std::int32_t replicas;
-  SimTime at;
-};
-
-struct ScaleEvent {
-  std::int32_t change;
-  SimTime at;
-  bool outdated = false;
-};
+// The normalisation's types and rules are in hpa_behavior.hpp.
+using Behavior = HpaBehavior;
 
 // What a reconcile read at its start (begin_reconcile), for its end.
 struct Reads {
@@ -159,8 +145,8 @@ struct Reads {
 
 struct HpaMemory {
   bool have_recommendations = false;
-  std::vector<Recommendation> recommendations;
-  std::vector<ScaleEvent> up_events, down_events;
+  std::vector<HpaRecommendation> recommendations;
+  std::vector<HpaScaleEvent> up_events, down_events;
 };
 
 // One metric's outcome in computeReplicasForMetric.
@@ -304,17 +290,10 @@ class HpaController final : public Controller {
   }
 
   // --- spec -------------------------------------------------------------------------------------
-  // SetDefaults_HorizontalPodAutoscalerBehavior (pkg/apis/autoscaling/v2/defaults.go), applied here
-  // because kcsim's API server does not default objects, then maybeInitScaleDownStabilizationWindow
-  // (horizontal.go): a scale-down window left nil is --horizontal-pod-autoscaler-downscale-stabilization.
-  // Every member of both directions is set in the result.
-  HorizontalPodAutoscalerBehavior defaulted(const HorizontalPodAutoscalerBehavior& b) const {
-    HorizontalPodAutoscalerBehavior out;
-    out.scale_up = k8s::generate_hpa_scale_up_rules(b.scale_up);
-    out.scale_down = k8s::generate_hpa_scale_down_rules(b.scale_down);
-    if (!out.scale_down->stabilization_window_seconds)
-      out.scale_down->stabilization_window_seconds = static_cast<std::int32_t>(downscale_window_ / seconds(1));
-    return out;
+  // SetDefaults_HorizontalPodAutoscalerBehavior (applied here because kcsim's API server does not
+  // default objects), then maybeInitScaleDownStabilizationWindow: hpa_behavior_from_spec.
+  Behavior read_behavior(const HorizontalPodAutoscalerBehavior& b) const {
+    return hpa_behavior_from_spec(b, static_cast<std::int32_t>(downscale_window_ / seconds(1)));
   }
 
   // --- metrics ----------------------------------------------------------------------------------
@@ -534,210 +513,35 @@ class HpaController final : public Controller {
   }
 
   // --- normalisation ------------------------------------------------------------------------------
-  // stabilizeRecommendation (behavior nil): the max over the window, including this proposal; an
-  // old sample (strictly before the cutoff) is overwritten, else the proposal is appended.
-  std::int32_t stabilize_recommendation(HpaMemory& m, std::int32_t proposal) {
-    std::int32_t max_rec = proposal;
-    bool found_old = false;
-    std::size_t old_index = 0;
-    const SimTime cutoff = now() - downscale_window_;
-    for (std::size_t i = 0; i < m.recommendations.size(); ++i) {
-      const Recommendation& rec = m.recommendations[i];
-      if (rec.at < cutoff) {
-        found_old = true;
-        old_index = i;
-      } else if (rec.replicas > max_rec) {
-        max_rec = rec.replicas;
-      }
-    }
-    if (found_old) m.recommendations[old_index] = {proposal, now()};
-    else m.recommendations.push_back({proposal, now()});
-    return max_rec;
-  }
-
-  // normalizeDesiredReplicas (behavior nil).
-  std::int32_t normalize_desired_replicas(json& status, HpaMemory& m, std::int32_t current, std::int32_t proposal,
-                                          std::int32_t min_replicas, std::int32_t max_replicas) {
-    const std::int32_t stabilized = stabilize_recommendation(m, proposal);
+  // normalizeDesiredReplicas (behavior nil): stabilizeRecommendation, then
+  // convertDesiredReplicasWithRules (hpa_behavior.hpp); the conditions they set.
+  std::int32_t normalize_legacy(json& status, HpaMemory& m, std::int32_t current, std::int32_t proposal,
+                                std::int32_t min_replicas, std::int32_t max_replicas) {
+    const std::int32_t stabilized = hpa_stabilize_recommendation(m.recommendations, now(), downscale_window_, proposal);
     if (stabilized != proposal)
       set_condition(status, "AbleToScale", "True", "ScaleDownStabilized",
                     "recent recommendations were higher than current one, applying the highest recent recommendation");
     else
       set_condition(status, "AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size");
-    // convertDesiredReplicasWithRules
-    const std::int32_t scale_up_limit =
-        static_cast<std::int32_t>(std::max(kScaleUpLimitFactor * static_cast<double>(current), kScaleUpLimitMinimum));
-    std::int32_t max_allowed;
-    std::string cond, reason;
-    if (max_replicas > scale_up_limit) {
-      max_allowed = scale_up_limit;
-      cond = "ScaleUpLimit";
-      reason = "the desired replica count is increasing faster than the maximum scale rate";
-    } else {
-      max_allowed = max_replicas;
-      cond = "TooManyReplicas";
-      reason = "the desired replica count is more than the maximum replica count";
-    }
-    std::int32_t desired = stabilized;
-    if (stabilized < min_replicas) {
-      desired = min_replicas;
-      cond = "TooFewReplicas";
-      reason = "the desired replica count is less than the minimum replica count";
-    } else if (stabilized > max_allowed) {
-      desired = max_allowed;
-    } else {
-      cond = "DesiredWithinRange";
-      reason = "the desired count is within the acceptable range";
-    }
-    set_condition(status, "ScalingLimited", desired == stabilized ? "False" : "True", cond, reason);
-    return desired;
+    const HpaLimited l = hpa_convert_desired_with_rules(current, stabilized, min_replicas, max_replicas);
+    set_condition(status, "ScalingLimited", l.replicas == stabilized ? "False" : "True", l.reason, l.message);
+    return l.replicas;
   }
 
-  // getReplicasChangePerPeriod
-  static std::int32_t get_replicas_change_per_period(std::int32_t period_s, const std::vector<ScaleEvent>& events,
-                                                     SimTime t) {
-    const SimTime cutoff = t - seconds(period_s);
-    std::int32_t n = 0;
-    for (const ScaleEvent& e : events)
-      if (e.at > cutoff) n += e.change;
-    return n;
-  }
-
-  // calculateScaleUpLimitWithScalingRules (`rules` defaulted: every member set).
-  std::int32_t calculate_scale_up_limit_with_scaling_rules(std::int32_t current, const HpaMemory& m,
-                                                           const HPAScalingRules& rules) const {
-    if (*rules.select_policy == "Disabled") return current;
-    const bool min_sel = *rules.select_policy == "Min";
-    std::int32_t result = min_sel ? INT32_MAX : INT32_MIN;
-    for (const HPAScalingPolicy& p : *rules.policies) {
-      const std::int32_t start = current - get_replicas_change_per_period(p.period_seconds, m.up_events, now()) +
-                                 get_replicas_change_per_period(p.period_seconds, m.down_events, now());
-      std::int32_t proposed = 0;
-      if (p.type == "Pods") proposed = start + p.value;
-      else proposed = static_cast<std::int32_t>(std::ceil(static_cast<double>(start) * (1.0 + static_cast<double>(p.value) / 100.0)));
-      result = min_sel ? std::min(result, proposed) : std::max(result, proposed);
-    }
-    return result;
-  }
-
-  // calculateScaleDownLimitWithBehaviors (`rules` defaulted: every member set).
-  std::int32_t calculate_scale_down_limit_with_behaviors(std::int32_t current, const HpaMemory& m,
-                                                         const HPAScalingRules& rules) const {
-    if (*rules.select_policy == "Disabled") return current;
-    const bool min_sel = *rules.select_policy == "Min";
-    std::int32_t result = min_sel ? INT32_MIN : INT32_MAX;
-    for (const HPAScalingPolicy& p : *rules.policies) {
-      const std::int32_t start = current - get_replicas_change_per_period(p.period_seconds, m.up_events, now()) +
-                                 get_replicas_change_per_period(p.period_seconds, m.down_events, now());
-      std::int32_t proposed = 0;
-      if (p.type == "Pods") proposed = start - p.value;
-      else proposed = static_cast<std::int32_t>(static_cast<double>(start) * (1.0 - static_cast<double>(p.value) / 100.0));
-      result = min_sel ? std::max(result, proposed) : std::min(result, proposed);
-    }
-    return result;
-  }
-
-  // normalizeDesiredReplicasWithBehaviors (`behavior` defaulted: every member set).
-  std::int32_t normalize_desired_replicas_with_behaviors(json& status, HpaMemory& m,
-                                                         const HorizontalPodAutoscalerBehavior& behavior,
-                                                         std::int32_t current, std::int32_t proposal,
-                                                         std::int32_t min_replicas, std::int32_t max_replicas) {
-    const HPAScalingRules& scale_up = *behavior.scale_up;
-    const HPAScalingRules& scale_down = *behavior.scale_down;
-    // stabilizeRecommendationWithBehaviors
-    const SimTime up_cutoff = now() - seconds(*scale_up.stabilization_window_seconds);
-    const SimTime down_cutoff = now() - seconds(*scale_down.stabilization_window_seconds);
-    std::int32_t up_rec = proposal, down_rec = proposal;
-    bool found_old = false;
-    std::size_t old_index = 0;
-    for (std::size_t i = 0; i < m.recommendations.size(); ++i) {
-      const Recommendation& rec = m.recommendations[i];
-      if (rec.at > up_cutoff) up_rec = std::min(rec.replicas, up_rec);
-      if (rec.at > down_cutoff) down_rec = std::max(rec.replicas, down_rec);
-      if (rec.at < up_cutoff && rec.at < down_cutoff) {
-        found_old = true;
-        old_index = i;
-      }
-    }
-    std::int32_t stabilized = current;
-    if (stabilized < up_rec) stabilized = up_rec;
-    if (stabilized > down_rec) stabilized = down_rec;
-    if (found_old) m.recommendations[old_index] = {proposal, now()};
-    else m.recommendations.push_back({proposal, now()});
-    if (stabilized != proposal) {
-      if (proposal >= current)
-        set_condition(status, "AbleToScale", "True", "ScaleUpStabilized",
-                      "recent recommendations were lower than current one, applying the lowest recent recommendation");
-      else
-        set_condition(status, "AbleToScale", "True", "ScaleDownStabilized",
-                      "recent recommendations were higher than current one, applying the highest recent recommendation");
-    } else {
+  // normalizeDesiredReplicasWithBehaviors: stabilizeRecommendationWithBehaviors, then
+  // convertDesiredReplicasWithBehaviorRate (hpa_behavior.hpp); the conditions they set.
+  std::int32_t normalize_with_behavior(json& status, HpaMemory& m, const Behavior& b, std::int32_t current,
+                                       std::int32_t proposal, std::int32_t min_replicas, std::int32_t max_replicas) {
+    const HpaLimited st = hpa_stabilize_with_behaviors(m.recommendations, b, now(), current, proposal);
+    const std::int32_t stabilized = st.replicas;
+    if (stabilized != proposal)
+      set_condition(status, "AbleToScale", "True", st.reason, st.message);
+    else
       set_condition(status, "AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size");
-    }
-    // convertDesiredReplicasWithBehaviorRate
-    std::int32_t desired = stabilized;
-    std::string reason = "DesiredWithinRange", message = "the desired count is within the acceptable range";
-    if (stabilized > current) {
-      std::int32_t limit = std::max(calculate_scale_up_limit_with_scaling_rules(current, m, scale_up), current);
-      std::int32_t max_allowed = max_replicas;
-      std::string r, msg;
-      if (max_allowed > limit) {
-        max_allowed = limit;
-        r = "ScaleUpLimit";
-        msg = "the desired replica count is increasing faster than the maximum scale rate";
-      } else {
-        r = "TooManyReplicas";
-        msg = "the desired replica count is more than the maximum replica count";
-      }
-      if (stabilized > max_allowed) {
-        desired = max_allowed;
-        reason = r;
-        message = msg;
-      }
-    } else if (stabilized < current) {
-      std::int32_t limit = std::min(calculate_scale_down_limit_with_behaviors(current, m, scale_down), current);
-      std::int32_t min_allowed = min_replicas;
-      std::string r, msg;
-      if (min_allowed < limit) {
-        min_allowed = limit;
-        r = "ScaleDownLimit";
-        msg = "the desired replica count is decreasing faster than the maximum scale rate";
-      } else {
-        r = "TooFewReplicas";
-        msg = "the desired replica count is less than the minimum replica count";
-      }
-      if (stabilized < min_allowed) {
-        desired = min_allowed;
-        reason = r;
-        message = msg;
-      }
-    }
-    set_condition(status, "ScalingLimited", desired == stabilized ? "False" : "True", reason, message);
-    return desired;
-  }
-
-  // storeScaleEvent: only with a behavior; events older than the longest policy period of their
-  // direction are marked outdated and the last of them is reused.
-  void store_scale_event(HpaMemory& m, const HorizontalPodAutoscalerBehavior& behavior, std::int32_t prev,
-                         std::int32_t next) {
-    const bool up = next > prev;
-    const HPAScalingRules& rules = up ? *behavior.scale_up : *behavior.scale_down;
-    std::vector<ScaleEvent>& events = up ? m.up_events : m.down_events;
-    std::int32_t longest = 0;
-    for (const HPAScalingPolicy& p : *rules.policies) longest = std::max(longest, p.period_seconds);
-    const SimTime cutoff = now() - seconds(longest);
-    bool found = false;
-    std::size_t index = 0;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      if (events[i].at < cutoff) events[i].outdated = true;
-      if (events[i].outdated) {
-        found = true;
-        index = i;
-      }
-    }
-    const ScaleEvent e{up ? next - prev : prev - next, now(), false};
-    if (found) events[index] = e;
-    else events.push_back(e);
+    const HpaLimited l = hpa_convert_desired_with_behavior_rate(current, stabilized, min_replicas, max_replicas, b,
+                                                                m.up_events, m.down_events, now());
+    set_condition(status, "ScalingLimited", l.replicas == stabilized ? "False" : "True", l.reason, l.message);
+    return l.replicas;
   }
 
   // --- reconcileAutoscaler ------------------------------------------------------------------------
@@ -780,8 +584,7 @@ class HpaController final : public Controller {
     const std::int32_t min_replicas = hpa.spec.min_replicas.value_or(k8s::kDefaultMinReplicas);
     const std::int32_t max_replicas = hpa.spec.max_replicas;
     const bool has_behavior = hpa.spec.behavior.has_value();
-    const HorizontalPodAutoscalerBehavior behavior =
-        has_behavior ? defaulted(*hpa.spec.behavior) : HorizontalPodAutoscalerBehavior{};
+    const Behavior behavior = has_behavior ? read_behavior(*hpa.spec.behavior) : Behavior{};
 
     std::int32_t desired = 0;
     std::string rescale_reason;
@@ -855,9 +658,8 @@ class HpaController final : public Controller {
       }
       if (desired > current) rescale_reason = rescale_metric + " above target";
       if (desired < current) rescale_reason = "All metrics below target";
-      desired = has_behavior ? normalize_desired_replicas_with_behaviors(status, m, behavior, current, desired,
-                                                                         min_replicas, max_replicas)
-                             : normalize_desired_replicas(status, m, current, desired, min_replicas, max_replicas);
+      desired = has_behavior ? normalize_with_behavior(status, m, behavior, current, desired, min_replicas, max_replicas)
+                             : normalize_legacy(status, m, current, desired, min_replicas, max_replicas);
       rescale = desired != current;
     }
 
@@ -875,7 +677,7 @@ class HpaController final : public Controller {
       set_condition(status, "AbleToScale", "True", "SucceededRescale",
                     fmt::format("the HPA controller was able to update the target scale to {}", desired));
       event(ref, "Normal", "SuccessfulRescale", fmt::format("New size: {}; reason: {}", desired, rescale_reason));
-      if (has_behavior) store_scale_event(m, behavior, current, desired);
+      hpa_store_scale_event(m.up_events, m.down_events, has_behavior ? &behavior : nullptr, current, desired, now());
     } else {
       desired = current;
     }

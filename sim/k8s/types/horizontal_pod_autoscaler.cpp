@@ -200,12 +200,7 @@ HorizontalPodAutoscalerSpec parse_spec(const json& s) {
   spec.max_replicas = int32_member(s, "maxReplicas").value_or(0);
   if (const json* ms = member(s, "metrics"); ms && ms->is_array())
     for (const json& m : *ms) spec.metrics.push_back(parse_metric_spec(m));
-  if (const json* b = object_member(s, "behavior")) {
-    HorizontalPodAutoscalerBehavior behavior;
-    if (const json* up = object_member(*b, "scaleUp")) behavior.scale_up = parse_rules(*up);
-    if (const json* down = object_member(*b, "scaleDown")) behavior.scale_down = parse_rules(*down);
-    spec.behavior = std::move(behavior);
-  }
+  if (const json* b = object_member(s, "behavior")) spec.behavior = parse_horizontal_pod_autoscaler_behavior(*b);
   return spec;
 }
 
@@ -245,6 +240,13 @@ HorizontalPodAutoscaler parse_horizontal_pod_autoscaler(const json& object) {
   hpa.spec = parse_spec(or_empty(spec));
   hpa.status = parse_status(or_empty(object_member(object, "status")));
   return hpa;
+}
+
+HorizontalPodAutoscalerBehavior parse_horizontal_pod_autoscaler_behavior(const json& b) {
+  HorizontalPodAutoscalerBehavior behavior;
+  if (const json* up = object_member(b, "scaleUp")) behavior.scale_up = parse_rules(*up);
+  if (const json* down = object_member(b, "scaleDown")) behavior.scale_down = parse_rules(*down);
+  return behavior;
 }
 
 HPAScalingRules generate_hpa_scale_up_rules(const std::optional<HPAScalingRules>& from) {

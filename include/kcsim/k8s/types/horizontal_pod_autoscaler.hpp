@@ -176,6 +176,9 @@ struct HorizontalPodAutoscaler {
 
 /// The typed view of a stored HorizontalPodAutoscaler (the whole object). Never throws.
 HorizontalPodAutoscaler parse_horizontal_pod_autoscaler(const nlohmann::json& object);
+/// A HorizontalPodAutoscalerBehavior alone (spec.behavior, or KEDA's
+/// advanced.horizontalPodAutoscalerConfig.behavior); anything but an object reads as an empty one.
+HorizontalPodAutoscalerBehavior parse_horizontal_pod_autoscaler_behavior(const nlohmann::json& behavior);
 
 // --- Defaults: kubernetes pkg/apis/autoscaling/v2/defaults.go (v1.31–v1.33) -------------------
 // kcsim's API server does not default stored objects, so the HPA controller applies these when it
