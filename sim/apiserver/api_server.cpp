@@ -198,7 +198,10 @@ std::string resource_name(const std::string& kind, const std::string& api_versio
 
 struct ApiServer::Impl {
   struct Stored {
-    ObjectPtr obj;  // null for an Event kept as a compact record (`compact`)
+    // The stored version. For an Event kept as a compact record (`compact`), its JSON once someone
+    // has read it (null until then, and again after each recorder write): as for any object, a
+    // reader and a watcher share one immutable copy of a version, which the store keeps alive.
+    ObjectPtr obj;
     std::size_t lifetime = kNoLifetime;
     SimTime expires = SimTime::max();  // Events: the TTL's end (last write + event_ttl)
     std::size_t event = kNoEvent;      // Events: the index of its record in event_records
@@ -229,9 +232,14 @@ struct ApiServer::Impl {
     std::deque<WatchEvent> queue;
     const WatchFilter* filter;  // the watcher's, if it has one
   };
+  // The recorder's caches for one aggregation key (source, involved object, type, reason):
+  // EventAggregator's distinct messages, and EventLogger's Events under this key (their index in
+  // event_records) by the rest of their key, so that the common part is kept once.
   struct Aggregate {
     std::set<std::string> messages;
     SimTime last;
+    std::map<std::string, std::size_t> events;    // fieldPath \x1f message -> index
+    std::map<std::string, std::size_t> combined;  // fieldPath -> index of the "(combined ...)" Event
   };
   using Iter = std::map<ObjectRef, Stored>::iterator;
 
@@ -244,7 +252,7 @@ struct ApiServer::Impl {
   std::uint64_t uid_counter = 0;
 
   std::map<ObjectRef, Stored> objects;
-  std::map<std::string, ObjectRef> by_uid;
+  std::set<std::string> uids;  // of every stored object (the garbage collector's "is the owner there")
   std::map<std::string, std::set<ObjectRef>> dependents;  // owner uid -> objects owned by it
   std::map<ObjectRef, std::size_t> last_lifetime;         // newest lifetime of a ref
 
@@ -253,10 +261,9 @@ struct ApiServer::Impl {
   std::vector<std::uint32_t> watches_all;
 
   std::vector<EventRecord> event_records;           // creation order, latest state
-  std::vector<CompactEvent> compact_events;         // beside event_records (used while `compact`)
+  std::deque<CompactEvent> compact_events;          // beside event_records (used while `compact`)
   std::set<std::string, std::less<>> interned;      // strings CompactEvent points to
-  std::map<std::string, std::size_t> event_by_key;  // EventLogger cache key -> index
-  std::map<std::string, Aggregate> aggregates;      // EventAggregator cache
+  std::map<std::string, Aggregate> aggregates;      // EventAggregator and EventLogger caches
   // Every write of an Event appends (now + event_ttl): the deque stays in time order. An entry
   // whose Event was written again since is stale and skipped when it comes due.
   std::deque<Expiry> expiries;
@@ -337,17 +344,17 @@ struct ApiServer::Impl {
     };
   }
 
-  // The stored version of an object (an Event's made from its compact record).
-  ObjectPtr object_of(const Stored& slot) const {
-    if (!slot.compact) return slot.obj;
-    return std::make_shared<const json>(event_json(slot.event));
+  // The stored version of an object (a compact Event's made from its record on first read).
+  const ObjectPtr& object_of(Stored& slot) {
+    if (slot.compact && !slot.obj) slot.obj = std::make_shared<const json>(event_json(slot.event));
+    return slot.obj;
   }
 
   // Before a write other than the recorder's (update, patch, apply, delete of an Event), the
   // Event becomes a stored document like any other object.
   void materialize(Stored& slot) {
     if (!slot.compact) return;
-    slot.obj = object_of(slot);
+    object_of(slot);
     slot.compact = false;
   }
 
@@ -652,7 +659,7 @@ struct ApiServer::Impl {
     ObjectPtr stored = std::make_shared<const json>(std::move(object));
     Stored& slot = objects[ref];
     slot.obj = stored;
-    by_uid.emplace(uid, ref);
+    uids.insert(uid);
     if (kind == "Event") {
       slot.event = event_records.size();
       event_records.push_back(event_record_of(*stored));
@@ -805,7 +812,7 @@ struct ApiServer::Impl {
                                     : string_at(*last, "metadata", "uid");
     ++api.resource_version_;  // a deletion is a revision of its own in etcd
     if (!compact) index_owners(ref, last.get(), nullptr);
-    by_uid.erase(uid);
+    uids.erase(uid);
     objects.erase(it);
     if (lifetime != kNoLifetime) {
       api.lifetimes_[lifetime].deleted = now();
@@ -832,7 +839,7 @@ struct ApiServer::Impl {
       if (d == objects.end()) continue;
       bool orphan = true;
       for (const auto& owner : owner_uids(*d->second.obj))
-        if (by_uid.count(owner)) orphan = false;
+        if (uids.count(owner)) orphan = false;
       if (orphan) remove(d, kGarbageCollector, DeleteOptions{});
     }
   }
@@ -907,22 +914,26 @@ struct ApiServer::Impl {
     // aggregation key (EventAggregatorByReasonFunc) leaves out involvedObject.fieldPath; the
     // identity of an event (getEventKey) has it.
     std::string msg(message);
-    std::string key;
     Aggregate& agg = aggregates[common];
     if (agg.messages.empty() || now() - agg.last > kAggregateInterval) agg.messages.clear();
     agg.messages.insert(msg);
     agg.last = now();
+    // EventLogger's key (getEventKey): the aggregation key, the fieldPath and the message, or
+    // for a combined Event the aggregation key and the fieldPath.
+    std::map<std::string, std::size_t>* by_key = &agg.events;
+    std::string key;
     if (agg.messages.size() >= kAggregateMaxEvents) {
       agg.messages.erase(agg.messages.begin());
       msg = "(combined from similar events): " + msg;
-      key = "aggregate" + sep + common + sep + std::string(field_path);
+      by_key = &agg.combined;
+      key = std::string(field_path);
     } else {
-      key = common + sep + std::string(field_path) + sep + msg;
+      key = std::string(field_path) + sep + msg;
     }
 
     const std::string& now_str = now_rfc3339();
     // events_cache.go eventLogger.eventObserve: a repeat is the same Event with count + 1.
-    if (auto f = event_by_key.find(key); f != event_by_key.end()) {
+    if (auto f = by_key->find(key); f != by_key->end()) {
       const std::size_t index = f->second;
       const ObjectRef ref = event_records[index].event;
       if (auto it = objects.find(ref); it != objects.end() && it->second.compact) {
@@ -933,6 +944,7 @@ struct ApiServer::Impl {
         record.last = instant_of(now_str);
         record.message = msg;
         compact_events[index].resource_version = ++api.resource_version_;
+        it->second.obj = nullptr;  // a new version
         start_ttl(it->second);
         if (old) notify("Event", WatchEventType::kModified, object_of(it->second), old);
         return;
@@ -976,7 +988,7 @@ struct ApiServer::Impl {
       ref.name = fmt::format("{}.{:x}", involved.name, nanos++);
     } while (objects.count(ref));
     const std::size_t index = event_records.size();
-    event_by_key[key] = index;
+    (*by_key)[key] = index;
     event_records.push_back(new_event_record(ref, involved, type, reason, msg, component, instant_of(now_str), 1));
     compact_events.emplace_back();
     store_event(ref, index, new_compact_event(api_version, uid, rv, field_path, host));
@@ -1024,7 +1036,7 @@ struct ApiServer::Impl {
     slot.obj = nullptr;
     slot.compact = true;
     slot.event = index;
-    by_uid.emplace(uid_for(compact_events[index].uid_serial), ref);
+    uids.insert(uid_for(compact_events[index].uid_serial));
     start_ttl(slot);
     if (events_watched()) notify("Event", WatchEventType::kAdded, object_of(slot), nullptr);
   }
