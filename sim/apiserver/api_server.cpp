@@ -197,20 +197,6 @@ std::string resource_name(const std::string& kind, const std::string& api_versio
 }
 
 struct ApiServer::Impl {
-  struct Stored {
-    // The stored version. For an Event kept as a compact record (`compact`), its JSON once someone
-    // has read it (null until then, and again after each recorder write): as for any object, a
-    // reader and a watcher share one immutable copy of a version, which the store keeps alive.
-    ObjectPtr obj;
-    std::size_t lifetime = kNoLifetime;
-    SimTime expires = SimTime::max();  // Events: the TTL's end (last write + event_ttl)
-    std::size_t event = kNoEvent;      // Events: the index of its record in event_records
-    bool compact = false;              // an Event whose JSON is made on read (event_json)
-  };
-  struct Expiry {
-    SimTime at;
-    std::size_t event;  // index in event_records, whose `event` names the stored Event
-  };
   // What an Event made by the recorder holds beyond its EventRecord, so that its object can be
   // made again on read, byte for byte as record.makeEvent built it: a run records tens of Events
   // per service and reads few of them (kubectl views, --verify), so it keeps ~100 bytes per Event
@@ -224,6 +210,20 @@ struct ApiServer::Impl {
     const std::string* field_path = nullptr;
     const std::string* host = nullptr;  // source.host and reportingInstance
     std::string involved_rv;           // involvedObject.resourceVersion
+  };
+  struct Stored {
+    // The stored version. For an Event kept as a compact record (`compact`), its JSON once someone
+    // has read it (null until then, and again after each recorder write): as for any object, a
+    // reader and a watcher share one immutable copy of a version, which the store keeps alive.
+    ObjectPtr obj;
+    std::size_t lifetime = kNoLifetime;
+    SimTime expires = SimTime::max();  // Events: the TTL's end (last write + event_ttl)
+    std::size_t event = kNoEvent;      // Events: the index of its record in event_records
+    std::unique_ptr<CompactEvent> compact;  // a recorder's Event, whose JSON is made on read
+  };
+  struct Expiry {
+    SimTime at;
+    std::size_t event;  // index in event_records, whose `event` names the stored Event
   };
   struct WatchState {
     Watcher* watcher;
@@ -261,8 +261,7 @@ struct ApiServer::Impl {
   std::vector<std::uint32_t> watches_all;
 
   std::vector<EventRecord> event_records;           // creation order, latest state
-  std::deque<CompactEvent> compact_events;          // beside event_records (used while `compact`)
-  std::set<std::string, std::less<>> interned;      // strings CompactEvent points to
+  std::map<std::string, std::size_t, std::less<>> interned;  // strings CompactEvents point to, by use count
   std::map<std::string, Aggregate> aggregates;      // EventAggregator and EventLogger caches
   // Every write of an Event appends (now + event_ttl): the deque stays in time order. An entry
   // whose Event was written again since is stale and skipped when it comes due.
@@ -301,15 +300,23 @@ struct ApiServer::Impl {
   const std::string* intern(std::string_view text) {
     if (text.empty()) return nullptr;
     auto it = interned.find(text);
-    if (it == interned.end()) it = interned.emplace(text).first;
-    return &*it;
+    if (it == interned.end()) it = interned.emplace(std::string(text), 0).first;
+    ++it->second;
+    return &it->first;
+  }
+
+  // A compact Event is gone (expired, deleted, or now a document): the strings only it used go.
+  void release(const CompactEvent& c) {
+    for (const std::string* p : {c.involved_api_version, c.involved_uid, c.field_path, c.host}) {
+      if (!p) continue;
+      auto it = interned.find(*p);
+      if (it != interned.end() && --it->second == 0) interned.erase(it);
+    }
   }
 
   // The Event object a compact record stands for, as new_event built it and the recorder's
   // repeats patched it (count, lastTimestamp, message, resourceVersion).
-  json event_json(std::size_t index) const {
-    const EventRecord& r = event_records[index];
-    const CompactEvent& c = compact_events[index];
+  json event_json(const EventRecord& r, const CompactEvent& c) const {
     const auto text = [](const std::string* p) { return p ? *p : std::string(); };
     json reference = json::object();
     if (c.involved_api_version) reference["apiVersion"] = *c.involved_api_version;
@@ -346,7 +353,8 @@ struct ApiServer::Impl {
 
   // The stored version of an object (a compact Event's made from its record on first read).
   const ObjectPtr& object_of(Stored& slot) {
-    if (slot.compact && !slot.obj) slot.obj = std::make_shared<const json>(event_json(slot.event));
+    if (slot.compact && !slot.obj)
+      slot.obj = std::make_shared<const json>(event_json(event_records[slot.event], *slot.compact));
     return slot.obj;
   }
 
@@ -355,7 +363,8 @@ struct ApiServer::Impl {
   void materialize(Stored& slot) {
     if (!slot.compact) return;
     object_of(slot);
-    slot.compact = false;
+    release(*slot.compact);
+    slot.compact.reset();
   }
 
   // Whether anybody watches Events (only then does a recorder write build the Event's JSON).
@@ -663,7 +672,6 @@ struct ApiServer::Impl {
     if (kind == "Event") {
       slot.event = event_records.size();
       event_records.push_back(event_record_of(*stored));
-      compact_events.emplace_back();
       start_ttl(slot);
     }
     index_owners(ref, nullptr, stored.get());
@@ -806,10 +814,10 @@ struct ApiServer::Impl {
     const ObjectRef ref = it->first;
     const std::size_t lifetime = it->second.lifetime;
     // A compact Event (a recorder's: no owners, no lifetime) is made whole only for its watchers.
-    const bool compact = it->second.compact;
+    const bool compact = it->second.compact != nullptr;
     const ObjectPtr last = compact && !events_watched() ? nullptr : object_of(it->second);
-    const std::string uid = compact ? uid_for(compact_events[it->second.event].uid_serial)
-                                    : string_at(*last, "metadata", "uid");
+    const std::string uid = compact ? uid_for(it->second.compact->uid_serial) : string_at(*last, "metadata", "uid");
+    if (compact) release(*it->second.compact);
     ++api.resource_version_;  // a deletion is a revision of its own in etcd
     if (!compact) index_owners(ref, last.get(), nullptr);
     uids.erase(uid);
@@ -943,7 +951,7 @@ struct ApiServer::Impl {
         record.count += 1;
         record.last = instant_of(now_str);
         record.message = msg;
-        compact_events[index].resource_version = ++api.resource_version_;
+        it->second.compact->resource_version = ++api.resource_version_;
         it->second.obj = nullptr;  // a new version
         start_ttl(it->second);
         if (old) notify("Event", WatchEventType::kModified, object_of(it->second), old);
@@ -990,7 +998,6 @@ struct ApiServer::Impl {
     const std::size_t index = event_records.size();
     (*by_key)[key] = index;
     event_records.push_back(new_event_record(ref, involved, type, reason, msg, component, instant_of(now_str), 1));
-    compact_events.emplace_back();
     store_event(ref, index, new_compact_event(api_version, uid, rv, field_path, host));
   }
 
@@ -1031,12 +1038,12 @@ struct ApiServer::Impl {
   // Stores a recorder's Event; `index` is its record's place in event_records (already written:
   // the end for a new Event, its old place for one created again after it expired).
   void store_event(const ObjectRef& ref, std::size_t index, CompactEvent compact) {
-    compact_events[index] = std::move(compact);
     Stored& slot = objects[ref];
+    if (slot.compact) release(*slot.compact);
     slot.obj = nullptr;
-    slot.compact = true;
+    slot.compact = std::make_unique<CompactEvent>(std::move(compact));
     slot.event = index;
-    uids.insert(uid_for(compact_events[index].uid_serial));
+    uids.insert(uid_for(slot.compact->uid_serial));
     start_ttl(slot);
     if (events_watched()) notify("Event", WatchEventType::kAdded, object_of(slot), nullptr);
   }
