@@ -198,9 +198,10 @@ std::string resource_name(const std::string& kind, const std::string& api_versio
 
 struct ApiServer::Impl {
   // What an Event made by the recorder holds beyond its EventRecord, so that its object can be
-  // made again on read, byte for byte as record.makeEvent built it: a run records tens of Events
-  // per service and reads few of them (kubectl views, --verify), so it keeps ~100 bytes per Event
-  // instead of a JSON document of ~2 KB. Strings repeated across Events point into `interned`.
+  // made again on read, byte for byte as client-go's recorder sends it (record.makeEvent,
+  // GetReference): a run records tens of Events per service and reads few of them (kubectl
+  // views), so beside the record it keeps about 100 bytes per Event instead of a JSON document
+  // of about 3 KB in memory. Strings repeated across Events point into `interned`.
   struct CompactEvent {
     std::uint64_t uid_serial = 0;  // metadata.uid is uid_for(uid_serial)
     std::uint64_t resource_version = 0;
@@ -314,8 +315,9 @@ struct ApiServer::Impl {
     }
   }
 
-  // The Event object a compact record stands for, as new_event built it and the recorder's
-  // repeats patched it (count, lastTimestamp, message, resourceVersion).
+  // The Event object a compact record stands for: as client-go's recorder creates it
+  // (record.makeEvent, with the involvedObject GetReference makes) and its repeats patch it
+  // (count, lastTimestamp, message; a new resourceVersion).
   json event_json(const EventRecord& r, const CompactEvent& c) const {
     const auto text = [](const std::string* p) { return p ? *p : std::string(); };
     json reference = json::object();
