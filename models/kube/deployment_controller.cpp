@@ -27,6 +27,8 @@
 #include "kcsim/apiserver/watch_filter.hpp"
 #include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "deployment_replicas.hpp"
+#include "deployment_scale.hpp"
 #include "pod_template_hash.hpp"
 
 namespace kcsim::models {
@@ -178,23 +180,6 @@ bool equal_ignore_hash(const json& a, const json& b) {
   return equal_except(a, b, "metadata") && metadata_equal(member(a, "metadata"), member(b, "metadata"));
 }
 
-// intstr.GetScaledValueFromIntOrPercent for maxSurge (round up) and maxUnavailable (round
-// down); an unusable value falls back to the 25 % default (validation rejects it upstream).
-std::int64_t scaled_value(const json* v, std::int64_t total, bool round_up) {
-  std::int64_t percent = 25;
-  if (v && v->is_number_integer()) return v->get<std::int64_t>();
-  if (v && v->is_string()) {
-    const std::string s = v->get<std::string>();
-    if (!s.empty() && s.back() == '%') {
-      if (auto p = parse_int(s.substr(0, s.size() - 1))) percent = *p;
-    } else if (auto p = parse_int(s)) {
-      return *p;
-    }
-  }
-  const std::int64_t scaled = percent * total;
-  return round_up ? (scaled + 99) / 100 : scaled / 100;
-}
-
 class DeploymentController final : public Controller, public WatchFilter {
  public:
   explicit DeploymentController(World& world) : Controller(world, "deployment-controller") {
@@ -306,22 +291,9 @@ class DeploymentController final : public Controller, public WatchFilter {
   bool has_progress_deadline() const { return progress_deadline() != kMaxInt32; }
   std::string now_str() const { return world().api().epoch().rfc3339(now()); }
 
-  // deploymentutil.ResolveFenceposts: surge rounds up, unavailable down, and both 0 → 1
-  // unavailable so that a rollout can always make progress.
-  std::pair<std::int64_t, std::int64_t> fenceposts() const {
-    const json* ru = find(d(), {"spec", "strategy", "rollingUpdate"});
-    const std::int64_t desired = replicas();
-    std::int64_t surge = scaled_value(ru ? find(*ru, {"maxSurge"}) : nullptr, desired, true);
-    std::int64_t unavailable =
-        scaled_value(ru ? find(*ru, {"maxUnavailable"}) : nullptr, desired, false);
-    if (surge == 0 && unavailable == 0) unavailable = 1;
-    return {surge, unavailable};
-  }
-  std::int64_t max_surge() const { return is_rolling() ? fenceposts().first : 0; }
-  std::int64_t max_unavailable() const {
-    if (!is_rolling() || replicas() == 0) return 0;
-    return std::min(fenceposts().second, replicas());
-  }
+  // deploymentutil.MaxSurge / MaxUnavailable over ResolveFenceposts (deployment_replicas.hpp).
+  std::int64_t max_surge() const { return deployment_max_surge(d()); }
+  std::int64_t max_unavailable() const { return deployment_max_unavailable(d()); }
 
   // --- conditions (deploymentutil.SetDeploymentCondition and friends) ------------------
   json new_condition(const std::string& type, const std::string& status, const std::string& reason,
@@ -527,16 +499,9 @@ class DeploymentController final : public Controller, public WatchFilter {
     return nullptr;
   }
 
-  // deploymentutil.NewRSNewReplicas.
+  // deploymentutil.NewRSNewReplicas (deployment_replicas.hpp).
   std::int64_t new_rs_new_replicas(const RsPtrs& all, const Rs* new_rs) const {
-    if (!is_rolling()) return replicas();
-    const std::int64_t surge =
-        scaled_value(find(d(), {"spec", "strategy", "rollingUpdate", "maxSurge"}), replicas(), true);
-    const std::int64_t current = sum_spec(all);
-    const std::int64_t max_total = replicas() + surge;
-    if (current >= max_total) return rs_replicas(new_rs);
-    const std::int64_t up = std::min(max_total - current, replicas() - rs_replicas(new_rs));
-    return rs_replicas(new_rs) + up;
+    return kcsim::new_rs_new_replicas(d(), sum_spec(all), rs_replicas(new_rs));
   }
 
   struct RsSet {
@@ -714,98 +679,23 @@ class DeploymentController final : public Controller, public WatchFilter {
     return scale_rs(rs, new_scale, rs_replicas(rs) < new_scale ? "up" : "down");
   }
 
-  // deploymentutil.FindActiveOrLatest.
-  static Rs* find_active_or_latest(Rs* new_rs, RsPtrs old) {
-    if (!new_rs && old.empty()) return nullptr;
-    std::sort(old.begin(), old.end(), [](const Rs* a, const Rs* b) { return older(b, a); });
-    RsPtrs all = old;
-    all.push_back(new_rs);
-    RsPtrs active = filter_active(all);
-    if (active.empty()) return new_rs ? new_rs : old.front();
-    if (active.size() == 1) return active.front();
-    return nullptr;
-  }
-
-  bool is_saturated(const Rs* rs) const {
-    if (!rs) return false;
-    auto desired = annotation(*rs, kDesiredReplicas);
-    auto v = desired ? parse_int(*desired) : std::nullopt;
-    if (!v) return false;
-    return rs_replicas(rs) == replicas() && *v == replicas() &&
-           rs_status(rs, "availableReplicas") == replicas();
-  }
-
-  // deploymentutil.GetProportion / getReplicaSetFraction.
-  std::int64_t proportion(const Rs* rs, std::int64_t to_add, std::int64_t added) const {
-    if (!rs || rs_replicas(rs) == 0 || to_add == 0 || to_add == added) return 0;
-    std::int64_t fraction;
-    if (replicas() == 0) {
-      fraction = -rs_replicas(rs);
-    } else {
-      const std::int64_t deployment_replicas = replicas() + max_surge();
-      std::int64_t annotated = int_at(current_status(), {"replicas"}, 0);
-      if (auto a = annotation(*rs, kMaxReplicas))
-        if (auto v = parse_int(*a)) annotated = *v;
-      if (annotated <= 0) return 0;
-      // integer.RoundToInt32 rounds half away from zero; both factors are positive here.
-      const std::int64_t num = rs_replicas(rs) * deployment_replicas;
-      fraction = (2 * num + annotated) / (2 * annotated) - rs_replicas(rs);
-    }
-    const std::int64_t allowed = to_add - added;
-    return to_add > 0 ? std::min(fraction, allowed) : std::max(fraction, allowed);
-  }
-
-  // sync.go scale: one active ReplicaSet takes the whole count; a saturated new one leaves the
-  // old ones at 0; otherwise a rolling Deployment is scaled proportionally, bounded by
-  // replicas + maxSurge, leftovers going to the largest ReplicaSet.
+  // sync.go scale (deployment_scale.hpp): the plan's writes in order, stopping at the first
+  // failure (the Deployment is requeued), against the status as this sync has it.
   void scale(Rs* new_rs, const RsPtrs& old) {
-    if (Rs* target = find_active_or_latest(new_rs, old)) {
-      if (rs_replicas(target) != replicas()) scale_rs_and_record_event(target, replicas());
-      return;
+    std::vector<const json*> old_docs;
+    for (Rs* rs : old) old_docs.push_back(rs ? &rs->doc() : nullptr);
+    const DeploymentScalePlan plan = deployment_scale_plan(d(), int_at(current_status(), {"replicas"}, 0),
+                                                           new_rs ? &new_rs->doc() : nullptr, std::move(old_docs));
+    std::vector<Rs*> targets;  // resolved before any write replaces an object
+    for (const ReplicaSetScale& w : plan.writes) {
+      Rs* target = new_rs && &new_rs->doc() == w.rs ? new_rs : nullptr;
+      for (Rs* rs : old)
+        if (rs && &rs->doc() == w.rs) target = rs;
+      targets.push_back(target);
     }
-    if (is_saturated(new_rs)) {
-      for (Rs* rs : filter_active(old)) {
-        scale_rs_and_record_event(rs, 0);
-        if (error_) return;
-      }
-      return;
-    }
-    if (!is_rolling()) return;
-    RsPtrs all = old;
-    all.push_back(new_rs);
-    all = filter_active(all);
-    const std::int64_t allowed = replicas() > 0 ? replicas() + max_surge() : 0;
-    const std::int64_t to_add = allowed - sum_spec(all);
-    std::string op;
-    if (to_add > 0) {
-      // ReplicaSetsBySizeNewer: larger first, then newer first.
-      std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
-        if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
-        return older(b, a);
-      });
-      op = "up";
-    } else if (to_add < 0) {
-      // ReplicaSetsBySizeOlder: larger first, then older first.
-      std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
-        if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
-        return older(a, b);
-      });
-      op = "down";
-    }
-    std::int64_t added = 0;
-    std::vector<std::int64_t> sizes;
-    for (Rs* rs : all) {
-      if (to_add != 0) {
-        const std::int64_t p = proportion(rs, to_add, added);
-        sizes.push_back(rs_replicas(rs) + p);
-        added += p;
-      } else {
-        sizes.push_back(rs_replicas(rs));
-      }
-    }
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (i == 0 && to_add != 0) sizes[0] = std::max<std::int64_t>(0, sizes[0] + to_add - added);
-      scale_rs(all[i], sizes[i], op);
+    for (std::size_t i = 0; i < plan.writes.size(); ++i) {
+      if (plan.writes[i].record_event) scale_rs_and_record_event(targets[i], plan.writes[i].size);
+      else scale_rs(targets[i], plan.writes[i].size, plan.operation);
       if (error_) return;
     }
   }

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "active_pods_ranking.hpp"
 #include "image_name.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
@@ -35,7 +36,6 @@ constexpr const char* kComponent = "replicaset-controller";
 // replica_set.go BurstReplicas (--concurrent-... default 500) and SlowStartInitialBatchSize.
 constexpr std::int64_t kBurstReplicas = 500;
 constexpr std::int64_t kSlowStartInitialBatchSize = 1;
-constexpr const char* kDeletionCost = "controller.kubernetes.io/pod-deletion-cost";
 
 // controller.IsPodActive.
 bool is_active(const json& pod) {
@@ -244,83 +244,11 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     return out;
   }
 
+  // ActivePodsWithRanks.Less and what it reads of a pod: active_pods_ranking.hpp.
   struct Ranked {
     ObjectPtr pod;
-    std::string node, uid;
-    int phase = 0;  // podPhaseToOrdinal: Pending 0, Unknown 1, Running 2 (others 0)
-    bool ready = false;
-    std::optional<std::int64_t> ready_since;  // unix seconds; nullopt = zero time
-    std::optional<std::int64_t> created;      // unix seconds
-    std::int64_t cost = 0;
-    std::int64_t rank = 0;
-    std::int64_t restarts = 0, sidecar_restarts = 0;
+    RankedPod r;
   };
-
-  // controller_utils.go logarithmicRankDiff: ages in nanoseconds, compared by floor(log2).
-  static std::int64_t log_rank(std::int64_t t_unix, std::int64_t now_nanos) {
-    const std::int64_t d = now_nanos - t_unix * 1'000'000'000LL;
-    return d > 0 ? static_cast<std::int64_t>(std::bit_width(static_cast<std::uint64_t>(d))) - 1 : -1;
-  }
-
-  // ActivePodsWithRanks.Less (controller_utils.go) with PodDeletionCost and
-  // LogarithmicScaleDown on (their defaults since v1.22): true when a is preferred for deletion.
-  static bool less(const Ranked& a, const Ranked& b, std::int64_t now_nanos) {
-    if (a.node != b.node && (a.node.empty() || b.node.empty())) return a.node.empty();
-    if (a.phase != b.phase) return a.phase < b.phase;
-    if (a.ready != b.ready) return !a.ready;
-    if (a.cost != b.cost) return a.cost < b.cost;
-    if (a.rank != b.rank) return a.rank > b.rank;
-    // afterOrZero: a zero time counts as later than any other.
-    auto by_time = [&](const std::optional<std::int64_t>& ta, const std::optional<std::int64_t>& tb) {
-      if (!ta || !tb) return !ta;
-      const std::int64_t diff = log_rank(*ta, now_nanos) - log_rank(*tb, now_nanos);
-      if (diff == 0) return a.uid < b.uid;
-      return diff < 0;
-    };
-    if (a.ready && b.ready && a.ready_since != b.ready_since) return by_time(a.ready_since, b.ready_since);
-    if (a.restarts != b.restarts) return a.restarts > b.restarts;
-    if (a.sidecar_restarts != b.sidecar_restarts) return a.sidecar_restarts > b.sidecar_restarts;
-    if (a.created != b.created) return by_time(a.created, b.created);
-    return false;
-  }
-
-  Ranked rank_of(const ObjectPtr& p, const std::map<std::string, std::int64_t>& on_node) const {
-    const json& pod = *p;
-    Ranked r;
-    r.pod = p;
-    r.node = str_at(pod, {"spec", "nodeName"});
-    r.uid = str_at(pod, {"metadata", "uid"});
-    const std::string phase = str_at(pod, {"status", "phase"});
-    r.phase = phase == "Running" ? 2 : phase == "Unknown" ? 1 : 0;
-    r.ready = is_pod_ready(pod);
-    if (r.ready)
-      if (const json* c = pod_ready_condition(pod)) r.ready_since = parse_rfc3339(c->value("lastTransitionTime", ""));
-    r.created = parse_rfc3339(str_at(pod, {"metadata", "creationTimestamp"}));
-    // GetDeletionCostFromPodAnnotations: an int32; anything else counts as 0.
-    if (const json* c = find(pod, {"metadata", "annotations", kDeletionCost}); c && c->is_string()) {
-      const std::string s = *c;
-      char* end = nullptr;
-      const long long v = std::strtoll(s.c_str(), &end, 10);
-      if (!s.empty() && end && *end == '\0' && v >= INT32_MIN && v <= INT32_MAX) r.cost = v;
-    }
-    auto it = on_node.find(r.node);
-    r.rank = it == on_node.end() ? 0 : it->second;
-    if (const json* cs = find(pod, {"status", "containerStatuses"}); cs && cs->is_array())
-      for (const json& c : *cs) r.restarts = std::max(r.restarts, int_at(c, {"restartCount"}, 0));
-    // Sidecars: init containers with restartPolicy Always.
-    if (const json* ics = find(pod, {"status", "initContainerStatuses"}); ics && ics->is_array()) {
-      const json* inits = find(pod, {"spec", "initContainers"});
-      for (const json& c : *ics) {
-        bool sidecar = false;
-        if (inits && inits->is_array())
-          for (const json& ic : *inits)
-            if (ic.value("name", "") == c.value("name", "") && ic.value("restartPolicy", "") == "Always")
-              sidecar = true;
-        if (sidecar) r.sidecar_restarts = std::max(r.sidecar_restarts, int_at(c, {"restartCount"}, 0));
-      }
-    }
-    return r;
-  }
 
   // replica_set.go getPodsToDelete: sort only when some pods stay. Ties keep list order
   // (stable sort, where Go's sort.Sort is unstable).
@@ -332,10 +260,14 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     for (const ObjectPtr& p : related)
       if (is_active(*p)) ++on_node[str_at(*p, {"spec", "nodeName"})];
     std::vector<Ranked> ranked;
-    for (const ObjectPtr& p : pods) ranked.push_back(rank_of(p, on_node));
+    for (const ObjectPtr& p : pods) {
+      auto it = on_node.find(str_at(*p, {"spec", "nodeName"}));
+      ranked.push_back({p, ranked_pod(*p, it == on_node.end() ? 0 : it->second)});
+    }
     const std::int64_t now_nanos = world().api().epoch().unix_nanos(now());
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [&](const Ranked& a, const Ranked& b) { return less(a, b, now_nanos); });
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const Ranked& a, const Ranked& b) {
+      return active_pods_with_ranks_less(a.r, b.r, now_nanos);
+    });
     for (std::int64_t i = 0; i < n; ++i) out.push_back(ranked[i].pod);
     return out;
   }
