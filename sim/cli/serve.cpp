@@ -2,8 +2,8 @@
 // the real kubectl over HTTP on the loopback interface, frozen there or running on at X times
 // wall-clock speed (docs/cli.md, "kcsim serve"; issue #18).
 //
-// Threading: one thread. The HTTP server's loop runs the requests, the watches' polls and, every
-// 10 ms, the simulation up to the instant the wall clock says (World::run to that instant), so a
+// Threading: one thread. The HTTP server's loop runs the requests, the watches' polls, the time
+// control and, every 10 ms, the simulation up to the instant the wall clock says (LiveRun), so a
 // request always sees the cluster between two engine events and nothing races. Running to T1 then
 // to T2 processes the same events in the same order as one run to T2 (Engine::run_until runs
 // every event due by the instant, in (time, sequence) order; nothing runs in between but reads),
@@ -25,6 +25,7 @@
 #include "kcsim/serve/cluster_api.hpp"
 #include "kcsim/serve/http_server.hpp"
 #include "kcsim/serve/kubeconfig.hpp"
+#include "kcsim/serve/live_run.hpp"
 #include "kcsim/serve/watch_history.hpp"
 
 namespace po = boost::program_options;
@@ -50,6 +51,12 @@ Served (read-only): discovery, get and list of every kind with label and field s
 tables of `kubectl get` (the columns kcsim kubectl prints), -o yaml/json, events, pod logs, and
 watch (kubectl get -w; resourceVersion, bookmarks, 410 Expired before the history, which starts
 at --at). The run is the run `kcsim run` makes, event for event. Writes are refused (405).
+
+Time control (frozen or running): GET /kcsim/control gives the clock's state; POST
+/kcsim/control?action=pause, resume (&speed=X), step (to the next change the API server makes),
+jump (&to=DURATION from the start, or &by=DURATION; never backwards):
+
+  curl -X POST 'http://127.0.0.1:PORT/kcsim/control?action=jump&to=1h'
 
 The kubeconfig is overwritten only if kcsim wrote it (its first line says so): kcsim refuses to
 replace any other file, such as your own ~/.kube/config.
@@ -115,10 +122,16 @@ int serve(const std::vector<std::string>& args) {
   // Listen first (the port is known only then), then write the kubeconfig that names it.
   const std::string host = "127.0.0.1";
   std::unique_ptr<ClusterApi> api;
-  HttpServer server([&api](const ApiRequest& request) { return api->handle(request); }, host,
-                    static_cast<unsigned short>(port.value));
+  std::unique_ptr<LiveRun> live;
+  HttpServer server(
+      [&api, &live](const ApiRequest& request) {
+        if (LiveRun::is_control(request.target)) return live->control(request, std::chrono::steady_clock::now());
+        return api->handle(request);
+      },
+      host, static_cast<unsigned short>(port.value));
   const std::string address = fmt::format("{}:{}", host, server.port());
   api = std::make_unique<ClusterApi>(world, address, &history);
+  live = std::make_unique<LiveRun>(world, history, speed, std::chrono::steady_clock::now());
   write_output(kubeconfig, serve_kubeconfig("http://" + address, "kcsim",
                                             fmt::format("{} at {}", scenario_path, format_go_duration(instant))));
 
@@ -126,32 +139,10 @@ int serve(const std::vector<std::string>& args) {
   std::cout << fmt::format("kcsim serve: {} at {}{} on http://{}; kubeconfig {} (KUBECONFIG={} kubectl get pods)\n", scenario_path,
                            format_go_duration(instant), pace, address, kubeconfig, kubeconfig)
             << std::flush;
-  if (speed > 0) {
-    const SimTime end{world.scenario().duration};
-    const auto wall_start = std::chrono::steady_clock::now();
-    bool running = true;
-    server.every(std::chrono::milliseconds(10), [&] {
-      if (!running) return;
-      // The simulated instant the wall clock has reached, in whole microseconds.
-      const double elapsed_us =
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - wall_start).count() * speed;
-      const Duration target_offset{static_cast<std::int64_t>(std::min(elapsed_us, 9.0e18))};
-      SimTime target = SimTime{instant} + target_offset;
-      if (target >= end) target = end;
-      if (target <= world.engine().now()) return;
-      try {
-        if (world.run(target) == StopReason::kEventLimit) {
-          std::cerr << fmt::format("kcsim serve: the run stopped at the event limit ({} events) at t = {}; serving that instant\n",
-                                   limits.max_events, format_go_duration(world.engine().now().time_since_epoch()));
-          running = false;
-        }
-      } catch (const std::exception& e) {
-        std::cerr << "kcsim serve: the run stopped: " << e.what() << "; serving that instant\n";
-        running = false;
-      }
-      if (target >= end) running = false;  // the scenario's end: the final state stays served
-    });
-  }
+  server.every(std::chrono::milliseconds(10), [&] {
+    if (const auto stopped = live->tick(std::chrono::steady_clock::now()))
+      std::cerr << "kcsim serve: " << *stopped << "; serving that instant\n";
+  });
   const int signal = server.run(true);
   std::cerr << fmt::format("kcsim serve: stopped by {}\n", signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a request");
   return 0;

@@ -46,6 +46,7 @@ void WatchHistory::record(const WatchEvent& event, std::uint64_t rv) const {
     ++first_index_;
     floor_ = changes_.front().resource_version - 1;
   }
+  if (on_change_) on_change_();
 }
 
 std::uint64_t WatchHistory::first_after(std::uint64_t rv) const {

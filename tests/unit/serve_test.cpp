@@ -29,6 +29,7 @@
 #include "kcsim/serve/cluster_api.hpp"
 #include "kcsim/serve/http_server.hpp"
 #include "kcsim/serve/kubeconfig.hpp"
+#include "kcsim/serve/live_run.hpp"
 #include "kcsim/serve/watch_history.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 
@@ -453,6 +454,77 @@ TEST(Serve, WatchBookmarksComeBeforeTheDeadline) {
   EXPECT_EQ(request(served.port(), "/apis/apps/v1/deployments?watch=true&timeoutSeconds=3&resourceVersion=" + rv).body, "");
 }
 
+// What the simulation's own catch-all watcher sees first: the instant of the first change.
+class FirstChange : public Watcher {
+ public:
+  explicit FirstChange(const Engine& engine) : engine_(engine) {}
+  void on_watch_event(const WatchEvent&) override {
+    if (!at) at = engine_.now();
+  }
+  std::optional<SimTime> at;
+
+ private:
+  const Engine& engine_;
+};
+
+json control(LiveRun& live, const std::string& method, const std::string& target, std::chrono::steady_clock::time_point now,
+             int expected_status = 200) {
+  const ApiResponse r = live.control({method, target, "application/json"}, now);
+  EXPECT_EQ(r.status, expected_status) << target << ": " << r.body;
+  return json::parse(r.body);
+}
+
+TEST(Serve, TimeControlPausesResumesStepsAndJumps) {
+  const std::string file = KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json";
+  World world(load_scenario(file));
+  world.run(SimTime{minutes(6)});
+  WatchHistory history(world.api());
+  const auto t0 = std::chrono::steady_clock::now();
+  LiveRun live(world, history, 0, t0);  // no --speed: paused at 6m
+  json state = control(live, "GET", "/kcsim/control", t0);
+  EXPECT_EQ(state["instant"], "6m0s");
+  EXPECT_EQ(state["end"], "6h0m0s");
+  EXPECT_EQ(state["paused"], true);
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=resume", t0, 400)["message"],
+            "resume needs a speed (resume&speed=60): the server was started without --speed");
+
+  // step: to the end of the engine event that makes the next change, as a watcher of the same
+  // run sees it.
+  World reference(load_scenario(file));
+  reference.run(SimTime{minutes(6)});
+  FirstChange first(reference.engine());
+  reference.api().watch("", &first, Duration{0});
+  reference.api().watch("Event", &first, Duration{0});
+  reference.run(SimTime{minutes(20)});
+  ASSERT_TRUE(first.at);
+  state = control(live, "POST", "/kcsim/control?action=step", t0);
+  EXPECT_EQ(state["instant"], format_go_duration(first.at->time_since_epoch()));
+  EXPECT_GE(history.end_index(), 1u);
+
+  // jump: the cluster is the one a straight run to the instant gives.
+  World straight(load_scenario(file));
+  straight.run(SimTime{minutes(10)});
+  state = control(live, "POST", "/kcsim/control?action=jump&to=10m", t0);
+  EXPECT_EQ(state["instant"], "10m0s");
+  EXPECT_EQ(state["resourceVersion"], std::to_string(straight.api().resource_version()));
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=jump&to=5m", t0, 400)["message"],
+            "cannot jump back to 5m0s: the cluster is at 10m0s (time runs forward only)");
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=jump&by=30s", t0)["instant"], "10m30s");
+
+  // resume at 600x: a wall-clock second later the run is 10 simulated minutes further; paused, it stays.
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=resume&speed=600", t0)["paused"], false);
+  live.tick(t0 + std::chrono::seconds(1));
+  EXPECT_EQ(control(live, "GET", "/kcsim/control", t0 + std::chrono::seconds(1))["instant"], "20m30s");
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=pause", t0 + std::chrono::seconds(1))["instant"], "20m30s");
+  live.tick(t0 + std::chrono::seconds(5));
+  EXPECT_EQ(control(live, "GET", "/kcsim/control", t0 + std::chrono::seconds(5))["instant"], "20m30s");
+  // The clock never passes the scenario's end.
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=jump&to=7h", t0)["instant"], "6h0m0s");
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=rewind", t0, 400)["message"],
+            "unknown action \"rewind\": expected pause, resume, step or jump");
+  EXPECT_EQ(control(live, "DELETE", "/kcsim/control", t0, 405)["reason"], "MethodNotAllowed");
+}
+
 TEST(Serve, KubeconfigIsOverwrittenOnlyWhenKcsimWroteIt) {
   const std::string dir = testing::test_dir();
   const std::string ours = dir + "/ours", theirs = dir + "/theirs", missing = dir + "/missing";
@@ -612,6 +684,15 @@ TEST(ServeCommand, SpeedRunsTheSameRunLive) {
   const json list = request(serve.port(), "/api/v1/pods").doc();
   EXPECT_GE(std::stoull(list["metadata"]["resourceVersion"].get<std::string>()),
             std::stoull(events.back()["object"]["metadata"]["resourceVersion"].get<std::string>()));
+  // The time control over HTTP: paused, the cluster stays at its instant.
+  const Reply paused = request(serve.port(), "/kcsim/control?action=pause", "application/json", http::verb::post);
+  EXPECT_EQ(paused.status, 200) << paused.body;
+  EXPECT_EQ(paused.doc()["paused"], true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(request(serve.port(), "/kcsim/control").doc()["instant"], paused.doc()["instant"]);
+  EXPECT_EQ(request(serve.port(), "/kcsim/control?action=jump&to=5h").doc()["instant"], paused.doc()["instant"]);  // GET changes nothing
+  const Reply jumped = request(serve.port(), "/kcsim/control?action=jump&to=5h", "application/json", http::verb::post);
+  EXPECT_EQ(jumped.doc()["instant"], "5h0m0s");
   EXPECT_EQ(serve.stop(), 0);
 }
 

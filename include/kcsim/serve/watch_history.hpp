@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 
 #include "kcsim/apiserver/api_server.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
@@ -51,6 +52,9 @@ class WatchHistory : public Watcher, public WatchFilter {
   std::uint64_t first_after(std::uint64_t rv) const;
   /// The API server's current resourceVersion (what a bookmark carries).
   std::uint64_t resource_version() const { return api_.resource_version(); }
+  /// Called after each change is recorded, within the write (LiveRun's step stops the engine
+  /// there); null for none.
+  void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
 
  private:
   void record(const WatchEvent& event, std::uint64_t rv) const;
@@ -60,6 +64,7 @@ class WatchHistory : public Watcher, public WatchFilter {
   mutable std::deque<RecordedChange> changes_;
   mutable std::uint64_t first_index_ = 0;
   mutable std::uint64_t floor_;
+  std::function<void()> on_change_;
 };
 
 }  // namespace kcsim
