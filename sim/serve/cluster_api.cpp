@@ -197,7 +197,8 @@ json list_document(const ServedResource& r, const std::vector<ObjectPtr>& object
 // cells of kcsim kubectl's printers; each row's object as includeObject asks (default Metadata:
 // a PartialObjectMetadata, from which kubectl takes the NAMESPACE and LABELS columns).
 json table_document(const World& world, const ServedResource& r, const std::vector<ObjectPtr>& objects,
-                    const std::string& version, const std::string& include_object, std::uint64_t resource_version) {
+                    const std::string& version, const std::string& include_object, std::uint64_t resource_version,
+                    bool headers = true) {
   const KubectlTable t = kubectl_table(world.api(), world.versions(), r.kind, r.group_version(), objects);
   json columns = json::array();
   for (const KubectlTableColumn& c : t.columns)
@@ -219,7 +220,7 @@ json table_document(const World& world, const ServedResource& r, const std::vect
   return {{"kind", "Table"},
           {"apiVersion", "meta.k8s.io/" + version},
           {"metadata", {{"resourceVersion", std::to_string(resource_version)}}},
-          {"columnDefinitions", std::move(columns)},
+          {"columnDefinitions", headers ? std::move(columns) : json(nullptr)},
           {"rows", std::move(rows)}};
 }
 
@@ -292,17 +293,18 @@ ApiResponse watch_response(const World& world, const WatchHistory* history, cons
     return selected(o);
   };
   if (tv.empty()) {
-    options.encode = [](const ObjectPtr& o, std::uint64_t) { return *o; };
+    options.encode = [](const ObjectPtr& o, std::uint64_t, bool) { return *o; };
   } else {
     // With as=Table each event's object is a Table of one row (handlers/watch.go transforms every
-    // event's object as a GET's).
-    options.encode = [&world, r, tv, include_object](const ObjectPtr& o, std::uint64_t rv) {
-      return table_document(world, r, {o}, tv, include_object, rv);
+    // event's object as a GET's), the column definitions in the first event only.
+    options.encode = [&world, r, tv, include_object](const ObjectPtr& o, std::uint64_t rv, bool first) {
+      return table_document(world, r, {o}, tv, include_object, rv, first);
     };
   }
   if (param_true(t, "allowWatchBookmarks")) {
     // A bookmark's object is an empty object of the kind with only its resourceVersion set
-    // (cacher.go); for a Table watch, a Table without rows.
+    // (cacher.go). For a Table watch kcsim sends a Table without rows; kube-apiserver converts
+    // the empty object as any other (kubectl get -w does not ask for bookmarks).
     options.bookmark = [r, tv](std::uint64_t rv) -> json {
       if (!tv.empty())
         return {{"kind", "Table"}, {"apiVersion", "meta.k8s.io/" + tv}, {"metadata", {{"resourceVersion", std::to_string(rv)}}},
@@ -327,7 +329,8 @@ ApiResponse watch_response(const World& world, const WatchHistory* history, cons
   std::vector<std::string> initial;
   std::optional<std::uint64_t> from;
   if (rv_text.empty() || rv_text == "0") {
-    for (const ObjectPtr& o : current) initial.push_back(WatchStream::line("ADDED", options.encode(o, history->resource_version())));
+    for (const ObjectPtr& o : current)
+      initial.push_back(WatchStream::line("ADDED", options.encode(o, history->resource_version(), initial.empty())));
     from = history->end_index();
   } else {
     std::uint64_t rv = 0;

@@ -22,7 +22,7 @@ std::optional<Clock::time_point> next_bookmark_time(Clock::time_point now, Clock
 WatchStream::WatchStream(const WatchHistory& history, std::optional<std::uint64_t> from, std::vector<std::string> initial,
                          WatchStreamOptions options, Clock::time_point start)
     : history_(history), next_(from), initial_(std::move(initial)), options_(std::move(options)),
-      deadline_(start + options_.timeout) {
+      deadline_(start + options_.timeout), first_(initial_.empty()) {
   if (options_.bookmark) next_bookmark_ = next_bookmark_time(start, deadline_);
 }
 
@@ -58,10 +58,14 @@ bool WatchStream::poll(Clock::time_point now, std::string& out) {
         if (now_matches) type = "DELETED";
         break;
     }
-    if (type) out += line(type, options_.encode(c.object, c.resource_version));
+    if (type) {
+      out += line(type, options_.encode(c.object, c.resource_version, first_));
+      first_ = false;
+    }
   }
   if (next_bookmark_ && now >= *next_bookmark_) {
     out += line("BOOKMARK", options_.bookmark(history_.resource_version()));
+    first_ = false;
     next_bookmark_ = next_bookmark_time(now, deadline_);
     if (next_bookmark_ && *next_bookmark_ <= now) next_bookmark_.reset();  // one before the deadline
   }

@@ -26,8 +26,10 @@ struct WatchStreamOptions {
   /// Whether an object (a version in the history) belongs to the watch: its resource, namespace
   /// and selectors.
   std::function<bool(const json&)> matches;
-  /// The event's object as sent: the object, or a one-row Table for a Table watch.
-  std::function<json(const ObjectPtr& object, std::uint64_t resource_version)> encode;
+  /// The event's object as sent: the object, or a one-row Table for a Table watch, whose column
+  /// definitions only the stream's first event carries (`first`; handlers/watch.go
+  /// watchEmbeddedEncoder sets NoHeaders after the first object).
+  std::function<json(const ObjectPtr& object, std::uint64_t resource_version, bool first)> encode;
   /// The object of a BOOKMARK event at a resourceVersion; unset: no bookmarks.
   std::function<json(std::uint64_t resource_version)> bookmark;
   std::chrono::steady_clock::duration timeout = std::chrono::seconds(1800);
@@ -52,6 +54,7 @@ class WatchStream : public ResponseStream {
   WatchStreamOptions options_;
   std::chrono::steady_clock::time_point deadline_;
   std::optional<std::chrono::steady_clock::time_point> next_bookmark_;
+  bool first_ = true;  // nothing sent yet
 };
 
 }  // namespace kcsim
