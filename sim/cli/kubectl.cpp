@@ -64,9 +64,8 @@ int kubectl(const std::vector<std::string>& args) {
   opts.add_options()
       ("help,h", "show this help")
       ("at", po::value(&at), "the instant to show (Go duration from the start; at most the scenario's duration)")
-      ("until", po::value(&until), "get -w / --watch-only: the instant the watch ends (from --at to the scenario's duration; default: the duration)")
-      ("seed", po::value(&seed), "random seed; default: the scenario's")
-      ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
+      ("until", po::value(&until), "get -w / --watch-only: the instant the watch ends (from --at to the scenario's duration; default: the duration)");
+  add_run_options(opts, seed);
   po::variables_map vm;
   std::string scenario_path;
   if (const auto status = parse_scenario_command(split.own, opts, vm, scenario_path, "kubectl",
@@ -76,12 +75,9 @@ int kubectl(const std::vector<std::string>& args) {
   if (!split.has_dashdash || split.tool.empty())
     return usage_error("kubectl needs the kubectl command after \"--\" (for example: -- get pods)");
 
-  Scenario scenario = load_scenario(scenario_path);
-  const Duration instant = read_duration(json(at), "--at", "");
-  if (const auto problem = instant_problem(instant, scenario)) return usage_error(*problem);
-  if (vm.count("seed")) scenario.seed = seed.value;
-  RunLimits limits;
-  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<Natural>().value;
+  auto prepared = prepare_instant_run(scenario_path, at, seed, vm);
+  if (const int* status = std::get_if<int>(&prepared)) return *status;
+  auto& [scenario, instant, limits] = std::get<InstantRun>(prepared);
   Duration end = scenario.duration;
   if (vm.count("until")) {
     end = read_duration(json(until), "--until", "");

@@ -78,9 +78,8 @@ int serve(const std::vector<std::string>& args) {
       ("at", po::value(&at), "the instant to serve (Go duration from the start; at most the scenario's duration)")
       ("speed", po::value<std::string>(), "run on from --at at this many times wall-clock speed (a number > 0; default: frozen)")
       ("port", po::value(&port), "the TCP port on 127.0.0.1 (default 0: a free port)")
-      ("kubeconfig", po::value(&kubeconfig), "the kubeconfig to write (default ./kcsim.kubeconfig)")
-      ("seed", po::value(&seed), "random seed; default: the scenario's")
-      ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
+      ("kubeconfig", po::value(&kubeconfig), "the kubeconfig to write (default ./kcsim.kubeconfig)");
+  add_run_options(opts, seed);
   po::variables_map vm;
   std::string scenario_path;
   if (const auto status = parse_scenario_command(args, opts, vm, scenario_path, "serve", "serve: {}"))
@@ -108,12 +107,9 @@ int serve(const std::vector<std::string>& args) {
     return 2;
   }
 
-  Scenario scenario = load_scenario(scenario_path);
-  const Duration instant = read_duration(json(at), "--at", "");
-  if (const auto problem = instant_problem(instant, scenario)) return usage_error(*problem);
-  if (vm.count("seed")) scenario.seed = seed.value;
-  RunLimits limits;
-  if (vm.count("max-events")) limits.max_events = vm["max-events"].as<Natural>().value;
+  auto prepared = prepare_instant_run(scenario_path, at, seed, vm);
+  if (const int* status = std::get_if<int>(&prepared)) return *status;
+  auto& [scenario, instant, limits] = std::get<InstantRun>(prepared);
   const std::unique_ptr<World> at_instant = world_at(std::move(scenario), instant, limits);
   World& world = *at_instant;
   // Recorded from --at on: watches resume from any resourceVersion since.

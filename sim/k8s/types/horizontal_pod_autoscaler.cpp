@@ -58,22 +58,22 @@ MetricIdentifier parse_identifier(const json& o) {
   return id;
 }
 
-MetricTarget parse_target(const json& o) {
-  MetricTarget t;
-  t.type = string_member(o, "type");
-  t.value = quantity_member(o, "value");
-  t.average_value = quantity_member(o, "averageValue");
-  t.average_utilization = int32_member(o, "averageUtilization");
-  return t;
-}
-
-MetricValueStatus parse_value_status(const json& o) {
-  MetricValueStatus v;
+// The three values a MetricTarget and a MetricValueStatus share.
+template <class T>
+T with_values(T v, const json& o) {
   v.value = quantity_member(o, "value");
   v.average_value = quantity_member(o, "averageValue");
   v.average_utilization = int32_member(o, "averageUtilization");
   return v;
 }
+
+MetricTarget parse_target(const json& o) {
+  MetricTarget t;
+  t.type = string_member(o, "type");
+  return with_values(std::move(t), o);
+}
+
+MetricValueStatus parse_value_status(const json& o) { return with_values(MetricValueStatus{}, o); }
 
 const json& or_empty(const json* o) {
   static const json empty = json::object();
