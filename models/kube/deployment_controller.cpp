@@ -21,16 +21,26 @@
 
 #include <fmt/format.h>
 
-#include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
-#include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/controller_ref.hpp"
+#include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/types/deployment.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
+#include "kcsim/k8s/types/pod.hpp"
+#include "kcsim/k8s/types/replica_set.hpp"
 #include "pod_template_hash.hpp"
 
 namespace kcsim::models {
 namespace {
+
+using k8s::Deployment;
+using k8s::IntOrString;
+using k8s::OwnerReference;
+using k8s::ReplicaSet;
+using k8s::parse_decimal;
 
 constexpr const char* kManager = "kube-controller-manager";
 constexpr const char* kComponent = "deployment-controller";
@@ -41,81 +51,78 @@ constexpr const char* kDesiredReplicas = "deployment.kubernetes.io/desired-repli
 constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
 // deployment_controller.go / sync.go: maxRevHistoryLengthInChars.
 constexpr std::size_t kMaxRevHistoryLengthInChars = 2000;
-// pkg/apis/apps/v1/defaults.go.
-constexpr std::int64_t kDefaultRevisionHistoryLimit = 10;
-constexpr std::int64_t kDefaultProgressDeadlineSeconds = 600;
+// An unlimited revisionHistoryLimit or progressDeadlineSeconds (math.MaxInt32).
 constexpr std::int64_t kMaxInt32 = 2147483647;
 constexpr int kMaxRetries = 15;
 
-std::optional<std::string> annotation(const json& o, const char* key) {
-  const json* v = find(o, {"metadata", "annotations", key});
-  if (v && v->is_string()) return v->get<std::string>();
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> parse_int(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
-  if (i == s.size()) return std::nullopt;
-  for (std::size_t k = i; k < s.size(); ++k)
-    if (s[k] < '0' || s[k] > '9') return std::nullopt;
-  return std::stoll(s);
-}
-
-std::string uid_of(const json& o) { return str_at(o, {"metadata", "uid"}); }
-std::string name_of(const json& o) { return str_at(o, {"metadata", "name"}); }
-
 // A ReplicaSet in hand: its stored version, shared with the API server and read in place (an
-// informer's cached object is read the same way upstream; controllers DeepCopy only to write).
-// A write through the API server replaces it with the version the write returns.
+// informer's cached object is read the same way upstream; controllers DeepCopy only to write),
+// and its typed view, parsed once per version. A write through the API server replaces both
+// with the version the write returns.
 struct Rs {
-  ObjectPtr obj;
-  const json& doc() const { return *obj; }
-  operator const json&() const { return *obj; }  // NOLINT(google-explicit-constructor): reads as the object
+  ObjectPtr object;
+  std::shared_ptr<const ReplicaSet> view;
+  const k8s::ObjectMeta& metadata() const { return view->metadata; }
+  const k8s::ReplicaSetSpec& spec() const { return view->spec; }
+  const k8s::ReplicaSetStatus& status() const { return view->status; }
 };
 
-// apps/v1 ReplicaSetSpec.replicas defaults to 1.
-std::int64_t rs_replicas(const Rs* rs) { return rs ? int_at(*rs, {"spec", "replicas"}, 1) : 0; }
-std::int64_t rs_status(const Rs* rs, const char* field) {
-  return rs ? int_at(*rs, {"status", field}, 0) : 0;
+using RsPtrs = std::vector<Rs*>;
+
+// *(rs.Spec.Replicas) and rs.Status.Replicas of a ReplicaSet that may be nil (no new one yet):
+// nil counts 0, as the sums of deploymentutil skip nil entries.
+std::int64_t spec_replicas(const Rs* rs) { return rs ? rs->spec().replicas : 0; }
+std::int64_t status_replicas(const Rs* rs) { return rs ? rs->status().replicas : 0; }
+std::int64_t available_replicas(const Rs* rs) { return rs ? rs->status().available_replicas : 0; }
+
+// The integer value of an annotation: nullopt when it is not set or not a number.
+std::optional<std::int64_t> int_annotation(const Rs& rs, const char* key) {
+  const std::string* a = rs.metadata().annotation(key);
+  return a ? parse_decimal(*a) : std::nullopt;
 }
 
-std::optional<std::int64_t> revision_of(const json& rs) {
-  auto a = annotation(rs, kRevision);
-  if (!a) return 0;
-  return parse_int(*a);
+// deploymentutil.Revision: 0 when unset, nullopt when not a number.
+std::optional<std::int64_t> revision_of(const Rs& rs) {
+  const std::string* a = rs.metadata().annotation(kRevision);
+  return a ? parse_decimal(*a) : 0;
 }
 
 // controller.ReplicaSetsByCreationTimestamp: older first, then by name. RFC 3339 strings of one
 // format order chronologically.
 bool older(const Rs* a, const Rs* b) {
-  const std::string ta = str_at(*a, {"metadata", "creationTimestamp"});
-  const std::string tb = str_at(*b, {"metadata", "creationTimestamp"});
+  const std::string& ta = a->metadata().creation_timestamp;
+  const std::string& tb = b->metadata().creation_timestamp;
   if (ta != tb) return ta < tb;
-  return name_of(*a) < name_of(*b);
+  return a->metadata().name < b->metadata().name;
 }
 
-using RsPtrs = std::vector<Rs*>;
-
+// controller.FilterActiveReplicaSets: the ReplicaSets with spec.replicas > 0.
 RsPtrs filter_active(const RsPtrs& in) {
   RsPtrs out;
   for (Rs* rs : in)
-    if (rs && rs_replicas(rs) > 0) out.push_back(rs);
+    if (rs && rs->spec().replicas > 0) out.push_back(rs);
   return out;
 }
 
-std::int64_t sum_spec(const RsPtrs& rss) {
+// deploymentutil.GetReplicaCountForReplicaSets: the sum of spec.replicas.
+std::int64_t replica_count(const RsPtrs& rss) {
   std::int64_t n = 0;
-  for (Rs* rs : rss)
-    if (rs) n += rs_replicas(rs);
+  for (Rs* rs : rss) n += spec_replicas(rs);
   return n;
 }
 
-std::int64_t sum_status(const RsPtrs& rss, const char* field) {
+// deploymentutil.GetActualReplicaCountForReplicaSets, GetReadyReplicaCountForReplicaSets,
+// GetAvailableReplicaCountForReplicaSets: the sums of one status count.
+std::int64_t status_count(const RsPtrs& rss, std::int64_t k8s::ReplicaSetStatus::*count) {
   std::int64_t n = 0;
   for (Rs* rs : rss)
-    if (rs) n += rs_status(rs, field);
+    if (rs) n += rs->status().*count;
   return n;
+}
+std::int64_t actual_replica_count(const RsPtrs& rss) { return status_count(rss, &k8s::ReplicaSetStatus::replicas); }
+std::int64_t ready_replica_count(const RsPtrs& rss) { return status_count(rss, &k8s::ReplicaSetStatus::ready_replicas); }
+std::int64_t available_replica_count(const RsPtrs& rss) {
+  return status_count(rss, &k8s::ReplicaSetStatus::available_replicas);
 }
 
 // deploymentutil.EqualIgnoreHash. The real comparison is apimachinery's semantic DeepEqual,
@@ -179,20 +186,11 @@ bool equal_ignore_hash(const json& a, const json& b) {
 }
 
 // intstr.GetScaledValueFromIntOrPercent for maxSurge (round up) and maxUnavailable (round
-// down); an unusable value falls back to the 25 % default (validation rejects it upstream).
-std::int64_t scaled_value(const json* v, std::int64_t total, bool round_up) {
-  std::int64_t percent = 25;
-  if (v && v->is_number_integer()) return v->get<std::int64_t>();
-  if (v && v->is_string()) {
-    const std::string s = v->get<std::string>();
-    if (!s.empty() && s.back() == '%') {
-      if (auto p = parse_int(s.substr(0, s.size() - 1))) percent = *p;
-    } else if (auto p = parse_int(s)) {
-      return *p;
-    }
-  }
-  const std::int64_t scaled = percent * total;
-  return round_up ? (scaled + 99) / 100 : scaled / 100;
+// down); a string that is neither a number nor a percentage falls back to the 25 % default
+// (apps/v1 defaults.go; validation rejects such a value upstream).
+constexpr std::int64_t kDefaultPercent = 25;
+std::int64_t scaled_value(const IntOrString& v, std::int64_t total, bool round_up) {
+  return k8s::scaled_value_from_int_or_percent(v, total, round_up, kDefaultPercent);
 }
 
 class DeploymentController final : public Controller, public WatchFilter {
@@ -214,10 +212,10 @@ class DeploymentController final : public Controller, public WatchFilter {
     for (const ObjectPtr& d : api().list("Deployment")) enqueue(key_of(*d));
   }
 
-  // What on_watch_event returns from at once, told from the event alone: a ReplicaSet no
-  // Deployment controls, a pod's add or update (the pod informer has only a DeleteFunc,
-  // deletePod: deployment_controller.go NewDeploymentController), a deleted pod no ReplicaSet
-  // controlled. The pod updates are most of them: every kubelet status write.
+  // What on_watch_event returns from at once, told from the event alone without decoding the
+  // version: a ReplicaSet no Deployment controls, a pod's add or update (the pod informer has
+  // only a DeleteFunc, deletePod: deployment_controller.go NewDeploymentController), a deleted
+  // pod no ReplicaSet controlled. The pod updates are most of them: every kubelet status write.
   bool ignores(const WatchEvent& event) const override {
     const json& obj = *event.object;
     const std::string kind = obj.value("kind", "");
@@ -242,22 +240,28 @@ class DeploymentController final : public Controller, public WatchFilter {
       enqueue(key_of(obj));
       return;
     }
-    const std::string ns = str_at(obj, {"metadata", "namespace"});
+    const std::string ns = ObjectRef::of(obj).ns;
     if (kind == "ReplicaSet") {
+      if (event.type == WatchEventType::kDeleted) replica_sets_.erase(key_of(obj));
       const json* ref = controller_of(obj);
       if (ref && ref->value("kind", "") == "Deployment")
         enqueue(key_of(ObjectRef{"Deployment", ns, ref->value("name", "")}));
       return;
     }
     if (kind == "Pod" && event.type == WatchEventType::kDeleted) {
+      pods_.erase(key_of(obj));
       const json* ref = controller_of(obj);
       if (!ref || ref->value("kind", "") != "ReplicaSet") return;
-      ObjectPtr rs = api().get(ObjectRef{"ReplicaSet", ns, ref->value("name", "")});
-      if (!rs) return;
-      const json* dref = controller_of(*rs);
-      if (!dref || dref->value("kind", "") != "Deployment") return;
-      ObjectPtr d = api().get(ObjectRef{"Deployment", ns, dref->value("name", "")});
-      if (d && str_at(*d, {"spec", "strategy", "type"}) == "Recreate") enqueue(key_of(*d));
+      const ObjectRef rs_ref{"ReplicaSet", ns, ref->value("name", "")};
+      ObjectPtr rs_object = api().get(rs_ref);
+      if (!rs_object) return;
+      const OwnerReference* dref = replica_sets_.get(key_of(rs_ref), rs_object)->metadata.controller_ref();
+      if (!dref || dref->kind != "Deployment") return;
+      const ObjectRef d_ref{"Deployment", ns, dref->name};
+      ObjectPtr d_object = api().get(d_ref);
+      if (d_object &&
+          deployments_.get(key_of(d_ref), d_object)->spec.strategy.type == k8s::kRecreateDeploymentStrategyType)
+        enqueue(key_of(d_ref));
     }
   }
 
@@ -268,18 +272,21 @@ class DeploymentController final : public Controller, public WatchFilter {
     ObjectPtr live = api().get(ref);
     if (!live) {
       failures_.erase(key);
+      deployments_.erase(key);
       return std::nullopt;
     }
-    d_ptr_ = std::move(live);
+    key_ = key;
+    set_deployment(std::move(live));
     status_edit_.reset();
     annotations_edit_.reset();
     rss_.clear();
     error_ = false;
     requeue_.reset();
-    const std::string uid = uid_of(d());
+    // getReplicaSetsForDeployment: the ReplicaSets this Deployment controls (no adoption).
     for (const ObjectPtr& rs : api().list("ReplicaSet", ref.ns)) {
-      const json* owner = controller_of(*rs);
-      if (owner && owner->value("uid", "") == uid) rss_.push_back(Rs{rs});
+      std::shared_ptr<const ReplicaSet> view = replica_sets_.get(key_of(*rs), rs);
+      const OwnerReference* owner = view->metadata.controller_ref();
+      if (owner && owner->uid == d().metadata.uid) rss_.push_back(Rs{rs, std::move(view)});
     }
     sync_deployment();
     if (error_) {
@@ -298,22 +305,19 @@ class DeploymentController final : public Controller, public WatchFilter {
 
  private:
   // --- the Deployment in hand -----------------------------------------------------
-  std::int64_t replicas() const { return int_at(d(), {"spec", "replicas"}, 1); }
-  bool is_rolling() const { return str_at(d(), {"spec", "strategy", "type"}) != "Recreate"; }
-  std::int64_t progress_deadline() const {
-    return int_at(d(), {"spec", "progressDeadlineSeconds"}, kDefaultProgressDeadlineSeconds);
-  }
+  std::int64_t replicas() const { return d().spec.replicas; }
+  bool is_rolling() const { return d().spec.strategy.type != k8s::kRecreateDeploymentStrategyType; }
+  std::int64_t progress_deadline() const { return d().spec.progress_deadline_seconds; }
+  // deploymentutil.HasProgressDeadline.
   bool has_progress_deadline() const { return progress_deadline() != kMaxInt32; }
   std::string now_str() const { return world().api().epoch().rfc3339(now()); }
 
   // deploymentutil.ResolveFenceposts: surge rounds up, unavailable down, and both 0 → 1
   // unavailable so that a rollout can always make progress.
   std::pair<std::int64_t, std::int64_t> fenceposts() const {
-    const json* ru = find(d(), {"spec", "strategy", "rollingUpdate"});
-    const std::int64_t desired = replicas();
-    std::int64_t surge = scaled_value(ru ? find(*ru, {"maxSurge"}) : nullptr, desired, true);
-    std::int64_t unavailable =
-        scaled_value(ru ? find(*ru, {"maxUnavailable"}) : nullptr, desired, false);
+    const k8s::RollingUpdateDeployment& ru = d().spec.strategy.rolling_update;
+    std::int64_t surge = scaled_value(ru.max_surge, replicas(), true);
+    std::int64_t unavailable = scaled_value(ru.max_unavailable, replicas(), false);
     if (surge == 0 && unavailable == 0) unavailable = 1;
     return {surge, unavailable};
   }
@@ -365,21 +369,22 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   bool update_status() {
     json& st = status();
-    json body = status_update_body(d(), st);
+    json body = status_update_body(*d_object_, st);
     if (annotations_edit_) body["metadata"]["annotations"] = *annotations_edit_;
     WriteResult r = api().update(std::move(body), kManager, "status");
     if (!r.status.ok()) {
       error_ = true;
       return false;
     }
-    d_ptr_ = r.object;
+    set_deployment(r.object);
     status_edit_.reset();
     annotations_edit_.reset();
     return true;
   }
 
   void event(const std::string& type, const std::string& reason, const std::string& message) {
-    api().record_event(ObjectRef::of(d()), type, reason, message, kComponent);
+    api().record_event(ObjectRef{"Deployment", d().metadata.namespace_, d().metadata.name}, type, reason, message,
+                       kComponent);
   }
 
   // ScalingReplicaSet texts: kubernetes #125118 (v1.32) "from <old> to <new>"; #101142 (present
@@ -405,9 +410,10 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     return changed;
   }
-  static bool replicas_annotations_need_update(const json& rs, std::int64_t desired, std::int64_t max) {
-    return annotation(rs, kDesiredReplicas) != std::to_string(desired) ||
-           annotation(rs, kMaxReplicas) != std::to_string(max);
+  static bool replicas_annotations_need_update(const Rs& rs, std::int64_t desired, std::int64_t max) {
+    const std::string* d = rs.metadata().annotation(kDesiredReplicas);
+    const std::string* m = rs.metadata().annotation(kMaxReplicas);
+    return !d || *d != std::to_string(desired) || !m || *m != std::to_string(max);
   }
 
   // copyDeploymentAnnotationsToReplicaSet: everything but kubectl's last-applied and the
@@ -419,14 +425,13 @@ class DeploymentController final : public Controller, public WatchFilter {
     return std::any_of(std::begin(kSkip), std::end(kSkip), [&key](const char* s) { return key == s; });
   }
   bool copy_annotations_to(json& rs) const {
-    const json* src = d_annotations();
-    if (!src || !src->is_object()) return false;
     bool changed = false;
-    for (auto& [k, v] : src->items()) {
+    for (const auto& [k, v] : d_annotations()) {
       if (skipped_annotation(k)) continue;
       json& ann = rs["metadata"]["annotations"];
       if (!ann.is_object()) ann = json::object();
-      if (ann.contains(k) && ann[k] == v) continue;
+      if (auto it = ann.find(k); it != ann.end() && it->is_string() && it->get_ref<const std::string&>() == v)
+        continue;
       ann[k] = v;
       changed = true;
     }
@@ -442,7 +447,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     const std::string old_revision = had ? ann[kRevision].get<std::string>() : "";
     std::int64_t old_int = 0;
     if (!old_revision.empty()) {
-      auto v = parse_int(old_revision);
+      auto v = parse_decimal(old_revision);
       if (!v) return false;
       old_int = *v;
     }
@@ -482,27 +487,24 @@ class DeploymentController final : public Controller, public WatchFilter {
   // annotations as they are, decided without copying them: every annotation copied from the
   // Deployment is already there with its value, and the ReplicaSet's revision is at least the new
   // one (or not a number), so neither the revision nor its history moves. The usual sync.
-  bool new_rs_annotations_current(const json& rs, std::int64_t new_revision) const {
-    const json* ann = find(rs, {"metadata", "annotations"});
-    if (!ann || !ann->is_object()) return false;
-    if (const json* src = d_annotations(); src && src->is_object()) {
-      for (auto& [k, v] : src->items()) {
-        if (skipped_annotation(k)) continue;
-        auto it = ann->find(k);
-        if (it == ann->end() || *it != v) return false;
-      }
+  bool new_rs_annotations_current(const Rs& rs, std::int64_t new_revision) const {
+    const std::map<std::string, std::string>& ann = rs.metadata().annotations;
+    for (const auto& [k, v] : d_annotations()) {
+      if (skipped_annotation(k)) continue;
+      auto it = ann.find(k);
+      if (it == ann.end() || it->second != v) return false;
     }
-    const auto revision = annotation(rs, kRevision);
+    const std::string* revision = rs.metadata().annotation(kRevision);
     if (!revision || revision->empty()) return false;
-    const auto v = parse_int(*revision);
+    const auto v = parse_decimal(*revision);
     return !v || *v >= new_revision;
   }
 
+  // deploymentutil.SetDeploymentRevision.
   bool set_deployment_revision(const std::string& revision) {
-    const json* ann = d_annotations();
-    const json* current = ann && ann->is_object() ? find(*ann, {kRevision}) : nullptr;
-    if (current && current->is_string() && current->get_ref<const std::string&>() == revision) return false;
-    if (!annotations_edit_) annotations_edit_ = ann && ann->is_object() ? *ann : json::object();
+    const std::map<std::string, std::string>& ann = d_annotations();
+    if (auto it = ann.find(kRevision); it != ann.end() && it->second == revision) return false;
+    if (!annotations_edit_) annotations_edit_ = ann;
     (*annotations_edit_)[kRevision] = revision;
     return true;
   }
@@ -519,9 +521,9 @@ class DeploymentController final : public Controller, public WatchFilter {
   Rs* find_new_rs() {
     RsPtrs sorted = all_rs_ptrs();
     std::sort(sorted.begin(), sorted.end(), older);
-    const json* tmpl = find(d(), {"spec", "template"});
+    const json* tmpl = d().spec.template_;
     for (Rs* rs : sorted) {
-      const json* t = find(*rs, {"spec", "template"});
+      const json* t = rs->spec().template_;
       if (tmpl && t && equal_ignore_hash(*tmpl, *t)) return rs;
     }
     return nullptr;
@@ -530,13 +532,12 @@ class DeploymentController final : public Controller, public WatchFilter {
   // deploymentutil.NewRSNewReplicas.
   std::int64_t new_rs_new_replicas(const RsPtrs& all, const Rs* new_rs) const {
     if (!is_rolling()) return replicas();
-    const std::int64_t surge =
-        scaled_value(find(d(), {"spec", "strategy", "rollingUpdate", "maxSurge"}), replicas(), true);
-    const std::int64_t current = sum_spec(all);
+    const std::int64_t surge = scaled_value(d().spec.strategy.rolling_update.max_surge, replicas(), true);
+    const std::int64_t current = replica_count(all);
     const std::int64_t max_total = replicas() + surge;
-    if (current >= max_total) return rs_replicas(new_rs);
-    const std::int64_t up = std::min(max_total - current, replicas() - rs_replicas(new_rs));
-    return rs_replicas(new_rs) + up;
+    if (current >= max_total) return spec_replicas(new_rs);
+    const std::int64_t up = std::min(max_total - current, replicas() - spec_replicas(new_rs));
+    return spec_replicas(new_rs) + up;
   }
 
   struct RsSet {
@@ -556,20 +557,20 @@ class DeploymentController final : public Controller, public WatchFilter {
     const std::int64_t new_revision = max_old + 1;
 
     if (existing) {
-      const std::int64_t min_ready = int_at(d(), {"spec", "minReadySeconds"}, 0);
-      const bool min_ready_current = int_at(*existing, {"spec", "minReadySeconds"}, 0) == min_ready;
+      const std::int64_t min_ready = d().spec.min_ready_seconds;
+      const bool min_ready_current = existing->spec().min_ready_seconds == min_ready;
       std::string revision;
       if (min_ready_current && new_rs_annotations_current(*existing, new_revision)) {
-        revision = *annotation(*existing, kRevision);
+        revision = *existing->metadata().annotation(kRevision);
       } else {
         // SetNewReplicaSetAnnotations with an existing ReplicaSet (exists = true) reads and writes
         // only its annotations: try them on a copy of the annotations alone, and copy the whole
         // ReplicaSet only when it has to be written.
-        const json* existing_annotations = find(*existing, {"metadata", "annotations"});
+        const json* existing_annotations = find(*existing->object, {"metadata", "annotations"});
         json probe = {{"metadata", {{"annotations", existing_annotations ? *existing_annotations : json::object()}}}};
         const bool annotations_updated = set_new_rs_annotations(probe, new_revision, true);
         if (annotations_updated || !min_ready_current) {
-          json copy = existing->doc();
+          json copy = *existing->object;
           copy["metadata"]["annotations"] = std::move(probe["metadata"]["annotations"]);
           if (min_ready == 0)
             copy["spec"].erase("minReadySeconds");
@@ -580,16 +581,16 @@ class DeploymentController final : public Controller, public WatchFilter {
             error_ = true;
             return s;
           }
-          existing->obj = r.object;
+          set_replica_set(*existing, r.object);
           s.new_rs = existing;
           return s;
         }
-        revision = annotation(probe, kRevision).value_or("");
+        revision = str_at(probe, {"metadata", "annotations", kRevision});
       }
       bool needs_update = set_deployment_revision(revision);
       if (has_progress_deadline() && !get_condition(current_status(), "Progressing")) {
         set_condition(status(), new_condition("Progressing", "True", "FoundNewReplicaSet",
-                                              fmt::format("Found new replica set \"{}\"", name_of(*existing))));
+                                              fmt::format("Found new replica set \"{}\"", existing->metadata().name)));
         needs_update = true;
       }
       if (needs_update && !update_status()) return s;
@@ -598,39 +599,39 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     if (!create) return s;
 
-    const json& tmpl = *find(d(), {"spec", "template"});
+    const json& tmpl = *d().spec.template_;
     std::optional<std::int64_t> collisions;
     if (const json* c = find(current_status(), {"collisionCount"}); c && c->is_number_integer())
       collisions = c->get<std::int64_t>();
     const std::string hash = compute_pod_template_hash(tmpl, collisions);
     json new_template = tmpl;
     new_template["metadata"]["labels"][kHashLabel] = hash;
-    json selector = d()["spec"].value("selector", json::object());
-    if (!selector.is_object()) selector = json::object();
+    json selector = d().spec.selector && d().spec.selector->is_object() ? *d().spec.selector : json::object();
     if (!selector.contains("matchLabels") && !selector.contains("matchExpressions") &&
         tmpl.contains("metadata") && tmpl["metadata"].contains("labels"))
       selector["matchLabels"] = tmpl["metadata"]["labels"];
     selector["matchLabels"][kHashLabel] = hash;
-    const std::string rs_name = name_of(d()) + "-" + hash;
+    const std::string rs_name = d().metadata.name + "-" + hash;
     json rs = {
         {"apiVersion", "apps/v1"},
         {"kind", "ReplicaSet"},
         {"metadata",
          {{"name", rs_name},
-          {"namespace", str_at(d(), {"metadata", "namespace"})},
+          {"namespace", d().metadata.namespace_},
           {"labels", new_template["metadata"]["labels"]},
           {"ownerReferences",
-           json::array({{{"apiVersion", d().value("apiVersion", "apps/v1")},
+           json::array({{{"apiVersion", d().api_version},
                          {"kind", "Deployment"},
-                         {"name", name_of(d())},
-                         {"uid", uid_of(d())},
+                         {"name", d().metadata.name},
+                         {"uid", d().metadata.uid},
                          {"controller", true},
                          {"blockOwnerDeletion", true}}})}}},
         {"spec", {{"replicas", 0}, {"selector", selector}, {"template", new_template}}}};
-    if (const std::int64_t mr = int_at(d(), {"spec", "minReadySeconds"}, 0); mr != 0)
-      rs["spec"]["minReadySeconds"] = mr;
+    if (const std::int64_t mr = d().spec.min_ready_seconds; mr != 0) rs["spec"]["minReadySeconds"] = mr;
     RsPtrs all = s.old;
-    Rs draft{std::make_shared<const json>(rs)};  // spec.replicas 0, as upstream's draft
+    // spec.replicas 0, as upstream's draft (not stored, so not in the parsed versions).
+    ObjectPtr draft_object = std::make_shared<const json>(rs);
+    Rs draft{draft_object, std::make_shared<const ReplicaSet>(k8s::parse_replica_set(*draft_object))};
     all.push_back(&draft);
     const std::int64_t new_replicas = new_rs_new_replicas(all, &draft);
     rs["spec"]["replicas"] = new_replicas;
@@ -644,9 +645,10 @@ class DeploymentController final : public Controller, public WatchFilter {
       if (other) {
         // A ReplicaSet of that name exists: ours (an earlier sync created it) or a hash
         // collision, which bumps status.collisionCount and retries with a new name.
-        const json* owner = controller_of(*other);
-        const json* t = find(*other, {"spec", "template"});
-        if (owner && owner->value("uid", "") == uid_of(d()) && t && equal_ignore_hash(tmpl, *t)) {
+        const std::shared_ptr<const ReplicaSet> o = replica_sets_.get(key_of(*other), other);
+        const OwnerReference* owner = o->metadata.controller_ref();
+        const json* t = o->spec.template_;
+        if (owner && owner->uid == d().metadata.uid && t && equal_ignore_hash(tmpl, *t)) {
           already_exists = true;
           created = other;
         } else {
@@ -672,18 +674,20 @@ class DeploymentController final : public Controller, public WatchFilter {
     // sync.go getNewReplicaSet: "Scaled up replica set %s to %d" in v1.28; the v1.32 wording
     // change (#125118) gives "from 0 to %d" (not confirmed upstream: seen only in copies of
     // current upstream code).
+    Rs created_rs{created, replica_sets_.get(key_of(*created), created)};
+    const std::string& created_name = created_rs.metadata().name;
     if (!already_exists && new_replicas > 0)
       event("Normal", "ScalingReplicaSet",
             world().versions().at_least("kubernetes", "1.32")
-                ? fmt::format("Scaled up replica set {} from 0 to {}", name_of(*created), new_replicas)
-                : fmt::format("Scaled up replica set {} to {}", name_of(*created), new_replicas));
+                ? fmt::format("Scaled up replica set {} from 0 to {}", created_name, new_replicas)
+                : fmt::format("Scaled up replica set {} to {}", created_name, new_replicas));
     bool needs_update = set_deployment_revision(std::to_string(new_revision));
     if (!already_exists && has_progress_deadline()) {
       set_condition(status(), new_condition("Progressing", "True", "NewReplicaSetCreated",
-                                            fmt::format("Created new replica set \"{}\"", name_of(*created))));
+                                            fmt::format("Created new replica set \"{}\"", created_name)));
       needs_update = true;
     }
-    rss_.push_back(Rs{std::move(created)});
+    rss_.push_back(std::move(created_rs));
     s.new_rs = &rss_.back();
     if (needs_update) update_status();
     return s;
@@ -691,11 +695,11 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   // --- scaling (sync.go scaleReplicaSet and friends) ----------------------------------------------
   bool scale_rs(Rs* rs, std::int64_t new_scale, const std::string& op) {
-    const bool size_needs_update = rs_replicas(rs) != new_scale;
+    const bool size_needs_update = rs->spec().replicas != new_scale;
     const std::int64_t max = replicas() + max_surge();
     if (!size_needs_update && !replicas_annotations_need_update(*rs, replicas(), max)) return false;
-    const std::int64_t old_scale = rs_replicas(rs);
-    json copy = rs->doc();
+    const std::int64_t old_scale = rs->spec().replicas;
+    json copy = *rs->object;
     copy["spec"]["replicas"] = new_scale;
     set_replicas_annotations(copy, replicas(), max);
     WriteResult r = api().update(std::move(copy), kManager);
@@ -703,15 +707,15 @@ class DeploymentController final : public Controller, public WatchFilter {
       error_ = true;
       return false;
     }
-    rs->obj = r.object;
+    set_replica_set(*rs, r.object);
     if (!size_needs_update) return false;
-    event("Normal", "ScalingReplicaSet", scaling_message(op, name_of(*rs), old_scale, new_scale));
+    event("Normal", "ScalingReplicaSet", scaling_message(op, rs->metadata().name, old_scale, new_scale));
     return true;
   }
 
   bool scale_rs_and_record_event(Rs* rs, std::int64_t new_scale) {
-    if (rs_replicas(rs) == new_scale) return false;
-    return scale_rs(rs, new_scale, rs_replicas(rs) < new_scale ? "up" : "down");
+    if (rs->spec().replicas == new_scale) return false;
+    return scale_rs(rs, new_scale, rs->spec().replicas < new_scale ? "up" : "down");
   }
 
   // deploymentutil.FindActiveOrLatest.
@@ -728,28 +732,26 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   bool is_saturated(const Rs* rs) const {
     if (!rs) return false;
-    auto desired = annotation(*rs, kDesiredReplicas);
-    auto v = desired ? parse_int(*desired) : std::nullopt;
-    if (!v) return false;
-    return rs_replicas(rs) == replicas() && *v == replicas() &&
-           rs_status(rs, "availableReplicas") == replicas();
+    const auto desired = int_annotation(*rs, kDesiredReplicas);
+    if (!desired) return false;
+    return rs->spec().replicas == replicas() && *desired == replicas() && rs->status().available_replicas == replicas();
   }
 
   // deploymentutil.GetProportion / getReplicaSetFraction.
   std::int64_t proportion(const Rs* rs, std::int64_t to_add, std::int64_t added) const {
-    if (!rs || rs_replicas(rs) == 0 || to_add == 0 || to_add == added) return 0;
+    if (!rs || rs->spec().replicas == 0 || to_add == 0 || to_add == added) return 0;
     std::int64_t fraction;
     if (replicas() == 0) {
-      fraction = -rs_replicas(rs);
+      fraction = -rs->spec().replicas;
     } else {
       const std::int64_t deployment_replicas = replicas() + max_surge();
-      std::int64_t annotated = int_at(current_status(), {"replicas"}, 0);
-      if (auto a = annotation(*rs, kMaxReplicas))
-        if (auto v = parse_int(*a)) annotated = *v;
+      // The max-replicas annotation, or the Deployment's status.replicas without one.
+      const std::int64_t annotated =
+          int_annotation(*rs, kMaxReplicas).value_or(int_at(current_status(), {"replicas"}, 0));
       if (annotated <= 0) return 0;
       // integer.RoundToInt32 rounds half away from zero; both factors are positive here.
-      const std::int64_t num = rs_replicas(rs) * deployment_replicas;
-      fraction = (2 * num + annotated) / (2 * annotated) - rs_replicas(rs);
+      const std::int64_t num = rs->spec().replicas * deployment_replicas;
+      fraction = (2 * num + annotated) / (2 * annotated) - rs->spec().replicas;
     }
     const std::int64_t allowed = to_add - added;
     return to_add > 0 ? std::min(fraction, allowed) : std::max(fraction, allowed);
@@ -760,7 +762,7 @@ class DeploymentController final : public Controller, public WatchFilter {
   // replicas + maxSurge, leftovers going to the largest ReplicaSet.
   void scale(Rs* new_rs, const RsPtrs& old) {
     if (Rs* target = find_active_or_latest(new_rs, old)) {
-      if (rs_replicas(target) != replicas()) scale_rs_and_record_event(target, replicas());
+      if (target->spec().replicas != replicas()) scale_rs_and_record_event(target, replicas());
       return;
     }
     if (is_saturated(new_rs)) {
@@ -775,19 +777,19 @@ class DeploymentController final : public Controller, public WatchFilter {
     all.push_back(new_rs);
     all = filter_active(all);
     const std::int64_t allowed = replicas() > 0 ? replicas() + max_surge() : 0;
-    const std::int64_t to_add = allowed - sum_spec(all);
+    const std::int64_t to_add = allowed - replica_count(all);
     std::string op;
     if (to_add > 0) {
       // ReplicaSetsBySizeNewer: larger first, then newer first.
       std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
-        if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
+        if (a->spec().replicas != b->spec().replicas) return a->spec().replicas > b->spec().replicas;
         return older(b, a);
       });
       op = "up";
     } else if (to_add < 0) {
       // ReplicaSetsBySizeOlder: larger first, then older first.
       std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
-        if (rs_replicas(a) != rs_replicas(b)) return rs_replicas(a) > rs_replicas(b);
+        if (a->spec().replicas != b->spec().replicas) return a->spec().replicas > b->spec().replicas;
         return older(a, b);
       });
       op = "down";
@@ -797,10 +799,10 @@ class DeploymentController final : public Controller, public WatchFilter {
     for (Rs* rs : all) {
       if (to_add != 0) {
         const std::int64_t p = proportion(rs, to_add, added);
-        sizes.push_back(rs_replicas(rs) + p);
+        sizes.push_back(rs->spec().replicas + p);
         added += p;
       } else {
-        sizes.push_back(rs_replicas(rs));
+        sizes.push_back(rs->spec().replicas);
       }
     }
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -817,12 +819,12 @@ class DeploymentController final : public Controller, public WatchFilter {
     auto put = [&](const char* k, std::int64_t v) {
       if (v != 0) st[k] = v;
     };
-    const std::int64_t available = sum_status(all, "availableReplicas");
-    const std::int64_t unavailable = std::max<std::int64_t>(0, sum_spec(all) - available);
-    put("observedGeneration", int_at(d(), {"metadata", "generation"}, 0));
-    put("replicas", sum_status(all, "replicas"));
-    put("updatedReplicas", rs_status(new_rs, "replicas"));
-    put("readyReplicas", sum_status(all, "readyReplicas"));
+    const std::int64_t available = available_replica_count(all);
+    const std::int64_t unavailable = std::max<std::int64_t>(0, replica_count(all) - available);
+    put("observedGeneration", d().metadata.generation);
+    put("replicas", actual_replica_count(all));
+    put("updatedReplicas", status_replicas(new_rs));
+    put("readyReplicas", ready_replica_count(all));
     put("availableReplicas", available);
     put("unavailableReplicas", unavailable);
     if (const json* c = find(current_status(), {"collisionCount"})) st["collisionCount"] = *c;
@@ -840,7 +842,7 @@ class DeploymentController final : public Controller, public WatchFilter {
   const json& current_status() const {
     static const json empty = json::object();
     if (status_edit_) return *status_edit_;
-    const json* s = find(d(), {"status"});
+    const json* s = find(*d_object_, {"status"});
     return s && s->is_object() ? *s : empty;
   }
 
@@ -859,7 +861,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     return int_at(st, {"updatedReplicas"}, 0) == replicas() &&
            int_at(st, {"replicas"}, 0) == replicas() &&
            int_at(st, {"availableReplicas"}, 0) == replicas() &&
-           int_at(st, {"observedGeneration"}, 0) >= int_at(d(), {"metadata", "generation"}, 0);
+           int_at(st, {"observedGeneration"}, 0) >= d().metadata.generation;
   }
 
   bool deployment_progressing(const json& st) const {
@@ -894,8 +896,8 @@ class DeploymentController final : public Controller, public WatchFilter {
     const json* cur = get_condition(current_status(), "Progressing");
     const bool complete = int_at(st, {"replicas"}, 0) == int_at(st, {"updatedReplicas"}, 0) && cur &&
                           cur->value("reason", "") == "NewReplicaSetAvailable";
-    const std::string subject = new_rs ? fmt::format("ReplicaSet \"{}\"", name_of(*new_rs))
-                                       : fmt::format("Deployment \"{}\"", name_of(d()));
+    const std::string subject = new_rs ? fmt::format("ReplicaSet \"{}\"", new_rs->metadata().name)
+                                       : fmt::format("Deployment \"{}\"", d().metadata.name);
     if (has_progress_deadline() && !complete) {
       if (deployment_complete(st)) {
         set_condition(st, new_condition("Progressing", "True", "NewReplicaSetAvailable",
@@ -945,11 +947,11 @@ class DeploymentController final : public Controller, public WatchFilter {
   // --- cleanup -----------------------------------------------------------------------------
   // sync.go cleanupDeployment: delete the oldest unused ReplicaSets beyond revisionHistoryLimit.
   void cleanup(const RsPtrs& old) {
-    const std::int64_t limit = int_at(d(), {"spec", "revisionHistoryLimit"}, kDefaultRevisionHistoryLimit);
+    const std::int64_t limit = d().spec.revision_history_limit;
     if (limit == kMaxInt32) return;
     RsPtrs cleanable;
     for (Rs* rs : old)
-      if (rs && !find(*rs, {"metadata", "deletionTimestamp"})) cleanable.push_back(rs);
+      if (rs && !rs->metadata().deletion_timestamp) cleanable.push_back(rs);
     const std::int64_t diff = static_cast<std::int64_t>(cleanable.size()) - limit;
     if (diff <= 0) return;
     std::sort(cleanable.begin(), cleanable.end(), [](const Rs* a, const Rs* b) {
@@ -959,10 +961,10 @@ class DeploymentController final : public Controller, public WatchFilter {
     });
     for (std::int64_t i = 0; i < diff; ++i) {
       const Rs* rs = cleanable[i];
-      if (rs_status(rs, "replicas") != 0 || rs_replicas(rs) != 0 ||
-          int_at(*rs, {"metadata", "generation"}, 0) > rs_status(rs, "observedGeneration"))
+      if (rs->status().replicas != 0 || rs->spec().replicas != 0 ||
+          rs->metadata().generation > rs->status().observed_generation)
         continue;
-      WriteResult r = api().remove(ObjectRef::of(*rs), kManager);
+      WriteResult r = api().remove(ObjectRef::of(*rs->object), kManager);
       if (!r.status.ok() && r.status.code != 404) {
         error_ = true;
         return;
@@ -977,9 +979,8 @@ class DeploymentController final : public Controller, public WatchFilter {
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
     for (Rs* rs : filter_active(all)) {
-      auto desired = annotation(*rs, kDesiredReplicas);
-      auto v = desired ? parse_int(*desired) : std::nullopt;
-      if (v && *v != replicas()) return true;
+      const auto desired = int_annotation(*rs, kDesiredReplicas);
+      if (desired && *desired != replicas()) return true;
     }
     return false;
   }
@@ -989,7 +990,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     if (error_) return;
     scale(s.new_rs, s.old);
     if (error_) return;
-    if (find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true) cleanup(s.old);
+    if (d().spec.paused) cleanup(s.old);
     if (error_) return;
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
@@ -999,12 +1000,12 @@ class DeploymentController final : public Controller, public WatchFilter {
   // rolling.go reconcileOldReplicaSets with cleanupUnhealthyReplicas and
   // scaleDownOldReplicaSetsForRollingUpdate.
   bool reconcile_old(RsPtrs active_old, Rs* new_rs) {
-    if (sum_spec(active_old) == 0) return false;
+    if (replica_count(active_old) == 0) return false;
     RsPtrs all = active_old;
     all.push_back(new_rs);
     const std::int64_t min_available = replicas() - max_unavailable();
-    const std::int64_t new_unavailable = rs_replicas(new_rs) - rs_status(new_rs, "availableReplicas");
-    const std::int64_t max_scaled_down = sum_spec(all) - min_available - new_unavailable;
+    const std::int64_t new_unavailable = spec_replicas(new_rs) - available_replicas(new_rs);
+    const std::int64_t max_scaled_down = replica_count(all) - min_available - new_unavailable;
     if (max_scaled_down <= 0) return false;
 
     // Unhealthy old replicas go first, or they would block the rollout (kubernetes #16737).
@@ -1012,8 +1013,8 @@ class DeploymentController final : public Controller, public WatchFilter {
     std::int64_t cleaned = 0;
     for (Rs* rs : active_old) {
       if (cleaned >= max_scaled_down) break;
-      if (rs_replicas(rs) == 0) continue;
-      const std::int64_t unhealthy = rs_replicas(rs) - rs_status(rs, "availableReplicas");
+      if (rs->spec().replicas == 0) continue;
+      const std::int64_t unhealthy = rs->spec().replicas - rs->status().available_replicas;
       if (unhealthy == 0) continue;
       const std::int64_t n = std::min(max_scaled_down - cleaned, unhealthy);
       if (n < 0) {
@@ -1022,20 +1023,20 @@ class DeploymentController final : public Controller, public WatchFilter {
         error_ = true;
         return false;
       }
-      scale_rs_and_record_event(rs, rs_replicas(rs) - n);
+      scale_rs_and_record_event(rs, rs->spec().replicas - n);
       if (error_) return false;
       cleaned += n;
     }
 
-    const std::int64_t available = sum_status(all, "availableReplicas");
+    const std::int64_t available = available_replica_count(all);
     std::int64_t scaled_down = 0;
     if (available > min_available) {
       const std::int64_t total = available - min_available;
       for (Rs* rs : active_old) {
         if (scaled_down >= total) break;
-        if (rs_replicas(rs) == 0) continue;
-        const std::int64_t n = std::min(rs_replicas(rs), total - scaled_down);
-        scale_rs_and_record_event(rs, rs_replicas(rs) - n);
+        if (rs->spec().replicas == 0) continue;
+        const std::int64_t n = std::min(rs->spec().replicas, total - scaled_down);
+        scale_rs_and_record_event(rs, rs->spec().replicas - n);
         if (error_) return false;
         scaled_down += n;
       }
@@ -1050,9 +1051,9 @@ class DeploymentController final : public Controller, public WatchFilter {
     all.push_back(s.new_rs);
     // rolling.go reconcileNewReplicaSet.
     bool scaled_up = false;
-    if (rs_replicas(s.new_rs) > replicas())
+    if (s.new_rs->spec().replicas > replicas())
       scaled_up = scale_rs_and_record_event(s.new_rs, replicas());
-    else if (rs_replicas(s.new_rs) < replicas())
+    else if (s.new_rs->spec().replicas < replicas())
       scaled_up = scale_rs_and_record_event(s.new_rs, new_rs_new_replicas(all, s.new_rs));
     if (error_) return;
     if (scaled_up) {
@@ -1073,18 +1074,16 @@ class DeploymentController final : public Controller, public WatchFilter {
   // recreate.go oldPodsRunning: pods of old ReplicaSets that are not Failed or Succeeded,
   // terminating ones included.
   bool old_pods_running(const Rs* new_rs, const RsPtrs& old) {
-    if (sum_status(old, "replicas") > 0) return true;
+    if (actual_replica_count(old) > 0) return true;
     std::vector<std::string> old_uids;
     for (Rs* rs : old)
-      if (rs && rs != new_rs) old_uids.push_back(uid_of(*rs));
+      if (rs && rs != new_rs) old_uids.push_back(rs->metadata().uid);
     if (old_uids.empty()) return false;
-    for (const ObjectPtr& pod : api().list("Pod", str_at(d(), {"metadata", "namespace"}))) {
-      const json* owner = controller_of(*pod);
-      if (!owner) continue;
-      const std::string uid = owner->value("uid", "");
-      if (std::find(old_uids.begin(), old_uids.end(), uid) == old_uids.end()) continue;
-      const std::string phase = str_at(*pod, {"status", "phase"});
-      if (phase != "Failed" && phase != "Succeeded") return true;
+    for (const ObjectPtr& object : api().list("Pod", d().metadata.namespace_)) {
+      const std::shared_ptr<const k8s::Pod> pod = pods_.get(key_of(*object), object);
+      const OwnerReference* owner = pod->metadata.controller_ref();
+      if (!owner || std::find(old_uids.begin(), old_uids.end(), owner->uid) == old_uids.end()) continue;
+      if (pod->status.phase != k8s::kPodFailed && pod->status.phase != k8s::kPodSucceeded) return true;
     }
     return false;
   }
@@ -1122,7 +1121,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     const json* cond = get_condition(current_status(), "Progressing");
     if (cond && cond->value("reason", "") == "ProgressDeadlineExceeded") return;
     const bool paused_cond = cond && cond->value("reason", "") == "DeploymentPaused";
-    const bool paused = find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true;
+    const bool paused = d().spec.paused;
     if (paused && !paused_cond)
       set_condition(status(), new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
     else if (!paused && paused_cond)
@@ -1134,19 +1133,18 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   // deployment_controller.go syncDeployment.
   void sync_deployment() {
-    const json* sel = find(d(), {"spec", "selector"});
+    const json* sel = d().spec.selector;
     if (sel && sel->is_object() && sel->empty()) {
       event("Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
-      const std::int64_t gen = int_at(d(), {"metadata", "generation"}, 0);
+      const std::int64_t gen = d().metadata.generation;
       if (int_at(current_status(), {"observedGeneration"}, 0) < gen) {
         status()["observedGeneration"] = gen;
         update_status();
       }
       return;
     }
-    const json* tmpl = find(d(), {"spec", "template"});
-    if (!tmpl || !tmpl->is_object()) return;  // rejected by validation upstream
-    if (find(d(), {"metadata", "deletionTimestamp"})) {
+    if (!d().spec.template_) return;  // not an object: rejected by validation upstream
+    if (d().metadata.deletion_timestamp) {
       RsSet s = get_all_and_sync_revision(false);
       if (error_) return;
       RsPtrs all = s.old;
@@ -1156,7 +1154,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     check_paused_conditions();
     if (error_) return;
-    if (find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true) {
+    if (d().spec.paused) {
       sync();
       return;
     }
@@ -1173,16 +1171,34 @@ class DeploymentController final : public Controller, public WatchFilter {
   }
 
   // The Deployment in hand: the stored version, shared with the API server and read in place,
-  // never copied. What a sync changes of it (the status, the revision annotation) is held beside
-  // it until update_status writes it; the write's result then replaces the version in hand.
-  const json& d() const { return *d_ptr_; }
-  // Its annotations as this sync sees them (annotations_edit_ once it changed them).
-  const json* d_annotations() const {
-    return annotations_edit_ ? &*annotations_edit_ : find(*d_ptr_, {"metadata", "annotations"});
+  // never copied, and its typed view. What a sync changes of it (the status, the revision
+  // annotation) is held beside it until update_status writes it; the write's result then
+  // replaces the version in hand.
+  const Deployment& d() const { return *d_; }
+  void set_deployment(ObjectPtr object) {
+    d_ = deployments_.get(key_, object);
+    d_object_ = std::move(object);
   }
-  ObjectPtr d_ptr_;
-  std::optional<json> status_edit_;       // the status this sync is building, until written
-  std::optional<json> annotations_edit_;  // the annotations, when this sync changed the revision
+  // Its annotations as this sync sees them (annotations_edit_ once it changed them).
+  const std::map<std::string, std::string>& d_annotations() const {
+    return annotations_edit_ ? *annotations_edit_ : d().metadata.annotations;
+  }
+  // A ReplicaSet in hand after a write: the version the write returned.
+  void set_replica_set(Rs& rs, ObjectPtr object) {
+    rs.view = replica_sets_.get(key_of(*object), object);
+    rs.object = std::move(object);
+  }
+
+  // The typed views, parsed once per stored version (client-go's typed informer caches).
+  k8s::ParsedVersions<Deployment> deployments_{k8s::parse_deployment};
+  k8s::ParsedVersions<ReplicaSet> replica_sets_{k8s::parse_replica_set};
+  k8s::ParsedVersions<k8s::Pod> pods_{k8s::parse_pod};
+
+  std::string key_;
+  ObjectPtr d_object_;
+  std::shared_ptr<const Deployment> d_;
+  std::optional<json> status_edit_;  // the status this sync is building, until written
+  std::optional<std::map<std::string, std::string>> annotations_edit_;  // when this sync changed the revision
   std::deque<Rs> rss_;  // a deque: pointers to its elements survive push_back
   bool error_ = false;
   std::optional<Duration> requeue_;
