@@ -2,7 +2,9 @@
 // v1.28 source; event texts of v1.32, #125118): turns a Deployment into ReplicaSets named
 // <deployment>-<pod-template-hash>, scales them on spec.replicas changes (sync.go scale),
 // rolls out template changes (rolling.go, recreate.go) and reports status and conditions
-// (sync.go calculateStatus, progress.go syncRolloutStatus).
+// (sync.go calculateStatus, progress.go syncRolloutStatus). Deployments, ReplicaSets and pods
+// are read through their typed views (include/kcsim/k8s/types), decoded once per stored version
+// as client-go's typed informers decode once per watch event; writes are JSON bodies.
 //
 // Differences from upstream, all deliberate:
 //  - Reads come from the API server itself rather than from an informer cache, and the object
@@ -37,6 +39,7 @@ namespace kcsim::models {
 namespace {
 
 using k8s::Deployment;
+using k8s::DeploymentStatus;
 using k8s::IntOrString;
 using k8s::OwnerReference;
 using k8s::ReplicaSet;
@@ -588,7 +591,7 @@ class DeploymentController final : public Controller, public WatchFilter {
         revision = str_at(probe, {"metadata", "annotations", kRevision});
       }
       bool needs_update = set_deployment_revision(revision);
-      if (has_progress_deadline() && !get_condition(current_status(), "Progressing")) {
+      if (has_progress_deadline() && !in_hand_status().condition("Progressing")) {
         set_condition(status(), new_condition("Progressing", "True", "FoundNewReplicaSet",
                                               fmt::format("Found new replica set \"{}\"", existing->metadata().name)));
         needs_update = true;
@@ -600,9 +603,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     if (!create) return s;
 
     const json& tmpl = *d().spec.template_;
-    std::optional<std::int64_t> collisions;
-    if (const json* c = find(current_status(), {"collisionCount"}); c && c->is_number_integer())
-      collisions = c->get<std::int64_t>();
+    const std::optional<std::int64_t> collisions = in_hand_status().collision_count;
     const std::string hash = compute_pod_template_hash(tmpl, collisions);
     json new_template = tmpl;
     new_template["metadata"]["labels"][kHashLabel] = hash;
@@ -746,8 +747,8 @@ class DeploymentController final : public Controller, public WatchFilter {
     } else {
       const std::int64_t deployment_replicas = replicas() + max_surge();
       // The max-replicas annotation, or the Deployment's status.replicas without one.
-      const std::int64_t annotated =
-          int_annotation(*rs, kMaxReplicas).value_or(int_at(current_status(), {"replicas"}, 0));
+      const std::optional<std::int64_t> max_replicas = int_annotation(*rs, kMaxReplicas);
+      const std::int64_t annotated = max_replicas ? *max_replicas : in_hand_status().replicas;
       if (annotated <= 0) return 0;
       // integer.RoundToInt32 rounds half away from zero; both factors are positive here.
       const std::int64_t num = rs->spec().replicas * deployment_replicas;
@@ -839,11 +840,16 @@ class DeploymentController final : public Controller, public WatchFilter {
     return st;
   }
 
+  // The status in hand as a JSON body: the one this sync is building, or the stored one.
   const json& current_status() const {
     static const json empty = json::object();
     if (status_edit_) return *status_edit_;
     const json* s = find(*d_object_, {"status"});
     return s && s->is_object() ? *s : empty;
+  }
+  // The status in hand, typed: the stored version's view, or a decode of the one being built.
+  DeploymentStatus in_hand_status() const {
+    return status_edit_ ? k8s::parse_deployment_status(*status_edit_) : d().status;
   }
 
   void write_status(json st) {
@@ -857,82 +863,85 @@ class DeploymentController final : public Controller, public WatchFilter {
     write_status(std::move(st));
   }
 
-  bool deployment_complete(const json& st) const {
-    return int_at(st, {"updatedReplicas"}, 0) == replicas() &&
-           int_at(st, {"replicas"}, 0) == replicas() &&
-           int_at(st, {"availableReplicas"}, 0) == replicas() &&
-           int_at(st, {"observedGeneration"}, 0) >= d().metadata.generation;
+  // deploymentutil.DeploymentComplete.
+  bool deployment_complete(const DeploymentStatus& st) const {
+    return st.updated_replicas == replicas() && st.replicas == replicas() && st.available_replicas == replicas() &&
+           st.observed_generation >= d().metadata.generation;
   }
 
-  bool deployment_progressing(const json& st) const {
-    const json& old = current_status();
-    const std::int64_t old_old = int_at(old, {"replicas"}, 0) - int_at(old, {"updatedReplicas"}, 0);
-    const std::int64_t new_old = int_at(st, {"replicas"}, 0) - int_at(st, {"updatedReplicas"}, 0);
-    return int_at(st, {"updatedReplicas"}, 0) > int_at(old, {"updatedReplicas"}, 0) ||
-           new_old < old_old || int_at(st, {"readyReplicas"}, 0) > int_at(old, {"readyReplicas"}, 0) ||
-           int_at(st, {"availableReplicas"}, 0) > int_at(old, {"availableReplicas"}, 0);
+  // deploymentutil.DeploymentProgressing: more updated, fewer old, more ready or more available
+  // replicas than the status in hand says.
+  static bool deployment_progressing(const DeploymentStatus& st, const DeploymentStatus& old) {
+    const std::int64_t old_old = old.replicas - old.updated_replicas;
+    const std::int64_t new_old = st.replicas - st.updated_replicas;
+    return st.updated_replicas > old.updated_replicas || new_old < old_old ||
+           st.ready_replicas > old.ready_replicas || st.available_replicas > old.available_replicas;
   }
 
-  std::optional<SimTime> parse_time(const json& cond, const char* field) const {
-    auto t = parse_rfc3339(cond.value(field, ""));
+  std::optional<SimTime> parse_time(const std::string& rfc3339) const {
+    auto t = parse_rfc3339(rfc3339);
     if (!t) return std::nullopt;
     return SimTime{seconds(*t - world().api().epoch().unix_seconds)};
   }
 
-  bool deployment_timed_out(const json& st) const {
+  // deploymentutil.DeploymentTimedOut.
+  bool deployment_timed_out(const DeploymentStatus& st) const {
     if (!has_progress_deadline()) return false;
-    const json* c = get_condition(st, "Progressing");
+    const k8s::DeploymentCondition* c = st.condition("Progressing");
     if (!c) return false;
-    if (c->value("reason", "") == "NewReplicaSetAvailable") return false;
-    if (c->value("reason", "") == "ProgressDeadlineExceeded") return true;
-    auto from = parse_time(*c, "lastUpdateTime");
+    if (c->reason == "NewReplicaSetAvailable") return false;
+    if (c->reason == "ProgressDeadlineExceeded") return true;
+    auto from = parse_time(c->last_update_time);
     return from && *from + seconds(progress_deadline()) < now();
   }
 
-  // progress.go syncRolloutStatus.
+  // progress.go syncRolloutStatus. The new status is built as the JSON body it is written as;
+  // its counts and conditions are read through its typed view.
   void sync_rollout_status(const RsPtrs& all, const Rs* new_rs) {
     json st = calculate_status(all, new_rs);
+    const DeploymentStatus new_status = k8s::parse_deployment_status(st);  // before the edits below
+    const DeploymentStatus current = in_hand_status();
     if (!has_progress_deadline()) remove_condition(st, "Progressing");
-    const json* cur = get_condition(current_status(), "Progressing");
-    const bool complete = int_at(st, {"replicas"}, 0) == int_at(st, {"updatedReplicas"}, 0) && cur &&
-                          cur->value("reason", "") == "NewReplicaSetAvailable";
+    const k8s::DeploymentCondition* cur = current.condition("Progressing");
+    const bool complete =
+        new_status.replicas == new_status.updated_replicas && cur && cur->reason == "NewReplicaSetAvailable";
     const std::string subject = new_rs ? fmt::format("ReplicaSet \"{}\"", new_rs->metadata().name)
                                        : fmt::format("Deployment \"{}\"", d().metadata.name);
     if (has_progress_deadline() && !complete) {
-      if (deployment_complete(st)) {
+      if (deployment_complete(new_status)) {
         set_condition(st, new_condition("Progressing", "True", "NewReplicaSetAvailable",
                                         subject + " has successfully progressed."));
-      } else if (deployment_progressing(st)) {
+      } else if (deployment_progressing(new_status, current)) {
         // The Progressing condition is refreshed (lastUpdateTime) on every sign of progress.
         json c = new_condition("Progressing", "True", "ReplicaSetUpdated", subject + " is progressing.");
         if (cur) {
-          if (cur->value("status", "") == "True")
-            c["lastTransitionTime"] = cur->value("lastTransitionTime", "");
+          if (cur->status == "True") c["lastTransitionTime"] = cur->last_transition_time;
           remove_condition(st, "Progressing");
         }
         set_condition(st, std::move(c));
-      } else if (deployment_timed_out(st)) {
+      } else if (deployment_timed_out(new_status)) {
+        // new_status's Progressing condition is still st's: the branches above did not run.
         set_condition(st, new_condition("Progressing", "False", "ProgressDeadlineExceeded",
                                         subject + " has timed out progressing."));
       }
     }
     if (st == current_status()) {
-      requeue_stuck(st);
+      requeue_stuck(new_status, current);
       return;
     }
     write_status(std::move(st));
   }
 
   // progress.go requeueStuckDeployment: check again when the progress deadline passes.
-  void requeue_stuck(const json& st) {
-    const json* cur = get_condition(current_status(), "Progressing");
+  void requeue_stuck(const DeploymentStatus& st, const DeploymentStatus& current) {
+    const k8s::DeploymentCondition* cur = current.condition("Progressing");
     if (!has_progress_deadline() || !cur) return;
-    if (deployment_complete(st) || cur->value("reason", "") == "ProgressDeadlineExceeded") return;
+    if (deployment_complete(st) || cur->reason == "ProgressDeadlineExceeded") return;
     // Upstream also re-polls (rate limited, about 10 per second) a Deployment whose condition
     // says NewReplicaSetAvailable but which is short of replicas (a crash-looping pod), although
     // such a sync can change nothing until a watch event arrives; that polling is left out.
-    if (cur->value("reason", "") == "NewReplicaSetAvailable") return;
-    auto from = parse_time(*cur, "lastUpdateTime");
+    if (cur->reason == "NewReplicaSetAvailable") return;
+    auto from = parse_time(cur->last_update_time);
     if (!from) return;
     const Duration after = *from + seconds(progress_deadline()) - now();
     // A deadline that passed before this sync (a scale long after the last rollout, whose
@@ -1066,7 +1075,7 @@ class DeploymentController final : public Controller, public WatchFilter {
       sync_rollout_status(all, s.new_rs);
       return;
     }
-    if (deployment_complete(current_status())) cleanup(s.old);
+    if (deployment_complete(in_hand_status())) cleanup(s.old);
     if (error_) return;
     sync_rollout_status(all, s.new_rs);
   }
@@ -1110,7 +1119,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     scale_rs_and_record_event(s.new_rs, replicas());
     if (error_) return;
-    if (deployment_complete(current_status())) cleanup(s.old);
+    if (deployment_complete(in_hand_status())) cleanup(s.old);
     if (error_) return;
     sync_rollout_status(all, s.new_rs);
   }
@@ -1118,9 +1127,10 @@ class DeploymentController final : public Controller, public WatchFilter {
   // sync.go checkPausedConditions.
   void check_paused_conditions() {
     if (!has_progress_deadline()) return;
-    const json* cond = get_condition(current_status(), "Progressing");
-    if (cond && cond->value("reason", "") == "ProgressDeadlineExceeded") return;
-    const bool paused_cond = cond && cond->value("reason", "") == "DeploymentPaused";
+    const DeploymentStatus current = in_hand_status();
+    const k8s::DeploymentCondition* cond = current.condition("Progressing");
+    if (cond && cond->reason == "ProgressDeadlineExceeded") return;
+    const bool paused_cond = cond && cond->reason == "DeploymentPaused";
     const bool paused = d().spec.paused;
     if (paused && !paused_cond)
       set_condition(status(), new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
@@ -1137,7 +1147,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     if (sel && sel->is_object() && sel->empty()) {
       event("Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
       const std::int64_t gen = d().metadata.generation;
-      if (int_at(current_status(), {"observedGeneration"}, 0) < gen) {
+      if (in_hand_status().observed_generation < gen) {
         status()["observedGeneration"] = gen;
         update_status();
       }

@@ -2,7 +2,8 @@
 // pkg/controller/replicaset/replica_set.go and pkg/controller/controller_utils.go
 // ActivePodsWithRanks, v1.28): keeps spec.replicas pods, creating them in slow-start batches
 // and choosing scale-down victims by ActivePodsWithRanks, and reports status through the
-// status subresource.
+// status subresource. ReplicaSets and pods are read through their typed views
+// (include/kcsim/k8s/types), decoded once per stored version; writes are JSON bodies.
 //
 // Expectations: upstream records the creates and deletes it issued and skips manageReplicas
 // until its informer has observed them (or 5 minutes pass), because its cache lags the API
