@@ -1,6 +1,7 @@
 // Whole runs through the runner API that `kcsim run` uses (include/kcsim/cli/runner.hpp): the
-// six-minute loop over a long span, generated fleets (docs/performance.md), issue #3's 200 HTTP
-// services with bursty traffic, and a sweep of the six-minute loop through the sweep API.
+// six-minute loop over a long span, with its fix checks, and its memory growth per simulated
+// hour; generated fleets (docs/performance.md), issue #3's 200 HTTP services with bursty traffic,
+// and a sweep of the six-minute loop through the sweep API.
 //
 // Each is one iteration with a manual time (the wall time of the run, read from
 // std::chrono::steady_clock around it) and counters:
@@ -16,6 +17,7 @@
 // The simulated span is the benchmark's last argument, in hours.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -25,6 +27,7 @@
 #include "kcsim/cli/fleet_generator.hpp"
 #include "kcsim/cli/runner.hpp"
 #include "kcsim/cli/sweep_runner.hpp"
+#include "kcsim/apiserver/world.hpp"
 
 namespace {
 
@@ -87,6 +90,61 @@ kcsim::json six_minute_loop() {
 // The six-minute loop; target 365 simulated days in under 1 s.
 void BM_SixMinuteLoop(benchmark::State& state) { run_document(state, six_minute_loop(), state.range(0), 365 * 24); }
 BENCHMARK(BM_SixMinuteLoop)->ArgName("hours")->Arg(24)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// The six-minute loop with the default fix checks (`kcsim run` without --no-fixes: one re-run per
+// candidate fix of the fight); issue #15's target: 30 simulated days in at most 1.5 s.
+void BM_SixMinuteLoopWithFixes(benchmark::State& state) {
+  kcsim::json document = six_minute_loop();
+  const std::int64_t hours = state.range(0);
+  document["duration"] = std::to_string(hours) + "h";
+  const kcsim::Scenario scenario = kcsim::parse_scenario(document.dump(), "bench.json");
+  kcsim::RunOptions options;
+  options.check_fixes = true;
+  options.events = false;
+  for (auto _ : state) {
+    const double cpu0 = cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    const kcsim::RunOutcome out = kcsim::run_scenario(scenario, bench_limits(), options);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    state.SetIterationTime(wall);
+    benchmark::DoNotOptimize(out.report);
+    state.counters["cpu_s"] = cpu_seconds() - cpu0;
+    state.counters["fixes"] = static_cast<double>(out.report["fights"].empty() ? 0 : out.report["fights"][0]["fixes"].size());
+    state.counters["full_span_s"] = wall * 30.0 * 24.0 / static_cast<double>(hours);
+  }
+}
+BENCHMARK(BM_SixMinuteLoopWithFixes)->ArgName("hours")->Arg(24)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// The resident memory of the process now (/proc/self/statm), in MiB.
+double current_rss_mib() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+// How the loop's memory grows with simulated time: the resident set after 6 h and after the
+// benchmark's span, one World run on; issue #15's target: at most 0.05 MiB per simulated hour.
+// An upper bound: the allocator may keep freed pages.
+void BM_SixMinuteLoopMemoryGrowth(benchmark::State& state) {
+  kcsim::json document = six_minute_loop();
+  const std::int64_t hours = state.range(0);
+  document["duration"] = std::to_string(hours) + "h";
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    kcsim::World world(kcsim::parse_scenario(document.dump(), "bench.json"), bench_limits());
+    world.api().set_write_history(kcsim::WriteHistory::kAnalyses);  // as `kcsim run` keeps it
+    world.run(kcsim::kTimeZero + kcsim::hours(6));
+    const double at_6h = current_rss_mib();
+    world.run();
+    const double at_end = current_rss_mib();
+    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    state.counters["rss_6h_MiB"] = at_6h;
+    state.counters["rss_end_MiB"] = at_end;
+    state.counters["growth_MiB_per_h"] = (at_end - at_6h) / static_cast<double>(hours - 6);
+  }
+}
+BENCHMARK(BM_SixMinuteLoopMemoryGrowth)->ArgName("hours")->Arg(48)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 // A generated fleet (kcsim generate fleet --services N --seed 1, default fractions); target one
 // simulated week. Arguments: services, hours.

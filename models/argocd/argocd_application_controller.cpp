@@ -42,6 +42,7 @@
 #include "argocd_conditions.hpp"
 #include "argocd_diff.hpp"
 #include "argocd_health.hpp"
+#include "self_heal_backoff.hpp"
 #include "../git/git_repository.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/go_omitempty.hpp"
@@ -1207,40 +1208,14 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // --- automated sync (autoSync) -------------------------------------------------------------------
 
-  // wait.Backoff.Step, stepped n times (`for` form) or until Steps runs out (`while` form).
-  Duration backoff_delay(std::int64_t n) const {
-    Duration d = seconds(backoff_timeout_);
-    const Duration cap = seconds(backoff_cap_);
-    std::int64_t steps = n;
-    Duration delay{0};
-    auto step = [&]() {
-      if (steps < 1) return d;
-      --steps;
-      const Duration out = d;
-      if (backoff_factor_ != 0) {
-        d = Duration{d.count() * backoff_factor_};
-        if (cap > Duration{0} && d > cap) {
-          d = cap;
-          steps = 0;
-        }
-      }
-      return out;
-    };
-    if (profile_.heal == Heal::kCarryAlways) {
-      while (steps > 0) delay = step();
-    } else {
-      for (std::int64_t i = 0; i < n; ++i) delay = step();
-    }
-    return delay;
-  }
-
-  // selfHealRemainingBackoff / shouldSelfHeal: the wait left since the previous operation
+  // selfHealRemainingBackoff (self_heal_backoff.hpp): the wait left since the previous operation
   // finished (status.operationState.finishedAt, a whole second as persisted).
   Duration heal_remaining(const json* op_state, std::int64_t count) const {
-    if (!present(op_state)) return Duration{0};
-    const std::optional<SimTime> finished = parse_time(find(*op_state, {"finishedAt"}));
-    const Duration wait = backoff_timeout_ == 0 ? seconds(self_heal_timeout_) : backoff_delay(count);
-    return finished ? wait - (now() - *finished) : wait;
+    const argocd::SelfHealBackoff b{backoff_timeout_, backoff_factor_, backoff_cap_, self_heal_timeout_,
+                                    profile_.heal == Heal::kCarryAlways};
+    const std::optional<SimTime> finished =
+        present(op_state) ? parse_time(find(*op_state, {"finishedAt"})) : std::nullopt;
+    return argocd::self_heal_remaining_backoff(b, present(op_state), finished, count, now());
   }
 
   std::optional<std::string> auto_sync(const json& app, const std::string& key, const Comparison& cmp) {
@@ -1303,7 +1278,8 @@ class ArgoCD final : public Controller, public GitPushListener {
           bool carry = true;
           if (profile_.heal == Heal::kCooldownPhase) {
             // selfHealBackoffCooldownElapsed
-            const bool elapsed = !has_finished || (since_finished >= seconds(cooldown_) && last_phase == "Succeeded");
+            const bool elapsed =
+                argocd::self_heal_backoff_cooldown_elapsed(finished_at, last_phase, seconds(cooldown_), now());
             carry = !elapsed;
           }
           count = carry ? stored : 0;

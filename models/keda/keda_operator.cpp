@@ -71,6 +71,7 @@
 #include "kcsim/core/text.hpp"
 #include "keda_metrics_adapter.hpp"
 #include "keda_scalers.hpp"
+#include "scale_decision.hpp"
 #include "kcsim/apiserver/external_metrics_api.hpp"
 
 namespace kcsim {
@@ -930,47 +931,35 @@ class KedaOperator final : public Controller, public PushSubscriber {
       set_condition(p, "Ready", "True", kReadyReason, kReadyMessage);
       p.status_call = true;
     }
-    if (p.active) {
-      if ((p.spec().idle && p.current < min) || p.current == 0) {
-        if (!p.spec().pause_out) {  // scaleFromZeroOrIdle
-          p.write = Plan::kActivate;
-          p.target = min > 0 ? min : 1;
-        }
-      } else if (p.error) {
+    // The decision table (scale_decision.hpp); the cooldown is read only where it matters.
+    const Spec& sp = p.spec();
+    const keda::ScaleDecisionSpec ds{sp.min, sp.idle, sp.fallback.has_value(),
+                                     sp.fallback ? sp.fallback->replicas : 0, sp.pause_in, sp.pause_out};
+    const bool scales_in = !p.active && ((sp.idle && p.current > *sp.idle) || (p.current > 0 && min == 0));
+    const bool due = scales_in && keda::scale_in_due(last_active_of(*p.view), sp.created, sp.cooldown,
+                                                     sp.initial_cooldown, v214_, now());
+    const keda::ScaleDecision dec = keda::request_scale_decision(p.active, p.error, p.current, ds, due, !v217_);
+    switch (dec.ready) {
+      case keda::ReadyChange::kPartialTriggerError:
         set_condition(p, "Ready", "Unknown", "PartialTriggerError",
                       "Some triggers defined in ScaledObject are not working correctly");
         p.status_call = true;
-      } else {
-        p.refresh_last_active = true;
-      }
-    } else {
-      if (p.error && p.spec().fallback && p.spec().fallback->replicas != 0) {
-        if (!v217_) {  // doFallbackScaling wrote the fallback count directly
-          p.write = Plan::kFallback;
-          p.target = p.spec().fallback->replicas;
-        }
-      } else if (p.error && !p.spec().fallback) {
+        break;
+      case keda::ReadyChange::kTriggerError:
         set_condition(p, "Ready", "False", "TriggerError", "Triggers defined in ScaledObject are not working correctly");
         p.status_call = true;
-      } else if ((p.spec().idle && p.current > *p.spec().idle) || (p.current > 0 && min == 0)) {
-        if (!p.spec().pause_in) {  // scaleToZeroOrIdle
-          const std::optional<SimTime> last = last_active_of(*p.view);
-          bool due;
-          if (last) due = *last + seconds(p.spec().cooldown) < now();
-          else if (!v214_) due = true;  // "LastActiveTime can be nil ... ignore the cooldown"
-          else due = p.spec().created.value_or(kTimeZero) + seconds(p.spec().initial_cooldown) < now();
-          if (due) {
-            p.write = Plan::kDeactivate;
-            p.target = p.spec().idle ? *p.spec().idle : min;  // getIdleOrMinimumReplicaCount
-          } else {
-            p.cooldown = true;
-          }
-        }
-      } else if (!p.spec().idle && p.current < min) {
-        p.write = Plan::kMin;  // "Successfully set ScaleTarget replicas count to ScaledObject minReplicaCount"
-        p.target = min;
-      }
+        break;
+      case keda::ReadyChange::kNone:
+        break;
     }
+    p.write = dec.write == keda::ScaleWrite::kActivate     ? Plan::kActivate
+              : dec.write == keda::ScaleWrite::kDeactivate ? Plan::kDeactivate
+              : dec.write == keda::ScaleWrite::kMin        ? Plan::kMin
+              : dec.write == keda::ScaleWrite::kFallback   ? Plan::kFallback
+                                                           : Plan::kNone;
+    p.target = dec.target;
+    p.cooldown = dec.cooldown;
+    if (dec.refresh_last_active) p.refresh_last_active = true;
     if (p.write == Plan::kNone) {
       finish(l, std::move(p), false);
       return;
@@ -1046,32 +1035,11 @@ class KedaOperator final : public Controller, public PushSubscriber {
       if (!cur.contains("lastActiveTime") || cur["lastActiveTime"] != t) mutable_status(p)["lastActiveTime"] = t;
       p.status_call = true;
     }
-    // The Active condition.
-    static const char* kActiveMsg = "Scaling is performed because triggers are active";
-    static const char* kNotActiveMsg = "Scaling is not performed because triggers are not active";
-    static const char* kCooldownMsg = "Scaler cooling down because triggers are not active";
-    if (v220_) {
-      // main / v2.20: set up front, then overridden by scaleToZeroOrIdle.
-      if (p.active) set_condition(p, "Active", "True", "ScalerActive", kActiveMsg);
-      else if (p.cooldown) set_condition(p, "Active", "False", "ScalerCooldown", kCooldownMsg);
-      else set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
-    } else {
-      if (p.cooldown) {
-        set_condition(p, "Active", "False", "ScalerCooldown", kCooldownMsg);
-        p.status_call = true;
-      }
-      if (deactivated) {
-        set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
-        p.status_call = true;
-      }
-      // "if condition.IsUnknown() || condition.IsTrue() != isActive"
-      const std::string s = condition_status(current_status(p), "Active");
-      if (s == "Unknown" || (s == "True") != p.active) {
-        if (p.active) set_condition(p, "Active", "True", "ScalerActive", kActiveMsg);
-        else set_condition(p, "Active", "False", "ScalerNotActive", kNotActiveMsg);
-        p.status_call = true;
-      }
-    }
+    // The Active condition (scale_decision.hpp).
+    const keda::ActiveConditionUpdate active =
+        keda::active_condition_update(condition_status(current_status(p), "Active"), p.active, p.cooldown, deactivated, v220_);
+    if (active.set) set_condition(p, "Active", active.set->status, active.set->reason, active.set->message);
+    if (active.patched) p.status_call = true;
     ObjectPtr after = p.status.is_null() ? nullptr : write_status(l.ref, view_status(p), p.status);
     // The push path's copy gets the server's answer to each status patch it sends
     // (controller-runtime decodes the response into the object).

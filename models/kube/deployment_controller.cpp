@@ -33,6 +33,8 @@
 #include "kcsim/k8s/types/parsed_versions.hpp"
 #include "kcsim/k8s/types/pod.hpp"
 #include "kcsim/k8s/types/replica_set.hpp"
+#include "deployment_replicas.hpp"
+#include "deployment_scale.hpp"
 #include "pod_template_hash.hpp"
 
 namespace kcsim::models {
@@ -40,7 +42,6 @@ namespace {
 
 using k8s::Deployment;
 using k8s::DeploymentStatus;
-using k8s::IntOrString;
 using k8s::OwnerReference;
 using k8s::ReplicaSet;
 using k8s::parse_decimal;
@@ -78,26 +79,14 @@ std::int64_t spec_replicas(const Rs* rs) { return rs ? rs->spec().replicas : 0; 
 std::int64_t status_replicas(const Rs* rs) { return rs ? rs->status().replicas : 0; }
 std::int64_t available_replicas(const Rs* rs) { return rs ? rs->status().available_replicas : 0; }
 
-// The integer value of an annotation: nullopt when it is not set or not a number.
-std::optional<std::int64_t> int_annotation(const Rs& rs, const char* key) {
-  const std::string* a = rs.metadata().annotation(key);
-  return a ? parse_decimal(*a) : std::nullopt;
-}
-
 // deploymentutil.Revision: 0 when unset, nullopt when not a number.
 std::optional<std::int64_t> revision_of(const Rs& rs) {
   const std::string* a = rs.metadata().annotation(kRevision);
   return a ? parse_decimal(*a) : 0;
 }
 
-// controller.ReplicaSetsByCreationTimestamp: older first, then by name. RFC 3339 strings of one
-// format order chronologically.
-bool older(const Rs* a, const Rs* b) {
-  const std::string& ta = a->metadata().creation_timestamp;
-  const std::string& tb = b->metadata().creation_timestamp;
-  if (ta != tb) return ta < tb;
-  return a->metadata().name < b->metadata().name;
-}
+// controller.ReplicaSetsByCreationTimestamp (deployment_scale.hpp): older first, then by name.
+bool older(const Rs* a, const Rs* b) { return replica_set_older(*a->view, *b->view); }
 
 // controller.FilterActiveReplicaSets: the ReplicaSets with spec.replicas > 0.
 RsPtrs filter_active(const RsPtrs& in) {
@@ -186,14 +175,6 @@ bool equal_ignore_hash(const json& a, const json& b) {
   using namespace ignore_hash;
   if (!a.is_object() || !b.is_object()) return a == b;
   return equal_except(a, b, "metadata") && metadata_equal(member(a, "metadata"), member(b, "metadata"));
-}
-
-// intstr.GetScaledValueFromIntOrPercent for maxSurge (round up) and maxUnavailable (round
-// down); a string that is neither a number nor a percentage falls back to the 25 % default
-// (apps/v1 defaults.go; validation rejects such a value upstream).
-constexpr std::int64_t kDefaultPercent = 25;
-std::int64_t scaled_value(const IntOrString& v, std::int64_t total, bool round_up) {
-  return k8s::scaled_value_from_int_or_percent(v, total, round_up, kDefaultPercent);
 }
 
 class DeploymentController final : public Controller, public WatchFilter {
@@ -309,26 +290,15 @@ class DeploymentController final : public Controller, public WatchFilter {
  private:
   // --- the Deployment in hand -----------------------------------------------------
   std::int64_t replicas() const { return d().spec.replicas; }
-  bool is_rolling() const { return d().spec.strategy.type != k8s::kRecreateDeploymentStrategyType; }
+  bool is_rolling() const { return deployment_is_rolling_update(d()); }
   std::int64_t progress_deadline() const { return d().spec.progress_deadline_seconds; }
   // deploymentutil.HasProgressDeadline.
   bool has_progress_deadline() const { return progress_deadline() != kMaxInt32; }
   std::string now_str() const { return world().api().epoch().rfc3339(now()); }
 
-  // deploymentutil.ResolveFenceposts: surge rounds up, unavailable down, and both 0 → 1
-  // unavailable so that a rollout can always make progress.
-  std::pair<std::int64_t, std::int64_t> fenceposts() const {
-    const k8s::RollingUpdateDeployment& ru = d().spec.strategy.rolling_update;
-    std::int64_t surge = scaled_value(ru.max_surge, replicas(), true);
-    std::int64_t unavailable = scaled_value(ru.max_unavailable, replicas(), false);
-    if (surge == 0 && unavailable == 0) unavailable = 1;
-    return {surge, unavailable};
-  }
-  std::int64_t max_surge() const { return is_rolling() ? fenceposts().first : 0; }
-  std::int64_t max_unavailable() const {
-    if (!is_rolling() || replicas() == 0) return 0;
-    return std::min(fenceposts().second, replicas());
-  }
+  // deploymentutil.MaxSurge / MaxUnavailable over ResolveFenceposts (deployment_replicas.hpp).
+  std::int64_t max_surge() const { return deployment_max_surge(d()); }
+  std::int64_t max_unavailable() const { return deployment_max_unavailable(d()); }
 
   // --- conditions (deploymentutil.SetDeploymentCondition and friends) ------------------
   json new_condition(const std::string& type, const std::string& status, const std::string& reason,
@@ -532,15 +502,9 @@ class DeploymentController final : public Controller, public WatchFilter {
     return nullptr;
   }
 
-  // deploymentutil.NewRSNewReplicas.
+  // deploymentutil.NewRSNewReplicas (deployment_replicas.hpp).
   std::int64_t new_rs_new_replicas(const RsPtrs& all, const Rs* new_rs) const {
-    if (!is_rolling()) return replicas();
-    const std::int64_t surge = scaled_value(d().spec.strategy.rolling_update.max_surge, replicas(), true);
-    const std::int64_t current = replica_count(all);
-    const std::int64_t max_total = replicas() + surge;
-    if (current >= max_total) return spec_replicas(new_rs);
-    const std::int64_t up = std::min(max_total - current, replicas() - spec_replicas(new_rs));
-    return spec_replicas(new_rs) + up;
+    return kcsim::new_rs_new_replicas(d(), replica_count(all), spec_replicas(new_rs));
   }
 
   struct RsSet {
@@ -719,96 +683,23 @@ class DeploymentController final : public Controller, public WatchFilter {
     return scale_rs(rs, new_scale, rs->spec().replicas < new_scale ? "up" : "down");
   }
 
-  // deploymentutil.FindActiveOrLatest.
-  static Rs* find_active_or_latest(Rs* new_rs, RsPtrs old) {
-    if (!new_rs && old.empty()) return nullptr;
-    std::sort(old.begin(), old.end(), [](const Rs* a, const Rs* b) { return older(b, a); });
-    RsPtrs all = old;
-    all.push_back(new_rs);
-    RsPtrs active = filter_active(all);
-    if (active.empty()) return new_rs ? new_rs : old.front();
-    if (active.size() == 1) return active.front();
-    return nullptr;
-  }
-
-  bool is_saturated(const Rs* rs) const {
-    if (!rs) return false;
-    const auto desired = int_annotation(*rs, kDesiredReplicas);
-    if (!desired) return false;
-    return rs->spec().replicas == replicas() && *desired == replicas() && rs->status().available_replicas == replicas();
-  }
-
-  // deploymentutil.GetProportion / getReplicaSetFraction.
-  std::int64_t proportion(const Rs* rs, std::int64_t to_add, std::int64_t added) const {
-    if (!rs || rs->spec().replicas == 0 || to_add == 0 || to_add == added) return 0;
-    std::int64_t fraction;
-    if (replicas() == 0) {
-      fraction = -rs->spec().replicas;
-    } else {
-      const std::int64_t deployment_replicas = replicas() + max_surge();
-      // The max-replicas annotation, or the Deployment's status.replicas without one.
-      const std::optional<std::int64_t> max_replicas = int_annotation(*rs, kMaxReplicas);
-      const std::int64_t annotated = max_replicas ? *max_replicas : in_hand_status().replicas;
-      if (annotated <= 0) return 0;
-      // integer.RoundToInt32 rounds half away from zero; both factors are positive here.
-      const std::int64_t num = rs->spec().replicas * deployment_replicas;
-      fraction = (2 * num + annotated) / (2 * annotated) - rs->spec().replicas;
-    }
-    const std::int64_t allowed = to_add - added;
-    return to_add > 0 ? std::min(fraction, allowed) : std::max(fraction, allowed);
-  }
-
-  // sync.go scale: one active ReplicaSet takes the whole count; a saturated new one leaves the
-  // old ones at 0; otherwise a rolling Deployment is scaled proportionally, bounded by
-  // replicas + maxSurge, leftovers going to the largest ReplicaSet.
+  // sync.go scale (deployment_scale.hpp): the plan's writes in order, stopping at the first
+  // failure (the Deployment is requeued), against the status as this sync has it.
   void scale(Rs* new_rs, const RsPtrs& old) {
-    if (Rs* target = find_active_or_latest(new_rs, old)) {
-      if (target->spec().replicas != replicas()) scale_rs_and_record_event(target, replicas());
-      return;
+    std::vector<const ReplicaSet*> old_views;
+    for (Rs* rs : old) old_views.push_back(rs ? rs->view.get() : nullptr);
+    const DeploymentScalePlan plan = deployment_scale_plan(d(), in_hand_status().replicas,
+                                                           new_rs ? new_rs->view.get() : nullptr, std::move(old_views));
+    std::vector<Rs*> targets;  // resolved before any write replaces a view
+    for (const ReplicaSetScale& w : plan.writes) {
+      Rs* target = new_rs && new_rs->view.get() == w.rs ? new_rs : nullptr;
+      for (Rs* rs : old)
+        if (rs && rs->view.get() == w.rs) target = rs;
+      targets.push_back(target);
     }
-    if (is_saturated(new_rs)) {
-      for (Rs* rs : filter_active(old)) {
-        scale_rs_and_record_event(rs, 0);
-        if (error_) return;
-      }
-      return;
-    }
-    if (!is_rolling()) return;
-    RsPtrs all = old;
-    all.push_back(new_rs);
-    all = filter_active(all);
-    const std::int64_t allowed = replicas() > 0 ? replicas() + max_surge() : 0;
-    const std::int64_t to_add = allowed - replica_count(all);
-    std::string op;
-    if (to_add > 0) {
-      // ReplicaSetsBySizeNewer: larger first, then newer first.
-      std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
-        if (a->spec().replicas != b->spec().replicas) return a->spec().replicas > b->spec().replicas;
-        return older(b, a);
-      });
-      op = "up";
-    } else if (to_add < 0) {
-      // ReplicaSetsBySizeOlder: larger first, then older first.
-      std::stable_sort(all.begin(), all.end(), [](const Rs* a, const Rs* b) {
-        if (a->spec().replicas != b->spec().replicas) return a->spec().replicas > b->spec().replicas;
-        return older(a, b);
-      });
-      op = "down";
-    }
-    std::int64_t added = 0;
-    std::vector<std::int64_t> sizes;
-    for (Rs* rs : all) {
-      if (to_add != 0) {
-        const std::int64_t p = proportion(rs, to_add, added);
-        sizes.push_back(rs->spec().replicas + p);
-        added += p;
-      } else {
-        sizes.push_back(rs->spec().replicas);
-      }
-    }
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (i == 0 && to_add != 0) sizes[0] = std::max<std::int64_t>(0, sizes[0] + to_add - added);
-      scale_rs(all[i], sizes[i], op);
+    for (std::size_t i = 0; i < plan.writes.size(); ++i) {
+      if (plan.writes[i].record_event) scale_rs_and_record_event(targets[i], plan.writes[i].size);
+      else scale_rs(targets[i], plan.writes[i].size, plan.operation);
       if (error_) return;
     }
   }
@@ -988,7 +879,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
     for (Rs* rs : filter_active(all)) {
-      const auto desired = int_annotation(*rs, kDesiredReplicas);
+      const auto desired = annotation_int(rs->metadata(), kDesiredReplicas);
       if (desired && *desired != replicas()) return true;
     }
     return false;

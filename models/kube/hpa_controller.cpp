@@ -63,6 +63,7 @@
 #include "kcsim/k8s/quantity.hpp"
 #include "kcsim/apiserver/external_metrics_api.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
+#include "hpa_behavior.hpp"
 #include "resource_replicas.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
@@ -122,32 +123,8 @@ json selector_labels(const std::string& selector) {
   return labels;
 }
 
-struct Policy {
-  std::string type;  // Pods | Percent
-  std::int32_t value = 0;
-  std::int32_t period = 0;
-};
-
-struct Rules {
-  std::int32_t window = 0;
-  std::string select = "Max";  // Max | Min | Disabled
-  std::vector<Policy> policies;
-};
-
-struct Behavior {
-  Rules up, down;
-};
-
-struct Recommendation {
-  std::int32_t replicas;
-  SimTime at;
-};
-
-struct ScaleEvent {
-  std::int32_t change;
-  SimTime at;
-  bool outdated = false;
-};
+// The normalisation's types and rules are in hpa_behavior.hpp.
+using Behavior = HpaBehavior;
 
 // What a reconcile read at its start (begin_reconcile), for its end.
 struct Reads {
@@ -158,8 +135,8 @@ struct Reads {
 
 struct HpaMemory {
   bool have_recommendations = false;
-  std::vector<Recommendation> recommendations;
-  std::vector<ScaleEvent> up_events, down_events;
+  std::vector<HpaRecommendation> recommendations;
+  std::vector<HpaScaleEvent> up_events, down_events;
 };
 
 // One metric's outcome in computeReplicasForMetric.
@@ -348,32 +325,7 @@ class HpaController final : public Controller {
   // pkg/apis/autoscaling/v2/defaults.go: GenerateHPAScaleUpRules / GenerateHPAScaleDownRules, then
   // maybeInitScaleDownStabilizationWindow (horizontal.go) for a nil scale-down window.
   Behavior read_behavior(const json& b) const {
-    Behavior out;
-    out.up.window = 0;
-    out.up.select = "Max";
-    out.up.policies = {{"Pods", 4, 15}, {"Percent", 100, 15}};
-    out.down.select = "Max";
-    out.down.policies = {{"Percent", 100, 15}};
-    bool down_window_set = false;
-    auto copy = [](const json& from, Rules& to, bool* window_set) {
-      if (!from.is_object()) return;
-      if (from.contains("selectPolicy") && from["selectPolicy"].is_string()) to.select = from["selectPolicy"];
-      if (from.contains("stabilizationWindowSeconds") && from["stabilizationWindowSeconds"].is_number_integer()) {
-        to.window = from["stabilizationWindowSeconds"].get<std::int32_t>();
-        if (window_set) *window_set = true;
-      }
-      if (from.contains("policies") && from["policies"].is_array()) {
-        to.policies.clear();
-        for (const json& p : from["policies"])
-          to.policies.push_back({p["type"].get<std::string>(), p["value"].get<std::int32_t>(),
-                                 p["periodSeconds"].get<std::int32_t>()});
-      }
-    };
-    copy(b.value("scaleUp", json()), out.up, nullptr);
-    copy(b.value("scaleDown", json()), out.down, &down_window_set);
-    if (!down_window_set)
-      out.down.window = static_cast<std::int32_t>(downscale_window_ / seconds(1));
-    return out;
+    return hpa_behavior_from_spec(b, static_cast<std::int32_t>(downscale_window_ / seconds(1)));
   }
 
   // --- metrics ----------------------------------------------------------------------------------
@@ -591,197 +543,35 @@ class HpaController final : public Controller {
   }
 
   // --- normalisation ------------------------------------------------------------------------------
-  // stabilizeRecommendation (behavior nil): the max over the window, including this proposal; an
-  // old sample (strictly before the cutoff) is overwritten, else the proposal is appended.
-  std::int32_t stabilize(HpaMemory& m, std::int32_t proposal) {
-    std::int32_t max_rec = proposal;
-    bool found_old = false;
-    std::size_t old_index = 0;
-    const SimTime cutoff = now() - downscale_window_;
-    for (std::size_t i = 0; i < m.recommendations.size(); ++i) {
-      const Recommendation& rec = m.recommendations[i];
-      if (rec.at < cutoff) {
-        found_old = true;
-        old_index = i;
-      } else if (rec.replicas > max_rec) {
-        max_rec = rec.replicas;
-      }
-    }
-    if (found_old) m.recommendations[old_index] = {proposal, now()};
-    else m.recommendations.push_back({proposal, now()});
-    return max_rec;
-  }
-
+  // normalizeDesiredReplicas (behavior nil): stabilizeRecommendation, then
+  // convertDesiredReplicasWithRules (hpa_behavior.hpp); the conditions they set.
   std::int32_t normalize_legacy(json& status, HpaMemory& m, std::int32_t current, std::int32_t proposal,
                                 std::int32_t min_replicas, std::int32_t max_replicas) {
-    const std::int32_t stabilized = stabilize(m, proposal);
+    const std::int32_t stabilized = hpa_stabilize_recommendation(m.recommendations, now(), downscale_window_, proposal);
     if (stabilized != proposal)
       set_condition(status, "AbleToScale", "True", "ScaleDownStabilized",
                     "recent recommendations were higher than current one, applying the highest recent recommendation");
     else
       set_condition(status, "AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size");
-    // convertDesiredReplicasWithRules
-    const std::int32_t scale_up_limit =
-        static_cast<std::int32_t>(std::max(2.0 * static_cast<double>(current), 4.0));
-    std::int32_t max_allowed;
-    std::string cond, reason;
-    if (max_replicas > scale_up_limit) {
-      max_allowed = scale_up_limit;
-      cond = "ScaleUpLimit";
-      reason = "the desired replica count is increasing faster than the maximum scale rate";
-    } else {
-      max_allowed = max_replicas;
-      cond = "TooManyReplicas";
-      reason = "the desired replica count is more than the maximum replica count";
-    }
-    std::int32_t desired = stabilized;
-    if (stabilized < min_replicas) {
-      desired = min_replicas;
-      cond = "TooFewReplicas";
-      reason = "the desired replica count is less than the minimum replica count";
-    } else if (stabilized > max_allowed) {
-      desired = max_allowed;
-    } else {
-      cond = "DesiredWithinRange";
-      reason = "the desired count is within the acceptable range";
-    }
-    set_condition(status, "ScalingLimited", desired == stabilized ? "False" : "True", cond, reason);
-    return desired;
+    const HpaLimited l = hpa_convert_desired_with_rules(current, stabilized, min_replicas, max_replicas);
+    set_condition(status, "ScalingLimited", l.replicas == stabilized ? "False" : "True", l.reason, l.message);
+    return l.replicas;
   }
 
-  static std::int32_t change_in_period(std::int32_t period_s, const std::vector<ScaleEvent>& events, SimTime t) {
-    const SimTime cutoff = t - seconds(period_s);
-    std::int32_t n = 0;
-    for (const ScaleEvent& e : events)
-      if (e.at > cutoff) n += e.change;
-    return n;
-  }
-
-  std::int32_t scale_up_limit(std::int32_t current, const HpaMemory& m, const Rules& r) const {
-    if (r.select == "Disabled") return current;
-    const bool min_sel = r.select == "Min";
-    std::int32_t result = min_sel ? INT32_MAX : INT32_MIN;
-    for (const Policy& p : r.policies) {
-      const std::int32_t start = current - change_in_period(p.period, m.up_events, now()) +
-                                 change_in_period(p.period, m.down_events, now());
-      std::int32_t proposed = 0;
-      if (p.type == "Pods") proposed = start + p.value;
-      else proposed = static_cast<std::int32_t>(std::ceil(static_cast<double>(start) * (1.0 + static_cast<double>(p.value) / 100.0)));
-      result = min_sel ? std::min(result, proposed) : std::max(result, proposed);
-    }
-    return result;
-  }
-
-  std::int32_t scale_down_limit(std::int32_t current, const HpaMemory& m, const Rules& r) const {
-    if (r.select == "Disabled") return current;
-    const bool min_sel = r.select == "Min";
-    std::int32_t result = min_sel ? INT32_MIN : INT32_MAX;
-    for (const Policy& p : r.policies) {
-      const std::int32_t start = current - change_in_period(p.period, m.up_events, now()) +
-                                 change_in_period(p.period, m.down_events, now());
-      std::int32_t proposed = 0;
-      if (p.type == "Pods") proposed = start - p.value;
-      else proposed = static_cast<std::int32_t>(static_cast<double>(start) * (1.0 - static_cast<double>(p.value) / 100.0));
-      result = min_sel ? std::max(result, proposed) : std::min(result, proposed);
-    }
-    return result;
-  }
-
+  // normalizeDesiredReplicasWithBehaviors: stabilizeRecommendationWithBehaviors, then
+  // convertDesiredReplicasWithBehaviorRate (hpa_behavior.hpp); the conditions they set.
   std::int32_t normalize_with_behavior(json& status, HpaMemory& m, const Behavior& b, std::int32_t current,
                                        std::int32_t proposal, std::int32_t min_replicas, std::int32_t max_replicas) {
-    // stabilizeRecommendationWithBehaviors
-    const SimTime up_cutoff = now() - seconds(b.up.window);
-    const SimTime down_cutoff = now() - seconds(b.down.window);
-    std::int32_t up_rec = proposal, down_rec = proposal;
-    bool found_old = false;
-    std::size_t old_index = 0;
-    for (std::size_t i = 0; i < m.recommendations.size(); ++i) {
-      const Recommendation& rec = m.recommendations[i];
-      if (rec.at > up_cutoff) up_rec = std::min(rec.replicas, up_rec);
-      if (rec.at > down_cutoff) down_rec = std::max(rec.replicas, down_rec);
-      if (rec.at < up_cutoff && rec.at < down_cutoff) {
-        found_old = true;
-        old_index = i;
-      }
-    }
-    std::int32_t stabilized = current;
-    if (stabilized < up_rec) stabilized = up_rec;
-    if (stabilized > down_rec) stabilized = down_rec;
-    if (found_old) m.recommendations[old_index] = {proposal, now()};
-    else m.recommendations.push_back({proposal, now()});
-    if (stabilized != proposal) {
-      if (proposal >= current)
-        set_condition(status, "AbleToScale", "True", "ScaleUpStabilized",
-                      "recent recommendations were lower than current one, applying the lowest recent recommendation");
-      else
-        set_condition(status, "AbleToScale", "True", "ScaleDownStabilized",
-                      "recent recommendations were higher than current one, applying the highest recent recommendation");
-    } else {
+    const HpaLimited st = hpa_stabilize_with_behaviors(m.recommendations, b, now(), current, proposal);
+    const std::int32_t stabilized = st.replicas;
+    if (stabilized != proposal)
+      set_condition(status, "AbleToScale", "True", st.reason, st.message);
+    else
       set_condition(status, "AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size");
-    }
-    // convertDesiredReplicasWithBehaviorRate
-    std::int32_t desired = stabilized;
-    std::string reason = "DesiredWithinRange", message = "the desired count is within the acceptable range";
-    if (stabilized > current) {
-      std::int32_t limit = std::max(scale_up_limit(current, m, b.up), current);
-      std::int32_t max_allowed = max_replicas;
-      std::string r, msg;
-      if (max_allowed > limit) {
-        max_allowed = limit;
-        r = "ScaleUpLimit";
-        msg = "the desired replica count is increasing faster than the maximum scale rate";
-      } else {
-        r = "TooManyReplicas";
-        msg = "the desired replica count is more than the maximum replica count";
-      }
-      if (stabilized > max_allowed) {
-        desired = max_allowed;
-        reason = r;
-        message = msg;
-      }
-    } else if (stabilized < current) {
-      std::int32_t limit = std::min(scale_down_limit(current, m, b.down), current);
-      std::int32_t min_allowed = min_replicas;
-      std::string r, msg;
-      if (min_allowed < limit) {
-        min_allowed = limit;
-        r = "ScaleDownLimit";
-        msg = "the desired replica count is decreasing faster than the maximum scale rate";
-      } else {
-        r = "TooFewReplicas";
-        msg = "the desired replica count is less than the minimum replica count";
-      }
-      if (stabilized < min_allowed) {
-        desired = min_allowed;
-        reason = r;
-        message = msg;
-      }
-    }
-    set_condition(status, "ScalingLimited", desired == stabilized ? "False" : "True", reason, message);
-    return desired;
-  }
-
-  // storeScaleEvent: only with a behavior; events older than the longest policy period of their
-  // direction are marked outdated and the last of them is reused.
-  void store_scale_event(HpaMemory& m, const Behavior& b, std::int32_t prev, std::int32_t next) {
-    const bool up = next > prev;
-    const Rules& rules = up ? b.up : b.down;
-    std::vector<ScaleEvent>& events = up ? m.up_events : m.down_events;
-    std::int32_t longest = 0;
-    for (const Policy& p : rules.policies) longest = std::max(longest, p.period);
-    const SimTime cutoff = now() - seconds(longest);
-    bool found = false;
-    std::size_t index = 0;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      if (events[i].at < cutoff) events[i].outdated = true;
-      if (events[i].outdated) {
-        found = true;
-        index = i;
-      }
-    }
-    const ScaleEvent e{up ? next - prev : prev - next, now(), false};
-    if (found) events[index] = e;
-    else events.push_back(e);
+    const HpaLimited l = hpa_convert_desired_with_behavior_rate(current, stabilized, min_replicas, max_replicas, b,
+                                                                m.up_events, m.down_events, now());
+    set_condition(status, "ScalingLimited", l.replicas == stabilized ? "False" : "True", l.reason, l.message);
+    return l.replicas;
   }
 
   // --- reconcileAutoscaler ------------------------------------------------------------------------
@@ -915,7 +705,7 @@ class HpaController final : public Controller {
       set_condition(status, "AbleToScale", "True", "SucceededRescale",
                     fmt::format("the HPA controller was able to update the target scale to {}", desired));
       event(ref, "Normal", "SuccessfulRescale", fmt::format("New size: {}; reason: {}", desired, rescale_reason));
-      if (has_behavior) store_scale_event(m, behavior, current, desired);
+      hpa_store_scale_event(m.up_events, m.down_events, has_behavior ? &behavior : nullptr, current, desired, now());
     } else {
       desired = current;
     }

@@ -12,12 +12,12 @@
 // always be satisfied, and are not modelled.
 // Pods are claimed by controller ownerReference only (no adoption of orphans by selector).
 #include <algorithm>
-#include <bit>
 #include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "active_pods_ranking.hpp"
 #include "image_name.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
@@ -44,7 +44,6 @@ constexpr const char* kComponent = "replicaset-controller";
 // replica_set.go BurstReplicas (--concurrent-... default 500) and SlowStartInitialBatchSize.
 constexpr std::int64_t kBurstReplicas = 500;
 constexpr std::int64_t kSlowStartInitialBatchSize = 1;
-constexpr const char* kDeletionCost = "controller.kubernetes.io/pod-deletion-cost";
 
 // A pod in hand: its stored version (to name it in a delete) and its typed view.
 struct PodInHand {
@@ -270,75 +269,11 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     return out;
   }
 
+  // ActivePodsWithRanks.Less and what it reads of a pod: active_pods_ranking.hpp.
   struct Ranked {
     ObjectPtr pod;
-    std::string node, uid;
-    int phase = 0;  // podPhaseToOrdinal: Pending 0, Unknown 1, Running 2 (others 0)
-    bool ready = false;
-    std::optional<std::int64_t> ready_since;  // unix seconds; nullopt = zero time
-    std::optional<std::int64_t> created;      // unix seconds
-    std::int64_t cost = 0;
-    std::int64_t rank = 0;
-    std::int64_t restarts = 0, sidecar_restarts = 0;
+    RankedPod r;
   };
-
-  // controller_utils.go logarithmicRankDiff: ages in nanoseconds, compared by floor(log2).
-  static std::int64_t log_rank(std::int64_t t_unix, std::int64_t now_nanos) {
-    const std::int64_t d = now_nanos - t_unix * 1'000'000'000LL;
-    return d > 0 ? static_cast<std::int64_t>(std::bit_width(static_cast<std::uint64_t>(d))) - 1 : -1;
-  }
-
-  // ActivePodsWithRanks.Less (controller_utils.go) with PodDeletionCost and
-  // LogarithmicScaleDown on (their defaults since v1.22): true when a is preferred for deletion.
-  static bool less(const Ranked& a, const Ranked& b, std::int64_t now_nanos) {
-    if (a.node != b.node && (a.node.empty() || b.node.empty())) return a.node.empty();
-    if (a.phase != b.phase) return a.phase < b.phase;
-    if (a.ready != b.ready) return !a.ready;
-    if (a.cost != b.cost) return a.cost < b.cost;
-    if (a.rank != b.rank) return a.rank > b.rank;
-    // afterOrZero: a zero time counts as later than any other.
-    auto by_time = [&](const std::optional<std::int64_t>& ta, const std::optional<std::int64_t>& tb) {
-      if (!ta || !tb) return !ta;
-      const std::int64_t diff = log_rank(*ta, now_nanos) - log_rank(*tb, now_nanos);
-      if (diff == 0) return a.uid < b.uid;
-      return diff < 0;
-    };
-    if (a.ready && b.ready && a.ready_since != b.ready_since) return by_time(a.ready_since, b.ready_since);
-    if (a.restarts != b.restarts) return a.restarts > b.restarts;
-    if (a.sidecar_restarts != b.sidecar_restarts) return a.sidecar_restarts > b.sidecar_restarts;
-    if (a.created != b.created) return by_time(a.created, b.created);
-    return false;
-  }
-
-  Ranked rank_of(const PodInHand& p, const std::map<std::string, std::int64_t>& on_node) const {
-    const Pod& pod = *p.pod;
-    Ranked r;
-    r.pod = p.object;
-    r.node = pod.spec.node_name;
-    r.uid = pod.metadata.uid;
-    r.phase = pod.status.phase == k8s::kPodRunning ? 2 : pod.status.phase == k8s::kPodUnknown ? 1 : 0;
-    r.ready = pod.ready();
-    if (r.ready) r.ready_since = parse_rfc3339(pod.ready_condition()->last_transition_time);
-    r.created = parse_rfc3339(pod.metadata.creation_timestamp);
-    // GetDeletionCostFromPodAnnotations: an int32; anything else counts as 0.
-    if (const std::string* c = pod.metadata.annotation(kDeletionCost)) {
-      char* end = nullptr;
-      const long long v = std::strtoll(c->c_str(), &end, 10);
-      if (!c->empty() && end && *end == '\0' && v >= INT32_MIN && v <= INT32_MAX) r.cost = v;
-    }
-    auto it = on_node.find(r.node);
-    r.rank = it == on_node.end() ? 0 : it->second;
-    for (const k8s::ContainerStatus& c : pod.status.container_statuses) r.restarts = std::max(r.restarts, c.restart_count);
-    // Sidecars: init containers with restartPolicy Always.
-    for (const k8s::ContainerStatus& c : pod.status.init_container_statuses) {
-      const bool sidecar =
-          std::any_of(pod.spec.init_containers.begin(), pod.spec.init_containers.end(), [&](const k8s::Container& ic) {
-            return ic.name == c.name && ic.restart_policy == k8s::kContainerRestartPolicyAlways;
-          });
-      if (sidecar) r.sidecar_restarts = std::max(r.sidecar_restarts, c.restart_count);
-    }
-    return r;
-  }
 
   // replica_set.go getPodsToDelete: sort only when some pods stay. Ties keep list order
   // (stable sort, where Go's sort.Sort is unstable).
@@ -352,10 +287,14 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     for (const std::shared_ptr<const Pod>& p : related_pods(rs))
       if (p->active()) ++on_node[p->spec.node_name];
     std::vector<Ranked> ranked;
-    for (const PodInHand& p : pods) ranked.push_back(rank_of(p, on_node));
+    for (const PodInHand& p : pods) {
+      auto it = on_node.find(p->spec.node_name);
+      ranked.push_back({p.object, ranked_pod(*p.pod, it == on_node.end() ? 0 : it->second)});
+    }
     const std::int64_t now_nanos = world().api().epoch().unix_nanos(now());
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [&](const Ranked& a, const Ranked& b) { return less(a, b, now_nanos); });
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const Ranked& a, const Ranked& b) {
+      return active_pods_with_ranks_less(a.r, b.r, now_nanos);
+    });
     for (std::int64_t i = 0; i < n; ++i) out.push_back(ranked[i].pod);
     return out;
   }

@@ -62,51 +62,43 @@ json Evidence::to_json() const {
   return j;
 }
 
-const char* to_string(VertexKind k) {
-  switch (k) {
-    case VertexKind::kManager: return "manager";
-    case VertexKind::kObject: return "object";
-    case VertexKind::kField: return "field";
-    case VertexKind::kGitPath: return "git-path";
-  }
-  return "?";
-}
+namespace {
+// The names of the graph's enumerations (the JSON report's and `kcsim explain`'s spelling), one
+// table each, read both ways.
+template <class E>
+struct Named {
+  E value;
+  const char* name;
+};
+constexpr Named<VertexKind> kVertexKinds[] = {
+    {VertexKind::kManager, "manager"}, {VertexKind::kObject, "object"}, {VertexKind::kField, "field"},
+    {VertexKind::kGitPath, "git-path"}};
+constexpr Named<EdgeKind> kEdgeKinds[] = {
+    {EdgeKind::kCanWrite, "can-write"}, {EdgeKind::kHasField, "has-field"}, {EdgeKind::kSource, "source"},
+    {EdgeKind::kDeclares, "declares"}, {EdgeKind::kDeploys, "deploys"}, {EdgeKind::kAppliedBy, "applied-by"},
+    {EdgeKind::kGenerates, "generates"}};
+constexpr Named<WriteMode> kWriteModes[] = {
+    {WriteMode::kContinuous, "continuous"}, {WriteMode::kOnSync, "on-sync"}, {WriteMode::kOnCreate, "on-create"}};
+constexpr Named<Severity> kSeverities[] = {
+    {Severity::kNote, "note"}, {Severity::kWarning, "warning"}, {Severity::kError, "error"}};
 
-const char* to_string(EdgeKind k) {
-  switch (k) {
-    case EdgeKind::kCanWrite: return "can-write";
-    case EdgeKind::kHasField: return "has-field";
-    case EdgeKind::kSource: return "source";
-    case EdgeKind::kDeclares: return "declares";
-    case EdgeKind::kDeploys: return "deploys";
-    case EdgeKind::kAppliedBy: return "applied-by";
-    case EdgeKind::kGenerates: return "generates";
-  }
+template <class E, std::size_t N>
+const char* name_in(const Named<E> (&table)[N], E value) {
+  for (const Named<E>& n : table)
+    if (n.value == value) return n.name;
   return "?";
 }
+}  // namespace
 
-const char* to_string(WriteMode m) {
-  switch (m) {
-    case WriteMode::kContinuous: return "continuous";
-    case WriteMode::kOnSync: return "on-sync";
-    case WriteMode::kOnCreate: return "on-create";
-  }
-  return "?";
-}
-
-const char* to_string(Severity s) {
-  switch (s) {
-    case Severity::kNote: return "note";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
-  }
-  return "?";
-}
+const char* to_string(VertexKind k) { return name_in(kVertexKinds, k); }
+const char* to_string(EdgeKind k) { return name_in(kEdgeKinds, k); }
+const char* to_string(WriteMode m) { return name_in(kWriteModes, m); }
+const char* to_string(Severity s) { return name_in(kSeverities, s); }
 
 std::optional<Severity> parse_severity(const std::string& text) {
-  if (text == "error") return Severity::kError;
-  if (text == "warning") return Severity::kWarning;
-  if (text == "note" || text == "info") return Severity::kNote;
+  if (text == "info") return Severity::kNote;  // an alias people type
+  for (const Named<Severity>& n : kSeverities)
+    if (text == n.name) return n.value;
   return std::nullopt;
 }
 

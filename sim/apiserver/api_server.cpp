@@ -422,6 +422,17 @@ struct ApiServer::Impl {
     scratch.clear();
   }
 
+  // A Create or a Delete: one record that names no field (Events are not recorded, as above).
+  void record_whole_object_write(const ObjectRef& ref, const std::string& manager, std::string_view operation) {
+    if (ref.kind == "Event") return;
+    WriteRecord w;
+    w.at = now();
+    w.manager = manager;
+    w.object = ref;
+    w.operation = operation;
+    api.writes_.push_back(std::move(w));
+  }
+
   // The leaf changes from old_obj to new_obj into `scratch`. `touched`, when given, names the parts
   // that can differ (mf::Touched); the rest is equal, so it is not walked: the records are those
   // of the whole walk, in the same order.
@@ -574,13 +585,8 @@ struct ApiServer::Impl {
       slot.lifetime = api.lifetimes_.size();
       api.lifetimes_.push_back(ObjectLifetime{ref, uid, now(), std::nullopt, stored});
       last_lifetime[ref] = slot.lifetime;
-      WriteRecord w;
-      w.at = now();
-      w.manager = manager;
-      w.object = ref;
-      w.operation = "Create";
-      api.writes_.push_back(std::move(w));
     }
+    record_whole_object_write(ref, manager, "Create");
     notify(kind, WatchEventType::kAdded, stored, nullptr);
     return {status(201, "Created", ""), stored};
   }
@@ -719,14 +725,7 @@ struct ApiServer::Impl {
       api.lifetimes_[lifetime].deleted = now();
       api.lifetimes_[lifetime].last = ref.kind == "Pod" ? slim_deleted_pod(*last) : last;
     }
-    if (ref.kind != "Event") {
-      WriteRecord w;
-      w.at = now();
-      w.manager = manager;
-      w.object = ref;
-      w.operation = "Delete";
-      api.writes_.push_back(std::move(w));
-    }
+    record_whole_object_write(ref, manager, "Delete");
     notify(ref.kind, WatchEventType::kDeleted, last, last);
 
     // Background garbage collection (pkg/controller/garbagecollector): dependents whose owners are

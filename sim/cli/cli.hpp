@@ -52,4 +52,9 @@ std::optional<int> parse_scenario_command(const std::vector<std::string>& args,
                                           boost::program_options::variables_map& vm, std::string& scenario,
                                           const std::string& command, const std::string& error_format = "{}");
 
+/// Runs a command that reads manifests (import, explain, lint) with a safety net: every field
+/// read is type-checked first, so a nlohmann::json type error here means a case the checks
+/// missed; it still ends as bad input (InputError, exit 2), never a crash.
+int with_manifest_safety_net(int (*command)(const std::vector<std::string>&), const std::vector<std::string>& args);
+
 }  // namespace kcsim::cli

@@ -21,28 +21,35 @@
 
 namespace kcsim {
 
+namespace {
+// Each evidence step's id (in exercise files) and title (in feedback), in EvidenceStep's order.
+struct EvidenceStepNames {
+  EvidenceStep step;
+  std::string_view id, title;
+};
+constexpr EvidenceStepNames kEvidenceSteps[] = {
+    {EvidenceStep::kPods, "pods", "Pod names and restart counts"},
+    {EvidenceStep::kScalingEvents, "scaling-events", "Scaling events"},
+    {EvidenceStep::kMemory, "memory", "Memory against the limit"},
+    {EvidenceStep::kWriters, "writers", "The writers of the disputed field"},
+    {EvidenceStep::kApplicationVsGit, "application-vs-git", "The live Application against Git"},
+    {EvidenceStep::kApplicationDeployer, "application-deployer", "What deploys the Application itself"},
+};
+const EvidenceStepNames* names_of(EvidenceStep step) {
+  for (const EvidenceStepNames& n : kEvidenceSteps)
+    if (n.step == step) return &n;
+  return nullptr;
+}
+}  // namespace
+
 std::string_view evidence_step_id(EvidenceStep step) {
-  switch (step) {
-    case EvidenceStep::kPods: return "pods";
-    case EvidenceStep::kScalingEvents: return "scaling-events";
-    case EvidenceStep::kMemory: return "memory";
-    case EvidenceStep::kWriters: return "writers";
-    case EvidenceStep::kApplicationVsGit: return "application-vs-git";
-    case EvidenceStep::kApplicationDeployer: return "application-deployer";
-  }
-  return "";
+  const EvidenceStepNames* n = names_of(step);
+  return n ? n->id : std::string_view();
 }
 
 std::string_view evidence_step_title(EvidenceStep step) {
-  switch (step) {
-    case EvidenceStep::kPods: return "Pod names and restart counts";
-    case EvidenceStep::kScalingEvents: return "Scaling events";
-    case EvidenceStep::kMemory: return "Memory against the limit";
-    case EvidenceStep::kWriters: return "The writers of the disputed field";
-    case EvidenceStep::kApplicationVsGit: return "The live Application against Git";
-    case EvidenceStep::kApplicationDeployer: return "What deploys the Application itself";
-  }
-  return "";
+  const EvidenceStepNames* n = names_of(step);
+  return n ? n->title : std::string_view();
 }
 
 std::string_view answer_part_id(AnswerPart part) {
@@ -171,9 +178,8 @@ class Reader {
 };
 
 EvidenceStep parse_step(const Reader& r, const json& v, const std::string& pointer) {
-  for (EvidenceStep s : {EvidenceStep::kPods, EvidenceStep::kScalingEvents, EvidenceStep::kMemory, EvidenceStep::kWriters,
-                         EvidenceStep::kApplicationVsGit, EvidenceStep::kApplicationDeployer})
-    if (v.is_string() && v.get<std::string>() == evidence_step_id(s)) return s;
+  for (const EvidenceStepNames& n : kEvidenceSteps)
+    if (v.is_string() && v.get<std::string>() == n.id) return n.step;
   r.fail(pointer, "one of pods, scaling-events, memory, writers, application-vs-git, application-deployer", &v);
 }
 

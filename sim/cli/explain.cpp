@@ -611,24 +611,8 @@ static int lint_impl(const std::vector<std::string>& args) {
   return fail ? 1 : 0;
 }
 
-int explain(const std::vector<std::string>& args) {
-  try {
-    return explain_impl(args);
-  } catch (const nlohmann::json::exception& e) {
-    // A safety net: every field read is type-checked first, so this means a case the checks
-    // missed. Still bad input, never a crash.
-    throw InputError("(input)", "", "expected manifests kcsim can read", std::string("a value of an unexpected type (") + e.what() + ")");
-  }
-}
+int explain(const std::vector<std::string>& args) { return with_manifest_safety_net(&explain_impl, args); }
 
-int lint(const std::vector<std::string>& args) {
-  try {
-    return lint_impl(args);
-  } catch (const nlohmann::json::exception& e) {
-    // A safety net: every field read is type-checked first, so this means a case the checks
-    // missed. Still bad input, never a crash.
-    throw InputError("(input)", "", "expected manifests kcsim can read", std::string("a value of an unexpected type (") + e.what() + ")");
-  }
-}
+int lint(const std::vector<std::string>& args) { return with_manifest_safety_net(&lint_impl, args); }
 
 }  // namespace kcsim::cli

@@ -368,14 +368,6 @@ static int import_manifests_impl(const std::vector<std::string>& args) {
   return 0;
 }
 
-int import_manifests(const std::vector<std::string>& args) {
-  try {
-    return import_manifests_impl(args);
-  } catch (const nlohmann::json::exception& e) {
-    // A safety net: every field read is type-checked first, so this means a case the checks
-    // missed. Still bad input, never a crash.
-    throw InputError("(input)", "", "expected manifests kcsim can read", std::string("a value of an unexpected type (") + e.what() + ")");
-  }
-}
+int import_manifests(const std::vector<std::string>& args) { return with_manifest_safety_net(&import_manifests_impl, args); }
 
 }  // namespace kcsim::cli

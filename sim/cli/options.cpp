@@ -3,8 +3,10 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "kcsim/core/input_error.hpp"
 
 namespace kcsim::cli {
 
@@ -53,6 +55,14 @@ std::optional<int> parse_scenario_command(const std::vector<std::string>& args, 
   if (const auto status = parse_command_line(args, visible, hidden, pos, vm, error_format)) return status;
   if (!vm.count("scenario")) return usage_error(command + " needs a SCENARIO file");
   return std::nullopt;
+}
+
+int with_manifest_safety_net(int (*command)(const std::vector<std::string>&), const std::vector<std::string>& args) {
+  try {
+    return command(args);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError("(input)", "", "expected manifests kcsim can read", std::string("a value of an unexpected type (") + e.what() + ")");
+  }
 }
 
 }  // namespace kcsim::cli

@@ -46,20 +46,12 @@ void diff_leaves(const json* a, const json* b, std::string& path, Emit&& emit) {
     return;
   }
   // Exactly one side is a non-empty object: every leaf under it was added or removed.
-  if (a_obj && !a->empty() && !b) {
+  const json* whole = a_obj && !b ? a : b_obj && !a ? b : nullptr;
+  if (whole && !whole->empty()) {
     const std::size_t base = path.size();
-    for (auto it = a->begin(); it != a->end(); ++it) {
+    for (auto it = whole->begin(); it != whole->end(); ++it) {
       append_pointer_token(path, it.key());
-      diff_leaves(&*it, nullptr, path, emit);
-      path.resize(base);
-    }
-    return;
-  }
-  if (b_obj && !b->empty() && !a) {
-    const std::size_t base = path.size();
-    for (auto it = b->begin(); it != b->end(); ++it) {
-      append_pointer_token(path, it.key());
-      diff_leaves(nullptr, &*it, path, emit);
+      diff_leaves(whole == a ? &*it : nullptr, whole == b ? &*it : nullptr, path, emit);
       path.resize(base);
     }
     return;

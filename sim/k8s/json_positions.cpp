@@ -47,44 +47,32 @@ class Scanner {
     (*out_)[pointer] = here();
     if (pos_ >= text_.size()) return;
     const char c = text_[pos_];
-    if (c == '{') {
+    if (c == '{' || c == '[') {
+      // An object's members or an array's elements, each followed by ',' or the closing bracket.
+      const bool object = c == '{';
       ++pos_;
       skip_ws();
-      if (pos_ < text_.size() && text_[pos_] == '}') {
-        ++pos_;
-        return;
-      }
-      while (pos_ < text_.size()) {
-        skip_ws();
-        const std::string key = string_token();
-        skip_ws();
-        ++pos_;  // ':'
-        skip_ws();
-        value(pointer + "/" + escape_pointer_token(key));
-        skip_ws();
-        if (pos_ < text_.size() && text_[pos_] == ',') {
-          ++pos_;
-          continue;
-        }
-        ++pos_;  // '}'
-        return;
-      }
-    } else if (c == '[') {
-      ++pos_;
-      skip_ws();
-      if (pos_ < text_.size() && text_[pos_] == ']') {
+      if (pos_ < text_.size() && text_[pos_] == (object ? '}' : ']')) {
         ++pos_;
         return;
       }
       for (std::size_t i = 0; pos_ < text_.size(); ++i) {
         skip_ws();
-        value(pointer + "/" + std::to_string(i));
+        if (object) {
+          const std::string key = string_token();
+          skip_ws();
+          ++pos_;  // ':'
+          skip_ws();
+          value(pointer + "/" + escape_pointer_token(key));
+        } else {
+          value(pointer + "/" + std::to_string(i));
+        }
         skip_ws();
         if (pos_ < text_.size() && text_[pos_] == ',') {
           ++pos_;
           continue;
         }
-        ++pos_;  // ']'
+        ++pos_;  // the closing bracket
         return;
       }
     } else if (c == '"') {

@@ -26,10 +26,6 @@ const std::set<std::string> kTopLevelKeys = {
     "apiVersion", "kind",     "metadata", "seed",     "duration", "startTime",   "versions",
     "settings",   "objects",  "git",      "traffic",  "timeline", "expectations"};
 
-// The manifests of a scenario's Git files that are given as JSON (a manifest or an array of them),
-// with their pointers, each file once (commits that keep a file share it). The replay skips what
-// the git model refuses (a malformed section is reported when the World is built), so a section
-// it cannot read yields nothing here.
 // The replayed Git history, or none when the git model would refuse the section.
 std::vector<GitHistoryRepository> readable_git_history(const Scenario& s) {
   try {
@@ -39,33 +35,39 @@ std::vector<GitHistoryRepository> readable_git_history(const Scenario& s) {
   }
 }
 
-std::vector<std::pair<const json*, std::string>> git_json_manifests(const Scenario& s) {
-  std::vector<std::pair<const json*, std::string>> out;
+// Calls fn(value, pointer) for each file of a scenario's Git repositories, each once (commits that
+// keep a file share its value). The replay skips what the git model refuses (a malformed section
+// is reported when the World is built), so a section it cannot read yields nothing here.
+template <class Fn>
+void for_each_git_file(const Scenario& s, Fn&& fn) {
   const std::vector<GitHistoryRepository> history = readable_git_history(s);
   std::set<const json*> seen;
   for (const GitHistoryRepository& repo : history)
     for (const GitHistoryCommit& c : repo.commits)
-      for (const auto& [path, f] : *c.tree) {
-        if (!f.value || !seen.insert(f.value).second) continue;
-        if (f.value->is_array()) {
-          for (std::size_t i = 0; i < f.value->size(); ++i)
-            out.emplace_back(&(*f.value)[i], f.pointer + "/" + std::to_string(i));
-        } else if (f.value->is_object()) {
-          out.emplace_back(f.value, f.pointer);
-        }
-      }
+      for (const auto& [path, f] : *c.tree)
+        if (f.value && seen.insert(f.value).second) fn(*f.value, f.pointer);
+}
+
+// The manifests of a scenario's Git files that are given as JSON (a manifest or an array of them),
+// with their pointers.
+std::vector<std::pair<const json*, std::string>> git_json_manifests(const Scenario& s) {
+  std::vector<std::pair<const json*, std::string>> out;
+  for_each_git_file(s, [&](const json& value, const std::string& pointer) {
+    if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i) out.emplace_back(&value[i], pointer + "/" + std::to_string(i));
+    } else if (value.is_object()) {
+      out.emplace_back(&value, pointer);
+    }
+  });
   return out;
 }
 
 // The YAML text files of a scenario's Git repositories, each once: (text, pointer).
 std::vector<std::pair<const json*, std::string>> git_text_files(const Scenario& s) {
   std::vector<std::pair<const json*, std::string>> out;
-  const std::vector<GitHistoryRepository> history = readable_git_history(s);
-  std::set<const json*> seen;
-  for (const GitHistoryRepository& repo : history)
-    for (const GitHistoryCommit& c : repo.commits)
-      for (const auto& [path, f] : *c.tree)
-        if (f.value && f.value->is_string() && seen.insert(f.value).second) out.emplace_back(f.value, f.pointer);
+  for_each_git_file(s, [&](const json& value, const std::string& pointer) {
+    if (value.is_string()) out.emplace_back(&value, pointer);
+  });
   return out;
 }
 

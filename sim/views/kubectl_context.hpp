@@ -1,17 +1,19 @@
 // What the `kcsim kubectl` verbs share (private to sim/views): the instant a command runs at
 // (Ctx), its flag parser, the resource table kubectl's discovery would give, and the JSON and
 // time helpers every printer uses. The verbs live one concern per file: get and the tables in
-// kubectl_view.cpp, describe in kubectl_describe*.cpp, rollout history in kubectl_rollout.cpp,
-// logs in kubectl_logs.cpp, `kubectl events` in kubectl_events.cpp; `argocd app get` in
+// kubectl_view.cpp, `get -w` in kubectl_watch.cpp, describe in kubectl_describe*.cpp, rollout
+// history in kubectl_rollout.cpp, logs in kubectl_logs.cpp, `kubectl events` in kubectl_events.cpp; `argocd app get` in
 // kubectl_view.cpp, `argocd app history` and `app resources` in argocd_app_history.cpp.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cluster_objects.hpp"
@@ -118,6 +120,29 @@ std::string not_found(const Resource& res, const std::string& name);
 /// `No resources found in NS namespace.` (or `No resources found` with -A) and its newline.
 std::string no_resources(bool all_namespaces, const std::string& ns);
 
+// --- printed objects and tables (kubectl_view.cpp) ---
+/// An object as kubectl receives it: managedFields dropped unless asked for, kcsim.io/*
+/// annotations dropped in training exercises.
+json as_printed(const Ctx& ctx, const json& obj, bool show_managed_fields);
+/// labels.FormatLabels: sorted "k=v,k2=v2" or "<none>" (the LABELS column of --show-labels).
+std::string format_labels(const json* labels);
+/// Field selectors: "status.phase=Running,involvedObject.name!=x" on any dotted path.
+bool field_selector_matches(const std::string& text, const json& obj);
+/// Whether `obj` belongs to `r`'s API group (a Flux Kustomization is not a kustomize one).
+bool same_group(const json& obj, const Resource& r);
+
+struct Column {
+  std::string header;  // as printed (upper case)
+  bool wide = false;   // priority > 0: only with -o wide
+};
+/// The server-side table of a resource: its columns and the cells of one object, at ctx.now_us
+/// when the row is computed (the lambda keeps a reference to `ctx`).
+struct Table {
+  std::vector<Column> columns;
+  std::function<std::vector<std::string>(const json&)> row;
+};
+Table table_for(const Ctx& ctx, const Resource& res);
+
 // --- argument parsing (kubectl_view.cpp) ---
 struct FlagSpec {
   std::string long_name;
@@ -140,6 +165,23 @@ struct Parsed {
 /// Flags as cobra/pflag read them (`-n x`, `-nx`, `--namespace=x`, `--namespace x`); an unknown
 /// flag is a KubectlUsageError naming `command`.
 Parsed parse_flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs, std::string_view command);
+
+/// The verb of a kubectl command line (the first argument that is neither a flag nor a flag's
+/// value, after a leading "kubectl") and the other arguments; throws KubectlUsageError when none.
+std::pair<std::string, std::vector<std::string>> split_verb(std::vector<std::string> args);
+
+/// kubectl get's flags (run_get and the watch share them).
+const std::vector<FlagSpec>& get_flag_specs();
+
+/// One resource type of `kubectl get` and the names asked for (none: every object).
+struct Request {
+  Resource res;
+  std::vector<std::string> names;
+};
+/// kubectl get's TYPE[,TYPE] [NAME...] or TYPE/NAME... (`all` expanded). On kubectl's errors
+/// (unknown type, mixed forms) writes its message and status to `result` and returns nothing.
+std::optional<std::vector<Request>> resolve_requests(const Ctx& ctx, const std::vector<std::string>& positional,
+                                                     KubectlResult& result);
 
 // --- the verbs, one file each ---
 KubectlResult run_describe(const Ctx& ctx, const std::vector<std::string>& args);  // kubectl_describe.cpp

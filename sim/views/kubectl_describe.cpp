@@ -88,6 +88,13 @@ void describe_annotations(PrefixWriter& w, const std::string& title, const json*
   }
 }
 
+void describe_object_header(PrefixWriter& w, const json& obj) {
+  w.write(0, "Name:\t" + name_of(obj) + "\n");
+  w.write(0, "Namespace:\t" + namespace_of(obj) + "\n");
+  describe_labels(w, "Labels", at(obj, {"metadata", "labels"}));
+  describe_annotations(w, "Annotations", at(obj, {"metadata", "annotations"}));
+}
+
 namespace {
 
 std::string int_or_string(const json* v) {

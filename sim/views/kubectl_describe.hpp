@@ -33,6 +33,8 @@ std::string tabbed_string(const PrefixWriter& w);
 void describe_labels(PrefixWriter& w, const std::string& title, const json* labels);
 /// printAnnotationsMultiline (kubectl's last-applied-configuration left out, long values folded).
 void describe_annotations(PrefixWriter& w, const std::string& title, const json* annotations);
+/// The "Name", "Namespace", "Labels" and "Annotations" lines most describers open with.
+void describe_object_header(PrefixWriter& w, const json& obj);
 /// printPodTolerationsMultiline.
 void describe_tolerations(PrefixWriter& w, const std::string& title, const json& tolerations);
 /// DescribePodTemplate: "Pod Template:" and the template's labels, containers, volumes, ...

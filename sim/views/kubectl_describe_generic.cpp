@@ -87,10 +87,7 @@ void print_unstructured(PrefixWriter& w, int level, const json& content, const s
 
 std::string describe_generic(const Ctx& ctx, const json& obj, bool show_events) {
   PrefixWriter w;
-  w.write(0, "Name:\t" + name_of(obj) + "\n");
-  w.write(0, "Namespace:\t" + namespace_of(obj) + "\n");
-  describe_labels(w, "Labels", at(obj, {"metadata", "labels"}));
-  describe_annotations(w, "Annotations", at(obj, {"metadata", "annotations"}));
+  describe_object_header(w, obj);
   print_unstructured(w, 0, obj, "", {".metadata.managedFields", ".metadata.name", ".metadata.namespace", ".metadata.labels", ".metadata.annotations"});
   if (show_events) describe_events(w, ctx, events_for(ctx, obj));
   return tabbed_string(w);

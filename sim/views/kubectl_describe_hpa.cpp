@@ -104,10 +104,7 @@ void describe_direction(PrefixWriter& w, const std::string& direction, const jso
 
 std::string describe_hpa(const Ctx& ctx, const json& hpa, bool show_events) {
   PrefixWriter w;
-  w.write(0, "Name:\t" + name_of(hpa) + "\n");
-  w.write(0, "Namespace:\t" + namespace_of(hpa) + "\n");
-  describe_labels(w, "Labels", at(hpa, {"metadata", "labels"}));
-  describe_annotations(w, "Annotations", at(hpa, {"metadata", "annotations"}));
+  describe_object_header(w, hpa);
   w.write(0, "CreationTimestamp:\t" + rfc1123z(unix_us(at(hpa, {"metadata", "creationTimestamp"})).value_or(0) / 1000000) + "\n");
   const std::string kind = str(hpa, {"spec", "scaleTargetRef", "kind"});
   w.write(0, "Reference:\t" + kind + "/" + str(hpa, {"spec", "scaleTargetRef", "name"}) + "\n");

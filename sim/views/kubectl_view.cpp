@@ -398,6 +398,18 @@ std::vector<const json*> eval_jsonpath(const json& root, const std::vector<PathS
 
 // --- label and field selectors ----------------------------------------------------------------------
 
+namespace {
+// "KEY in (a,b)" / "KEY notin (a,b)": the key before the operator at `at`, the set after it.
+void set_requirement(Requirement& r, const std::string& term, std::size_t at, std::string_view op, Requirement::Op kind) {
+  r.key = trim(term.substr(0, at));
+  r.op = kind;
+  const std::string set = trim(term.substr(at + op.size()));
+  if (set.size() < 2 || set.front() != '(' || set.back() != ')')
+    throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", term));
+  for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+}
+}  // namespace
+
 // k8s.io/apimachinery labels.Parse: "a=b,c!=d,e,!f,g in (x,y),h notin (z)".
 std::vector<Requirement> parse_selector(const std::string& text) {
   std::vector<std::string> terms;
@@ -433,19 +445,9 @@ std::vector<Requirement> parse_selector(const std::string& text) {
       r.key = trim(t.substr(0, p3));
       r.values = {trim(t.substr(p3 + 1))};
     } else if (auto p4 = t.find(" notin "); p4 != std::string::npos) {
-      r.key = trim(t.substr(0, p4));
-      r.op = Requirement::kNotIn;
-      std::string set = trim(t.substr(p4 + 7));
-      if (set.size() < 2 || set.front() != '(' || set.back() != ')')
-        throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", t));
-      for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+      set_requirement(r, t, p4, " notin ", Requirement::kNotIn);
     } else if (auto p5 = t.find(" in "); p5 != std::string::npos) {
-      r.key = trim(t.substr(0, p5));
-      r.op = Requirement::kIn;
-      std::string set = trim(t.substr(p5 + 4));
-      if (set.size() < 2 || set.front() != '(' || set.back() != ')')
-        throw KubectlUsageError(fmt::format("unable to parse requirement: \"{}\"", t));
-      for (const std::string& v : split(set.substr(1, set.size() - 2), ',')) r.values.push_back(trim(v));
+      set_requirement(r, t, p5, " in ", Requirement::kIn);
     } else {
       r.key = t;
       r.op = Requirement::kExists;
@@ -645,16 +647,6 @@ json as_printed(const Ctx& ctx, const json& obj, bool show_managed_fields) {
 }
 
 // --- tables -------------------------------------------------------------------------------------------
-
-struct Column {
-  std::string header;  // as printed (upper case)
-  bool wide = false;   // priority > 0: only with -o wide
-};
-
-struct Table {
-  std::vector<Column> columns;
-  std::function<std::vector<std::string>(const json&)> row;
-};
 
 // printPod
 std::vector<std::string> pod_row(const Ctx& ctx, const json& pod) {
@@ -1137,11 +1129,6 @@ Parsed parse_flags(const std::vector<std::string>& args, const std::vector<FlagS
 
 // --- get ----------------------------------------------------------------------------------------------
 
-struct Request {
-  Resource res;
-  std::vector<std::string> names;
-};
-
 void sort_by(std::vector<ObjectPtr>& objs, const std::string& field) {
   if (field.empty() || objs.empty()) return;
   const std::vector<PathStep> steps = parse_jsonpath(field);
@@ -1272,22 +1259,79 @@ std::string no_resources(bool all_namespaces, const std::string& ns) {
   return all_namespaces ? "No resources found\n" : fmt::format("No resources found in {} namespace.\n", ns);
 }
 
+const std::vector<FlagSpec>& get_flag_specs() {
+  static const std::vector<FlagSpec> kSpecs = {{"namespace", 'n', true},
+                                               {"all-namespaces", 'A', false},
+                                               {"selector", 'l', true},
+                                               {"field-selector", 0, true},
+                                               {"output", 'o', true},
+                                               {"sort-by", 0, true},
+                                               {"show-managed-fields", 0, false},
+                                               {"show-labels", 0, false},
+                                               {"no-headers", 0, false},
+                                               {"ignore-not-found", 0, false},
+                                               {"watch", 'w', false},
+                                               {"watch-only", 0, false},
+                                               {"output-watch-events", 0, false}};
+  return kSpecs;
+}
+
+std::optional<std::vector<Request>> resolve_requests(const Ctx& ctx, const std::vector<std::string>& positional,
+                                                     KubectlResult& result) {
+  std::vector<Request> requests;
+  auto resolve = [&](const std::string& token) -> std::optional<Resource> {
+    auto r = resolve_resource(ctx.api, token);
+    if (!r) {
+      result.err += fmt::format("error: the server doesn't have a resource type \"{}\"\n", token);
+      result.status = 1;
+    }
+    return r;
+  };
+  if (positional[0].find('/') != std::string::npos) {
+    for (const std::string& a : positional) {
+      const std::size_t slash = a.find('/');
+      if (slash == std::string::npos) {
+        result.err += "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n";
+        result.status = 1;
+        return std::nullopt;
+      }
+      auto r = resolve(a.substr(0, slash));
+      if (!r) return std::nullopt;
+      auto it = std::find_if(requests.begin(), requests.end(), [&](const Request& q) { return q.res.kind == r->kind && q.res.group() == r->group(); });
+      if (it == requests.end()) requests.push_back({*r, {a.substr(slash + 1)}});
+      else it->names.push_back(a.substr(slash + 1));
+    }
+  } else {
+    std::vector<std::string> names(positional.begin() + 1, positional.end());
+    for (const std::string& t : split(positional[0], ',')) {
+      if (lower(t) == "all") {
+        // The "all" category, in discovery order.
+        for (const char* member : {"pods", "services", "daemonsets.apps", "deployments.apps", "replicasets.apps",
+                                   "statefulsets.apps", "horizontalpodautoscalers.autoscaling"})
+          requests.push_back({*resolve_resource(ctx.api, member), names});
+        continue;
+      }
+      auto r = resolve(t);
+      if (!r) return std::nullopt;
+      requests.push_back({*r, names});
+    }
+  }
+  return requests;
+}
+
 KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
-  const Parsed p = parse_flags(args,
-                               {{"namespace", 'n', true},
-                                {"all-namespaces", 'A', false},
-                                {"selector", 'l', true},
-                                {"field-selector", 0, true},
-                                {"output", 'o', true},
-                                {"sort-by", 0, true},
-                                {"show-managed-fields", 0, false},
-                                {"show-labels", 0, false},
-                                {"no-headers", 0, false},
-                                {"ignore-not-found", 0, false},
-                                {"watch", 'w', false}},
-                               "kubectl get");
-  if (p.flag("watch")) throw KubectlUsageError("--watch is not supported: kcsim shows one instant; pass another --at");
+  const Parsed p = parse_flags(args, get_flag_specs(), "kubectl get");
   KubectlResult result;
+  // get.go Validate: an error of kubectl's own (status 1), before anything is fetched.
+  if (p.flag("output-watch-events") && !p.flag("watch") && !p.flag("watch-only")) {
+    result.err = "error: --output-watch-events option can only be used with --watch or --watch-only\n"
+                 "See 'kubectl get -h' for help and examples\n";
+    result.status = 1;
+    return result;
+  }
+  // A watch needs a time range, which only `kcsim kubectl --until` gives (kubectl_watch.cpp).
+  if (p.flag("watch") || p.flag("watch-only"))
+    throw KubectlUsageError("--watch and --watch-only need a stretch of time, which only `kcsim kubectl --at T1 --until T2` gives (docs/cli.md)");
   const std::string ns = p.get("namespace", "default");
   const bool all_ns = p.flag("all-namespaces");
   std::string output = p.get("output");
@@ -1305,45 +1349,9 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
     return result;
   }
 
-  // TYPE[,TYPE] [NAME...] or TYPE/NAME...
-  std::vector<Request> requests;
-  auto resolve = [&](const std::string& token) -> std::optional<Resource> {
-    auto r = resolve_resource(ctx.api, token);
-    if (!r) {
-      result.err += fmt::format("error: the server doesn't have a resource type \"{}\"\n", token);
-      result.status = 1;
-    }
-    return r;
-  };
-  if (p.positional[0].find('/') != std::string::npos) {
-    for (const std::string& a : p.positional) {
-      const std::size_t slash = a.find('/');
-      if (slash == std::string::npos) {
-        result.err += "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n";
-        result.status = 1;
-        return result;
-      }
-      auto r = resolve(a.substr(0, slash));
-      if (!r) return result;
-      auto it = std::find_if(requests.begin(), requests.end(), [&](const Request& q) { return q.res.kind == r->kind && q.res.group() == r->group(); });
-      if (it == requests.end()) requests.push_back({*r, {a.substr(slash + 1)}});
-      else it->names.push_back(a.substr(slash + 1));
-    }
-  } else {
-    std::vector<std::string> names(p.positional.begin() + 1, p.positional.end());
-    for (const std::string& t : split(p.positional[0], ',')) {
-      if (lower(t) == "all") {
-        // The "all" category, in discovery order.
-        for (const char* member : {"pods", "services", "daemonsets.apps", "deployments.apps", "replicasets.apps",
-                                   "statefulsets.apps", "horizontalpodautoscalers.autoscaling"})
-          requests.push_back({*resolve_resource(ctx.api, member), names});
-        continue;
-      }
-      auto r = resolve(t);
-      if (!r) return result;
-      requests.push_back({*r, names});
-    }
-  }
+  const std::optional<std::vector<Request>> resolved = resolve_requests(ctx, p.positional, result);
+  if (!resolved) return result;
+  const std::vector<Request>& requests = *resolved;
   bool any_names = false;
   for (const Request& q : requests) any_names |= !q.names.empty();
   if (any_names && all_ns) {
@@ -1899,6 +1907,24 @@ std::string go_tabwriter(std::string_view text, int minwidth, int padding) {
   return out;
 }
 
+namespace kubectl_detail {
+std::pair<std::string, std::vector<std::string>> split_verb(std::vector<std::string> args) {
+  if (!args.empty() && args[0] == "kubectl") args.erase(args.begin());
+  // The verb is the first argument that is neither a flag nor a flag's value.
+  std::size_t verb_at = 0;
+  for (; verb_at < args.size(); ++verb_at) {
+    const std::string& a = args[verb_at];
+    if (a.empty() || a[0] != '-') break;
+    if ((a == "-n" || a == "--namespace" || a == "-l" || a == "--selector" || a == "-o" || a == "--output")) ++verb_at;
+  }
+  if (verb_at >= args.size()) throw KubectlUsageError("no kubectl command given (try: get pods)");
+  const std::string verb = args[verb_at];
+  std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(verb_at));
+  rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(verb_at) + 1, args.end());
+  return {verb, rest};
+}
+}  // namespace kubectl_detail
+
 namespace {
 KubectlResult exec_with(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args_in,
                         const json* kubelet_settings, bool hide_simulator_annotations,
@@ -1911,17 +1937,7 @@ KubectlResult exec_with(const ApiServer& api, const Versions& versions, const st
                 hide_simulator_annotations, &cluster, pod_metrics};
   if (args[0] == "argocd") return run_argocd(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
 
-  // The verb is the first argument that is neither a flag nor a flag's value.
-  std::size_t verb_at = 0;
-  for (; verb_at < args.size(); ++verb_at) {
-    const std::string& a = args[verb_at];
-    if (a.empty() || a[0] != '-') break;
-    if ((a == "-n" || a == "--namespace" || a == "-l" || a == "--selector" || a == "-o" || a == "--output")) ++verb_at;
-  }
-  if (verb_at >= args.size()) throw KubectlUsageError("no kubectl command given (try: get pods)");
-  const std::string verb = args[verb_at];
-  std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(verb_at));
-  rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(verb_at) + 1, args.end());
+  const auto [verb, rest] = split_verb(args);
   try {
     if (verb == "get") return run_get(ctx, rest);
     if (verb == "describe") return run_describe(ctx, rest);

@@ -13,6 +13,7 @@
 #include "kcsim/analysis/causal_chain.hpp"
 #include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/request_log.hpp"
+#include "chart_marks.hpp"
 
 namespace kcsim {
 namespace {
@@ -169,6 +170,17 @@ addEventListener('load', function () {
     }).join(';'));
     svg.setAttribute('data-drawn-pods', pods);
     svg.setAttribute('data-drawn-width', Math.round(svg.getBoundingClientRect().width));
+    ['sync', 'commit'].forEach(function (kind) {
+      var n = 0;
+      svg.querySelectorAll('line.mark.' + kind).forEach(function (l) {
+        if (drawn(l)) n += parseInt(l.getAttribute('data-count'), 10);
+      });
+      svg.setAttribute('data-drawn-' + kind + 's', n);
+    });
+    svg.setAttribute('data-bottom', Math.round(svg.getBoundingClientRect().bottom + scrollY));
+  });
+  document.querySelectorAll('div.fight.summary').forEach(function (d) {
+    d.setAttribute('data-bottom', Math.round(d.getBoundingClientRect().bottom + scrollY));
   });
   var shown = function (e) { return e.getBoundingClientRect().height > 0; };
   var body = document.body;
@@ -335,8 +347,44 @@ std::vector<Change> in_window(const std::vector<Change>& all, const Window& w, s
   return out;
 }
 
+// Sync and commit marks: a vertical line over the replicas plot per mark; past kMaxMarkLines in
+// one chart, one line per pixel column and kind, its tooltip counting what it stands for.
+constexpr std::size_t kMaxMarkLines = 1000;
+
+std::string render_marks(const std::vector<ChartMark>& all, const Window& w) {
+  std::vector<const ChartMark*> marks;
+  for (const ChartMark& m : all)
+    if (m.at >= w.t0 && m.at <= w.t1) marks.push_back(&m);
+  std::string out;
+  const auto line = [&](ChartMark::Kind kind, double x, std::size_t count, const std::string& title) {
+    out += fmt::format("<line class=\"mark {}\" data-count=\"{}\" x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\">"
+                       "<title>{}</title></line>\n",
+                       kind == ChartMark::kSync ? "sync" : "commit", count, x, kTop, x, kTop + kPlotHeight, esc(title));
+  };
+  if (marks.size() <= kMaxMarkLines) {
+    for (const ChartMark* m : marks) line(m->kind, w.x(m->at), 1, m->label);
+    return out;
+  }
+  for (const ChartMark::Kind kind : {ChartMark::kCommit, ChartMark::kSync}) {
+    for (std::size_t i = 0; i < marks.size();) {
+      if (marks[i]->kind != kind) { ++i; continue; }
+      const long col = w.column(marks[i]->at);
+      std::size_t n = 0, j = i;
+      const ChartMark* last = marks[i];
+      for (; j < marks.size() && w.column(marks[j]->at) == col; ++j)
+        if (marks[j]->kind == kind) { ++n; last = marks[j]; }
+      line(kind, kLeft + static_cast<double>(col), n,
+           n == 1 ? marks[i]->label : fmt::format("{} {} in this pixel column; the last: {}", n,
+                                                  kind == ChartMark::kSync ? "syncs" : "commits", last->label));
+      i = j;
+    }
+  }
+  return out;
+}
+
 std::string render_chart(const Epoch& epoch, const ObjectRef& d, const WorkloadSeries& ws, const Window& w,
-                         const std::string& role, const std::map<std::string, std::string>& colour) {
+                         const std::string& role, const std::map<std::string, std::string>& colour,
+                         const std::vector<ChartMark>& marks) {
   std::optional<Change> spec_before, ready_before;
   const std::vector<Change> spec_all = in_window(ws.spec, w, spec_before);
   const std::vector<Change> ready_all = in_window(ws.ready, w, ready_before);
@@ -380,6 +428,8 @@ std::string render_chart(const Epoch& epoch, const ObjectRef& d, const WorkloadS
                        w.x(t), kTop, lanes_bottom, lanes_bottom + 14, k == 0 ? "start" : k == 4 ? "end" : "middle",
                        esc(axis_label(epoch, t, w)));
   }
+
+  out += render_marks(marks, w);
 
   // spec.replicas: one path per manager; each change draws the vertical step at its time and
   // the horizontal run until the next change, in the colour of the manager that wrote it. The
@@ -625,6 +675,7 @@ std::string render_html_report(const World& world, const json& report) {
       ".ready-line{{fill:none;stroke:#888;stroke-width:1.5;stroke-dasharray:4 3}} .axis{{stroke:#999;stroke-width:1}}\n"
       ".grid{{stroke:#eee;stroke-width:1}} rect.pod{{fill:#7fbf7f}} rect.pod.restarted{{fill:#ff9f40}}\n"
       "rect.pod.merged{{fill:#a8d5a8}} .pod-name{{fill:#333}} .note{{color:#555;font-size:.85em}}\n"
+      "line.mark{{stroke-width:1}} line.mark.sync{{stroke:#9467bd;stroke-dasharray:2 2}} line.mark.commit{{stroke:#8c564b}}\n"
       ".legend span{{display:inline-block;margin-right:1.2em}} .swatch{{display:inline-block;width:1.2em;height:.3em;"
       "vertical-align:middle;margin-right:.3em}}\n"
       "table.events{{border-collapse:collapse;font-size:.85em}} table.events td,table.events th{{border:1px solid #ddd;"
@@ -633,8 +684,21 @@ std::string render_html_report(const World& world, const json& report) {
       esc(report.value("scenario", "")), report.value("seed", 0), format_short_duration(world.scenario().duration),
       esc(epoch.rfc3339(kTimeZero)), requests.rows.empty() ? "" : kLatencyStyle);
 
+  // A fight is shown in two parts: its summary (with the first fix, the root cause's) above the
+  // chart, so that both fit in the first screen, and its chain and every fix below it.
+  auto fight_summary_html = [&](const json& f) {
+    std::string h = "<div class=\"fight summary\"><p><b>" + esc(f.value("summary", "")) + "</b></p>\n";
+    if (f.contains("fixes") && !f["fixes"].empty()) {
+      const json& x = f["fixes"][0];
+      h += fmt::format("<p>First fix: {} <span class=\"{}\">{}</span> (all fixes, checked by re-runs, below the "
+                       "charts)</p>\n",
+                       esc(x.value("change", "")), x.value("stops_fight", false) ? "ok" : "no",
+                       x.value("stops_fight", false) ? "stops the fight" : "does not stop it");
+    }
+    return h + "</div>\n";
+  };
   auto fight_html = [&](const json& f) {
-    std::string h = "<div class=\"fight\"><p><b>" + esc(f.value("summary", "")) + "</b></p>\n";
+    std::string h = "<div class=\"fight\">";
     if (f.contains("chain") && !f["chain"].empty()) {
       h += "<p>The last complete cycle:</p><ol class=\"chain\">\n";
       for (const json& s : f["chain"])
@@ -664,9 +728,10 @@ std::string render_html_report(const World& world, const json& report) {
       }
       h += "</ul>\n";
     }
-    return h + "</div>\n";
+    return h == "<div class=\"fight\">" ? std::string() : h + "</div>\n";
   };
 
+  const json all_fights = report.value("fights", json::array());
   std::set<std::string> shown;
   std::vector<ObjectRef> deployments;
   for (const ObjectLifetime& l : api.lifetimes())
@@ -680,7 +745,9 @@ std::string render_html_report(const World& world, const json& report) {
                          esc(m), c);
     out += "<span><i class=\"swatch\" style=\"background:#888\"></i>ready replicas (dashed)</span>"
            "<span><i class=\"swatch\" style=\"background:#7fbf7f;height:.8em\"></i>pod lifetime</span>"
-           "<span><i class=\"swatch\" style=\"background:#ff9f40;height:.8em\"></i>pod with restarts</span></p>\n";
+           "<span><i class=\"swatch\" style=\"background:#ff9f40;height:.8em\"></i>pod with restarts</span>"
+           "<span><i class=\"swatch\" style=\"background:#9467bd;width:.15em;height:.9em\"></i>ArgoCD sync</span>"
+           "<span><i class=\"swatch\" style=\"background:#8c564b;width:.15em;height:.9em\"></i>Git commit</span></p>\n";
   }
   for (const ObjectRef& d : deployments) {
     WorkloadSeries& ws = series[d];
@@ -692,23 +759,28 @@ std::string render_html_report(const World& world, const json& report) {
     ws.pods = pods_of(api, d, end);
     out += "<h2>" + esc(d.str()) + "</h2>\n";
     std::optional<Window> zoom;
-    for (const json& f : report.value("fights", json::array()))
+    std::vector<const json*> fights;
+    for (const json& f : all_fights)
       if (f.value("object", "") == d.str()) {
-        out += fight_html(f);
+        out += fight_summary_html(f);
+        fights.push_back(&f);
         shown.insert(f.value("object", "") + f.value("field", ""));
         if (!zoom) zoom = cycle_window(f, end);
       }
+    const std::vector<ChartMark> marks = chart_marks(world, d);
     out += "<h3>The whole run</h3>\n";
-    out += render_chart(epoch, d, ws, Window{kTimeZero, end}, "run", colour);
+    out += render_chart(epoch, d, ws, Window{kTimeZero, end}, "run", colour, marks);
     if (auto it = requests_of.find(d.str()); it != requests_of.end())
       out += render_latency(epoch, d, it->second, Window{kTimeZero, end});
+    for (const json* f : fights) out += fight_html(*f);
     if (zoom) {
       out += fmt::format("<h3>The last complete cycle ({} to {})</h3>\n", epoch.clock(zoom->t0), epoch.clock(zoom->t1));
-      out += render_chart(epoch, d, ws, *zoom, "cycle", colour);
+      out += render_chart(epoch, d, ws, *zoom, "cycle", colour, marks);
     }
   }
-  for (const json& f : report.value("fights", json::array()))
-    if (!shown.count(f.value("object", "") + f.value("field", ""))) out += "<h2>" + esc(f.value("object", "")) + "</h2>\n" + fight_html(f);
+  for (const json& f : all_fights)
+    if (!shown.count(f.value("object", "") + f.value("field", "")))
+      out += "<h2>" + esc(f.value("object", "")) + "</h2>\n" + fight_summary_html(f) + fight_html(f);
 
   std::vector<const EventRecord*> events;
   for (const EventRecord& ev : api.events()) events.push_back(&ev);

@@ -92,6 +92,17 @@ bool go_parses_as_integer(const std::string& s) {
   return !sign && v <= (static_cast<unsigned __int128>(1) << 64) - 1;  // ParseUint takes no sign
 }
 
+// Skips an exponent ("e" or "E", a sign, digits) at i if there is one; false when its digits are
+// missing.
+bool skip_exponent(const std::string& s, std::size_t& i) {
+  if (i >= s.size() || (s[i] != 'e' && s[i] != 'E')) return true;
+  ++i;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  const std::size_t d = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i != d;
+}
+
 // ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ and ParseFloat succeeds (no overflow).
 bool yaml_style_float(const std::string& s) {
   std::size_t i = 0;
@@ -110,13 +121,7 @@ bool yaml_style_float(const std::string& s) {
       while (i < s.size() && is_digit(s[i])) ++i;
     }
   }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    const std::size_t d = i;
-    while (i < s.size() && is_digit(s[i])) ++i;
-    if (i == d) return false;
-  }
+  if (!skip_exponent(s, i)) return false;
   if (i != s.size()) return false;
   return !std::isinf(std::strtod(s.c_str(), nullptr));
 }
@@ -216,13 +221,7 @@ bool needs_quotes_to_stay_string(const std::string& s) {
       std::size_t i = 1;
       while (i < s.size() && is_digit(s[i])) ++i;
       if (i == 1) return false;
-      if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        ++i;
-        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-        const std::size_t d = i;
-        while (i < s.size() && is_digit(s[i])) ++i;
-        if (i == d) return false;
-      }
+      if (!skip_exponent(s, i)) return false;
       return i == s.size() && !std::isinf(std::strtod(s.c_str(), nullptr));
     }
     if (hint == 'D' || hint == 'S') {
@@ -255,6 +254,18 @@ void shortest_digits(double f, std::string& digits, int& dp) {
   dp = exp10 + 1;
 }
 
+// The 'f' form of 0.digits × 10^dp with no trailing zeros beyond the digits (strconv's fmtF at
+// the shortest precision), appended to `out`.
+void append_fixed(std::string& out, const std::string& digits, int dp) {
+  if (dp <= 0) {
+    out += "0." + std::string(static_cast<std::size_t>(-dp), '0') + digits;
+  } else if (static_cast<std::size_t>(dp) >= digits.size()) {
+    out += digits + std::string(static_cast<std::size_t>(dp) - digits.size(), '0');
+  } else {
+    out += digits.substr(0, static_cast<std::size_t>(dp)) + "." + digits.substr(static_cast<std::size_t>(dp));
+  }
+}
+
 // json.Marshal of a float64 (encoding/json floatEncoder): 'f' format, or 'e' below 1e-6 and from
 // 1e21, with "e-07" cleaned to "e-7".
 std::string go_json_float(double f) {
@@ -272,13 +283,7 @@ std::string go_json_float(double f) {
     out += std::to_string(std::abs(exp));
     return out;
   }
-  if (dp <= 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-dp), '0') + digits;
-  } else if (static_cast<std::size_t>(dp) >= digits.size()) {
-    out += digits + std::string(static_cast<std::size_t>(dp) - digits.size(), '0');
-  } else {
-    out += digits.substr(0, static_cast<std::size_t>(dp)) + "." + digits.substr(static_cast<std::size_t>(dp));
-  }
+  append_fixed(out, digits, dp);
   return out;
 }
 
@@ -319,40 +324,24 @@ Analysis analyze(const std::string& value) {
     w = static_cast<std::size_t>(utf8_width(at(value, i)));
     followed_by_whitespace = i + w >= value.size() || is_blank(value, i + w);
     const char c = value[i];
+    // A flow indicator, and a block indicator too when `block`.
+    const auto indicator = [&](bool block) {
+      flow_indicators = true;
+      if (block) block_indicators = true;
+    };
     if (i == 0) {
       switch (c) {
         case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*': case '!':
-        case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
-          flow_indicators = true;
-          block_indicators = true;
-          break;
-        case '?': case ':':
-          flow_indicators = true;
-          if (followed_by_whitespace) block_indicators = true;
-          break;
-        case '-':
-          if (followed_by_whitespace) {
-            flow_indicators = true;
-            block_indicators = true;
-          }
-          break;
+        case '|': case '>': case '\'': case '"': case '%': case '@': case '`': indicator(true); break;
+        case '?': case ':': indicator(followed_by_whitespace); break;
+        case '-': if (followed_by_whitespace) indicator(true); break;
         default: break;
       }
     } else {
       switch (c) {
-        case ',': case '?': case '[': case ']': case '{': case '}':
-          flow_indicators = true;
-          break;
-        case ':':
-          flow_indicators = true;
-          if (followed_by_whitespace) block_indicators = true;
-          break;
-        case '#':
-          if (preceded_by_whitespace) {
-            flow_indicators = true;
-            block_indicators = true;
-          }
-          break;
+        case ',': case '?': case '[': case ']': case '{': case '}': indicator(false); break;
+        case ':': indicator(followed_by_whitespace); break;
+        case '#': if (preceded_by_whitespace) indicator(true); break;
         default: break;
       }
     }
@@ -591,41 +580,20 @@ class Emitter {
     pop_indent();
   }
 
-  void write_plain(const std::string& value, bool allow_breaks) {
-    if (!whitespace_) put(' ');
-    bool spaces = false, breaks = false;
-    for (std::size_t i = 0; i < value.size();) {
-      if (is_space(value, i)) {
-        if (allow_breaks && !spaces && column_ > kBestWidth && !is_space(value, i + 1)) {
-          write_indent();
-          ++i;
-        } else {
-          write(value, i);
-        }
-        spaces = true;
-      } else if (is_break(value, i)) {
-        if (!breaks && value[i] == '\n') put_break();
-        write_break(value, i);
-        indention_ = true;
-        breaks = true;
-      } else {
-        if (breaks) write_indent();
-        write(value, i);
-        indention_ = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
-    whitespace_ = false;
-    indention_ = false;
-  }
+  // yaml_emitter_write_plain_scalar and yaml_emitter_write_single_quoted share one walk: a space
+  // may become a line break past the best width, a break is written as breaks; the quoted form
+  // doubles its quote and never breaks at its first or last character.
+  void write_plain(const std::string& value, bool allow_breaks) { write_unescaped(value, allow_breaks, false); }
+  void write_single_quoted(const std::string& value, bool allow_breaks) { write_unescaped(value, allow_breaks, true); }
 
-  void write_single_quoted(const std::string& value, bool allow_breaks) {
-    write_indicator("'", true, false, false);
+  void write_unescaped(const std::string& value, bool allow_breaks, bool single_quoted) {
+    if (single_quoted) write_indicator("'", true, false, false);
+    else if (!whitespace_) put(' ');
     bool spaces = false, breaks = false;
     for (std::size_t i = 0; i < value.size();) {
       if (is_space(value, i)) {
-        if (allow_breaks && !spaces && column_ > kBestWidth && i > 0 && i + 1 < value.size() && !is_space(value, i + 1)) {
+        const bool inner = !single_quoted || (i > 0 && i + 1 < value.size());
+        if (allow_breaks && !spaces && column_ > kBestWidth && inner && !is_space(value, i + 1)) {
           write_indent();
           ++i;
         } else {
@@ -639,14 +607,14 @@ class Emitter {
         breaks = true;
       } else {
         if (breaks) write_indent();
-        if (value[i] == '\'') put('\'');
+        if (single_quoted && value[i] == '\'') put('\'');
         write(value, i);
         indention_ = false;
         spaces = false;
         breaks = false;
       }
     }
-    write_indicator("'", false, false, false);
+    if (single_quoted) write_indicator("'", false, false, false);
     whitespace_ = false;
     indention_ = false;
   }
@@ -807,40 +775,27 @@ void go_json(const json& v, std::string_view indent, int depth, std::string& out
     for (int k = 0; k < d; ++k) out += indent;
   };
   switch (v.type()) {
-    case json::value_t::object: {
+    case json::value_t::object:
+    case json::value_t::array: {
+      const bool object = v.is_object();
       if (v.empty()) {
-        out += "{}";
+        out += object ? "{}" : "[]";
         return;
       }
-      out += '{';
+      out += object ? '{' : '[';
       bool first = true;
       for (auto it = v.begin(); it != v.end(); ++it) {  // std::map: bytewise key order, as Go sorts
         if (!first) out += ',';
         first = false;
         newline(depth + 1);
-        go_json_string(it.key(), out);
-        out += compact ? ":" : ": ";
+        if (object) {
+          go_json_string(it.key(), out);
+          out += compact ? ":" : ": ";
+        }
         go_json(it.value(), indent, depth + 1, out, compact);
       }
       newline(depth);
-      out += '}';
-      return;
-    }
-    case json::value_t::array: {
-      if (v.empty()) {
-        out += "[]";
-        return;
-      }
-      out += '[';
-      bool first = true;
-      for (const json& item : v) {
-        if (!first) out += ',';
-        first = false;
-        newline(depth + 1);
-        go_json(item, indent, depth + 1, out, compact);
-      }
-      newline(depth);
-      out += ']';
+      out += object ? '}' : ']';
       return;
     }
     case json::value_t::string: go_json_string(v.get_ref<const std::string&>(), out); return;
@@ -927,13 +882,7 @@ std::string go_format_float_g(double f) {
     out += std::to_string(e);
     return out;
   }
-  if (dp <= 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-dp), '0') + digits;
-  } else if (static_cast<std::size_t>(dp) >= digits.size()) {
-    out += digits + std::string(static_cast<std::size_t>(dp) - digits.size(), '0');
-  } else {
-    out += digits.substr(0, static_cast<std::size_t>(dp)) + "." + digits.substr(static_cast<std::size_t>(dp));
-  }
+  append_fixed(out, digits, dp);
   return out;
 }
 

@@ -183,14 +183,19 @@ TEST(PodView, LabelsMatchASelectorLikeTheirJson) {
   EXPECT_FALSE(selector_matches(json::parse(R"({"matchLabels": {"app": "api"}})"), p.metadata.labels));
 }
 
-TEST(IntOrString, ScaledValueRoundsPercentagesAndFallsBackOnUnusableStrings) {
-  EXPECT_EQ(scaled_value_from_int_or_percent(IntOrString::from_int(3), 10, true, 25), 3);
-  EXPECT_EQ(scaled_value_from_int_or_percent(IntOrString::from_string("25%"), 3, true, 25), 1);   // 0.75 up
-  EXPECT_EQ(scaled_value_from_int_or_percent(IntOrString::from_string("25%"), 3, false, 25), 0);  // 0.75 down
-  EXPECT_EQ(scaled_value_from_int_or_percent(IntOrString::from_string("50%"), 5, true, 25), 3);
-  EXPECT_EQ(scaled_value_from_int_or_percent(IntOrString::from_string("2"), 10, true, 25), 2);
-  EXPECT_EQ(scaled_value_from_int_or_percent(IntOrString::from_string("x%"), 8, true, 25), 2);  // 25 % of 8
-  EXPECT_EQ(scaled_value_from_int_or_percent(IntOrString::from_string("many"), 8, false, 25), 2);
+TEST(IntOrString, ScaledValueRoundsPercentagesAndRejectsWhatUpstreamRejects) {
+  const auto scaled = [](const IntOrString& v, std::int64_t total, bool round_up) {
+    return scaled_value_from_int_or_percent(&v, total, round_up);
+  };
+  EXPECT_EQ(scaled(IntOrString::from_int(3), 10, true), 3);
+  EXPECT_EQ(scaled(IntOrString::from_string("25%"), 3, true), 1);   // 0.75 up
+  EXPECT_EQ(scaled(IntOrString::from_string("25%"), 3, false), 0);  // 0.75 down
+  EXPECT_EQ(scaled(IntOrString::from_string("50%"), 5, true), 3);
+  // "invalid type: string is not a percentage" and a nil value: errors upstream.
+  EXPECT_FALSE(scaled(IntOrString::from_string("2"), 10, true).has_value());
+  EXPECT_FALSE(scaled(IntOrString::from_string("x%"), 8, true).has_value());
+  EXPECT_FALSE(scaled(IntOrString::from_string("many"), 8, false).has_value());
+  EXPECT_FALSE(scaled_value_from_int_or_percent(nullptr, 8, false).has_value());
   EXPECT_FALSE(parse_int_or_string(nullptr).has_value());
   const json fraction = 1.5;
   EXPECT_FALSE(parse_int_or_string(&fraction).has_value());

@@ -8,6 +8,8 @@
 // Where a layout changed between releases, the versions the scenario declares choose it.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -49,6 +51,17 @@ struct KubectlResult {
 KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args,
                            const json* kubelet_settings = nullptr, bool hide_simulator_annotations = false);
 KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations = false);
+
+/// `kubectl get -w` (--watch), `--watch-only` and `--output-watch-events` over a stretch of the
+/// run (sim/views/kubectl_watch.cpp): prints, at the world's current instant, the list kubectl
+/// prints first (not with --watch-only), watches the API server, calls `run_to_end` (which runs
+/// the world to the instant the watch ends, as `kcsim kubectl --until` does), and prints a line
+/// per watch event on the matching objects, as kubectl 1.32 prints them, each at its instant.
+/// Returns nothing, and runs nothing, when `args` are not a `get` with --watch or --watch-only.
+/// Throws KubectlUsageError like kubectl_exec (an output or a kind the watch does not support).
+std::optional<KubectlResult> kubectl_watch(World& world, const std::vector<std::string>& args,
+                                           const std::function<void()>& run_to_end,
+                                           bool hide_simulator_annotations = false);
 
 /// One column of the table `kubectl get` prints (a meta.k8s.io/v1 TableColumnDefinition as the API
 /// server's printers declare it).

@@ -1,5 +1,7 @@
 // intstr.IntOrString (k8s.io/apimachinery v0.32 pkg/util/intstr/intstr.go) and
-// GetScaledValueFromIntOrPercent, as the Deployment controller reads maxSurge and maxUnavailable.
+// GetScaledValueFromIntOrPercent, as upstream defines them; what the Deployment controller reads
+// where validation would have rejected a value is models/kube/deployment_replicas.hpp's
+// rolling_update_value_defaulted.
 #pragma once
 
 #include <cstdint>
@@ -39,19 +41,17 @@ inline std::optional<std::int64_t> parse_decimal(const std::string& s) {
   return std::stoll(s);
 }
 
-/// GetScaledValueFromIntOrPercent: an integer as is, "N%" of `total` rounded up or down. A string
-/// that is neither (rejected by validation upstream) reads as `fallback_percent` %.
-inline std::int64_t scaled_value_from_int_or_percent(const IntOrString& v, std::int64_t total, bool round_up,
-                                                     std::int64_t fallback_percent) {
-  if (v.type == IntOrString::Type::kInt) return v.int_val;
-  std::int64_t percent = fallback_percent;
-  const std::string& s = v.str_val;
-  if (!s.empty() && s.back() == '%') {
-    if (auto p = parse_decimal(s.substr(0, s.size() - 1))) percent = *p;
-  } else if (auto p = parse_decimal(s)) {
-    return *p;
-  }
-  const std::int64_t scaled = percent * total;
+/// intstr.GetScaledValueFromIntOrPercent: an integer as is, "<n>%" of `total` rounded up or down;
+/// nullopt where upstream returns an error (a nil value, a string that is not a percentage).
+inline std::optional<std::int64_t> scaled_value_from_int_or_percent(const IntOrString* v, std::int64_t total,
+                                                                    bool round_up) {
+  if (!v) return std::nullopt;  // "nil value for IntOrString"
+  if (v->type == IntOrString::Type::kInt) return v->int_val;
+  const std::string& s = v->str_val;
+  if (s.empty() || s.back() != '%') return std::nullopt;  // "invalid type: string is not a percentage"
+  const auto percent = parse_decimal(s.substr(0, s.size() - 1));
+  if (!percent) return std::nullopt;
+  const std::int64_t scaled = *percent * total;
   return round_up ? (scaled + 99) / 100 : scaled / 100;
 }
 
