@@ -6,34 +6,25 @@
 
 namespace kcsim {
 
-HpaBehavior hpa_behavior_from_spec(const nlohmann::json& b, std::int32_t default_down_window_s) {
-  HpaBehavior out;
-  out.up.window = 0;
-  out.up.select = "Max";
-  out.up.policies = {{"Pods", 4, 15}, {"Percent", 100, 15}};
-  out.down.select = "Max";
-  out.down.policies = {{"Percent", 100, 15}};
-  bool down_window_set = false;
-  auto copy = [](const nlohmann::json& from, HpaScalingRules& to, bool* window_set) {
-    if (!from.is_object()) return;
-    if (from.contains("selectPolicy") && from["selectPolicy"].is_string()) to.select = from["selectPolicy"];
-    if (from.contains("stabilizationWindowSeconds") && from["stabilizationWindowSeconds"].is_number_integer()) {
-      to.window = from["stabilizationWindowSeconds"].get<std::int32_t>();
-      if (window_set) *window_set = true;
-    }
-    if (from.contains("policies") && from["policies"].is_array()) {
-      to.policies.clear();
-      for (const nlohmann::json& p : from["policies"])
-        to.policies.push_back(
-            {p["type"].get<std::string>(), p["value"].get<std::int32_t>(), p["periodSeconds"].get<std::int32_t>()});
-    }
+HpaBehavior hpa_behavior_from_spec(const k8s::HorizontalPodAutoscalerBehavior& behavior,
+                                   std::int32_t default_down_window_s) {
+  // The generated rules have every member set but the scale-down window.
+  const auto resolved = [](const k8s::HPAScalingRules& r, std::int32_t window_if_nil) {
+    HpaScalingRules out;
+    out.window = r.stabilization_window_seconds.value_or(window_if_nil);
+    out.select = r.select_policy.value_or(k8s::kMaxChangePolicySelect);
+    for (const k8s::HPAScalingPolicy& p : r.policies.value_or(std::vector<k8s::HPAScalingPolicy>{}))
+      out.policies.push_back({p.type, p.value, p.period_seconds});
+    return out;
   };
-  if (b.is_object()) {
-    copy(b.value("scaleUp", nlohmann::json()), out.up, nullptr);
-    copy(b.value("scaleDown", nlohmann::json()), out.down, &down_window_set);
-  }
-  if (!down_window_set) out.down.window = default_down_window_s;
+  HpaBehavior out;
+  out.up = resolved(k8s::generate_hpa_scale_up_rules(behavior.scale_up), k8s::kScaleUpStabilizationSeconds);
+  out.down = resolved(k8s::generate_hpa_scale_down_rules(behavior.scale_down), default_down_window_s);
   return out;
+}
+
+HpaBehavior hpa_behavior_from_spec(const nlohmann::json& behavior, std::int32_t default_down_window_s) {
+  return hpa_behavior_from_spec(k8s::parse_horizontal_pod_autoscaler_behavior(behavior), default_down_window_s);
 }
 
 std::int32_t hpa_stabilize_recommendation(std::vector<HpaRecommendation>& recs, SimTime now, Duration window,

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kcsim/core/time.hpp"
+#include "kcsim/k8s/types/horizontal_pod_autoscaler.hpp"
 
 namespace kcsim {
 
@@ -59,11 +60,15 @@ struct HpaLimited {
   std::string message;
 };
 
-/// GenerateHPAScaleUpRules / GenerateHPAScaleDownRules over spec.behavior (a JSON object, null
-/// when absent): each direction's given fields replace the defaults (up: Pods 4 and Percent 100
-/// per 15 s, window 0; down: Percent 100 per 15 s), selectPolicy defaults to Max; a scale-down
-/// window left nil takes the controller's --horizontal-pod-autoscaler-downscale-stabilization
+/// GenerateHPAScaleUpRules / GenerateHPAScaleDownRules over spec.behavior (the defaults are
+/// k8s::generate_hpa_scale_{up,down}_rules, include/kcsim/k8s/types/horizontal_pod_autoscaler.hpp):
+/// each direction's given fields replace the defaults (up: Pods 4 and Percent 100 per 15 s,
+/// window 0; down: Percent 100 per 15 s), selectPolicy defaults to Max; a scale-down window left
+/// nil takes the controller's --horizontal-pod-autoscaler-downscale-stabilization
 /// (maybeInitScaleDownStabilizationWindow), `default_down_window_s`.
+HpaBehavior hpa_behavior_from_spec(const k8s::HorizontalPodAutoscalerBehavior& behavior,
+                                   std::int32_t default_down_window_s);
+/// The same over spec.behavior as JSON (an object; anything else reads as an empty behavior).
 HpaBehavior hpa_behavior_from_spec(const nlohmann::json& behavior, std::int32_t default_down_window_s);
 
 /// stabilizeRecommendation (behavior nil): the highest recommendation within `window` before

@@ -26,6 +26,8 @@
 //    FailedRescale events "New size: %d; reason: %s", status through UpdateStatus only when it
 //    changed. Conditions AbleToScale, ScalingActive, ScalingLimited with upstream's reasons and
 //    messages; lastTransitionTime moves only when a condition's status changes.
+//  - The HPA is read through its typed view (include/kcsim/k8s/types/horizontal_pod_autoscaler.hpp),
+//    parsed once per stored version as client-go's informer decodes it once per watch event.
 //  - Metrics: External with AverageValue (ratio = usage / (target × status.replicas), proposal
 //    ceil(usage / target) outside the tolerance) and Value (ratio = usage / target, proposal
 //    ceil(ratio × ready pods), or ceil(ratio) at 0 replicas). Values are milli-units, as
@@ -60,9 +62,11 @@
 #include <fmt/format.h>
 
 #include "kcsim/k8s/json_access.hpp"
-#include "kcsim/k8s/quantity.hpp"
+#include "kcsim/k8s/types/horizontal_pod_autoscaler.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
 #include "kcsim/apiserver/external_metrics_api.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
+#include "kcsim/apiserver/status_update.hpp"
 #include "hpa_behavior.hpp"
 #include "resource_replicas.hpp"
 #include "kcsim/apiserver/controller.hpp"
@@ -123,13 +127,19 @@ json selector_labels(const std::string& selector) {
   return labels;
 }
 
+using k8s::HorizontalPodAutoscaler;
+using k8s::HorizontalPodAutoscalerBehavior;
+using k8s::MetricSpec;
+using k8s::MetricTarget;
+
 // The normalisation's types and rules are in hpa_behavior.hpp.
 using Behavior = HpaBehavior;
 
 // What a reconcile read at its start (begin_reconcile), for its end.
 struct Reads {
   ObjectRef ref;
-  ObjectPtr hpa;
+  ObjectPtr live;                                     // the stored version (the status write starts from it)
+  std::shared_ptr<const HorizontalPodAutoscaler> hpa;  // its typed view
   std::optional<Scale> scale;
 };
 
@@ -167,6 +177,7 @@ class HpaController final : public Controller {
     const std::string key = key_of(*e.object);
     if (e.type == WatchEventType::kDeleted) {
       forget(key);  // queue.Forget; the reconcile that finds it gone drops its memory
+      hpas_.erase(key);
       return;
     }
     enqueue_after(key, sync_period_);  // enqueueHPA: AddRateLimited
@@ -179,13 +190,12 @@ class HpaController final : public Controller {
                         slash == std::string::npos ? key : key.substr(slash + 1)};
     Reads& r = reads_[key];
     r.ref = ref;
-    r.hpa = api().get(ref);
+    r.live = api().get(ref);
+    r.hpa = hpas_.get(key, r.live);
     r.scale.reset();
-    if (!r.hpa) return;
-    const json spec = r.hpa->value("spec", json());
-    if (!check_spec(spec).empty()) return;
-    const json& target = spec["scaleTargetRef"];
-    r.scale = api().get_scale(ObjectRef{target["kind"].get<std::string>(), ref.ns, target["name"].get<std::string>()});
+    if (!r.hpa || !r.hpa->spec_error.empty()) return;
+    const k8s::CrossVersionObjectReference& target = r.hpa->spec.scale_target_ref;
+    r.scale = api().get_scale(ObjectRef{target.kind, ref.ns, target.name});
   }
 
   // The reconcile's end: computes from what begin_reconcile read, writes now.
@@ -193,13 +203,15 @@ class HpaController final : public Controller {
     auto it = reads_.find(key);
     if (it == reads_.end()) return std::nullopt;
     Reads& reads = it->second;  // kept (not erased): the next reconcile of the key reuses the entry
-    const ObjectPtr hpa = std::move(reads.hpa);
-    if (!hpa) {
+    const ObjectPtr live = std::move(reads.live);
+    const std::shared_ptr<const HorizontalPodAutoscaler> hpa = std::move(reads.hpa);
+    if (!live) {
       memory_.erase(key);  // reconcileKey: delete recommendations and scale events
+      hpas_.erase(key);
       reads_.erase(it);
       return std::nullopt;
     }
-    reconcile_autoscaler(reads.ref, *hpa, key, reads.scale);
+    reconcile_autoscaler(reads.ref, *live, *hpa, key, reads.scale);
     return sync_period_;  // processNextWorkItem: AddRateLimited once the reconcile returned
   }
 
@@ -268,63 +280,19 @@ class HpaController final : public Controller {
     status = std::move(next);
   }
 
-  void update_status_if_needed(const json& live, const json& original_status, const json& status) {
+  // updateStatusIfNeeded: PUT .../status with the resourceVersion read. The body carries only what
+  // the status strategy reads (status_update_body), not a copy of the whole HPA.
+  void update_status_if_needed(const json& live, const json& original_status, json status) {
     if (original_status == status) return;
-    json obj = live;
-    obj["status"] = status;
-    const WriteResult r = api().update(std::move(obj), kManager, "status");
+    const WriteResult r = api().update(status_update_body(live, std::move(status)), kManager, "status");
     if (!r.status.ok())
       event(ObjectRef::of(live), "Warning", "FailedUpdateStatus", r.status.message);
   }
 
   // --- spec -------------------------------------------------------------------------------------
-  std::string check_spec(const json& spec) const {
-    if (!spec.is_object()) return "spec must be an object";
-    const json ref = spec.value("scaleTargetRef", json());
-    if (!ref.is_object() || !ref.contains("kind") || !ref["kind"].is_string() || !ref.contains("name") ||
-        !ref["name"].is_string())
-      return "spec.scaleTargetRef must have string kind and name";
-    if (!spec.contains("maxReplicas") || !spec["maxReplicas"].is_number_integer())
-      return "spec.maxReplicas must be an integer";
-    if (spec.contains("minReplicas") && !spec["minReplicas"].is_null() && !spec["minReplicas"].is_number_integer())
-      return "spec.minReplicas must be an integer";
-    if (spec.contains("metrics") && !spec["metrics"].is_null() && !spec["metrics"].is_array())
-      return "spec.metrics must be a list";
-    if (spec.contains("behavior") && !spec["behavior"].is_null()) {
-      const json& b = spec["behavior"];
-      if (!b.is_object()) return "spec.behavior must be an object";
-      for (const char* dir : {"scaleUp", "scaleDown"}) {
-        if (!b.contains(dir) || b[dir].is_null()) continue;
-        const json& r = b[dir];
-        const std::string p = std::string("spec.behavior.") + dir;
-        if (!r.is_object()) return p + " must be an object";
-        if (r.contains("stabilizationWindowSeconds") && !r["stabilizationWindowSeconds"].is_null() &&
-            !r["stabilizationWindowSeconds"].is_number_integer())
-          return p + ".stabilizationWindowSeconds must be an integer";
-        if (r.contains("selectPolicy") && !r["selectPolicy"].is_null() &&
-            (!r["selectPolicy"].is_string() ||
-             (r["selectPolicy"] != "Max" && r["selectPolicy"] != "Min" && r["selectPolicy"] != "Disabled")))
-          return p + ".selectPolicy must be Max, Min or Disabled";
-        if (r.contains("policies") && !r["policies"].is_null()) {
-          if (!r["policies"].is_array()) return p + ".policies must be a list";
-          for (const json& pol : r["policies"]) {
-            if (!pol.is_object() || !pol.contains("type") || (pol["type"] != "Pods" && pol["type"] != "Percent"))
-              return p + ".policies[].type must be Pods or Percent";
-            if (!pol.contains("value") || !pol["value"].is_number_integer() || pol["value"].get<std::int64_t>() <= 0)
-              return p + ".policies[].value must be a positive integer";
-            if (!pol.contains("periodSeconds") || !pol["periodSeconds"].is_number_integer() ||
-                pol["periodSeconds"].get<std::int64_t>() <= 0 || pol["periodSeconds"].get<std::int64_t>() > 1800)
-              return p + ".policies[].periodSeconds must be an integer in (0, 1800]";
-          }
-        }
-      }
-    }
-    return "";
-  }
-
-  // pkg/apis/autoscaling/v2/defaults.go: GenerateHPAScaleUpRules / GenerateHPAScaleDownRules, then
-  // maybeInitScaleDownStabilizationWindow (horizontal.go) for a nil scale-down window.
-  Behavior read_behavior(const json& b) const {
+  // SetDefaults_HorizontalPodAutoscalerBehavior (applied here because kcsim's API server does not
+  // default objects), then maybeInitScaleDownStabilizationWindow: hpa_behavior_from_spec.
+  Behavior read_behavior(const HorizontalPodAutoscalerBehavior& b) const {
     return hpa_behavior_from_spec(b, static_cast<std::int32_t>(downscale_window_ / seconds(1)));
   }
 
@@ -399,28 +367,34 @@ class HpaController final : public Controller {
     return true;
   }
 
-  MetricResult compute_resource(const ObjectRef& hpa, const json& spec, const std::string& type,
-                                std::int64_t current, const Scale& scale) {
-    const bool per_container = type == "ContainerResource";
+  // computeStatusForResourceMetric / computeStatusForContainerResourceMetric.
+  MetricResult compute_status_for_resource_metric(const ObjectRef& hpa, const MetricSpec& spec, std::int64_t current,
+                                                  const Scale& scale) {
+    const bool per_container = spec.type == "ContainerResource";
     const char* reason = per_container ? "FailedGetContainerResourceMetric" : "FailedGetResourceMetric";
-    const json src = spec.value(per_container ? "containerResource" : "resource", json::object());
-    const std::string res = src.is_object() && src.value("name", json("cpu")).is_string() ? src.value("name", "cpu") : "cpu";
-    const std::string container =
-        per_container && src.is_object() && src.value("container", json("")).is_string() ? src.value("container", "") : "";
-    const json target = src.is_object() ? src.value("target", json::object()) : json::object();
+    // A source that is absent reads as one without a target, and one without a name as cpu.
+    static const MetricTarget kNoTarget;
+    std::string res, container;
+    const MetricTarget* target = &kNoTarget;
+    if (per_container && spec.container_resource) {
+      res = spec.container_resource->name;
+      container = spec.container_resource->container;
+      target = &spec.container_resource->target;
+    } else if (!per_container && spec.resource) {
+      res = spec.resource->name;
+      target = &spec.resource->target;
+    }
+    if (res.empty()) res = "cpu";
     // computeReplicasForMetric's wrapping of the error.
     auto fail = [&](const std::string& err) {
       return unable(hpa, reason, err,
                     per_container ? fmt::format("failed to get {} container metric value: {}", container, err)
                                   : fmt::format("failed to get {} resource metric value: {}", res, err));
     };
-    const bool by_value = target.is_object() && target.contains("averageValue");
-    const auto average_value = by_value ? quantity_milli(target["averageValue"]) : std::nullopt;
-    const bool by_utilization = !by_value && target.is_object() && target.contains("averageUtilization") &&
-                                target["averageUtilization"].is_number_integer();
+    const bool by_value = target->average_value.has_value();
+    const bool by_utilization = !by_value && target->average_utilization.has_value();
     // (The API server refuses a zero or negative target; one written past validation fails here.)
-    if ((by_value && (!average_value || *average_value <= 0)) ||
-        (by_utilization && target["averageUtilization"].get<std::int64_t>() <= 0))
+    if ((by_value && *target->average_value <= 0) || (by_utilization && *target->average_utilization <= 0))
       return fail("invalid resource metric source: the target must be positive");
     if (!by_value && !by_utilization)
       return fail("invalid resource metric source: neither an average utilization target nor an average value (usage) "
@@ -435,10 +409,9 @@ class HpaController final : public Controller {
     }
     ResourceCalculator calc{tolerance_, cpu_initialization_period_, initial_readiness_delay_};
     const ResourceProposal p =
-        by_value ? calc.raw_replicas(static_cast<std::int32_t>(current), average_value.value_or(0), res, pods, samples,
-                                     now())
-                 : calc.utilization_replicas(static_cast<std::int32_t>(current),
-                                             target["averageUtilization"].get<std::int32_t>(), res, pods, samples, now());
+        by_value ? calc.raw_replicas(static_cast<std::int32_t>(current), *target->average_value, res, pods, samples, now())
+                 : calc.utilization_replicas(static_cast<std::int32_t>(current), *target->average_utilization, res, pods,
+                                             samples, now());
     if (!p.error.empty())
       return fail(by_value ? fmt::format("failed to get {} usage: {}", res, p.error)
                            : fmt::format("failed to get {} utilization: {}", res, p.error));
@@ -463,30 +436,26 @@ class HpaController final : public Controller {
     return r;
   }
 
-  MetricResult compute_metric(const ObjectRef& hpa, const json& spec, std::int64_t spec_replicas,
-                              std::int64_t status_replicas, const Scale& scale) {
-    const std::string type = keda::str(spec, "type");
+  // computeReplicasForMetric.
+  MetricResult compute_replicas_for_metric(const ObjectRef& hpa, const MetricSpec& spec, std::int64_t spec_replicas,
+                                           std::int64_t status_replicas, const Scale& scale) {
+    const std::string& type = spec.type;
     if (type == "External") {
-      const json ext = spec.value("external", json::object());
-      if (!ext.is_object()) {
-        const std::string msg = "invalid external metric source: spec.metrics[].external must be an object";
-        return unable(hpa, "FailedGetExternalMetric", msg, msg);
-      }
-      const json metric = ext.value("metric", json::object());
-      const std::string mname = metric.is_object() && metric.value("name", json("")).is_string() ? metric.value("name", "") : "";
-      const json selector = metric.is_object() ? metric.value("selector", json()) : json();
-      const json target = ext.value("target", json::object());
-      if (!metric.is_object() || !target.is_object() || !metric.value("name", json("")).is_string()) {
-        const std::string msg = "invalid external metric source: metric and target must be objects, metric.name a string";
-        return unable(hpa, "FailedGetExternalMetric", msg, msg);
-      }
+      // computeStatusForExternalMetric. An absent source reads as one without a name or target.
+      if (!spec.external_error.empty())
+        return unable(hpa, "FailedGetExternalMetric", spec.external_error, spec.external_error);
+      static const k8s::ExternalMetricSource kNoSource;
+      const k8s::ExternalMetricSource& external = spec.external ? *spec.external : kNoSource;
+      const std::string& mname = external.metric.name;
+      const json& selector = external.metric.selector;
       const std::string sel_str = label_selector_go_struct_string(selector);
       const std::string proposal_name = fmt::format("external metric {}({})", mname, sel_str);
       json ident = json{{"name", mname}};
       if (!selector.is_null()) ident["selector"] = selector;
+      // An averageValue target, else a value target.
       std::optional<std::int64_t> avg, val;
-      if (target.is_object() && target.contains("averageValue")) avg = quantity_milli(target["averageValue"]);
-      else if (target.is_object() && target.contains("value")) val = quantity_milli(target["value"]);
+      if (external.target.average_value) avg = external.target.average_value;
+      else val = external.target.value;
       if ((!avg || *avg <= 0) && (!val || *val <= 0)) {
         const std::string msg = "invalid external metric source: neither a value target nor an average value target was set";
         return unable(hpa, "FailedGetExternalMetric", msg, msg);
@@ -532,7 +501,8 @@ class HpaController final : public Controller {
       }
       return r;
     }
-    if (type == "Resource" || type == "ContainerResource") return compute_resource(hpa, spec, type, spec_replicas, scale);
+    if (type == "Resource" || type == "ContainerResource")
+      return compute_status_for_resource_metric(hpa, spec, spec_replicas, scale);
     if (type == "Pods" || type == "Object") {
       const std::string inner = "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered";
       return unable(hpa, type == "Pods" ? "FailedGetPodsMetric" : "FailedGetObjectMetric", inner,
@@ -575,28 +545,31 @@ class HpaController final : public Controller {
   }
 
   // --- reconcileAutoscaler ------------------------------------------------------------------------
-  void reconcile_autoscaler(const ObjectRef& ref, const json& live, const std::string& key,
-                            const std::optional<Scale>& scale) {
-    const json original_status = live.value("status", json::object());
-    json status = original_status.is_object() ? original_status : json::object();
-    const json spec = live.value("spec", json());
-    if (const std::string problem = check_spec(spec); !problem.empty()) {
+  // `live` is the stored version `hpa` was parsed from: the status written starts from its status.
+  void reconcile_autoscaler(const ObjectRef& ref, const json& live, const HorizontalPodAutoscaler& hpa,
+                            const std::string& key, const std::optional<Scale>& scale) {
+    if (!hpa.spec_error.empty()) {
       // The apiserver would have rejected this object; the controller's nearest reaction to an
       // HPA it cannot read is FailedConvertHPA.
-      event(ref, "Warning", "FailedConvertHPA", "failed to convert the given HPA to autoscaling/v2: " + problem);
+      event(ref, "Warning", "FailedConvertHPA", "failed to convert the given HPA to autoscaling/v2: " + hpa.spec_error);
       return;
     }
-    const json& target = spec["scaleTargetRef"];
-    const ObjectRef target_ref{target["kind"].get<std::string>(), ref.ns, target["name"].get<std::string>()};
+    static const json kNoStatus = json::object();
+    const auto stored_status = live.find("status");
+    const json& original_status = stored_status != live.end() ? *stored_status : kNoStatus;
+    json status = original_status.is_object() ? original_status : json::object();
+    const k8s::CrossVersionObjectReference& target = hpa.spec.scale_target_ref;
+    const ObjectRef target_ref{target.kind, ref.ns, target.name};
 
     if (!scale) {
-      const std::string err = fmt::format("{} \"{}\" not found",
-                                          resource_name(target_ref.kind, target.value("apiVersion", "apps/v1")),
-                                          target_ref.name);
+      // (A target without apiVersion is named as an apps/v1 resource.)
+      const std::string api_version = target.api_version.empty() ? "apps/v1" : target.api_version;
+      const std::string err =
+          fmt::format("{} \"{}\" not found", resource_name(target_ref.kind, api_version), target_ref.name);
       event(ref, "Warning", "FailedGetScale", err);
       set_condition(status, "AbleToScale", "False", "FailedGetScale",
                     "the HPA controller was unable to get the target's current scale: " + err);
-      update_status_if_needed(live, original_status, status);
+      update_status_if_needed(live, original_status, std::move(status));
       return;
     }
     set_condition(status, "AbleToScale", "True", "SucceededGetScale",
@@ -608,11 +581,10 @@ class HpaController final : public Controller {
       m.recommendations.push_back({current, now()});
     }
 
-    const std::int32_t min_replicas =
-        spec.contains("minReplicas") && spec["minReplicas"].is_number_integer() ? spec["minReplicas"].get<std::int32_t>() : 1;
-    const std::int32_t max_replicas = spec["maxReplicas"].get<std::int32_t>();
-    const bool has_behavior = spec.contains("behavior") && spec["behavior"].is_object();
-    const Behavior behavior = has_behavior ? read_behavior(spec["behavior"]) : Behavior{};
+    const std::int32_t min_replicas = hpa.spec.min_replicas.value_or(k8s::kDefaultMinReplicas);
+    const std::int32_t max_replicas = hpa.spec.max_replicas;
+    const bool has_behavior = hpa.spec.behavior.has_value();
+    const Behavior behavior = has_behavior ? read_behavior(*hpa.spec.behavior) : Behavior{};
 
     std::int32_t desired = 0;
     std::string rescale_reason;
@@ -640,13 +612,13 @@ class HpaController final : public Controller {
         event(ref, "Warning", "SelectorRequired", error);
         set_condition(status, "ScalingActive", "False", "InvalidSelector", "the HPA target's scale is missing a selector");
       } else {
-        const json metrics = spec.contains("metrics") && spec["metrics"].is_array() ? spec["metrics"] : json::array();
+        const std::vector<MetricSpec>& metrics = hpa.spec.metrics;
         std::int32_t replicas = 0;
         std::size_t invalid = 0;
         json invalid_condition;
         std::string invalid_error;
-        for (const json& ms : metrics) {
-          MetricResult r = compute_metric(ref, ms, scale->spec_replicas, scale->status_replicas, *scale);
+        for (const MetricSpec& ms : metrics) {
+          MetricResult r = compute_replicas_for_metric(ref, ms, scale->spec_replicas, scale->status_replicas, *scale);
           metric_statuses.push_back(r.status);
           if (!r.ok) {
             if (invalid == 0) {
@@ -674,8 +646,8 @@ class HpaController final : public Controller {
       }
       if (metric_desired == -1) {
         // setCurrentReplicasAndMetricsInStatus, then the FailedComputeMetricsReplicas event.
-        set_status(status, current, original_status.value("desiredReplicas", 0), metric_statuses, false);
-        update_status_if_needed(live, original_status, status);
+        set_status(status, current, hpa.status.desired_replicas, metric_statuses, false);
+        update_status_if_needed(live, original_status, std::move(status));
         event(ref, "Warning", "FailedComputeMetricsReplicas", error);
         return;
       }
@@ -698,8 +670,8 @@ class HpaController final : public Controller {
               fmt::format("New size: {}; reason: {}; error: {}", desired, rescale_reason, w.status.message));
         set_condition(status, "AbleToScale", "False", "FailedUpdateScale",
                       "the HPA controller was unable to update the target scale: " + w.status.message);
-        set_status(status, current, original_status.value("desiredReplicas", 0), metric_statuses, false);
-        update_status_if_needed(live, original_status, status);
+        set_status(status, current, hpa.status.desired_replicas, metric_statuses, false);
+        update_status_if_needed(live, original_status, std::move(status));
         return;
       }
       set_condition(status, "AbleToScale", "True", "SucceededRescale",
@@ -710,7 +682,7 @@ class HpaController final : public Controller {
       desired = current;
     }
     set_status(status, current, desired, metric_statuses, rescale);
-    update_status_if_needed(live, original_status, status);
+    update_status_if_needed(live, original_status, std::move(status));
   }
 
   Duration sync_period_ = seconds(15);
@@ -721,6 +693,7 @@ class HpaController final : public Controller {
   Duration initial_readiness_delay_ = seconds(30);
   double tolerance_ = 0.1;
   std::map<std::string, HpaMemory> memory_;
+  k8s::ParsedVersions<HorizontalPodAutoscaler> hpas_{k8s::parse_horizontal_pod_autoscaler};  // the informer's typed cache
   std::map<std::string, Reads> reads_;  // keys being reconciled (at most one entry per worker)
 };
 

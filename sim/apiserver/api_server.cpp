@@ -22,6 +22,7 @@ namespace {
 constexpr std::uint32_t kDeliverWatch = 1;
 constexpr std::uint32_t kExpireEvents = 2;
 constexpr std::size_t kNoLifetime = std::numeric_limits<std::size_t>::max();
+constexpr std::size_t kNoEvent = std::numeric_limits<std::size_t>::max();
 
 // apiserver/pkg/storage/names/generate.go: 5 random characters from apimachinery's rand alphabet
 // (no vowels, no 0/1/3), the base truncated so that the name stays within 63 characters.
@@ -196,14 +197,34 @@ std::string resource_name(const std::string& kind, const std::string& api_versio
 }
 
 struct ApiServer::Impl {
+  // What an Event made by the recorder holds beyond its EventRecord, so that its object can be
+  // made again on read, byte for byte as client-go's recorder sends it (record.makeEvent,
+  // GetReference): a run records tens of Events per service and reads few of them (kubectl
+  // views), so beside the record it keeps about 100 bytes per Event instead of a JSON document
+  // of about 3 KB in memory. Strings repeated across Events point into `interned`.
+  struct CompactEvent {
+    std::uint64_t uid_serial = 0;  // metadata.uid is uid_for(uid_serial)
+    std::uint64_t resource_version = 0;
+    SimTime created{};  // this object's creationTimestamp (the record keeps the first one's)
+    const std::string* involved_api_version = nullptr;
+    const std::string* involved_uid = nullptr;
+    const std::string* field_path = nullptr;
+    const std::string* host = nullptr;  // source.host and reportingInstance
+    std::string involved_rv;           // involvedObject.resourceVersion
+  };
   struct Stored {
+    // The stored version. For an Event kept as a compact record (`compact`), its JSON once someone
+    // has read it (null until then, and again after each recorder write): as for any object, a
+    // reader and a watcher share one immutable copy of a version, which the store keeps alive.
     ObjectPtr obj;
     std::size_t lifetime = kNoLifetime;
     SimTime expires = SimTime::max();  // Events: the TTL's end (last write + event_ttl)
+    std::size_t event = kNoEvent;      // Events: the index of its record in event_records
+    std::unique_ptr<CompactEvent> compact;  // a recorder's Event, whose JSON is made on read
   };
   struct Expiry {
     SimTime at;
-    ObjectRef ref;
+    std::size_t event;  // index in event_records, whose `event` names the stored Event
   };
   struct WatchState {
     Watcher* watcher;
@@ -212,9 +233,14 @@ struct ApiServer::Impl {
     std::deque<WatchEvent> queue;
     const WatchFilter* filter;  // the watcher's, if it has one
   };
+  // The recorder's caches for one aggregation key (source, involved object, type, reason):
+  // EventAggregator's distinct messages, and EventLogger's Events under this key (their index in
+  // event_records) by the rest of their key, so that the common part is kept once.
   struct Aggregate {
     std::set<std::string> messages;
     SimTime last;
+    std::map<std::string, std::size_t> events;    // fieldPath \x1f message -> index
+    std::map<std::string, std::size_t> combined;  // fieldPath -> index of the "(combined ...)" Event
   };
   using Iter = std::map<ObjectRef, Stored>::iterator;
 
@@ -227,7 +253,7 @@ struct ApiServer::Impl {
   std::uint64_t uid_counter = 0;
 
   std::map<ObjectRef, Stored> objects;
-  std::map<std::string, ObjectRef> by_uid;
+  std::set<std::string> uids;  // of every stored object (the garbage collector's "is the owner there")
   std::map<std::string, std::set<ObjectRef>> dependents;  // owner uid -> objects owned by it
   std::map<ObjectRef, std::size_t> last_lifetime;         // newest lifetime of a ref
 
@@ -236,9 +262,8 @@ struct ApiServer::Impl {
   std::vector<std::uint32_t> watches_all;
 
   std::vector<EventRecord> event_records;           // creation order, latest state
-  std::map<ObjectRef, std::size_t> event_index;     // stored Event -> index in event_records
-  std::map<std::string, std::size_t> event_by_key;  // EventLogger cache key -> index
-  std::map<std::string, Aggregate> aggregates;      // EventAggregator cache
+  std::map<std::string, std::size_t, std::less<>> interned;  // strings CompactEvents point to, by use count
+  std::map<std::string, Aggregate> aggregates;      // EventAggregator and EventLogger caches
   // Every write of an Event appends (now + event_ttl): the deque stays in time order. An entry
   // whose Event was written again since is stale and skipped when it comes due.
   std::deque<Expiry> expiries;
@@ -261,11 +286,93 @@ struct ApiServer::Impl {
     return time_cache;
   }
 
-  std::string next_uid() {
-    const std::uint64_t a = splitmix64(uid_salt + ++uid_counter * 0x9e3779b97f4a7c15ULL);
+  std::string next_uid() { return uid_for(++uid_counter); }
+
+  // The uid of the serial-th object created: a function of the seed and the serial only.
+  std::string uid_for(std::uint64_t serial) const {
+    const std::uint64_t a = splitmix64(uid_salt + serial * 0x9e3779b97f4a7c15ULL);
     const std::uint64_t b = splitmix64(a ^ 0x5851f42d4c957f2dULL);
     return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
                        0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffULL);
+  }
+
+  // --- Events kept as compact records ------------------------------------------------------------
+
+  const std::string* intern(std::string_view text) {
+    if (text.empty()) return nullptr;
+    auto it = interned.find(text);
+    if (it == interned.end()) it = interned.emplace(std::string(text), 0).first;
+    ++it->second;
+    return &it->first;
+  }
+
+  // A compact Event is gone (expired, deleted, or now a document): the strings only it used go.
+  void release(const CompactEvent& c) {
+    for (const std::string* p : {c.involved_api_version, c.involved_uid, c.field_path, c.host}) {
+      if (!p) continue;
+      auto it = interned.find(*p);
+      if (it != interned.end() && --it->second == 0) interned.erase(it);
+    }
+  }
+
+  // The Event object a compact record stands for: as client-go's recorder creates it
+  // (record.makeEvent, with the involvedObject GetReference makes) and its repeats patch it
+  // (count, lastTimestamp, message; a new resourceVersion).
+  json event_json(const EventRecord& r, const CompactEvent& c) const {
+    const auto text = [](const std::string* p) { return p ? *p : std::string(); };
+    json reference = json::object();
+    if (c.involved_api_version) reference["apiVersion"] = *c.involved_api_version;
+    reference["kind"] = r.involved.kind;
+    reference["name"] = r.involved.name;
+    if (!r.involved.ns.empty()) reference["namespace"] = r.involved.ns;
+    if (c.field_path) reference["fieldPath"] = *c.field_path;
+    if (!c.involved_rv.empty()) reference["resourceVersion"] = c.involved_rv;
+    if (c.involved_uid) reference["uid"] = *c.involved_uid;
+    json source = {{"component", r.component}};
+    if (c.host) source["host"] = *c.host;
+    return json{
+        {"apiVersion", "v1"},
+        {"kind", "Event"},
+        {"metadata",
+         {{"name", r.event.name},
+          {"namespace", r.event.ns},
+          {"uid", uid_for(c.uid_serial)},
+          {"resourceVersion", std::to_string(c.resource_version)},
+          {"creationTimestamp", api.epoch_.rfc3339(c.created)}}},
+        {"involvedObject", std::move(reference)},
+        {"reason", r.reason},
+        {"message", r.message},
+        {"type", r.type},
+        {"source", std::move(source)},
+        {"firstTimestamp", api.epoch_.rfc3339(r.first.value_or(c.created))},
+        {"lastTimestamp", api.epoch_.rfc3339(r.last.value_or(c.created))},
+        {"count", r.count},
+        {"eventTime", nullptr},
+        {"reportingComponent", r.component},
+        {"reportingInstance", text(c.host)},
+    };
+  }
+
+  // The stored version of an object (a compact Event's made from its record on first read).
+  const ObjectPtr& object_of(Stored& slot) {
+    if (slot.compact && !slot.obj)
+      slot.obj = std::make_shared<const json>(event_json(event_records[slot.event], *slot.compact));
+    return slot.obj;
+  }
+
+  // Before a write other than the recorder's (update, patch, apply, delete of an Event), the
+  // Event becomes a stored document like any other object.
+  void materialize(Stored& slot) {
+    if (!slot.compact) return;
+    object_of(slot);
+    release(*slot.compact);
+    slot.compact.reset();
+  }
+
+  // Whether anybody watches Events (only then does a recorder write build the Event's JSON).
+  bool events_watched() const {
+    auto it = watches_by_kind.find("Event");
+    return it != watches_by_kind.end() && !it->second.empty();
   }
 
   static std::string not_found_message(const ObjectRef& ref, const std::string& api_version) {
@@ -342,9 +449,9 @@ struct ApiServer::Impl {
   }
 
   // An Event was written: its TTL starts again (the Event registry's TTLFunc on create and update).
-  void start_ttl(Stored& slot, const ObjectRef& ref) {
+  void start_ttl(Stored& slot) {
     slot.expires = now() + api.options_.event_ttl;
-    expiries.push_back({slot.expires, ref});
+    expiries.push_back({slot.expires, slot.event});
     arm_expiry();
   }
 
@@ -352,7 +459,7 @@ struct ApiServer::Impl {
   // expire anything: expires only grows while the Event lives, and an Event created again under
   // the same name gets a TTL ending after now.
   bool stale(const Expiry& e) const {
-    auto it = objects.find(e.ref);
+    auto it = objects.find(event_records[e.event].event);
     return it == objects.end() || it->second.expires > e.at;
   }
 
@@ -378,7 +485,7 @@ struct ApiServer::Impl {
     while (!expiries.empty() && expiries.front().at <= now()) {
       const Expiry e = std::move(expiries.front());
       expiries.pop_front();
-      auto it = objects.find(e.ref);
+      auto it = objects.find(event_records[e.event].event);
       if (it == objects.end() || it->second.expires > now()) continue;  // deleted, or written since
       finalize_removal(it, "");
     }
@@ -574,11 +681,11 @@ struct ApiServer::Impl {
     ObjectPtr stored = std::make_shared<const json>(std::move(object));
     Stored& slot = objects[ref];
     slot.obj = stored;
-    by_uid.emplace(uid, ref);
+    uids.insert(uid);
     if (kind == "Event") {
-      event_index[ref] = event_records.size();
+      slot.event = event_records.size();
       event_records.push_back(event_record_of(*stored));
-      start_ttl(slot, ref);
+      start_ttl(slot);
     }
     index_owners(ref, nullptr, stored.get());
     if (kind != "Event") {
@@ -668,8 +775,8 @@ struct ApiServer::Impl {
     record_writes(ref, manager, operation, subresource);
     if (it->second.lifetime != kNoLifetime) api.lifetimes_[it->second.lifetime].last = stored;
     if (ref.kind == "Event") {
-      if (auto e = event_index.find(ref); e != event_index.end()) update_event_record(e->second, *stored);
-      start_ttl(it->second, ref);
+      if (it->second.event != kNoEvent) update_event_record(it->second.event, *stored);
+      start_ttl(it->second);
     }
     index_owners(ref, old.get(), stored.get());
     // registry/generic/registry/store.go ShouldDeleteDuringUpdate: an object being deleted whose
@@ -712,21 +819,23 @@ struct ApiServer::Impl {
   // --- deletion -------------------------------------------------------------------------------------
 
   void finalize_removal(Iter it, const std::string& manager) {
-    const ObjectPtr last = it->second.obj;
     const ObjectRef ref = it->first;
     const std::size_t lifetime = it->second.lifetime;
-    const std::string uid = string_at(*last, "metadata", "uid");
+    // A compact Event (a recorder's: no owners, no lifetime) is made whole only for its watchers.
+    const bool compact = it->second.compact != nullptr;
+    const ObjectPtr last = compact && !events_watched() ? nullptr : object_of(it->second);
+    const std::string uid = compact ? uid_for(it->second.compact->uid_serial) : string_at(*last, "metadata", "uid");
+    if (compact) release(*it->second.compact);
     ++api.resource_version_;  // a deletion is a revision of its own in etcd
-    index_owners(ref, last.get(), nullptr);
-    by_uid.erase(uid);
-    if (ref.kind == "Event") event_index.erase(ref);
+    if (!compact) index_owners(ref, last.get(), nullptr);
+    uids.erase(uid);
     objects.erase(it);
     if (lifetime != kNoLifetime) {
       api.lifetimes_[lifetime].deleted = now();
       api.lifetimes_[lifetime].last = ref.kind == "Pod" ? slim_deleted_pod(*last) : last;
     }
     record_whole_object_write(ref, manager, "Delete");
-    notify(ref.kind, WatchEventType::kDeleted, last, last);
+    if (last) notify(ref.kind, WatchEventType::kDeleted, last, last);
 
     // Background garbage collection (pkg/controller/garbagecollector): dependents whose owners are
     // all gone are deleted; here in the same instant rather than after the collector's resync.
@@ -739,12 +848,13 @@ struct ApiServer::Impl {
       if (d == objects.end()) continue;
       bool orphan = true;
       for (const auto& owner : owner_uids(*d->second.obj))
-        if (by_uid.count(owner)) orphan = false;
+        if (uids.count(owner)) orphan = false;
       if (orphan) remove(d, kGarbageCollector, DeleteOptions{});
     }
   }
 
   WriteResult remove(Iter it, const std::string& manager, const DeleteOptions& options) {
+    materialize(it->second);
     const ObjectPtr cur = it->second.obj;
     const json& meta = (*cur)["metadata"];
     std::int64_t grace = 0;
@@ -793,26 +903,15 @@ struct ApiServer::Impl {
                     std::string_view field_path) {
     // The reference client-go's GetReference would build from the object the caller holds.
     std::string api_version, uid, rv;
-    const json* source_obj = nullptr;
-    if (auto it = objects.find(involved); it != objects.end()) source_obj = it->second.obj.get();
+    ObjectPtr source_obj;
+    if (auto it = objects.find(involved); it != objects.end()) source_obj = object_of(it->second);
     else if (auto l = last_lifetime.find(involved); l != last_lifetime.end())
-      source_obj = api.lifetimes_[l->second].last.get();
+      source_obj = api.lifetimes_[l->second].last;
     if (source_obj) {
       api_version = string_at(*source_obj, "apiVersion");
       uid = string_at(*source_obj, "metadata", "uid");
       rv = string_at(*source_obj, "metadata", "resourceVersion");
     }
-    const auto involved_object = [&] {  // the new Event's involvedObject
-      json r = json::object();
-      if (!api_version.empty()) r["apiVersion"] = api_version;
-      r["kind"] = involved.kind;
-      r["name"] = involved.name;
-      if (!involved.ns.empty()) r["namespace"] = involved.ns;
-      if (!field_path.empty()) r["fieldPath"] = field_path;
-      if (!rv.empty()) r["resourceVersion"] = rv;
-      if (!uid.empty()) r["uid"] = uid;
-      return r;
-    };
     const std::string ns = involved.ns.empty() ? "default" : involved.ns;  // record.makeEvent
     const std::string sep(1, '\x1f');
     const std::string common = std::string(component) + sep + std::string(host) + sep + involved.kind + sep +
@@ -824,25 +923,42 @@ struct ApiServer::Impl {
     // aggregation key (EventAggregatorByReasonFunc) leaves out involvedObject.fieldPath; the
     // identity of an event (getEventKey) has it.
     std::string msg(message);
-    std::string key;
     Aggregate& agg = aggregates[common];
     if (agg.messages.empty() || now() - agg.last > kAggregateInterval) agg.messages.clear();
     agg.messages.insert(msg);
     agg.last = now();
+    // EventLogger's key (getEventKey): the aggregation key, the fieldPath and the message, or
+    // for a combined Event the aggregation key and the fieldPath.
+    std::map<std::string, std::size_t>* by_key = &agg.events;
+    std::string key;
     if (agg.messages.size() >= kAggregateMaxEvents) {
       agg.messages.erase(agg.messages.begin());
       msg = "(combined from similar events): " + msg;
-      key = "aggregate" + sep + common + sep + std::string(field_path);
+      by_key = &agg.combined;
+      key = std::string(field_path);
     } else {
-      key = common + sep + std::string(field_path) + sep + msg;
+      key = std::string(field_path) + sep + msg;
     }
 
     const std::string& now_str = now_rfc3339();
     // events_cache.go eventLogger.eventObserve: a repeat is the same Event with count + 1.
-    if (auto f = event_by_key.find(key); f != event_by_key.end()) {
+    if (auto f = by_key->find(key); f != by_key->end()) {
       const std::size_t index = f->second;
       const ObjectRef ref = event_records[index].event;
-      if (auto it = objects.find(ref); it != objects.end()) {
+      if (auto it = objects.find(ref); it != objects.end() && it->second.compact) {
+        // The patch of a repeat changes the count, lastTimestamp, message and resourceVersion.
+        const ObjectPtr old = events_watched() ? object_of(it->second) : nullptr;
+        EventRecord& record = event_records[index];
+        record.count += 1;
+        record.last = instant_of(now_str);
+        record.message = msg;
+        it->second.compact->resource_version = ++api.resource_version_;
+        it->second.obj = nullptr;  // a new version
+        start_ttl(it->second);
+        if (old) notify("Event", WatchEventType::kModified, object_of(it->second), old);
+        return;
+      } else if (it != objects.end()) {
+        // An Event someone else wrote since (kubectl edit ...): patched as a document.
         json next = *it->second.obj;
         const std::int64_t count = next.value("count", 1) + 1;
         next["count"] = count;
@@ -858,7 +974,7 @@ struct ApiServer::Impl {
         record.count = count;
         record.last = instant_of(now_str);
         record.message = msg;
-        start_ttl(it->second, ref);
+        start_ttl(it->second);
         notify("Event", WatchEventType::kModified, stored, old);
         return;
       }
@@ -866,9 +982,11 @@ struct ApiServer::Impl {
       // NotFound, and the recorder creates it again, under the same name, with its count and
       // firstTimestamp.
       const EventRecord& before = event_records[index];
-      const std::string first = before.first ? api.epoch_.rfc3339(*before.first) : now_str;
-      json event = new_event(ref, involved_object(), type, reason, msg, component, host, first, before.count + 1);
-      store_event(ref, std::move(event), index);
+      const std::optional<SimTime> first = before.first ? before.first : instant_of(now_str);
+      EventRecord record = new_event_record(ref, involved, type, reason, msg, component, first, before.count + 1);
+      record.created = before.created;  // the log keeps when it first appeared
+      event_records[index] = std::move(record);
+      store_event(ref, index, new_compact_event(api_version, uid, rv, field_path, host));
       return;
     }
 
@@ -878,54 +996,57 @@ struct ApiServer::Impl {
     do {
       ref.name = fmt::format("{}.{:x}", involved.name, nanos++);
     } while (objects.count(ref));
-    json event = new_event(ref, involved_object(), type, reason, msg, component, host, now_str, 1);
-    event_by_key[key] = event_records.size();
-    store_event(ref, std::move(event), event_records.size());
+    const std::size_t index = event_records.size();
+    (*by_key)[key] = index;
+    event_records.push_back(new_event_record(ref, involved, type, reason, msg, component, instant_of(now_str), 1));
+    store_event(ref, index, new_compact_event(api_version, uid, rv, field_path, host));
   }
 
-  // An Event object as client-go's recorder sends it (record.makeEvent, GetReference).
-  json new_event(const ObjectRef& ref, json reference, std::string_view type, std::string_view reason,
-                 const std::string& msg, std::string_view component, std::string_view host,
-                 const std::string& first_timestamp, std::int64_t count) {
-    json source = {{"component", component}};
-    if (!host.empty()) source["host"] = host;
-    const std::string& now_str = now_rfc3339();
-    return json{
-        {"apiVersion", "v1"},
-        {"kind", "Event"},
-        {"metadata",
-         {{"name", ref.name},
-          {"namespace", ref.ns},
-          {"uid", next_uid()},
-          {"resourceVersion", std::to_string(++api.resource_version_)},
-          {"creationTimestamp", now_str}}},
-        {"involvedObject", std::move(reference)},
-        {"reason", reason},
-        {"message", msg},
-        {"type", type},
-        {"source", std::move(source)},
-        {"firstTimestamp", first_timestamp},
-        {"lastTimestamp", now_str},
-        {"count", count},
-        {"eventTime", nullptr},
-        {"reportingComponent", component},
-        {"reportingInstance", host},
-    };
+  // An Event as client-go's recorder sends it (record.makeEvent, GetReference), in the two parts
+  // it is kept as: the record the analyses read, and the rest of the object (event_json).
+  EventRecord new_event_record(const ObjectRef& ref, const ObjectRef& involved, std::string_view type,
+                               std::string_view reason, const std::string& msg, std::string_view component,
+                               std::optional<SimTime> first, std::int64_t count) {
+    EventRecord r;
+    r.event = ref;
+    r.has_involved = true;
+    r.involved = involved;
+    r.type = type;
+    r.reason = reason;
+    r.message = msg;
+    r.component = component;
+    r.created = instant_of(now_rfc3339());
+    r.first = first;
+    r.last = r.created;
+    r.count = count;
+    return r;
   }
 
-  // Stores a new Event object; `index` is its record's place in event_records (the end for a new
-  // Event, its old place for one created again after it expired).
-  void store_event(const ObjectRef& ref, json event, std::size_t index) {
-    const std::string event_uid = string_at(event, "metadata", "uid");
-    ObjectPtr stored = std::make_shared<const json>(std::move(event));
+  CompactEvent new_compact_event(std::string_view api_version, std::string_view uid, const std::string& rv,
+                                 std::string_view field_path, std::string_view host) {
+    CompactEvent c;
+    c.uid_serial = ++uid_counter;
+    c.resource_version = ++api.resource_version_;
+    c.created = instant_of(now_rfc3339()).value_or(now());
+    c.involved_api_version = intern(api_version);
+    c.involved_uid = intern(uid);
+    c.field_path = intern(field_path);
+    c.host = intern(host);
+    c.involved_rv = rv;
+    return c;
+  }
+
+  // Stores a recorder's Event; `index` is its record's place in event_records (already written:
+  // the end for a new Event, its old place for one created again after it expired).
+  void store_event(const ObjectRef& ref, std::size_t index, CompactEvent compact) {
     Stored& slot = objects[ref];
-    slot.obj = stored;
-    by_uid.emplace(event_uid, ref);
-    event_index[ref] = index;
-    if (index == event_records.size()) event_records.push_back(event_record_of(*stored));
-    else update_event_record(index, *stored);
-    start_ttl(slot, ref);
-    notify("Event", WatchEventType::kAdded, stored, nullptr);
+    if (slot.compact) release(*slot.compact);
+    slot.obj = nullptr;
+    slot.compact = std::make_unique<CompactEvent>(std::move(compact));
+    slot.event = index;
+    uids.insert(uid_for(slot.compact->uid_serial));
+    start_ttl(slot);
+    if (events_watched()) notify("Event", WatchEventType::kAdded, object_of(slot), nullptr);
   }
 };
 
@@ -941,7 +1062,7 @@ ApiServer::~ApiServer() = default;
 
 ObjectPtr ApiServer::get(const ObjectRef& ref) const {
   auto it = impl_->objects.find(ref);
-  return it == impl_->objects.end() ? nullptr : it->second.obj;
+  return it == impl_->objects.end() ? nullptr : impl_->object_of(it->second);
 }
 
 std::vector<ObjectPtr> ApiServer::list(std::string_view kind, std::optional<std::string_view> ns,
@@ -952,8 +1073,9 @@ std::vector<ObjectPtr> ApiServer::list(std::string_view kind, std::optional<std:
   for (auto it = impl_->objects.lower_bound(from); it != impl_->objects.end(); ++it) {
     if (it->first.kind != kind) break;
     if (ns && it->first.ns != *ns) break;
-    if (filter && !labels_match(*it->second.obj, match_labels)) continue;
-    out.push_back(it->second.obj);
+    ObjectPtr obj = impl_->object_of(it->second);
+    if (filter && !labels_match(*obj, match_labels)) continue;
+    out.push_back(std::move(obj));
   }
   return out;
 }
@@ -961,7 +1083,8 @@ std::vector<ObjectPtr> ApiServer::list(std::string_view kind, std::optional<std:
 std::optional<Scale> ApiServer::get_scale(const ObjectRef& ref) const {
   auto it = impl_->objects.find(ref);
   if (it == impl_->objects.end()) return std::nullopt;
-  const json& obj = *it->second.obj;
+  const ObjectPtr stored = impl_->object_of(it->second);
+  const json& obj = *stored;
   Scale s;
   // apps/v1 defaults.go: a workload without spec.replicas runs 1.
   if (const json* r = child(obj, "spec", "replicas"); r && r->is_number_integer()) s.spec_replicas = r->get<std::int64_t>();
@@ -994,6 +1117,7 @@ WriteResult ApiServer::update(json object, const std::string& manager, std::stri
   const std::string api_version = string_at(object, "apiVersion");
   auto it = impl_->objects.find(ref);
   if (it == impl_->objects.end()) return {Impl::not_found(ref, api_version), nullptr};
+  impl_->materialize(it->second);
   const json& old = *it->second.obj;
   const std::string rv = string_at(object, "metadata", "resourceVersion");
   if (!rv.empty() && rv != string_at(old, "metadata", "resourceVersion")) return {Impl::stale(ref, api_version), nullptr};
@@ -1028,6 +1152,7 @@ WriteResult ApiServer::merge_patch(const ObjectRef& ref, const json& patch, cons
   if (!patch.is_object()) return {status(400, "BadRequest", "a merge patch must be a JSON object"), nullptr};
   auto it = impl_->objects.find(ref);
   if (it == impl_->objects.end()) return {Impl::not_found(ref, string_at(patch, "apiVersion")), nullptr};
+  impl_->materialize(it->second);
   const json& old = *it->second.obj;
   const std::string api_version = string_at(old, "apiVersion");
   // A patch carrying metadata.resourceVersion is a precondition (kubectl apply's patcher relies on it).
@@ -1080,6 +1205,7 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   auto it = impl_->objects.find(ref);
   if (it == impl_->objects.end()) return impl_->create(object, manager, /*apply_mode=*/true);
   Impl& d = *impl_;
+  d.materialize(it->second);
   const ObjectPtr old = it->second.obj;
   const std::string api_version =
       object.contains("apiVersion") ? string_at(object, "apiVersion") : string_at(*old, "apiVersion");
@@ -1187,6 +1313,7 @@ WriteResult ApiServer::update_scale(const ObjectRef& ref, std::int64_t replicas,
   auto it = impl_->objects.find(ref);
   if (it == impl_->objects.end()) return {Impl::not_found(ref, ""), nullptr};
   Impl& d = *impl_;
+  d.materialize(it->second);
   const ObjectPtr old = it->second.obj;
   const json& meta = (*old)["metadata"];
   if (!resource_version.empty() && resource_version != string_at(meta, "resourceVersion"))

@@ -52,6 +52,14 @@ std::optional<int> parse_scenario_command(const std::vector<std::string>& args,
                                           boost::program_options::variables_map& vm, std::string& scenario,
                                           const std::string& command, const std::string& error_format = "{}");
 
+/// A command line cut at its first "--": the command's own arguments, and the wrapped tool's
+/// (kubectl's, git's) after it. `has_dashdash` is false when there is no "--".
+struct DashDashSplit {
+  std::vector<std::string> own, tool;
+  bool has_dashdash = false;
+};
+DashDashSplit split_at_dashdash(const std::vector<std::string>& args);
+
 /// Runs a command that reads manifests (import, explain, lint) with a safety net: every field
 /// read is type-checked first, so a nlohmann::json type error here means a case the checks
 /// missed; it still ends as bad input (InputError, exit 2), never a crash.

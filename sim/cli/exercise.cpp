@@ -225,9 +225,7 @@ int check(const Exercise& ex, const std::string& answer_file) {
 }  // namespace
 
 int exercise(const std::vector<std::string>& args) {
-  auto dashdash = std::find(args.begin(), args.end(), std::string("--"));
-  const std::vector<std::string> own(args.begin(), dashdash);
-  const std::vector<std::string> tool_args(dashdash == args.end() ? args.end() : dashdash + 1, args.end());
+  const DashDashSplit split = split_at_dashdash(args);
 
   po::options_description opts(kExerciseUsage);
   std::string answer;
@@ -244,7 +242,7 @@ int exercise(const std::vector<std::string>& args) {
   pos.add("command", 1).add("name", 1);
   po::variables_map vm;
   if (const auto status =
-          parse_command_line(own, opts, hidden, pos, vm, "exercise: {} (kubectl's and git's own arguments go after \"--\")"))
+          parse_command_line(split.own, opts, hidden, pos, vm, "exercise: {} (kubectl's and git's own arguments go after \"--\")"))
     return *status;
   if (!vm.count("command")) {
     std::cout << opts << "\n";
@@ -255,13 +253,13 @@ int exercise(const std::vector<std::string>& args) {
   if (command != "start" && command != "kubectl" && command != "git" && command != "hint" && command != "check")
     return usage_error(fmt::format("unknown exercise command \"{}\" (list, start, kubectl, git, hint, check)", command));
   if (!vm.count("name")) return usage_error(fmt::format("exercise {} needs the NAME of an exercise (see kcsim exercise list)", command));
-  if ((command == "kubectl" || command == "git") != (dashdash != args.end()))
+  if ((command == "kubectl" || command == "git") != split.has_dashdash)
     return usage_error(command == "kubectl" || command == "git"
                            ? fmt::format("exercise {} needs the command after \"--\"", command)
                            : fmt::format("exercise {} takes no \"--\" arguments", command));
   const Exercise ex = load_exercise(vm["name"].as<std::string>());
   if (command == "start") return start(ex);
-  if (command == "kubectl" || command == "git") return run_tool(ex, command, tool_args);
+  if (command == "kubectl" || command == "git") return run_tool(ex, command, split.tool);
   if (command == "hint") return hint(ex, vm.count("next") != 0, only, vm.count("reset") != 0);
   return check(ex, answer);
 }

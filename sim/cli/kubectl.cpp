@@ -56,9 +56,7 @@ Options)";
 
 int kubectl(const std::vector<std::string>& args) {
   // Everything after "--" is kubectl's.
-  auto dashdash = std::find(args.begin(), args.end(), std::string("--"));
-  const std::vector<std::string> own(args.begin(), dashdash);
-  const std::vector<std::string> kubectl_args(dashdash == args.end() ? args.end() : dashdash + 1, args.end());
+  const DashDashSplit split = split_at_dashdash(args);
 
   po::options_description opts(kKubectlUsage);
   std::string at, until;
@@ -71,11 +69,11 @@ int kubectl(const std::vector<std::string>& args) {
       ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
   po::variables_map vm;
   std::string scenario_path;
-  if (const auto status = parse_scenario_command(own, opts, vm, scenario_path, "kubectl",
+  if (const auto status = parse_scenario_command(split.own, opts, vm, scenario_path, "kubectl",
                                                  "kubectl: {} (kubectl's own arguments go after \"--\")"))
     return *status;
   if (!vm.count("at")) return usage_error("kubectl needs --at DURATION, the instant to show (for example --at 6m)");
-  if (dashdash == args.end() || kubectl_args.empty())
+  if (!split.has_dashdash || split.tool.empty())
     return usage_error("kubectl needs the kubectl command after \"--\" (for example: -- get pods)");
 
   Scenario scenario = load_scenario(scenario_path);
@@ -106,12 +104,12 @@ int kubectl(const std::vector<std::string>& args) {
             "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably writing in a tight loop",
             world.scenario().file, limits.max_events, format_go_duration(world.engine().now().time_since_epoch())));
     };
-    if (std::optional<KubectlResult> watched = kubectl_watch(world, kubectl_args, run_to_end)) {
+    if (std::optional<KubectlResult> watched = kubectl_watch(world, split.tool, run_to_end)) {
       result = std::move(*watched);
     } else {
       if (vm.count("until"))
         return usage_error("--until is for `get -w`, `--watch` or `--watch-only`: other commands show the one instant --at");
-      result = kubectl_exec(world, kubectl_args);
+      result = kubectl_exec(world, split.tool);
     }
   } catch (const KubectlUsageError& e) {
     return usage_error(fmt::format("kubectl: {}", e.what()));

@@ -1,4 +1,5 @@
 // What every subcommand does with its command line: usage errors and Boost.Program_options parsing.
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 
@@ -55,6 +56,15 @@ std::optional<int> parse_scenario_command(const std::vector<std::string>& args, 
   if (const auto status = parse_command_line(args, visible, hidden, pos, vm, error_format)) return status;
   if (!vm.count("scenario")) return usage_error(command + " needs a SCENARIO file");
   return std::nullopt;
+}
+
+DashDashSplit split_at_dashdash(const std::vector<std::string>& args) {
+  const auto dashdash = std::find(args.begin(), args.end(), std::string("--"));
+  DashDashSplit out;
+  out.own.assign(args.begin(), dashdash);
+  out.has_dashdash = dashdash != args.end();
+  if (out.has_dashdash) out.tool.assign(dashdash + 1, args.end());
+  return out;
 }
 
 int with_manifest_safety_net(int (*command)(const std::vector<std::string>&), const std::vector<std::string>& args) {

@@ -1339,15 +1339,12 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
   const std::vector<Requirement> selector = parse_selector(p.get("selector"));
   const std::string field_selector = p.get("field-selector");
 
-  if (p.positional.empty()) {
-    result.err =
+  if (p.positional.empty())
+    return result.fail(
         "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n"
         "error: Required resource not specified.\n"
         "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\n"
-        "See 'kubectl get -h' for help and examples\n";
-    result.status = 1;
-    return result;
-  }
+        "See 'kubectl get -h' for help and examples\n");
 
   const std::optional<std::vector<Request>> resolved = resolve_requests(ctx, p.positional, result);
   if (!resolved) return result;
@@ -1846,12 +1843,7 @@ std::string go_tabwriter(std::string_view text, int minwidth, int padding) {
     std::string text;
     int width;
   };
-  auto runes = [](const std::string& s) {
-    int n = 0;
-    for (unsigned char c : s)
-      if ((c & 0xC0) != 0x80) ++n;
-    return n;
-  };
+  auto runes = [](const std::string& s) { return static_cast<int>(rune_width(s)); };
   std::vector<std::vector<Cell>> lines;
   std::vector<Cell> cur;
   std::string cell;

@@ -33,18 +33,11 @@
 #include "cluster_objects.hpp"
 #include "kubectl_context.hpp"
 #include "kcsim/apiserver/world.hpp"
+#include "kcsim/views/table.hpp"
 
 namespace kcsim {
 namespace kubectl_detail {
 namespace {
-
-// The width tabwriter gives a cell: UTF-8 runes.
-std::size_t rune_width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 // cli-runtime's table writer (minwidth 6, padding 3, spaces) with liggitt/tabwriter's
 // RememberWidths: a column's width is the widest it has been in any flush so far. Every line of
@@ -230,18 +223,14 @@ std::optional<KubectlResult> kubectl_watch(World& world, const std::vector<std::
     throw KubectlUsageError("--output-watch-events is supported with the table output only (not -o name)");
   // get.go Complete: sorting does not apply to a stream.
   if (p.has("sort-by")) result.err += "warning: --watch or --watch-only requested, --sort-by will be ignored\n";
-  if (p.positional.empty()) {
-    // resource.Builder without a type (get.go skips its own check when watching).
-    result.err +=
+  if (p.positional.empty())  // resource.Builder without a type (get.go skips its own check when watching)
+    return result.fail(
         "error: You must provide one or more resources by argument or filename.\n"
         "Example resource specifications include:\n"
         "   '-f rsrc.yaml'\n"
         "   '--filename=rsrc.json'\n"
         "   '<resource> <name>'\n"
-        "   '<resource>'\n";
-    result.status = 1;
-    return result;
-  }
+        "   '<resource>'\n");
   const std::optional<std::vector<Request>> requests = resolve_requests(ctx, p.positional, result);
   if (!requests) return result;
   if (requests->size() != 1) {

@@ -670,6 +670,7 @@ std::string render_html_report(const World& world, const json& report) {
       "body{{font-family:sans-serif;margin:1.5em;color:#222}} h1{{font-size:1.4em}} h2{{font-size:1.15em;margin-top:2em}}\n"
       "h3{{font-size:1em;margin:1em 0 .3em}}\n"
       ".fight{{background:#fff4f4;border-left:4px solid #d62728;padding:.4em .8em;margin:.6em 0}}\n"
+      ".resets{{background:#fffaf0;border-left:4px solid #ff7f0e;padding:.4em .8em;margin:.6em 0}}\n"
       "ol.chain{{font-size:.9em}} ol.chain li{{margin:.1em 0}} .rule{{color:#666;font-size:.9em}} .at{{font-family:monospace}}\n"
       "svg.chart{{border:1px solid #ccc;background:#fff;display:block}} .replicas-step{{fill:none;stroke-width:2}}\n"
       ".ready-line{{fill:none;stroke:#888;stroke-width:1.5;stroke-dasharray:4 3}} .axis{{stroke:#999;stroke-width:1}}\n"
@@ -732,6 +733,17 @@ std::string render_html_report(const World& world, const json& report) {
   };
 
   const json all_fights = report.value("fights", json::array());
+  // One-off resets (report "resets"): a value one manager set, set back once by another. Shown in
+  // their object's section under the fights, the rest in a section of their own.
+  const json all_resets = report.value("resets", json::array());
+  auto resets_html = [&](const std::vector<const json*>& resets) {
+    if (resets.empty()) return std::string();
+    std::string h = "<div class=\"resets\"><p><b>Resets: a value one manager set, set back by another (too few "
+                    "times for a fight)</b></p><ul>\n";
+    for (const json* r : resets) h += "<li class=\"reset\">" + esc(r->value("summary", "")) + "</li>\n";
+    return h + "</ul></div>\n";
+  };
+  std::set<std::string> resets_shown;
   std::set<std::string> shown;
   std::vector<ObjectRef> deployments;
   for (const ObjectLifetime& l : api.lifetimes())
@@ -767,6 +779,11 @@ std::string render_html_report(const World& world, const json& report) {
         shown.insert(f.value("object", "") + f.value("field", ""));
         if (!zoom) zoom = cycle_window(f, end);
       }
+    std::vector<const json*> resets;
+    for (const json& r : all_resets)
+      if (r.value("object", "") == d.str()) resets.push_back(&r);
+    out += resets_html(resets);
+    resets_shown.insert(d.str());
     const std::vector<ChartMark> marks = chart_marks(world, d);
     out += "<h3>The whole run</h3>\n";
     out += render_chart(epoch, d, ws, Window{kTimeZero, end}, "run", colour, marks);
@@ -781,6 +798,10 @@ std::string render_html_report(const World& world, const json& report) {
   for (const json& f : all_fights)
     if (!shown.count(f.value("object", "") + f.value("field", "")))
       out += "<h2>" + esc(f.value("object", "")) + "</h2>\n" + fight_summary_html(f) + fight_html(f);
+  std::vector<const json*> other_resets;
+  for (const json& r : all_resets)
+    if (!resets_shown.count(r.value("object", ""))) other_resets.push_back(&r);
+  if (!other_resets.empty()) out += "<h2>Other resets</h2>\n" + resets_html(other_resets);
 
   std::vector<const EventRecord*> events;
   for (const EventRecord& ev : api.events()) events.push_back(&ev);

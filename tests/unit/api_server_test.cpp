@@ -915,6 +915,113 @@ TEST_F(ApiServerTest, ARepeatAfterExpiryCreatesTheEventAgainWithItsCount) {
   EXPECT_EQ(api.events()[0].count, 3);
 }
 
+// Keeps every watch event whole, with the version it replaces.
+class EventWatcher : public Watcher {
+ public:
+  void on_watch_event(const WatchEvent& event) override { seen.push_back(event); }
+  std::vector<WatchEvent> seen;
+};
+
+// The recorder's Events are kept as compact records and made into JSON when read
+// (api_server.cpp CompactEvent): get, list and watch events show the whole object
+// record.makeEvent builds, through repeats, expiry and creation again; a write by anyone else
+// turns the Event into a stored document that the recorder's next repeat patches.
+TEST_F(ApiServerTest, ARecordedEventReadsAsTheWholeObjectTheRecorderSends) {
+  create(deployment(web_options("web", 1)));
+  EventWatcher watcher;
+  api.watch("Event", &watcher);
+  advance(seconds(10));
+  const json deploy = *api.get(web);
+  const auto record = [&] {
+    api.record_event(web, "Warning", "FailedCreate", "exceeded quota", "replicaset-controller", "node-1",
+                     "spec.template");
+  };
+  record();
+  ASSERT_EQ(api.events().size(), 1u);
+  const ObjectRef ref = api.events()[0].event;
+  const json first = *api.get(ref);
+  json expected = {
+      {"apiVersion", "v1"},
+      {"kind", "Event"},
+      {"metadata",
+       {{"name", ref.name},
+        {"namespace", "prod"},
+        {"uid", first["metadata"]["uid"]},
+        {"resourceVersion", std::to_string(api.resource_version())},
+        {"creationTimestamp", "2026-01-01T12:00:10Z"}}},
+      {"involvedObject",
+       {{"apiVersion", "apps/v1"},
+        {"kind", "Deployment"},
+        {"name", "web"},
+        {"namespace", "prod"},
+        {"fieldPath", "spec.template"},
+        {"resourceVersion", deploy["metadata"]["resourceVersion"]},
+        {"uid", deploy["metadata"]["uid"]}}},
+      {"reason", "FailedCreate"},
+      {"message", "exceeded quota"},
+      {"type", "Warning"},
+      {"source", {{"component", "replicaset-controller"}, {"host", "node-1"}}},
+      {"firstTimestamp", "2026-01-01T12:00:10Z"},
+      {"lastTimestamp", "2026-01-01T12:00:10Z"},
+      {"count", 1},
+      {"eventTime", nullptr},
+      {"reportingComponent", "replicaset-controller"},
+      {"reportingInstance", "node-1"}};
+  EXPECT_EQ(first, expected) << first.dump(2);
+  EXPECT_EQ(first["metadata"]["uid"].get<std::string>().size(), 36u);
+  EXPECT_NE(first["metadata"]["uid"], deploy["metadata"]["uid"]);
+
+  advance(minutes(2));
+  record();  // a repeat: count, lastTimestamp and resourceVersion move
+  expected["count"] = 2;
+  expected["lastTimestamp"] = "2026-01-01T12:02:10Z";
+  expected["metadata"]["resourceVersion"] = std::to_string(api.resource_version());
+  EXPECT_EQ(*api.get(ref), expected) << api.get(ref)->dump(2);
+  const auto listed = api.list("Event", "prod");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(*listed[0], expected);
+
+  advance(milliseconds(10));
+  ASSERT_EQ(watcher.seen.size(), 2u);
+  EXPECT_EQ(watcher.seen[0].type, WatchEventType::kAdded);
+  EXPECT_EQ(*watcher.seen[0].object, first);
+  EXPECT_FALSE(watcher.seen[0].old);
+  EXPECT_EQ(watcher.seen[1].type, WatchEventType::kModified);
+  EXPECT_EQ(*watcher.seen[1].object, expected);
+  ASSERT_TRUE(watcher.seen[1].old);
+  EXPECT_EQ(*watcher.seen[1].old, first);
+
+  advance(minutes(61));  // expired at 13:02:10: DELETED with its last version
+  EXPECT_FALSE(api.get(ref));
+  ASSERT_EQ(watcher.seen.size(), 3u);
+  EXPECT_EQ(watcher.seen[2].type, WatchEventType::kDeleted);
+  EXPECT_EQ(*watcher.seen[2].object, expected);
+
+  record();  // created again under its name, with a new uid and creationTimestamp
+  const json again = *api.get(ref);
+  EXPECT_NE(again["metadata"]["uid"], first["metadata"]["uid"]);
+  expected["metadata"]["uid"] = again["metadata"]["uid"];
+  expected["metadata"]["creationTimestamp"] = "2026-01-01T13:03:10Z";
+  expected["metadata"]["resourceVersion"] = std::to_string(api.resource_version());
+  expected["count"] = 3;
+  expected["lastTimestamp"] = "2026-01-01T13:03:10Z";
+  EXPECT_EQ(again, expected) << again.dump(2);
+  EXPECT_EQ(api.events()[0].created, kTimeZero + seconds(10));  // the log keeps its first creation
+
+  // kubectl edit of the Event: the edited document is kept, and the recorder's repeat patches it.
+  ASSERT_TRUE(api.merge_patch(ref, {{"message", "edited"}}, "kubectl-edit").status.ok());
+  EXPECT_EQ((*api.get(ref))["message"], "edited");
+  EXPECT_EQ(api.events()[0].message, "edited");
+  record();
+  const json patched = *api.get(ref);
+  EXPECT_EQ(patched["count"], 4);
+  EXPECT_EQ(patched["message"], "exceeded quota");
+  EXPECT_EQ(patched["metadata"]["uid"], again["metadata"]["uid"]);
+  EXPECT_EQ(api.events()[0].count, 4);
+  ASSERT_TRUE(api.remove(ref, "kubectl").status.ok());
+  EXPECT_FALSE(api.get(ref));
+}
+
 TEST_F(ApiServerTest, ADeletedPodKeepsOnlyWhatTheAnalysesRead) {
   create(pod("p"));
   const ObjectRef p{"Pod", "prod", "p"};

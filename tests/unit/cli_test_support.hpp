@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 
@@ -19,10 +20,14 @@ struct CliResult {
 };
 
 /// A directory for the current test's files.
+// One directory per test and per build tree (the binary's path names the tree), so that suites
+// of two checkouts running at once on one machine do not write into each other's files.
 inline std::string test_dir() {
+  const std::string tree = std::to_string(std::hash<std::string>{}(KCSIM_BINARY) % 1000000007u);
   const std::string dir = std::filesystem::temp_directory_path() /
-                          (std::string("kcsim-") + ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() +
-                           "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                          (std::string("kcsim-") + tree + "-" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::create_directories(dir);
   return dir;
 }

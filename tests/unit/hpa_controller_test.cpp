@@ -167,6 +167,22 @@ TEST(HpaController, DefaultScaleUpRulesWithABehavior) {
   EXPECT_EQ(hpa_writes(*w), (Writes{{15, 6}, {30, 12}, {45, 20}}));
 }
 
+TEST(HpaController, ScaleDownWindowLeftUnsetInABehaviorIsTheDownscaleStabilizationSetting) {
+  // maybeInitScaleDownStabilizationWindow: a behavior whose scaleDown sets no window gets the
+  // controller's --horizontal-pod-autoscaler-downscale-stabilization (5 min by default). From 10
+  // replicas, the load drops at 50 s (proposal 1 from the 60 s sync on): the proposal of 10 from
+  // the 45 s sync leaves a 300 s window at 345 s, a 60 s one at 105 s.
+  json behavior = {{"scaleDown", {{"policies", json::array({{{"type", "Percent"}, {"value", 100}, {"periodSeconds", 15}}})}}}};
+  json s = scenario(json::array({deployment({.replicas = 10}), hpa(1, 20, average(10), behavior)}), {{0, 100}, {50, 10}});
+  auto w = make_world(s, kModels);
+  w->run(SimTime{minutes(7)});
+  EXPECT_EQ(hpa_writes(*w), (Writes{{345, 1}}));
+  s["settings"]["horizontal-pod-autoscaler"] = {{"downscaleStabilization", "60s"}};
+  auto w2 = make_world(s, kModels);
+  w2->run(SimTime{minutes(7)});
+  EXPECT_EQ(hpa_writes(*w2), (Writes{{105, 1}}));
+}
+
 TEST(HpaController, SelectPolicyDisabledStopsThatDirection) {
   json behavior = {{"scaleDown", {{"selectPolicy", "Disabled"}}}};
   auto w = make_world(scenario(json::array({deployment({.replicas = 10}), hpa(1, 20, average(10), behavior)}), {{0, 10}}), kModels);

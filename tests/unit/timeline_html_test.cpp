@@ -220,5 +220,25 @@ TEST(TimelineHtmlTest, RunWithoutTrafficHasNoLatencyChart) {
   EXPECT_EQ(outcome().html.find("svg.latency"), std::string::npos);
 }
 
+TEST(TimelineHtmlTest, AOneOffResetIsListedInItsDeploymentsSection) {
+  // scenarios/argocd-sync-resets-hpa.json: one ArgoCD sync at peak load sets the HPA's replicas
+  // back once; the report's "resets" has it, and the page lists its summary word for word in the
+  // Deployment's section, before the whole-run chart.
+  Scenario s = load_scenario(std::string(KCSIM_SOURCE_DIR) + "/scenarios/argocd-sync-resets-hpa.json");
+  RunOptions o;
+  o.html = true;
+  const RunOutcome out = run_scenario(s, {}, o);
+  ASSERT_EQ(out.report["resets"].size(), 1u) << out.report["resets"].dump(1);
+  const json& reset = out.report["resets"][0];
+  const std::string item = "<li class=\"reset\">" + reset["summary"].get<std::string>() + "</li>";
+  const std::size_t at = out.html.find(item);
+  ASSERT_NE(at, std::string::npos) << "the page does not list the reset: " << item;
+  const std::size_t section = out.html.rfind("<h2>", at);
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_EQ(out.html.substr(section, out.html.find("</h2>", section) - section), "<h2>" + reset["object"].get<std::string>());
+  EXPECT_LT(at, out.html.find("data-window=\"run\"", section)) << "the reset comes before the chart";
+  EXPECT_EQ(outcome().html.find("class=\"reset\""), std::string::npos) << "the six-minute loop has a fight, no reset";
+}
+
 }  // namespace
 }  // namespace kcsim

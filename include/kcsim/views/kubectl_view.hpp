@@ -37,6 +37,13 @@ struct KubectlResult {
   std::string out;
   std::string err;
   int status = 0;
+
+  /// kubectl's way out on an error: the message after what stderr already holds, and the status.
+  KubectlResult& fail(const std::string& message, int exit_status = 1) {
+    err += message;
+    status = exit_status;
+    return *this;
+  }
 };
 
 /// Runs one kubectl command line against the API server's state at its current instant.
