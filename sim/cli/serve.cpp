@@ -1,5 +1,15 @@
-// kcsim serve SCENARIO --at T: run the scenario to instant T and serve the cluster, frozen there,
-// to the real kubectl over HTTP on the loopback interface (docs/cli.md, "kcsim serve"; issue #18).
+// kcsim serve SCENARIO --at T [--speed X]: run the scenario to instant T and serve the cluster to
+// the real kubectl over HTTP on the loopback interface, frozen there or running on at X times
+// wall-clock speed (docs/cli.md, "kcsim serve"; issue #18).
+//
+// Threading: one thread. The HTTP server's loop runs the requests, the watches' polls, the time
+// control and, every 10 ms, the simulation up to the instant the wall clock says (LiveRun), so a
+// request always sees the cluster between two engine events and nothing races. Running to T1 then
+// to T2 processes the same events in the same order as one run to T2 (Engine::run_until runs
+// every event due by the instant, in (time, sequence) order; nothing runs in between but reads),
+// so the served run is `kcsim run`'s run, paced.
+#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <iostream>
 
@@ -15,25 +25,38 @@
 #include "kcsim/serve/cluster_api.hpp"
 #include "kcsim/serve/http_server.hpp"
 #include "kcsim/serve/kubeconfig.hpp"
+#include "kcsim/serve/live_run.hpp"
+#include "kcsim/serve/watch_history.hpp"
 
 namespace po = boost::program_options;
 
 namespace kcsim::cli {
 namespace {
 
-constexpr const char* kServeUsage = R"(Usage: kcsim serve SCENARIO --at DURATION [--port N] [--kubeconfig FILE] [--seed N]
+constexpr const char* kServeUsage = R"(Usage: kcsim serve SCENARIO --at DURATION [--speed X] [--port N] [--kubeconfig FILE] [--seed N]
 
-Runs SCENARIO to the instant --at (a Go duration from the start: 90s, 6m, 1h30m) and serves the
-cluster, frozen at that instant, over the Kubernetes API on http://127.0.0.1:PORT, so that the
-real kubectl can read it. Writes a kubeconfig whose current context points at the server, prints
-one line when ready, and serves until SIGINT (Ctrl-C) or SIGTERM.
+Runs SCENARIO to the instant --at (a Go duration from the start: 0s, 90s, 6m, 1h30m) and serves
+the cluster over the Kubernetes API on http://127.0.0.1:PORT, so that the real kubectl can read
+it: frozen at that instant, or with --speed X running on from it at X times wall-clock speed
+(--speed 60: a simulated minute per second) up to the scenario's end, where it stays. Writes a
+kubeconfig whose current context points at the server, prints one line when ready, and serves
+until SIGINT (Ctrl-C) or SIGTERM.
 
   kcsim serve scenarios/six-minute-loop.json --at 2h &
   KUBECONFIG=kcsim.kubeconfig kubectl get pods -n prod
+  kcsim serve scenarios/six-minute-loop.json --at 0s --speed 300 &
+  KUBECONFIG=kcsim.kubeconfig kubectl get pods -n prod -w
 
 Served (read-only): discovery, get and list of every kind with label and field selectors, the
-tables of `kubectl get` (the columns kcsim kubectl prints), -o yaml/json, events, pod logs.
-Writes are refused (405); watch is not served yet.
+tables of `kubectl get` (the columns kcsim kubectl prints), -o yaml/json, events, pod logs, and
+watch (kubectl get -w; resourceVersion, bookmarks, 410 Expired before the history, which starts
+at --at). The run is the run `kcsim run` makes, event for event. Writes are refused (405).
+
+Time control (frozen or running): GET /kcsim/control gives the clock's state; POST
+/kcsim/control?action=pause, resume (&speed=X), step (to the next change the API server makes),
+jump (&to=DURATION from the start, or &by=DURATION; never backwards):
+
+  curl -X POST 'http://127.0.0.1:PORT/kcsim/control?action=jump&to=1h'
 
 The kubeconfig is overwritten only if kcsim wrote it (its first line says so): kcsim refuses to
 replace any other file, such as your own ~/.kube/config.
@@ -53,6 +76,7 @@ int serve(const std::vector<std::string>& args) {
   opts.add_options()
       ("help,h", "show this help")
       ("at", po::value(&at), "the instant to serve (Go duration from the start; at most the scenario's duration)")
+      ("speed", po::value<std::string>(), "run on from --at at this many times wall-clock speed (a number > 0; default: frozen)")
       ("port", po::value(&port), "the TCP port on 127.0.0.1 (default 0: a free port)")
       ("kubeconfig", po::value(&kubeconfig), "the kubeconfig to write (default ./kcsim.kubeconfig)")
       ("seed", po::value(&seed), "random seed; default: the scenario's")
@@ -64,6 +88,18 @@ int serve(const std::vector<std::string>& args) {
   if (!vm.count("at")) return usage_error("serve needs --at DURATION, the instant to serve (for example --at 6m)");
   if (port.value > 65535) return usage_error(fmt::format("--port {} is not a TCP port (0 to 65535)", port.value));
   if (kubeconfig.empty() || kubeconfig == "-") return usage_error("--kubeconfig needs a file name");
+  double speed = 0;
+  if (vm.count("speed")) {
+    const std::string text = vm["speed"].as<std::string>();
+    std::size_t used = 0;
+    try {
+      speed = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size() || !std::isfinite(speed) || speed <= 0 || speed > 1e6)
+      return usage_error(fmt::format("--speed {} is not a speed: expected a number above 0 and at most 1000000 (60: a simulated minute per second)", text));
+  }
 
   if (const auto conflict = conflicting_outputs({{"--kubeconfig", kubeconfig}}, {scenario_path})) return usage_error(*conflict);
   // Checked before the run: a refusal should not cost the run.
@@ -80,20 +116,33 @@ int serve(const std::vector<std::string>& args) {
   if (vm.count("max-events")) limits.max_events = vm["max-events"].as<Natural>().value;
   const std::unique_ptr<World> at_instant = world_at(std::move(scenario), instant, limits);
   World& world = *at_instant;
+  // Recorded from --at on: watches resume from any resourceVersion since.
+  WatchHistory history(world.api());
 
   // Listen first (the port is known only then), then write the kubeconfig that names it.
   const std::string host = "127.0.0.1";
   std::unique_ptr<ClusterApi> api;
-  HttpServer server([&api](const ApiRequest& request) { return api->handle(request); }, host,
-                    static_cast<unsigned short>(port.value));
+  std::unique_ptr<LiveRun> live;
+  HttpServer server(
+      [&api, &live](const ApiRequest& request) {
+        if (LiveRun::is_control(request.target)) return live->control(request, std::chrono::steady_clock::now());
+        return api->handle(request);
+      },
+      host, static_cast<unsigned short>(port.value));
   const std::string address = fmt::format("{}:{}", host, server.port());
-  api = std::make_unique<ClusterApi>(world, address);
+  api = std::make_unique<ClusterApi>(world, address, &history);
+  live = std::make_unique<LiveRun>(world, history, speed, std::chrono::steady_clock::now());
   write_output(kubeconfig, serve_kubeconfig("http://" + address, "kcsim",
                                             fmt::format("{} at {}", scenario_path, format_go_duration(instant))));
 
-  std::cout << fmt::format("kcsim serve: {} at {} on http://{}; kubeconfig {} (KUBECONFIG={} kubectl get pods)\n", scenario_path,
-                           format_go_duration(instant), address, kubeconfig, kubeconfig)
+  const std::string pace = speed > 0 ? fmt::format(" running at {}x", speed) : "";
+  std::cout << fmt::format("kcsim serve: {} at {}{} on http://{}; kubeconfig {} (KUBECONFIG={} kubectl get pods)\n", scenario_path,
+                           format_go_duration(instant), pace, address, kubeconfig, kubeconfig)
             << std::flush;
+  server.every(std::chrono::milliseconds(10), [&] {
+    if (const auto stopped = live->tick(std::chrono::steady_clock::now()))
+      std::cerr << "kcsim serve: " << *stopped << "; serving that instant\n";
+  });
   const int signal = server.run(true);
   std::cerr << fmt::format("kcsim serve: stopped by {}\n", signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a request");
   return 0;

@@ -1,7 +1,10 @@
 // The Kubernetes API of a simulated cluster (include/kcsim/serve/cluster_api.hpp).
 #include "kcsim/serve/cluster_api.hpp"
 
+#include <chrono>
+#include <functional>
 #include <map>
+#include <stdexcept>
 #include <optional>
 #include <set>
 #include <utility>
@@ -12,6 +15,9 @@
 #include "kcsim/core/text.hpp"
 #include "kcsim/k8s/object_ref.hpp"
 #include "kcsim/serve/discovery.hpp"
+#include "kcsim/serve/request_target.hpp"
+#include "kcsim/serve/watch_history.hpp"
+#include "kcsim/serve/watch_stream.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 
 #include "../views/cluster_objects.hpp"
@@ -44,86 +50,6 @@ ApiResponse object_not_found(const ServedResource& r, const std::string& name) {
 }
 
 ApiResponse bad_request(const std::string& message) { return status_response(400, "BadRequest", message); }
-
-// --- the request target -------------------------------------------------------------------------------
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Go's url.QueryUnescape: %XX and '+' for a space (the query string's form encoding).
-std::string query_unescape(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-struct Target {
-  std::vector<std::string> segments;          // the path's non-empty segments, unescaped
-  std::map<std::string, std::string> query;   // the first value of each parameter
-};
-
-Target parse_target(std::string_view target) {
-  Target t;
-  const std::size_t q = target.find('?');
-  const std::string_view path = target.substr(0, q);
-  for (std::size_t start = 0; start <= path.size();) {
-    std::size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > start) {
-      std::string seg(path.substr(start, slash - start));
-      // A path segment's escapes: %XX only ('+' is a plus sign in a path).
-      std::string un;
-      for (std::size_t i = 0; i < seg.size(); ++i) {
-        if (seg[i] == '%' && i + 2 < seg.size() && hex_value(seg[i + 1]) >= 0 && hex_value(seg[i + 2]) >= 0) {
-          un += static_cast<char>(hex_value(seg[i + 1]) * 16 + hex_value(seg[i + 2]));
-          i += 2;
-        } else {
-          un += seg[i];
-        }
-      }
-      t.segments.push_back(un);
-    }
-    start = slash + 1;
-  }
-  if (q != std::string_view::npos) {
-    const std::string_view query = target.substr(q + 1);
-    for (std::size_t start = 0; start < query.size();) {
-      std::size_t amp = query.find('&', start);
-      if (amp == std::string_view::npos) amp = query.size();
-      const std::string_view pair = query.substr(start, amp - start);
-      const std::size_t eq = pair.find('=');
-      const std::string key = query_unescape(pair.substr(0, eq));
-      const std::string value = eq == std::string_view::npos ? "" : query_unescape(pair.substr(eq + 1));
-      if (!key.empty()) t.query.emplace(key, value);
-      start = amp + 1;
-    }
-  }
-  return t;
-}
-
-std::string param(const Target& t, const std::string& key) {
-  const auto it = t.query.find(key);
-  return it == t.query.end() ? "" : it->second;
-}
-
-// Go's strconv.ParseBool, as the API server reads boolean query parameters.
-bool param_true(const Target& t, const std::string& key) {
-  const std::string v = param(t, key);
-  return v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True";
-}
 
 // --- the Accept header ----------------------------------------------------------------------------------
 
@@ -271,7 +197,8 @@ json list_document(const ServedResource& r, const std::vector<ObjectPtr>& object
 // cells of kcsim kubectl's printers; each row's object as includeObject asks (default Metadata:
 // a PartialObjectMetadata, from which kubectl takes the NAMESPACE and LABELS columns).
 json table_document(const World& world, const ServedResource& r, const std::vector<ObjectPtr>& objects,
-                    const std::string& version, const std::string& include_object) {
+                    const std::string& version, const std::string& include_object, std::uint64_t resource_version,
+                    bool headers = true) {
   const KubectlTable t = kubectl_table(world.api(), world.versions(), r.kind, r.group_version(), objects);
   json columns = json::array();
   for (const KubectlTableColumn& c : t.columns)
@@ -292,8 +219,8 @@ json table_document(const World& world, const ServedResource& r, const std::vect
   }
   return {{"kind", "Table"},
           {"apiVersion", "meta.k8s.io/" + version},
-          {"metadata", {{"resourceVersion", std::to_string(world.api().resource_version())}}},
-          {"columnDefinitions", std::move(columns)},
+          {"metadata", {{"resourceVersion", std::to_string(resource_version)}}},
+          {"columnDefinitions", headers ? std::move(columns) : json(nullptr)},
           {"rows", std::move(rows)}};
 }
 
@@ -347,10 +274,87 @@ ApiResponse pod_log(const World& world, const Target& t, const std::string& ns, 
   return {200, "text/plain", r.out};
 }
 
+// GET .../RESOURCE?watch=true (watch_stream.hpp). resourceVersion absent or "0": ADDED events for
+// the current state first, then the changes, as kube-apiserver does for a watch without a
+// resourceVersion (watch_cache.go getAllEventsSinceLocked, the store's state); another: the changes
+// after it, or a single ERROR event (410 Expired, "too old resource version: RV (FLOOR)") when it
+// is older than the history kept. timeoutSeconds ends the watch; without it kube-apiserver picks
+// a random time between 30 and 60 min (--min-request-timeout 1800), kcsim takes 30 min.
+ApiResponse watch_response(const World& world, const WatchHistory* history, const Target& t, const ServedResource& r,
+                           const std::optional<std::string>& ns, const std::string& tv, const std::string& include_object,
+                           const std::vector<ObjectPtr>& current, std::function<bool(const json&)> selected) {
+  if (!history)
+    return status_response(405, "MethodNotAllowed", "this server does not serve watch", json::object());
+  WatchStreamOptions options;
+  options.matches = [r, ns, selected = std::move(selected)](const json& o) {
+    if (!o.contains("kind") || !o["kind"].is_string() || o["kind"].get<std::string>() != r.kind || !of_resource(o, r))
+      return false;
+    if (ns && field_value(o, "metadata.namespace") != *ns) return false;
+    return selected(o);
+  };
+  if (tv.empty()) {
+    options.encode = [](const ObjectPtr& o, std::uint64_t, bool) { return *o; };
+  } else {
+    // With as=Table each event's object is a Table of one row (handlers/watch.go transforms every
+    // event's object as a GET's), the column definitions in the first event only.
+    options.encode = [&world, r, tv, include_object](const ObjectPtr& o, std::uint64_t rv, bool first) {
+      return table_document(world, r, {o}, tv, include_object, rv, first);
+    };
+  }
+  if (param_true(t, "allowWatchBookmarks")) {
+    // A bookmark's object is an empty object of the kind with only its resourceVersion set
+    // (cacher.go). For a Table watch kcsim sends a Table without rows; kube-apiserver converts
+    // the empty object as any other (kubectl get -w does not ask for bookmarks).
+    options.bookmark = [r, tv](std::uint64_t rv) -> json {
+      if (!tv.empty())
+        return {{"kind", "Table"}, {"apiVersion", "meta.k8s.io/" + tv}, {"metadata", {{"resourceVersion", std::to_string(rv)}}},
+                {"columnDefinitions", nullptr}, {"rows", nullptr}};
+      return {{"kind", r.kind}, {"apiVersion", r.group_version()},
+              {"metadata", {{"resourceVersion", std::to_string(rv)}, {"creationTimestamp", nullptr}}}};
+    };
+  }
+  if (const std::string timeout = param(t, "timeoutSeconds"); !timeout.empty()) {
+    std::int64_t seconds = 0;
+    try {
+      std::size_t used = 0;
+      seconds = std::stoll(timeout, &used);
+      if (used != timeout.size()) throw std::invalid_argument(timeout);
+    } catch (const std::exception&) {
+      return bad_request(fmt::format("invalid value for timeoutSeconds: \"{}\"", timeout));
+    }
+    if (seconds > 0) options.timeout = std::chrono::seconds(seconds);
+  }
+
+  const std::string rv_text = param(t, "resourceVersion");
+  std::vector<std::string> initial;
+  std::optional<std::uint64_t> from;
+  if (rv_text.empty() || rv_text == "0") {
+    for (const ObjectPtr& o : current)
+      initial.push_back(WatchStream::line("ADDED", options.encode(o, history->resource_version(), initial.empty())));
+    from = history->end_index();
+  } else {
+    std::uint64_t rv = 0;
+    const bool numeric = rv_text.find_first_not_of("0123456789") == std::string::npos && rv_text.size() < 20;
+    if (numeric) rv = std::stoull(rv_text);
+    // apimachinery storage ParseResourceVersion: "invalid resource version".
+    if (!numeric) return bad_request(fmt::format("invalid resource version: {}", rv_text));
+    if (rv < history->floor()) {
+      // metav1.Status in its field order (errors.go NewResourceExpired: 410, reason Expired).
+      const std::string message = fmt::format("too old resource version: {} ({})", rv, history->floor());
+      initial.push_back(R"({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":)" +
+                        json(message).dump() + R"(,"reason":"Expired","code":410}})" + "\n");
+    } else {
+      from = history->first_after(rv);
+    }
+  }
+  return {200, "application/json", "",
+          std::make_shared<WatchStream>(*history, from, std::move(initial), std::move(options), std::chrono::steady_clock::now())};
+}
+
 }  // namespace
 
-ClusterApi::ClusterApi(const World& world, std::string server_address)
-    : world_(world), server_address_(std::move(server_address)) {}
+ClusterApi::ClusterApi(const World& world, std::string server_address, const WatchHistory* history)
+    : world_(world), server_address_(std::move(server_address)), history_(history) {}
 
 ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   const Target t = parse_target(request.target);
@@ -397,9 +401,6 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   const std::optional<std::string> name = s.size() > i + 1 ? std::optional<std::string>(s[i + 1]) : std::nullopt;
   const std::optional<std::string> sub = s.size() > i + 2 ? std::optional<std::string>(s[i + 2]) : std::nullopt;
   if (s.size() > i + 3 || (ns && !r->namespaced) || (name && r->namespaced && !ns)) return path_not_found();
-  if (param_true(t, "watch"))
-    return status_response(405, "MethodNotAllowed", "kcsim serve does not support watch yet", json::object());
-
   if (sub) {
     if (*sub == "log" && r->group.empty() && r->kind == "Pod") return pod_log(world_, t, *ns, *name);
     return path_not_found();
@@ -408,39 +409,44 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   const ClusterObjects cluster(world_.api(), world_.versions(), &world_.settings("kubelet"));
   const std::string tv = table_version(request.accept);
   const std::string include_object = param(t, "includeObject");
-  if (name) {
+  const std::uint64_t now_rv = world_.api().resource_version();
+  const bool watch = param_true(t, "watch");
+  if (name && !watch) {
     const ObjectPtr o = get_object(cluster, *r, ns, *name);
     if (!o || !of_resource(*o, *r)) return object_not_found(*r, *name);
-    if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, {o}, tv, include_object))};
+    if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, {o}, tv, include_object, now_rv))};
     return {200, "application/json", to_body(*o)};
   }
 
-  // LIST, with the selectors.
+  // LIST and WATCH, with the selectors.
   const std::string label_selector = param(t, "labelSelector");
   std::string error;
-  const std::optional<std::vector<FieldTerm>> fields = parse_field_selector(param(t, "fieldSelector"), error);
+  std::optional<std::vector<FieldTerm>> fields = parse_field_selector(param(t, "fieldSelector"), error);
   if (!fields) return bad_request(error);
   const std::set<std::string>* extra = extra_fields(r->group, r->kind);
   for (const FieldTerm& f : *fields)
     if (f.field != "metadata.name" && f.field != "metadata.namespace" && !(extra && extra->count(f.field)))
       return bad_request(fmt::format("field label not supported: {}", f.field));
-  const std::vector<ObjectPtr> listed = list_objects(cluster, *r, ns);
-  std::vector<ObjectPtr> objects;
-  for (const ObjectPtr& o : listed) {
-    if (!of_resource(*o, *r)) continue;
-    const json* labels = o->contains("metadata") && (*o)["metadata"].contains("labels") ? &(*o)["metadata"]["labels"] : nullptr;
-    try {
-      if (!label_selector.empty() && !label_selector_text_matches(label_selector, labels)) continue;
-    } catch (const KubectlUsageError& e) {
-      return bad_request(e.what());
-    }
-    bool keep = true;
-    for (const FieldTerm& f : *fields)
-      if ((field_value(*o, f.field) == f.value) == f.negate) keep = false;
-    if (keep) objects.push_back(o);
+  try {
+    if (!label_selector.empty()) label_selector_text_matches(label_selector, nullptr);
+  } catch (const KubectlUsageError& e) {
+    return bad_request(e.what());
   }
-  if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, objects, tv, include_object))};
-  return {200, "application/json", to_body(list_document(*r, objects, world_.api().resource_version()))};
+  // A watch of one object (the deprecated .../RESOURCE/NAME?watch=true) is a watch of its name.
+  if (name) fields->push_back({"metadata.name", *name, false});
+  const auto selected = [label_selector, fields = *fields](const json& o) {
+    const json* labels = o.contains("metadata") && o["metadata"].contains("labels") ? &o["metadata"]["labels"] : nullptr;
+    if (!label_selector.empty() && !label_selector_text_matches(label_selector, labels)) return false;
+    for (const FieldTerm& f : fields)
+      if ((field_value(o, f.field) == f.value) == f.negate) return false;
+    return true;
+  };
+  std::vector<ObjectPtr> objects;
+  for (const ObjectPtr& o : list_objects(cluster, *r, ns))
+    if (of_resource(*o, *r) && selected(*o)) objects.push_back(o);
+  if (watch) return watch_response(world_, history_, t, *r, ns, tv, include_object, objects, selected);
+  if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, objects, tv, include_object, now_rv))};
+  return {200, "application/json", to_body(list_document(*r, objects, now_rv))};
 }
 
 }  // namespace kcsim

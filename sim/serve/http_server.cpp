@@ -8,6 +8,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
@@ -23,11 +24,14 @@ using tcp = net::ip::tcp;
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::size_t kBodyLimit = 1024 * 1024;
 constexpr std::chrono::seconds kIdleTimeout{60};
+// How often a streamed response (a watch) is polled for what to send.
+constexpr std::chrono::milliseconds kStreamPoll{20};
 
 // One connection: read a request, answer it, and again while the client keeps the connection.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const HttpServer::Handler& handler) : stream_(std::move(socket)), handler_(handler) {}
+  Session(tcp::socket socket, const HttpServer::Handler& handler)
+      : stream_(std::move(socket)), timer_(stream_.get_executor()), handler_(handler) {}
 
   void start() { read(); }
 
@@ -63,7 +67,74 @@ class Session : public std::enable_shared_from_this<Session> {
                 R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"an internal error occurred","reason":"InternalError","code":500})"};
     }
     if (req.method() == http::verb::head) answer.body.clear();
+    if (answer.stream && req.method() != http::verb::head) {
+      start_stream(answer, req.version(), req.keep_alive());
+      return;
+    }
     respond(answer, req.version(), req.keep_alive());
+  }
+
+  // --- a streamed response: the header, then one chunk per poll that has something to send, then
+  // the last chunk. A client that goes away ends it (its read sees the end of the stream).
+  void start_stream(const ApiResponse& answer, unsigned version, bool keep_alive) {
+    streaming_ = answer.stream;
+    stream_header_ = {};
+    stream_header_.version(version);
+    stream_header_.result(static_cast<unsigned>(answer.status));
+    stream_header_.set(http::field::content_type, answer.content_type);
+    // The connection closes with the stream: a client never sends a request on it meanwhile, and
+    // the read that notices a client going away would otherwise eat its next request.
+    (void)keep_alive;
+    stream_header_.keep_alive(false);
+    stream_header_.chunked(true);
+    serializer_.emplace(stream_header_);
+    stream_.expires_never();
+    http::async_write_header(stream_, *serializer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->end_stream(true);
+      self->watch_for_close();
+      self->poll_stream();
+    });
+  }
+
+  void watch_for_close() {
+    stream_.socket().async_read_some(net::buffer(probe_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec && self->streaming_) self->end_stream(true);  // the client closed (or broke) the connection
+    });
+  }
+
+  void poll_stream() {
+    if (!streaming_) return;
+    chunk_.clear();
+    const bool more = streaming_->poll(std::chrono::steady_clock::now(), chunk_);
+    auto next = [self = shared_from_this(), more](beast::error_code ec, std::size_t) {
+      if (ec) return self->end_stream(true);
+      if (!more) return self->finish_stream();
+      self->timer_.expires_after(kStreamPoll);
+      self->timer_.async_wait([self](beast::error_code wait_ec) {
+        if (!wait_ec) self->poll_stream();
+      });
+    };
+    if (chunk_.empty()) {
+      next({}, 0);
+      return;
+    }
+    net::async_write(stream_, http::make_chunk(net::buffer(chunk_)), std::move(next));
+  }
+
+  void finish_stream() {
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = shared_from_this()](beast::error_code, std::size_t) { self->end_stream(true); });
+  }
+
+  void end_stream(bool close) {
+    if (!streaming_) return;
+    streaming_.reset();
+    timer_.cancel();
+    if (close) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream_.socket().close(ignored);
+    }
   }
 
   void respond(const ApiResponse& answer, unsigned version, bool keep_alive) {
@@ -89,6 +160,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  net::steady_timer timer_;
+  std::shared_ptr<ResponseStream> streaming_;
+  http::response<http::empty_body> stream_header_;
+  std::optional<http::response_serializer<http::empty_body>> serializer_;
+  std::string chunk_;
+  char probe_[1] = {};
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -101,6 +178,18 @@ struct HttpServer::Impl {
   Handler handler;
   net::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
+  net::steady_timer tick_timer{ioc};
+  std::chrono::milliseconds tick_period{0};
+  std::function<void()> tick;
+
+  void schedule_tick() {
+    tick_timer.expires_after(tick_period);
+    tick_timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      tick();
+      schedule_tick();
+    });
+  }
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
@@ -143,8 +232,14 @@ int HttpServer::run(bool stop_on_signals) {
     });
   }
   impl_->accept();
+  if (impl_->tick) impl_->schedule_tick();
   impl_->ioc.run();
   return stopped_by;
+}
+
+void HttpServer::every(std::chrono::milliseconds period, std::function<void()> tick) {
+  impl_->tick_period = period;
+  impl_->tick = std::move(tick);
 }
 
 void HttpServer::stop() { impl_->ioc.stop(); }

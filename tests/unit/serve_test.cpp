@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <set>
+#include <sstream>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -27,6 +29,8 @@
 #include "kcsim/serve/cluster_api.hpp"
 #include "kcsim/serve/http_server.hpp"
 #include "kcsim/serve/kubeconfig.hpp"
+#include "kcsim/serve/live_run.hpp"
+#include "kcsim/serve/watch_history.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 
 extern char** environ;
@@ -67,14 +71,20 @@ Reply request(unsigned short port, const std::string& target, const std::string&
   return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
 }
 
-// A World run to an instant and served on a free port of 127.0.0.1 by a thread of the test.
+// A World run to an instant and served on a free port of 127.0.0.1 by a thread of the test; with
+// `record_from`, its watch history recorded from that instant on.
 class ServedWorld {
  public:
-  ServedWorld(const std::string& file, Duration at)
+  ServedWorld(const std::string& file, Duration at, std::optional<Duration> record_from = std::nullopt)
       : world_(load_scenario(file)),
         server_([this](const ApiRequest& r) { return api_->handle(r); }, "127.0.0.1", 0) {
+    if (record_from) {
+      world_.run(SimTime{*record_from});
+      history_ = std::make_unique<WatchHistory>(world_.api());
+      recorded_from_rv_ = world_.api().resource_version();
+    }
     world_.run(SimTime{at});
-    api_ = std::make_unique<ClusterApi>(world_, "127.0.0.1:" + std::to_string(server_.port()));
+    api_ = std::make_unique<ClusterApi>(world_, "127.0.0.1:" + std::to_string(server_.port()), history_.get());
     thread_ = std::thread([this] { server_.run(false); });
   }
   ~ServedWorld() {
@@ -83,9 +93,12 @@ class ServedWorld {
   }
   unsigned short port() const { return server_.port(); }
   const World& world() const { return world_; }
+  std::uint64_t recorded_from_rv() const { return recorded_from_rv_; }
 
  private:
   World world_;
+  std::unique_ptr<WatchHistory> history_;
+  std::uint64_t recorded_from_rv_ = 0;
   std::unique_ptr<ClusterApi> api_;
   HttpServer server_;
   std::thread thread_;
@@ -271,6 +284,248 @@ TEST(Serve, NamespacesOfTheObjectsExistAsInACluster) {
   EXPECT_EQ(request(served.port(), "/api/v1/namespaces/nope").status, 404);
 }
 
+// The lines of a watch stream, each a watch event.
+std::vector<json> watch_events(const std::string& body) {
+  std::vector<json> out;
+  for (std::size_t start = 0; start < body.size();) {
+    std::size_t nl = body.find('\n', start);
+    if (nl == std::string::npos) nl = body.size();
+    if (nl > start) out.push_back(json::parse(body.substr(start, nl - start)));
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::string event_type(WatchEventType t) {
+  return t == WatchEventType::kAdded ? "ADDED" : t == WatchEventType::kModified ? "MODIFIED" : "DELETED";
+}
+
+// What an informer of the simulation receives for Pods, delivered in the instant of the write.
+class PodLog : public Watcher {
+ public:
+  struct Entry {
+    std::string type, ns, name, rv;
+  };
+  void on_watch_event(const WatchEvent& e) override {
+    const json& m = (*e.object)["metadata"];
+    entries.push_back({event_type(e.type), m["namespace"].get<std::string>(), m["name"].get<std::string>(),
+                       m["resourceVersion"].get<std::string>()});
+  }
+  std::vector<Entry> entries;
+};
+
+// Compares a streamed watch with what the simulation's own watcher received: same changes, same
+// order, the same versions; a deletion carries a revision of its own, above the last version's.
+void expect_same_pod_changes(const std::vector<json>& streamed, const std::vector<PodLog::Entry>& expected, std::size_t count) {
+  ASSERT_GE(streamed.size(), count);
+  ASSERT_GE(expected.size(), count);
+  std::uint64_t last_rv = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const json& m = streamed[i]["object"]["metadata"];
+    EXPECT_EQ(streamed[i]["type"], expected[i].type) << i;
+    EXPECT_EQ(m["namespace"], expected[i].ns) << i;
+    EXPECT_EQ(m["name"], expected[i].name) << i;
+    const std::uint64_t rv = std::stoull(m["resourceVersion"].get<std::string>());
+    if (expected[i].type == "DELETED") EXPECT_GT(rv, std::stoull(expected[i].rv)) << i;
+    else EXPECT_EQ(m["resourceVersion"], expected[i].rv) << i;
+    EXPECT_GT(rv, last_rv) << i;
+    last_rv = rv;
+  }
+}
+
+TEST(Serve, WatchFromAResourceVersionStreamsTheChangesTheApiServerMade) {
+  const std::string file = KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json";
+  // The same scenario run with a watcher of its own from 6m to 26m (four periods of the loop).
+  World reference(load_scenario(file));
+  reference.run(SimTime{minutes(6)});
+  const std::uint64_t rv_at_6m = reference.api().resource_version();
+  PodLog log;
+  reference.api().watch("Pod", &log, Duration{0});
+  reference.run(SimTime{minutes(26)});
+  ASSERT_GE(log.entries.size(), 20u) << log.entries.size();  // pods created, changed and deleted
+
+  ServedWorld served(file, minutes(26), minutes(6));
+  EXPECT_EQ(served.recorded_from_rv(), rv_at_6m);
+  const Reply r = request(served.port(), "/api/v1/pods?watch=true&resourceVersion=" + std::to_string(rv_at_6m) + "&timeoutSeconds=1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  const std::vector<json> events = watch_events(r.body);
+  EXPECT_EQ(events.size(), log.entries.size());
+  expect_same_pod_changes(events, log.entries, log.entries.size());
+
+  // From a later version: only what follows it; in one namespace: only its pods.
+  const std::string mid_rv = events[4]["object"]["metadata"]["resourceVersion"];
+  const std::vector<json> later =
+      watch_events(request(served.port(), "/api/v1/namespaces/prod/pods?watch=1&resourceVersion=" + mid_rv + "&timeoutSeconds=1").body);
+  std::vector<PodLog::Entry> expected_later;
+  for (std::size_t i = 5; i < log.entries.size(); ++i)
+    if (log.entries[i].ns == "prod") expected_later.push_back(log.entries[i]);
+  EXPECT_EQ(later.size(), expected_later.size());
+  expect_same_pod_changes(later, expected_later, expected_later.size());
+}
+
+TEST(Serve, WatchWithASelectorSeesObjectsComeAndGo) {
+  // A pod that starts Running comes into a status.phase=Running watch as ADDED; one that stops
+  // matching leaves it as DELETED (the watch cache's rule), so that each ADDED is a pod turning
+  // Running and precedes that pod's DELETED.
+  ServedWorld served(KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json", minutes(26), minutes(6));
+  const std::vector<json> events = watch_events(
+      request(served.port(), "/api/v1/namespaces/prod/pods?watch=true&fieldSelector=status.phase%3DRunning&resourceVersion=" +
+                                 std::to_string(served.recorded_from_rv()) + "&timeoutSeconds=1")
+          .body);
+  ASSERT_FALSE(events.empty());
+  // The pods Running when the history starts.
+  World at_6m(load_scenario(KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json"));
+  at_6m.run(SimTime{minutes(6)});
+  std::set<std::string> running;
+  for (const ObjectPtr& p : at_6m.api().list("Pod", "prod"))
+    if ((*p)["status"].value("phase", "") == "Running") running.insert((*p)["metadata"]["name"].get<std::string>());
+  int added = 0;
+  for (const json& e : events) {
+    const std::string name = e["object"]["metadata"]["name"];
+    if (e["type"] == "ADDED") {
+      ++added;
+      EXPECT_EQ(e["object"]["status"]["phase"], "Running") << name;
+      EXPECT_TRUE(running.insert(name).second) << name;
+    } else if (e["type"] == "DELETED") {
+      EXPECT_EQ(running.erase(name), 1u) << name;
+    } else {
+      EXPECT_EQ(e["type"], "MODIFIED");
+      EXPECT_EQ(e["object"]["status"]["phase"], "Running") << name;
+      EXPECT_EQ(running.count(name), 1u) << name;
+    }
+  }
+  EXPECT_GE(added, 1);
+}
+
+TEST(Serve, WatchWithoutResourceVersionStartsWithTheCurrentState) {
+  ServedWorld served(kScenarioFile, minutes(12), minutes(12));
+  const json list = request(served.port(), "/api/v1/namespaces/default/pods").doc();
+  ASSERT_FALSE(list["items"].empty());
+  for (const std::string rv : {"", "&resourceVersion=0"}) {
+    const std::vector<json> events =
+        watch_events(request(served.port(), "/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1" + rv).body);
+    ASSERT_EQ(events.size(), list["items"].size()) << rv;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      EXPECT_EQ(events[i]["type"], "ADDED");
+      EXPECT_EQ(events[i]["object"], list["items"][i]);
+    }
+  }
+  // kubectl get -w: each event's object is a Table of one row, the row the list's Table has; the
+  // first alone carries the column definitions (kube-apiserver's NoHeaders after the first).
+  const json table = request(served.port(), "/api/v1/namespaces/default/pods", kTableAccept).doc();
+  const std::vector<json> rows =
+      watch_events(request(served.port(), "/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1", kTableAccept).body);
+  ASSERT_EQ(rows.size(), table["rows"].size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i]["object"]["kind"], "Table");
+    EXPECT_EQ(rows[i]["object"]["columnDefinitions"], i == 0 ? table["columnDefinitions"] : json(nullptr)) << i;
+    ASSERT_EQ(rows[i]["object"]["rows"].size(), 1u);
+    EXPECT_EQ(rows[i]["object"]["rows"][0], table["rows"][i]);
+  }
+}
+
+TEST(Serve, WatchFromBeforeTheHistoryIsGone) {
+  // The history starts where serving starts (here 6m): an older resourceVersion is 410 Expired,
+  // sent as kube-apiserver's watch cache sends it, an ERROR event in a 200 stream.
+  ServedWorld served(KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json", minutes(6), minutes(6));
+  const std::uint64_t floor = served.recorded_from_rv();
+  ASSERT_GT(floor, 5u);
+  const Reply r = request(served.port(), "/api/v1/pods?watch=true&resourceVersion=5");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                    "\"message\":\"too old resource version: 5 (" + std::to_string(floor) + ")\",\"reason\":\"Expired\",\"code\":410}}\n");
+  // From the floor itself: nothing has changed since, nothing is sent.
+  EXPECT_EQ(request(served.port(), "/api/v1/pods?watch=true&timeoutSeconds=1&resourceVersion=" + std::to_string(floor)).body, "");
+  EXPECT_EQ(request(served.port(), "/api/v1/pods?watch=true&resourceVersion=abc").status, 400);
+}
+
+TEST(Serve, WatchBookmarksComeBeforeTheDeadline) {
+  // A bookmark 2 s before the deadline (timeoutSeconds 3), with the current resourceVersion and
+  // an empty object of the kind; none unless asked for.
+  ServedWorld served(KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json", minutes(6), minutes(6));
+  const std::string rv = std::to_string(served.world().api().resource_version());
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<json> events = watch_events(
+      request(served.port(), "/apis/apps/v1/deployments?watch=true&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion=" + rv).body);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2900));  // the watch lasts its timeout
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0], json::parse(R"({"type":"BOOKMARK","object":{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"resourceVersion":")" +
+                                   rv + R"(","creationTimestamp":null}}})"));
+  EXPECT_EQ(request(served.port(), "/apis/apps/v1/deployments?watch=true&timeoutSeconds=3&resourceVersion=" + rv).body, "");
+}
+
+// What the simulation's own catch-all watcher sees first: the instant of the first change.
+class FirstChange : public Watcher {
+ public:
+  explicit FirstChange(const Engine& engine) : engine_(engine) {}
+  void on_watch_event(const WatchEvent&) override {
+    if (!at) at = engine_.now();
+  }
+  std::optional<SimTime> at;
+
+ private:
+  const Engine& engine_;
+};
+
+json control(LiveRun& live, const std::string& method, const std::string& target, std::chrono::steady_clock::time_point now,
+             int expected_status = 200) {
+  const ApiResponse r = live.control({method, target, "application/json"}, now);
+  EXPECT_EQ(r.status, expected_status) << target << ": " << r.body;
+  return json::parse(r.body);
+}
+
+TEST(Serve, TimeControlPausesResumesStepsAndJumps) {
+  const std::string file = KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json";
+  World world(load_scenario(file));
+  world.run(SimTime{minutes(6)});
+  WatchHistory history(world.api());
+  const auto t0 = std::chrono::steady_clock::now();
+  LiveRun live(world, history, 0, t0);  // no --speed: paused at 6m
+  json state = control(live, "GET", "/kcsim/control", t0);
+  EXPECT_EQ(state["instant"], "6m0s");
+  EXPECT_EQ(state["end"], "6h0m0s");
+  EXPECT_EQ(state["paused"], true);
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=resume", t0, 400)["message"],
+            "resume needs a speed (resume&speed=60): the server was started without --speed");
+
+  // step: to the end of the engine event that makes the next change, as a watcher of the same
+  // run sees it.
+  World reference(load_scenario(file));
+  reference.run(SimTime{minutes(6)});
+  FirstChange first(reference.engine());
+  reference.api().watch("", &first, Duration{0});
+  reference.api().watch("Event", &first, Duration{0});
+  reference.run(SimTime{minutes(20)});
+  ASSERT_TRUE(first.at);
+  state = control(live, "POST", "/kcsim/control?action=step", t0);
+  EXPECT_EQ(state["instant"], format_go_duration(first.at->time_since_epoch()));
+  EXPECT_GE(history.end_index(), 1u);
+
+  // jump: the cluster is the one a straight run to the instant gives.
+  World straight(load_scenario(file));
+  straight.run(SimTime{minutes(10)});
+  state = control(live, "POST", "/kcsim/control?action=jump&to=10m", t0);
+  EXPECT_EQ(state["instant"], "10m0s");
+  EXPECT_EQ(state["resourceVersion"], std::to_string(straight.api().resource_version()));
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=jump&to=5m", t0, 400)["message"],
+            "cannot jump back to 5m0s: the cluster is at 10m0s (time runs forward only)");
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=jump&by=30s", t0)["instant"], "10m30s");
+
+  // resume at 600x: a wall-clock second later the run is 10 simulated minutes further; paused, it stays.
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=resume&speed=600", t0)["paused"], false);
+  live.tick(t0 + std::chrono::seconds(1));
+  EXPECT_EQ(control(live, "GET", "/kcsim/control", t0 + std::chrono::seconds(1))["instant"], "20m30s");
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=pause", t0 + std::chrono::seconds(1))["instant"], "20m30s");
+  live.tick(t0 + std::chrono::seconds(5));
+  EXPECT_EQ(control(live, "GET", "/kcsim/control", t0 + std::chrono::seconds(5))["instant"], "20m30s");
+  // The clock never passes the scenario's end.
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=jump&to=7h", t0)["instant"], "6h0m0s");
+  EXPECT_EQ(control(live, "POST", "/kcsim/control?action=rewind", t0, 400)["message"],
+            "unknown action \"rewind\": expected pause, resume, step or jump");
+  EXPECT_EQ(control(live, "DELETE", "/kcsim/control", t0, 405)["reason"], "MethodNotAllowed");
+}
+
 TEST(Serve, KubeconfigIsOverwrittenOnlyWhenKcsimWroteIt) {
   const std::string dir = testing::test_dir();
   const std::string ours = dir + "/ours", theirs = dir + "/theirs", missing = dir + "/missing";
@@ -402,6 +657,85 @@ TEST(ServeCommand, RealKubectlPrintsWhatKcsimKubectlPrints) {
     EXPECT_EQ(testing::slurp(dir + "/real.err"), sim.err) << "kubectl " << args;
     EXPECT_EQ(real_status, sim.status) << "kubectl " << args;
   }
+  EXPECT_EQ(serve.stop(), 0);
+}
+
+// --speed: the served run is `kcsim run`'s run, paced by the wall clock. A watch from the
+// resourceVersion of --at sees the changes the simulation's own watcher sees, in order, however
+// fast or slow the machine.
+TEST(ServeCommand, SpeedRunsTheSameRunLive) {
+  const std::string dir = testing::test_dir();
+  const std::string file = KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json";
+  World reference(load_scenario(file));
+  reference.run(SimTime{minutes(6)});
+  const std::uint64_t rv_at_6m = reference.api().resource_version();
+  PodLog log;
+  reference.api().watch("Pod", &log, Duration{0});
+  reference.run(SimTime{hours(1)});
+
+  ServeProcess serve(dir, {file, "--at", "6m", "--speed", "300", "--kubeconfig", dir + "/kcsim.kubeconfig"});
+  ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
+  EXPECT_NE(serve.ready_line().find(" at 6m0s running at 300x on http://127.0.0.1:"), std::string::npos) << serve.ready_line();
+  // 3 s of wall time: some 15 simulated minutes (at least a few, on a loaded machine).
+  const Reply r = request(serve.port(), "/api/v1/pods?watch=true&timeoutSeconds=3&resourceVersion=" + std::to_string(rv_at_6m));
+  const std::vector<json> events = watch_events(r.body);
+  ASSERT_GE(events.size(), 4u) << r.body;
+  expect_same_pod_changes(events, log.entries, events.size());
+  // A read sees the simulated instant the run has reached: past the watch's last change.
+  const json list = request(serve.port(), "/api/v1/pods").doc();
+  EXPECT_GE(std::stoull(list["metadata"]["resourceVersion"].get<std::string>()),
+            std::stoull(events.back()["object"]["metadata"]["resourceVersion"].get<std::string>()));
+  // The time control over HTTP: paused, the cluster stays at its instant.
+  const Reply paused = request(serve.port(), "/kcsim/control?action=pause", "application/json", http::verb::post);
+  EXPECT_EQ(paused.status, 200) << paused.body;
+  EXPECT_EQ(paused.doc()["paused"], true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(request(serve.port(), "/kcsim/control").doc()["instant"], paused.doc()["instant"]);
+  EXPECT_EQ(request(serve.port(), "/kcsim/control?action=jump&to=5h").doc()["instant"], paused.doc()["instant"]);  // GET changes nothing
+  const Reply jumped = request(serve.port(), "/kcsim/control?action=jump&to=5h", "application/json", http::verb::post);
+  EXPECT_EQ(jumped.doc()["instant"], "5h0m0s");
+  EXPECT_EQ(serve.stop(), 0);
+}
+
+TEST(ServeCommand, SpeedIsANumberAboveZero) {
+  for (const std::string speed : {"0", "-1", "fast", "1e9"}) {
+    const testing::CliResult r = testing::run_kcsim("serve " + std::string(kScenarioFile) + " --at 1m --speed " + speed);
+    EXPECT_EQ(r.status, 2) << speed;
+    EXPECT_NE(r.err.find("--speed " + speed + " is not a speed: expected a number above 0"), std::string::npos) << r.err;
+  }
+}
+
+// `kubectl get pods -w` during a --speed run: the real kubectl lists, then watches (a Table watch
+// from the list's resourceVersion) and prints the pods the six-minute loop creates and deletes.
+TEST(ServeCommand, RealKubectlWatchesPodsComeAndGo) {
+  const std::optional<std::string> kubectl = find_kubectl();
+  if (!kubectl) GTEST_SKIP() << "no kubectl on the PATH: kubectl get -w is not tried";
+  const std::string dir = testing::test_dir();
+  const std::string kubeconfig = dir + "/kcsim.kubeconfig";
+  ServeProcess serve(dir, {KCSIM_SOURCE_DIR "/scenarios/six-minute-loop.json", "--at", "0s", "--speed", "300", "--kubeconfig", kubeconfig});
+  ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
+  // Some 6 s of wall time (30 simulated minutes, six periods of the loop).
+  const std::string cmd = "timeout 6 " + *kubectl + " --kubeconfig " + kubeconfig + " --cache-dir " + dir +
+                          "/cache get pods -n prod -w --output-watch-events >" + dir + "/watch.out 2>" + dir + "/watch.err";
+  const int raw = std::system(cmd.c_str());
+  EXPECT_EQ(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, 124) << testing::slurp(dir + "/watch.err");  // stopped by timeout
+  const std::string out = testing::slurp(dir + "/watch.out");
+  EXPECT_EQ(out.rfind("EVENT", 0), 0u) << out;  // the header of --output-watch-events
+  std::set<std::string> added, deleted;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string type, name;
+    words >> type >> name;
+    if (type == "ADDED") added.insert(name);
+    if (type == "DELETED") deleted.insert(name);
+  }
+  // Pods seen created and then deleted (the loop keeps none for long: none is listed at 0s).
+  int created_and_deleted = 0;
+  for (const std::string& name : deleted) created_and_deleted += added.count(name) ? 1 : 0;
+  EXPECT_GE(deleted.size(), 1u) << out;
+  EXPECT_GE(created_and_deleted, 2) << out;
+  EXPECT_EQ(testing::slurp(dir + "/watch.err"), "");
   EXPECT_EQ(serve.stop(), 0);
 }
 

@@ -6,11 +6,14 @@
 // Served: discovery (discovery.hpp); GET of one object and LIST of a resource in one namespace or
 // across all (labelSelector, fieldSelector); server-side printing (Accept: ...;as=Table;g=meta.k8s.io;
 // v=v1 or v1beta1) with the columns `kcsim kubectl get` prints (kubectl_table); the pod log
-// (GET .../pods/NAME/log). Every other method is refused with 405, as a read-only server does.
+// (GET .../pods/NAME/log); watch (?watch=true, watch_stream.hpp) when a WatchHistory is given.
+// Every other method is refused with 405, as a read-only server does.
 // Errors are metav1.Status objects worded as kube-apiserver words them
 // (k8s.io/apimachinery pkg/api/errors/errors.go NewNotFound, NewBadRequest, NewMethodNotSupported).
 #pragma once
 
+#include <chrono>
+#include <memory>
 #include <string>
 
 #include "kcsim/apiserver/world.hpp"
@@ -25,24 +28,42 @@ struct ApiRequest {
   std::string accept;
 };
 
-/// The answer: HTTP status, Content-Type and body.
+/// The body of a response that streams (a watch): the HTTP server sends it in chunks, polling it
+/// from its own thread (never concurrently with a request) until it ends or the client leaves.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  /// Appends to `out` what is to be sent now; false once the response is complete (after `out`).
+  virtual bool poll(std::chrono::steady_clock::time_point now, std::string& out) = 0;
+};
+
+/// The answer: HTTP status, Content-Type and body, or a streamed body.
 struct ApiResponse {
+  ApiResponse() = default;
+  ApiResponse(int status_code, std::string type, std::string text, std::shared_ptr<ResponseStream> streamed = nullptr)
+      : status(status_code), content_type(std::move(type)), body(std::move(text)), stream(std::move(streamed)) {}
+
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::shared_ptr<ResponseStream> stream;  // when set, the body (chunked), instead of `body`
 };
+
+class WatchHistory;
 
 class ClusterApi {
  public:
   /// Serves `world` as it stands (it must outlive this). `server_address` ("127.0.0.1:8080") is
-  /// what /api reports as the address clients reach.
-  ClusterApi(const World& world, std::string server_address);
+  /// what /api reports as the address clients reach. Watches are served from `history` (which
+  /// must outlive this); without one, a watch is refused with 405.
+  ClusterApi(const World& world, std::string server_address, const WatchHistory* history = nullptr);
 
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
   const World& world_;
   std::string server_address_;
+  const WatchHistory* history_;
 };
 
 }  // namespace kcsim

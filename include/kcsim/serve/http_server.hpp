@@ -1,10 +1,13 @@
 // A small HTTP/1.1 server on Boost.Beast for `kcsim serve`: it listens on one address, reads each
 // request (keep-alive, as kubectl's client keeps its connections) and answers with what a handler
-// returns. One thread runs everything (the handler is never called concurrently). Limits: a
+// returns, or streams what it returns as a ResponseStream (a watch: chunked, polled every 20 ms,
+// the connection closed at its end). One thread runs everything: the handler, the streams' polls
+// and the tick (every()) are never called concurrently. Limits: a
 // request header of at most 64 KiB and no body (a larger one is refused with 413, as the API
 // server refuses an oversized request), and 60 s of silence closes a connection.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +33,10 @@ class HttpServer {
   /// Serves until stop(), or until SIGINT or SIGTERM when `stop_on_signals`. Returns the signal
   /// number that stopped it, or 0.
   int run(bool stop_on_signals);
+
+  /// Calls `tick` every `period` while run() runs, on its thread, between requests (`kcsim serve
+  /// --speed` advances the simulation there). Call before run().
+  void every(std::chrono::milliseconds period, std::function<void()> tick);
 
   /// Stops run() from any thread; connections are closed.
   void stop();
