@@ -6,8 +6,6 @@
 #include <cstdlib>
 
 #include "kcsim/core/time.hpp"
-#include "kcsim/k8s/json_access.hpp"
-#include "kcsim/k8s/pod_ready.hpp"
 
 namespace kcsim {
 namespace {
@@ -42,36 +40,29 @@ bool active_pods_with_ranks_less(const RankedPod& a, const RankedPod& b, std::in
   return false;
 }
 
-RankedPod ranked_pod(const nlohmann::json& pod, std::int64_t rank) {
+RankedPod ranked_pod(const k8s::Pod& pod, std::int64_t rank) {
   RankedPod r;
-  r.node = str_at(pod, {"spec", "nodeName"});
-  r.uid = str_at(pod, {"metadata", "uid"});
-  const std::string phase = str_at(pod, {"status", "phase"});
-  r.phase = phase == "Running" ? 2 : phase == "Unknown" ? 1 : 0;
-  r.ready = is_pod_ready(pod);
-  if (r.ready)
-    if (const nlohmann::json* c = pod_ready_condition(pod)) r.ready_since = parse_rfc3339(c->value("lastTransitionTime", ""));
-  r.created = parse_rfc3339(str_at(pod, {"metadata", "creationTimestamp"}));
+  r.node = pod.spec.node_name;
+  r.uid = pod.metadata.uid;
+  r.phase = pod.status.phase == k8s::kPodRunning ? 2 : pod.status.phase == k8s::kPodUnknown ? 1 : 0;
+  r.ready = pod.ready();
+  if (r.ready) r.ready_since = parse_rfc3339(pod.ready_condition()->last_transition_time);
+  r.created = parse_rfc3339(pod.metadata.creation_timestamp);
   // GetDeletionCostFromPodAnnotations: an int32; anything else counts as 0.
-  if (const nlohmann::json* c = find(pod, {"metadata", "annotations", kDeletionCost}); c && c->is_string()) {
-    const std::string s = *c;
+  if (const std::string* c = pod.metadata.annotation(kDeletionCost)) {
     char* end = nullptr;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (!s.empty() && end && *end == '\0' && v >= INT32_MIN && v <= INT32_MAX) r.cost = v;
+    const long long v = std::strtoll(c->c_str(), &end, 10);
+    if (!c->empty() && end && *end == '\0' && v >= INT32_MIN && v <= INT32_MAX) r.cost = v;
   }
   r.rank = rank;
-  if (const nlohmann::json* cs = find(pod, {"status", "containerStatuses"}); cs && cs->is_array())
-    for (const nlohmann::json& c : *cs) r.restarts = std::max(r.restarts, int_at(c, {"restartCount"}, 0));
+  for (const k8s::ContainerStatus& c : pod.status.container_statuses) r.restarts = std::max(r.restarts, c.restart_count);
   // Sidecars: init containers with restartPolicy Always.
-  if (const nlohmann::json* ics = find(pod, {"status", "initContainerStatuses"}); ics && ics->is_array()) {
-    const nlohmann::json* inits = find(pod, {"spec", "initContainers"});
-    for (const nlohmann::json& c : *ics) {
-      bool sidecar = false;
-      if (inits && inits->is_array())
-        for (const nlohmann::json& ic : *inits)
-          if (ic.value("name", "") == c.value("name", "") && ic.value("restartPolicy", "") == "Always") sidecar = true;
-      if (sidecar) r.sidecar_restarts = std::max(r.sidecar_restarts, int_at(c, {"restartCount"}, 0));
-    }
+  for (const k8s::ContainerStatus& c : pod.status.init_container_statuses) {
+    const bool sidecar =
+        std::any_of(pod.spec.init_containers.begin(), pod.spec.init_containers.end(), [&](const k8s::Container& ic) {
+          return ic.name == c.name && ic.restart_policy == k8s::kContainerRestartPolicyAlways;
+        });
+    if (sidecar) r.sidecar_restarts = std::max(r.sidecar_restarts, c.restart_count);
   }
   return r;
 }

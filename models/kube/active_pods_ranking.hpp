@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "kcsim/k8s/types/pod.hpp"
 
 namespace kcsim {
 
@@ -27,10 +27,10 @@ struct RankedPod {
   std::int64_t restarts = 0, sidecar_restarts = 0;  // the highest restartCount of each kind
 };
 
-/// Reads a pod object: spec.nodeName, status.phase, the Ready condition and its
+/// Reads a pod's typed view (include/kcsim/k8s/types/pod.hpp): spec.nodeName, status.phase, the Ready condition and its
 /// lastTransitionTime, creationTimestamp, the deletion-cost annotation (an int32, else 0), the
 /// highest restart count of the containers and of the sidecars (restartable init containers).
-RankedPod ranked_pod(const nlohmann::json& pod, std::int64_t rank);
+RankedPod ranked_pod(const k8s::Pod& pod, std::int64_t rank);
 
 /// ActivePodsWithRanks.Less: true when `a` is to be deleted before `b`. `now_nanos` is
 /// ActivePodsWithRanks.Now as Unix nanoseconds (ages compared by floor(log2(ns)),

@@ -2,7 +2,9 @@
 // v1.28 source; event texts of v1.32, #125118): turns a Deployment into ReplicaSets named
 // <deployment>-<pod-template-hash>, scales them on spec.replicas changes (sync.go scale),
 // rolls out template changes (rolling.go, recreate.go) and reports status and conditions
-// (sync.go calculateStatus, progress.go syncRolloutStatus).
+// (sync.go calculateStatus, progress.go syncRolloutStatus). Deployments, ReplicaSets and pods
+// are read through their typed views (include/kcsim/k8s/types), decoded once per stored version
+// as client-go's typed informers decode once per watch event; writes are JSON bodies.
 //
 // Differences from upstream, all deliberate:
 //  - Reads come from the API server itself rather than from an informer cache, and the object
@@ -21,18 +23,28 @@
 
 #include <fmt/format.h>
 
-#include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
-#include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/controller_ref.hpp"
+#include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/types/deployment.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
+#include "kcsim/k8s/types/pod.hpp"
+#include "kcsim/k8s/types/replica_set.hpp"
 #include "deployment_replicas.hpp"
 #include "deployment_scale.hpp"
 #include "pod_template_hash.hpp"
 
 namespace kcsim::models {
 namespace {
+
+using k8s::Deployment;
+using k8s::DeploymentStatus;
+using k8s::OwnerReference;
+using k8s::ReplicaSet;
+using k8s::parse_decimal;
 
 constexpr const char* kManager = "kube-controller-manager";
 constexpr const char* kComponent = "deployment-controller";
@@ -43,81 +55,66 @@ constexpr const char* kDesiredReplicas = "deployment.kubernetes.io/desired-repli
 constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
 // deployment_controller.go / sync.go: maxRevHistoryLengthInChars.
 constexpr std::size_t kMaxRevHistoryLengthInChars = 2000;
-// pkg/apis/apps/v1/defaults.go.
-constexpr std::int64_t kDefaultRevisionHistoryLimit = 10;
-constexpr std::int64_t kDefaultProgressDeadlineSeconds = 600;
+// An unlimited revisionHistoryLimit or progressDeadlineSeconds (math.MaxInt32).
 constexpr std::int64_t kMaxInt32 = 2147483647;
 constexpr int kMaxRetries = 15;
 
-std::optional<std::string> annotation(const json& o, const char* key) {
-  const json* v = find(o, {"metadata", "annotations", key});
-  if (v && v->is_string()) return v->get<std::string>();
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> parse_int(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  std::size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
-  if (i == s.size()) return std::nullopt;
-  for (std::size_t k = i; k < s.size(); ++k)
-    if (s[k] < '0' || s[k] > '9') return std::nullopt;
-  return std::stoll(s);
-}
-
-std::string uid_of(const json& o) { return str_at(o, {"metadata", "uid"}); }
-std::string name_of(const json& o) { return str_at(o, {"metadata", "name"}); }
-
 // A ReplicaSet in hand: its stored version, shared with the API server and read in place (an
-// informer's cached object is read the same way upstream; controllers DeepCopy only to write).
-// A write through the API server replaces it with the version the write returns.
+// informer's cached object is read the same way upstream; controllers DeepCopy only to write),
+// and its typed view, parsed once per version. A write through the API server replaces both
+// with the version the write returns.
 struct Rs {
-  ObjectPtr obj;
-  const json& doc() const { return *obj; }
-  operator const json&() const { return *obj; }  // NOLINT(google-explicit-constructor): reads as the object
+  ObjectPtr object;
+  std::shared_ptr<const ReplicaSet> view;
+  const k8s::ObjectMeta& metadata() const { return view->metadata; }
+  const k8s::ReplicaSetSpec& spec() const { return view->spec; }
+  const k8s::ReplicaSetStatus& status() const { return view->status; }
 };
-
-// apps/v1 ReplicaSetSpec.replicas defaults to 1.
-std::int64_t rs_replicas(const Rs* rs) { return rs ? int_at(*rs, {"spec", "replicas"}, 1) : 0; }
-std::int64_t rs_status(const Rs* rs, const char* field) {
-  return rs ? int_at(*rs, {"status", field}, 0) : 0;
-}
-
-std::optional<std::int64_t> revision_of(const json& rs) {
-  auto a = annotation(rs, kRevision);
-  if (!a) return 0;
-  return parse_int(*a);
-}
-
-// controller.ReplicaSetsByCreationTimestamp: older first, then by name. RFC 3339 strings of one
-// format order chronologically.
-bool older(const Rs* a, const Rs* b) {
-  const std::string ta = str_at(*a, {"metadata", "creationTimestamp"});
-  const std::string tb = str_at(*b, {"metadata", "creationTimestamp"});
-  if (ta != tb) return ta < tb;
-  return name_of(*a) < name_of(*b);
-}
 
 using RsPtrs = std::vector<Rs*>;
 
+// *(rs.Spec.Replicas) and rs.Status.Replicas of a ReplicaSet that may be nil (no new one yet):
+// nil counts 0, as the sums of deploymentutil skip nil entries.
+std::int64_t spec_replicas(const Rs* rs) { return rs ? rs->spec().replicas : 0; }
+std::int64_t status_replicas(const Rs* rs) { return rs ? rs->status().replicas : 0; }
+std::int64_t available_replicas(const Rs* rs) { return rs ? rs->status().available_replicas : 0; }
+
+// deploymentutil.Revision: 0 when unset, nullopt when not a number.
+std::optional<std::int64_t> revision_of(const Rs& rs) {
+  const std::string* a = rs.metadata().annotation(kRevision);
+  return a ? parse_decimal(*a) : 0;
+}
+
+// controller.ReplicaSetsByCreationTimestamp (deployment_scale.hpp): older first, then by name.
+bool older(const Rs* a, const Rs* b) { return replica_set_older(*a->view, *b->view); }
+
+// controller.FilterActiveReplicaSets: the ReplicaSets with spec.replicas > 0.
 RsPtrs filter_active(const RsPtrs& in) {
   RsPtrs out;
   for (Rs* rs : in)
-    if (rs && rs_replicas(rs) > 0) out.push_back(rs);
+    if (rs && rs->spec().replicas > 0) out.push_back(rs);
   return out;
 }
 
-std::int64_t sum_spec(const RsPtrs& rss) {
+// deploymentutil.GetReplicaCountForReplicaSets: the sum of spec.replicas.
+std::int64_t replica_count(const RsPtrs& rss) {
   std::int64_t n = 0;
-  for (Rs* rs : rss)
-    if (rs) n += rs_replicas(rs);
+  for (Rs* rs : rss) n += spec_replicas(rs);
   return n;
 }
 
-std::int64_t sum_status(const RsPtrs& rss, const char* field) {
+// deploymentutil.GetActualReplicaCountForReplicaSets, GetReadyReplicaCountForReplicaSets,
+// GetAvailableReplicaCountForReplicaSets: the sums of one status count.
+std::int64_t status_count(const RsPtrs& rss, std::int64_t k8s::ReplicaSetStatus::*count) {
   std::int64_t n = 0;
   for (Rs* rs : rss)
-    if (rs) n += rs_status(rs, field);
+    if (rs) n += rs->status().*count;
   return n;
+}
+std::int64_t actual_replica_count(const RsPtrs& rss) { return status_count(rss, &k8s::ReplicaSetStatus::replicas); }
+std::int64_t ready_replica_count(const RsPtrs& rss) { return status_count(rss, &k8s::ReplicaSetStatus::ready_replicas); }
+std::int64_t available_replica_count(const RsPtrs& rss) {
+  return status_count(rss, &k8s::ReplicaSetStatus::available_replicas);
 }
 
 // deploymentutil.EqualIgnoreHash. The real comparison is apimachinery's semantic DeepEqual,
@@ -199,10 +196,10 @@ class DeploymentController final : public Controller, public WatchFilter {
     for (const ObjectPtr& d : api().list("Deployment")) enqueue(key_of(*d));
   }
 
-  // What on_watch_event returns from at once, told from the event alone: a ReplicaSet no
-  // Deployment controls, a pod's add or update (the pod informer has only a DeleteFunc,
-  // deletePod: deployment_controller.go NewDeploymentController), a deleted pod no ReplicaSet
-  // controlled. The pod updates are most of them: every kubelet status write.
+  // What on_watch_event returns from at once, told from the event alone without decoding the
+  // version: a ReplicaSet no Deployment controls, a pod's add or update (the pod informer has
+  // only a DeleteFunc, deletePod: deployment_controller.go NewDeploymentController), a deleted
+  // pod no ReplicaSet controlled. The pod updates are most of them: every kubelet status write.
   bool ignores(const WatchEvent& event) const override {
     const json& obj = *event.object;
     const std::string kind = obj.value("kind", "");
@@ -227,22 +224,28 @@ class DeploymentController final : public Controller, public WatchFilter {
       enqueue(key_of(obj));
       return;
     }
-    const std::string ns = str_at(obj, {"metadata", "namespace"});
+    const std::string ns = ObjectRef::of(obj).ns;
     if (kind == "ReplicaSet") {
+      if (event.type == WatchEventType::kDeleted) replica_sets_.erase(key_of(obj));
       const json* ref = controller_of(obj);
       if (ref && ref->value("kind", "") == "Deployment")
         enqueue(key_of(ObjectRef{"Deployment", ns, ref->value("name", "")}));
       return;
     }
     if (kind == "Pod" && event.type == WatchEventType::kDeleted) {
+      pods_.erase(key_of(obj));
       const json* ref = controller_of(obj);
       if (!ref || ref->value("kind", "") != "ReplicaSet") return;
-      ObjectPtr rs = api().get(ObjectRef{"ReplicaSet", ns, ref->value("name", "")});
-      if (!rs) return;
-      const json* dref = controller_of(*rs);
-      if (!dref || dref->value("kind", "") != "Deployment") return;
-      ObjectPtr d = api().get(ObjectRef{"Deployment", ns, dref->value("name", "")});
-      if (d && str_at(*d, {"spec", "strategy", "type"}) == "Recreate") enqueue(key_of(*d));
+      const ObjectRef rs_ref{"ReplicaSet", ns, ref->value("name", "")};
+      ObjectPtr rs_object = api().get(rs_ref);
+      if (!rs_object) return;
+      const OwnerReference* dref = replica_sets_.get(key_of(rs_ref), rs_object)->metadata.controller_ref();
+      if (!dref || dref->kind != "Deployment") return;
+      const ObjectRef d_ref{"Deployment", ns, dref->name};
+      ObjectPtr d_object = api().get(d_ref);
+      if (d_object &&
+          deployments_.get(key_of(d_ref), d_object)->spec.strategy.type == k8s::kRecreateDeploymentStrategyType)
+        enqueue(key_of(d_ref));
     }
   }
 
@@ -253,18 +256,21 @@ class DeploymentController final : public Controller, public WatchFilter {
     ObjectPtr live = api().get(ref);
     if (!live) {
       failures_.erase(key);
+      deployments_.erase(key);
       return std::nullopt;
     }
-    d_ptr_ = std::move(live);
+    key_ = key;
+    set_deployment(std::move(live));
     status_edit_.reset();
     annotations_edit_.reset();
     rss_.clear();
     error_ = false;
     requeue_.reset();
-    const std::string uid = uid_of(d());
+    // getReplicaSetsForDeployment: the ReplicaSets this Deployment controls (no adoption).
     for (const ObjectPtr& rs : api().list("ReplicaSet", ref.ns)) {
-      const json* owner = controller_of(*rs);
-      if (owner && owner->value("uid", "") == uid) rss_.push_back(Rs{rs});
+      std::shared_ptr<const ReplicaSet> view = replica_sets_.get(key_of(*rs), rs);
+      const OwnerReference* owner = view->metadata.controller_ref();
+      if (owner && owner->uid == d().metadata.uid) rss_.push_back(Rs{rs, std::move(view)});
     }
     sync_deployment();
     if (error_) {
@@ -283,11 +289,10 @@ class DeploymentController final : public Controller, public WatchFilter {
 
  private:
   // --- the Deployment in hand -----------------------------------------------------
-  std::int64_t replicas() const { return int_at(d(), {"spec", "replicas"}, 1); }
-  bool is_rolling() const { return str_at(d(), {"spec", "strategy", "type"}) != "Recreate"; }
-  std::int64_t progress_deadline() const {
-    return int_at(d(), {"spec", "progressDeadlineSeconds"}, kDefaultProgressDeadlineSeconds);
-  }
+  std::int64_t replicas() const { return d().spec.replicas; }
+  bool is_rolling() const { return deployment_is_rolling_update(d()); }
+  std::int64_t progress_deadline() const { return d().spec.progress_deadline_seconds; }
+  // deploymentutil.HasProgressDeadline.
   bool has_progress_deadline() const { return progress_deadline() != kMaxInt32; }
   std::string now_str() const { return world().api().epoch().rfc3339(now()); }
 
@@ -337,21 +342,22 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   bool update_status() {
     json& st = status();
-    json body = status_update_body(d(), st);
+    json body = status_update_body(*d_object_, st);
     if (annotations_edit_) body["metadata"]["annotations"] = *annotations_edit_;
     WriteResult r = api().update(std::move(body), kManager, "status");
     if (!r.status.ok()) {
       error_ = true;
       return false;
     }
-    d_ptr_ = r.object;
+    set_deployment(r.object);
     status_edit_.reset();
     annotations_edit_.reset();
     return true;
   }
 
   void event(const std::string& type, const std::string& reason, const std::string& message) {
-    api().record_event(ObjectRef::of(d()), type, reason, message, kComponent);
+    api().record_event(ObjectRef{"Deployment", d().metadata.namespace_, d().metadata.name}, type, reason, message,
+                       kComponent);
   }
 
   // ScalingReplicaSet texts: kubernetes #125118 (v1.32) "from <old> to <new>"; #101142 (present
@@ -377,9 +383,10 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     return changed;
   }
-  static bool replicas_annotations_need_update(const json& rs, std::int64_t desired, std::int64_t max) {
-    return annotation(rs, kDesiredReplicas) != std::to_string(desired) ||
-           annotation(rs, kMaxReplicas) != std::to_string(max);
+  static bool replicas_annotations_need_update(const Rs& rs, std::int64_t desired, std::int64_t max) {
+    const std::string* d = rs.metadata().annotation(kDesiredReplicas);
+    const std::string* m = rs.metadata().annotation(kMaxReplicas);
+    return !d || *d != std::to_string(desired) || !m || *m != std::to_string(max);
   }
 
   // copyDeploymentAnnotationsToReplicaSet: everything but kubectl's last-applied and the
@@ -391,14 +398,13 @@ class DeploymentController final : public Controller, public WatchFilter {
     return std::any_of(std::begin(kSkip), std::end(kSkip), [&key](const char* s) { return key == s; });
   }
   bool copy_annotations_to(json& rs) const {
-    const json* src = d_annotations();
-    if (!src || !src->is_object()) return false;
     bool changed = false;
-    for (auto& [k, v] : src->items()) {
+    for (const auto& [k, v] : d_annotations()) {
       if (skipped_annotation(k)) continue;
       json& ann = rs["metadata"]["annotations"];
       if (!ann.is_object()) ann = json::object();
-      if (ann.contains(k) && ann[k] == v) continue;
+      if (auto it = ann.find(k); it != ann.end() && it->is_string() && it->get_ref<const std::string&>() == v)
+        continue;
       ann[k] = v;
       changed = true;
     }
@@ -414,7 +420,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     const std::string old_revision = had ? ann[kRevision].get<std::string>() : "";
     std::int64_t old_int = 0;
     if (!old_revision.empty()) {
-      auto v = parse_int(old_revision);
+      auto v = parse_decimal(old_revision);
       if (!v) return false;
       old_int = *v;
     }
@@ -454,27 +460,24 @@ class DeploymentController final : public Controller, public WatchFilter {
   // annotations as they are, decided without copying them: every annotation copied from the
   // Deployment is already there with its value, and the ReplicaSet's revision is at least the new
   // one (or not a number), so neither the revision nor its history moves. The usual sync.
-  bool new_rs_annotations_current(const json& rs, std::int64_t new_revision) const {
-    const json* ann = find(rs, {"metadata", "annotations"});
-    if (!ann || !ann->is_object()) return false;
-    if (const json* src = d_annotations(); src && src->is_object()) {
-      for (auto& [k, v] : src->items()) {
-        if (skipped_annotation(k)) continue;
-        auto it = ann->find(k);
-        if (it == ann->end() || *it != v) return false;
-      }
+  bool new_rs_annotations_current(const Rs& rs, std::int64_t new_revision) const {
+    const std::map<std::string, std::string>& ann = rs.metadata().annotations;
+    for (const auto& [k, v] : d_annotations()) {
+      if (skipped_annotation(k)) continue;
+      auto it = ann.find(k);
+      if (it == ann.end() || it->second != v) return false;
     }
-    const auto revision = annotation(rs, kRevision);
+    const std::string* revision = rs.metadata().annotation(kRevision);
     if (!revision || revision->empty()) return false;
-    const auto v = parse_int(*revision);
+    const auto v = parse_decimal(*revision);
     return !v || *v >= new_revision;
   }
 
+  // deploymentutil.SetDeploymentRevision.
   bool set_deployment_revision(const std::string& revision) {
-    const json* ann = d_annotations();
-    const json* current = ann && ann->is_object() ? find(*ann, {kRevision}) : nullptr;
-    if (current && current->is_string() && current->get_ref<const std::string&>() == revision) return false;
-    if (!annotations_edit_) annotations_edit_ = ann && ann->is_object() ? *ann : json::object();
+    const std::map<std::string, std::string>& ann = d_annotations();
+    if (auto it = ann.find(kRevision); it != ann.end() && it->second == revision) return false;
+    if (!annotations_edit_) annotations_edit_ = ann;
     (*annotations_edit_)[kRevision] = revision;
     return true;
   }
@@ -491,9 +494,9 @@ class DeploymentController final : public Controller, public WatchFilter {
   Rs* find_new_rs() {
     RsPtrs sorted = all_rs_ptrs();
     std::sort(sorted.begin(), sorted.end(), older);
-    const json* tmpl = find(d(), {"spec", "template"});
+    const json* tmpl = d().spec.template_;
     for (Rs* rs : sorted) {
-      const json* t = find(*rs, {"spec", "template"});
+      const json* t = rs->spec().template_;
       if (tmpl && t && equal_ignore_hash(*tmpl, *t)) return rs;
     }
     return nullptr;
@@ -501,7 +504,7 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   // deploymentutil.NewRSNewReplicas (deployment_replicas.hpp).
   std::int64_t new_rs_new_replicas(const RsPtrs& all, const Rs* new_rs) const {
-    return kcsim::new_rs_new_replicas(d(), sum_spec(all), rs_replicas(new_rs));
+    return kcsim::new_rs_new_replicas(d(), replica_count(all), spec_replicas(new_rs));
   }
 
   struct RsSet {
@@ -521,20 +524,20 @@ class DeploymentController final : public Controller, public WatchFilter {
     const std::int64_t new_revision = max_old + 1;
 
     if (existing) {
-      const std::int64_t min_ready = int_at(d(), {"spec", "minReadySeconds"}, 0);
-      const bool min_ready_current = int_at(*existing, {"spec", "minReadySeconds"}, 0) == min_ready;
+      const std::int64_t min_ready = d().spec.min_ready_seconds;
+      const bool min_ready_current = existing->spec().min_ready_seconds == min_ready;
       std::string revision;
       if (min_ready_current && new_rs_annotations_current(*existing, new_revision)) {
-        revision = *annotation(*existing, kRevision);
+        revision = *existing->metadata().annotation(kRevision);
       } else {
         // SetNewReplicaSetAnnotations with an existing ReplicaSet (exists = true) reads and writes
         // only its annotations: try them on a copy of the annotations alone, and copy the whole
         // ReplicaSet only when it has to be written.
-        const json* existing_annotations = find(*existing, {"metadata", "annotations"});
+        const json* existing_annotations = find(*existing->object, {"metadata", "annotations"});
         json probe = {{"metadata", {{"annotations", existing_annotations ? *existing_annotations : json::object()}}}};
         const bool annotations_updated = set_new_rs_annotations(probe, new_revision, true);
         if (annotations_updated || !min_ready_current) {
-          json copy = existing->doc();
+          json copy = *existing->object;
           copy["metadata"]["annotations"] = std::move(probe["metadata"]["annotations"]);
           if (min_ready == 0)
             copy["spec"].erase("minReadySeconds");
@@ -545,16 +548,16 @@ class DeploymentController final : public Controller, public WatchFilter {
             error_ = true;
             return s;
           }
-          existing->obj = r.object;
+          set_replica_set(*existing, r.object);
           s.new_rs = existing;
           return s;
         }
-        revision = annotation(probe, kRevision).value_or("");
+        revision = str_at(probe, {"metadata", "annotations", kRevision});
       }
       bool needs_update = set_deployment_revision(revision);
-      if (has_progress_deadline() && !get_condition(current_status(), "Progressing")) {
+      if (has_progress_deadline() && !in_hand_status().condition("Progressing")) {
         set_condition(status(), new_condition("Progressing", "True", "FoundNewReplicaSet",
-                                              fmt::format("Found new replica set \"{}\"", name_of(*existing))));
+                                              fmt::format("Found new replica set \"{}\"", existing->metadata().name)));
         needs_update = true;
       }
       if (needs_update && !update_status()) return s;
@@ -563,39 +566,37 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     if (!create) return s;
 
-    const json& tmpl = *find(d(), {"spec", "template"});
-    std::optional<std::int64_t> collisions;
-    if (const json* c = find(current_status(), {"collisionCount"}); c && c->is_number_integer())
-      collisions = c->get<std::int64_t>();
+    const json& tmpl = *d().spec.template_;
+    const std::optional<std::int64_t> collisions = in_hand_status().collision_count;
     const std::string hash = compute_pod_template_hash(tmpl, collisions);
     json new_template = tmpl;
     new_template["metadata"]["labels"][kHashLabel] = hash;
-    json selector = d()["spec"].value("selector", json::object());
-    if (!selector.is_object()) selector = json::object();
+    json selector = d().spec.selector && d().spec.selector->is_object() ? *d().spec.selector : json::object();
     if (!selector.contains("matchLabels") && !selector.contains("matchExpressions") &&
         tmpl.contains("metadata") && tmpl["metadata"].contains("labels"))
       selector["matchLabels"] = tmpl["metadata"]["labels"];
     selector["matchLabels"][kHashLabel] = hash;
-    const std::string rs_name = name_of(d()) + "-" + hash;
+    const std::string rs_name = d().metadata.name + "-" + hash;
     json rs = {
         {"apiVersion", "apps/v1"},
         {"kind", "ReplicaSet"},
         {"metadata",
          {{"name", rs_name},
-          {"namespace", str_at(d(), {"metadata", "namespace"})},
+          {"namespace", d().metadata.namespace_},
           {"labels", new_template["metadata"]["labels"]},
           {"ownerReferences",
-           json::array({{{"apiVersion", d().value("apiVersion", "apps/v1")},
+           json::array({{{"apiVersion", d().api_version},
                          {"kind", "Deployment"},
-                         {"name", name_of(d())},
-                         {"uid", uid_of(d())},
+                         {"name", d().metadata.name},
+                         {"uid", d().metadata.uid},
                          {"controller", true},
                          {"blockOwnerDeletion", true}}})}}},
         {"spec", {{"replicas", 0}, {"selector", selector}, {"template", new_template}}}};
-    if (const std::int64_t mr = int_at(d(), {"spec", "minReadySeconds"}, 0); mr != 0)
-      rs["spec"]["minReadySeconds"] = mr;
+    if (const std::int64_t mr = d().spec.min_ready_seconds; mr != 0) rs["spec"]["minReadySeconds"] = mr;
     RsPtrs all = s.old;
-    Rs draft{std::make_shared<const json>(rs)};  // spec.replicas 0, as upstream's draft
+    // spec.replicas 0, as upstream's draft (not stored, so not in the parsed versions).
+    ObjectPtr draft_object = std::make_shared<const json>(rs);
+    Rs draft{draft_object, std::make_shared<const ReplicaSet>(k8s::parse_replica_set(*draft_object))};
     all.push_back(&draft);
     const std::int64_t new_replicas = new_rs_new_replicas(all, &draft);
     rs["spec"]["replicas"] = new_replicas;
@@ -609,9 +610,10 @@ class DeploymentController final : public Controller, public WatchFilter {
       if (other) {
         // A ReplicaSet of that name exists: ours (an earlier sync created it) or a hash
         // collision, which bumps status.collisionCount and retries with a new name.
-        const json* owner = controller_of(*other);
-        const json* t = find(*other, {"spec", "template"});
-        if (owner && owner->value("uid", "") == uid_of(d()) && t && equal_ignore_hash(tmpl, *t)) {
+        const std::shared_ptr<const ReplicaSet> o = replica_sets_.get(key_of(*other), other);
+        const OwnerReference* owner = o->metadata.controller_ref();
+        const json* t = o->spec.template_;
+        if (owner && owner->uid == d().metadata.uid && t && equal_ignore_hash(tmpl, *t)) {
           already_exists = true;
           created = other;
         } else {
@@ -637,18 +639,20 @@ class DeploymentController final : public Controller, public WatchFilter {
     // sync.go getNewReplicaSet: "Scaled up replica set %s to %d" in v1.28; the v1.32 wording
     // change (#125118) gives "from 0 to %d" (not confirmed upstream: seen only in copies of
     // current upstream code).
+    Rs created_rs{created, replica_sets_.get(key_of(*created), created)};
+    const std::string& created_name = created_rs.metadata().name;
     if (!already_exists && new_replicas > 0)
       event("Normal", "ScalingReplicaSet",
             world().versions().at_least("kubernetes", "1.32")
-                ? fmt::format("Scaled up replica set {} from 0 to {}", name_of(*created), new_replicas)
-                : fmt::format("Scaled up replica set {} to {}", name_of(*created), new_replicas));
+                ? fmt::format("Scaled up replica set {} from 0 to {}", created_name, new_replicas)
+                : fmt::format("Scaled up replica set {} to {}", created_name, new_replicas));
     bool needs_update = set_deployment_revision(std::to_string(new_revision));
     if (!already_exists && has_progress_deadline()) {
       set_condition(status(), new_condition("Progressing", "True", "NewReplicaSetCreated",
-                                            fmt::format("Created new replica set \"{}\"", name_of(*created))));
+                                            fmt::format("Created new replica set \"{}\"", created_name)));
       needs_update = true;
     }
-    rss_.push_back(Rs{std::move(created)});
+    rss_.push_back(std::move(created_rs));
     s.new_rs = &rss_.back();
     if (needs_update) update_status();
     return s;
@@ -656,11 +660,11 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   // --- scaling (sync.go scaleReplicaSet and friends) ----------------------------------------------
   bool scale_rs(Rs* rs, std::int64_t new_scale, const std::string& op) {
-    const bool size_needs_update = rs_replicas(rs) != new_scale;
+    const bool size_needs_update = rs->spec().replicas != new_scale;
     const std::int64_t max = replicas() + max_surge();
     if (!size_needs_update && !replicas_annotations_need_update(*rs, replicas(), max)) return false;
-    const std::int64_t old_scale = rs_replicas(rs);
-    json copy = rs->doc();
+    const std::int64_t old_scale = rs->spec().replicas;
+    json copy = *rs->object;
     copy["spec"]["replicas"] = new_scale;
     set_replicas_annotations(copy, replicas(), max);
     WriteResult r = api().update(std::move(copy), kManager);
@@ -668,29 +672,29 @@ class DeploymentController final : public Controller, public WatchFilter {
       error_ = true;
       return false;
     }
-    rs->obj = r.object;
+    set_replica_set(*rs, r.object);
     if (!size_needs_update) return false;
-    event("Normal", "ScalingReplicaSet", scaling_message(op, name_of(*rs), old_scale, new_scale));
+    event("Normal", "ScalingReplicaSet", scaling_message(op, rs->metadata().name, old_scale, new_scale));
     return true;
   }
 
   bool scale_rs_and_record_event(Rs* rs, std::int64_t new_scale) {
-    if (rs_replicas(rs) == new_scale) return false;
-    return scale_rs(rs, new_scale, rs_replicas(rs) < new_scale ? "up" : "down");
+    if (rs->spec().replicas == new_scale) return false;
+    return scale_rs(rs, new_scale, rs->spec().replicas < new_scale ? "up" : "down");
   }
 
   // sync.go scale (deployment_scale.hpp): the plan's writes in order, stopping at the first
   // failure (the Deployment is requeued), against the status as this sync has it.
   void scale(Rs* new_rs, const RsPtrs& old) {
-    std::vector<const json*> old_docs;
-    for (Rs* rs : old) old_docs.push_back(rs ? &rs->doc() : nullptr);
-    const DeploymentScalePlan plan = deployment_scale_plan(d(), int_at(current_status(), {"replicas"}, 0),
-                                                           new_rs ? &new_rs->doc() : nullptr, std::move(old_docs));
-    std::vector<Rs*> targets;  // resolved before any write replaces an object
+    std::vector<const ReplicaSet*> old_views;
+    for (Rs* rs : old) old_views.push_back(rs ? rs->view.get() : nullptr);
+    const DeploymentScalePlan plan = deployment_scale_plan(d(), in_hand_status().replicas,
+                                                           new_rs ? new_rs->view.get() : nullptr, std::move(old_views));
+    std::vector<Rs*> targets;  // resolved before any write replaces a view
     for (const ReplicaSetScale& w : plan.writes) {
-      Rs* target = new_rs && &new_rs->doc() == w.rs ? new_rs : nullptr;
+      Rs* target = new_rs && new_rs->view.get() == w.rs ? new_rs : nullptr;
       for (Rs* rs : old)
-        if (rs && &rs->doc() == w.rs) target = rs;
+        if (rs && rs->view.get() == w.rs) target = rs;
       targets.push_back(target);
     }
     for (std::size_t i = 0; i < plan.writes.size(); ++i) {
@@ -707,12 +711,12 @@ class DeploymentController final : public Controller, public WatchFilter {
     auto put = [&](const char* k, std::int64_t v) {
       if (v != 0) st[k] = v;
     };
-    const std::int64_t available = sum_status(all, "availableReplicas");
-    const std::int64_t unavailable = std::max<std::int64_t>(0, sum_spec(all) - available);
-    put("observedGeneration", int_at(d(), {"metadata", "generation"}, 0));
-    put("replicas", sum_status(all, "replicas"));
-    put("updatedReplicas", rs_status(new_rs, "replicas"));
-    put("readyReplicas", sum_status(all, "readyReplicas"));
+    const std::int64_t available = available_replica_count(all);
+    const std::int64_t unavailable = std::max<std::int64_t>(0, replica_count(all) - available);
+    put("observedGeneration", d().metadata.generation);
+    put("replicas", actual_replica_count(all));
+    put("updatedReplicas", status_replicas(new_rs));
+    put("readyReplicas", ready_replica_count(all));
     put("availableReplicas", available);
     put("unavailableReplicas", unavailable);
     if (const json* c = find(current_status(), {"collisionCount"})) st["collisionCount"] = *c;
@@ -727,11 +731,16 @@ class DeploymentController final : public Controller, public WatchFilter {
     return st;
   }
 
+  // The status in hand as a JSON body: the one this sync is building, or the stored one.
   const json& current_status() const {
     static const json empty = json::object();
     if (status_edit_) return *status_edit_;
-    const json* s = find(d(), {"status"});
+    const json* s = find(*d_object_, {"status"});
     return s && s->is_object() ? *s : empty;
+  }
+  // The status in hand, typed: the stored version's view, or a decode of the one being built.
+  DeploymentStatus in_hand_status() const {
+    return status_edit_ ? k8s::parse_deployment_status(*status_edit_) : d().status;
   }
 
   void write_status(json st) {
@@ -745,82 +754,85 @@ class DeploymentController final : public Controller, public WatchFilter {
     write_status(std::move(st));
   }
 
-  bool deployment_complete(const json& st) const {
-    return int_at(st, {"updatedReplicas"}, 0) == replicas() &&
-           int_at(st, {"replicas"}, 0) == replicas() &&
-           int_at(st, {"availableReplicas"}, 0) == replicas() &&
-           int_at(st, {"observedGeneration"}, 0) >= int_at(d(), {"metadata", "generation"}, 0);
+  // deploymentutil.DeploymentComplete.
+  bool deployment_complete(const DeploymentStatus& st) const {
+    return st.updated_replicas == replicas() && st.replicas == replicas() && st.available_replicas == replicas() &&
+           st.observed_generation >= d().metadata.generation;
   }
 
-  bool deployment_progressing(const json& st) const {
-    const json& old = current_status();
-    const std::int64_t old_old = int_at(old, {"replicas"}, 0) - int_at(old, {"updatedReplicas"}, 0);
-    const std::int64_t new_old = int_at(st, {"replicas"}, 0) - int_at(st, {"updatedReplicas"}, 0);
-    return int_at(st, {"updatedReplicas"}, 0) > int_at(old, {"updatedReplicas"}, 0) ||
-           new_old < old_old || int_at(st, {"readyReplicas"}, 0) > int_at(old, {"readyReplicas"}, 0) ||
-           int_at(st, {"availableReplicas"}, 0) > int_at(old, {"availableReplicas"}, 0);
+  // deploymentutil.DeploymentProgressing: more updated, fewer old, more ready or more available
+  // replicas than the status in hand says.
+  static bool deployment_progressing(const DeploymentStatus& st, const DeploymentStatus& old) {
+    const std::int64_t old_old = old.replicas - old.updated_replicas;
+    const std::int64_t new_old = st.replicas - st.updated_replicas;
+    return st.updated_replicas > old.updated_replicas || new_old < old_old ||
+           st.ready_replicas > old.ready_replicas || st.available_replicas > old.available_replicas;
   }
 
-  std::optional<SimTime> parse_time(const json& cond, const char* field) const {
-    auto t = parse_rfc3339(cond.value(field, ""));
+  std::optional<SimTime> parse_time(const std::string& rfc3339) const {
+    auto t = parse_rfc3339(rfc3339);
     if (!t) return std::nullopt;
     return SimTime{seconds(*t - world().api().epoch().unix_seconds)};
   }
 
-  bool deployment_timed_out(const json& st) const {
+  // deploymentutil.DeploymentTimedOut.
+  bool deployment_timed_out(const DeploymentStatus& st) const {
     if (!has_progress_deadline()) return false;
-    const json* c = get_condition(st, "Progressing");
+    const k8s::DeploymentCondition* c = st.condition("Progressing");
     if (!c) return false;
-    if (c->value("reason", "") == "NewReplicaSetAvailable") return false;
-    if (c->value("reason", "") == "ProgressDeadlineExceeded") return true;
-    auto from = parse_time(*c, "lastUpdateTime");
+    if (c->reason == "NewReplicaSetAvailable") return false;
+    if (c->reason == "ProgressDeadlineExceeded") return true;
+    auto from = parse_time(c->last_update_time);
     return from && *from + seconds(progress_deadline()) < now();
   }
 
-  // progress.go syncRolloutStatus.
+  // progress.go syncRolloutStatus. The new status is built as the JSON body it is written as;
+  // its counts and conditions are read through its typed view.
   void sync_rollout_status(const RsPtrs& all, const Rs* new_rs) {
     json st = calculate_status(all, new_rs);
+    const DeploymentStatus new_status = k8s::parse_deployment_status(st);  // before the edits below
+    const DeploymentStatus current = in_hand_status();
     if (!has_progress_deadline()) remove_condition(st, "Progressing");
-    const json* cur = get_condition(current_status(), "Progressing");
-    const bool complete = int_at(st, {"replicas"}, 0) == int_at(st, {"updatedReplicas"}, 0) && cur &&
-                          cur->value("reason", "") == "NewReplicaSetAvailable";
-    const std::string subject = new_rs ? fmt::format("ReplicaSet \"{}\"", name_of(*new_rs))
-                                       : fmt::format("Deployment \"{}\"", name_of(d()));
+    const k8s::DeploymentCondition* cur = current.condition("Progressing");
+    const bool complete =
+        new_status.replicas == new_status.updated_replicas && cur && cur->reason == "NewReplicaSetAvailable";
+    const std::string subject = new_rs ? fmt::format("ReplicaSet \"{}\"", new_rs->metadata().name)
+                                       : fmt::format("Deployment \"{}\"", d().metadata.name);
     if (has_progress_deadline() && !complete) {
-      if (deployment_complete(st)) {
+      if (deployment_complete(new_status)) {
         set_condition(st, new_condition("Progressing", "True", "NewReplicaSetAvailable",
                                         subject + " has successfully progressed."));
-      } else if (deployment_progressing(st)) {
+      } else if (deployment_progressing(new_status, current)) {
         // The Progressing condition is refreshed (lastUpdateTime) on every sign of progress.
         json c = new_condition("Progressing", "True", "ReplicaSetUpdated", subject + " is progressing.");
         if (cur) {
-          if (cur->value("status", "") == "True")
-            c["lastTransitionTime"] = cur->value("lastTransitionTime", "");
+          if (cur->status == "True") c["lastTransitionTime"] = cur->last_transition_time;
           remove_condition(st, "Progressing");
         }
         set_condition(st, std::move(c));
-      } else if (deployment_timed_out(st)) {
+      } else if (deployment_timed_out(new_status)) {
+        // new_status's Progressing condition is still st's: the branches above did not run.
         set_condition(st, new_condition("Progressing", "False", "ProgressDeadlineExceeded",
                                         subject + " has timed out progressing."));
       }
     }
     if (st == current_status()) {
-      requeue_stuck(st);
+      requeue_stuck(new_status, current);
       return;
     }
     write_status(std::move(st));
   }
 
   // progress.go requeueStuckDeployment: check again when the progress deadline passes.
-  void requeue_stuck(const json& st) {
-    const json* cur = get_condition(current_status(), "Progressing");
+  void requeue_stuck(const DeploymentStatus& st, const DeploymentStatus& current) {
+    const k8s::DeploymentCondition* cur = current.condition("Progressing");
     if (!has_progress_deadline() || !cur) return;
-    if (deployment_complete(st) || cur->value("reason", "") == "ProgressDeadlineExceeded") return;
+    if (deployment_complete(st) || cur->reason == "ProgressDeadlineExceeded") return;
     // Upstream also re-polls (rate limited, about 10 per second) a Deployment whose condition
     // says NewReplicaSetAvailable but which is short of replicas (a crash-looping pod), although
     // such a sync can change nothing until a watch event arrives; that polling is left out.
-    if (cur->value("reason", "") == "NewReplicaSetAvailable") return;
-    auto from = parse_time(*cur, "lastUpdateTime");
+    if (cur->reason == "NewReplicaSetAvailable") return;
+    auto from = parse_time(cur->last_update_time);
     if (!from) return;
     const Duration after = *from + seconds(progress_deadline()) - now();
     // A deadline that passed before this sync (a scale long after the last rollout, whose
@@ -835,11 +847,11 @@ class DeploymentController final : public Controller, public WatchFilter {
   // --- cleanup -----------------------------------------------------------------------------
   // sync.go cleanupDeployment: delete the oldest unused ReplicaSets beyond revisionHistoryLimit.
   void cleanup(const RsPtrs& old) {
-    const std::int64_t limit = int_at(d(), {"spec", "revisionHistoryLimit"}, kDefaultRevisionHistoryLimit);
+    const std::int64_t limit = d().spec.revision_history_limit;
     if (limit == kMaxInt32) return;
     RsPtrs cleanable;
     for (Rs* rs : old)
-      if (rs && !find(*rs, {"metadata", "deletionTimestamp"})) cleanable.push_back(rs);
+      if (rs && !rs->metadata().deletion_timestamp) cleanable.push_back(rs);
     const std::int64_t diff = static_cast<std::int64_t>(cleanable.size()) - limit;
     if (diff <= 0) return;
     std::sort(cleanable.begin(), cleanable.end(), [](const Rs* a, const Rs* b) {
@@ -849,10 +861,10 @@ class DeploymentController final : public Controller, public WatchFilter {
     });
     for (std::int64_t i = 0; i < diff; ++i) {
       const Rs* rs = cleanable[i];
-      if (rs_status(rs, "replicas") != 0 || rs_replicas(rs) != 0 ||
-          int_at(*rs, {"metadata", "generation"}, 0) > rs_status(rs, "observedGeneration"))
+      if (rs->status().replicas != 0 || rs->spec().replicas != 0 ||
+          rs->metadata().generation > rs->status().observed_generation)
         continue;
-      WriteResult r = api().remove(ObjectRef::of(*rs), kManager);
+      WriteResult r = api().remove(ObjectRef::of(*rs->object), kManager);
       if (!r.status.ok() && r.status.code != 404) {
         error_ = true;
         return;
@@ -867,9 +879,8 @@ class DeploymentController final : public Controller, public WatchFilter {
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
     for (Rs* rs : filter_active(all)) {
-      auto desired = annotation(*rs, kDesiredReplicas);
-      auto v = desired ? parse_int(*desired) : std::nullopt;
-      if (v && *v != replicas()) return true;
+      const auto desired = annotation_int(rs->metadata(), kDesiredReplicas);
+      if (desired && *desired != replicas()) return true;
     }
     return false;
   }
@@ -879,7 +890,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     if (error_) return;
     scale(s.new_rs, s.old);
     if (error_) return;
-    if (find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true) cleanup(s.old);
+    if (d().spec.paused) cleanup(s.old);
     if (error_) return;
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
@@ -889,12 +900,12 @@ class DeploymentController final : public Controller, public WatchFilter {
   // rolling.go reconcileOldReplicaSets with cleanupUnhealthyReplicas and
   // scaleDownOldReplicaSetsForRollingUpdate.
   bool reconcile_old(RsPtrs active_old, Rs* new_rs) {
-    if (sum_spec(active_old) == 0) return false;
+    if (replica_count(active_old) == 0) return false;
     RsPtrs all = active_old;
     all.push_back(new_rs);
     const std::int64_t min_available = replicas() - max_unavailable();
-    const std::int64_t new_unavailable = rs_replicas(new_rs) - rs_status(new_rs, "availableReplicas");
-    const std::int64_t max_scaled_down = sum_spec(all) - min_available - new_unavailable;
+    const std::int64_t new_unavailable = spec_replicas(new_rs) - available_replicas(new_rs);
+    const std::int64_t max_scaled_down = replica_count(all) - min_available - new_unavailable;
     if (max_scaled_down <= 0) return false;
 
     // Unhealthy old replicas go first, or they would block the rollout (kubernetes #16737).
@@ -902,8 +913,8 @@ class DeploymentController final : public Controller, public WatchFilter {
     std::int64_t cleaned = 0;
     for (Rs* rs : active_old) {
       if (cleaned >= max_scaled_down) break;
-      if (rs_replicas(rs) == 0) continue;
-      const std::int64_t unhealthy = rs_replicas(rs) - rs_status(rs, "availableReplicas");
+      if (rs->spec().replicas == 0) continue;
+      const std::int64_t unhealthy = rs->spec().replicas - rs->status().available_replicas;
       if (unhealthy == 0) continue;
       const std::int64_t n = std::min(max_scaled_down - cleaned, unhealthy);
       if (n < 0) {
@@ -912,20 +923,20 @@ class DeploymentController final : public Controller, public WatchFilter {
         error_ = true;
         return false;
       }
-      scale_rs_and_record_event(rs, rs_replicas(rs) - n);
+      scale_rs_and_record_event(rs, rs->spec().replicas - n);
       if (error_) return false;
       cleaned += n;
     }
 
-    const std::int64_t available = sum_status(all, "availableReplicas");
+    const std::int64_t available = available_replica_count(all);
     std::int64_t scaled_down = 0;
     if (available > min_available) {
       const std::int64_t total = available - min_available;
       for (Rs* rs : active_old) {
         if (scaled_down >= total) break;
-        if (rs_replicas(rs) == 0) continue;
-        const std::int64_t n = std::min(rs_replicas(rs), total - scaled_down);
-        scale_rs_and_record_event(rs, rs_replicas(rs) - n);
+        if (rs->spec().replicas == 0) continue;
+        const std::int64_t n = std::min(rs->spec().replicas, total - scaled_down);
+        scale_rs_and_record_event(rs, rs->spec().replicas - n);
         if (error_) return false;
         scaled_down += n;
       }
@@ -940,9 +951,9 @@ class DeploymentController final : public Controller, public WatchFilter {
     all.push_back(s.new_rs);
     // rolling.go reconcileNewReplicaSet.
     bool scaled_up = false;
-    if (rs_replicas(s.new_rs) > replicas())
+    if (s.new_rs->spec().replicas > replicas())
       scaled_up = scale_rs_and_record_event(s.new_rs, replicas());
-    else if (rs_replicas(s.new_rs) < replicas())
+    else if (s.new_rs->spec().replicas < replicas())
       scaled_up = scale_rs_and_record_event(s.new_rs, new_rs_new_replicas(all, s.new_rs));
     if (error_) return;
     if (scaled_up) {
@@ -955,7 +966,7 @@ class DeploymentController final : public Controller, public WatchFilter {
       sync_rollout_status(all, s.new_rs);
       return;
     }
-    if (deployment_complete(current_status())) cleanup(s.old);
+    if (deployment_complete(in_hand_status())) cleanup(s.old);
     if (error_) return;
     sync_rollout_status(all, s.new_rs);
   }
@@ -963,18 +974,16 @@ class DeploymentController final : public Controller, public WatchFilter {
   // recreate.go oldPodsRunning: pods of old ReplicaSets that are not Failed or Succeeded,
   // terminating ones included.
   bool old_pods_running(const Rs* new_rs, const RsPtrs& old) {
-    if (sum_status(old, "replicas") > 0) return true;
+    if (actual_replica_count(old) > 0) return true;
     std::vector<std::string> old_uids;
     for (Rs* rs : old)
-      if (rs && rs != new_rs) old_uids.push_back(uid_of(*rs));
+      if (rs && rs != new_rs) old_uids.push_back(rs->metadata().uid);
     if (old_uids.empty()) return false;
-    for (const ObjectPtr& pod : api().list("Pod", str_at(d(), {"metadata", "namespace"}))) {
-      const json* owner = controller_of(*pod);
-      if (!owner) continue;
-      const std::string uid = owner->value("uid", "");
-      if (std::find(old_uids.begin(), old_uids.end(), uid) == old_uids.end()) continue;
-      const std::string phase = str_at(*pod, {"status", "phase"});
-      if (phase != "Failed" && phase != "Succeeded") return true;
+    for (const ObjectPtr& object : api().list("Pod", d().metadata.namespace_)) {
+      const std::shared_ptr<const k8s::Pod> pod = pods_.get(key_of(*object), object);
+      const OwnerReference* owner = pod->metadata.controller_ref();
+      if (!owner || std::find(old_uids.begin(), old_uids.end(), owner->uid) == old_uids.end()) continue;
+      if (pod->status.phase != k8s::kPodFailed && pod->status.phase != k8s::kPodSucceeded) return true;
     }
     return false;
   }
@@ -1001,7 +1010,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     scale_rs_and_record_event(s.new_rs, replicas());
     if (error_) return;
-    if (deployment_complete(current_status())) cleanup(s.old);
+    if (deployment_complete(in_hand_status())) cleanup(s.old);
     if (error_) return;
     sync_rollout_status(all, s.new_rs);
   }
@@ -1009,10 +1018,11 @@ class DeploymentController final : public Controller, public WatchFilter {
   // sync.go checkPausedConditions.
   void check_paused_conditions() {
     if (!has_progress_deadline()) return;
-    const json* cond = get_condition(current_status(), "Progressing");
-    if (cond && cond->value("reason", "") == "ProgressDeadlineExceeded") return;
-    const bool paused_cond = cond && cond->value("reason", "") == "DeploymentPaused";
-    const bool paused = find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true;
+    const DeploymentStatus current = in_hand_status();
+    const k8s::DeploymentCondition* cond = current.condition("Progressing");
+    if (cond && cond->reason == "ProgressDeadlineExceeded") return;
+    const bool paused_cond = cond && cond->reason == "DeploymentPaused";
+    const bool paused = d().spec.paused;
     if (paused && !paused_cond)
       set_condition(status(), new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
     else if (!paused && paused_cond)
@@ -1024,19 +1034,18 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   // deployment_controller.go syncDeployment.
   void sync_deployment() {
-    const json* sel = find(d(), {"spec", "selector"});
+    const json* sel = d().spec.selector;
     if (sel && sel->is_object() && sel->empty()) {
       event("Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
-      const std::int64_t gen = int_at(d(), {"metadata", "generation"}, 0);
-      if (int_at(current_status(), {"observedGeneration"}, 0) < gen) {
+      const std::int64_t gen = d().metadata.generation;
+      if (in_hand_status().observed_generation < gen) {
         status()["observedGeneration"] = gen;
         update_status();
       }
       return;
     }
-    const json* tmpl = find(d(), {"spec", "template"});
-    if (!tmpl || !tmpl->is_object()) return;  // rejected by validation upstream
-    if (find(d(), {"metadata", "deletionTimestamp"})) {
+    if (!d().spec.template_) return;  // not an object: rejected by validation upstream
+    if (d().metadata.deletion_timestamp) {
       RsSet s = get_all_and_sync_revision(false);
       if (error_) return;
       RsPtrs all = s.old;
@@ -1046,7 +1055,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     }
     check_paused_conditions();
     if (error_) return;
-    if (find(d(), {"spec", "paused"}) && d()["spec"]["paused"] == true) {
+    if (d().spec.paused) {
       sync();
       return;
     }
@@ -1063,16 +1072,34 @@ class DeploymentController final : public Controller, public WatchFilter {
   }
 
   // The Deployment in hand: the stored version, shared with the API server and read in place,
-  // never copied. What a sync changes of it (the status, the revision annotation) is held beside
-  // it until update_status writes it; the write's result then replaces the version in hand.
-  const json& d() const { return *d_ptr_; }
-  // Its annotations as this sync sees them (annotations_edit_ once it changed them).
-  const json* d_annotations() const {
-    return annotations_edit_ ? &*annotations_edit_ : find(*d_ptr_, {"metadata", "annotations"});
+  // never copied, and its typed view. What a sync changes of it (the status, the revision
+  // annotation) is held beside it until update_status writes it; the write's result then
+  // replaces the version in hand.
+  const Deployment& d() const { return *d_; }
+  void set_deployment(ObjectPtr object) {
+    d_ = deployments_.get(key_, object);
+    d_object_ = std::move(object);
   }
-  ObjectPtr d_ptr_;
-  std::optional<json> status_edit_;       // the status this sync is building, until written
-  std::optional<json> annotations_edit_;  // the annotations, when this sync changed the revision
+  // Its annotations as this sync sees them (annotations_edit_ once it changed them).
+  const std::map<std::string, std::string>& d_annotations() const {
+    return annotations_edit_ ? *annotations_edit_ : d().metadata.annotations;
+  }
+  // A ReplicaSet in hand after a write: the version the write returned.
+  void set_replica_set(Rs& rs, ObjectPtr object) {
+    rs.view = replica_sets_.get(key_of(*object), object);
+    rs.object = std::move(object);
+  }
+
+  // The typed views, parsed once per stored version (client-go's typed informer caches).
+  k8s::ParsedVersions<Deployment> deployments_{k8s::parse_deployment};
+  k8s::ParsedVersions<ReplicaSet> replica_sets_{k8s::parse_replica_set};
+  k8s::ParsedVersions<k8s::Pod> pods_{k8s::parse_pod};
+
+  std::string key_;
+  ObjectPtr d_object_;
+  std::shared_ptr<const Deployment> d_;
+  std::optional<json> status_edit_;  // the status this sync is building, until written
+  std::optional<std::map<std::string, std::string>> annotations_edit_;  // when this sync changed the revision
   std::deque<Rs> rss_;  // a deque: pointers to its elements survive push_back
   bool error_ = false;
   std::optional<Duration> requeue_;

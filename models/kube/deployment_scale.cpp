@@ -3,24 +3,23 @@
 #include <algorithm>
 
 #include "deployment_replicas.hpp"
-#include "kcsim/k8s/json_access.hpp"
 
 namespace kcsim {
+
+// RFC 3339 strings of one format order chronologically.
+bool replica_set_older(const k8s::ReplicaSet& a, const k8s::ReplicaSet& b) {
+  const std::string& ta = a.metadata.creation_timestamp;
+  const std::string& tb = b.metadata.creation_timestamp;
+  if (ta != tb) return ta < tb;
+  return a.metadata.name < b.metadata.name;
+}
+
 namespace {
 
-using Doc = const nlohmann::json*;
+using Doc = const k8s::ReplicaSet*;
 
-// apps/v1 ReplicaSetSpec.replicas defaults to 1.
-std::int64_t replicas_of(Doc rs) { return rs ? int_at(*rs, {"spec", "replicas"}, 1) : 0; }
-
-// controller.ReplicaSetsByCreationTimestamp: older first, then by name. RFC 3339 strings of one
-// format order chronologically.
-bool older(Doc a, Doc b) {
-  const std::string ta = str_at(*a, {"metadata", "creationTimestamp"});
-  const std::string tb = str_at(*b, {"metadata", "creationTimestamp"});
-  if (ta != tb) return ta < tb;
-  return str_at(*a, {"metadata", "name"}) < str_at(*b, {"metadata", "name"});
-}
+std::int64_t replicas_of(Doc rs) { return rs ? rs->spec.replicas : 0; }
+bool older(Doc a, Doc b) { return replica_set_older(*a, *b); }
 
 std::vector<Doc> filter_active(const std::vector<Doc>& in) {
   std::vector<Doc> out;
@@ -42,20 +41,20 @@ Doc find_active_or_latest(Doc new_rs, std::vector<Doc> old) {
 }
 
 // deploymentutil.IsSaturated.
-bool is_saturated(const nlohmann::json& d, Doc rs) {
+bool is_saturated(const k8s::Deployment& d, Doc rs) {
   if (!rs) return false;
-  const auto v = annotation_int(*rs, "deployment.kubernetes.io/desired-replicas");
+  const auto v = annotation_int(rs->metadata, "deployment.kubernetes.io/desired-replicas");
   if (!v) return false;
-  const std::int64_t replicas = deployment_spec_replicas(d);
-  return replicas_of(rs) == replicas && *v == replicas && int_at(*rs, {"status", "availableReplicas"}, 0) == replicas;
+  const std::int64_t replicas = d.spec.replicas;
+  return replicas_of(rs) == replicas && *v == replicas && rs->status.available_replicas == replicas;
 }
 
 }  // namespace
 
-DeploymentScalePlan deployment_scale_plan(const nlohmann::json& d, std::int64_t status_replicas,
-                                          const nlohmann::json* new_rs, std::vector<const nlohmann::json*> old) {
+DeploymentScalePlan deployment_scale_plan(const k8s::Deployment& d, std::int64_t status_replicas,
+                                          const k8s::ReplicaSet* new_rs, std::vector<const k8s::ReplicaSet*> old) {
   DeploymentScalePlan plan;
-  const std::int64_t replicas = deployment_spec_replicas(d);
+  const std::int64_t replicas = d.spec.replicas;
   if (Doc target = find_active_or_latest(new_rs, old)) {
     if (replicas_of(target) != replicas) plan.writes.push_back({target, replicas, true});
     return plan;

@@ -2,7 +2,8 @@
 // pkg/controller/replicaset/replica_set.go and pkg/controller/controller_utils.go
 // ActivePodsWithRanks, v1.28): keeps spec.replicas pods, creating them in slow-start batches
 // and choosing scale-down victims by ActivePodsWithRanks, and reports status through the
-// status subresource.
+// status subresource. ReplicaSets and pods are read through their typed views
+// (include/kcsim/k8s/types), decoded once per stored version; writes are JSON bodies.
 //
 // Expectations: upstream records the creates and deletes it issued and skips manageReplicas
 // until its informer has observed them (or 5 minutes pass), because its cache lags the API
@@ -11,25 +12,32 @@
 // always be satisfied, and are not modelled.
 // Pods are claimed by controller ownerReference only (no adoption of orphans by selector).
 #include <algorithm>
-#include <bit>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "active_pods_ranking.hpp"
 #include "image_name.hpp"
-#include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
-#include "kcsim/k8s/controller_ref.hpp"
-#include "kcsim/k8s/pod_ready.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/controller_ref.hpp"
+#include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/label_selector.hpp"
+#include "kcsim/k8s/pod_ready.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
+#include "kcsim/k8s/types/pod.hpp"
+#include "kcsim/k8s/types/replica_set.hpp"
 #include "slow_start.hpp"
 
 namespace kcsim::models {
 namespace {
+
+using k8s::OwnerReference;
+using k8s::Pod;
+using k8s::ReplicaSet;
 
 constexpr const char* kManager = "kube-controller-manager";
 constexpr const char* kComponent = "replicaset-controller";
@@ -37,12 +45,24 @@ constexpr const char* kComponent = "replicaset-controller";
 constexpr std::int64_t kBurstReplicas = 500;
 constexpr std::int64_t kSlowStartInitialBatchSize = 1;
 
-// controller.IsPodActive.
-bool is_active(const json& pod) {
-  const std::string phase = str_at(pod, {"status", "phase"});
-  return phase != "Succeeded" && phase != "Failed" && !find(pod, {"metadata", "deletionTimestamp"});
-}
+// A pod in hand: its stored version (to name it in a delete) and its typed view.
+struct PodInHand {
+  ObjectPtr object;
+  std::shared_ptr<const Pod> pod;
+  const Pod* operator->() const { return pod.get(); }
+};
 
+// labels.Set(template labels).AsSelectorPreValidated().Matches(pod labels): the pod carries every
+// label of the template (FullyLabeledReplicas). No template labels match every pod.
+bool has_template_labels(const Pod& pod, const json* template_labels) {
+  if (!template_labels || !template_labels->is_object()) return true;
+  for (auto& [k, v] : template_labels->items()) {
+    auto it = pod.metadata.labels.find(k);
+    if (it == pod.metadata.labels.end() || !v.is_string() || v.get_ref<const std::string&>() != it->second)
+      return false;
+  }
+  return true;
+}
 
 class ReplicaSetController final : public Controller, public WatchFilter {
  public:
@@ -61,8 +81,9 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     for (const ObjectPtr& rs : api().list("ReplicaSet")) enqueue(key_of(*rs));
   }
 
-  // What on_watch_event returns from at once, told from the event alone: a pod no ReplicaSet
-  // controls (a bare pod, a StatefulSet's).
+  // What on_watch_event returns from at once, told from the event alone (without decoding the
+  // version: most pod events are kubelet status writes): a pod no ReplicaSet controls (a bare
+  // pod, a StatefulSet's).
   bool ignores(const WatchEvent& event) const override {
     const json& obj = *event.object;
     const std::string kind = obj.value("kind", "");
@@ -82,64 +103,64 @@ class ReplicaSetController final : public Controller, public WatchFilter {
       return;
     }
     if (kind != "Pod") return;
+    if (event.type == WatchEventType::kDeleted) pods_.erase(key_of(obj));
     const json* ref = controller_of(obj);
     if (!ref || ref->value("kind", "") != "ReplicaSet") return;
-    const std::string key = key_of(ObjectRef{"ReplicaSet", str_at(obj, {"metadata", "namespace"}),
-                                             ref->value("name", "")});
+    const ObjectRef rs_ref{"ReplicaSet", ObjectRef::of(obj).ns, ref->value("name", "")};
+    const std::string key = key_of(rs_ref);
     enqueue(key);
     if (event.type == WatchEventType::kModified && event.old && !is_pod_ready(*event.old) && is_pod_ready(obj)) {
-      ObjectPtr rs = api().get(ObjectRef{"ReplicaSet", str_at(obj, {"metadata", "namespace"}),
-                                         ref->value("name", "")});
-      const std::int64_t min_ready = rs ? int_at(*rs, {"spec", "minReadySeconds"}, 0) : 0;
+      ObjectPtr live = api().get(rs_ref);
+      const std::int64_t min_ready = live ? replica_sets_.get(key, live)->spec.min_ready_seconds : 0;
       if (min_ready > 0) enqueue_after(key, seconds(min_ready) + seconds(1));
     }
   }
 
+  // replica_set.go syncReplicaSet.
   std::optional<Duration> reconcile(const std::string& key) override {
     const auto slash = key.find('/');
     const ObjectRef ref{"ReplicaSet", slash == std::string::npos ? "" : key.substr(0, slash),
                         slash == std::string::npos ? key : key.substr(slash + 1)};
     ObjectPtr live = api().get(ref);
-    if (!live) return std::nullopt;
-    const json& rs = *live;
-    const std::string uid = str_at(rs, {"metadata", "uid"});
-    const json selector = rs["spec"].value("selector", json::object());
-    std::vector<ObjectPtr> pods;
+    if (!live) {
+      replica_sets_.erase(key);
+      return std::nullopt;
+    }
+    const std::shared_ptr<const ReplicaSet> view = replica_sets_.get(key, live);
+    const ReplicaSet& rs = *view;
+
+    // The active pods this ReplicaSet controls and its selector matches (FilterActivePods,
+    // claimPods without adoption).
+    static const json kEverything = json::object();
+    const json& selector = rs.spec.selector ? *rs.spec.selector : kEverything;
     const json* match_labels = find(selector, {"matchLabels"});
+    std::vector<PodInHand> pods;
     for (const ObjectPtr& p :
          api().list("Pod", ref.ns, match_labels && match_labels->is_object() ? *match_labels : json(nullptr))) {
-      if (!is_active(*p)) continue;
-      const json* owner = controller_of(*p);
-      if (!owner || owner->value("uid", "") != uid) continue;
-      if (!selector_matches(selector, find(*p, {"metadata", "labels"}) ? (*p)["metadata"]["labels"] : json()))
-        continue;
-      pods.push_back(p);
+      PodInHand pod{p, pods_.get(key_of(*p), p)};
+      if (!pod->active()) continue;
+      const OwnerReference* owner = pod->metadata.controller_ref();
+      if (!owner || owner->uid != rs.metadata.uid) continue;
+      if (!selector_matches(selector, pod->metadata.labels)) continue;
+      pods.push_back(std::move(pod));
     }
 
     std::optional<std::string> manage_error;
     std::int64_t diff = 0;
-    if (!find(rs, {"metadata", "deletionTimestamp"})) manage_error = manage_replicas(pods, rs, &diff);
+    if (!rs.metadata.deletion_timestamp) manage_error = manage_replicas(pods, rs, &diff);
 
     // The status is computed from the pods seen before this sync's creates and deletes, as
     // upstream does; the watch events of those writes trigger the next sync.
-    json st = calculate_status(rs, pods, manage_error, diff);
-    static const json kNoStatus = json::object();
-    const json* stored_status = find(rs, {"status"});
-    const json& old_status = stored_status ? *stored_status : kNoStatus;
-    const std::int64_t generation = int_at(rs, {"metadata", "generation"}, 0);
-    auto same = [&](const char* f) { return int_at(old_status, {f}, 0) == int_at(st, {f}, 0); };
-    if (!(same("replicas") && same("fullyLabeledReplicas") && same("readyReplicas") &&
-          same("availableReplicas") && int_at(old_status, {"observedGeneration"}, 0) == generation &&
-          old_status.value("conditions", json()) == st.value("conditions", json()))) {
-      if (generation != 0) st["observedGeneration"] = generation;
-      // Only what the status strategy reads (status_update_body), not a copy of the whole
-      // ReplicaSet: the stored spec and labels are kept by the server either way.
-      api().update(status_update_body(rs, st), kManager, "status");
-    }
-    const std::int64_t min_ready = int_at(rs, {"spec", "minReadySeconds"}, 0);
-    if (!manage_error && min_ready > 0 && int_at(st, {"readyReplicas"}, 0) == int_at(rs, {"spec", "replicas"}, 1) &&
-        int_at(st, {"availableReplicas"}, 0) != int_at(rs, {"spec", "replicas"}, 1))
-      return seconds(min_ready);
+    const json conditions = replica_failure_conditions(rs, manage_error, diff);
+    k8s::ReplicaSetStatus new_status = calculate_status(rs, pods);
+    new_status.observed_generation = rs.metadata.generation;
+    new_status.conditions = conditions.empty() ? nullptr : &conditions;
+    if (!status_equal(rs.status, new_status)) update_status(*live, rs, new_status);
+    // A ReplicaSet whose pods are ready but not yet available is looked at again after
+    // minReadySeconds (syncReplicaSet's AddAfter).
+    if (!manage_error && rs.spec.min_ready_seconds > 0 && new_status.ready_replicas == rs.spec.replicas &&
+        new_status.available_replicas != rs.spec.replicas)
+      return seconds(rs.spec.min_ready_seconds);
     return std::nullopt;
   }
 
@@ -147,15 +168,16 @@ class ReplicaSetController final : public Controller, public WatchFilter {
   // controller.GetPodFromTemplate plus the API server's defaulting of the fields the simulation
   // reads (pkg/apis/core/v1/defaults.go: restartPolicy Always, terminationGracePeriodSeconds 30,
   // dnsPolicy ClusterFirst, schedulerName default-scheduler, imagePullPolicy by tag).
-  json pod_from_template(const json& rs) const {
-    const json tmpl = rs["spec"].value("template", json::object());
-    json meta = {{"generateName", str_at(rs, {"metadata", "name"}) + "-"},
-                 {"namespace", str_at(rs, {"metadata", "namespace"})},
+  json pod_from_template(const ReplicaSet& rs) const {
+    static const json kNoTemplate = json::object();
+    const json& tmpl = rs.spec.template_ && rs.spec.template_->is_object() ? *rs.spec.template_ : kNoTemplate;
+    json meta = {{"generateName", rs.metadata.name + "-"},
+                 {"namespace", rs.metadata.namespace_},
                  {"ownerReferences",
-                  json::array({{{"apiVersion", rs.value("apiVersion", "apps/v1")},
+                  json::array({{{"apiVersion", rs.api_version},
                                 {"kind", "ReplicaSet"},
-                                {"name", str_at(rs, {"metadata", "name"})},
-                                {"uid", str_at(rs, {"metadata", "uid"})},
+                                {"name", rs.metadata.name},
+                                {"uid", rs.metadata.uid},
                                 {"controller", true},
                                 {"blockOwnerDeletion", true}}})}};
     for (const char* k : {"labels", "annotations", "finalizers"})
@@ -177,14 +199,15 @@ class ReplicaSetController final : public Controller, public WatchFilter {
                 {"status", {{"phase", "Pending"}}}};
   }
 
-  void event(const json& rs, const std::string& type, const std::string& reason, const std::string& msg) {
-    api().record_event(ObjectRef::of(rs), type, reason, msg, kComponent);
+  void event(const ReplicaSet& rs, const std::string& type, const std::string& reason, const std::string& msg) {
+    api().record_event(ObjectRef{"ReplicaSet", rs.metadata.namespace_, rs.metadata.name}, type, reason, msg,
+                       kComponent);
   }
 
   // replica_set.go manageReplicas. Returns the first error, if any.
-  std::optional<std::string> manage_replicas(const std::vector<ObjectPtr>& pods, const json& rs,
+  std::optional<std::string> manage_replicas(const std::vector<PodInHand>& pods, const ReplicaSet& rs,
                                              std::int64_t* diff_out) {
-    std::int64_t diff = static_cast<std::int64_t>(pods.size()) - int_at(rs, {"spec", "replicas"}, 1);
+    std::int64_t diff = static_cast<std::int64_t>(pods.size()) - rs.spec.replicas;
     *diff_out = diff;
     if (diff < 0) {
       const std::int64_t n = std::min(-diff, kBurstReplicas);
@@ -196,7 +219,7 @@ class ReplicaSetController final : public Controller, public WatchFilter {
         for (std::int64_t i = 0; i < batch; ++i) {
           WriteResult r = api().create(pod, kManager);
           if (r.status.ok()) {
-            event(rs, "Normal", "SuccessfulCreate", "Created pod: " + str_at(*r.object, {"metadata", "name"}));
+            event(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectRef::of(*r.object).name);
           } else {
             event(rs, "Warning", "FailedCreate", "Error creating: " + r.status.message);
             if (!first_error) first_error = r.status.message;
@@ -209,7 +232,7 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     if (diff == 0) return std::nullopt;
     const std::int64_t n = std::min(diff, kBurstReplicas);
     std::optional<std::string> first_error;
-    for (const ObjectPtr& victim : pods_to_delete(pods, related_pods(rs), n)) {
+    for (const ObjectPtr& victim : pods_to_delete(pods, rs, n)) {
       const ObjectRef ref = ObjectRef::of(*victim);
       WriteResult r = api().remove(ref, kManager);
       if (r.status.ok()) {
@@ -224,22 +247,24 @@ class ReplicaSetController final : public Controller, public WatchFilter {
 
   // getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller (the
   // Deployment's old and new ReplicaSets), for the co-location rank.
-  std::vector<ObjectPtr> related_pods(const json& rs) const {
+  std::vector<std::shared_ptr<const Pod>> related_pods(const ReplicaSet& rs) {
     std::vector<std::string> uids;
-    const std::string ns = str_at(rs, {"metadata", "namespace"});
-    const json* owner = controller_of(rs);
+    const std::string& ns = rs.metadata.namespace_;
+    const OwnerReference* owner = rs.metadata.controller_ref();
     if (!owner) {
-      uids.push_back(str_at(rs, {"metadata", "uid"}));
+      uids.push_back(rs.metadata.uid);
     } else {
-      for (const ObjectPtr& other : world().api().list("ReplicaSet", ns)) {
-        const json* o = controller_of(*other);
-        if (o && o->value("uid", "") == owner->value("uid", "")) uids.push_back(str_at(*other, {"metadata", "uid"}));
+      for (const ObjectPtr& other : api().list("ReplicaSet", ns)) {
+        const std::shared_ptr<const ReplicaSet> o = replica_sets_.get(key_of(*other), other);
+        const OwnerReference* o_owner = o->metadata.controller_ref();
+        if (o_owner && o_owner->uid == owner->uid) uids.push_back(o->metadata.uid);
       }
     }
-    std::vector<ObjectPtr> out;
-    for (const ObjectPtr& p : world().api().list("Pod", ns)) {
-      const json* o = controller_of(*p);
-      if (o && std::find(uids.begin(), uids.end(), o->value("uid", "")) != uids.end()) out.push_back(p);
+    std::vector<std::shared_ptr<const Pod>> out;
+    for (const ObjectPtr& p : api().list("Pod", ns)) {
+      std::shared_ptr<const Pod> pod = pods_.get(key_of(*p), p);
+      const OwnerReference* o = pod->metadata.controller_ref();
+      if (o && std::find(uids.begin(), uids.end(), o->uid) != uids.end()) out.push_back(std::move(pod));
     }
     return out;
   }
@@ -252,17 +277,19 @@ class ReplicaSetController final : public Controller, public WatchFilter {
 
   // replica_set.go getPodsToDelete: sort only when some pods stay. Ties keep list order
   // (stable sort, where Go's sort.Sort is unstable).
-  std::vector<ObjectPtr> pods_to_delete(const std::vector<ObjectPtr>& pods, const std::vector<ObjectPtr>& related,
-                                        std::int64_t n) const {
+  std::vector<ObjectPtr> pods_to_delete(const std::vector<PodInHand>& pods, const ReplicaSet& rs, std::int64_t n) {
     std::vector<ObjectPtr> out;
-    if (n >= static_cast<std::int64_t>(pods.size())) return pods;
+    if (n >= static_cast<std::int64_t>(pods.size())) {
+      for (const PodInHand& p : pods) out.push_back(p.object);
+      return out;
+    }
     std::map<std::string, std::int64_t> on_node;  // active related pods per node
-    for (const ObjectPtr& p : related)
-      if (is_active(*p)) ++on_node[str_at(*p, {"spec", "nodeName"})];
+    for (const std::shared_ptr<const Pod>& p : related_pods(rs))
+      if (p->active()) ++on_node[p->spec.node_name];
     std::vector<Ranked> ranked;
-    for (const ObjectPtr& p : pods) {
-      auto it = on_node.find(str_at(*p, {"spec", "nodeName"}));
-      ranked.push_back({p, ranked_pod(*p, it == on_node.end() ? 0 : it->second)});
+    for (const PodInHand& p : pods) {
+      auto it = on_node.find(p->spec.node_name);
+      ranked.push_back({p.object, ranked_pod(*p.pod, it == on_node.end() ? 0 : it->second)});
     }
     const std::int64_t now_nanos = world().api().epoch().unix_nanos(now());
     std::stable_sort(ranked.begin(), ranked.end(), [&](const Ranked& a, const Ranked& b) {
@@ -272,28 +299,29 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     return out;
   }
 
-  // replica_set.go calculateStatus; zero counts are omitted except replicas (not omitempty).
-  json calculate_status(const json& rs, const std::vector<ObjectPtr>& pods,
-                        const std::optional<std::string>& error, std::int64_t diff) const {
-    json st = rs.value("status", json::object());
-    const json tmpl_labels = find(rs, {"spec", "template", "metadata", "labels"})
-                                 ? rs["spec"]["template"]["metadata"]["labels"]
-                                 : json::object();
-    const std::int64_t min_ready = int_at(rs, {"spec", "minReadySeconds"}, 0);
-    std::int64_t fully = 0, ready = 0, available = 0;
-    for (const ObjectPtr& p : pods) {
-      const json labels = find(*p, {"metadata", "labels"}) ? (*p)["metadata"]["labels"] : json::object();
-      if (selector_matches(json{{"matchLabels", tmpl_labels}}, labels)) ++fully;
-      if (!is_pod_ready(*p)) continue;
-      ++ready;
+  // replica_set.go calculateReplicaSetStatus: the counts of the pods in hand.
+  k8s::ReplicaSetStatus calculate_status(const ReplicaSet& rs, const std::vector<PodInHand>& pods) const {
+    k8s::ReplicaSetStatus st;
+    st.replicas = static_cast<std::int64_t>(pods.size());
+    const json* template_labels = rs.spec.template_labels();
+    for (const PodInHand& p : pods) {
+      if (has_template_labels(*p.pod, template_labels)) ++st.fully_labeled_replicas;
+      if (!p->ready()) continue;
+      ++st.ready_replicas;
       // podutil.IsPodAvailable: ready for longer than minReadySeconds.
-      const json* c = pod_ready_condition(*p);
-      auto since = c ? parse_rfc3339(c->value("lastTransitionTime", "")) : std::nullopt;
-      if (min_ready == 0 ||
-          (since && SimTime{seconds(*since - world().api().epoch().unix_seconds) + seconds(min_ready)} < now()))
-        ++available;
+      auto since = parse_rfc3339(p->ready_condition()->last_transition_time);
+      if (rs.spec.min_ready_seconds == 0 ||
+          (since && SimTime{seconds(*since - world().api().epoch().unix_seconds) + seconds(rs.spec.min_ready_seconds)} < now()))
+        ++st.available_replicas;
     }
-    json conds = st.value("conditions", json::array());
+    return st;
+  }
+
+  // calculateReplicaSetStatus's ReplicaFailure condition: added with the sync's first error,
+  // removed once a sync has none; the other conditions are kept as they are.
+  json replica_failure_conditions(const ReplicaSet& rs, const std::optional<std::string>& error,
+                                  std::int64_t diff) const {
+    json conds = rs.status.conditions ? *rs.status.conditions : json::array();
     auto has_failure = std::find_if(conds.begin(), conds.end(),
                                     [](const json& c) { return c.value("type", "") == "ReplicaFailure"; });
     if (error && has_failure == conds.end()) {
@@ -305,22 +333,44 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     } else if (!error && has_failure != conds.end()) {
       conds.erase(has_failure);
     }
-    if (conds.empty())
-      st.erase("conditions");
+    return conds;
+  }
+
+  // updateReplicaSetStatus's check: the counts, the observed generation and the conditions.
+  static bool status_equal(const k8s::ReplicaSetStatus& a, const k8s::ReplicaSetStatus& b) {
+    static const json kNone;
+    return a.replicas == b.replicas && a.fully_labeled_replicas == b.fully_labeled_replicas &&
+           a.ready_replicas == b.ready_replicas && a.available_replicas == b.available_replicas &&
+           a.observed_generation == b.observed_generation &&
+           (a.conditions ? *a.conditions : kNone) == (b.conditions ? *b.conditions : kNone);
+  }
+
+  // updateReplicaSetStatus: the stored status with the new counts (zero counts omitted except
+  // replicas, which is not omitempty) and conditions. Only what the status strategy reads
+  // (status_update_body), not a copy of the whole ReplicaSet: the stored spec and labels are kept
+  // by the server either way.
+  void update_status(const json& object, const ReplicaSet& rs, const k8s::ReplicaSetStatus& st) {
+    json body = rs.status_object && rs.status_object->is_object() ? *rs.status_object : json::object();
+    if (st.conditions)
+      body["conditions"] = *st.conditions;
     else
-      st["conditions"] = conds;
-    st["replicas"] = static_cast<std::int64_t>(pods.size());
+      body.erase("conditions");
+    body["replicas"] = st.replicas;
     auto put = [&](const char* k, std::int64_t v) {
       if (v != 0)
-        st[k] = v;
+        body[k] = v;
       else
-        st.erase(k);
+        body.erase(k);
     };
-    put("fullyLabeledReplicas", fully);
-    put("readyReplicas", ready);
-    put("availableReplicas", available);
-    return st;
+    put("fullyLabeledReplicas", st.fully_labeled_replicas);
+    put("readyReplicas", st.ready_replicas);
+    put("availableReplicas", st.available_replicas);
+    if (st.observed_generation != 0) body["observedGeneration"] = st.observed_generation;
+    api().update(status_update_body(object, std::move(body)), kManager, "status");
   }
+
+  k8s::ParsedVersions<ReplicaSet> replica_sets_{k8s::parse_replica_set};
+  k8s::ParsedVersions<Pod> pods_{k8s::parse_pod};
 };
 
 KCSIM_REGISTER_MODEL(ReplicaSetController, "replicaset-controller");

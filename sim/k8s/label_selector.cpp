@@ -9,6 +9,35 @@
 
 namespace kcsim {
 
+namespace {
+
+// LabelSelectorAsSelector(selector).Matches(labels), with `label(key)` the value of a label (a
+// const json* or const std::string*, nullptr when unset) and `equal(value, label)` the comparison
+// of a selector value with it.
+template <class Label, class Equal>
+bool matches(const nlohmann::json& selector, Label label, Equal equal) {
+  using nlohmann::json;
+  if (const json* ml = find(selector, {"matchLabels"}); ml && ml->is_object())
+    for (auto& [k, v] : ml->items()) {
+      const auto* l = label(k);
+      if (!l || !equal(v, *l)) return false;
+    }
+  if (const json* me = find(selector, {"matchExpressions"}); me && me->is_array())
+    for (const json& e : *me) {
+      if (!e.is_object()) return false;
+      const auto* l = label(str_at(e, {"key"}));
+      const std::string op = str_at(e, {"operator"});
+      const json* values = find(e, {"values"});
+      const bool in = l && values && values->is_array() &&
+                      std::any_of(values->begin(), values->end(), [&](const json& v) { return equal(v, *l); });
+      if ((op == "In" && !in) || (op == "NotIn" && in) || (op == "Exists" && !l) || (op == "DoesNotExist" && l))
+        return false;
+    }
+  return true;
+}
+
+}  // namespace
+
 bool selector_matches(const nlohmann::json& selector, const nlohmann::json& labels) {
   using nlohmann::json;
   auto label = [&](const std::string& k) -> const json* {
@@ -16,22 +45,17 @@ bool selector_matches(const nlohmann::json& selector, const nlohmann::json& labe
     auto it = labels.find(k);
     return it == labels.end() ? nullptr : &*it;
   };
-  if (const json* ml = find(selector, {"matchLabels"}); ml && ml->is_object())
-    for (auto& [k, v] : ml->items()) {
-      const json* l = label(k);
-      if (!l || *l != v) return false;
-    }
-  if (const json* me = find(selector, {"matchExpressions"}); me && me->is_array())
-    for (const json& e : *me) {
-      if (!e.is_object()) return false;
-      const json* l = label(str_at(e, {"key"}));
-      const std::string op = str_at(e, {"operator"});
-      const json* values = find(e, {"values"});
-      const bool in = l && values && values->is_array() && std::find(values->begin(), values->end(), *l) != values->end();
-      if ((op == "In" && !in) || (op == "NotIn" && in) || (op == "Exists" && !l) || (op == "DoesNotExist" && l))
-        return false;
-    }
-  return true;
+  return matches(selector, label, [](const json& v, const json& l) { return v == l; });
+}
+
+bool selector_matches(const nlohmann::json& selector, const std::map<std::string, std::string>& labels) {
+  auto label = [&](const std::string& k) -> const std::string* {
+    auto it = labels.find(k);
+    return it == labels.end() ? nullptr : &it->second;
+  };
+  return matches(selector, label, [](const nlohmann::json& v, const std::string& l) {
+    return v.is_string() && v.get_ref<const std::string&>() == l;
+  });
 }
 
 namespace {

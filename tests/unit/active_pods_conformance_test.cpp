@@ -4,7 +4,8 @@
 // v1.28–v1.32 that kcsim models, with PodDeletionCost and LogarithmicScaleDown on):
 //  - TestSortingActivePodsWithRanks: its 11 equality and 16 inequality cases, pods built as the
 //    test's pod() helper builds them (the Ready condition and one container status only when
-//    ready), ranks as given, Now = the test's now;
+//    ready) and read through their typed view (k8s::parse_pod) as the ReplicaSet controller reads
+//    them, ranks as given, Now = the test's now;
 //  - TestSortingActivePods: its one table (9 pods, the expected order) sorted from 20 shuffled
 //    orders. Upstream sorts with ActivePods.Less (exact times, no ranks); the ReplicaSet uses
 //    ActivePodsWithRanks.Less, which orders this table identically (equal ranks and costs, and
@@ -71,7 +72,8 @@ const json kReady5Hours = pod("ready-5-hours", "", "Running", true, 0, kThen5Hou
 const json kReady8Hours = pod("ready-10-hours", "", "Running", true, 0, kThen8Hours, kThen1Month);
 
 bool less(const json& a, std::int64_t rank_a, const json& b, std::int64_t rank_b) {
-  return active_pods_with_ranks_less(ranked_pod(a, rank_a), ranked_pod(b, rank_b), kNowNanos);
+  return active_pods_with_ranks_less(ranked_pod(k8s::parse_pod(a), rank_a), ranked_pod(k8s::parse_pod(b), rank_b),
+                                     kNowNanos);
 }
 
 // --- equalityTests: neither pod is less than the other (ranks 1, 1) ---------------------------------
@@ -189,7 +191,7 @@ TEST(ActivePodsConformance, SortsByActivePod) {
   for (int round = 0; round < 20; ++round) {
     std::shuffle(idx.begin(), idx.end(), rng);
     std::vector<std::pair<std::string, RankedPod>> ranked;
-    for (std::size_t i : idx) ranked.emplace_back(pods[i]["metadata"]["name"], ranked_pod(pods[i], 0));
+    for (std::size_t i : idx) ranked.emplace_back(pods[i]["metadata"]["name"], ranked_pod(k8s::parse_pod(pods[i]), 0));
     std::sort(ranked.begin(), ranked.end(),
               [](const auto& a, const auto& b) { return active_pods_with_ranks_less(a.second, b.second, kNowNanos); });
     std::vector<std::string> got;

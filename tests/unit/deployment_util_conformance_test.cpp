@@ -8,8 +8,9 @@
 // annotations of the old Deployment as the test sets them (SetReplicasAnnotations), and the
 // sizes after the plan's writes are compared, ignoring the writes the table marks wasntUpdated.
 // Deployments and ReplicaSets are built as the tables build them (generateDeployment's
-// RollingUpdate strategy, intstr values as JSON integers or strings). docs/fidelity.md counts the
-// cases.
+// RollingUpdate strategy, intstr values as JSON integers or strings) and read through their typed
+// views (k8s::parse_deployment, k8s::parse_replica_set) as the controller reads them.
+// docs/fidelity.md counts the cases.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -25,9 +26,10 @@
 namespace kcsim {
 namespace {
 
+using k8s::IntOrString;
 using nlohmann::json;
 
-std::string str_at_name(const json& o) { return o["metadata"]["name"].get<std::string>(); }
+k8s::Deployment deployment(const json& d) { return k8s::parse_deployment(d); }
 
 std::string test_name(const std::string& s) {
   std::string out;
@@ -48,8 +50,8 @@ class ResolveFencepostsConformance : public ::testing::TestWithParam<FencepostCa
 
 TEST_P(ResolveFencepostsConformance, MatchesUpstream) {
   const FencepostCase& c = GetParam();
-  const json surge = c.surge ? json(*c.surge) : json();
-  const json unavailable = c.unavailable ? json(*c.unavailable) : json();
+  const IntOrString surge = IntOrString::from_string(c.surge.value_or(""));
+  const IntOrString unavailable = IntOrString::from_string(c.unavailable.value_or(""));
   const auto f = resolve_fenceposts(c.surge ? &surge : nullptr, c.unavailable ? &unavailable : nullptr, c.desired);
   EXPECT_EQ(!f.has_value(), c.expect_error);
   // Upstream returns 0, 0 with its error.
@@ -69,12 +71,14 @@ INSTANTIATE_TEST_SUITE_P(Upstream, ResolveFencepostsConformance,
 
 // What the controller reads where the API server would have defaulted or rejected the value.
 TEST(RollingUpdateValueDefaulted, AsTheControllerReadsIt) {
-  EXPECT_EQ(rolling_update_value_defaulted(nullptr), json("25%"));
-  const json pct = "39%", n = 3, s = "7", bad = "oops";
-  EXPECT_EQ(rolling_update_value_defaulted(&pct), pct);
-  EXPECT_EQ(rolling_update_value_defaulted(&n), n);
-  EXPECT_EQ(rolling_update_value_defaulted(&s), json(7));
-  EXPECT_EQ(rolling_update_value_defaulted(&bad), json("25%"));
+  // A missing value: the typed view's SetDefaults_Deployment "25%".
+  const IntOrString missing = deployment(json{{"spec", json::object()}}).spec.strategy.rolling_update.max_surge;
+  EXPECT_EQ(rolling_update_value_defaulted(missing), IntOrString::from_string("25%"));
+  const IntOrString pct = IntOrString::from_string("39%"), n = IntOrString::from_int(3);
+  EXPECT_EQ(rolling_update_value_defaulted(pct), pct);
+  EXPECT_EQ(rolling_update_value_defaulted(n), n);
+  EXPECT_EQ(rolling_update_value_defaulted(IntOrString::from_string("7")), IntOrString::from_int(7));
+  EXPECT_EQ(rolling_update_value_defaulted(IntOrString::from_string("oops")), IntOrString::from_string("25%"));
 }
 
 // --- TestMaxUnavailable ------------------------------------------------------------------------------
@@ -95,7 +99,7 @@ struct MaxUnavailableCase {
 class MaxUnavailableConformance : public ::testing::TestWithParam<MaxUnavailableCase> {};
 
 TEST_P(MaxUnavailableConformance, MatchesUpstream) {
-  EXPECT_EQ(deployment_max_unavailable(GetParam().deployment), GetParam().expected);
+  EXPECT_EQ(deployment_max_unavailable(deployment(GetParam().deployment)), GetParam().expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -125,7 +129,7 @@ TEST_P(NewRSNewReplicasConformance, MatchesUpstream) {
   const NewRsCase& c = GetParam();
   json d = rolling(c.dep_replicas, 1, c.max_surge);
   d["spec"]["strategy"]["type"] = c.strategy;
-  EXPECT_EQ(new_rs_new_replicas(d, 5, c.new_rs_replicas), c.expected);
+  EXPECT_EQ(new_rs_new_replicas(deployment(d), 5, c.new_rs_replicas), c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Upstream, NewRSNewReplicasConformance,
@@ -151,7 +155,7 @@ TEST_P(GetReplicaSetFractionConformance, MatchesUpstream) {
   json rs = {{"spec", {{"replicas", c.rs_replicas}}}};
   if (c.max_replicas_annotation)
     rs["metadata"]["annotations"] = {{"deployment.kubernetes.io/max-replicas", *c.max_replicas_annotation}};
-  EXPECT_EQ(replica_set_fraction(d, c.dep_status_replicas, rs), c.expected);
+  EXPECT_EQ(replica_set_fraction(deployment(d), c.dep_status_replicas, k8s::parse_replica_set(rs)), c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -172,8 +176,9 @@ INSTANTIATE_TEST_SUITE_P(
 
 // GetProportion bounds the fraction by what is left to add or remove.
 TEST(GetProportion, BoundedByWhatIsLeft) {
-  json d = rolling(120, 1, 0);
-  json rs = {{"spec", {{"replicas", 50}}}, {"metadata", {{"annotations", {{"deployment.kubernetes.io/max-replicas", "100"}}}}}};
+  const k8s::Deployment d = deployment(rolling(120, 1, 0));
+  const k8s::ReplicaSet rs = k8s::parse_replica_set(
+      {{"spec", {{"replicas", 50}}}, {"metadata", {{"annotations", {{"deployment.kubernetes.io/max-replicas", "100"}}}}}});
   EXPECT_EQ(replica_set_proportion(d, 0, &rs, 20, 0), 10);   // the fraction
   EXPECT_EQ(replica_set_proportion(d, 0, &rs, 20, 15), 5);   // only 5 left to add
   EXPECT_EQ(replica_set_proportion(d, 0, &rs, 20, 20), 0);   // nothing left
@@ -213,32 +218,33 @@ class ScaleConformance : public ::testing::TestWithParam<ScaleCase> {};
 
 TEST_P(ScaleConformance, MatchesUpstream) {
   const ScaleCase& c = GetParam();
+  const k8s::Deployment old_deployment = deployment(c.old_deployment);
   auto make = [&](const TestRs& t) {
-    std::int64_t desired = deployment_spec_replicas(c.old_deployment);
+    std::int64_t desired = old_deployment.spec.replicas;
     if (auto it = c.desired_annotations.find(t.name); it != c.desired_annotations.end()) desired = it->second;
-    const std::int64_t max = desired + deployment_max_surge(c.old_deployment);
-    return json{{"metadata",
+    const std::int64_t max = desired + deployment_max_surge(old_deployment);
+    return k8s::parse_replica_set(json{{"metadata",
                  {{"name", t.name},
                   {"creationTimestamp", t.created},
                   {"annotations",
                    {{"deployment.kubernetes.io/desired-replicas", std::to_string(desired)},
                     {"deployment.kubernetes.io/max-replicas", std::to_string(max)}}}}},
-                {"spec", {{"replicas", t.replicas}}}};
+                {"spec", {{"replicas", t.replicas}}}});
   };
-  std::optional<json> new_rs;
+  std::optional<k8s::ReplicaSet> new_rs;
   if (c.new_rs) new_rs = make(*c.new_rs);
-  std::vector<json> old;
+  std::vector<k8s::ReplicaSet> old;
   for (const TestRs& t : c.old_rss) old.push_back(make(t));
-  std::vector<const json*> old_ptrs;
-  for (const json& o : old) old_ptrs.push_back(&o);
+  std::vector<const k8s::ReplicaSet*> old_ptrs;
+  for (const k8s::ReplicaSet& o : old) old_ptrs.push_back(&o);
   const DeploymentScalePlan plan =
-      deployment_scale_plan(c.deployment, 0, new_rs ? &*new_rs : nullptr, old_ptrs);
-  std::map<const json*, std::int64_t> size;
+      deployment_scale_plan(deployment(c.deployment), 0, new_rs ? &*new_rs : nullptr, old_ptrs);
+  std::map<const k8s::ReplicaSet*, std::int64_t> size;
   if (new_rs) size[&*new_rs] = c.new_rs->replicas;
   for (std::size_t i = 0; i < old.size(); ++i) size[&old[i]] = c.old_rss[i].replicas;
   for (const ReplicaSetScale& w : plan.writes) {
     ASSERT_TRUE(size.count(w.rs));
-    if (!c.wasnt_updated.count(str_at_name(*w.rs))) size[w.rs] = w.size;
+    if (!c.wasnt_updated.count(w.rs->metadata.name)) size[w.rs] = w.size;
   }
   if (c.expected_new && new_rs) {
     EXPECT_EQ(size[&*new_rs], *c.expected_new) << "new";

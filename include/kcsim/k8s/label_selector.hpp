@@ -5,6 +5,7 @@
 // server (validation, the scale subresource's status.selector) and kcsim kubectl.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,10 @@ namespace kcsim {
 /// Whether `labels` (an object of strings, or null for none) satisfy `selector`. An empty
 /// selector matches everything, as LabelSelectorAsSelector makes it labels.Everything().
 bool selector_matches(const nlohmann::json& selector, const nlohmann::json& labels);
+
+/// The same for labels already decoded (ObjectMeta::labels): a selector value matches a label
+/// only when it is the same string.
+bool selector_matches(const nlohmann::json& selector, const std::map<std::string, std::string>& labels);
 
 /// LabelSelectorAsSelector(selector).String(): the requirements sorted by key (matchLabels
 /// before expressions of the same key), joined with ","; "k=v", "k in (a,b)" (values sorted),

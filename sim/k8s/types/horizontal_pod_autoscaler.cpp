@@ -3,29 +3,17 @@
 #include <utility>
 
 #include "kcsim/k8s/quantity.hpp"
+#include "kcsim/k8s/types/decode.hpp"
 
 namespace kcsim::k8s {
 namespace {
 
 using nlohmann::json;
 
-/// o[key] when o is an object holding key, else nullptr (null members included).
-const json* member(const json& o, const char* key) {
-  if (!o.is_object()) return nullptr;
-  auto it = o.find(key);
-  return it == o.end() ? nullptr : &*it;
-}
-
-/// o[key] when it is an object, else nullptr.
-const json* object_member(const json& o, const char* key) {
-  const json* m = member(o, key);
-  return m && m->is_object() ? m : nullptr;
-}
-
-std::string string_member(const json& o, const char* key) {
-  const json* m = member(o, key);
-  return m && m->is_string() ? m->get<std::string>() : std::string();
-}
+// The shared member readers (decode.hpp); the optional integers below tell absent from 0.
+using decode::member;
+using decode::object_member;
+using decode::string_member;
 
 std::optional<std::int32_t> int32_member(const json& o, const char* key) {
   const json* m = member(o, key);
