@@ -13,25 +13,8 @@ function(fail msg)
   message(FATAL_ERROR "html fold check (${SCENARIO}): ${msg}")
 endfunction()
 
-file(REMOVE_RECURSE "${WORKDIR}")
-file(MAKE_DIRECTORY "${WORKDIR}")
-execute_process(COMMAND "${KCSIM}" run "${SCENARIO}" --html "${WORKDIR}/report.html" --format json
-                        -o "${WORKDIR}/report.json"
-                RESULT_VARIABLE rc ERROR_VARIABLE err TIMEOUT 500)
-if(NOT rc EQUAL 0)
-  fail("kcsim run failed (${rc}): ${err}")
-endif()
-execute_process(COMMAND "${CHROMIUM}" --headless=new --no-sandbox --disable-gpu --no-first-run
-                        --user-data-dir=${WORKDIR}/profile --window-size=1400,1000
-                        --dump-dom "file://${WORKDIR}/report.html"
-                RESULT_VARIABLE rc OUTPUT_VARIABLE dom ERROR_VARIABLE err TIMEOUT 120)
-if(NOT rc EQUAL 0)
-  fail("chromium failed (${rc}): ${err}")
-endif()
-file(WRITE "${WORKDIR}/dom.html" "${dom}")
-if(NOT dom MATCHES "<body[^>]* data-rendered=\"yes\"")
-  fail("the page's load script did not run: no data-rendered=\"yes\" on <body> in ${WORKDIR}/dom.html")
-endif()
+include("${CMAKE_CURRENT_LIST_DIR}/render_page.cmake")
+render_page(1400,1000 data-rendered)
 
 file(READ "${WORKDIR}/report.json" report)
 string(JSON object GET "${report}" fights 0 object)

@@ -15,34 +15,15 @@ function(fail msg)
   message(FATAL_ERROR "html render check (${SCENARIO}): ${msg}")
 endfunction()
 
-file(REMOVE_RECURSE "${WORKDIR}")
-file(MAKE_DIRECTORY "${WORKDIR}")
 set(run_options "")
 if(DEFINED DURATION)
   set(run_options --duration ${DURATION} --no-fixes)
 endif()
-execute_process(COMMAND "${KCSIM}" run "${SCENARIO}" --html "${WORKDIR}/report.html" --format json
-                        -o "${WORKDIR}/report.json" ${run_options}
-                RESULT_VARIABLE rc ERROR_VARIABLE err TIMEOUT 500)
-if(NOT rc EQUAL 0)
-  fail("kcsim run failed (${rc}): ${err}")
-endif()
+include("${CMAKE_CURRENT_LIST_DIR}/render_page.cmake")
+render_page(1280,1000 data-rendered ${run_options})
 file(SIZE "${WORKDIR}/report.html" bytes)
 if(DEFINED MAX_BYTES AND bytes GREATER MAX_BYTES)
   fail("the page is ${bytes} bytes, more than ${MAX_BYTES}")
-endif()
-
-# Chromium as root needs --no-sandbox; a fresh profile keeps the test independent of ~/.config.
-execute_process(COMMAND "${CHROMIUM}" --headless=new --no-sandbox --disable-gpu --no-first-run
-                        --user-data-dir=${WORKDIR}/profile --window-size=1280,1000
-                        --dump-dom "file://${WORKDIR}/report.html"
-                RESULT_VARIABLE rc OUTPUT_VARIABLE dom ERROR_VARIABLE err TIMEOUT 120)
-if(NOT rc EQUAL 0)
-  fail("chromium failed (${rc}): ${err}")
-endif()
-file(WRITE "${WORKDIR}/dom.html" "${dom}")
-if(NOT dom MATCHES "<body[^>]* data-rendered=\"yes\"")
-  fail("the page's load script did not run: no data-rendered=\"yes\" on <body> in ${WORKDIR}/dom.html")
 endif()
 
 # Expected figures from the JSON report.
