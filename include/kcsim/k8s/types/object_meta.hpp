@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kcsim/k8s/types/decode.hpp"
+
 namespace kcsim::k8s {
 
 struct OwnerReference {
@@ -48,10 +50,6 @@ struct ObjectMeta {
 };
 
 namespace detail {
-inline std::string string_member(const nlohmann::json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 inline void read_string_map(const nlohmann::json& o, const char* key, std::map<std::string, std::string>& out) {
   auto it = o.find(key);
   if (it == o.end() || !it->is_object()) return;
@@ -67,12 +65,12 @@ inline ObjectMeta parse_object_meta(const nlohmann::json& object) {
   auto md = object.find("metadata");
   if (md == object.end() || !md->is_object()) return m;
   const nlohmann::json& j = *md;
-  m.name = detail::string_member(j, "name");
-  m.namespace_ = detail::string_member(j, "namespace");
-  m.uid = detail::string_member(j, "uid");
-  m.resource_version = detail::string_member(j, "resourceVersion");
-  if (auto g = j.find("generation"); g != j.end() && g->is_number_integer()) m.generation = g->get<std::int64_t>();
-  m.creation_timestamp = detail::string_member(j, "creationTimestamp");
+  m.name = decode::string_member(j, "name");
+  m.namespace_ = decode::string_member(j, "namespace");
+  m.uid = decode::string_member(j, "uid");
+  m.resource_version = decode::string_member(j, "resourceVersion");
+  m.generation = decode::int_member(j, "generation");
+  m.creation_timestamp = decode::string_member(j, "creationTimestamp");
   if (auto d = j.find("deletionTimestamp"); d != j.end() && d->is_string()) m.deletion_timestamp = d->get<std::string>();
   detail::read_string_map(j, "labels", m.labels);
   detail::read_string_map(j, "annotations", m.annotations);
@@ -80,10 +78,10 @@ inline ObjectMeta parse_object_meta(const nlohmann::json& object) {
     for (const nlohmann::json& r : *refs) {
       if (!r.is_object()) continue;
       OwnerReference o;
-      o.api_version = detail::string_member(r, "apiVersion");
-      o.kind = detail::string_member(r, "kind");
-      o.name = detail::string_member(r, "name");
-      o.uid = detail::string_member(r, "uid");
+      o.api_version = decode::string_member(r, "apiVersion");
+      o.kind = decode::string_member(r, "kind");
+      o.name = decode::string_member(r, "name");
+      o.uid = decode::string_member(r, "uid");
       if (auto c = r.find("controller"); c != r.end() && c->is_boolean()) o.controller = c->get<bool>();
       if (auto b = r.find("blockOwnerDeletion"); b != r.end() && b->is_boolean()) o.block_owner_deletion = b->get<bool>();
       m.owner_references.push_back(std::move(o));
