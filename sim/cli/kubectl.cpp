@@ -94,11 +94,13 @@ int kubectl(const std::vector<std::string>& args) {
   KubectlResult result;
   try {
     // get -w: the watch runs the world on to --until (or the scenario's end).
-    auto run_to_end = [&world, end, &limits] {
+    // A copy, not the structured binding: clang 14 cannot capture a binding in a lambda (C++20 P1091).
+    const std::uint64_t max_events = limits.max_events;
+    auto run_to_end = [&world, end, max_events] {
       if (world.run(SimTime{end}) == StopReason::kEventLimit)
         throw std::runtime_error(fmt::format(
             "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably writing in a tight loop",
-            world.scenario().file, limits.max_events, format_go_duration(world.engine().now().time_since_epoch())));
+            world.scenario().file, max_events, format_go_duration(world.engine().now().time_since_epoch())));
     };
     if (std::optional<KubectlResult> watched = kubectl_watch(world, split.tool, run_to_end)) {
       result = std::move(*watched);
