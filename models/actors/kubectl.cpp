@@ -12,11 +12,11 @@
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/json_pointer.hpp"
 #include "kcsim/k8s/object_validation.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 namespace {
 
-constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 
 // kubectl's resource names and short names → kind.
 const std::map<std::string, std::string>& kind_aliases() {
@@ -187,13 +187,13 @@ class Kubectl final : public Controller {
     const ObjectRef ref = ObjectRef::of(config);
     ObjectPtr live = api().get(ref);
     json annotated = config;
-    annotated["metadata"]["annotations"][kLastApplied] = config.dump();
+    annotated["metadata"]["annotations"][k8s::kLastAppliedConfigAnnotation] = config.dump();
     if (!live) {
       api().create(std::move(annotated), manager);
       return;
     }
     json last_applied;
-    const json::json_pointer p("/metadata/annotations/" + std::string("kubectl.kubernetes.io~1last-applied-configuration"));
+    const json::json_pointer p("/metadata/annotations/" + escape_pointer_token(k8s::kLastAppliedConfigAnnotation));
     if (live->contains(p)) last_applied = json::parse(live->at(p).get<std::string>(), nullptr, false);
     json patch = three_way_patch(last_applied, annotated, *live);
     if (!patch.empty()) api().merge_patch(ref, patch, manager);

@@ -23,6 +23,16 @@ constexpr std::int64_t kMaxServiceUs = 24LL * 3600 * 1000000;
   throw InputError(ctx.file, ctx.pointer + (field.empty() ? "" : "/" + field), expected, found);
 }
 
+// The string member that says which variant an object is ("type", "distribution"): an input
+// error naming the member, or the whole value when it is not an object, with `expected`.
+std::string discriminator(const json& spec, const PatternContext& ctx, const char* member, const char* expected) {
+  if (!spec.is_object()) fail(ctx, "", expected, describe_found(spec));
+  const auto it = spec.find(member);
+  if (it == spec.end()) fail(ctx, member, expected, describe_found(spec));
+  if (!it->is_string()) fail(ctx, member, expected, describe_found(*it));
+  return it->get<std::string>();
+}
+
 void only_fields(const json& spec, const PatternContext& ctx, std::initializer_list<const char*> allowed) {
   for (auto& [key, value] : spec.items()) {
     (void)value;
@@ -67,11 +77,8 @@ bool read_spacing(const json& spec, const PatternContext& ctx) {
 
 ArrivalProcess ArrivalProcess::parse(const json& spec, const PatternContext& ctx) {
   ArrivalProcess p;
-  if (!spec.is_object() || !spec.contains("type") || !spec["type"].is_string())
-    fail(ctx, spec.is_object() ? "type" : "",
-         "expected a pattern {\"type\": idle|constant|poisson|bursts|diurnal|steps|trace, ...}",
-         spec.is_object() && spec.contains("type") ? describe_found(spec["type"]) : describe_found(spec));
-  const std::string type = spec["type"];
+  const std::string type = discriminator(
+      spec, ctx, "type", "expected a pattern {\"type\": idle|constant|poisson|bursts|diurnal|steps|trace, ...}");
   if (type == "idle") {
     only_fields(spec, ctx, {"type"});
     p.type_ = Type::kIdle;
@@ -289,11 +296,8 @@ ServiceTime ServiceTime::parse(const json& spec, const PatternContext& ctx) {
     s.value_us_ = static_cast<double>(read_duration(spec, ctx.file, ctx.pointer).count());
     return s;
   }
-  if (!spec.is_object() || !spec.contains("distribution") || !spec["distribution"].is_string())
-    fail(ctx, spec.is_object() ? "distribution" : "",
-         "expected a duration or {\"distribution\": constant|exponential|lognormal, ...}",
-         spec.is_object() && spec.contains("distribution") ? describe_found(spec["distribution"]) : describe_found(spec));
-  const std::string d = spec["distribution"];
+  const std::string d = discriminator(spec, ctx, "distribution",
+                                      "expected a duration or {\"distribution\": constant|exponential|lognormal, ...}");
   if (d == "constant") {
     only_fields(spec, ctx, {"distribution", "value"});
     s.dist_ = Distribution::kConstant;

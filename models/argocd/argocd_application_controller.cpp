@@ -42,6 +42,7 @@
 #include "argocd_conditions.hpp"
 #include "argocd_diff.hpp"
 #include "argocd_health.hpp"
+#include "sync_policy.hpp"
 #include "self_heal_backoff.hpp"
 #include "../git/git_repository.hpp"
 #include "kcsim/k8s/json_access.hpp"
@@ -51,6 +52,7 @@
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 namespace {
@@ -68,7 +70,6 @@ constexpr const char* kSSAManager = "argocd-controller";  // common.ArgoCDSSAMan
 constexpr const char* kRefreshAnnotation = "argocd.argoproj.io/refresh";
 constexpr const char* kTrackingAnnotation = "argocd.argoproj.io/tracking-id";
 constexpr const char* kInstanceLabel = "app.kubernetes.io/instance";
-constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr const char* kSyncOptionsAnnotation = "argocd.argoproj.io/sync-options";
 constexpr const char* kSkipReconcileAnnotation = "argocd.argoproj.io/skip-reconcile";
 constexpr const char* kHookAnnotation = "argocd.argoproj.io/hook";
@@ -614,10 +615,8 @@ class ArgoCD final : public Controller, public GitPushListener {
   // --- the Application informer ---------------------------------------------------------------
 
   static bool automated_enabled(const json& app) {
-    const json* a = find(app, {"spec", "syncPolicy", "automated"});
-    if (!a || !a->is_object()) return false;
-    const json* en = find(*a, {"enabled"});
-    return !(en && en->is_boolean() && !en->get<bool>());
+    const json* spec = find(app, {"spec"});
+    return spec && argocd::read_sync_policy(*spec).automated;
   }
 
   void app_informer_event(const WatchEvent& e) {
@@ -1161,7 +1160,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   // The result is a function of the annotation's text alone.
   const json& last_applied_of(const ObjectRef& ref, const json& live) {
     static const json kNone;
-    const json* text = find(live, {"metadata", "annotations", kLastApplied});
+    const json* text = find(live, {"metadata", "annotations", k8s::kLastAppliedConfigAnnotation});
     if (!text || !text->is_string()) return kNone;
     LastApplied& cached = last_applied_[ref];
     if (!cached.parsed || cached.text != text->get_ref<const std::string&>()) {
@@ -1223,10 +1222,10 @@ class ArgoCD final : public Controller, public GitPushListener {
     if (present(find(app, {"operation"}))) return std::nullopt;  // another operation is in progress
     if (present(find(app, {"metadata", "deletionTimestamp"}))) return std::nullopt;
     if (cmp.sync_status != "OutOfSync") return std::nullopt;
-    const json& automated = *find(app, {"spec", "syncPolicy", "automated"});
-    const bool prune = flag(automated, "prune");
-    const bool self_heal = flag(automated, "selfHeal");
-    const bool allow_empty = flag(automated, "allowEmpty");
+    const argocd::SyncPolicy policy = argocd::read_sync_policy(*find(app, {"spec"}));
+    const bool prune = policy.prune;
+    const bool self_heal = policy.self_heal;
+    const bool allow_empty = policy.allow_empty;
     if (!prune) {
       bool prune_only = true;
       for (const Pair& p : cmp.pairs)
@@ -1636,9 +1635,9 @@ class ArgoCD final : public Controller, public GitPushListener {
     }
     json config = desired;
     if (config["metadata"].contains("annotations") && config["metadata"]["annotations"].is_object())
-      config["metadata"]["annotations"].erase(kLastApplied);
+      config["metadata"]["annotations"].erase(k8s::kLastAppliedConfigAnnotation);
     json annotated = config;
-    annotated["metadata"]["annotations"][kLastApplied] = config.dump();
+    annotated["metadata"]["annotations"][k8s::kLastAppliedConfigAnnotation] = config.dump();
     const ObjectRef ref = ObjectRef::of(config);
     ObjectPtr live = api().get(ref);
     if (!live) {

@@ -1,5 +1,7 @@
 // ArgoCD's desired-vs-live comparison (see argocd_diff.hpp for the upstream files it follows).
 #include "argocd_diff.hpp"
+#include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -731,7 +733,7 @@ json respect_ignore_differences(const Normalized& n) {
 }
 
 json last_applied_of(const json& live) {
-  const json::json_pointer p("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration");
+  const json::json_pointer p("/metadata/annotations/" + escape_pointer_token(k8s::kLastAppliedConfigAnnotation));
   if (!live.contains(p) || !live.at(p).is_string()) return nullptr;
   json v = json::parse(live.at(p).get<std::string>(), nullptr, false);
   if (v.is_discarded() || !v.is_object()) return nullptr;

@@ -61,11 +61,7 @@ bool same_values(const json& config, const json& live) {
 class Flux final : public Controller {
  public:
   explicit Flux(World& world) : Controller(world, "flux") {
-    for (auto it = settings().begin(); it != settings().end(); ++it)
-      if (!is_controller_setting(it.key()))
-        throw InputError(world.scenario().file, world.settings_pointer("flux") + "/" + it.key(),
-                         "expected enabled, reconcileDuration or startDelay (Flux is configured by its objects)",
-                         fmt::format("unknown field \"{}\"", it.key()));
+    reject_unknown_settings("Flux is configured by its objects");
   }
 
   void start() override {

@@ -79,12 +79,6 @@ namespace {
 
 constexpr const char* kManager = "keda";
 constexpr const char* kComponent = "keda-operator";
-constexpr const char* kPaused = "autoscaling.keda.sh/paused";
-constexpr const char* kPausedReplicas = "autoscaling.keda.sh/paused-replicas";
-constexpr const char* kPausedScaleIn = "autoscaling.keda.sh/paused-scale-in";
-constexpr const char* kPausedScaleOut = "autoscaling.keda.sh/paused-scale-out";
-constexpr const char* kReadyReason = "ScaledObjectReady";
-constexpr const char* kReadyMessage = "ScaledObject is defined correctly and is ready for scaling";
 
 /// strconv.ParseBool.
 std::optional<bool> parse_bool(const json& v) {
@@ -95,6 +89,14 @@ std::optional<bool> parse_bool(const json& v) {
   if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") return false;
   return std::nullopt;
 }
+
+// The annotations that pause a ScaledObject (apis/keda/v1alpha1/scaledobject_types.go v2.18:
+// PausedAnnotation, PausedReplicasAnnotation, PausedScaleInAnnotation, PausedScaleOutAnnotation);
+// their booleans are read with parse_bool.
+constexpr const char* kPaused = "autoscaling.keda.sh/paused";
+constexpr const char* kPausedReplicas = "autoscaling.keda.sh/paused-replicas";
+constexpr const char* kPausedScaleIn = "autoscaling.keda.sh/paused-scale-in";
+constexpr const char* kPausedScaleOut = "autoscaling.keda.sh/paused-scale-out";
 
 // The ScaledObject spec, type-checked and defaulted (apis/keda/v1alpha1/scaledobject_types.go).
 struct Spec {
@@ -505,6 +507,11 @@ class KedaOperator final : public Controller, public PushSubscriber {
       if (keda::str(c, "type") == type) return c.is_object() && c.contains("status") ? keda::str(c, "status") : "Unknown";
     return "Unknown";
   }
+  // The Ready condition of a ScaledObject KEDA accepted (apis/keda/v1alpha1/condition_types.go:
+  // ScaledObjectConditionReadySuccessReason and ScaledObjectConditionReadySuccessMessage).
+  static constexpr const char* kReadyReason = "ScaledObjectReady";
+  static constexpr const char* kReadyMessage = "ScaledObject is defined correctly and is ready for scaling";
+
   // Conditions.SetCondition: updates in place or appends.
   static void set_condition(json& status, const std::string& type, const std::string& value,
                             const std::string& reason, const std::string& message) {

@@ -25,7 +25,6 @@
 
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
-#include "kcsim/apiserver/watch_filter.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/k8s/json_access.hpp"
@@ -36,6 +35,8 @@
 #include "deployment_replicas.hpp"
 #include "deployment_scale.hpp"
 #include "pod_template_hash.hpp"
+#include "kcsim/k8s/well_known.hpp"
+#include "owner_controller.hpp"
 
 namespace kcsim::models {
 namespace {
@@ -46,13 +47,6 @@ using k8s::OwnerReference;
 using k8s::ReplicaSet;
 using k8s::parse_decimal;
 
-constexpr const char* kManager = "kube-controller-manager";
-constexpr const char* kComponent = "deployment-controller";
-constexpr const char* kHashLabel = "pod-template-hash";
-constexpr const char* kRevision = "deployment.kubernetes.io/revision";
-constexpr const char* kRevisionHistory = "deployment.kubernetes.io/revision-history";
-constexpr const char* kDesiredReplicas = "deployment.kubernetes.io/desired-replicas";
-constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
 // deployment_controller.go / sync.go: maxRevHistoryLengthInChars.
 constexpr std::size_t kMaxRevHistoryLengthInChars = 2000;
 // An unlimited revisionHistoryLimit or progressDeadlineSeconds (math.MaxInt32).
@@ -81,7 +75,7 @@ std::int64_t available_replicas(const Rs* rs) { return rs ? rs->status().availab
 
 // deploymentutil.Revision: 0 when unset, nullopt when not a number.
 std::optional<std::int64_t> revision_of(const Rs& rs) {
-  const std::string* a = rs.metadata().annotation(kRevision);
+  const std::string* a = rs.metadata().annotation(k8s::kRevisionAnnotation);
   return a ? parse_decimal(*a) : 0;
 }
 
@@ -143,14 +137,14 @@ bool equal_except(const json& a, const json& b, const char* skip) {
 
 // Labels that are absent once the hash label is gone: none, or a map of nothing else.
 bool labels_absent(const json* l) {
-  return !l || (l->is_object() && (l->empty() || (l->size() == 1 && l->contains(kHashLabel))));
+  return !l || (l->is_object() && (l->empty() || (l->size() == 1 && l->contains(k8s::kPodTemplateHashLabel))));
 }
 
 bool labels_equal(const json* a, const json* b) {
   const bool none_a = labels_absent(a), none_b = labels_absent(b);
   if (none_a || none_b) return none_a == none_b;
   if (!a->is_object() || !b->is_object()) return *a == *b;
-  return equal_except(*a, *b, kHashLabel);
+  return equal_except(*a, *b, k8s::kPodTemplateHashLabel);
 }
 
 // Metadata that is absent once its labels are: none, or a map of nothing but absent labels.
@@ -177,65 +171,35 @@ bool equal_ignore_hash(const json& a, const json& b) {
   return equal_except(a, b, "metadata") && metadata_equal(member(a, "metadata"), member(b, "metadata"));
 }
 
-class DeploymentController final : public Controller, public WatchFilter {
+class DeploymentController final : public OwnerController {
  public:
-  explicit DeploymentController(World& world) : Controller(world, "deployment-controller") {
-    set_workers(5);  // --concurrent-deployment-syncs (kube-controller-manager default 5)
-    for (auto& [key, value] : settings().items())
-      if (!is_controller_setting(key))
-        throw InputError(world.scenario().file, world.settings_pointer(name()) + "/" + key,
-                         "expected enabled, reconcileDuration or startDelay (the deployment controller has no other settings)",
-                         fmt::format("unknown field \"{}\"", key));
-  }
+  explicit DeploymentController(World& world)
+      : OwnerController(world, "deployment-controller", "Deployment", {"ReplicaSet", "Pod"}) {}
 
-  void start() override {
-    watch("Deployment");
-    watch("ReplicaSet");
-    watch("Pod");
-    // The informers' initial list: objects created before the watches were registered.
-    for (const ObjectPtr& d : api().list("Deployment")) enqueue(key_of(*d));
-  }
-
-  // What on_watch_event returns from at once, told from the event alone without decoding the
+  // What on_owned_event returns from at once, told from the event alone without decoding the
   // version: a ReplicaSet no Deployment controls, a pod's add or update (the pod informer has
   // only a DeleteFunc, deletePod: deployment_controller.go NewDeploymentController), a deleted
   // pod no ReplicaSet controlled. The pod updates are most of them: every kubelet status write.
-  bool ignores(const WatchEvent& event) const override {
-    const json& obj = *event.object;
-    const std::string kind = obj.value("kind", "");
-    if (kind == "Deployment") return false;
-    if (kind == "ReplicaSet") {
-      const json* ref = controller_of(obj);
-      return !ref || ref->value("kind", "") != "Deployment";
-    }
-    if (kind == "Pod" && event.type == WatchEventType::kDeleted) {
-      const json* ref = controller_of(obj);
-      return !ref || ref->value("kind", "") != "ReplicaSet";
-    }
+  bool ignores_owned(const WatchEvent& event, const json& obj, std::string_view kind) const override {
+    if (kind == "ReplicaSet") return !controller_of_kind(obj, "Deployment");
+    if (kind == "Pod" && event.type == WatchEventType::kDeleted) return !controller_of_kind(obj, "ReplicaSet");
     return true;
   }
 
   // deployment_controller.go: add/update/deleteReplicaSet enqueue the owning Deployment;
   // deletePod enqueues it only for a Recreate Deployment (waiting for old pods to go).
-  void on_watch_event(const WatchEvent& event) override {
-    const json& obj = *event.object;
-    const std::string kind = obj.value("kind", "");
-    if (kind == "Deployment") {
-      enqueue(key_of(obj));
-      return;
-    }
+  void on_owned_event(const WatchEvent& event, const json& obj, std::string_view kind) override {
     const std::string ns = ObjectRef::of(obj).ns;
     if (kind == "ReplicaSet") {
       if (event.type == WatchEventType::kDeleted) replica_sets_.erase(key_of(obj));
-      const json* ref = controller_of(obj);
-      if (ref && ref->value("kind", "") == "Deployment")
+      if (const json* ref = controller_of_kind(obj, "Deployment"))
         enqueue(key_of(ObjectRef{"Deployment", ns, ref->value("name", "")}));
       return;
     }
     if (kind == "Pod" && event.type == WatchEventType::kDeleted) {
       pods_.erase(key_of(obj));
-      const json* ref = controller_of(obj);
-      if (!ref || ref->value("kind", "") != "ReplicaSet") return;
+      const json* ref = controller_of_kind(obj, "ReplicaSet");
+      if (!ref) return;
       const ObjectRef rs_ref{"ReplicaSet", ns, ref->value("name", "")};
       ObjectPtr rs_object = api().get(rs_ref);
       if (!rs_object) return;
@@ -250,9 +214,7 @@ class DeploymentController final : public Controller, public WatchFilter {
   }
 
   std::optional<Duration> reconcile(const std::string& key) override {
-    const auto slash = key.find('/');
-    const ObjectRef ref{"Deployment", slash == std::string::npos ? "" : key.substr(0, slash),
-                        slash == std::string::npos ? key : key.substr(slash + 1)};
+    const ObjectRef ref = ref_of_key("Deployment", key);
     ObjectPtr live = api().get(ref);
     if (!live) {
       failures_.erase(key);
@@ -344,7 +306,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     json& st = status();
     json body = status_update_body(*d_object_, st);
     if (annotations_edit_) body["metadata"]["annotations"] = *annotations_edit_;
-    WriteResult r = api().update(std::move(body), kManager, "status");
+    WriteResult r = api().update(std::move(body), kFieldManager, "status");
     if (!r.status.ok()) {
       error_ = true;
       return false;
@@ -357,7 +319,7 @@ class DeploymentController final : public Controller, public WatchFilter {
 
   void event(const std::string& type, const std::string& reason, const std::string& message) {
     api().record_event(ObjectRef{"Deployment", d().metadata.namespace_, d().metadata.name}, type, reason, message,
-                       kComponent);
+                       name());
   }
 
   // ScalingReplicaSet texts: kubernetes #125118 (v1.32) "from <old> to <new>"; #101142 (present
@@ -374,7 +336,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     json& ann = rs["metadata"]["annotations"];
     if (!ann.is_object()) ann = json::object();
     bool changed = false;
-    for (auto [key, value] : {std::pair{kDesiredReplicas, desired}, std::pair{kMaxReplicas, max}}) {
+    for (auto [key, value] : {std::pair{k8s::kDesiredReplicasAnnotation, desired}, std::pair{k8s::kMaxReplicasAnnotation, max}}) {
       const std::string v = std::to_string(value);
       if (!ann.contains(key) || ann[key] != v) {
         ann[key] = v;
@@ -384,16 +346,16 @@ class DeploymentController final : public Controller, public WatchFilter {
     return changed;
   }
   static bool replicas_annotations_need_update(const Rs& rs, std::int64_t desired, std::int64_t max) {
-    const std::string* d = rs.metadata().annotation(kDesiredReplicas);
-    const std::string* m = rs.metadata().annotation(kMaxReplicas);
+    const std::string* d = rs.metadata().annotation(k8s::kDesiredReplicasAnnotation);
+    const std::string* m = rs.metadata().annotation(k8s::kMaxReplicasAnnotation);
     return !d || *d != std::to_string(desired) || !m || *m != std::to_string(max);
   }
 
   // copyDeploymentAnnotationsToReplicaSet: everything but kubectl's last-applied and the
   // controller's own annotations.
   static bool skipped_annotation(const std::string& key) {
-    static const char* kSkip[] = {"kubectl.kubernetes.io/last-applied-configuration", kRevision,
-                                  kRevisionHistory, kDesiredReplicas, kMaxReplicas,
+    static const char* kSkip[] = {k8s::kLastAppliedConfigAnnotation, k8s::kRevisionAnnotation,
+                                  k8s::kRevisionHistoryAnnotation, k8s::kDesiredReplicasAnnotation, k8s::kMaxReplicasAnnotation,
                                   "deprecated.deployment.rollback.to"};
     return std::any_of(std::begin(kSkip), std::end(kSkip), [&key](const char* s) { return key == s; });
   }
@@ -416,8 +378,8 @@ class DeploymentController final : public Controller, public WatchFilter {
     bool changed = copy_annotations_to(rs);
     json& ann = rs["metadata"]["annotations"];
     if (!ann.is_object()) ann = json::object();
-    const bool had = ann.contains(kRevision) && ann[kRevision].is_string();
-    const std::string old_revision = had ? ann[kRevision].get<std::string>() : "";
+    const bool had = ann.contains(k8s::kRevisionAnnotation) && ann[k8s::kRevisionAnnotation].is_string();
+    const std::string old_revision = had ? ann[k8s::kRevisionAnnotation].get<std::string>() : "";
     std::int64_t old_int = 0;
     if (!old_revision.empty()) {
       auto v = parse_decimal(old_revision);
@@ -425,14 +387,14 @@ class DeploymentController final : public Controller, public WatchFilter {
       old_int = *v;
     }
     if (old_int < new_revision) {
-      ann[kRevision] = std::to_string(new_revision);
+      ann[k8s::kRevisionAnnotation] = std::to_string(new_revision);
       changed = true;
     }
     // Rolling back to this ReplicaSet: keep its former revisions, oldest dropped first.
     if (had && old_int < new_revision) {
-      const std::string history = ann.value(kRevisionHistory, "");
+      const std::string history = ann.value(k8s::kRevisionHistoryAnnotation, "");
       if (history.empty()) {
-        ann[kRevisionHistory] = old_revision;
+        ann[k8s::kRevisionHistoryAnnotation] = old_revision;
       } else {
         std::vector<std::string> parts;
         std::size_t start = 0;
@@ -448,7 +410,7 @@ class DeploymentController final : public Controller, public WatchFilter {
         if (total <= kMaxRevHistoryLengthInChars) {
           std::string joined;
           for (std::size_t i = first; i < parts.size(); ++i) joined += parts[i] + ",";
-          ann[kRevisionHistory] = joined + old_revision;
+          ann[k8s::kRevisionHistoryAnnotation] = joined + old_revision;
         }
       }
     }
@@ -467,7 +429,7 @@ class DeploymentController final : public Controller, public WatchFilter {
       auto it = ann.find(k);
       if (it == ann.end() || it->second != v) return false;
     }
-    const std::string* revision = rs.metadata().annotation(kRevision);
+    const std::string* revision = rs.metadata().annotation(k8s::kRevisionAnnotation);
     if (!revision || revision->empty()) return false;
     const auto v = parse_decimal(*revision);
     return !v || *v >= new_revision;
@@ -476,9 +438,9 @@ class DeploymentController final : public Controller, public WatchFilter {
   // deploymentutil.SetDeploymentRevision.
   bool set_deployment_revision(const std::string& revision) {
     const std::map<std::string, std::string>& ann = d_annotations();
-    if (auto it = ann.find(kRevision); it != ann.end() && it->second == revision) return false;
+    if (auto it = ann.find(k8s::kRevisionAnnotation); it != ann.end() && it->second == revision) return false;
     if (!annotations_edit_) annotations_edit_ = ann;
-    (*annotations_edit_)[kRevision] = revision;
+    (*annotations_edit_)[k8s::kRevisionAnnotation] = revision;
     return true;
   }
 
@@ -528,7 +490,7 @@ class DeploymentController final : public Controller, public WatchFilter {
       const bool min_ready_current = existing->spec().min_ready_seconds == min_ready;
       std::string revision;
       if (min_ready_current && new_rs_annotations_current(*existing, new_revision)) {
-        revision = *existing->metadata().annotation(kRevision);
+        revision = *existing->metadata().annotation(k8s::kRevisionAnnotation);
       } else {
         // SetNewReplicaSetAnnotations with an existing ReplicaSet (exists = true) reads and writes
         // only its annotations: try them on a copy of the annotations alone, and copy the whole
@@ -543,7 +505,7 @@ class DeploymentController final : public Controller, public WatchFilter {
             copy["spec"].erase("minReadySeconds");
           else
             copy["spec"]["minReadySeconds"] = min_ready;
-          WriteResult r = api().update(std::move(copy), kManager);
+          WriteResult r = api().update(std::move(copy), kFieldManager);
           if (!r.status.ok()) {
             error_ = true;
             return s;
@@ -552,7 +514,7 @@ class DeploymentController final : public Controller, public WatchFilter {
           s.new_rs = existing;
           return s;
         }
-        revision = str_at(probe, {"metadata", "annotations", kRevision});
+        revision = str_at(probe, {"metadata", "annotations", k8s::kRevisionAnnotation});
       }
       bool needs_update = set_deployment_revision(revision);
       if (has_progress_deadline() && !in_hand_status().condition("Progressing")) {
@@ -570,12 +532,12 @@ class DeploymentController final : public Controller, public WatchFilter {
     const std::optional<std::int64_t> collisions = in_hand_status().collision_count;
     const std::string hash = compute_pod_template_hash(tmpl, collisions);
     json new_template = tmpl;
-    new_template["metadata"]["labels"][kHashLabel] = hash;
+    new_template["metadata"]["labels"][k8s::kPodTemplateHashLabel] = hash;
     json selector = d().spec.selector && d().spec.selector->is_object() ? *d().spec.selector : json::object();
     if (!selector.contains("matchLabels") && !selector.contains("matchExpressions") &&
         tmpl.contains("metadata") && tmpl["metadata"].contains("labels"))
       selector["matchLabels"] = tmpl["metadata"]["labels"];
-    selector["matchLabels"][kHashLabel] = hash;
+    selector["matchLabels"][k8s::kPodTemplateHashLabel] = hash;
     const std::string rs_name = d().metadata.name + "-" + hash;
     json rs = {
         {"apiVersion", "apps/v1"},
@@ -602,7 +564,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     rs["spec"]["replicas"] = new_replicas;
     set_new_rs_annotations(rs, new_revision, false);
 
-    WriteResult r = api().create(rs, kManager);
+    WriteResult r = api().create(rs, kFieldManager);
     bool already_exists = false;
     ObjectPtr created;
     if (!r.status.ok()) {
@@ -667,7 +629,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     json copy = *rs->object;
     copy["spec"]["replicas"] = new_scale;
     set_replicas_annotations(copy, replicas(), max);
-    WriteResult r = api().update(std::move(copy), kManager);
+    WriteResult r = api().update(std::move(copy), kFieldManager);
     if (!r.status.ok()) {
       error_ = true;
       return false;
@@ -864,7 +826,7 @@ class DeploymentController final : public Controller, public WatchFilter {
       if (rs->status().replicas != 0 || rs->spec().replicas != 0 ||
           rs->metadata().generation > rs->status().observed_generation)
         continue;
-      WriteResult r = api().remove(ObjectRef::of(*rs->object), kManager);
+      WriteResult r = api().remove(ObjectRef::of(*rs->object), kFieldManager);
       if (!r.status.ok() && r.status.code != 404) {
         error_ = true;
         return;
@@ -879,7 +841,7 @@ class DeploymentController final : public Controller, public WatchFilter {
     RsPtrs all = s.old;
     all.push_back(s.new_rs);
     for (Rs* rs : filter_active(all)) {
-      const auto desired = annotation_int(rs->metadata(), kDesiredReplicas);
+      const auto desired = annotation_int(rs->metadata(), k8s::kDesiredReplicasAnnotation);
       if (desired && *desired != replicas()) return true;
     }
     return false;

@@ -1,4 +1,5 @@
 #include "deployment_replicas.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 #include <algorithm>
 #include <string>
@@ -7,8 +8,6 @@ namespace kcsim {
 namespace {
 
 using k8s::IntOrString;
-
-constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
 
 Fenceposts deployment_fenceposts(const k8s::Deployment& d) {
   const k8s::RollingUpdateDeployment& ru = d.spec.strategy.rolling_update;
@@ -77,7 +76,7 @@ std::int64_t replica_set_fraction(const k8s::Deployment& d, std::int64_t status_
   const std::int64_t replicas = d.spec.replicas;
   if (replicas == 0) return -rs_replicas;
   const std::int64_t deployment_replicas = replicas + deployment_max_surge(d);
-  std::int64_t annotated = annotation_int(rs.metadata, kMaxReplicas).value_or(0);
+  std::int64_t annotated = annotation_int(rs.metadata, k8s::kMaxReplicasAnnotation).value_or(0);
   // A missing annotation, or one set to 0 by a third party, falls back to the Deployment's
   // status.replicas (v1.33; v1.32 divides by the 0); nothing known, no change.
   if (annotated <= 0) annotated = status_replicas;

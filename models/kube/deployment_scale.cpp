@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "deployment_replicas.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 
@@ -43,7 +44,7 @@ Doc find_active_or_latest(Doc new_rs, std::vector<Doc> old) {
 // deploymentutil.IsSaturated.
 bool is_saturated(const k8s::Deployment& d, Doc rs) {
   if (!rs) return false;
-  const auto v = annotation_int(rs->metadata, "deployment.kubernetes.io/desired-replicas");
+  const auto v = annotation_int(rs->metadata, k8s::kDesiredReplicasAnnotation);
   if (!v) return false;
   const std::int64_t replicas = d.spec.replicas;
   return replicas_of(rs) == replicas && *v == replicas && rs->status.available_replicas == replicas;

@@ -51,24 +51,33 @@ std::int32_t hpa_scale_up_limit(std::int32_t current, double factor) {
   return static_cast<std::int32_t>(std::max(factor * static_cast<double>(current), 4.0));
 }
 
+namespace {
+// The bounds of a conversion and the words of each, alike in convertDesiredReplicasWithRules and
+// convertDesiredReplicasWithBehaviorRate: the rate limit where it is tighter than the HPA's
+// maxReplicas (minReplicas), else that bound.
+HpaLimited upper_bound(std::int32_t max_replicas, std::int32_t rate_limit) {
+  if (max_replicas > rate_limit)
+    return {rate_limit, "ScaleUpLimit", "the desired replica count is increasing faster than the maximum scale rate"};
+  return {max_replicas, "TooManyReplicas", "the desired replica count is more than the maximum replica count"};
+}
+
+HpaLimited lower_bound(std::int32_t min_replicas, std::int32_t rate_limit) {
+  if (min_replicas < rate_limit)
+    return {rate_limit, "ScaleDownLimit", "the desired replica count is decreasing faster than the maximum scale rate"};
+  return {min_replicas, "TooFewReplicas", "the desired replica count is less than the minimum replica count"};
+}
+
+HpaLimited within_range(std::int32_t desired) {
+  return {desired, "DesiredWithinRange", "the desired count is within the acceptable range"};
+}
+}  // namespace
+
 HpaLimited hpa_convert_desired_with_rules(std::int32_t current, std::int32_t desired, std::int32_t min_replicas,
                                           std::int32_t max_replicas, double factor) {
-  const std::int32_t scale_up_limit = hpa_scale_up_limit(current, factor);
-  std::int32_t max_allowed;
-  std::string cond, reason;
-  if (max_replicas > scale_up_limit) {
-    max_allowed = scale_up_limit;
-    cond = "ScaleUpLimit";
-    reason = "the desired replica count is increasing faster than the maximum scale rate";
-  } else {
-    max_allowed = max_replicas;
-    cond = "TooManyReplicas";
-    reason = "the desired replica count is more than the maximum replica count";
-  }
-  if (desired < min_replicas)
-    return {min_replicas, "TooFewReplicas", "the desired replica count is less than the minimum replica count"};
-  if (desired > max_allowed) return {max_allowed, cond, reason};
-  return {desired, "DesiredWithinRange", "the desired count is within the acceptable range"};
+  const HpaLimited upper = upper_bound(max_replicas, hpa_scale_up_limit(current, factor));
+  if (desired < min_replicas) return lower_bound(min_replicas, min_replicas);  // no rate limit going down
+  if (desired > upper.replicas) return upper;
+  return within_range(desired);
 }
 
 HpaLimited hpa_stabilize_with_behaviors(std::vector<HpaRecommendation>& recs, const HpaBehavior& b, SimTime now,
@@ -108,41 +117,28 @@ std::int32_t hpa_replicas_change_per_period(std::int32_t period_s, const std::ve
   return n;
 }
 
-std::int32_t hpa_scale_up_limit_with_rules(std::int32_t current, const std::vector<HpaScaleEvent>& up_events,
-                                           const std::vector<HpaScaleEvent>& down_events, const HpaScalingRules& r,
-                                           SimTime now) {
+std::int32_t hpa_scale_limit_with_rules(HpaScaleDirection direction, std::int32_t current,
+                                        const std::vector<HpaScaleEvent>& up_events,
+                                        const std::vector<HpaScaleEvent>& down_events, const HpaScalingRules& r,
+                                        SimTime now) {
   if (r.select == "Disabled") return current;
-  const bool min_sel = r.select == "Min";
-  std::int32_t result = min_sel ? INT32_MAX : INT32_MIN;
+  const bool up = direction == HpaScaleDirection::kUp;
+  // selectPolicy Max picks the policy that allows the most change (the largest count going up,
+  // the smallest going down), Min the least.
+  const bool keep_larger = up == (r.select != "Min");
+  std::int32_t result = keep_larger ? INT32_MIN : INT32_MAX;
   for (const HpaScalingPolicy& p : r.policies) {
     const std::int32_t start = current - hpa_replicas_change_per_period(p.period, up_events, now) +
                                hpa_replicas_change_per_period(p.period, down_events, now);
+    const double percent = static_cast<double>(p.value) / 100.0;
     std::int32_t proposed = 0;
     if (p.type == "Pods")
-      proposed = start + p.value;
+      proposed = up ? start + p.value : start - p.value;
+    else if (up)  // rounded up going up, truncated going down, as upstream converts each
+      proposed = static_cast<std::int32_t>(std::ceil(static_cast<double>(start) * (1.0 + percent)));
     else
-      proposed = static_cast<std::int32_t>(
-          std::ceil(static_cast<double>(start) * (1.0 + static_cast<double>(p.value) / 100.0)));
-    result = min_sel ? std::min(result, proposed) : std::max(result, proposed);
-  }
-  return result;
-}
-
-std::int32_t hpa_scale_down_limit_with_rules(std::int32_t current, const std::vector<HpaScaleEvent>& up_events,
-                                             const std::vector<HpaScaleEvent>& down_events, const HpaScalingRules& r,
-                                             SimTime now) {
-  if (r.select == "Disabled") return current;
-  const bool min_sel = r.select == "Min";
-  std::int32_t result = min_sel ? INT32_MIN : INT32_MAX;
-  for (const HpaScalingPolicy& p : r.policies) {
-    const std::int32_t start = current - hpa_replicas_change_per_period(p.period, up_events, now) +
-                               hpa_replicas_change_per_period(p.period, down_events, now);
-    std::int32_t proposed = 0;
-    if (p.type == "Pods")
-      proposed = start - p.value;
-    else
-      proposed = static_cast<std::int32_t>(static_cast<double>(start) * (1.0 - static_cast<double>(p.value) / 100.0));
-    result = min_sel ? std::max(result, proposed) : std::min(result, proposed);
+      proposed = static_cast<std::int32_t>(static_cast<double>(start) * (1.0 - percent));
+    result = keep_larger ? std::max(result, proposed) : std::min(result, proposed);
   }
   return result;
 }
@@ -152,35 +148,18 @@ HpaLimited hpa_convert_desired_with_behavior_rate(std::int32_t current, std::int
                                                   const HpaBehavior& b, const std::vector<HpaScaleEvent>& up_events,
                                                   const std::vector<HpaScaleEvent>& down_events, SimTime now) {
   if (desired > current) {
-    const std::int32_t limit =
-        std::max(hpa_scale_up_limit_with_rules(current, up_events, down_events, b.up, now), current);
-    std::int32_t max_allowed = max_replicas;
-    std::string r, msg;
-    if (max_allowed > limit) {
-      max_allowed = limit;
-      r = "ScaleUpLimit";
-      msg = "the desired replica count is increasing faster than the maximum scale rate";
-    } else {
-      r = "TooManyReplicas";
-      msg = "the desired replica count is more than the maximum replica count";
-    }
-    if (desired > max_allowed) return {max_allowed, r, msg};
+    const HpaLimited upper = upper_bound(
+        max_replicas,
+        std::max(hpa_scale_limit_with_rules(HpaScaleDirection::kUp, current, up_events, down_events, b.up, now), current));
+    if (desired > upper.replicas) return upper;
   } else if (desired < current) {
-    const std::int32_t limit =
-        std::min(hpa_scale_down_limit_with_rules(current, up_events, down_events, b.down, now), current);
-    std::int32_t min_allowed = min_replicas;
-    std::string r, msg;
-    if (min_allowed < limit) {
-      min_allowed = limit;
-      r = "ScaleDownLimit";
-      msg = "the desired replica count is decreasing faster than the maximum scale rate";
-    } else {
-      r = "TooFewReplicas";
-      msg = "the desired replica count is less than the minimum replica count";
-    }
-    if (desired < min_allowed) return {min_allowed, r, msg};
+    const HpaLimited lower = lower_bound(
+        min_replicas,
+        std::min(hpa_scale_limit_with_rules(HpaScaleDirection::kDown, current, up_events, down_events, b.down, now),
+                 current));
+    if (desired < lower.replicas) return lower;
   }
-  return {desired, "DesiredWithinRange", "the desired count is within the acceptable range"};
+  return within_range(desired);
 }
 
 void hpa_store_scale_event(std::vector<HpaScaleEvent>& up_events, std::vector<HpaScaleEvent>& down_events,

@@ -96,13 +96,14 @@ HpaLimited hpa_stabilize_with_behaviors(std::vector<HpaRecommendation>& recs, co
 std::int32_t hpa_replicas_change_per_period(std::int32_t period_s, const std::vector<HpaScaleEvent>& events,
                                             SimTime now);
 
-/// calculateScaleUpLimitWithScalingRules / calculateScaleDownLimitWithBehaviors.
-std::int32_t hpa_scale_up_limit_with_rules(std::int32_t current, const std::vector<HpaScaleEvent>& up_events,
-                                           const std::vector<HpaScaleEvent>& down_events, const HpaScalingRules& rules,
-                                           SimTime now);
-std::int32_t hpa_scale_down_limit_with_rules(std::int32_t current, const std::vector<HpaScaleEvent>& up_events,
-                                             const std::vector<HpaScaleEvent>& down_events,
-                                             const HpaScalingRules& rules, SimTime now);
+enum class HpaScaleDirection { kUp, kDown };
+
+/// calculateScaleUpLimitWithScalingRules and calculateScaleDownLimitWithBehaviors, one rule read
+/// in either direction: the replica count the rules allow from `current`.
+std::int32_t hpa_scale_limit_with_rules(HpaScaleDirection direction, std::int32_t current,
+                                        const std::vector<HpaScaleEvent>& up_events,
+                                        const std::vector<HpaScaleEvent>& down_events, const HpaScalingRules& rules,
+                                        SimTime now);
 
 /// convertDesiredReplicasWithBehaviorRate: clamp to the rate limits (never past the current count
 /// in the other direction) and to minReplicas / maxReplicas.

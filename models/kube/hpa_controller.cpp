@@ -185,9 +185,7 @@ class HpaController final : public Controller {
 
   // The reconcile's start: the HPA from the informer cache and GET /scale, both answered now.
   void begin_reconcile(const std::string& key) override {
-    const auto slash = key.find('/');
-    const ObjectRef ref{"HorizontalPodAutoscaler", slash == std::string::npos ? "" : key.substr(0, slash),
-                        slash == std::string::npos ? key : key.substr(slash + 1)};
+    const ObjectRef ref = ref_of_key("HorizontalPodAutoscaler", key);
     Reads& r = reads_[key];
     r.ref = ref;
     r.live = api().get(ref);

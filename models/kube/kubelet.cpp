@@ -54,6 +54,7 @@
 #include <fmt/format.h>
 
 #include "image_name.hpp"
+#include "pod_script.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
@@ -67,12 +68,6 @@ namespace {
 constexpr const char* kManager = "kubelet";
 constexpr const char* kSchedulerManager = "kube-scheduler";
 constexpr const char* kSchedulerName = "default-scheduler";
-constexpr const char* kCrashAfter = "kcsim.io/crash-after";
-constexpr const char* kCrashReason = "kcsim.io/crash-reason";
-constexpr const char* kCrashLimit = "kcsim.io/crash-limit";
-constexpr const char* kCrashContainer = "kcsim.io/crash-container";
-constexpr const char* kAppStartup = "kcsim.io/app-startup";
-constexpr const char* kShutdown = "kcsim.io/shutdown";
 // pkg/kubelet/kubelet.go backOffPeriod and MaxContainerBackOff.
 constexpr Duration kBackOffInitial = seconds(10);
 constexpr Duration kBackOffMax = minutes(5);
@@ -83,13 +78,6 @@ constexpr SimTime kNever = SimTime{Duration{std::numeric_limits<std::int64_t>::m
 
 std::string hex64(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
   return fmt::format("{:016x}{:016x}{:016x}{:016x}", a, b, c, d);
-}
-
-std::optional<std::int64_t> parse_count(const std::string& s) {
-  if (s.empty() || s.size() > 9) return std::nullopt;
-  for (char c : s)
-    if (c < '0' || c > '9') return std::nullopt;
-  return std::stoll(s);
 }
 
 struct Settings {
@@ -108,6 +96,18 @@ struct Settings {
   };
   std::map<std::string, Image> images;
 };
+
+// The settings that are durations, by name (docs/models/kubelet.md); null for any other name.
+Duration Settings::*duration_setting(std::string_view key) {
+  static const std::pair<std::string_view, Duration Settings::*> kDurations[] = {
+      {"schedulingDelay", &Settings::scheduling_delay}, {"sandboxDelay", &Settings::sandbox_delay},
+      {"imagePull", &Settings::image_pull},             {"imagePullCached", &Settings::image_pull_cached},
+      {"containerStart", &Settings::container_start},   {"appStartup", &Settings::app_startup},
+      {"shutdown", &Settings::shutdown}};
+  for (const auto& [name, member] : kDurations)
+    if (name == key) return member;
+  return nullptr;
+}
 
 struct Node {
   std::string name, ip;
@@ -219,9 +219,7 @@ class Kubelet final : public Controller, public WatchFilter {
   }
 
   std::optional<Duration> reconcile(const std::string& key) override {
-    const auto slash = key.find('/');
-    const ObjectRef ref{"Pod", slash == std::string::npos ? "" : key.substr(0, slash),
-                        slash == std::string::npos ? key : key.substr(slash + 1)};
+    const ObjectRef ref = ref_of_key("Pod", key);
     ObjectPtr pod = api().get(ref);
     if (!pod) {
       forget_pod(key, "");
@@ -291,23 +289,11 @@ class Kubelet final : public Controller, public WatchFilter {
         if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 10000)
           fail(p, "expected a number of nodes between 1 and 10000", v);
         settings_.nodes = v.get<int>();
-      } else if (key == "schedulingDelay") {
-        settings_.scheduling_delay = read_duration(v, file, p);
-      } else if (key == "sandboxDelay") {
-        settings_.sandbox_delay = read_duration(v, file, p);
-      } else if (key == "imagePull") {
-        settings_.image_pull = read_duration(v, file, p);
-      } else if (key == "imagePullCached") {
-        settings_.image_pull_cached = read_duration(v, file, p);
+      } else if (Duration Settings::*member = duration_setting(key)) {
+        settings_.*member = read_duration(v, file, p);
       } else if (key == "imageCache") {
         if (!v.is_boolean()) fail(p, "expected true or false", v);
         settings_.image_cache = v.get<bool>();
-      } else if (key == "containerStart") {
-        settings_.container_start = read_duration(v, file, p);
-      } else if (key == "appStartup") {
-        settings_.app_startup = read_duration(v, file, p);
-      } else if (key == "shutdown") {
-        settings_.shutdown = read_duration(v, file, p);
       } else if (key == "images") {
         if (!v.is_object()) fail(p, "expected an object of image: {pull, sizeBytes}", v);
         for (auto& [image, spec] : v.items()) {
@@ -343,35 +329,12 @@ class Kubelet final : public Controller, public WatchFilter {
 
   // The kcsim.io/* annotations of the scenario's manifests are checked up front, so that a typo
   // is an input error with its place rather than a silently healthy pod.
-  void validate_annotations(const json& ann, const std::string& pointer) const {
-    if (!ann.is_object()) return;
-    const std::string& file = world().scenario().file;
-    for (const char* k : {kCrashAfter, kAppStartup, kShutdown})
-      if (ann.contains(k)) {
-        const json& v = ann[k];
-        if (!v.is_string()) fail(pointer + "/" + escape_pointer_token(k), "expected a duration string such as \"3m\"", v);
-        read_duration(v, file, pointer + "/" + escape_pointer_token(k));
-      }
-    if (ann.contains(kCrashReason)) {
-      const json& v = ann[kCrashReason];
-      if (!v.is_string() || (v != "Error" && v != "OOMKilled"))
-        fail(pointer + "/" + escape_pointer_token(kCrashReason), "expected \"Error\" or \"OOMKilled\"", v);
-    }
-    if (ann.contains(kCrashLimit)) {
-      const json& v = ann[kCrashLimit];
-      if (!v.is_string() || !parse_count(v.get<std::string>()))
-        fail(pointer + "/" + escape_pointer_token(kCrashLimit), "expected a count as a string such as \"3\"", v);
-    }
-    if (ann.contains(kCrashContainer) && !ann[kCrashContainer].is_string())
-      fail(pointer + "/" + escape_pointer_token(kCrashContainer), "expected a container name", ann[kCrashContainer]);
-  }
-
   void validate_manifest(const json& m, const std::string& pointer) const {
     if (!m.is_object()) return;
     if (m.value("kind", "") == "Pod") {
-      if (const json* a = find(m, {"metadata", "annotations"})) validate_annotations(*a, pointer + "/metadata/annotations");
+      if (const json* a = find(m, {"metadata", "annotations"})) validate_pod_script(*a, world().scenario().file, pointer + "/metadata/annotations");
     } else if (const json* a = find(m, {"spec", "template", "metadata", "annotations"})) {
-      validate_annotations(*a, pointer + "/spec/template/metadata/annotations");
+      validate_pod_script(*a, world().scenario().file, pointer + "/spec/template/metadata/annotations");
     }
   }
 
@@ -446,14 +409,6 @@ class Kubelet final : public Controller, public WatchFilter {
   }
 
   // --- admission ---------------------------------------------------------------------------
-  std::optional<Duration> annotation_duration(const json& pod, const char* key) const {
-    const json* v = find(pod, {"metadata", "annotations", key});
-    if (!v || !v->is_string()) return std::nullopt;
-    auto d = parse_duration(v->get<std::string>());
-    if (!d || d->count() < 0) return std::nullopt;
-    return d;
-  }
-
   PodRun admit(const json& pod) {
     PodRun run;
     run.uid = str_at(pod, {"metadata", "uid"});
@@ -470,13 +425,13 @@ class Kubelet final : public Controller, public WatchFilter {
       for (const json& c : *conds)
         if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "True")
           run.scheduled_time = c.value("lastTransitionTime", run.scheduled_time);
-    run.crash_after = annotation_duration(pod, kCrashAfter);
-    run.crash_reason = str_at(pod, {"metadata", "annotations", kCrashReason}) == "OOMKilled" ? "OOMKilled" : "Error";
-    if (const json* l = find(pod, {"metadata", "annotations", kCrashLimit}); l && l->is_string())
-      run.crash_limit = parse_count(l->get<std::string>());
-    run.app_startup = annotation_duration(pod, kAppStartup).value_or(settings_.app_startup);
-    run.shutdown = annotation_duration(pod, kShutdown).value_or(settings_.shutdown);
-    const std::string crash_container = str_at(pod, {"metadata", "annotations", kCrashContainer});
+    const PodScript script = read_pod_script(find(pod, {"metadata", "annotations"}));
+    run.crash_after = script.crash_after;
+    run.crash_reason = script.crash_reason;
+    run.crash_limit = script.crash_limit;
+    run.app_startup = script.app_startup.value_or(settings_.app_startup);
+    run.shutdown = script.shutdown.value_or(settings_.shutdown);
+    const std::string& crash_container = script.crash_container;
     if (const json* cs = find(pod, {"spec", "containers"}); cs && cs->is_array()) {
       for (const json& c : *cs) {
         ContainerRun cr;

@@ -21,7 +21,7 @@
 #include "image_name.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
-#include "kcsim/apiserver/watch_filter.hpp"
+#include "owner_controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/controller_ref.hpp"
 #include "kcsim/k8s/json_access.hpp"
@@ -39,8 +39,6 @@ using k8s::OwnerReference;
 using k8s::Pod;
 using k8s::ReplicaSet;
 
-constexpr const char* kManager = "kube-controller-manager";
-constexpr const char* kComponent = "replicaset-controller";
 // replica_set.go BurstReplicas (--concurrent-... default 500) and SlowStartInitialBatchSize.
 constexpr std::int64_t kBurstReplicas = 500;
 constexpr std::int64_t kSlowStartInitialBatchSize = 1;
@@ -64,48 +62,24 @@ bool has_template_labels(const Pod& pod, const json* template_labels) {
   return true;
 }
 
-class ReplicaSetController final : public Controller, public WatchFilter {
+class ReplicaSetController final : public OwnerController {
  public:
-  explicit ReplicaSetController(World& world) : Controller(world, "replicaset-controller") {
-    set_workers(5);  // --concurrent-replicaset-syncs (kube-controller-manager default 5)
-    for (auto& [key, value] : settings().items())
-      if (!is_controller_setting(key))
-        throw InputError(world.scenario().file, world.settings_pointer(name()) + "/" + key,
-                         "expected enabled, reconcileDuration or startDelay (the replicaset controller has no other settings)",
-                         fmt::format("unknown field \"{}\"", key));
-  }
+  explicit ReplicaSetController(World& world) : OwnerController(world, "replicaset-controller", "ReplicaSet", {"Pod"}) {}
 
-  void start() override {
-    watch("ReplicaSet");
-    watch("Pod");
-    for (const ObjectPtr& rs : api().list("ReplicaSet")) enqueue(key_of(*rs));
-  }
-
-  // What on_watch_event returns from at once, told from the event alone (without decoding the
+  // What on_owned_event returns from at once, told from the event alone (without decoding the
   // version: most pod events are kubelet status writes): a pod no ReplicaSet controls (a bare
   // pod, a StatefulSet's).
-  bool ignores(const WatchEvent& event) const override {
-    const json& obj = *event.object;
-    const std::string kind = obj.value("kind", "");
-    if (kind == "ReplicaSet") return false;
-    if (kind != "Pod") return true;
-    const json* ref = controller_of(obj);
-    return !ref || ref->value("kind", "") != "ReplicaSet";
+  bool ignores_owned(const WatchEvent&, const json& obj, std::string_view kind) const override {
+    return kind != "Pod" || !controller_of_kind(obj, "ReplicaSet");
   }
 
   // replica_set.go add/update/deletePod: a pod event syncs its controlling ReplicaSet; a pod
   // that just became ready is looked at again after minReadySeconds + 1 s.
-  void on_watch_event(const WatchEvent& event) override {
-    const json& obj = *event.object;
-    const std::string kind = obj.value("kind", "");
-    if (kind == "ReplicaSet") {
-      enqueue(key_of(obj));
-      return;
-    }
+  void on_owned_event(const WatchEvent& event, const json& obj, std::string_view kind) override {
     if (kind != "Pod") return;
     if (event.type == WatchEventType::kDeleted) pods_.erase(key_of(obj));
-    const json* ref = controller_of(obj);
-    if (!ref || ref->value("kind", "") != "ReplicaSet") return;
+    const json* ref = controller_of_kind(obj, "ReplicaSet");
+    if (!ref) return;
     const ObjectRef rs_ref{"ReplicaSet", ObjectRef::of(obj).ns, ref->value("name", "")};
     const std::string key = key_of(rs_ref);
     enqueue(key);
@@ -118,9 +92,7 @@ class ReplicaSetController final : public Controller, public WatchFilter {
 
   // replica_set.go syncReplicaSet.
   std::optional<Duration> reconcile(const std::string& key) override {
-    const auto slash = key.find('/');
-    const ObjectRef ref{"ReplicaSet", slash == std::string::npos ? "" : key.substr(0, slash),
-                        slash == std::string::npos ? key : key.substr(slash + 1)};
+    const ObjectRef ref = ref_of_key("ReplicaSet", key);
     ObjectPtr live = api().get(ref);
     if (!live) {
       replica_sets_.erase(key);
@@ -201,7 +173,7 @@ class ReplicaSetController final : public Controller, public WatchFilter {
 
   void event(const ReplicaSet& rs, const std::string& type, const std::string& reason, const std::string& msg) {
     api().record_event(ObjectRef{"ReplicaSet", rs.metadata.namespace_, rs.metadata.name}, type, reason, msg,
-                       kComponent);
+                       name());
   }
 
   // replica_set.go manageReplicas. Returns the first error, if any.
@@ -217,7 +189,7 @@ class ReplicaSetController final : public Controller, public WatchFilter {
       std::optional<std::string> first_error;
       for (const std::int64_t batch : slow_start_batches(n, kSlowStartInitialBatchSize)) {
         for (std::int64_t i = 0; i < batch; ++i) {
-          WriteResult r = api().create(pod, kManager);
+          WriteResult r = api().create(pod, kFieldManager);
           if (r.status.ok()) {
             event(rs, "Normal", "SuccessfulCreate", "Created pod: " + ObjectRef::of(*r.object).name);
           } else {
@@ -234,7 +206,7 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     std::optional<std::string> first_error;
     for (const ObjectPtr& victim : pods_to_delete(pods, rs, n)) {
       const ObjectRef ref = ObjectRef::of(*victim);
-      WriteResult r = api().remove(ref, kManager);
+      WriteResult r = api().remove(ref, kFieldManager);
       if (r.status.ok()) {
         event(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + ref.name);
       } else if (r.status.code != 404) {
@@ -366,7 +338,7 @@ class ReplicaSetController final : public Controller, public WatchFilter {
     put("readyReplicas", st.ready_replicas);
     put("availableReplicas", st.available_replicas);
     if (st.observed_generation != 0) body["observedGeneration"] = st.observed_generation;
-    api().update(status_update_body(object, std::move(body)), kManager, "status");
+    api().update(status_update_body(object, std::move(body)), kFieldManager, "status");
   }
 
   k8s::ParsedVersions<ReplicaSet> replica_sets_{k8s::parse_replica_set};

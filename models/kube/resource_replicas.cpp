@@ -68,21 +68,21 @@ Groups group_pods(const std::vector<ResourcePod>& pods, const ResourceSamples& s
 bool within(double tolerance, double ratio) { return (1.0 - tolerance) <= ratio && ratio <= (1.0 + tolerance); }
 
 // GetResourceReplicas and GetRawResourceReplicas begin alike: a selector with no pods is an error,
-// then groupPods, and no pod left with metrics is another error. Sets `error` and returns nothing
+// then groupPods, and no pod left with metrics is another error. Sets `error` and returns false
 // then.
-std::optional<Groups> grouped(const std::vector<ResourcePod>& pods, const ResourceSamples& samples,
-                              const std::string& resource, Duration cpu_init, Duration readiness_delay, SimTime now,
-                              std::string& error) {
+bool group(const std::vector<ResourcePod>& pods, const ResourceSamples& samples, const std::string& resource,
+           const ResourceCalculator& calculator, SimTime now, Groups& g, std::string& error) {
   if (pods.empty()) {
     error = "no pods returned by selector while calculating replica count";
-    return std::nullopt;
+    return false;
   }
-  Groups g = group_pods(pods, samples, resource, cpu_init, readiness_delay, now);
+  g = group_pods(pods, samples, resource, calculator.cpu_initialization_period, calculator.initial_readiness_delay,
+                 now);
   if (g.metrics.empty()) {
     error = "did not receive metrics for targeted pods (pods might be unready)";
-    return std::nullopt;
+    return false;
   }
-  return g;
+  return true;
 }
 
 // ... and end alike once the missing and unready pods are counted in (`ratio` before, `rebalanced`
@@ -223,10 +223,8 @@ ResourceProposal ResourceCalculator::utilization_replicas(std::int32_t current, 
                                                           const std::vector<ResourcePod>& pods,
                                                           const ResourceSamples& samples, SimTime now) const {
   ResourceProposal out;
-  std::optional<Groups> grouping =
-      grouped(pods, samples, resource, cpu_initialization_period, initial_readiness_delay, now, out.error);
-  if (!grouping) return out;
-  Groups& g = *grouping;
+  Groups g;
+  if (!group(pods, samples, resource, *this, now, g, out.error)) return out;
   std::map<std::string, std::int64_t> requests;
   for (const ResourcePod& p : pods) {
     if (!p.request_error.empty()) {
@@ -272,10 +270,8 @@ ResourceProposal ResourceCalculator::raw_replicas(std::int32_t current, std::int
                                                   const std::vector<ResourcePod>& pods,
                                                   const ResourceSamples& samples, SimTime now) const {
   ResourceProposal out;
-  std::optional<Groups> grouping =
-      grouped(pods, samples, resource, cpu_initialization_period, initial_readiness_delay, now, out.error);
-  if (!grouping) return out;
-  Groups& g = *grouping;
+  Groups g;
+  if (!group(pods, samples, resource, *this, now, g, out.error)) return out;
   const auto [ratio, usage] = usage_ratio(g.metrics, target);
   out.raw = usage;
   const bool scale_up_with_unready = !g.unready.empty() && ratio > 1.0;

@@ -38,11 +38,14 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 
 #include <boost/graph/strong_components.hpp>
 #include <fmt/format.h>
 
 #include "../../models/argocd/argocd_diff.hpp"
+#include "../../models/argocd/sync_policy.hpp"
 #include "app_sources.hpp"
 #include "../k8s/json_diff.hpp"
 #include "../k8s/json_positions.hpp"
@@ -51,6 +54,7 @@
 #include "kcsim/k8s/go_omitempty.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 
@@ -117,46 +121,20 @@ json WriteValues::to_json() const {
   return j;
 }
 
+namespace embedded {
+extern const std::string_view kLintRules;  // sim/analysis/lint_rules.json, embedded at build time
+}
+
 const std::vector<RuleInfo>& lint_rules() {
-  static const std::vector<RuleInfo> rules = {
-      {"field-fight", Severity::kError,
-       "two writers of one field can disagree and both revert the other's change on their own",
-       "Two controllers (or a controller and a GitOps tool with self-heal) write the same field with values that "
-       "can differ, and each one reverts drift by itself: the field flips back and forth for as long as both run. "
-       "Make one of them stop writing the field (ignoreDifferences with RespectIgnoreDifferences=true, remove the "
-       "field from Git, or remove one autoscaler)."},
-      {"field-reset-on-sync", Severity::kWarning,
-       "a writer resets a field that another writer owns each time it syncs or applies",
-       "A GitOps sync or a `kubectl apply` sets the field back to the manifest's value whenever it runs (a new Git "
-       "revision, a manual sync, a pipeline run), undoing what an autoscaler or another writer set."},
-      {"feedback-cycle", Severity::kWarning,
-       "controllers write each other's configuration in a loop",
-       "A writes an object that configures B, and B (possibly through others) writes an object that configures A. "
-       "Changes can circulate without a person in the loop."},
-      {"app-not-from-git", Severity::kWarning,
-       "an Application whose manifest is in Git is not deployed from Git",
-       "No parent Application, ApplicationSet or Flux Kustomization deploys the file that holds this Application, "
-       "so edits to it in Git never reach the cluster: the live object is whatever was last applied by hand. "
-       "Deploy it from a parent Application (app-of-apps) or apply it after every change."},
-      {"app-spec-drift", Severity::kWarning,
-       "the live Application spec differs from its version in Git",
-       "The Application object in the cluster is not what Git says; ArgoCD acts on the live object."},
-      {"app-source-error", Severity::kError,
-       "ArgoCD cannot load an Application's source: the repoURL or the path is not in Git",
-       "The Application's spec.source names a repository that is not among the repositories given, or a path "
-       "with no file at the default branch's last commit. ArgoCD sets a ComparisonError with the repo-server's "
-       "words (`repository not found`, `app path does not exist`) and syncs nothing from it: a what-if built on "
-       "it silently does nothing. Fix the URL or the path."},
-      {"app-not-in-git", Severity::kNote,
-       "an Application exists only in the cluster",
-       "The live Application has no version in the Git files given; it was applied by hand (a bootstrap root is "
-       "usually applied this way once)."},
-      {"unknown-field", Severity::kWarning,
-       "a manifest has a field its kind does not have",
-       "The API server drops a field the object's kind does not declare and only warns (kubectl: `Warning: unknown "
-       "field \"spec.minReplica\"`, the default fieldValidation=Warn), so the setting silently does nothing: a "
-       "misspelt name (minReplica, selfheal) or a field of another kind or version. Fix the name or remove it."},
-  };
+  static const std::vector<RuleInfo> rules = [] {
+    std::vector<RuleInfo> out;
+    for (const json& r : json::parse(embedded::kLintRules)) {
+      const std::optional<Severity> severity = parse_severity(r.at("severity").get<std::string>());
+      if (!severity) throw std::logic_error("lint_rules.json: a rule's severity is not error, warning or note");
+      out.push_back({r.at("id"), *severity, r.at("summary"), r.at("help")});
+    }
+    return out;
+  }();
   return rules;
 }
 
@@ -184,6 +162,24 @@ json Finding::to_json() const {
 
 namespace {
 
+// An object found inside another manifest (an Application an ApplicationSet generates from its
+// template, the configuration kubectl's last-applied annotation holds): it is placed where it
+// was found, at `pointer` in `outer`, with the outer manifest's file, document and origin.
+Manifest manifest_within(const Manifest& outer, json object, const std::string& pointer) {
+  Manifest s;
+  s.file = outer.file;
+  s.rel_path = outer.rel_path;
+  s.document = outer.document;
+  s.item = outer.item;
+  s.item_pointer = outer.item_pointer;
+  s.origin = outer.origin;
+  s.repo_url = outer.repo_url;
+  s.object = std::move(object);
+  s.pos = outer.position_of(pointer);
+  s.positions[""] = s.pos;
+  return s;
+}
+
 constexpr const char* kArgoManager = "argocd-controller";  // argo-cd common.ArgoCDSSAManager
 constexpr const char* kAppSetManager = "argocd-applicationset-controller";
 constexpr const char* kFluxManager = "kustomize-controller";
@@ -191,7 +187,6 @@ constexpr const char* kKedaManager = "keda";
 constexpr const char* kHpaManager = "kube-controller-manager";
 constexpr const char* kHttpOperator = "keda-add-ons-http-operator";  // as models/http-add-on/http_add_on.cpp names it
 constexpr const char* kKubectlManager = "kubectl-client-side-apply";
-constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr const char* kArgoNamespace = "argocd";
 
 // An integer field of a manifest, or a string that is one ("3"): Helm values and hand-written
@@ -491,6 +486,14 @@ struct GitOps {
   bool self_heal = false;
   bool rdi = false;  // RespectIgnoreDifferences=true
   std::vector<argocd::IgnoreRule> rules;
+  /// Reads the four above from an Application's spec; `error` says why ignoreDifferences is not valid.
+  void read_argocd_policy(const json& spec, std::string& error) {
+    const argocd::SyncPolicy policy = argocd::read_sync_policy(spec);
+    automated = policy.automated;
+    self_heal = policy.self_heal;
+    rdi = policy.has_option("RespectIgnoreDifferences=true");
+    rules = argocd::parse_ignore_differences(spec.value("ignoreDifferences", json::array()), &error);
+  }
   // Flux
   bool suspended = false;
   std::string interval;
@@ -763,16 +766,7 @@ struct OwnershipGraph::Impl {
         if (!app["metadata"].is_object() || !app["metadata"].contains("name") || !app["metadata"]["name"].is_string())
           continue;
         if (!app["metadata"].contains("namespace")) app["metadata"]["namespace"] = ref.ns;
-        Manifest s;
-        s.file = m.file;
-        s.rel_path = m.rel_path;
-        s.document = m.document;
-        s.origin = m.origin;
-        s.repo_url = m.repo_url;
-        s.object = app;
-        s.pos = m.position_of("/spec/template");
-        s.positions[""] = s.pos;
-        synthetic.push_back(std::move(s));
+        synthetic.push_back(manifest_within(m, app, "/spec/template"));
         App& a = apps[app_ref(synthetic.back())];
         if (!a.generated) {
           a.generated = &synthetic.back();
@@ -805,17 +799,8 @@ struct OwnershipGraph::Impl {
       if (spec.contains("sources") && spec["sources"].is_array())
         for (std::size_t i = 0; i < spec["sources"].size(); ++i) source(spec["sources"][i], fmt::format("/spec/sources/{}", i));
       g.dest_ns = str_at(spec, {"destination", "namespace"});
-      const json* automated = find(spec, {"syncPolicy", "automated"});
-      // v3.x adds automated.enabled; an explicit false turns automation off.
-      g.automated = automated && automated->is_object() && !(automated->contains("enabled") &&
-                                                             (*automated)["enabled"] == false);
-      g.self_heal = g.automated && automated->value("selfHeal", false);
-      const json* opts = find(spec, {"syncPolicy", "syncOptions"});
-      if (opts && opts->is_array())
-        for (const json& o : *opts)
-          if (o.is_string() && o.get<std::string>() == "RespectIgnoreDifferences=true") g.rdi = true;
       std::string error;
-      g.rules = argocd::parse_ignore_differences(spec.value("ignoreDifferences", json::array()), &error);
+      g.read_argocd_policy(spec, error);
       if (!error.empty()) notes.push_back(fmt::format("{}: {}", a.eff->where("/spec/ignoreDifferences"), error));
       gitops_index[ref] = gitops.size();
       gitops.push_back(std::move(g));
@@ -945,20 +930,14 @@ struct OwnershipGraph::Impl {
       if (gi == gitops_index.end() || gitops[gi->second].deployed > 0) continue;
       Resource& res = resources[m.ref()];
       if (!res.deploys.empty()) continue;
-      const json* la = find(md, {"annotations", kLastApplied});
+      const json* la = find(md, {"annotations", k8s::kLastAppliedConfigAnnotation});
       if (!la || !la->is_string()) continue;
       json parsed = json::parse(la->get<std::string>(), nullptr, false);
       if (!parsed.is_object()) continue;
-      Manifest s;
-      s.file = m.file;
-      s.rel_path = m.rel_path;
-      s.document = m.document;
-      s.item = m.item;
-      s.item_pointer = m.item_pointer;
+      Manifest s = manifest_within(
+          m, std::move(parsed), "/metadata/annotations/" + escape_pointer_token(k8s::kLastAppliedConfigAnnotation));
       s.origin = ManifestOrigin::kLive;
-      s.object = std::move(parsed);
-      s.pos = m.position_of("/metadata/annotations/" + escape_pointer_token(kLastApplied));
-      s.positions[""] = s.pos;
+      s.repo_url.clear();
       synthetic.push_back(std::move(s));
       res.ref = m.ref();
       res.deploys.push_back(Deploy{gi->second, &synthetic.back(), true});
@@ -1053,35 +1032,36 @@ struct OwnershipGraph::Impl {
       if (covers(p)) out.ignored = true;
     out.ignored_managers = ignores.managers;
     out.mode_vs_listed = g.rdi ? WriteMode::kOnCreate : WriteMode::kOnSync;
-    if (!g.automated) {
-      out.mode = WriteMode::kOnSync;
-      out.reason = "automated sync is off: ArgoCD applies Git's value whenever someone syncs the app";
-      out.evidence.push_back(ev(app, "/spec/syncPolicy", "no syncPolicy.automated"));
-    } else if (out.ignored && g.rdi) {
-      out.mode = WriteMode::kOnCreate;
-      out.reason = "in ignoreDifferences, with RespectIgnoreDifferences=true: syncs keep the live value; only "
-                   "creating the object applies Git's";
-      out.evidence.push_back(ev(app, "/spec/ignoreDifferences", "ignoreDifferences covers " + field));
-      out.evidence.push_back(ev(app, "/spec/syncPolicy/syncOptions", "RespectIgnoreDifferences=true"));
-    } else if (out.ignored) {
-      out.mode = WriteMode::kOnSync;
-      out.reason = "ignoreDifferences hides the drift, but without RespectIgnoreDifferences=true every sync that "
-                   "applies this object (a new Git revision, a manual sync, a self-heal of another field) sets Git's "
-                   "value again";
-      out.evidence.push_back(ev(app, "/spec/ignoreDifferences", "ignoreDifferences covers " + field));
-      out.evidence.push_back(ev(app, "/spec/syncPolicy", "no RespectIgnoreDifferences=true in syncOptions"));
-    } else if (g.self_heal) {
-      out.mode = WriteMode::kContinuous;
-      out.reason = "automated sync with selfHeal: ArgoCD puts Git's value back at its next self-heal sync, "
-                   "and the field is not in ignoreDifferences";
-      out.evidence.push_back(ev(app, "/spec/syncPolicy/automated/selfHeal", "selfHeal: true"));
-      out.evidence.push_back(ev(app, "/spec", g.rules.empty() ? "no ignoreDifferences" : "ignoreDifferences does not cover " + field));
-    } else {
-      out.mode = WriteMode::kOnSync;
-      out.reason = "automated sync without selfHeal: ArgoCD reports the drift and applies Git's value at the next "
-                   "sync (a new Git revision)";
-      out.evidence.push_back(ev(app, "/spec/syncPolicy/automated", "automated, selfHeal off"));
-    }
+    const auto decide = [&out](WriteMode mode, const char* reason, std::initializer_list<Evidence> evidence) {
+      out.mode = mode;
+      out.reason = reason;
+      out.evidence.insert(out.evidence.end(), evidence);
+    };
+    const std::string covers_field = "ignoreDifferences covers " + field;
+    if (!g.automated)
+      decide(WriteMode::kOnSync, "automated sync is off: ArgoCD applies Git's value whenever someone syncs the app",
+             {ev(app, "/spec/syncPolicy", "no syncPolicy.automated")});
+    else if (out.ignored)  // RespectIgnoreDifferences decides whether a sync applies the ignored field
+      decide(g.rdi ? WriteMode::kOnCreate : WriteMode::kOnSync,
+             g.rdi ? "in ignoreDifferences, with RespectIgnoreDifferences=true: syncs keep the live value; only "
+                     "creating the object applies Git's"
+                   : "ignoreDifferences hides the drift, but without RespectIgnoreDifferences=true every sync that "
+                     "applies this object (a new Git revision, a manual sync, a self-heal of another field) sets "
+                     "Git's value again",
+             {ev(app, "/spec/ignoreDifferences", covers_field),
+              g.rdi ? ev(app, "/spec/syncPolicy/syncOptions", "RespectIgnoreDifferences=true")
+                    : ev(app, "/spec/syncPolicy", "no RespectIgnoreDifferences=true in syncOptions")});
+    else if (g.self_heal)
+      decide(WriteMode::kContinuous,
+             "automated sync with selfHeal: ArgoCD puts Git's value back at its next self-heal sync, and the field "
+             "is not in ignoreDifferences",
+             {ev(app, "/spec/syncPolicy/automated/selfHeal", "selfHeal: true"),
+              ev(app, "/spec", g.rules.empty() ? "no ignoreDifferences" : "ignoreDifferences does not cover " + field)});
+    else
+      decide(WriteMode::kOnSync,
+             "automated sync without selfHeal: ArgoCD reports the drift and applies Git's value at the next sync (a "
+             "new Git revision)",
+             {ev(app, "/spec/syncPolicy/automated", "automated, selfHeal off")});
     return out;
   }
 
@@ -1345,7 +1325,7 @@ struct OwnershipGraph::Impl {
           if (find(e, {"fieldsV1", "f:spec"}))
             parts.push_back(fmt::format("{} ({}{})", e.value("manager", "?"), e.value("operation", "?"),
                                         e.contains("time") ? ", " + e.value("time", "") : ""));
-      if (parts.empty() && find(m->object, {"metadata", "annotations", kLastApplied}))
+      if (parts.empty() && find(m->object, {"metadata", "annotations", k8s::kLastAppliedConfigAnnotation}))
         parts.push_back("kubectl apply (it has the last-applied-configuration annotation)");
     }
     if (!m) return "it is assumed to have been applied by hand as it is in Git (no live version was given)";
@@ -1896,20 +1876,8 @@ OwnershipGraph::OwnershipGraph(const ManifestSet& set) {
       if (gi == impl.gitops_index.end()) continue;
       // The same Application, read from Git.
       GitOps as_in_git = impl.gitops[gi->second];
-      {
-        const json& spec = app.git->object.value("spec", json::object());
-        const json* automated = find(spec, {"syncPolicy", "automated"});
-        as_in_git.automated = automated && automated->is_object() &&
-                              !(automated->contains("enabled") && (*automated)["enabled"] == false);
-        as_in_git.self_heal = as_in_git.automated && automated->value("selfHeal", false);
-        as_in_git.rdi = false;
-        const json* opts = find(spec, {"syncPolicy", "syncOptions"});
-        if (opts && opts->is_array())
-          for (const json& o : *opts)
-            if (o.is_string() && o.get<std::string>() == "RespectIgnoreDifferences=true") as_in_git.rdi = true;
-        std::string error;
-        as_in_git.rules = argocd::parse_ignore_differences(spec.value("ignoreDifferences", json::array()), &error);
-      }
+      std::string error;
+      as_in_git.read_argocd_policy(app.git->object.value("spec", json::object()), error);
       const ObjectRef object = parse_ref(f.object);
       auto rit = impl.resources.find(object);
       if (rit == impl.resources.end()) continue;

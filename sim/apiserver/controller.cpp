@@ -1,5 +1,10 @@
 #include "kcsim/apiserver/controller.hpp"
 
+#include <fmt/format.h>
+
+#include "kcsim/core/input_error.hpp"
+#include "kcsim/k8s/json_access.hpp"
+
 namespace kcsim {
 
 std::string key_of(const json& object) {
@@ -11,10 +16,24 @@ std::string key_of(const json& object) {
 
 std::string key_of(const ObjectRef& ref) { return ref.ns.empty() ? ref.name : ref.ns + "/" + ref.name; }
 
+ObjectRef ref_of_key(std::string kind, std::string_view key) {
+  const std::size_t slash = key.find('/');
+  if (slash == std::string_view::npos) return ObjectRef{std::move(kind), "", std::string(key)};
+  return ObjectRef{std::move(kind), std::string(key.substr(0, slash)), std::string(key.substr(slash + 1))};
+}
+
 Controller::Controller(World& world, std::string name) : Model(world, std::move(name)) {}
 
 bool Controller::is_controller_setting(const std::string& key) {
   return key == "enabled" || key == "reconcileDuration" || key == "startDelay";
+}
+
+void Controller::reject_unknown_settings(std::string_view who) const {
+  for (auto it = settings().begin(); it != settings().end(); ++it)
+    if (!is_controller_setting(it.key()))
+      throw InputError(world().scenario().file, world().settings_pointer(name()) + "/" + escape_pointer_token(it.key()),
+                       fmt::format("expected enabled, reconcileDuration or startDelay ({})", who),
+                       fmt::format("unknown field \"{}\"", it.key()));
 }
 
 void Controller::read_controller_settings() {

@@ -8,6 +8,7 @@
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/run_guard.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 
@@ -69,7 +70,7 @@ void World::construct() {
   // The objects live at t = 0, as if a person had applied them with kubectl (client-side apply).
   for (std::size_t i = 0; i < scenario_.objects.size(); ++i) {
     json obj = scenario_.objects[i];
-    obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
+    obj["metadata"]["annotations"][k8s::kLastAppliedConfigAnnotation] =
         scenario_.objects[i].dump() + "\n";
     WriteResult r = api_->create(std::move(obj), "kubectl-client-side-apply");
     if (!r.status.ok())

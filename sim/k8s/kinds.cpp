@@ -1,5 +1,6 @@
-// The kind table (include/kcsim/k8s/kinds.hpp). Sources: `kubectl api-resources` of a
-// Kubernetes v1.32 cluster (k8s.io/kubernetes v1.32, pkg/registry/*/rest storage: each
+// The kind table (include/kcsim/k8s/kinds.hpp), kept as data in sim/k8s/api_resources.txt in the
+// columns of `kubectl api-resources` and compiled in at build time. Sources of its rows:
+// `kubectl api-resources` of a Kubernetes v1.32 cluster (k8s.io/kubernetes v1.32, pkg/registry/*/rest storage: each
 // resource's NamespaceScoped() and ShortNames()); the CRD manifests of kedacore/keda v2.16
 // (config/crd/bases), kedacore/http-add-on v0.10 (config/crd/bases), argoproj/argo-cd v3.0
 // (manifests/crds), fluxcd/flux2 v2.4 (the kustomize-, source- and helm-controller CRDs),
@@ -7,7 +8,9 @@
 #include "kcsim/k8s/kinds.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <stdexcept>
 
 #include "kcsim/k8s/object_ref.hpp"
 
@@ -15,81 +18,66 @@ namespace kcsim {
 
 std::string KindInfo::group() const { return api_group(api_version); }
 
+namespace embedded {
+extern const std::string_view kApiResources;  // sim/k8s/api_resources.txt, embedded at build time
+}
+
+namespace {
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  return s;
+}
+
+// The table in `kubectl api-resources` columns, each read from where its header starts. The
+// singular (the discovery document's singularName) is the lower-case kind for every kind here.
+std::vector<KindInfo> parse_api_resources(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  if (lines.empty()) throw std::logic_error("api_resources.txt: empty");
+  const std::string_view header = lines.front();
+  std::size_t column[5] = {0, header.find("SHORTNAMES"), header.find("APIVERSION"), header.find("NAMESPACED"),
+                           header.find("KIND")};
+  for (std::size_t c : column)
+    if (c == std::string_view::npos) throw std::logic_error("api_resources.txt: a column is missing from the header");
+  std::vector<KindInfo> kinds;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    const auto cell = [&](int c) {
+      if (column[c] >= line.size()) return std::string_view();
+      return trimmed(line.substr(column[c], c == 4 ? std::string_view::npos : column[c + 1] - column[c]));
+    };
+    KindInfo k;
+    k.plural = cell(0);
+    for (std::string_view shorts = cell(1); !shorts.empty();) {
+      const std::size_t comma = shorts.find(',');
+      k.short_names.emplace_back(shorts.substr(0, comma));
+      shorts = comma == std::string_view::npos ? std::string_view() : shorts.substr(comma + 1);
+    }
+    k.api_version = cell(2);
+    const std::string_view namespaced = cell(3);
+    k.kind = cell(4);
+    if (k.plural.empty() || k.api_version.empty() || k.kind.empty() || (namespaced != "true" && namespaced != "false"))
+      throw std::logic_error("api_resources.txt: a row without its five columns: " + std::string(line));
+    k.namespaced = namespaced == "true";
+    k.singular = k.kind;
+    std::transform(k.singular.begin(), k.singular.end(), k.singular.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    kinds.push_back(std::move(k));
+  }
+  return kinds;
+}
+
+}  // namespace
+
 const std::vector<KindInfo>& known_kinds() {
-  static const std::vector<KindInfo> kKinds = {
-      // core/v1
-      {"Pod", "v1", "pods", "pod", {"po"}, true},
-      {"Event", "v1", "events", "event", {"ev"}, true},
-      {"Service", "v1", "services", "service", {"svc"}, true},
-      {"ConfigMap", "v1", "configmaps", "configmap", {"cm"}, true},
-      {"Secret", "v1", "secrets", "secret", {}, true},
-      {"ServiceAccount", "v1", "serviceaccounts", "serviceaccount", {"sa"}, true},
-      {"Endpoints", "v1", "endpoints", "endpoints", {"ep"}, true},
-      {"Namespace", "v1", "namespaces", "namespace", {"ns"}, false},
-      {"Node", "v1", "nodes", "node", {"no"}, false},
-      {"PersistentVolume", "v1", "persistentvolumes", "persistentvolume", {"pv"}, false},
-      {"PersistentVolumeClaim", "v1", "persistentvolumeclaims", "persistentvolumeclaim", {"pvc"}, true},
-      {"LimitRange", "v1", "limitranges", "limitrange", {"limits"}, true},
-      {"ResourceQuota", "v1", "resourcequotas", "resourcequota", {"quota"}, true},
-      {"ReplicationController", "v1", "replicationcontrollers", "replicationcontroller", {"rc"}, true},
-      {"PodTemplate", "v1", "podtemplates", "podtemplate", {}, true},
-      // apps/v1
-      {"Deployment", "apps/v1", "deployments", "deployment", {"deploy"}, true},
-      {"ReplicaSet", "apps/v1", "replicasets", "replicaset", {"rs"}, true},
-      {"StatefulSet", "apps/v1", "statefulsets", "statefulset", {"sts"}, true},
-      {"DaemonSet", "apps/v1", "daemonsets", "daemonset", {"ds"}, true},
-      {"ControllerRevision", "apps/v1", "controllerrevisions", "controllerrevision", {}, true},
-      // autoscaling, batch, policy, networking, discovery, coordination
-      {"HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", "horizontalpodautoscaler", {"hpa"}, true},
-      {"Job", "batch/v1", "jobs", "job", {}, true},
-      {"CronJob", "batch/v1", "cronjobs", "cronjob", {"cj"}, true},
-      {"PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", "poddisruptionbudget", {"pdb"}, true},
-      {"Ingress", "networking.k8s.io/v1", "ingresses", "ingress", {"ing"}, true},
-      {"IngressClass", "networking.k8s.io/v1", "ingressclasses", "ingressclass", {}, false},
-      {"NetworkPolicy", "networking.k8s.io/v1", "networkpolicies", "networkpolicy", {"netpol"}, true},
-      {"EndpointSlice", "discovery.k8s.io/v1", "endpointslices", "endpointslice", {}, true},
-      {"Lease", "coordination.k8s.io/v1", "leases", "lease", {}, true},
-      // RBAC
-      {"Role", "rbac.authorization.k8s.io/v1", "roles", "role", {}, true},
-      {"RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", "rolebinding", {}, true},
-      {"ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", "clusterrole", {}, false},
-      {"ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", "clusterrolebinding", {}, false},
-      // cluster configuration
-      {"StorageClass", "storage.k8s.io/v1", "storageclasses", "storageclass", {"sc"}, false},
-      {"CSIDriver", "storage.k8s.io/v1", "csidrivers", "csidriver", {}, false},
-      {"CSINode", "storage.k8s.io/v1", "csinodes", "csinode", {}, false},
-      {"VolumeAttachment", "storage.k8s.io/v1", "volumeattachments", "volumeattachment", {}, false},
-      {"PriorityClass", "scheduling.k8s.io/v1", "priorityclasses", "priorityclass", {"pc"}, false},
-      {"RuntimeClass", "node.k8s.io/v1", "runtimeclasses", "runtimeclass", {}, false},
-      {"CustomResourceDefinition", "apiextensions.k8s.io/v1", "customresourcedefinitions", "customresourcedefinition", {"crd", "crds"}, false},
-      {"APIService", "apiregistration.k8s.io/v1", "apiservices", "apiservice", {}, false},
-      {"MutatingWebhookConfiguration", "admissionregistration.k8s.io/v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", {}, false},
-      {"ValidatingWebhookConfiguration", "admissionregistration.k8s.io/v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", {}, false},
-      {"ValidatingAdmissionPolicy", "admissionregistration.k8s.io/v1", "validatingadmissionpolicies", "validatingadmissionpolicy", {}, false},
-      {"ValidatingAdmissionPolicyBinding", "admissionregistration.k8s.io/v1", "validatingadmissionpolicybindings", "validatingadmissionpolicybinding", {}, false},
-      {"CertificateSigningRequest", "certificates.k8s.io/v1", "certificatesigningrequests", "certificatesigningrequest", {"csr"}, false},
-      {"FlowSchema", "flowcontrol.apiserver.k8s.io/v1", "flowschemas", "flowschema", {}, false},
-      {"PriorityLevelConfiguration", "flowcontrol.apiserver.k8s.io/v1", "prioritylevelconfigurations", "prioritylevelconfiguration", {}, false},
-      // KEDA
-      {"ScaledObject", "keda.sh/v1alpha1", "scaledobjects", "scaledobject", {"so"}, true},
-      {"ScaledJob", "keda.sh/v1alpha1", "scaledjobs", "scaledjob", {"sj"}, true},
-      {"TriggerAuthentication", "keda.sh/v1alpha1", "triggerauthentications", "triggerauthentication", {"ta", "triggerauth"}, true},
-      {"ClusterTriggerAuthentication", "keda.sh/v1alpha1", "clustertriggerauthentications", "clustertriggerauthentication", {"cta", "clustertriggerauth"}, false},
-      // KEDA HTTP add-on
-      {"HTTPScaledObject", "http.keda.sh/v1alpha1", "httpscaledobjects", "httpscaledobject", {"httpso"}, true},
-      // Argo CD
-      {"Application", "argoproj.io/v1alpha1", "applications", "application", {"app", "apps"}, true},
-      {"AppProject", "argoproj.io/v1alpha1", "appprojects", "appproject", {"appproj", "appprojs"}, true},
-      {"ApplicationSet", "argoproj.io/v1alpha1", "applicationsets", "applicationset", {"appset", "appsets"}, true},
-      // Flux
-      {"Kustomization", "kustomize.toolkit.fluxcd.io/v1", "kustomizations", "kustomization", {"ks"}, true},
-      {"GitRepository", "source.toolkit.fluxcd.io/v1", "gitrepositories", "gitrepository", {"gitrepo"}, true},
-      {"HelmRepository", "source.toolkit.fluxcd.io/v1", "helmrepositories", "helmrepository", {"helmrepo"}, true},
-      {"HelmRelease", "helm.toolkit.fluxcd.io/v2", "helmreleases", "helmrelease", {"hr"}, true},
-      // cluster-scoped CRDs that manifests often carry
-      {"ClusterIssuer", "cert-manager.io/v1", "clusterissuers", "clusterissuer", {}, false},
-      {"ClusterSecretStore", "external-secrets.io/v1beta1", "clustersecretstores", "clustersecretstore", {"css"}, false},
-  };
+  static const std::vector<KindInfo> kKinds = parse_api_resources(embedded::kApiResources);
   return kKinds;
 }
 

@@ -22,6 +22,7 @@
 #include "kcsim/core/input_file.hpp"
 #include "kcsim/apiserver/git_history.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 
@@ -164,7 +165,7 @@ std::vector<std::string> leaf_fields(const json& object) {
         if (m.key() == "annotations" && m->is_object()) {
           for (auto a = m->begin(); a != m->end(); ++a) {
             // Written by kubectl itself, not declared by anyone.
-            if (a.key() == "kubectl.kubernetes.io/last-applied-configuration") continue;
+            if (a.key() == k8s::kLastAppliedConfigAnnotation) continue;
             out.push_back(path + "/" + escape_token(a.key()));
           }
           continue;
@@ -187,7 +188,7 @@ json strip_server_fields(const json& object) {
     json& md = out["metadata"];
     for (const std::string& k : kServerMetadata) md.erase(k);
     if (md.contains("annotations") && md["annotations"].is_object()) {
-      md["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
+      md["annotations"].erase(k8s::kLastAppliedConfigAnnotation);
       if (md["annotations"].empty()) md.erase("annotations");
     }
   }
@@ -406,8 +407,7 @@ namespace {
 Manifest from_scenario(const std::string& file, const json& object, const std::string& pointer,
                        const std::map<std::string, TextPosition>& positions, ManifestOrigin origin) {
   Manifest m;
-  m.file = file;
-  m.rel_path = file;
+  m.file = m.rel_path = file;  // a scenario is its own root
   m.origin = origin;
   m.pointer_prefix = pointer;
   m.object = object;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "kcsim/k8s/label_selector.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim::kubectl_detail {
 namespace {
@@ -66,7 +67,7 @@ void describe_annotations(PrefixWriter& w, const std::string& title, const json*
   std::vector<std::pair<std::string, std::string>> items;
   if (annotations && annotations->is_object())
     for (auto it = annotations->begin(); it != annotations->end(); ++it)
-      if (it.key() != "kubectl.kubernetes.io/last-applied-configuration")
+      if (it.key() != k8s::kLastAppliedConfigAnnotation)
         items.emplace_back(it.key(), it.value().is_string() ? it.value().get<std::string>() : go_sprint(it.value()));
   if (items.empty()) {
     w.write(0, "<none>\n");

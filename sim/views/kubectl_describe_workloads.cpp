@@ -9,6 +9,7 @@
 
 #include "kcsim/k8s/label_selector.hpp"
 #include "kubectl_describe.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim::kubectl_detail {
 namespace {
@@ -20,7 +21,7 @@ bool equal_ignore_hash(json a, json b) {
     if (!t->is_object() || !t->contains("metadata") || !(*t)["metadata"].is_object()) continue;
     json& md = (*t)["metadata"];
     if (md.contains("labels") && md["labels"].is_object()) {
-      md["labels"].erase("pod-template-hash");
+      md["labels"].erase(k8s::kPodTemplateHashLabel);
       if (md["labels"].empty()) md.erase("labels");
     }
     if (md.empty()) t->erase("metadata");

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "kubectl_describe.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim::kubectl_detail {
 namespace {
@@ -27,7 +28,7 @@ KubectlResult view_history(const Ctx& ctx, const json& deployment, std::int64_t 
   if (sets.new_set) all.push_back(sets.new_set);
   for (const ObjectPtr& rs : all) {
     std::int64_t v = 0;
-    if (const json* a = at(*rs, {"metadata", "annotations", "deployment.kubernetes.io/revision"}); a && a->is_string()) {
+    if (const json* a = at(*rs, {"metadata", "annotations", k8s::kRevisionAnnotation}); a && a->is_string()) {
       const std::string text = a->get<std::string>();
       std::size_t used = 0;
       try {

@@ -36,6 +36,7 @@
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
 #include "kcsim/views/yaml_writer.hpp"
+#include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 namespace kubectl_detail {
@@ -623,10 +624,9 @@ json without_simulator_annotations(const json& obj) {
     if (md->contains("managedFields") && (*md)["managedFields"].is_array())
       for (json& entry : (*md)["managedFields"])
         if (entry.is_object() && entry.contains("fieldsV1")) scrub_object(entry["fieldsV1"], true);
-    const char* kLast = "kubectl.kubernetes.io/last-applied-configuration";
-    if (md->contains("annotations") && (*md)["annotations"].is_object() && (*md)["annotations"].contains(kLast) &&
-        (*md)["annotations"][kLast].is_string()) {
-      std::string& text = (*md)["annotations"][kLast].get_ref<std::string&>();
+    if (md->contains("annotations") && (*md)["annotations"].is_object() && (*md)["annotations"].contains(k8s::kLastAppliedConfigAnnotation) &&
+        (*md)["annotations"][k8s::kLastAppliedConfigAnnotation].is_string()) {
+      std::string& text = (*md)["annotations"][k8s::kLastAppliedConfigAnnotation].get_ref<std::string&>();
       const json applied = json::parse(text, nullptr, false);
       if (!applied.is_discarded() && applied.is_object()) {
         json cleaned = applied;
@@ -1319,6 +1319,13 @@ std::optional<std::vector<Request>> resolve_requests(const Ctx& ctx, const std::
   return requests;
 }
 
+// `kubectl get` without a resource type (get.go Validate / RunGet, kubectl 1.32).
+constexpr char kResourceNotSpecified[] =
+    "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n"
+    "error: Required resource not specified.\n"
+    "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\n"
+    "See 'kubectl get -h' for help and examples\n";
+
 KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
   const Parsed p = parse_flags(args, get_flag_specs(), "kubectl get");
   KubectlResult result;
@@ -1339,12 +1346,7 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
   const std::vector<Requirement> selector = parse_selector(p.get("selector"));
   const std::string field_selector = p.get("field-selector");
 
-  if (p.positional.empty())
-    return result.fail(
-        "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n"
-        "error: Required resource not specified.\n"
-        "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\n"
-        "See 'kubectl get -h' for help and examples\n");
+  if (p.positional.empty()) return result.fail(kResourceNotSpecified);
 
   const std::optional<std::vector<Request>> resolved = resolve_requests(ctx, p.positional, result);
   if (!resolved) return result;

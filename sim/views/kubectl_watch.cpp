@@ -198,6 +198,15 @@ namespace {
 struct KubectlWatchers {
   std::vector<std::unique_ptr<Watcher>> watchers;
 };
+
+// `kubectl get -w` without a resource type: resource.Builder's error (kubectl 1.32).
+constexpr char kNoResourceGiven[] =
+    "error: You must provide one or more resources by argument or filename.\n"
+    "Example resource specifications include:\n"
+    "   '-f rsrc.yaml'\n"
+    "   '--filename=rsrc.json'\n"
+    "   '<resource> <name>'\n"
+    "   '<resource>'\n";
 }  // namespace
 
 std::optional<KubectlResult> kubectl_watch(World& world, const std::vector<std::string>& args,
@@ -223,14 +232,8 @@ std::optional<KubectlResult> kubectl_watch(World& world, const std::vector<std::
     throw KubectlUsageError("--output-watch-events is supported with the table output only (not -o name)");
   // get.go Complete: sorting does not apply to a stream.
   if (p.has("sort-by")) result.err += "warning: --watch or --watch-only requested, --sort-by will be ignored\n";
-  if (p.positional.empty())  // resource.Builder without a type (get.go skips its own check when watching)
-    return result.fail(
-        "error: You must provide one or more resources by argument or filename.\n"
-        "Example resource specifications include:\n"
-        "   '-f rsrc.yaml'\n"
-        "   '--filename=rsrc.json'\n"
-        "   '<resource> <name>'\n"
-        "   '<resource>'\n");
+  // resource.Builder without a type (get.go skips its own check when watching).
+  if (p.positional.empty()) return result.fail(kNoResourceGiven);
   const std::optional<std::vector<Request>> requests = resolve_requests(ctx, p.positional, result);
   if (!requests) return result;
   if (requests->size() != 1) {

@@ -197,12 +197,12 @@ TEST(HpaScaleUpLimit, ProductionFactor) {
 // --- TestCalculateScaleUpLimitWithScalingRules / TestCalculateScaleDownLimitWithBehaviors ----------
 TEST(CalculateScaleLimitConformance, UpWithMinPolicy) {
   const HpaScalingRules r{300, "Min", {{"Pods", 2, 60}, {"Percent", 50, 60}}};
-  EXPECT_EQ(hpa_scale_up_limit_with_rules(1, {}, {}, r, kNow), 2);
+  EXPECT_EQ(hpa_scale_limit_with_rules(HpaScaleDirection::kUp, 1, {}, {}, r, kNow), 2);
 }
 
 TEST(CalculateScaleLimitConformance, DownWithMinPolicy) {
   const HpaScalingRules r{300, "Min", {{"Pods", 2, 60}, {"Percent", 50, 60}}};
-  EXPECT_EQ(hpa_scale_down_limit_with_rules(5, {}, {}, r, kNow), 3);
+  EXPECT_EQ(hpa_scale_limit_with_rules(HpaScaleDirection::kDown, 5, {}, {}, r, kNow), 3);
 }
 
 // --- TestScalingWithRules (convertDesiredReplicasWithBehaviorRate) ----------------------------------

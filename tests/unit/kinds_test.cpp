@@ -38,6 +38,22 @@ TEST(Kinds, NamesAndGroups) {
   EXPECT_EQ(find_kind("CustomResourceDefinition")->short_names, (std::vector<std::string>{"crd", "crds"}));
 }
 
+TEST(Kinds, EveryRowOfTheApiResourcesTableIsReadInItsOrder) {
+  // sim/k8s/api_resources.txt: 62 rows in the order kubectl resolves names, core first; the
+  // singular is the lower-case kind; an empty SHORTNAMES cell is no short name.
+  const std::vector<KindInfo>& kinds = known_kinds();
+  ASSERT_EQ(kinds.size(), 62u);
+  EXPECT_EQ(kinds.front().kind, "Pod");
+  EXPECT_EQ(kinds.front().short_names, std::vector<std::string>{"po"});
+  EXPECT_EQ(find_kind("HorizontalPodAutoscaler")->singular, "horizontalpodautoscaler");
+  EXPECT_EQ(find_kind("HorizontalPodAutoscaler")->api_version, "autoscaling/v2");
+  EXPECT_TRUE(find_kind("Secret")->short_names.empty());
+  EXPECT_TRUE(find_kind("Secret")->namespaced);
+  EXPECT_EQ(kinds.back().kind, "ClusterSecretStore");
+  EXPECT_EQ(kinds.back().api_version, "external-secrets.io/v1beta1");
+  EXPECT_FALSE(kinds.back().namespaced);
+}
+
 TEST(Kinds, EachKindAndNameOnce) {
   std::set<std::string> kinds, names;
   for (const KindInfo& k : known_kinds()) {

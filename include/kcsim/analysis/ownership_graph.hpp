@@ -92,12 +92,13 @@ const char* to_string(Severity s);
 /// "error", "warning", "note" (also "info" for note); nullopt otherwise.
 std::optional<Severity> parse_severity(const std::string& text);
 
-/// A lint rule (stable ids: CI configurations name them in --ignore).
+/// A lint rule (stable ids: CI configurations name them in --ignore). The rules' texts are data,
+/// sim/analysis/lint_rules.json, compiled in at build time.
 struct RuleInfo {
-  const char* id;
+  std::string id;
   Severity severity;  // default
-  const char* summary;
-  const char* help;
+  std::string summary;
+  std::string help;
 };
 const std::vector<RuleInfo>& lint_rules();
 const RuleInfo* find_rule(const std::string& id);

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kcsim/apiserver/api_server.hpp"
@@ -20,6 +21,9 @@ namespace kcsim {
 /// cluster-scoped objects.
 std::string key_of(const json& object);
 std::string key_of(const ObjectRef& ref);
+/// The object a key names, the inverse of key_of (client-go cache.SplitMetaNamespaceKey): the
+/// part before the first "/" is the namespace; a key without "/" is a cluster-scoped name.
+ObjectRef ref_of_key(std::string kind, std::string_view key);
 
 class Controller : public Model, public Watcher {
  public:
@@ -41,6 +45,11 @@ class Controller : public Model, public Watcher {
   /// Settings every controller takes (docs/models/timing.md); a model's own settings reader skips
   /// them: enabled, reconcileDuration, startDelay.
   static bool is_controller_setting(const std::string& key);
+
+  /// For a controller whose only settings are those three (its behaviour comes from its objects):
+  /// an input error naming the first other field of settings.<model>. `who` completes the
+  /// message: "(the deployment controller has no other settings)".
+  void reject_unknown_settings(std::string_view who) const;
 
   /// The reconcile duration in effect (settings.<model>.reconcileDuration or the model's default).
   Duration reconcile_duration() const { return reconcile_duration_; }

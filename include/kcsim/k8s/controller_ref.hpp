@@ -2,6 +2,9 @@
 // ownerReference of an object that has controller: true, or none.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 namespace kcsim {
@@ -20,6 +23,16 @@ inline const nlohmann::json* controller_of(const nlohmann::json& obj) {
     if (c != r.end() && c->is_boolean() && c->get<bool>()) return &r;
   }
   return nullptr;
+}
+
+/// The controller reference when it names an owner of `kind`, else nullptr: the first check of
+/// resolveControllerRef in the Deployment and ReplicaSet controllers (a controllerRef of another
+/// kind is not theirs).
+inline const nlohmann::json* controller_of_kind(const nlohmann::json& obj, std::string_view kind) {
+  const nlohmann::json* ref = controller_of(obj);
+  if (!ref) return nullptr;
+  auto k = ref->find("kind");
+  return k != ref->end() && k->is_string() && k->get_ref<const std::string&>() == kind ? ref : nullptr;
 }
 
 }  // namespace kcsim

@@ -68,21 +68,40 @@ const json& or_empty(const json* o) {
   return o ? *o : empty;
 }
 
-MetricSpec parse_metric_spec(const json& o) {
-  MetricSpec m;
+// autoscaling/v2 mirrors each *MetricSource with a *MetricStatus: the same identity of the metric
+// (a resource name, a container, a metric identifier, a described object, as the source type has
+// them) with a current value in place of the target. One reader for both: `read_value` reads the
+// target or the current value of a source object into it.
+template <class Source, class ReadValue>
+std::optional<Source> read_source(const json& metric, const char* member_name, ReadValue read_value) {
+  const json* o = object_member(metric, member_name);
+  if (!o) return std::nullopt;
+  Source s;
+  if constexpr (requires(Source& x) { x.name; }) s.name = string_member(*o, "name");
+  if constexpr (requires(Source& x) { x.container; }) s.container = string_member(*o, "container");
+  if constexpr (requires(Source& x) { x.metric; }) s.metric = parse_identifier(or_empty(object_member(*o, "metric")));
+  if constexpr (requires(Source& x) { x.described_object; })
+    s.described_object = parse_reference(or_empty(object_member(*o, "describedObject")));
+  read_value(s, *o);
+  return s;
+}
+
+// The four sources whose reading the spec and the status share (External's spec is validated first).
+template <class Metric, class ReadValue>
+Metric read_metric(const json& o, ReadValue read_value) {
+  Metric m;
   m.type = string_member(o, "type");
-  if (const json* r = object_member(o, "resource"))
-    m.resource = ResourceMetricSource{string_member(*r, "name"), parse_target(or_empty(object_member(*r, "target")))};
-  if (const json* r = object_member(o, "containerResource"))
-    m.container_resource = ContainerResourceMetricSource{
-        string_member(*r, "name"), parse_target(or_empty(object_member(*r, "target"))), string_member(*r, "container")};
-  if (const json* p = object_member(o, "pods"))
-    m.pods = PodsMetricSource{parse_identifier(or_empty(object_member(*p, "metric"))),
-                              parse_target(or_empty(object_member(*p, "target")))};
-  if (const json* p = object_member(o, "object"))
-    m.object = ObjectMetricSource{parse_reference(or_empty(object_member(*p, "describedObject"))),
-                                  parse_target(or_empty(object_member(*p, "target"))),
-                                  parse_identifier(or_empty(object_member(*p, "metric")))};
+  m.resource = read_source<typename decltype(m.resource)::value_type>(o, "resource", read_value);
+  m.container_resource =
+      read_source<typename decltype(m.container_resource)::value_type>(o, "containerResource", read_value);
+  m.pods = read_source<typename decltype(m.pods)::value_type>(o, "pods", read_value);
+  m.object = read_source<typename decltype(m.object)::value_type>(o, "object", read_value);
+  return m;
+}
+
+MetricSpec parse_metric_spec(const json& o) {
+  const auto target = [](auto& s, const json& src) { s.target = parse_target(or_empty(object_member(src, "target"))); };
+  MetricSpec m = read_metric<MetricSpec>(o, target);
   if (const json* e = member(o, "external")) {
     const json* metric = member(*e, "metric");
     const json* target = member(*e, "target");
@@ -98,25 +117,11 @@ MetricSpec parse_metric_spec(const json& o) {
 }
 
 MetricStatus parse_metric_status(const json& o) {
-  MetricStatus m;
-  m.type = string_member(o, "type");
-  if (const json* r = object_member(o, "resource"))
-    m.resource =
-        ResourceMetricStatus{string_member(*r, "name"), parse_value_status(or_empty(object_member(*r, "current")))};
-  if (const json* r = object_member(o, "containerResource"))
-    m.container_resource = ContainerResourceMetricStatus{string_member(*r, "name"),
-                                                         parse_value_status(or_empty(object_member(*r, "current"))),
-                                                         string_member(*r, "container")};
-  if (const json* p = object_member(o, "pods"))
-    m.pods = PodsMetricStatus{parse_identifier(or_empty(object_member(*p, "metric"))),
-                              parse_value_status(or_empty(object_member(*p, "current")))};
-  if (const json* p = object_member(o, "object"))
-    m.object = ObjectMetricStatus{parse_identifier(or_empty(object_member(*p, "metric"))),
-                                  parse_value_status(or_empty(object_member(*p, "current"))),
-                                  parse_reference(or_empty(object_member(*p, "describedObject")))};
-  if (const json* e = object_member(o, "external"))
-    m.external = ExternalMetricStatus{parse_identifier(or_empty(object_member(*e, "metric"))),
-                                      parse_value_status(or_empty(object_member(*e, "current")))};
+  const auto current = [](auto& s, const json& src) {
+    s.current = parse_value_status(or_empty(object_member(src, "current")));
+  };
+  MetricStatus m = read_metric<MetricStatus>(o, current);
+  m.external = read_source<ExternalMetricStatus>(o, "external", current);
   return m;
 }
 
