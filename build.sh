@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libyaml-dev libre2-dev pkg-config libgtest-dev libbenchmark-dev libmimalloc-dev chromium jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas python3-matplotlib"
+PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libyaml-dev libre2-dev pkg-config libgtest-dev libbenchmark-dev libmimalloc-dev chromium jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas python3-matplotlib python3-kubernetes"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
