@@ -85,7 +85,7 @@ class Kubectl final : public Controller {
   void validate(const TimelineAction& a) const {
     static const std::map<std::string, std::vector<std::string>> allowed = {
         {"kubectl apply", {"manifest", "serverSide", "forceConflicts", "fieldManager"}},
-        {"kubectl scale", {"target", "namespace", "replicas"}},
+        {"kubectl scale", {"target", "namespace", "replicas", "fieldManager"}},
         {"kubectl delete", {"target", "namespace", "selector", "gracePeriod"}},
         {"kubectl edit", {"target", "namespace", "set"}},
         {"kubectl patch", {"target", "namespace", "patch", "fieldManager"}}};
@@ -148,7 +148,7 @@ class Kubectl final : public Controller {
     if (a.action == "kubectl apply") apply(a);
     else if (a.action == "kubectl scale") {
       // kubectl scale sends no resourceVersion precondition unless --resource-version is given.
-      api().update_scale(target_of(a), a.spec["replicas"].get<std::int64_t>(), "", "kubectl");
+      api().update_scale(target_of(a), a.spec["replicas"].get<std::int64_t>(), "", a.spec.value("fieldManager", "kubectl"));
     } else if (a.action == "kubectl delete") {
       const ObjectRef ref = target_of(a);
       DeleteOptions options;

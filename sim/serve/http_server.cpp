@@ -58,7 +58,13 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     const http::request<http::string_body>& req = parser_->get();
-    ApiRequest request{std::string(req.method_string()), std::string(req.target()), std::string(req[http::field::accept])};
+    ApiRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    request.accept = std::string(req[http::field::accept]);
+    request.content_type = std::string(req[http::field::content_type]);
+    request.user_agent = std::string(req[http::field::user_agent]);
+    request.body = req.body();
     ApiResponse answer;
     try {
       answer = handler_(request);

@@ -470,7 +470,11 @@ class FirstChange : public Watcher {
 
 json control(LiveRun& live, const std::string& method, const std::string& target, std::chrono::steady_clock::time_point now,
              int expected_status = 200) {
-  const ApiResponse r = live.control({method, target, "application/json"}, now);
+  ApiRequest request;
+  request.method = method;
+  request.target = target;
+  request.accept = "application/json";
+  const ApiResponse r = live.control(request, now);
   EXPECT_EQ(r.status, expected_status) << target << ": " << r.body;
   return json::parse(r.body);
 }
