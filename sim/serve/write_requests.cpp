@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/manifest_parser.hpp"
+#include "kcsim/k8s/object_validation.hpp"
 #include "kcsim/serve/api_status.hpp"
 #include "kcsim/serve/strategic_merge_patch.hpp"
 #include "kcsim/serve/write_record.hpp"
@@ -167,6 +169,10 @@ ApiResponse WriteRequests::handle(const ApiRequest& request, const Target& targe
                                   const std::optional<std::string>& ns, const std::optional<std::string>& name,
                                   const std::optional<std::string>& subresource) {
   const std::string manager = field_manager(target, request);
+  // A dry run (kubectl apply --dry-run=server, kubectl diff) would have to leave the store as it
+  // was: not served, and refused rather than carried out.
+  if (!param(target, "dryRun").empty())
+    return bad_request("kcsim serve does not serve dry runs (dryRun): nothing was written");
   if (subresource) {
     if (*subresource != "scale" || !has_scale_subresource(r) || (request.method != "PUT" && request.method != "PATCH"))
       return status_response(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", json::object());
@@ -253,7 +259,23 @@ ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target
     const json sent = *object;
     const WriteResult w = world_.api().apply(std::move(*object), manager, force);
     if (!w.status.ok()) return status_of(w.status, r, ref.name);
-    if (resource_version_of(w.object) != resource_version_of(before)) record(apply_action(r, sent, manager, force));
+    if (resource_version_of(w.object) != resource_version_of(before)) {
+      // The timeline's `kubectl apply` takes whole manifests (validated as a create would be); a
+      // partial apply configuration (kubectl apply --server-side of a few fields, kubectl's
+      // kubectl-last-applied migration) is replayed as the change it made.
+      bool whole = true;
+      try {
+        validate_object(sent, "", "");
+      } catch (const InputError&) {
+        whole = false;
+      }
+      if (whole || !before)
+        record(apply_action(r, sent, manager, force));
+      else
+        record(patch_action(r, *before, *w.object, manager,
+                            fmt::format("PATCH application/apply-patch+yaml (server-side apply of a partial object, replayed as the "
+                                        "change it made), manager {}{}", manager, force ? ", force" : "")));
+    }
     return {before ? 200 : 201, "application/json", to_body(*w.object)};
   }
   if (!before) return object_not_found(r, ref.name);
