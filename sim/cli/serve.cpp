@@ -54,7 +54,7 @@ Served: discovery, get and list of every kind with label and field selectors, th
 subresource, and watch (kubectl get -w; resourceVersion, bookmarks, 410 Expired before the
 history, which starts at --at). The run is the run `kcsim run` makes, event for event.
 
-Writes (kubectl apply, apply --server-side, scale, patch, edit, label, annotate, delete, create)
+Writes (kubectl apply, apply --server-side, scale, patch, edit, label, annotate, delete, create -f)
 are refused with 403 Forbidden unless --allow-writes. Allowed, each is made by the simulated API
 server at the instant the clock stands at, under the fieldManager the client sends, and the
 controllers react as time runs on (frozen: when the time control moves the clock). --record FILE
