@@ -431,3 +431,39 @@ TEST(ServeWritesKubectl, WatchersSeeTheWrites) {
 
 }  // namespace
 }  // namespace kcsim
+
+namespace kcsim {
+namespace {
+
+// Under --speed a write lands at the instant the running clock has reached when it arrives (the
+// run catches up first), between the instants read before and after it, and --record keeps that
+// instant to the microsecond.
+TEST(ServeWritesKubectl, UnderSpeedAWriteLandsAtTheRunningInstant) {
+  const std::optional<std::string> kubectl = find_kubectl();
+  if (!kubectl) GTEST_SKIP() << "no kubectl on the PATH: a write during a --speed run is not tried";
+  const std::string dir = testing::test_dir();
+  const std::string record = dir + "/live.json";
+  ServeProcess serve(dir, {kScenarioFile, "--at", "6m", "--speed", "60", "--allow-writes", "--record", record, "--kubeconfig",
+                           dir + "/kcsim.kubeconfig"});
+  ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
+  auto instant = [&] {
+    return read_duration(testing::request(serve.port(), "/kcsim/control").doc()["instant"], "", "");
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const Duration before = instant();
+  const CliResult r = Kubectl(*kubectl, dir)("scale deploy/web --replicas=5");
+  EXPECT_EQ(r.out, "deployment.apps/web scaled\n") << r.err;
+  const Duration after = instant();
+  EXPECT_GT(before, minutes(6));
+  EXPECT_EQ(serve.stop(), 0);
+  const json doc = json::parse(testing::slurp(record));
+  std::optional<Duration> at;
+  for (const json& a : doc["timeline"])
+    if (a.contains("description")) at = read_duration(a["at"], "", "");
+  ASSERT_TRUE(at) << doc["timeline"].dump();
+  EXPECT_GE(*at, before);
+  EXPECT_LE(*at, after);
+}
+
+}  // namespace
+}  // namespace kcsim
