@@ -367,6 +367,12 @@ spec:
   const CliResult missing = k("patch deploy nope --type=merge -p '{}'");
   EXPECT_EQ(missing.err, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
 
+  // A kind outside the timeline's short list of aliases: created with kubectl create -f (JSON,
+  // manager kubectl-create), then labelled.
+  write_file(dir + "/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: x\n");
+  expect_ok("create -f " + dir + "/secret.yaml", "secret/db created\n");
+  expect_ok("label secret db team=sre", "secret/db labeled\n");
+
   // A pod deleted gracefully: marked at 6m, gone once the kubelet has stopped it.
   const std::string pod = k("get pods -o name").out.substr(0, k("get pods -o name").out.find('\n'));
   ASSERT_EQ(pod.rfind("pod/", 0), 0u) << pod;
@@ -378,10 +384,12 @@ spec:
   const testing::Reply jumped = testing::request(serve.port(), "/kcsim/control?action=jump&to=8m", "application/json", testing::http::verb::post);
   EXPECT_EQ(jumped.doc()["instant"], "8m0s");
   const std::string live = k("get deploy,rs,pods -o wide").out;
+  const std::string live_secret = k("get secret db --show-labels").out;
+  EXPECT_NE(live_secret.find("team=sre"), std::string::npos) << live_secret;
   EXPECT_NE(live.find("deployment.apps/web   6/6"), std::string::npos) << live;
   EXPECT_EQ(k("get " + pod).err, "Error from server (NotFound): pods \"" + pod.substr(4) + "\" not found\n");
   EXPECT_EQ(serve.stop(), 0);
-  EXPECT_NE(serve.err().find("kcsim serve: recorded 11 writes in " + record + "\n"), std::string::npos) << serve.err();
+  EXPECT_NE(serve.err().find("kcsim serve: recorded 13 writes in " + record + "\n"), std::string::npos) << serve.err();
 
   // The record: the scenario with the writes in its timeline, each under its manager.
   const json doc = json::parse(testing::slurp(record));
@@ -395,12 +403,14 @@ spec:
                                                 // of the last-applied annotation after it changes only
                                                 // managedFields: not recorded)
                                                 "kubectl patch kubectl",
-                                                "kubectl apply kubectl", "kubectl delete -"}));
+                                                "kubectl apply kubectl", "kubectl apply kubectl-create", "kubectl patch kubectl-label",
+                                                "kubectl delete -"}));
   // Replayed by kcsim, it is the same cluster at 8m, byte for byte in kubectl's words.
   const CliResult replay = testing::run_kcsim("kubectl " + record + " --at 8m -- get deploy,rs,pods -o wide", 60);
   EXPECT_EQ(replay.err, "");
   EXPECT_EQ(replay.out, live);
   EXPECT_EQ(testing::run_kcsim("run " + record, 60).status, 0);
+  EXPECT_EQ(testing::run_kcsim("kubectl " + record + " --at 8m -- get secret db --show-labels", 60).out, live_secret);
 }
 
 // A watcher sees a write from kubectl as the MODIFIED event it is.
