@@ -22,7 +22,9 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;
-constexpr std::size_t kBodyLimit = 1024 * 1024;
+// kube-apiserver's limit on a request body (apiserver pkg/server/config.go MaxRequestBodyBytes,
+// 3 MiB, the largest object etcd stores plus room).
+constexpr std::size_t kBodyLimit = 3 * 1024 * 1024;
 constexpr std::chrono::seconds kIdleTimeout{60};
 // How often a streamed response (a watch) is polled for what to send.
 constexpr std::chrono::milliseconds kStreamPoll{20};

@@ -245,6 +245,10 @@ TEST(ServeWritesKubectl, WithoutAllowWritesKubectlIsForbidden) {
   const testing::CliResult no_writes = testing::run_kcsim("serve " + std::string(kScenarioFile) + " --at 6m --record " + dir + "/r.json");
   EXPECT_EQ(no_writes.status, 2);
   EXPECT_NE(no_writes.err.find("--record needs --allow-writes"), std::string::npos) << no_writes.err;
+  // The record never replaces the scenario it serves (the output-file rules).
+  const testing::CliResult over_input =
+      testing::run_kcsim("serve " + std::string(kScenarioFile) + " --at 6m --allow-writes --record " + std::string(kScenarioFile));
+  EXPECT_EQ(over_input.status, 2) << over_input.err;
   EXPECT_EQ(serve.stop(), 0);
 }
 
