@@ -4,6 +4,7 @@
 // (subresource scale), edit "kubectl-edit", patch "kubectl-patch".
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/json_pointer.hpp"
+#include "kcsim/k8s/kinds.hpp"
 #include "kcsim/k8s/object_validation.hpp"
 #include "kcsim/k8s/well_known.hpp"
 
@@ -32,6 +34,19 @@ const std::map<std::string, std::string>& kind_aliases() {
       {"service", "Service"},         {"svc", "Service"},               {"configmap", "ConfigMap"},
       {"cm", "ConfigMap"}};
   return m;
+}
+
+// A resource name of a target: the aliases above, then the singular, plural and short names of
+// the namespaced kinds of the kind table (what `kcsim serve --record` writes: "secret/db").
+std::optional<std::string> resolve_kind(const std::string& name) {
+  if (const auto it = kind_aliases().find(name); it != kind_aliases().end()) return it->second;
+  for (const KindInfo& k : known_kinds()) {
+    if (!k.namespaced) continue;
+    if (k.singular == name || k.plural == name ||
+        std::find(k.short_names.begin(), k.short_names.end(), name) != k.short_names.end())
+      return k.kind;
+  }
+  return std::nullopt;
 }
 
 // Client-side apply as a JSON merge patch computed from (last-applied, new config): set every
@@ -85,7 +100,7 @@ class Kubectl final : public Controller {
   void validate(const TimelineAction& a) const {
     static const std::map<std::string, std::vector<std::string>> allowed = {
         {"kubectl apply", {"manifest", "serverSide", "forceConflicts", "fieldManager"}},
-        {"kubectl scale", {"target", "namespace", "replicas"}},
+        {"kubectl scale", {"target", "namespace", "replicas", "fieldManager"}},
         {"kubectl delete", {"target", "namespace", "selector", "gracePeriod"}},
         {"kubectl edit", {"target", "namespace", "set"}},
         {"kubectl patch", {"target", "namespace", "patch", "fieldManager"}}};
@@ -114,7 +129,7 @@ class Kubectl final : public Controller {
     const auto slash = target.find('/');
     std::string kind = target.substr(0, slash);
     std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
-    if (!kind_aliases().count(kind))
+    if (!resolve_kind(kind))
       fail(a, "target", "expected a known resource (deployment, pod, hpa, scaledobject, application, ...)",
            describe_found(a.spec["target"]));
     if (slash == std::string::npos && !(a.action == "kubectl delete" && a.spec.contains("selector")))
@@ -139,7 +154,7 @@ class Kubectl final : public Controller {
     const auto slash = target.find('/');
     std::string kind = target.substr(0, slash);
     std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
-    return ObjectRef{kind_aliases().at(kind), a.spec.value("namespace", "default"),
+    return ObjectRef{*resolve_kind(kind), a.spec.value("namespace", "default"),
                      slash == std::string::npos ? "" : target.substr(slash + 1)};
   }
 
@@ -148,7 +163,7 @@ class Kubectl final : public Controller {
     if (a.action == "kubectl apply") apply(a);
     else if (a.action == "kubectl scale") {
       // kubectl scale sends no resourceVersion precondition unless --resource-version is given.
-      api().update_scale(target_of(a), a.spec["replicas"].get<std::int64_t>(), "", "kubectl");
+      api().update_scale(target_of(a), a.spec["replicas"].get<std::int64_t>(), "", a.spec.value("fieldManager", "kubectl"));
     } else if (a.action == "kubectl delete") {
       const ObjectRef ref = target_of(a);
       DeleteOptions options;

@@ -27,13 +27,15 @@
 #include "kcsim/serve/kubeconfig.hpp"
 #include "kcsim/serve/live_run.hpp"
 #include "kcsim/serve/watch_history.hpp"
+#include "kcsim/serve/write_record.hpp"
+#include "kcsim/serve/write_requests.hpp"
 
 namespace po = boost::program_options;
 
 namespace kcsim::cli {
 namespace {
 
-constexpr const char* kServeUsage = R"(Usage: kcsim serve SCENARIO --at DURATION [--speed X] [--port N] [--kubeconfig FILE] [--seed N]
+constexpr const char* kServeUsage = R"(Usage: kcsim serve SCENARIO --at DURATION [--speed X] [--allow-writes [--record FILE]] [--port N] [--kubeconfig FILE] [--seed N]
 
 Runs SCENARIO to the instant --at (a Go duration from the start: 0s, 90s, 6m, 1h30m) and serves
 the cluster over the Kubernetes API on http://127.0.0.1:PORT, so that the real kubectl can read
@@ -47,10 +49,17 @@ until SIGINT (Ctrl-C) or SIGTERM.
   kcsim serve scenarios/six-minute-loop.json --at 0s --speed 300 &
   KUBECONFIG=kcsim.kubeconfig kubectl get pods -n prod -w
 
-Served (read-only): discovery, get and list of every kind with label and field selectors, the
-tables of `kubectl get` (the columns kcsim kubectl prints), -o yaml/json, events, pod logs, and
-watch (kubectl get -w; resourceVersion, bookmarks, 410 Expired before the history, which starts
-at --at). The run is the run `kcsim run` makes, event for event. Writes are refused (405).
+Served: discovery, get and list of every kind with label and field selectors, the tables of
+`kubectl get` (the columns kcsim kubectl prints), -o yaml/json, events, pod logs, the scale
+subresource, and watch (kubectl get -w; resourceVersion, bookmarks, 410 Expired before the
+history, which starts at --at). The run is the run `kcsim run` makes, event for event.
+
+Writes (kubectl apply, apply --server-side, scale, patch, edit, label, annotate, delete, create -f)
+are refused with 403 Forbidden unless --allow-writes. Allowed, each is made by the simulated API
+server at the instant the clock stands at, under the fieldManager the client sends, and the
+controllers react as time runs on (frozen: when the time control moves the clock). --record FILE
+saves, on exit, the scenario with those writes in its timeline (kubectl apply/scale/patch/delete
+actions at their instants), a scenario that `kcsim run` replays. See docs/serve.md.
 
 Time control (frozen or running): GET /kcsim/control gives the clock's state; POST
 /kcsim/control?action=pause, resume (&speed=X), step (to the next change the API server makes),
@@ -71,14 +80,16 @@ Options)";
 
 int serve(const std::vector<std::string>& args) {
   po::options_description opts(kServeUsage);
-  std::string at, kubeconfig = "kcsim.kubeconfig";
+  std::string at, kubeconfig = "kcsim.kubeconfig", record;
   Natural seed, port;
   opts.add_options()
       ("help,h", "show this help")
       ("at", po::value(&at), "the instant to serve (Go duration from the start; at most the scenario's duration)")
       ("speed", po::value<std::string>(), "run on from --at at this many times wall-clock speed (a number > 0; default: frozen)")
       ("port", po::value(&port), "the TCP port on 127.0.0.1 (default 0: a free port)")
-      ("kubeconfig", po::value(&kubeconfig), "the kubeconfig to write (default ./kcsim.kubeconfig)");
+      ("kubeconfig", po::value(&kubeconfig), "the kubeconfig to write (default ./kcsim.kubeconfig)")
+      ("allow-writes", "serve the write verbs (create, update, patch, apply, scale, delete); default: read-only")
+      ("record", po::value(&record), "with --allow-writes: on exit, write the scenario with the writes made as timeline actions to FILE");
   add_run_options(opts, seed);
   po::variables_map vm;
   std::string scenario_path;
@@ -100,7 +111,12 @@ int serve(const std::vector<std::string>& args) {
       return usage_error(fmt::format("--speed {} is not a speed: expected a number above 0 and at most 1000000 (60: a simulated minute per second)", text));
   }
 
-  if (const auto conflict = conflicting_outputs({{"--kubeconfig", kubeconfig}}, {scenario_path})) return usage_error(*conflict);
+  const bool allow_writes = vm.count("allow-writes") > 0;
+  if (vm.count("record") && !allow_writes) return usage_error("--record needs --allow-writes: a read-only server makes no writes to record");
+  if (vm.count("record") && (record.empty() || record == "-")) return usage_error("--record needs a file name");
+  std::vector<OutputTarget> outputs = {{"--kubeconfig", kubeconfig}};
+  if (!record.empty()) outputs.push_back({"--record", record});
+  if (const auto conflict = conflicting_outputs(outputs, {scenario_path})) return usage_error(*conflict);
   // Checked before the run: a refusal should not cost the run.
   if (const auto refusal = serve_kubeconfig_refusal(kubeconfig)) {
     std::cerr << "kcsim: " << *refusal << "\n";
@@ -119,19 +135,25 @@ int serve(const std::vector<std::string>& args) {
   const std::string host = "127.0.0.1";
   std::unique_ptr<ClusterApi> api;
   std::unique_ptr<LiveRun> live;
+  WriteRequests writes(world);
   HttpServer server(
       [&api, &live](const ApiRequest& request) {
-        if (LiveRun::is_control(request.target)) return live->control(request, std::chrono::steady_clock::now());
+        const auto now = std::chrono::steady_clock::now();
+        if (LiveRun::is_control(request.target)) return live->control(request, now);
+        // A write lands at the instant the clock has reached: the run catches up first, so that
+        // under --speed it is not made at the last tick's instant (up to 10 ms of wall time back).
+        if (is_write_method(request.method)) live->tick(now);
         return api->handle(request);
       },
       host, static_cast<unsigned short>(port.value));
   const std::string address = fmt::format("{}:{}", host, server.port());
   api = std::make_unique<ClusterApi>(world, address, &history);
+  if (allow_writes) api->allow_writes(&writes);
   live = std::make_unique<LiveRun>(world, history, speed, std::chrono::steady_clock::now());
   write_output(kubeconfig, serve_kubeconfig("http://" + address, "kcsim",
                                             fmt::format("{} at {}", scenario_path, format_go_duration(instant))));
 
-  const std::string pace = speed > 0 ? fmt::format(" running at {}x", speed) : "";
+  const std::string pace = (speed > 0 ? fmt::format(" running at {}x", speed) : "") + (allow_writes ? ", writes allowed," : "");
   std::cout << fmt::format("kcsim serve: {} at {}{} on http://{}; kubeconfig {} (KUBECONFIG={} kubectl get pods)\n", scenario_path,
                            format_go_duration(instant), pace, address, kubeconfig, kubeconfig)
             << std::flush;
@@ -141,6 +163,14 @@ int serve(const std::vector<std::string>& args) {
   });
   const int signal = server.run(true);
   std::cerr << fmt::format("kcsim serve: stopped by {}\n", signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a request");
+  if (!record.empty()) {
+    std::vector<std::string> left_out;
+    const json doc = scenario_with_writes(world.scenario().raw, world.scenario().seed, writes.recorded(), left_out);
+    for (const std::string& w : left_out) std::cerr << "kcsim serve: --record leaves out " << w << "\n";
+    write_output(record, doc.dump(2) + "\n");
+    std::cerr << fmt::format("kcsim serve: recorded {} write{} in {}\n", writes.recorded().size() - left_out.size(),
+                             writes.recorded().size() - left_out.size() == 1 ? "" : "s", record);
+  }
   return 0;
 }
 

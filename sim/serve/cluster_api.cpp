@@ -14,42 +14,19 @@
 
 #include "kcsim/core/text.hpp"
 #include "kcsim/k8s/object_ref.hpp"
+#include "kcsim/serve/api_status.hpp"
 #include "kcsim/serve/discovery.hpp"
+#include "kcsim/serve/openapi.hpp"
 #include "kcsim/serve/request_target.hpp"
 #include "kcsim/serve/watch_history.hpp"
 #include "kcsim/serve/watch_stream.hpp"
+#include "kcsim/serve/write_requests.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 
 #include "../views/cluster_objects.hpp"
 
 namespace kcsim {
 namespace {
-
-std::string to_body(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// --- Status objects (k8s.io/apimachinery pkg/api/errors/errors.go) ------------------------------------
-
-ApiResponse status_response(int code, const std::string& reason, const std::string& message, json details = nullptr) {
-  json status = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
-                 {"message", message}, {"reason", reason}, {"code", code}};
-  if (!details.is_null()) status["details"] = std::move(details);
-  return {code, "application/json", to_body(status)};
-}
-
-// The 404 of a path that names nothing served (the API server's NotFound handler).
-ApiResponse path_not_found() {
-  return status_response(404, "NotFound", "the server could not find the requested resource", json::object());
-}
-
-// NewNotFound(qualifiedResource, name): `deployments.apps "web" not found`.
-ApiResponse object_not_found(const ServedResource& r, const std::string& name) {
-  json details = {{"name", name}, {"kind", r.plural}};
-  if (!r.group.empty()) details["group"] = r.group;
-  const std::string qualified = r.group.empty() ? r.plural : r.plural + "." + r.group;
-  return status_response(404, "NotFound", fmt::format("{} \"{}\" not found", qualified, name), details);
-}
-
-ApiResponse bad_request(const std::string& message) { return status_response(400, "BadRequest", message); }
 
 // --- the Accept header ----------------------------------------------------------------------------------
 
@@ -359,7 +336,8 @@ ClusterApi::ClusterApi(const World& world, std::string server_address, const Wat
 ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   const Target t = parse_target(request.target);
   const std::vector<std::string>& s = t.segments;
-  if (request.method != "GET" && request.method != "HEAD")
+  const bool write = is_write_method(request.method);
+  if (request.method != "GET" && request.method != "HEAD" && !write)
     return status_response(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
                            json::object());
 
@@ -368,6 +346,13 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   if (s.size() == 1 && s[0] == "api") return {200, "application/json", to_body(core_versions_document(server_address_))};
   const std::vector<ServedResource> resources = served_resources(world_.api());
   if (s.size() == 1 && s[0] == "apis") return {200, "application/json", to_body(group_list_document(resources))};
+  if (s.size() >= 2 && s[0] == "openapi" && s[1] == "v3" && !write) {
+    if (s.size() == 2) return {200, "application/json", to_body(openapi_v3_root(resources))};
+    std::optional<json> doc;
+    if (s.size() == 4 && s[2] == "api" && s[3] == "v1") doc = openapi_v3_group_version(resources, "", "v1", world_.versions());
+    if (s.size() == 5 && s[2] == "apis") doc = openapi_v3_group_version(resources, s[3], s[4], world_.versions());
+    return doc ? ApiResponse{200, "application/json", to_body(*doc)} : path_not_found();
+  }
 
   std::string group, version;
   std::size_t rest = 0;
@@ -382,7 +367,8 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
     return path_not_found();
   }
   if (s.size() == rest) {
-    const std::optional<json> doc = resource_list_document(resources, group, version);
+    if (write) return status_response(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", json::object());
+    const std::optional<json> doc = resource_list_document(resources, group, version, writes_ != nullptr);
     return doc ? ApiResponse{200, "application/json", to_body(*doc)} : path_not_found();
   }
 
@@ -401,9 +387,15 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   const std::optional<std::string> name = s.size() > i + 1 ? std::optional<std::string>(s[i + 1]) : std::nullopt;
   const std::optional<std::string> sub = s.size() > i + 2 ? std::optional<std::string>(s[i + 2]) : std::nullopt;
   if (s.size() > i + 3 || (ns && !r->namespaced) || (name && r->namespaced && !ns)) return path_not_found();
+  if (sub && *sub != "scale" && !(*sub == "log" && r->group.empty() && r->kind == "Pod")) return path_not_found();
+  if (sub && *sub == "scale" && !has_scale_subresource(*r)) return path_not_found();
+  if (write) {
+    if (!writes_) return writes_refused(*r, name);
+    return writes_->handle(request, t, *r, ns, name, sub);
+  }
   if (sub) {
-    if (*sub == "log" && r->group.empty() && r->kind == "Pod") return pod_log(world_, t, *ns, *name);
-    return path_not_found();
+    if (*sub == "scale") return scale_response(world_.api(), *r, ns.value_or(""), *name);
+    return pod_log(world_, t, *ns, *name);
   }
 
   const ClusterObjects cluster(world_.api(), world_.versions(), &world_.settings("kubelet"));

@@ -34,6 +34,10 @@ std::pair<std::string, std::string> split_group_version(const std::string& api_v
 // The verbs a frozen cluster serves: reads only.
 json read_verbs() { return json::array({"get", "list"}); }
 
+// With --allow-writes, the verbs kube-apiserver lists for a resource whose storage does all
+// (apiserver pkg/endpoints/installer.go; deletecollection is not served).
+json all_verbs() { return json::array({"create", "delete", "get", "list", "patch", "update", "watch"}); }
+
 }  // namespace
 
 std::vector<ServedResource> served_resources(const ApiServer& api) {
@@ -72,6 +76,11 @@ std::vector<ServedResource> served_resources(const ApiServer& api) {
   }
   for (auto& [key, r] : extra) out.push_back(std::move(r));
   return out;
+}
+
+bool has_scale_subresource(const ServedResource& r) {
+  return (r.group == "apps" && (r.kind == "Deployment" || r.kind == "ReplicaSet" || r.kind == "StatefulSet")) ||
+         (r.group.empty() && r.kind == "ReplicationController");
 }
 
 const ServedResource* find_served_resource(const std::vector<ServedResource>& resources, std::string_view group,
@@ -123,17 +132,23 @@ json group_list_document(const std::vector<ServedResource>& resources) {
 }
 
 std::optional<json> resource_list_document(const std::vector<ServedResource>& resources, std::string_view group,
-                                           std::string_view version) {
+                                           std::string_view version, bool writes) {
   json list = json::array();
   for (const ServedResource& r : resources) {
     if (r.group != group || r.version != version) continue;
     json entry = {{"name", r.plural},     {"singularName", r.singular}, {"namespaced", r.namespaced},
-                  {"kind", r.kind},       {"verbs", read_verbs()}};
+                  {"kind", r.kind},       {"verbs", writes ? all_verbs() : read_verbs()}};
     if (!r.short_names.empty()) entry["shortNames"] = r.short_names;
     if (!r.categories.empty()) entry["categories"] = r.categories;
     list.push_back(entry);
     if (r.group.empty() && r.plural == "pods")
       list.push_back({{"name", "pods/log"}, {"singularName", ""}, {"namespaced", true}, {"kind", "Pod"}, {"verbs", json::array({"get"})}});
+    // The scale subresource: kubectl scale's scale client finds the Scale kind it speaks here
+    // (client-go scale discovery kind resolver: group autoscaling, version v1, kind Scale).
+    if (has_scale_subresource(r))
+      list.push_back({{"name", r.plural + "/scale"}, {"singularName", ""}, {"namespaced", true}, {"group", "autoscaling"},
+                      {"version", "v1"}, {"kind", "Scale"},
+                      {"verbs", writes ? json::array({"get", "patch", "update"}) : json::array({"get"})}});
   }
   if (list.empty()) return std::nullopt;
   const std::string gv = group.empty() ? std::string(version) : std::string(group) + "/" + std::string(version);

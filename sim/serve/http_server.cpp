@@ -22,7 +22,9 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;
-constexpr std::size_t kBodyLimit = 1024 * 1024;
+// kube-apiserver's limit on a request body (apiserver pkg/server/config.go MaxRequestBodyBytes,
+// 3 MiB, the largest object etcd stores plus room).
+constexpr std::size_t kBodyLimit = 3 * 1024 * 1024;
 constexpr std::chrono::seconds kIdleTimeout{60};
 // How often a streamed response (a watch) is polled for what to send.
 constexpr std::chrono::milliseconds kStreamPoll{20};
@@ -58,7 +60,13 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     const http::request<http::string_body>& req = parser_->get();
-    ApiRequest request{std::string(req.method_string()), std::string(req.target()), std::string(req[http::field::accept])};
+    ApiRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    request.accept = std::string(req[http::field::accept]);
+    request.content_type = std::string(req[http::field::content_type]);
+    request.user_agent = std::string(req[http::field::user_agent]);
+    request.body = req.body();
     ApiResponse answer;
     try {
       answer = handler_(request);

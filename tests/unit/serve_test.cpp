@@ -24,6 +24,7 @@
 #include <boost/beast/http.hpp>
 
 #include "cli_test_support.hpp"
+#include "serve_test_support.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/serve/cluster_api.hpp"
@@ -38,38 +39,14 @@ extern char** environ;
 namespace kcsim {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
+using testing::find_kubectl;
+using testing::Reply;
+using testing::request;
+using testing::ServeProcess;
+namespace http = boost::beast::http;
 
 // The kubectl-scale scenario at 6m: a Deployment scaled by kubectl, its pods, ReplicaSets, Events.
 constexpr const char* kScenarioFile = KCSIM_SOURCE_DIR "/scenarios/kubectl-scale.json";
-
-struct Reply {
-  int status = 0;
-  std::string content_type;
-  std::string body;
-  json doc() const { return json::parse(body); }
-};
-
-// One request on its own connection, as a minimal client does it.
-Reply request(unsigned short port, const std::string& target, const std::string& accept = "application/json",
-              http::verb method = http::verb::get) {
-  net::io_context ioc;
-  tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  http::request<http::string_body> req{method, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::accept, accept);
-  req.keep_alive(false);
-  req.prepare_payload();
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
-}
 
 // A World run to an instant and served on a free port of 127.0.0.1 by a thread of the test; with
 // `record_from`, its watch history recorded from that instant on.
@@ -209,10 +186,15 @@ TEST(Serve, NotFoundIsAKubernetesStatus) {
   const Reply path = request(served.port(), "/api/v1/widgets");
   EXPECT_EQ(path.status, 404);
   EXPECT_EQ(path.doc()["message"], "the server could not find the requested resource");
-  // A read-only server refuses writes as kube-apiserver refuses an unsupported method.
+  // A read-only server refuses a write as kube-apiserver refuses a user who may not write (403),
+  // and a method no resource takes with 405.
   const Reply post = request(served.port(), "/api/v1/namespaces/default/pods", "application/json", http::verb::post);
-  EXPECT_EQ(post.status, 405);
-  EXPECT_EQ(post.doc()["reason"], "MethodNotAllowed");
+  EXPECT_EQ(post.status, 403);
+  EXPECT_EQ(post.doc()["reason"], "Forbidden");
+  EXPECT_EQ(post.doc()["message"], "pods is forbidden: kcsim serve is read-only; start it with --allow-writes to write");
+  const Reply options = request(served.port(), "/api/v1/namespaces/default/pods", "application/json", http::verb::options);
+  EXPECT_EQ(options.status, 405);
+  EXPECT_EQ(options.doc()["reason"], "MethodNotAllowed");
 }
 
 TEST(Serve, TablesPrintAsKcsimKubectlPrints) {
@@ -470,7 +452,11 @@ class FirstChange : public Watcher {
 
 json control(LiveRun& live, const std::string& method, const std::string& target, std::chrono::steady_clock::time_point now,
              int expected_status = 200) {
-  const ApiResponse r = live.control({method, target, "application/json"}, now);
+  ApiRequest request;
+  request.method = method;
+  request.target = target;
+  request.accept = "application/json";
+  const ApiResponse r = live.control(request, now);
   EXPECT_EQ(r.status, expected_status) << target << ": " << r.body;
   return json::parse(r.body);
 }
@@ -549,61 +535,6 @@ TEST(Serve, KubeconfigIsOverwrittenOnlyWhenKcsimWroteIt) {
   EXPECT_EQ(testing::slurp(theirs), "apiVersion: v1\nkind: Config\n");
 }
 
-// `kcsim serve` as a process: started on port 0, ready line, kubeconfig, SIGTERM.
-class ServeProcess {
- public:
-  ServeProcess(const std::string& dir, const std::vector<std::string>& args) : dir_(dir) {
-    std::vector<std::string> argv = {KCSIM_BINARY, "serve"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (std::string& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir + "/serve.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (dir + "/serve.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&pid_, KCSIM_BINARY, &actions, nullptr, cargv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    // The ready line, within 60 s.
-    for (int i = 0; i < 600 && pid_ > 0; ++i) {
-      ready_ = testing::slurp(dir + "/serve.out");
-      if (ready_.find('\n') != std::string::npos) break;
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    const std::size_t colon = ready_.find("http://127.0.0.1:");
-    if (colon != std::string::npos) port_ = static_cast<unsigned short>(std::stoi(ready_.substr(colon + 17)));
-  }
-  ~ServeProcess() { stop(); }
-
-  /// SIGTERM, then the exit status.
-  int stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      pid_ = -1;
-    }
-    return exit_status_;
-  }
-  unsigned short port() const { return port_; }
-  const std::string& ready_line() const { return ready_; }
-  std::string err() const { return testing::slurp(dir_ + "/serve.err"); }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  int exit_status_ = -1;
-  unsigned short port_ = 0;
-  std::string ready_;
-};
-
 TEST(ServeCommand, ServesUntilSigtermAndWritesTheKubeconfig) {
   const std::string dir = testing::test_dir();
   const std::string kubeconfig = dir + "/kcsim.kubeconfig";
@@ -619,19 +550,6 @@ TEST(ServeCommand, ServesUntilSigtermAndWritesTheKubeconfig) {
   EXPECT_EQ(request(serve.port(), "/version").doc()["gitVersion"], "v1.32.0");
   EXPECT_EQ(serve.stop(), 0);
   EXPECT_EQ(serve.err(), "kcsim serve: stopped by SIGTERM\n");
-}
-
-// The real kubectl against `kcsim serve`, compared with `kcsim kubectl` at the same instant.
-std::optional<std::string> find_kubectl() {
-  const char* path = std::getenv("PATH");
-  for (std::string dirs = path ? path : ""; !dirs.empty();) {
-    const std::size_t colon = dirs.find(':');
-    const std::string d = dirs.substr(0, colon);
-    dirs = colon == std::string::npos ? "" : dirs.substr(colon + 1);
-    const std::string candidate = d + "/kubectl";
-    if (!d.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
 }
 
 TEST(ServeCommand, RealKubectlPrintsWhatKcsimKubectlPrints) {

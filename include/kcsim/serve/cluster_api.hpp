@@ -6,8 +6,10 @@
 // Served: discovery (discovery.hpp); GET of one object and LIST of a resource in one namespace or
 // across all (labelSelector, fieldSelector); server-side printing (Accept: ...;as=Table;g=meta.k8s.io;
 // v=v1 or v1beta1) with the columns `kcsim kubectl get` prints (kubectl_table); the pod log
-// (GET .../pods/NAME/log); watch (?watch=true, watch_stream.hpp) when a WatchHistory is given.
-// Every other method is refused with 405, as a read-only server does.
+// (GET .../pods/NAME/log); the scale subresource (GET .../NAME/scale); watch (?watch=true,
+// watch_stream.hpp) when a WatchHistory is given. The write methods (POST, PUT, PATCH, DELETE) go
+// to the WriteRequests given (write_requests.hpp); without one they are refused with 403, as an
+// API server refuses a user not authorized to write, saying to pass --allow-writes.
 // Errors are metav1.Status objects worded as kube-apiserver words them
 // (k8s.io/apimachinery pkg/api/errors/errors.go NewNotFound, NewBadRequest, NewMethodNotSupported).
 #pragma once
@@ -21,11 +23,14 @@
 namespace kcsim {
 
 /// One HTTP request as the API needs it: method, request target (path and query, percent-encoded
-/// as sent) and the Accept header.
+/// as sent), the Accept, Content-Type and User-Agent headers, and the body.
 struct ApiRequest {
   std::string method = "GET";
   std::string target;
   std::string accept;
+  std::string content_type;
+  std::string body;
+  std::string user_agent;
 };
 
 /// The body of a response that streams (a watch): the HTTP server sends it in chunks, polling it
@@ -50,6 +55,7 @@ struct ApiResponse {
 };
 
 class WatchHistory;
+class WriteRequests;
 
 class ClusterApi {
  public:
@@ -58,9 +64,14 @@ class ClusterApi {
   /// must outlive this); without one, a watch is refused with 405.
   ClusterApi(const World& world, std::string server_address, const WatchHistory* history = nullptr);
 
+  /// Serves the write methods with `writes` (which must outlive this); null (the default):
+  /// refused with 403 Forbidden.
+  void allow_writes(WriteRequests* writes) { writes_ = writes; }
+
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
+  WriteRequests* writes_ = nullptr;
   const World& world_;
   std::string server_address_;
   const WatchHistory* history_;

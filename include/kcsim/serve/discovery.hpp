@@ -39,6 +39,10 @@ struct ServedResource {
 /// table does not know (a scenario's own CRDs), in the order of the kind table (core first).
 std::vector<ServedResource> served_resources(const ApiServer& api);
 
+/// The kinds with a scale subresource (apps Deployment, ReplicaSet, StatefulSet; core
+/// ReplicationController), as kube-apiserver v1.32 serves them.
+bool has_scale_subresource(const ServedResource& r);
+
 /// The resource a request path names: group ("" for /api/v1), version and plural.
 const ServedResource* find_served_resource(const std::vector<ServedResource>& resources, std::string_view group,
                                            std::string_view version, std::string_view plural);
@@ -53,8 +57,9 @@ json core_versions_document(const std::string& server_address);
 json group_list_document(const std::vector<ServedResource>& resources);
 
 /// GET /api/v1, /apis/<group>/<version>: APIResourceList, or nothing for a group/version not served.
-/// Pods also list their `pods/log` subresource.
+/// Pods also list their `pods/log` subresource, the scalable workloads their `scale`
+/// subresource. `writes`: the write verbs are listed too (kcsim serve --allow-writes).
 std::optional<json> resource_list_document(const std::vector<ServedResource>& resources, std::string_view group,
-                                           std::string_view version);
+                                           std::string_view version, bool writes = false);
 
 }  // namespace kcsim

@@ -3,8 +3,8 @@
 // returns, or streams what it returns as a ResponseStream (a watch: chunked, polled every 20 ms,
 // the connection closed at its end). One thread runs everything: the handler, the streams' polls
 // and the tick (every()) are never called concurrently. Limits: a
-// request header of at most 64 KiB and no body (a larger one is refused with 413, as the API
-// server refuses an oversized request), and 60 s of silence closes a connection.
+// request header of at most 64 KiB and a body of at most 3 MiB (a larger one is refused with 413,
+// as the API server refuses an oversized request), and 60 s of silence closes a connection.
 #pragma once
 
 #include <chrono>

@@ -1,0 +1,79 @@
+// The writes of `kcsim serve --allow-writes` (docs/serve.md, "Writes"): the REST verbs kubectl
+// and client libraries use, carried out by the simulated API server at the instant the served
+// clock stands at, so that the simulation's controllers see them as any other write (issue #18).
+//
+//  - POST   .../RESOURCE              create (ApiServer::create), 201 Created
+//  - PUT    .../RESOURCE/NAME         update with the resourceVersion precondition (ApiServer::update)
+//  - PATCH  .../RESOURCE/NAME         by Content-Type: application/merge-patch+json (RFC 7386,
+//           ApiServer::merge_patch), application/json-patch+json (RFC 6902) and
+//           application/strategic-merge-patch+json (strategic_merge_patch.hpp, built-in kinds),
+//           both applied to the stored object then written as an update, and
+//           application/apply-patch+yaml (server-side apply, ApiServer::apply; `force`)
+//  - GET/PUT/PATCH .../RESOURCE/NAME/scale   the autoscaling/v1 Scale (ApiServer::update_scale)
+//  - DELETE .../RESOURCE/NAME         gracePeriodSeconds from the query or a DeleteOptions body
+//
+// The field manager is the `fieldManager` query parameter, else the User-Agent up to its first
+// "/" ("kubectl"), as kube-apiserver defaults it (apiserver pkg/endpoints/handlers/rest.go
+// managerOrUserAgent). Each write that changes the cluster is kept as a scenario timeline action
+// (write_record.hpp) for `kcsim serve --record`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kcsim/apiserver/world.hpp"
+#include "kcsim/serve/cluster_api.hpp"
+#include "kcsim/serve/discovery.hpp"
+#include "kcsim/serve/request_target.hpp"
+
+namespace kcsim {
+
+/// Whether an HTTP method writes (POST, PUT, PATCH, DELETE).
+bool is_write_method(const std::string& method);
+
+/// GET .../NAME/scale: the object's autoscaling/v1 Scale, or 404.
+ApiResponse scale_response(const ApiServer& api, const ServedResource& r, const std::string& ns, const std::string& name);
+
+/// The answer to a write when writes are not allowed: 403 Forbidden, as kube-apiserver's
+/// authorizer refuses a user (`deployments.apps "web" is forbidden: ...`), saying to pass
+/// --allow-writes.
+ApiResponse writes_refused(const ServedResource& r, const std::optional<std::string>& name);
+
+/// One write that changed the cluster, as a timeline action of the scenario format
+/// (docs/scenario-format.md, "timeline"), `at` the simulated instant it was made.
+struct RecordedWrite {
+  SimTime at;
+  json action;
+};
+
+class WriteRequests {
+ public:
+  /// Writes to `world` (which must outlive this) at the instant its engine stands at.
+  explicit WriteRequests(World& world);
+
+  /// Carries out a write to resource `r`: `ns` (namespaced resources), `name` (absent: the
+  /// collection), `subresource` ("scale" only).
+  ApiResponse handle(const ApiRequest& request, const Target& target, const ServedResource& r,
+                     const std::optional<std::string>& ns, const std::optional<std::string>& name,
+                     const std::optional<std::string>& subresource);
+
+  /// The writes made, in order.
+  const std::vector<RecordedWrite>& recorded() const { return recorded_; }
+
+ private:
+  ApiResponse create(const ApiRequest& request, const ServedResource& r, const std::optional<std::string>& ns,
+                     const std::string& manager);
+  ApiResponse update(const ApiRequest& request, const ServedResource& r, const ObjectRef& ref, const std::string& manager);
+  ApiResponse patch(const ApiRequest& request, const Target& target, const ServedResource& r, const ObjectRef& ref,
+                    const std::string& manager);
+  ApiResponse scale(const ApiRequest& request, const ServedResource& r, const ObjectRef& ref, const std::string& manager);
+  ApiResponse remove(const ApiRequest& request, const Target& target, const ServedResource& r, const ObjectRef& ref,
+                     const std::string& manager);
+  void record(json action);
+
+  World& world_;
+  std::vector<RecordedWrite> recorded_;
+};
+
+}  // namespace kcsim

@@ -1,0 +1,130 @@
+// `kcsim serve` from a test: a minimal HTTP client, the server as a process, the real kubectl.
+#pragma once
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "cli_test_support.hpp"
+#include "kcsim/k8s/object_ref.hpp"
+
+extern char** environ;
+
+namespace kcsim::testing {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+struct Reply {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  json doc() const { return json::parse(body); }
+};
+
+// One request on its own connection, as a minimal client does it; with a body of `content_type`.
+inline Reply request(unsigned short port, const std::string& target, const std::string& accept = "application/json",
+                     http::verb method = http::verb::get, const std::string& content_type = "", const std::string& body = "") {
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{method, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::accept, accept);
+  req.keep_alive(false);
+  if (!content_type.empty()) req.set(http::field::content_type, content_type);
+  req.body() = body;
+  req.prepare_payload();
+  http::write(socket, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
+}
+
+// `kcsim serve` as a process: started on port 0, ready line, kubeconfig, SIGTERM.
+class ServeProcess {
+ public:
+  ServeProcess(const std::string& dir, const std::vector<std::string>& args) : dir_(dir) {
+    std::vector<std::string> argv = {KCSIM_BINARY, "serve"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir + "/serve.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir + "/serve.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (posix_spawn(&pid_, KCSIM_BINARY, &actions, nullptr, cargv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    // The ready line, within 60 s.
+    for (int i = 0; i < 600 && pid_ > 0; ++i) {
+      ready_ = slurp(dir + "/serve.out");
+      if (ready_.find('\n') != std::string::npos) break;
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const std::size_t colon = ready_.find("http://127.0.0.1:");
+    if (colon != std::string::npos) port_ = static_cast<unsigned short>(std::stoi(ready_.substr(colon + 17)));
+  }
+  ~ServeProcess() { stop(); }
+
+  /// SIGTERM, then the exit status.
+  int stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      pid_ = -1;
+    }
+    return exit_status_;
+  }
+  unsigned short port() const { return port_; }
+  const std::string& ready_line() const { return ready_; }
+  std::string err() const { return slurp(dir_ + "/serve.err"); }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+  unsigned short port_ = 0;
+  std::string ready_;
+};
+
+/// The kubectl on the PATH, if any.
+inline std::optional<std::string> find_kubectl() {
+  const char* path = std::getenv("PATH");
+  for (std::string dirs = path ? path : ""; !dirs.empty();) {
+    const std::size_t colon = dirs.find(':');
+    const std::string d = dirs.substr(0, colon);
+    dirs = colon == std::string::npos ? "" : dirs.substr(colon + 1);
+    const std::string candidate = d + "/kubectl";
+    if (!d.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace kcsim::testing
