@@ -9,30 +9,39 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libyaml-dev libre2-dev pkg-config libgtest-dev libbenchmark-dev libmimalloc-dev chromium jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas python3-matplotlib python3-kubernetes"
-missing=""
-for p in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  echo "installing:$missing" >&2
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2
-fi
+# What building kcsim needs; the tests, benchmarks, browser checks and notebooks need the rest.
+BUILD_PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libyaml-dev libre2-dev pkg-config libmimalloc-dev"
+TEST_PACKAGES="libgtest-dev libbenchmark-dev chromium jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas python3-matplotlib python3-kubernetes"
+
+# Installs the Debian packages of $1 that are missing (apt-get, as root or through sudo).
+install_packages() {
+  missing=""
+  for p in $1; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+  if [ -n "$missing" ]; then
+    echo "installing:$missing" >&2
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2
+  fi
+}
 
 MAIN_SCENARIO=scenarios/kubectl-scale.json
 [ -f scenarios/six-minute-loop.json ] && MAIN_SCENARIO=scenarios/six-minute-loop.json
 
 case "${1:-demo}" in
   build)
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+    install_packages "$BUILD_PACKAGES"
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DKCSIM_BUILD_TESTS=OFF -DKCSIM_BUILD_BENCH=OFF >/dev/null
     cmake --build build -j"$(nproc)" --target kcsim ;;
   demo)
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+    install_packages "$BUILD_PACKAGES"
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DKCSIM_BUILD_TESTS=OFF -DKCSIM_BUILD_BENCH=OFF >/dev/null
     cmake --build build -j"$(nproc)" --target kcsim >&2
     ./build/kcsim run "$MAIN_SCENARIO" ;;
   test)
+    install_packages "$BUILD_PACKAGES $TEST_PACKAGES"
     cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=Release -DKCSIM_WERROR=ON >/dev/null
     cmake --build build-ci -j"$(nproc)"
     ctest --test-dir build-ci --output-on-failure -j"$(nproc)"
@@ -58,7 +67,8 @@ case "${1:-demo}" in
     fi ;;
   digests)
     # Regenerates scenarios/digests.txt (docs/reliability.md): commit it saying why outputs changed.
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+    install_packages "$BUILD_PACKAGES"
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DKCSIM_BUILD_TESTS=OFF -DKCSIM_BUILD_BENCH=OFF >/dev/null
     cmake --build build -j"$(nproc)" --target kcsim >&2
     cmake -DKCSIM=build/kcsim -P tests/scenario/update_digests.cmake ;;
   *)

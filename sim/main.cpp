@@ -1,5 +1,6 @@
-// kcsim: the command line. Each subcommand lives in sim/cli_<command>.cpp; this file only
+// kcsim: the command line. Each subcommand lives in sim/cli/<command>.cpp; this file only
 // dispatches and turns errors into exit statuses.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -18,33 +19,37 @@ namespace {
 
 struct Command {
   const char* name;
-  int (*handler)(const std::vector<std::string>&);
-  const char* synopsis;
+  int (*handler)(const std::vector<std::string>&);  // null: handled in main (version, help)
+  const char* arguments;
+  const char* summary;
 };
 
 // One line per command (adding a command: its file in sim/cli/, its declaration in sim/cli/cli.hpp, a
 // line here, a section in docs/cli.md).
 const Command kCommands[] = {
-    {"run", cli::run, "run SCENARIO [options]              run a scenario and print its report"},
-    {"sweep", cli::sweep, "sweep SCENARIO --vary PATH=V,...   what-if variants, one row each"},
-    {"merge", cli::merge, "merge SHARD.json...                join the shards of a sweep"},
-    {"import", cli::import_manifests, "import PATH... [options]            write a scenario from manifests (YAML, JSON)"},
-    {"explain", cli::explain, "explain PATH...|SCENARIO            who else writes the fields you declare, and why"},
-    {"lint", cli::lint, "lint PATH...|SCENARIO               explain as a CI gate: exit 1 on a potential fight"},
-    {"kubectl", cli::kubectl, "kubectl SCENARIO --at T -- ARGS...  what kubectl would print at instant T"},
-    {"serve", cli::serve, "serve SCENARIO --at T [options]     serve the cluster at T to the real kubectl"},
-    {"exercise", cli::exercise, "exercise CMD NAME [-- ARGS...]      training: investigate a simulated incident"},
-    {"generate", cli::generate, "generate fleet --services N [...]  write a scenario of N services (scale runs)"},
+    {"run", cli::run, "SCENARIO [options]", "run a scenario and print its report"},
+    {"sweep", cli::sweep, "SCENARIO --vary PATH=V,...", "what-if variants, one row each"},
+    {"merge", cli::merge, "SHARD.json...", "join the shards of a sweep"},
+    {"import", cli::import_manifests, "PATH... [options]", "write a scenario from manifests (YAML, JSON)"},
+    {"explain", cli::explain, "PATH...|SCENARIO", "who else writes the fields you declare, and why"},
+    {"lint", cli::lint, "PATH...|SCENARIO", "explain as a CI gate: exit 1 on a potential fight"},
+    {"kubectl", cli::kubectl, "SCENARIO --at T -- ARGS...", "what kubectl would print at instant T"},
+    {"serve", cli::serve, "SCENARIO --at T [options]", "serve the cluster at T to the real kubectl"},
+    {"exercise", cli::exercise, "CMD NAME [-- ARGS...]", "training: investigate a simulated incident"},
+    {"generate", cli::generate, "fleet --services N [...]", "write a scenario of N services (scale runs)"},
+    {"version", nullptr, "", "print the version"},
+    {"help", nullptr, "[COMMAND]", "show help (also: kcsim COMMAND --help)"},
 };
 
 std::string usage() {
   std::string out =
       "kcsim: a deterministic simulator of Kubernetes controllers that fight over the same fields.\n\n"
       "Usage:\n";
-  for (const Command& c : kCommands) out += fmt::format("  kcsim {}\n", c.synopsis);
-  out += "  kcsim version                       print the version\n";
-  out += "  kcsim help [COMMAND]                show help (also: kcsim COMMAND --help)\n\n";
-  out += "Exit status: 0 success; 1 an expectation failed (with --check); 2 bad input or usage;\n"
+  std::size_t width = 0;  // the summaries start in one column, two spaces after the longest synopsis
+  for (const Command& c : kCommands) width = std::max(width, fmt::format("{} {}", c.name, c.arguments).size());
+  for (const Command& c : kCommands)
+    out += fmt::format("  kcsim {:<{}}  {}\n", fmt::format("{} {}", c.name, c.arguments), width, c.summary);
+  out += "\nExit status: 0 success; 1 an expectation failed (with --check); 2 bad input or usage;\n"
          "3 a run limit stopped the run or an output could not be written; 4 an invariant was\n"
          "violated (run --verify); 70 an internal error (a bug in kcsim).\n"
          "See docs/cli.md for every command.\n";
@@ -67,14 +72,17 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "help" || command == "--help" || command == "-h") {
-      if (!args.empty())
+      if (!args.empty()) {
         for (const Command& c : kCommands)
-          if (args[0] == c.name) return c.handler({"--help"});
+          if (args[0] == c.name && c.handler) return c.handler({"--help"});
+        if (args[0] != "help" && args[0] != "version")
+          return cli::usage_error(fmt::format("unknown command \"{}\": the commands are those `kcsim help` lists", args[0]));
+      }
       std::cout << usage();
       return 0;
     }
     for (const Command& c : kCommands)
-      if (command == c.name) {
+      if (command == c.name && c.handler) {
         const int status = c.handler(args);
         flush_standard_output();  // a full disk or a closed pipe is an error, not exit 0
         return status;

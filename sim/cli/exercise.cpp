@@ -120,7 +120,7 @@ int run_tool(const Exercise& ex, const std::string& tool, const std::vector<std:
                                    tool == "git" ? "-- log --oneline" : "-- get pods"));
   std::string why_not;
   if (!exercise_allows(ex, tool, tool_args, why_not))
-    return usage_error(fmt::format("exercise {}: `{} {}` is not allowed here; {}", ex.name, tool, join(tool_args, " "), why_not));
+    return usage_error(fmt::format("exercise {}: `{} {}` is not supported in this exercise; {}", ex.name, tool, join(tool_args, " "), why_not));
   const auto world = run_to_instant(ex);
   if (tool == "git") {
     GitViewResult r;

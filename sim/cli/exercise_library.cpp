@@ -466,7 +466,7 @@ bool exercise_allows(const Exercise& exercise, const std::string& tool, const st
     if (program == "kubectl" && want.size() >= 2 && want[0] != "logs") want[1] = canonical_resource(want[1]);
     if (want.size() <= words.size() && std::equal(want.begin(), want.end(), words.begin())) return true;
   }
-  why_not = "the commands this exercise allows:";
+  why_not = "the commands it supports:";
   for (const std::string& a : exercise.allowed) why_not += "\n  " + a;
   return false;
 }

@@ -13,6 +13,7 @@
 #include "kcsim/analysis/causal_chain.hpp"
 #include "kcsim/apiserver/model.hpp"
 #include "kcsim/apiserver/request_log.hpp"
+#include "kcsim/k8s/json_access.hpp"
 #include "chart_marks.hpp"
 
 namespace kcsim {
@@ -317,7 +318,25 @@ std::string render_timeline_csv(const World& world, bool requests) {
       }
     }
   };
+  // The starting row of each Deployment: spec.replicas as created (the old value of its first
+  // change, or its last version's when it never changed; 1, the API server's default, when unset),
+  // at the creation's instant, written by its creator.
+  std::map<ObjectRef, json> created_replicas;
+  for (const WriteRecord& w : world.api().writes())
+    if (w.object.kind == "Deployment" && w.field == "/spec/replicas" && !created_replicas.count(w.object))
+      created_replicas[w.object] = w.old_value;
+  for (const ObjectLifetime& l : world.api().lifetimes())
+    if (l.ref.kind == "Deployment" && l.last && !created_replicas.count(l.ref))
+      if (const json* r = find(*l.last, {"spec", "replicas"})) created_replicas[l.ref] = *r;
   for (const WriteRecord& w : world.api().writes()) {
+    if (w.object.kind == "Deployment" && w.field.empty() && w.operation == "Create") {
+      flush(w.at.time_since_epoch().count());
+      const auto it = created_replicas.find(w.object);
+      const json value = it == created_replicas.end() || it->second.is_null() ? json(1) : it->second;
+      out += fmt::format("{:.3f},{},{},spec.replicas,{},{}{}\n", to_seconds(w.at), epoch.clock(w.at),
+                         csv_cell(w.object.str()), csv_cell(value.dump()), csv_cell(w.manager), tail);
+      continue;
+    }
     if (!is_replica_field(w)) continue;
     flush(w.at.time_since_epoch().count());
     out += fmt::format("{:.3f},{},{},{},{},{}{}\n", to_seconds(w.at), epoch.clock(w.at), csv_cell(w.object.str()),

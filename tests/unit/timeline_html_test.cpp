@@ -158,6 +158,19 @@ TEST(TimelineCsvTest, RequestRowsOnlyWithTheFlag) {
   EXPECT_EQ(cold, cold_starts);
 }
 
+TEST(TimelineCsvTest, EachDeploymentStartsWithItsReplicasAsCreated) {
+  // The six-minute loop: ArgoCD's first sync creates the Deployment with Git's replicas: 1, and
+  // KEDA scales it to 0 20 ms later. The first row is the creation, so a plot starts at 1.
+  Scenario s = load_scenario(std::string(KCSIM_SOURCE_DIR) + "/scenarios/six-minute-loop.json");
+  s.duration = minutes(10);
+  RunOptions o;
+  o.timeline = true;
+  const std::vector<std::string> rows = lines(run_scenario(s, {}, o).timeline_csv);
+  ASSERT_GE(rows.size(), 3u);
+  EXPECT_EQ(rows[1], "1.580,12:00:01.579816,Deployment/prod/immigranta-backend,spec.replicas,1,argocd-controller");
+  EXPECT_EQ(rows[2], "1.600,12:00:01.599816,Deployment/prod/immigranta-backend,spec.replicas,0,keda");
+}
+
 TEST(TimelineCsvTest, PendingRequestRowsFollowEachWorkloadsWaitingRequests) {
   const RunOutcome run = run_traffic("http-add-on-cold-start.json", false);
   std::map<std::string, std::int64_t> last;           // workload → last pending count
