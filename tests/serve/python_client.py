@@ -4,7 +4,9 @@
 Each read is compared with `kcsim kubectl` at the same instant: the client decodes every answer
 into its typed models (V1Pod, V1Deployment, V2HorizontalPodAutoscaler, ...), so a field of the
 wrong type or a missing required field fails here even where kubectl would print something.
-Then a watch during a --speed run: the client's Watch sees the six-minute loop's pods come and go.
+Then writes with --allow-writes (scale, patch, a stale replace, delete), each found under its field
+manager, and a watch during a --speed run: the client's Watch sees the six-minute loop's pods come
+and go.
 
 Run by CTest (tests/serve/CMakeLists.txt) with KCSIM (the binary) and KCSIM_ROOT (the source tree)
 in the environment; exits 77 (skipped) without the kubernetes module.
@@ -142,6 +144,43 @@ def logs_of_a_restarted_pod():
         served.close()
 
 
+def writes_from_the_client():
+    # kubectl-scale at 6m, served with --allow-writes. The client sends a dict body as a strategic
+    # merge patch (its default) and names no field manager unless asked, so kube-apiserver (and
+    # kcsim) take the User-Agent's first word, "OpenAPI-Generator".
+    scenario = os.path.join(SCENARIOS, "kubectl-scale.json")
+    served = Served("6m", "--allow-writes", scenario=scenario)
+    try:
+        apps = client.AppsV1Api(served.api)
+        core = client.CoreV1Api(served.api)
+        scale = apps.patch_namespaced_deployment_scale("web", "default", {"spec": {"replicas": 4}})
+        check(scale.spec.replicas == 4, "scale through the scale subresource: spec.replicas 4")
+        labelled = apps.patch_namespaced_deployment("web", "default", {"metadata": {"labels": {"team": "payments"}}},
+                                                    field_manager="oncall-script")
+        check(labelled.metadata.labels.get("team") == "payments" and labelled.spec.replicas == 4, "a label patched in")
+        owners = {(m.manager, m.operation, m.subresource or "") for m in labelled.metadata.managed_fields}
+        check(("OpenAPI-Generator", "Update", "scale") in owners and ("oncall-script", "Update", "") in owners,
+              f"managedFields name each writer: {sorted(owners)}")
+        stale = labelled
+        stale.metadata.resource_version = "1"
+        try:
+            apps.replace_namespaced_deployment("web", "default", stale)
+            check(False, "a replace with a stale resourceVersion is refused")
+        except client.exceptions.ApiException as e:
+            check(e.status == 409 and json.loads(e.body)["message"] ==
+                  'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please '
+                  'apply your changes to the latest version and try again', f"a stale replace: {e.status} Conflict")
+        pod = core.list_namespaced_pod("default").items[0].metadata.name
+        core.delete_namespaced_pod(pod, "default", grace_period_seconds=0)
+        try:
+            core.read_namespaced_pod(pod, "default")
+            check(False, f"pod {pod} deleted with grace 0 is gone")
+        except client.exceptions.ApiException as e:
+            check(e.status == 404, f"pod {pod} deleted with grace 0 is gone")
+    finally:
+        served.close()
+
+
 def watch_while_running():
     # 300x: the loop's 5-minute period in one second of wall time; 12 s of watching is an hour.
     served = Served("0s", "--speed", "300")
@@ -161,6 +200,7 @@ def watch_while_running():
 
 reads_at_2h()
 logs_of_a_restarted_pod()
+writes_from_the_client()
 watch_while_running()
 if FAILURES:
     print(f"{len(FAILURES)} check(s) failed")
