@@ -479,14 +479,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       const std::string ep = p + "/" + gk;
       if (!it->is_object()) throw InputError(file, ep, "expected an object with ignoreDifferences", describe_found(*it));
       json rule = json::object();
-      if (gk == "all") {
-        rule["group"] = "*";
-        rule["kind"] = "*";
-      } else {
-        const auto us = gk.rfind('_');
-        rule["group"] = us == std::string::npos ? "" : gk.substr(0, us);
-        rule["kind"] = us == std::string::npos ? gk : gk.substr(us + 1);
-      }
+      argocd::set_customization_group_kind(rule, gk);
       for (auto f = it->begin(); f != it->end(); ++f) {
         if (f.key() != "ignoreDifferences")
           throw InputError(file, ep + "/" + f.key(), "expected ignoreDifferences", fmt::format("unknown field \"{}\"", f.key()));

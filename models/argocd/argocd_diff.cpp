@@ -571,6 +571,17 @@ std::optional<JqPath> parse_jq_path(const std::string& text, std::string* error)
   return out;
 }
 
+void set_customization_group_kind(json& rule, const std::string& group_kind) {
+  if (group_kind == "all") {
+    rule["group"] = "*";
+    rule["kind"] = "*";
+    return;
+  }
+  const auto us = group_kind.rfind('_');
+  rule["group"] = us == std::string::npos ? "" : group_kind.substr(0, us);
+  rule["kind"] = us == std::string::npos ? group_kind : group_kind.substr(us + 1);
+}
+
 std::vector<IgnoreRule> parse_ignore_differences(const json& list, std::string* error) {
   std::vector<IgnoreRule> rules;
   if (!list.is_array()) return rules;

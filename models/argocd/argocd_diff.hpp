@@ -54,6 +54,11 @@ struct IgnoreRule {
   std::vector<std::string> managers;
 };
 
+/// Sets "group" and "kind" of an ignoreDifferences rule from the key argocd-cm gives a
+/// resource customization: "<group>_<kind>" ("apps_Deployment"), "<kind>" for the core group, or
+/// "all" (every group and kind) (argo-cd util/settings settings.go, resource.customizations).
+void set_customization_group_kind(json& rule, const std::string& group_kind);
+
 /// Parses spec.ignoreDifferences. Entries that cannot be used (a jq expression outside the
 /// supported forms, a malformed pointer) are reported in `error` (the first one) and skipped.
 std::vector<IgnoreRule> parse_ignore_differences(const json& list, std::string* error);

@@ -621,14 +621,7 @@ struct OwnershipGraph::Impl {
       if (key.rfind(prefix, 0) != 0 || !value.is_object()) return;
       const std::string gk = key.substr(prefix.size());
       json rule = value;
-      if (gk == "all") {
-        rule["group"] = "*";
-        rule["kind"] = "*";
-      } else {
-        const auto us = gk.rfind('_');
-        rule["group"] = us == std::string::npos ? "" : gk.substr(0, us);
-        rule["kind"] = us == std::string::npos ? gk : gk.substr(us + 1);
-      }
+      argocd::set_customization_group_kind(rule, gk);
       rules.push_back(rule);
     };
     for (const Manifest& m : set.live) {

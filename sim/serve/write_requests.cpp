@@ -2,6 +2,7 @@
 #include "kcsim/serve/write_requests.hpp"
 
 #include <stdexcept>
+#include <string_view>
 #include <variant>
 
 #include <fmt/format.h>
@@ -16,10 +17,11 @@
 namespace kcsim {
 namespace {
 
-constexpr const char* kMergePatch = "application/merge-patch+json";
-constexpr const char* kJsonPatch = "application/json-patch+json";
-constexpr const char* kStrategicMergePatch = "application/strategic-merge-patch+json";
-constexpr const char* kApplyPatch = "application/apply-patch+yaml";
+// The patch types of the PATCH verb (k8s.io/apimachinery pkg/types/patch.go PatchType).
+constexpr std::string_view kMergePatch = "application/merge-patch+json";
+constexpr std::string_view kJsonPatch = "application/json-patch+json";
+constexpr std::string_view kStrategicMergePatch = "application/strategic-merge-patch+json";
+constexpr std::string_view kApplyPatch = "application/apply-patch+yaml";
 
 // The media type of a Content-Type header, without its parameters ("; charset=utf-8").
 std::string media_type(const std::string& content_type) {
