@@ -48,6 +48,7 @@
 #include "kcsim/k8s/go_omitempty.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/apiserver/controller.hpp"
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
 #include "kcsim/core/text.hpp"
@@ -1084,8 +1085,14 @@ class ArgoCD final : public Controller, public GitPushListener {
           p.modified = memo.modified;
         } else {
           const json& last_applied = last_applied_of(ObjectRef{p.kind, p.ns, p.name}, *p.live);
+          // The cluster cache holds live objects with their managedFields; the API server keeps them
+          // beside the stored document (stored_version.hpp), to be put back where the diff can read
+          // them: a managedFieldsManagers rule, or a desired or last-applied document that names them.
+          const ObjectPtr live = names_managed_fields(p.target) || names_managed_fields(last_applied) || !ignores.managers.empty()
+                                     ? with_managed_fields(p.live)
+                                     : p.live;
           auto norm = std::make_shared<argocd::Normalized>(
-              argocd::normalize(p.live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
+              argocd::normalize(live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
           normalize_tracking(*norm);
           const bool builtin = argocd::is_builtin_api(p.target.value("apiVersion", ""));
           if (ssa_app || annotation_has_option(p.target, "ServerSideApply=true")) {
@@ -1191,6 +1198,11 @@ class ArgoCD final : public Controller, public GitPushListener {
           if (m->contains(k)) return false;
     }
     return true;
+  }
+
+  static bool names_managed_fields(const json& doc) {
+    const json* m = find(doc, {"metadata"});
+    return m && m->is_object() && m->contains("managedFields");
   }
 
   // resourceTracking.Normalize: a live object still carrying the old instance label compares
