@@ -129,7 +129,8 @@ std::shared_ptr<const json> VersionStore::share_fields(const json& fields,
   std::vector<std::shared_ptr<const json>>& bucket = sets_[std::hash<json>{}(fields)];
   for (const auto& s : bucket)
     if (*s == fields) return s;
-  bucket.push_back(std::make_shared<const json>(fields));
+  std::shared_ptr<const json> made = std::make_shared<const json>(fields);
+  bucket.push_back(made);  // (the sweep below may drop `bucket`: `made` holds the set)
   if (++set_count_ >= sweep_at_) {
     // Sets only this table holds are no version's any more.
     set_count_ = 0;
@@ -141,7 +142,7 @@ std::shared_ptr<const json> VersionStore::share_fields(const json& fields,
     }
     sweep_at_ = std::max<std::size_t>(4096, set_count_ * 2);
   }
-  return bucket.back();
+  return made;
 }
 
 ObjectPtr VersionStore::make_version(json doc, const ObjectPtr& previous) {

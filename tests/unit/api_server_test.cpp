@@ -780,6 +780,36 @@ TEST_F(ApiServerTest, ManagedFieldsKeptBesideTheDocumentReadBackAsWritten) {
   EXPECT_EQ(managed(relabelled.object)[4]["fieldsV1"], json::parse(R"({"f:metadata":{"f:labels":{".":{},"f:tier":{}}}})"));
 }
 
+// Sets no version uses any more leave the server's table of shared sets from time to time (every
+// few thousand new sets); the versions that still use theirs read them back whole. Each of these
+// ReplicaSets has its own set (its owner's uid is a key of it), enough for several sweeps.
+TEST_F(ApiServerTest, ManagedFieldsSetsSurviveTheSweepOfUnusedOnes) {
+  ObjectPtr owner = create(deployment(web_options("web", 1)));
+  std::vector<std::pair<ObjectPtr, std::string>> kept;  // each live ReplicaSet's version, its owner key
+  for (int i = 0; i < 10000; ++i) {
+    json o = owner_ref(*owner);
+    o["uid"] = fmt::format("uid-{}", i);
+    const std::string name = fmt::format("rs-{}", i);
+    ObjectPtr rs = create({{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"},
+                           {"metadata", {{"name", name}, {"namespace", "prod"}, {"ownerReferences", json::array({o})}}},
+                           {"spec", {{"replicas", 1}}}},
+                          "kube-controller-manager");
+    if (i % 2 == 0) {
+      ASSERT_TRUE(api.remove(ObjectRef{"ReplicaSet", "prod", name}, "m").status.ok());
+    } else {
+      kept.emplace_back(rs, fmt::format("k:{{\"uid\":\"uid-{}\"}}", i));
+    }
+  }
+  for (const auto& [rs, key] : kept) {
+    const ObjectPtr read = with_managed_fields(rs);
+    const json& mf = (*read)["metadata"]["managedFields"];
+    ASSERT_EQ(mf.size(), 1u) << key;
+    const json& refs = mf[0]["fieldsV1"]["f:metadata"]["f:ownerReferences"];
+    ASSERT_EQ(refs.size(), 2u) << mf.dump();  // "." and the owner's key
+    EXPECT_TRUE(refs.contains(key)) << mf.dump();
+  }
+}
+
 TEST_F(ApiServerTest, OwnerReferencesAreKeyedByUid) {
   ObjectPtr owner = create(deployment(web_options("web", 1)));
   json rs = {{"apiVersion", "apps/v1"},
