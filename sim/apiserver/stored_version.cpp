@@ -30,13 +30,36 @@ const std::string* name_of(std::string_view text) {
   return &*it;
 }
 
+// FieldsV1 sets are tries whose every value is an object (`{}` or `{".": {}, ...}`): kept as
+// SetNodes (version_store.hpp), a member's key with the node below it, in the document's key order.
+bool all_objects(const json& node) {
+  if (!node.is_object()) return false;
+  for (auto it = node.begin(); it != node.end(); ++it)
+    if (!all_objects(*it)) return false;
+  return true;
+}
+
+json node_json(const SetNode& node) {
+  json out = json::object();
+  for (const auto& [key, child] : node.children) out.emplace(key, node_json(*child));
+  return out;
+}
+
+bool same_set(const json& doc, const SetNode& node) {
+  if (!doc.is_object() || doc.size() != node.children.size()) return false;
+  auto c = node.children.begin();
+  for (auto it = doc.begin(); it != doc.end(); ++it, ++c)
+    if (it.key() != c->first || !same_set(*it, *c->second)) return false;
+  return true;
+}
+
 struct CompactEntry {
   const std::string* api_version = nullptr;
   const std::string* manager = nullptr;
   const std::string* operation = nullptr;
   const std::string* subresource = nullptr;  // null: no subresource member
   std::shared_ptr<const std::string> time;
-  std::shared_ptr<const json> fields;
+  SetNodePtr fields;
 };
 
 // The deleter of a version: it deletes the document and carries the entries kept beside it.
@@ -51,7 +74,7 @@ const std::vector<CompactEntry>* entries_of(const ObjectPtr& version) {
   return d && !d->managed.empty() ? &d->managed : nullptr;
 }
 
-// mf::make_entry's form: these members and no other, strings, FieldsV1.
+// mf::make_entry's form: these members and no other, strings, FieldsV1 (a trie of objects).
 bool compactable(const json& entry) {
   if (!entry.is_object()) return false;
   std::size_t members = 0;
@@ -63,7 +86,7 @@ bool compactable(const json& entry) {
   auto type = entry.find("fieldsType");
   if (type == entry.end() || !type->is_string() || type->get_ref<const std::string&>() != "FieldsV1") return false;
   auto fields = entry.find("fieldsV1");
-  if (fields == entry.end() || !fields->is_object()) return false;
+  if (fields == entry.end() || !all_objects(*fields)) return false;
   members += 2;
   if (auto sub = entry.find("subresource"); sub != entry.end()) {
     if (!sub->is_string() || sub->get_ref<const std::string&>().empty()) return false;
@@ -78,7 +101,7 @@ json entry_json(const CompactEntry& e) {
   json entry = json::object();
   entry["apiVersion"] = *e.api_version;
   entry["fieldsType"] = "FieldsV1";
-  entry["fieldsV1"] = *e.fields;
+  entry["fieldsV1"] = node_json(*e.fields);
   entry["manager"] = *e.manager;
   entry["operation"] = *e.operation;
   if (e.subresource) entry["subresource"] = *e.subresource;
@@ -122,25 +145,38 @@ std::shared_ptr<const std::string> VersionStore::share_time(const std::string& t
   return time_;
 }
 
-std::shared_ptr<const json> VersionStore::share_fields(const json& fields,
-                                                       const std::shared_ptr<const json>* previous) {
+SetNodePtr VersionStore::share_fields(const json& fields, const SetNodePtr* previous) {
   // The common case: this manager's set is the one the version replaced had.
-  if (previous && **previous == fields) return *previous;
-  std::vector<std::shared_ptr<const json>>& bucket = sets_[std::hash<json>{}(fields)];
-  for (const auto& s : bucket)
-    if (*s == fields) return s;
-  std::shared_ptr<const json> made = std::make_shared<const json>(fields);
-  bucket.push_back(made);  // (the sweep below may drop `bucket`: `made` holds the set)
-  if (++set_count_ >= sweep_at_) {
-    // Sets only this table holds are no version's any more.
-    set_count_ = 0;
-    for (auto it = sets_.begin(); it != sets_.end();) {
+  if (previous && same_set(fields, **previous)) return *previous;
+  return share_node(fields);
+}
+
+// The node of a trie, made from its children's shared nodes and shared in turn: every set that
+// has this subtree (a pod template's fields, a condition's) points to one node.
+SetNodePtr VersionStore::share_node(const json& doc) {
+  SetNode node;
+  node.children.reserve(doc.size());
+  std::size_t hash = doc.size();
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    SetNodePtr child = share_node(*it);
+    hash = hash * 1000003u ^ std::hash<std::string>{}(it.key()) ^ (std::hash<const void*>{}(child.get()) << 1);
+    node.children.emplace_back(it.key(), std::move(child));
+  }
+  std::vector<SetNodePtr>& bucket = nodes_[hash];
+  for (const SetNodePtr& n : bucket)
+    if (n->children == node.children) return n;  // keys equal, children the same nodes
+  SetNodePtr made = std::make_shared<const SetNode>(std::move(node));
+  bucket.push_back(made);  // (the sweep below may drop `bucket`: `made` holds the node)
+  if (++node_count_ >= sweep_at_) {
+    // Nodes only this table holds are in no set any more (their children go at a later sweep).
+    node_count_ = 0;
+    for (auto it = nodes_.begin(); it != nodes_.end();) {
       auto& b = it->second;
-      b.erase(std::remove_if(b.begin(), b.end(), [](const auto& s) { return s.use_count() == 1; }), b.end());
-      set_count_ += b.size();
-      it = b.empty() ? sets_.erase(it) : std::next(it);
+      b.erase(std::remove_if(b.begin(), b.end(), [](const SetNodePtr& n) { return n.use_count() == 1; }), b.end());
+      node_count_ += b.size();
+      it = b.empty() ? nodes_.erase(it) : std::next(it);
     }
-    sweep_at_ = std::max<std::size_t>(4096, set_count_ * 2);
+    sweep_at_ = std::max<std::size_t>(4096, node_count_ * 2);
   }
   return made;
 }

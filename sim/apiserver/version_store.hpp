@@ -4,10 +4,11 @@
 //
 // Each managedFields entry becomes its manager, operation, subresource and apiVersion (strings
 // shared by every entry that names them), its time (one string per simulated second) and its
-// fieldsV1 set as an immutable document shared by every version, of any object, whose entry has
-// the same set. Versions of an object share most of their sets (a write changes one manager's),
-// and objects of a fleet share many (a kubelet's status fields, a controller's spec fields). The
-// entry is made again, key for key, when someone reads it.
+// fieldsV1 set as a trie of immutable nodes, each shared by every set, of any version of any
+// object, that has the same subtree. Versions of an object share most of their sets (a write
+// changes one manager's), and objects of a fleet share most of theirs (a kubelet's status fields,
+// a pod template's spec fields): what is an object's own is the path to its own keys (an owner's
+// uid). The entry is made again, key for key, when someone reads it.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +20,13 @@
 #include "kcsim/apiserver/api_server.hpp"
 
 namespace kcsim {
+
+/// A FieldsV1 set (or a subtree of one), immutable and shared: its members' keys ("f:spec",
+/// `k:{"name":"app"}`, ".") in the document's order, each with the node below it.
+struct SetNode {
+  std::vector<std::pair<std::string, std::shared_ptr<const SetNode>>> children;
+};
+using SetNodePtr = std::shared_ptr<const SetNode>;
 
 class VersionStore {
  public:
@@ -35,13 +43,15 @@ class VersionStore {
   static json managed_fields(const ObjectPtr& version);
 
  private:
-  std::shared_ptr<const json> share_fields(const json& fields, const std::shared_ptr<const json>* previous);
+  SetNodePtr share_fields(const json& fields, const SetNodePtr* previous);
+  SetNodePtr share_node(const json& doc);
   std::shared_ptr<const std::string> share_time(const std::string& time);
 
   std::shared_ptr<const std::string> time_;  // the last entry time seen (writes of one second share it)
-  // Sets by hash, for sharing across objects; a set no version uses any more goes at the next sweep.
-  std::unordered_map<std::size_t, std::vector<std::shared_ptr<const json>>> sets_;
-  std::size_t set_count_ = 0;
+  // Trie nodes by hash of their keys and children, for sharing across sets and objects; a node no
+  // set uses any more goes at a later sweep.
+  std::unordered_map<std::size_t, std::vector<SetNodePtr>> nodes_;
+  std::size_t node_count_ = 0;
   std::size_t sweep_at_ = 4096;
 };
 
