@@ -32,12 +32,7 @@ const std::string* name_of(std::string_view text) {
 
 // FieldsV1 sets are tries whose every value is an object (`{}` or `{".": {}, ...}`): kept as
 // SetNodes (version_store.hpp), a member's key with the node below it, in the document's key order.
-bool all_objects(const json& node) {
-  if (!node.is_object()) return false;
-  for (auto it = node.begin(); it != node.end(); ++it)
-    if (!all_objects(*it)) return false;
-  return true;
-}
+// A set with any other value stays in the document (share_node gives null).
 
 json node_json(const SetNode& node) {
   json out = json::object();
@@ -86,7 +81,7 @@ bool compactable(const json& entry) {
   auto type = entry.find("fieldsType");
   if (type == entry.end() || !type->is_string() || type->get_ref<const std::string&>() != "FieldsV1") return false;
   auto fields = entry.find("fieldsV1");
-  if (fields == entry.end() || !all_objects(*fields)) return false;
+  if (fields == entry.end() || !fields->is_object()) return false;
   members += 2;
   if (auto sub = entry.find("subresource"); sub != entry.end()) {
     if (!sub->is_string() || sub->get_ref<const std::string&>().empty()) return false;
@@ -158,7 +153,9 @@ SetNodePtr VersionStore::share_node(const json& doc) {
   node.children.reserve(doc.size());
   std::size_t hash = doc.size();
   for (auto it = doc.begin(); it != doc.end(); ++it) {
+    if (!it->is_object()) return nullptr;
     SetNodePtr child = share_node(*it);
+    if (!child) return nullptr;
     hash = hash * 1000003u ^ std::hash<std::string>{}(it.key()) ^ (std::hash<const void*>{}(child.get()) << 1);
     node.children.emplace_back(it.key(), std::move(child));
   }
@@ -206,6 +203,7 @@ ObjectPtr VersionStore::make_version(json doc, const ObjectPtr& previous) {
     const std::string& time = text(entry, "time");
     e.time = same && *same->time == time ? same->time : share_time(time);
     e.fields = share_fields(*entry.find("fieldsV1"), same ? &same->fields : nullptr);
+    if (!e.fields) return std::make_shared<const json>(std::move(doc));  // not a FieldsV1 trie: kept as is
     keep.managed.push_back(std::move(e));
   }
   meta->erase(managed);
