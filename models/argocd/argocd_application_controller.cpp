@@ -49,6 +49,7 @@
 #include "kcsim/k8s/go_omitempty.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/apiserver/controller.hpp"
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
 #include "kcsim/core/text.hpp"
@@ -1064,7 +1065,7 @@ class ArgoCD final : public Controller, public GitPushListener {
         const json* app_ignores = find(app, {"spec", "ignoreDifferences"});
         const json ignore_key = app_ignores ? *app_ignores : json();
         DiffMemo& memo = diff_memo_[std::make_tuple(key, p.group, p.kind, p.ns, p.name)];
-        const bool same_inputs = memo.live && memo.ssa_app == ssa_app && memo.target == p.target && memo.ignores == ignore_key;
+        const bool same_inputs = memo.live && memo.ssa_app == ssa_app && *memo.target == p.target && memo.ignores == ignore_key;
         // A new live version that differs from the memo's only in what the diff cannot read for
         // these inputs (status, resourceVersion, generation, managedFields: see
         // diff_reads_no_server_fields) gives the same diff too. That is the view gitops-engine
@@ -1076,8 +1077,14 @@ class ArgoCD final : public Controller, public GitPushListener {
           p.modified = memo.modified;
         } else {
           const json& last_applied = last_applied_of(ObjectRef{p.kind, p.ns, p.name}, *p.live);
+          // The cluster cache holds live objects with their managedFields; the API server keeps them
+          // beside the stored document (stored_version.hpp), to be put back where the diff can read
+          // them: a managedFieldsManagers rule, or a desired or last-applied document that names them.
+          const ObjectPtr live = names_managed_fields(p.target) || names_managed_fields(last_applied) || !ignores.managers.empty()
+                                     ? with_managed_fields(p.live)
+                                     : p.live;
           auto norm = std::make_shared<argocd::Normalized>(
-              argocd::normalize(p.live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
+              argocd::normalize(live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
           normalize_tracking(*norm);
           const bool builtin = argocd::is_builtin_api(p.target.value("apiVersion", ""));
           if (ssa_app || annotation_has_option(p.target, "ServerSideApply=true")) {
@@ -1094,8 +1101,16 @@ class ArgoCD final : public Controller, public GitPushListener {
           if (norm->live) *norm->live = json();
           norm->last_applied.reset();
           p.norm = std::move(norm);
-          memo = DiffMemo{p.live, p.target, ignore_key, ssa_app, p.norm, p.modified,
-                          diff_reads_no_server_fields(p.target, last_applied, ignores)};
+          // The memo's desired manifest is the normalized one when the ignores took nothing out of it
+          // (the usual case), and the parsed last-applied configuration is that same manifest when
+          // Argo CD applied it (ditto): one immutable document, shared (docs/performance.md, "Fleet
+          // memory, third pass").
+          const bool server_fields_unread = diff_reads_no_server_fields(p.target, last_applied, ignores);
+          std::shared_ptr<const json> target =
+              p.norm->target && *p.norm->target == p.target ? std::shared_ptr<const json>(p.norm, &*p.norm->target)
+                                                            : std::make_shared<const json>(p.target);
+          share_last_applied(ObjectRef{p.kind, p.ns, p.name}, target);  // `last_applied` may go here
+          memo = DiffMemo{p.live, std::move(target), ignore_key, ssa_app, p.norm, p.modified, server_fields_unread};
         }
       } else {
         p.modified = true;
@@ -1158,9 +1173,17 @@ class ArgoCD final : public Controller, public GitPushListener {
     LastApplied& cached = last_applied_[ref];
     if (!cached.parsed || cached.text != text->get_ref<const std::string&>()) {
       cached.text = text->get<std::string>();
-      cached.parsed = argocd::last_applied_of(live);
+      cached.parsed = std::make_shared<const json>(argocd::last_applied_of(live));
     }
     return *cached.parsed;
+  }
+
+  // An object's parsed last-applied configuration, when equal to `doc` (the desired manifest
+  // Argo CD applied), becomes `doc` itself: the same immutable content, kept once.
+  void share_last_applied(const ObjectRef& ref, const std::shared_ptr<const json>& doc) {
+    auto it = last_applied_.find(ref);
+    if (it == last_applied_.end() || !it->second.parsed || it->second.parsed == doc) return;
+    if (*it->second.parsed == *doc) it->second.parsed = doc;
   }
 
   // Whether the diff of a live object against `target` (with this last-applied configuration and
@@ -1183,6 +1206,11 @@ class ArgoCD final : public Controller, public GitPushListener {
           if (m->contains(k)) return false;
     }
     return true;
+  }
+
+  static bool names_managed_fields(const json& doc) {
+    const json* m = find(doc, {"metadata"});
+    return m && m->is_object() && m->contains("managedFields");
   }
 
   // resourceTracking.Normalize: a live object still carrying the old instance label compares
@@ -1731,7 +1759,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   // same (compare()): a refresh of an unchanged app costs no normalization.
   struct DiffMemo {
     ObjectPtr live;
-    json target;
+    std::shared_ptr<const json> target;  // the desired manifest (may share the normalized one's storage)
     json ignores;
     bool ssa_app = false;
     std::shared_ptr<const argocd::Normalized> norm;
@@ -1741,7 +1769,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, DiffMemo> diff_memo_;
   struct LastApplied {
     std::string text;              // the annotation
-    std::optional<json> parsed;    // argocd::last_applied_of of an object carrying it
+    std::shared_ptr<const json> parsed;  // argocd::last_applied_of of an object carrying it
   };
   std::map<ObjectRef, LastApplied> last_applied_;
 };

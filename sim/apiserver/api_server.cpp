@@ -14,6 +14,7 @@
 #include "kcsim/k8s/label_selector.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
 #include "managed_fields.hpp"
+#include "version_store.hpp"
 
 namespace kcsim {
 
@@ -269,6 +270,7 @@ struct ApiServer::Impl {
   std::deque<Expiry> expiries;
   TimerHandle expiry_timer;
 
+  VersionStore versions;  // makes stored versions, their managedFields kept beside the document
   std::vector<WriteRecord> scratch;  // leaf changes of the write in progress
   std::int64_t time_cache_second = std::numeric_limits<std::int64_t>::min();
   std::string time_cache;
@@ -678,7 +680,7 @@ struct ApiServer::Impl {
           {mf::make_entry(api_version, manager, apply_mode ? "Apply" : "Update", "", now_str, std::move(fields))});
     }
 
-    ObjectPtr stored = std::make_shared<const json>(std::move(object));
+    ObjectPtr stored = versions.make_version(std::move(object), nullptr);
     Stored& slot = objects[ref];
     slot.obj = stored;
     uids.insert(uid);
@@ -770,7 +772,7 @@ struct ApiServer::Impl {
       meta["generation"] = (g && g->is_number_integer()) ? g->get<std::int64_t>() + 1 : 1;
     }
     meta["resourceVersion"] = std::to_string(++api.resource_version_);
-    ObjectPtr stored = std::make_shared<const json>(std::move(next));
+    ObjectPtr stored = versions.make_version(std::move(next), old);
     it->second.obj = stored;
     record_writes(ref, manager, operation, subresource);
     if (it->second.lifetime != kNoLifetime) api.lifetimes_[it->second.lifetime].last = stored;
@@ -811,6 +813,9 @@ struct ApiServer::Impl {
     // resourceVersion, no watch event).
     if (scratch.empty()) return {status(200, "OK", ""), old};
     if (auto invalid = invalid_workload(next, it->first.kind, string_at(next, "apiVersion"))) return {*invalid, nullptr};
+    // The stored version keeps its managedFields beside the document (version_store.hpp): the
+    // copy being written takes them back (preserve_server_metadata left out what the client sent).
+    VersionStore::restore(next, old);
     if (it->first.kind != "Event") update_ownership(next, *old, manager, mf_operation, subresource, touched);
     const bool bump = generation_bump(it->first.kind, subresource);
     return finish(it, std::move(next), manager, write_op, subresource, bump);
@@ -881,6 +886,7 @@ struct ApiServer::Impl {
       if (grace >= current) return {status(200, "OK", ""), cur};
     }
     json next = *cur;
+    VersionStore::restore(next, cur);
     json& m = next["metadata"];
     const std::string when = api.epoch_.rfc3339(now() + seconds(grace));
     m["deletionTimestamp"] = when;
@@ -960,13 +966,14 @@ struct ApiServer::Impl {
       } else if (it != objects.end()) {
         // An Event someone else wrote since (kubectl edit ...): patched as a document.
         json next = *it->second.obj;
+        VersionStore::restore(next, it->second.obj);
         const std::int64_t count = next.value("count", 1) + 1;
         next["count"] = count;
         next["lastTimestamp"] = now_str;
         next["message"] = msg;
         next["metadata"]["resourceVersion"] = std::to_string(++api.resource_version_);
         ObjectPtr old = it->second.obj;
-        ObjectPtr stored = std::make_shared<const json>(std::move(next));
+        ObjectPtr stored = versions.make_version(std::move(next), old);
         it->second.obj = stored;
         // The record follows every write of its Event, and this one changes only the count, the
         // last timestamp and the message: the values event_record_of would read back.
@@ -1218,7 +1225,10 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   Impl::preserve_server_metadata(*old, next);
   json applied = mf::field_set_of_config(object, schema);
 
-  json managed = next["metadata"].contains("managedFields") ? next["metadata"]["managedFields"] : json::array();
+  // preserve_server_metadata copied the stored managedFields if the document has them; else they
+  // are kept beside it (version_store.hpp).
+  const json old_managed = VersionStore::managed_fields(old);
+  json managed = old_managed.is_array() ? old_managed : json::array();
   if (!managed.is_array()) managed = json::array();
   auto is_own = [&](const json& e) { return same_entry(e, manager, "Apply", ""); };
 
@@ -1292,8 +1302,7 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   mf::drop_empty_entries(managed);
 
   d.collect_changes(*old, next);
-  const json* old_managed = child((*old)["metadata"], "managedFields");
-  const bool ownership_same = old_managed ? mf::same_ignoring_time(managed, *old_managed) : managed.empty();
+  const bool ownership_same = !old_managed.is_null() ? mf::same_ignoring_time(managed, old_managed) : managed.empty();
   // An apply that changes neither the object nor ownership is not written and does not refresh
   // the applier's time (kubernetes#88875, 1.18; later fieldmanager equality.go
   // IgnoreManagedFieldsTimestampsTransformer). Before 1.18 every apply wrote a new time.
@@ -1328,6 +1337,7 @@ WriteResult ApiServer::update_scale(const ObjectRef& ref, std::int64_t replicas,
 
   // The hot path of an autoscaler fight: one copy of the document, edited in place.
   json next = *old;
+  VersionStore::restore(next, old);
   next["spec"]["replicas"] = replicas;
 
   // apimachinery managedfields scalehandler.go ToParent: the writer's scale entry owns

@@ -21,6 +21,10 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
 }
 
 RunOutcome run_scenario(Scenario&& moved, RunLimits limits, const RunOptions& options) {
+  // The document's objects are read again only by the fix checks (candidate_fixes edits them);
+  // the World creates the validated copies (Scenario::objects). Without fix checks a fleet's
+  // objects were held twice for the whole run (docs/performance.md, "Fleet memory, third pass").
+  if (!options.check_fixes && moved.raw.is_object()) moved.raw.erase("objects");
   World world(std::move(moved), limits);
   const Scenario& scenario = world.scenario();
   if (options.verify) world.enable_invariant_checks();

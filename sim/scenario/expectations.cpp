@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "../k8s/json_positions.hpp"
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/k8s/json_pointer.hpp"
@@ -256,8 +257,12 @@ void ExpectationChecker::probe(const World& world, SimTime t) {
     if (!e.contains("at")) continue;
     if (SimTime{read_duration(e["at"], scenario_.file, exp_pointer(i) + "/at")} != t) continue;
     const std::string pointer = e.value("pointer", "");
+    // The API server keeps managedFields beside the stored document (stored_version.hpp): put
+    // them back where the pointer can reach them, as a client reads the object.
+    const bool managed_fields = pointer.empty() || pointer == "/metadata" || pointer.rfind("/metadata/managedFields", 0) == 0;
+    const auto as_read = [managed_fields](const ObjectPtr& o) { return managed_fields ? with_managed_fields(o) : o; };
     if (e.contains("object")) {
-      ObjectPtr obj = world.api().get(ObjectRef::parse(e["object"].get<std::string>()));
+      ObjectPtr obj = as_read(world.api().get(ObjectRef::parse(e["object"].get<std::string>())));
       if (!obj) {
         sampled_[i] = json();  // absent
         continue;
@@ -278,7 +283,8 @@ void ExpectationChecker::probe(const World& world, SimTime t) {
     json values = json::array();
     json names = json::array();
     std::size_t count = 0;
-    for (const ObjectPtr& obj : world.api().list(l["kind"].get<std::string>(), ns, nullptr)) {
+    for (const ObjectPtr& listed : world.api().list(l["kind"].get<std::string>(), ns, nullptr)) {
+      const ObjectPtr obj = as_read(listed);
       if (!matches_labels(*obj, labels)) continue;
       // Terminating objects (deletionTimestamp set) are included unless asked otherwise; kubectl
       // shows them too.

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/text.hpp"
 #include "kcsim/k8s/object_ref.hpp"
 #include "kcsim/serve/api_status.hpp"
@@ -153,12 +154,14 @@ bool of_resource(const json& obj, const ServedResource& r) {
 // kubectl asks for the namespace when an object is not found, to say whether it is missing.
 std::vector<ObjectPtr> list_objects(const ClusterObjects& cluster, const ServedResource& r,
                                     const std::optional<std::string>& ns) {
-  return cluster.list(r.kind, ns ? std::optional<std::string_view>(*ns) : std::nullopt);
+  std::vector<ObjectPtr> out = cluster.list(r.kind, ns ? std::optional<std::string_view>(*ns) : std::nullopt);
+  for (ObjectPtr& o : out) o = with_managed_fields(o);  // as the API server serves them (stored_version.hpp)
+  return out;
 }
 
 ObjectPtr get_object(const ClusterObjects& cluster, const ServedResource& r, const std::optional<std::string>& ns,
                      const std::string& name) {
-  return cluster.get({r.kind, ns.value_or(""), name});
+  return with_managed_fields(cluster.get({r.kind, ns.value_or(""), name}));
 }
 
 json list_document(const ServedResource& r, const std::vector<ObjectPtr>& objects, std::uint64_t resource_version) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "kcsim/apiserver/stored_version.hpp"
+
 namespace kcsim {
 
 WatchHistory::WatchHistory(ApiServer& api, std::size_t capacity)
@@ -33,14 +35,15 @@ bool WatchHistory::ignores(const WatchEvent& event) const {
 }
 
 void WatchHistory::record(const WatchEvent& event, std::uint64_t rv) const {
-  ObjectPtr object = event.object;
+  // Objects as the API server serves them, managedFields in place (stored_version.hpp).
+  ObjectPtr object = with_managed_fields(event.object);
   if (event.type == WatchEventType::kDeleted && object) {
     // kube-apiserver sends the deleted object with the deletion's resourceVersion.
     auto copy = std::make_shared<json>(*object);
     (*copy)["metadata"]["resourceVersion"] = std::to_string(rv);
     object = std::move(copy);
   }
-  changes_.push_back({event.type, std::move(object), event.old, rv});
+  changes_.push_back({event.type, std::move(object), with_managed_fields(event.old), rv});
   if (changes_.size() > capacity_) {
     changes_.pop_front();
     ++first_index_;

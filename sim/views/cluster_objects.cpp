@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/k8s/json_access.hpp"
 
 namespace kcsim {
@@ -25,7 +26,9 @@ std::vector<ObjectPtr> ClusterObjects::derived(const std::string& kind, std::opt
 ObjectPtr ClusterObjects::as_served(const ObjectPtr& o) const {
   if (!o || str_at(*o, {"kind"}) != "Service") return o;
   if (!cluster_ips_) cluster_ips_ = service_cluster_ips(api_);
-  return std::make_shared<const json>(with_cluster_ip(*o, *cluster_ips_));
+  // The copy carries the managedFields the API server keeps beside the stored version
+  // (stored_version.hpp), so that it prints as the version does.
+  return std::make_shared<const json>(with_cluster_ip(*with_managed_fields(o), *cluster_ips_));
 }
 
 std::vector<ObjectPtr> ClusterObjects::list(const std::string& kind, std::optional<std::string_view> ns) const {

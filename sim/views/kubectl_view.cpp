@@ -35,6 +35,7 @@
 #include "kcsim/k8s/label_selector.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/apiserver/resource_metrics.hpp"
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/views/yaml_writer.hpp"
 #include "kcsim/k8s/well_known.hpp"
 
@@ -1401,11 +1402,11 @@ KubectlResult run_get(const Ctx& ctx, const std::vector<std::string>& args) {
   if (output == "yaml" || output == "json" || output.rfind("jsonpath=", 0) == 0) {
     json doc;
     if (single_item && total == 1) {
-      doc = as_printed(ctx, *found[0].second[0], show_mf);
+      doc = as_printed(ctx, show_mf ? *with_managed_fields(found[0].second[0]) : *found[0].second[0], show_mf);
     } else {
       std::vector<json> items;
       for (const auto& [q, objs] : found)
-        for (const ObjectPtr& o : objs) items.push_back(as_printed(ctx, *o, show_mf));
+        for (const ObjectPtr& o : objs) items.push_back(as_printed(ctx, show_mf ? *with_managed_fields(o) : *o, show_mf));
       doc = list_document(items);
     }
     if (!(single_item && total == 0)) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "../../models/argocd/argocd_diff.hpp"
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 #include "object_builders.hpp"
@@ -459,7 +460,8 @@ TEST(ArgocdSync, ServerSideApplyTakesOwnershipWithForce) {
   ObjectPtr d = w->api().get({"Deployment", "prod", "backend"});
   EXPECT_EQ((*d)["spec"]["replicas"], 1);
   bool apply_entry = false;
-  for (const json& e : (*d)["metadata"]["managedFields"])
+  const ObjectPtr served = with_managed_fields(d);
+  for (const json& e : (*served)["metadata"]["managedFields"])
     if (e["manager"] == "argocd-controller" && e["operation"] == "Apply") apply_entry = true;
   EXPECT_TRUE(apply_entry);
   EXPECT_FALSE((*d)["metadata"]["annotations"].contains("kubectl.kubernetes.io/last-applied-configuration"));

@@ -3,6 +3,7 @@
 // revisions, pruning.
 #include <gtest/gtest.h>
 
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 #include "object_builders.hpp"
@@ -51,7 +52,8 @@ TEST(FluxKustomization, AppliesAndCorrectsDriftEveryInterval) {
   EXPECT_EQ(replica_writes(*w, "kustomize-controller"),
             (std::vector<std::pair<double, std::int64_t>>{{300, 2}, {600, 2}}));
   bool apply_entry = false;
-  for (const json& e : (*d)["metadata"]["managedFields"])
+  const ObjectPtr served = with_managed_fields(d);
+  for (const json& e : (*served)["metadata"]["managedFields"])
     if (e["manager"] == "kustomize-controller" && e["operation"] == "Apply") apply_entry = true;
   EXPECT_TRUE(apply_entry);
   ObjectPtr ks = w->api().get({"Kustomization", "flux-system", "apps"});

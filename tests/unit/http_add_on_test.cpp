@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/analysis/report.hpp"
 #include "model_test_support.hpp"
@@ -130,7 +131,7 @@ TEST(HttpAddOnOperator, GeneratesTheScaledObjectOfV010) {
   EXPECT_EQ(owner["uid"], w->api().get(ObjectRef{"HTTPScaledObject", "default", "web"})->at("metadata")["uid"]);
   EXPECT_EQ((*so)["metadata"]["labels"]["team"], "a");
   // Written by the operator's field manager.
-  EXPECT_EQ((*so)["metadata"]["managedFields"][0]["manager"], "keda-add-ons-http-operator");
+  EXPECT_EQ((*with_managed_fields(so))["metadata"]["managedFields"][0]["manager"], "keda-add-ons-http-operator");
 }
 
 TEST(HttpAddOnOperator, LeavesUnsetFieldsToKedasDefaults) {
@@ -239,7 +240,7 @@ TEST(HttpAddOnOperator, FieldManagerCanBeSet) {
   s["settings"]["http-add-on"] = {{"fieldManager", "init"}};
   auto w = make_world(s, {"http-add-on"});
   w->run(SimTime{seconds(1)});
-  EXPECT_EQ((*scaled_object(*w))["metadata"]["managedFields"][0]["manager"], "init");
+  EXPECT_EQ((*with_managed_fields(scaled_object(*w)))["metadata"]["managedFields"][0]["manager"], "init");
 }
 
 TEST(HttpAddOnOperator, RejectsUnknownSettings) {

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "model_test_support.hpp"
 #include "object_builders.hpp"
@@ -373,7 +374,7 @@ TEST(KedaOperator, CreatesTheHpaAsKedaWithTheScaledObjectsSettings) {
   EXPECT_EQ(owner["kind"], "ScaledObject");
   EXPECT_EQ(owner["name"], "web");
   EXPECT_EQ(owner["controller"], true);
-  EXPECT_EQ((*hpa)["metadata"]["managedFields"][0]["manager"], "keda");
+  EXPECT_EQ((*with_managed_fields(hpa))["metadata"]["managedFields"][0]["manager"], "keda");
   const json st = so_status(*w);
   EXPECT_EQ(st["hpaName"], "keda-hpa-web");
   EXPECT_EQ(st["externalMetricNames"], json::array({"s0-queue"}));
@@ -403,7 +404,8 @@ TEST(KedaOperator, ManagedFieldsShowKedaThroughTheScaleSubresource) {
   w->run(SimTime{seconds(5)});
   ObjectPtr d = w->api().get(ObjectRef{"Deployment", "default", "web"});
   bool found = false;
-  for (const json& e : (*d)["metadata"]["managedFields"]) {
+  const ObjectPtr served = with_managed_fields(d);
+  for (const json& e : (*served)["metadata"]["managedFields"]) {
     if (e.value("manager", "") != "keda") continue;
     found = true;
     EXPECT_EQ(e["operation"], "Update");

@@ -25,6 +25,7 @@
 
 #include "cli_test_support.hpp"
 #include "serve_test_support.hpp"
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/serve/cluster_api.hpp"
@@ -146,15 +147,20 @@ TEST(Serve, ListAndGetReturnTheStoredObjects) {
   const std::vector<ObjectPtr> pods = api.list("Pod", "default");
   ASSERT_FALSE(pods.empty());
   ASSERT_EQ(list["items"].size(), pods.size());
-  for (std::size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(list["items"][i], *pods[i]);
+  // As the API server serves them: managedFields in place (stored_version.hpp), and present.
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    EXPECT_EQ(list["items"][i], *with_managed_fields(pods[i]));
+    EXPECT_FALSE(list["items"][i]["metadata"]["managedFields"].empty());
+  }
 
   // All namespaces, and one object by name.
   EXPECT_EQ(request(served.port(), "/api/v1/pods").doc()["items"].size(), api.list("Pod").size());
   const std::string name = (*pods[0])["metadata"]["name"];
-  EXPECT_EQ(request(served.port(), "/api/v1/namespaces/default/pods/" + name).doc(), *pods[0]);
+  EXPECT_EQ(request(served.port(), "/api/v1/namespaces/default/pods/" + name).doc(), *with_managed_fields(pods[0]));
   const ObjectPtr deploy = api.list("Deployment", "default").at(0);
   const std::string deploy_name = (*deploy)["metadata"]["name"];
-  EXPECT_EQ(request(served.port(), "/apis/apps/v1/namespaces/default/deployments/" + deploy_name).doc(), *deploy);
+  EXPECT_EQ(request(served.port(), "/apis/apps/v1/namespaces/default/deployments/" + deploy_name).doc(),
+            *with_managed_fields(deploy));
 
   // Selectors: a label that only the Deployment's pods carry, a name, an unsupported field.
   const json& labels = (*pods[0])["metadata"]["labels"];

@@ -53,7 +53,8 @@ struct Scenario {
   std::vector<json> objects;           // manifests live at t = 0, in file order
   std::vector<TimelineAction> timeline;  // sorted by time, stable
   json expectations = json::array();
-  json raw;  // the whole document (models read their own sections, e.g. "git", "traffic")
+  json raw;  // the whole document (models read their own sections, e.g. "git", "traffic"); a run
+             // without fix checks drops its "objects", which only the fix checks read (runner.cpp)
   /// The file's text, so that an error a model finds later (a setting, a timeline action) can
   /// name its line and column (World adds them).
   std::shared_ptr<const std::string> text;
