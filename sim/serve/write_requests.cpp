@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/manifest_parser.hpp"
 #include "kcsim/k8s/object_validation.hpp"
@@ -208,7 +209,7 @@ ApiResponse WriteRequests::create(const ApiRequest& request, const ServedResourc
   const WriteResult w = world_.api().create(std::move(*object), manager);
   if (!w.status.ok()) return status_of(w.status, r, name);
   record(create_action(r, sent, manager, w.object));
-  return {201, "application/json", to_body(*w.object)};
+  return {201, "application/json", to_body(*with_managed_fields(w.object))};
 }
 
 ApiResponse WriteRequests::update(const ApiRequest& request, const ServedResource& r, const ObjectRef& ref,
@@ -228,7 +229,7 @@ ApiResponse WriteRequests::update(const ApiRequest& request, const ServedResourc
   if (!w.status.ok()) return status_of(w.status, r, ref.name);
   if (resource_version_of(w.object) != resource_version_of(before))
     record(patch_action(r, *before, *w.object, manager, fmt::format("PUT, manager {}", manager)));
-  return {200, "application/json", to_body(*w.object)};
+  return {200, "application/json", to_body(*with_managed_fields(w.object))};
 }
 
 ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target, const ServedResource& r,
@@ -278,7 +279,7 @@ ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target
                             fmt::format("PATCH application/apply-patch+yaml (server-side apply of a partial object, replayed as the "
                                         "change it made), manager {}{}", manager, force ? ", force" : "")));
     }
-    return {before ? 200 : 201, "application/json", to_body(*w.object)};
+    return {before ? 200 : 201, "application/json", to_body(*with_managed_fields(w.object))};
   }
   if (!before) return object_not_found(r, ref.name);
   WriteResult w;
@@ -301,7 +302,7 @@ ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target
   if (!w.status.ok()) return status_of(w.status, r, ref.name);
   if (resource_version_of(w.object) != resource_version_of(before))
     record(patch_action(r, *before, *w.object, manager, fmt::format("PATCH {}, manager {}", type, manager)));
-  return {200, "application/json", to_body(*w.object)};
+  return {200, "application/json", to_body(*with_managed_fields(w.object))};
 }
 
 ApiResponse WriteRequests::scale(const ApiRequest& request, const ServedResource& r, const ObjectRef& ref,
@@ -369,7 +370,7 @@ ApiResponse WriteRequests::remove(const ApiRequest& request, const Target& targe
   // A pod deleted gracefully stays, marked: the answer is the object (registry store.go Delete
   // returns it while graceful deletion is pending); one removed answers Status Success with its
   // uid in the details.
-  if (const ObjectPtr after = world_.api().get(ref)) return {200, "application/json", to_body(*after)};
+  if (const ObjectPtr after = world_.api().get(ref)) return {200, "application/json", to_body(*with_managed_fields(after))};
   json details = status_details(r, ref.name);
   if (before->contains("metadata") && (*before)["metadata"].contains("uid")) details["uid"] = (*before)["metadata"]["uid"];
   const json status = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"}, {"details", details}};
