@@ -39,8 +39,8 @@ Commands:
   start NAME                     the symptom, the instant, the commands you may run
   start NAME --serve [--port N] [--kubeconfig FILE]
                                  the same, then serves the cluster at that instant to the real
-                                 kubectl (read-only, the simulator's kcsim.io/* annotations
-                                 hidden) until Ctrl-C: KUBECONFIG=kcsim.kubeconfig kubectl get pods -A
+                                 kubectl, read-only, the simulator's kcsim.io/* annotations
+                                 hidden, until SIGINT (Ctrl-C) or SIGTERM
   kubectl NAME -- ARGS...        kubectl (or `argocd app get APP`) at the exercise's instant:
                                  get, describe pod, top pod, logs POD [-p] [--timestamps]
   git NAME -- ARGS...            the Git repository at that instant: log [--oneline],
