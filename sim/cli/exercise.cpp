@@ -14,12 +14,14 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "serve_world.hpp"
 #include "kcsim/cli/exercise_library.hpp"
 #include "kcsim/cli/exercise_check.hpp"
 #include "kcsim/views/git_view.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 #include "kcsim/apiserver/world.hpp"
+#include "kcsim/serve/kubeconfig.hpp"
 
 namespace po = boost::program_options;
 
@@ -35,6 +37,10 @@ writers, the field and the fix. NAME is a bundled exercise (see `list`) or an ex
 Commands:
   list                           the bundled exercises, with difficulty and expected time
   start NAME                     the symptom, the instant, the commands you may run
+  start NAME --serve [--port N] [--kubeconfig FILE]
+                                 the same, then serves the cluster at that instant to the real
+                                 kubectl, read-only, the simulator's kcsim.io/* annotations
+                                 hidden, until SIGINT (Ctrl-C) or SIGTERM
   kubectl NAME -- ARGS...        kubectl (or `argocd app get APP`) at the exercise's instant:
                                  get, describe pod, top pod, logs POD [-p] [--timestamps]
   git NAME -- ARGS...            the Git repository at that instant: log [--oneline],
@@ -45,8 +51,14 @@ Commands:
   check NAME [--answer FILE]     score an answer (JSON or YAML: cause, writers, field, fix) and
                                  explain the evidence; without --answer, prompts on a terminal
 
-Exit status: 0 (check: whatever the score); 1 for kubectl's own errors (NotFound), git's 128;
-2 bad input or usage (a command the exercise does not allow, a malformed answer file).
+With --serve, the trainee investigates with their own kubectl (see docs/exercises.md):
+
+  kcsim exercise start oom-crashloop --serve &
+  KUBECONFIG=kcsim.kubeconfig kubectl get pods -A
+
+Exit status: 0 (check: whatever the score; start --serve: after SIGINT or SIGTERM); 1 for
+kubectl's own errors (NotFound), git's 128; 2 bad input or usage (a command the exercise does not
+allow, a malformed answer file, a --kubeconfig kcsim did not write).
 
 Options)";
 
@@ -111,6 +123,30 @@ int start(const Exercise& ex) {
                            "  field: the disputed field (e.g. spec.replicas)\n"
                            "  fix: what you would change, in a sentence\n",
                            ex.name, causes);
+  return 0;
+}
+
+// start --serve: the briefing, then the world `exercise kubectl` reads, served to the real kubectl
+// as `kcsim serve` serves a scenario, but frozen (no time control: the exercise is one instant),
+// read-only, with the kcsim.io/* annotations hidden as `exercise kubectl` hides them, and named
+// by the exercise, never by its scenario file (both would give the cause away).
+int start_serving(const Exercise& ex, unsigned short port, const std::string& kubeconfig) {
+  // Checked before the briefing and the run: a refusal should cost neither.
+  if (const auto refusal = serve_kubeconfig_refusal(kubeconfig)) {
+    std::cerr << "kcsim: " << *refusal << "\n";
+    return 2;
+  }
+  start(ex);
+  std::cout << "\n" << std::flush;
+  const auto world = run_to_instant(ex);
+  ServeWorldOptions options;
+  options.what = "exercise " + ex.name;
+  options.port = port;
+  options.kubeconfig = kubeconfig;
+  options.time_control = false;
+  options.hide_simulator_annotations = true;
+  options.read_only_reason = "a training exercise is served read-only";
+  serve_world(*world, ex.at, options);
   return 0;
 }
 
@@ -230,12 +266,17 @@ int exercise(const std::vector<std::string>& args) {
   po::options_description opts(kExerciseUsage);
   std::string answer;
   int only = 0;
+  std::string kubeconfig = "kcsim.kubeconfig";
+  Natural port;
   opts.add_options()
       ("help,h", "show this help")
       ("answer", po::value(&answer), "check: the answer file (JSON or YAML; - for standard input)")
       ("next", "hint: release the next hint")
       ("hint", po::value(&only), "hint: show hint N only (keeps no state)")
-      ("reset", "hint: hide the hints again");
+      ("reset", "hint: hide the hints again")
+      ("serve", "start: then serve the cluster to the real kubectl (read-only) until SIGINT or SIGTERM")
+      ("port", po::value(&port), "start --serve: the TCP port on 127.0.0.1 (default 0: a free port)")
+      ("kubeconfig", po::value(&kubeconfig), "start --serve: the kubeconfig to write (default ./kcsim.kubeconfig)");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("name", po::value<std::string>());
   po::positional_options_description pos;
@@ -257,8 +298,15 @@ int exercise(const std::vector<std::string>& args) {
     return usage_error(command == "kubectl" || command == "git"
                            ? fmt::format("exercise {} needs the command after \"--\"", command)
                            : fmt::format("exercise {} takes no \"--\" arguments", command));
+  const bool serve = vm.count("serve") > 0;
+  if (serve && command != "start") return usage_error(fmt::format("--serve is an option of exercise start, not of exercise {}", command));
+  for (const char* option : {"port", "kubeconfig"})
+    if (vm.count(option) && !serve) return usage_error(fmt::format("--{} needs exercise start --serve", option));
+  if (port.value > 65535) return usage_error(fmt::format("--port {} is not a TCP port (0 to 65535)", port.value));
+  if (kubeconfig.empty() || kubeconfig == "-") return usage_error("--kubeconfig needs a file name");
   const Exercise ex = load_exercise(vm["name"].as<std::string>());
-  if (command == "start") return start(ex);
+  if (command == "start")
+    return serve ? start_serving(ex, static_cast<unsigned short>(port.value), kubeconfig) : start(ex);
   if (command == "kubectl" || command == "git") return run_tool(ex, command, split.tool);
   if (command == "hint") return hint(ex, vm.count("next") != 0, only, vm.count("reset") != 0);
   return check(ex, answer);

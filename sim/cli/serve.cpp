@@ -1,34 +1,22 @@
 // kcsim serve SCENARIO --at T [--speed X]: run the scenario to instant T and serve the cluster to
 // the real kubectl over HTTP on the loopback interface, frozen there or running on at X times
-// wall-clock speed (docs/cli.md, "kcsim serve"; issue #18).
-//
-// Threading: one thread. The HTTP server's loop runs the requests, the watches' polls, the time
-// control and, every 10 ms, the simulation up to the instant the wall clock says (LiveRun), so a
-// request always sees the cluster between two engine events and nothing races. Running to T1 then
-// to T2 processes the same events in the same order as one run to T2 (Engine::run_until runs
-// every event due by the instant, in (time, sequence) order; nothing runs in between but reads),
-// so the served run is `kcsim run`'s run, paced.
-#include <chrono>
+// wall-clock speed (docs/cli.md, "kcsim serve"; issue #18). The serving is serve_world's, which
+// `kcsim exercise start --serve` shares.
 #include <cmath>
-#include <csignal>
 #include <iostream>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "serve_world.hpp"
 #include "world_at.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/core/output_file.hpp"
 #include "kcsim/apiserver/world.hpp"
 #include "kcsim/scenario/scenario.hpp"
-#include "kcsim/serve/cluster_api.hpp"
-#include "kcsim/serve/http_server.hpp"
 #include "kcsim/serve/kubeconfig.hpp"
-#include "kcsim/serve/live_run.hpp"
-#include "kcsim/serve/watch_history.hpp"
 #include "kcsim/serve/write_record.hpp"
-#include "kcsim/serve/write_requests.hpp"
 
 namespace po = boost::program_options;
 
@@ -128,41 +116,14 @@ int serve(const std::vector<std::string>& args) {
   auto& [scenario, instant, limits] = std::get<InstantRun>(prepared);
   const std::unique_ptr<World> at_instant = world_at(std::move(scenario), instant, limits);
   World& world = *at_instant;
-  // Recorded from --at on: watches resume from any resourceVersion since.
-  WatchHistory history(world.api());
-
-  // Listen first (the port is known only then), then write the kubeconfig that names it.
-  const std::string host = "127.0.0.1";
-  std::unique_ptr<ClusterApi> api;
-  std::unique_ptr<LiveRun> live;
   WriteRequests writes(world);
-  HttpServer server(
-      [&api, &live](const ApiRequest& request) {
-        const auto now = std::chrono::steady_clock::now();
-        if (LiveRun::is_control(request.target)) return live->control(request, now);
-        // A write lands at the instant the clock has reached: the run catches up first, so that
-        // under --speed it is not made at the last tick's instant (up to 10 ms of wall time back).
-        if (is_write_method(request.method)) live->tick(now);
-        return api->handle(request);
-      },
-      host, static_cast<unsigned short>(port.value));
-  const std::string address = fmt::format("{}:{}", host, server.port());
-  api = std::make_unique<ClusterApi>(world, address, &history);
-  if (allow_writes) api->allow_writes(&writes);
-  live = std::make_unique<LiveRun>(world, history, speed, std::chrono::steady_clock::now());
-  write_output(kubeconfig, serve_kubeconfig("http://" + address, "kcsim",
-                                            fmt::format("{} at {}", scenario_path, format_go_duration(instant))));
-
-  const std::string pace = (speed > 0 ? fmt::format(" running at {}x", speed) : "") + (allow_writes ? ", writes allowed," : "");
-  std::cout << fmt::format("kcsim serve: {} at {}{} on http://{}; kubeconfig {} (KUBECONFIG={} kubectl get pods)\n", scenario_path,
-                           format_go_duration(instant), pace, address, kubeconfig, kubeconfig)
-            << std::flush;
-  server.every(std::chrono::milliseconds(10), [&] {
-    if (const auto stopped = live->tick(std::chrono::steady_clock::now()))
-      std::cerr << "kcsim serve: " << *stopped << "; serving that instant\n";
-  });
-  const int signal = server.run(true);
-  std::cerr << fmt::format("kcsim serve: stopped by {}\n", signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a request");
+  ServeWorldOptions options;
+  options.what = scenario_path;
+  options.port = static_cast<unsigned short>(port.value);
+  options.kubeconfig = kubeconfig;
+  options.speed = speed;
+  if (allow_writes) options.writes = &writes;
+  serve_world(world, instant, options);
   if (!record.empty()) {
     std::vector<std::string> left_out;
     const json doc = scenario_with_writes(world.scenario().raw, world.scenario().seed, writes.recorded(), left_out);

@@ -23,6 +23,7 @@
 #include "kcsim/serve/watch_stream.hpp"
 #include "kcsim/serve/write_requests.hpp"
 #include "kcsim/views/kubectl_view.hpp"
+#include "kcsim/views/simulator_annotations.hpp"
 
 #include "../views/cluster_objects.hpp"
 
@@ -164,9 +165,15 @@ ObjectPtr get_object(const ClusterObjects& cluster, const ServedResource& r, con
   return with_managed_fields(cluster.get({r.kind, ns.value_or(""), name}));
 }
 
-json list_document(const ServedResource& r, const std::vector<ObjectPtr>& objects, std::uint64_t resource_version) {
+// An object as served: as stored, or without the simulator's annotations (a training exercise).
+json served(const json& object, bool hide_simulator_annotations) {
+  return hide_simulator_annotations ? without_simulator_annotations(object) : object;
+}
+
+json list_document(const ServedResource& r, const std::vector<ObjectPtr>& objects, std::uint64_t resource_version,
+                   bool hide_simulator_annotations) {
   json items = json::array();
-  for (const ObjectPtr& o : objects) items.push_back(*o);
+  for (const ObjectPtr& o : objects) items.push_back(served(*o, hide_simulator_annotations));
   return {{"kind", r.kind + "List"},
           {"apiVersion", r.group_version()},
           {"metadata", {{"resourceVersion", std::to_string(resource_version)}}},
@@ -175,10 +182,12 @@ json list_document(const ServedResource& r, const std::vector<ObjectPtr>& object
 
 // A meta.k8s.io Table (apimachinery pkg/apis/meta/v1 types.go Table, TableRow): the columns and
 // cells of kcsim kubectl's printers; each row's object as includeObject asks (default Metadata:
-// a PartialObjectMetadata, from which kubectl takes the NAMESPACE and LABELS columns).
+// a PartialObjectMetadata, from which kubectl takes the NAMESPACE and LABELS columns). The cells
+// are computed from the objects as stored, as `kcsim exercise kubectl get` computes them; only
+// the embedded objects are `served`.
 json table_document(const World& world, const ServedResource& r, const std::vector<ObjectPtr>& objects,
                     const std::string& version, const std::string& include_object, std::uint64_t resource_version,
-                    bool headers = true) {
+                    bool hide_simulator_annotations, bool headers = true) {
   const KubectlTable t = kubectl_table(world.api(), world.versions(), r.kind, r.group_version(), objects);
   json columns = json::array();
   for (const KubectlTableColumn& c : t.columns)
@@ -190,9 +199,10 @@ json table_document(const World& world, const ServedResource& r, const std::vect
     cells.resize(t.columns.size());
     json row = {{"cells", cells}};
     if (include_object == "Object") {
-      row["object"] = *objects[i];
+      row["object"] = served(*objects[i], hide_simulator_annotations);
     } else if (include_object != "None") {
-      json metadata = objects[i]->contains("metadata") ? (*objects[i])["metadata"] : json::object();
+      const json object = served(*objects[i], hide_simulator_annotations);
+      json metadata = object.contains("metadata") ? object["metadata"] : json::object();
       row["object"] = {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/" + version}, {"metadata", metadata}};
     }
     rows.push_back(std::move(row));
@@ -262,7 +272,8 @@ ApiResponse pod_log(const World& world, const Target& t, const std::string& ns, 
 // a random time between 30 and 60 min (--min-request-timeout 1800), kcsim takes 30 min.
 ApiResponse watch_response(const World& world, const WatchHistory* history, const Target& t, const ServedResource& r,
                            const std::optional<std::string>& ns, const std::string& tv, const std::string& include_object,
-                           const std::vector<ObjectPtr>& current, std::function<bool(const json&)> selected) {
+                           const std::vector<ObjectPtr>& current, std::function<bool(const json&)> selected,
+                           bool hide_simulator_annotations) {
   if (!history)
     return status_response(405, "MethodNotAllowed", "this server does not serve watch", json::object());
   WatchStreamOptions options;
@@ -273,12 +284,14 @@ ApiResponse watch_response(const World& world, const WatchHistory* history, cons
     return selected(o);
   };
   if (tv.empty()) {
-    options.encode = [](const ObjectPtr& o, std::uint64_t, bool) { return *o; };
+    options.encode = [hide_simulator_annotations](const ObjectPtr& o, std::uint64_t, bool) {
+      return served(*o, hide_simulator_annotations);
+    };
   } else {
     // With as=Table each event's object is a Table of one row (handlers/watch.go transforms every
     // event's object as a GET's), the column definitions in the first event only.
-    options.encode = [&world, r, tv, include_object](const ObjectPtr& o, std::uint64_t rv, bool first) {
-      return table_document(world, r, {o}, tv, include_object, rv, first);
+    options.encode = [&world, r, tv, include_object, hide_simulator_annotations](const ObjectPtr& o, std::uint64_t rv, bool first) {
+      return table_document(world, r, {o}, tv, include_object, rv, hide_simulator_annotations, first);
     };
   }
   if (param_true(t, "allowWatchBookmarks")) {
@@ -393,7 +406,7 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   if (sub && *sub != "scale" && !(*sub == "log" && r->group.empty() && r->kind == "Pod")) return path_not_found();
   if (sub && *sub == "scale" && !has_scale_subresource(*r)) return path_not_found();
   if (write) {
-    if (!writes_) return writes_refused(*r, name);
+    if (!writes_) return writes_refused(*r, name, read_only_reason_);
     return writes_->handle(request, t, *r, ns, name, sub);
   }
   if (sub) {
@@ -409,8 +422,9 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   if (name && !watch) {
     const ObjectPtr o = get_object(cluster, *r, ns, *name);
     if (!o || !of_resource(*o, *r)) return object_not_found(*r, *name);
-    if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, {o}, tv, include_object, now_rv))};
-    return {200, "application/json", to_body(*o)};
+    if (!tv.empty())
+      return {200, "application/json", to_body(table_document(world_, *r, {o}, tv, include_object, now_rv, hide_simulator_annotations_))};
+    return {200, "application/json", to_body(served(*o, hide_simulator_annotations_))};
   }
 
   // LIST and WATCH, with the selectors.
@@ -439,9 +453,10 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
   std::vector<ObjectPtr> objects;
   for (const ObjectPtr& o : list_objects(cluster, *r, ns))
     if (of_resource(*o, *r) && selected(*o)) objects.push_back(o);
-  if (watch) return watch_response(world_, history_, t, *r, ns, tv, include_object, objects, selected);
-  if (!tv.empty()) return {200, "application/json", to_body(table_document(world_, *r, objects, tv, include_object, now_rv))};
-  return {200, "application/json", to_body(list_document(*r, objects, now_rv))};
+  if (watch) return watch_response(world_, history_, t, *r, ns, tv, include_object, objects, selected, hide_simulator_annotations_);
+  if (!tv.empty())
+    return {200, "application/json", to_body(table_document(world_, *r, objects, tv, include_object, now_rv, hide_simulator_annotations_))};
+  return {200, "application/json", to_body(list_document(*r, objects, now_rv, hide_simulator_annotations_))};
 }
 
 }  // namespace kcsim

@@ -152,10 +152,10 @@ ApiResponse scale_response(const ApiServer& api, const ServedResource& r, const 
   return {200, "application/json", to_body(scale_document(parent, *s))};
 }
 
-ApiResponse writes_refused(const ServedResource& r, const std::optional<std::string>& name) {
+ApiResponse writes_refused(const ServedResource& r, const std::optional<std::string>& name, const std::string& reason) {
   const std::string subject = name ? fmt::format("{} \"{}\"", qualified(r), *name) : qualified(r);
   return status_response(403, "Forbidden",
-                         fmt::format("{} is forbidden: kcsim serve is read-only; start it with --allow-writes to write", subject),
+                         fmt::format("{} is forbidden: {}", subject, reason),
                          status_details(r, name.value_or("")));
 }
 

@@ -24,6 +24,7 @@
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/views/kubectl_view.hpp"
+#include "kcsim/views/simulator_annotations.hpp"
 
 namespace kcsim::kubectl_detail {
 
@@ -83,9 +84,8 @@ struct Ctx {
   }
 };
 
-// --- printed objects (kubectl_view.cpp) ---
-/// The object without the simulator's kcsim.io/* annotations (training exercises).
-json without_simulator_annotations(const json& obj);
+// --- printed objects (simulator_annotations.cpp) ---
+using kcsim::without_simulator_annotations;  // training exercises
 
 // --- label selectors (kubectl_view.cpp) ---
 struct Requirement {

@@ -34,6 +34,7 @@
 #include "kcsim/serve/live_run.hpp"
 #include "kcsim/serve/watch_history.hpp"
 #include "kcsim/views/kubectl_view.hpp"
+#include "kcsim/views/simulator_annotations.hpp"
 
 extern char** environ;
 
@@ -465,6 +466,60 @@ json control(LiveRun& live, const std::string& method, const std::string& target
   const ApiResponse r = live.control(request, now);
   EXPECT_EQ(r.status, expected_status) << target << ": " << r.body;
   return json::parse(r.body);
+}
+
+// kcsim exercise start --serve: the simulator's kcsim.io/* annotations (oom-crashloop's
+// kcsim.io/crash-after on the pod template, hence on every pod) would give the cause away. Hidden,
+// they are in no LIST, no Table, no GET and no watch event, with their managedFields entries; the
+// rest of the object is served as stored. The same requests served as stored show them.
+TEST(Serve, HiddenSimulatorAnnotationsAreInNoListTableOrWatchEvent) {
+  World world(load_scenario(KCSIM_SOURCE_DIR "/scenarios/oom-crashloop.json"));
+  world.run(SimTime{minutes(1)});
+  WatchHistory history(world.api());
+  const std::string rv_at_1m = std::to_string(world.api().resource_version());
+  world.run(SimTime{minutes(20)});  // the container is OOM-killed and restarted: the pod changes
+  ClusterApi as_stored(world, "127.0.0.1:1", &history);
+  ClusterApi hidden(world, "127.0.0.1:1", &history);
+  hidden.hide_simulator_annotations();
+
+  const auto body = [](const ClusterApi& api, const std::string& target, const std::string& accept = "application/json") {
+    ApiRequest request;
+    request.target = target;
+    request.accept = accept;
+    ApiResponse response = api.handle(request);
+    EXPECT_EQ(response.status, 200) << target << "\n" << response.body;
+    if (response.stream) {
+      // A watch: everything the history holds is sent at the first poll; none ends the stream.
+      std::string out;
+      response.stream->poll(std::chrono::steady_clock::now(), out);
+      return out;
+    }
+    return response.body;
+  };
+  const std::string pods = "/api/v1/namespaces/prod/pods";
+  const std::string deployments = "/apis/apps/v1/namespaces/prod/deployments";
+  const std::string watch = pods + "?watch=true&resourceVersion=" + rv_at_1m;
+  for (const auto& [target, accept] : std::vector<std::pair<std::string, std::string>>{
+           {pods, "application/json"},
+           {deployments, "application/json"},
+           {deployments + "/immigranta-backend", "application/json"},
+           {pods + "?includeObject=Object", kTableAccept},
+           {deployments, kTableAccept},  // PartialObjectMetadata: the annotations and managedFields
+           {watch, "application/json"},
+           {watch + "&includeObject=Object", kTableAccept}}) {
+    const std::string stored = body(as_stored, target, accept), served = body(hidden, target, accept);
+    EXPECT_NE(stored.find("kcsim.io/crash-after"), std::string::npos) << target << " " << accept;
+    EXPECT_EQ(served.find("kcsim.io/"), std::string::npos) << target << " " << accept << "\n" << served;
+  }
+  // The managedFields entry of the annotation goes with it; the memory limit stays.
+  EXPECT_NE(body(as_stored, deployments + "/immigranta-backend").find("\"f:kcsim.io/crash-after\""), std::string::npos);
+  const json deployment = json::parse(body(hidden, deployments + "/immigranta-backend"));
+  EXPECT_EQ(deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"], "512Mi");
+  EXPECT_EQ(deployment, without_simulator_annotations(*world.api().get({"Deployment", "prod", "immigranta-backend"})));
+  // The watch sent the pod's changes since 1m: the restarts.
+  const std::vector<json> events = watch_events(body(hidden, watch));
+  ASSERT_GE(events.size(), 2u);
+  for (const json& e : events) EXPECT_EQ(e["object"]["kind"], "Pod");
 }
 
 TEST(Serve, TimeControlPausesResumesStepsAndJumps) {

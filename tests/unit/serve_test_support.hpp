@@ -59,11 +59,15 @@ inline Reply request(unsigned short port, const std::string& target, const std::
   return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
 }
 
-// `kcsim serve` as a process: started on port 0, ready line, kubeconfig, SIGTERM.
+// `kcsim serve` as a process: started on port 0, ready line, kubeconfig, SIGTERM. `command` is
+// the kcsim command that serves: {"serve"}, or {"exercise", "start", NAME, "--serve"}, which
+// prints its briefing before the ready line.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& dir, const std::vector<std::string>& args) : dir_(dir) {
-    std::vector<std::string> argv = {KCSIM_BINARY, "serve"};
+  ServeProcess(const std::string& dir, const std::vector<std::string>& args, const std::vector<std::string>& command = {"serve"})
+      : dir_(dir) {
+    std::vector<std::string> argv = {KCSIM_BINARY};
+    argv.insert(argv.end(), command.begin(), command.end());
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
     for (std::string& a : argv) cargv.push_back(a.data());
@@ -74,10 +78,11 @@ class ServeProcess {
     posix_spawn_file_actions_addopen(&actions, 2, (dir + "/serve.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (posix_spawn(&pid_, KCSIM_BINARY, &actions, nullptr, cargv.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
-    // The ready line, within 60 s.
+    // The ready line (the one with the address), within 60 s.
+    constexpr const char* kAddress = "http://127.0.0.1:";
     for (int i = 0; i < 600 && pid_ > 0; ++i) {
-      ready_ = slurp(dir + "/serve.out");
-      if (ready_.find('\n') != std::string::npos) break;
+      out_ = slurp(dir + "/serve.out");
+      if (const std::size_t at = out_.find(kAddress); at != std::string::npos && out_.find('\n', at) != std::string::npos) break;
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -86,8 +91,12 @@ class ServeProcess {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    const std::size_t colon = ready_.find("http://127.0.0.1:");
-    if (colon != std::string::npos) port_ = static_cast<unsigned short>(std::stoi(ready_.substr(colon + 17)));
+    ready_ = out_;
+    if (const std::size_t at = out_.find(kAddress); at != std::string::npos) {
+      const std::size_t begin = out_.rfind('\n', at) == std::string::npos ? 0 : out_.rfind('\n', at) + 1;
+      ready_ = out_.substr(begin, out_.find('\n', at) + 1 - begin);
+      port_ = static_cast<unsigned short>(std::stoi(out_.substr(at + std::string(kAddress).size())));
+    }
   }
   ~ServeProcess() { stop(); }
 
@@ -104,6 +113,8 @@ class ServeProcess {
   }
   unsigned short port() const { return port_; }
   const std::string& ready_line() const { return ready_; }
+  /// What it printed on stdout up to the ready line, that line included.
+  const std::string& output() const { return out_; }
   std::string err() const { return slurp(dir_ + "/serve.err"); }
 
  private:
@@ -112,6 +123,7 @@ class ServeProcess {
   int exit_status_ = -1;
   unsigned short port_ = 0;
   std::string ready_;
+  std::string out_;
 };
 
 /// The kubectl on the PATH, if any.

@@ -9,7 +9,8 @@
 // (GET .../pods/NAME/log); the scale subresource (GET .../NAME/scale); watch (?watch=true,
 // watch_stream.hpp) when a WatchHistory is given. The write methods (POST, PUT, PATCH, DELETE) go
 // to the WriteRequests given (write_requests.hpp); without one they are refused with 403, as an
-// API server refuses a user not authorized to write, saying to pass --allow-writes.
+// API server refuses a user not authorized to write, saying to pass --allow-writes. A training
+// exercise's cluster is served with its simulator annotations hidden (hide_simulator_annotations).
 // Errors are metav1.Status objects worded as kube-apiserver words them
 // (k8s.io/apimachinery pkg/api/errors/errors.go NewNotFound, NewBadRequest, NewMethodNotSupported).
 #pragma once
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "kcsim/apiserver/world.hpp"
 
@@ -68,10 +70,21 @@ class ClusterApi {
   /// refused with 403 Forbidden.
   void allow_writes(WriteRequests* writes) { writes_ = writes; }
 
+  /// Serves every object without the simulator's kcsim.io/* annotations and their managedFields
+  /// entries (views/simulator_annotations.hpp): in GET, LIST, Tables and watch events, as
+  /// `kcsim exercise kubectl` shows them. For `kcsim exercise start --serve`, where they would
+  /// give the exercise's cause away. Default: served as stored.
+  void hide_simulator_annotations() { hide_simulator_annotations_ = true; }
+
+  /// Why a write is refused when none is served, in the 403's message after "... is forbidden: ".
+  void read_only_reason(std::string reason) { read_only_reason_ = std::move(reason); }
+
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
   WriteRequests* writes_ = nullptr;
+  bool hide_simulator_annotations_ = false;
+  std::string read_only_reason_ = "kcsim serve is read-only; start it with --allow-writes to write";
   const World& world_;
   std::string server_address_;
   const WatchHistory* history_;

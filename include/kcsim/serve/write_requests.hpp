@@ -36,9 +36,9 @@ bool is_write_method(const std::string& method);
 ApiResponse scale_response(const ApiServer& api, const ServedResource& r, const std::string& ns, const std::string& name);
 
 /// The answer to a write when writes are not allowed: 403 Forbidden, as kube-apiserver's
-/// authorizer refuses a user (`deployments.apps "web" is forbidden: ...`), saying to pass
-/// --allow-writes.
-ApiResponse writes_refused(const ServedResource& r, const std::optional<std::string>& name);
+/// authorizer refuses a user (`deployments.apps "web" is forbidden: REASON`), REASON saying why
+/// (ClusterApi::read_only_reason).
+ApiResponse writes_refused(const ServedResource& r, const std::optional<std::string>& name, const std::string& reason);
 
 /// One write that changed the cluster, as a timeline action of the scenario format
 /// (docs/scenario-format.md, "timeline"), `at` the simulated instant it was made.
