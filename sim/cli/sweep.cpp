@@ -30,8 +30,9 @@ requests, replica-hours. Output is byte-identical whatever --jobs is.
 
 PATH: a JSON pointer into the scenario (/settings/argocd/selfHealBackoffCapSeconds), a field of one
 of its objects (ScaledObject/prod/web:/spec/cooldownPeriod), or a dotted path (seed,
-versions.argocd). VALUES: a list (60,120,300 or "0.9.0,0.10.0"), a range of integers (1..5/1) or
-of durations (60s..600s/60s).
+versions.argocd). VALUES: a list (60,120,300 or "0.9.0,0.10.0"), a range of integers (1..5, step 1;
+1..9/2) or of durations with their step (60s..600s/60s). Columns are named by the path's last
+segment; a figure that does not apply (no fight: no period) is an empty cell.
 
 Options)";
 

@@ -42,10 +42,11 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-// Metrics of one run, as numbers (NaN = not applicable).
+// Metrics of one run, as numbers (NaN = not applicable: the period without a fight, the cold-start
+// p95 where no workload measured one).
 struct RunFigures {
   bool fight = false;
-  double period_s = 0, cycles = 0, pods_created = 0, max_restart_count = 0, cold_start_p95_s = 0,
+  double period_s = NAN, cycles = 0, pods_created = 0, max_restart_count = 0, cold_start_p95_s = NAN,
          failed_requests = 0, replica_hours = 0;
   bool expectations_passed = true;
 };
@@ -65,8 +66,11 @@ RunFigures figures_of(const RunOutcome& out) {
     f.pods_created += w["pods"]["created"].get<double>();
     f.max_restart_count = std::max(f.max_restart_count, w["pods"]["max_restart_count"].get<double>());
     f.replica_hours += w["replicas"]["replica_seconds"].get<double>() / 3600.0;
-    if (w.contains("cold_start_s") && w["cold_start_s"].contains("p95"))
-      f.cold_start_p95_s = std::max(f.cold_start_p95_s, w["cold_start_s"]["p95"].get<double>());
+    // The p95 of the cold starts measured (a workload with none reports count 0 and p95 0).
+    if (w.contains("cold_start_s") && w["cold_start_s"].contains("p95") && w["cold_start_s"].value("count", 0) > 0) {
+      const double p95 = w["cold_start_s"]["p95"].get<double>();
+      f.cold_start_p95_s = std::isnan(f.cold_start_p95_s) ? p95 : std::max(f.cold_start_p95_s, p95);
+    }
     if (w.contains("requests") && w["requests"].contains("failed"))
       f.failed_requests += w["requests"]["failed"].get<double>();
   }
@@ -76,6 +80,12 @@ RunFigures figures_of(const RunOutcome& out) {
 
 const char* kNumericColumns[] = {"period_s", "cycles", "pods_created", "max_restart_count",
                                  "cold_start_p95_s", "failed_requests", "replica_hours"};
+
+// The columns that count things: printed as integers when they are (a mean over --repeat seeds
+// may not be).
+bool is_count(const std::string& name) {
+  return name == "cycles" || name == "pods_created" || name == "max_restart_count" || name == "failed_requests";
+}
 
 double figure(const RunFigures& f, const std::string& name) {
   if (name == "period_s") return f.period_s;
@@ -98,11 +108,12 @@ Variation parse_variation(const std::string& text) {
   const std::string values = text.substr(eq + 1);
   const auto dots = values.find("..");
   const auto slash = values.rfind('/');
-  if (dots != std::string::npos && (slash == std::string::npos || slash < dots) && values.find(',') == std::string::npos)
-    throw InputError("--vary", "", "expected a range with a step: LO..HI/STEP (1..5/1, 60s..600s/60s)", describe_found(text));
-  if (dots != std::string::npos && slash != std::string::npos && slash > dots && values.find(',') == std::string::npos) {
-    const std::string lo = values.substr(0, dots), hi = values.substr(dots + 2, slash - dots - 2),
-                      step = values.substr(slash + 1);
+  // A range: LO..HI/STEP, or LO..HI with a step of 1 for integers (durations need their step).
+  const bool stepped = dots != std::string::npos && slash != std::string::npos && slash > dots;
+  if (dots != std::string::npos && values.find(',') == std::string::npos) {
+    const std::string lo = values.substr(0, dots),
+                      hi = stepped ? values.substr(dots + 2, slash - dots - 2) : values.substr(dots + 2),
+                      step = stepped ? values.substr(slash + 1) : std::string("1");
     // from_chars: no exception on "-" or on a number beyond int64 (fuzz_vary_path).
     auto as_int = [](const std::string& s, std::int64_t& out) {
       const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -124,6 +135,9 @@ Variation parse_variation(const std::string& text) {
         throw InputError("--vary", "", "expected LO <= HI and a positive STEP giving at most 100000 values", describe_found(text));
       return v;
     }
+    if (!stepped)
+      throw InputError("--vary", "", "expected a range of integers (1..5, a step of 1) or a range with its step (LO..HI/STEP: 60s..600s/60s)",
+                       describe_found(text));
     auto da = parse_duration(lo), db = parse_duration(hi), ds = parse_duration(step);
     if (!da || !db || !ds ||
         !range(da->count(), db->count(), ds->count(),
@@ -267,25 +281,67 @@ json run_sweep(const std::string& text, const std::string& file, const SweepOpti
     r["fight"] = repeat == 1 ? json(fights > 0) : json(round3(fights / static_cast<double>(repeat)));
     r["expectations_passed"] = passed;
     for (const char* name : kNumericColumns) {
+      // Over the seeds where the figure applies; null (an empty cell) where it applies to none.
       double sum = 0, lo = INFINITY, hi = -INFINITY;
+      std::size_t applicable = 0;
       for (std::size_t rep = 0; rep < repeat; ++rep) {
         const double x = figure(figures[row * repeat + rep], name);
+        if (std::isnan(x)) continue;
+        ++applicable;
         sum += x;
         lo = std::min(lo, x);
         hi = std::max(hi, x);
       }
-      r[name] = round3(sum / static_cast<double>(repeat));
-      if (repeat > 1) r["spread"][name] = {round3(lo), round3(hi)};
+      r[name] = applicable ? json(round3(sum / static_cast<double>(applicable))) : json(nullptr);
+      if (repeat > 1) r["spread"][name] = applicable ? json::array({round3(lo), round3(hi)}) : json::array({nullptr, nullptr});
     }
     result["rows"].push_back(std::move(r));
   }
   return result;
 }
 
+namespace {
+
+// A figure's cell: empty where it does not apply (null), a count as an integer when it is one,
+// anything else with three decimals.
+std::string number_cell(const json& v, bool count) {
+  if (!v.is_number()) return "";
+  const double x = v.get<double>();
+  if (count && x == std::floor(x) && std::abs(x) < 1e15) return fmt::format("{}", static_cast<std::int64_t>(x));
+  return fmt::format("{:.3f}", x);
+}
+
+// The column names of the --vary paths: each path's last segment ("selfHealBackoffCapSeconds" of
+// /settings/argocd/selfHealBackoffCapSeconds, "cooldownPeriod" of
+// ScaledObject/prod/web:/spec/cooldownPeriod, "argocd" of versions.argocd), or the whole path
+// where two paths end alike.
+std::vector<std::string> short_names(const json& variations) {
+  std::vector<std::string> names;
+  for (const json& p : variations) {
+    const std::string path = p.get<std::string>();
+    const std::size_t cut = path.find_last_of("/.:");
+    std::string last = cut == std::string::npos ? path : path.substr(cut + 1);
+    std::string name;  // RFC 6901: "~1" is "/", "~0" is "~"
+    for (std::size_t i = 0; i < last.size(); ++i) {
+      if (last[i] == '~' && i + 1 < last.size() && (last[i + 1] == '0' || last[i + 1] == '1')) {
+        name += last[++i] == '1' ? '/' : '~';
+      } else {
+        name += last[i];
+      }
+    }
+    names.push_back(name.empty() ? path : name);
+  }
+  std::vector<std::string> out = names;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (std::count(names.begin(), names.end(), names[i]) > 1) out[i] = variations[i].get<std::string>();
+  return out;
+}
+
+}  // namespace
+
 std::string render_sweep(const json& result, const std::string& format) {
   if (format == "json") return result.dump(2) + "\n";
-  std::vector<std::string> header;
-  for (const json& p : result["variations"]) header.push_back(p.get<std::string>());
+  std::vector<std::string> header = short_names(result["variations"]);
   const bool repeated = result.value("repeat", 1) > 1;
   for (const char* c : {"fight", "period_s", "cycles", "pods_created", "max_restart_count",
                         "cold_start_p95_s", "failed_requests", "replica_hours"})
@@ -297,9 +353,10 @@ std::string render_sweep(const json& result, const std::string& format) {
     for (const json& p : result["variations"]) row.push_back(cell(r["values"][p.get<std::string>()]));
     row.push_back(r["fight"].is_boolean() ? (r["fight"].get<bool>() ? "yes" : "no") : cell(r["fight"]));
     for (const char* name : kNumericColumns) {
-      std::string c = fmt::format("{:.3f}", r[name].get<double>());
-      if (repeated && format != "csv")
-        c += fmt::format(" [{:.3f}..{:.3f}]", r["spread"][name][0].get<double>(), r["spread"][name][1].get<double>());
+      std::string c = number_cell(r[name], is_count(name));
+      if (repeated && format != "csv" && !r[name].is_null())
+        c += fmt::format(" [{}..{}]", number_cell(r["spread"][name][0], is_count(name)),
+                         number_cell(r["spread"][name][1], is_count(name)));
       row.push_back(c);
     }
     rows.push_back(std::move(row));
@@ -374,10 +431,11 @@ void check_shard(const std::string& file, const json& shard) {
     if (!fight || !(fight->is_boolean() || fight->is_number())) fail(at + "/fight", "expected a boolean or a number", fight);
     for (const char* name : kNumericColumns) {
       const json* x = member(r, name);
-      if (!x || !x->is_number()) fail(at + "/" + name, "expected a number", x);
+      if (!x || !(x->is_number() || x->is_null())) fail(at + "/" + name, "expected a number or null", x);
       if (*repeat == 1) continue;
       const json* spread = member(r, "spread") ? member(r["spread"], name) : nullptr;
-      if (!spread || !spread->is_array() || spread->size() != 2 || !(*spread)[0].is_number() || !(*spread)[1].is_number())
+      const auto bound = [](const json& b) { return b.is_number() || b.is_null(); };
+      if (!spread || !spread->is_array() || spread->size() != 2 || !bound((*spread)[0]) || !bound((*spread)[1]))
         fail(at + "/spread/" + name, "expected [min, max]", spread);
     }
   }

@@ -198,11 +198,15 @@ TEST(BadInput, YamlCommaWhereANodeIsExpectedIsAnInputError) {
   }
 }
 
-TEST(BadInput, SweepRangeWithoutAStepIsAnInputError) {
-  const auto r =
-      run(std::string("sweep ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --vary seed=1..2");
+TEST(BadInput, SweepDurationRangeWithoutAStepIsAnInputError) {
+  // An integer range without a step has a step of 1; a duration range must say its step.
+  const auto r = run(std::string("sweep ") + KCSIM_SOURCE_DIR +
+                     "/scenarios/kubectl-scale.json --vary /settings/kubelet/imagePull=1s..3s");
   EXPECT_EQ(r.status, 2) << r.err;
-  EXPECT_NE(r.err.find("expected a range with a step: LO..HI/STEP"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("expected a range of integers (1..5, a step of 1) or a range with its step (LO..HI/STEP: "
+                       "60s..600s/60s)"),
+            std::string::npos)
+      << r.err;
   // A value that makes the seed a string is the scenario loader's error, not an abort.
   const auto s = run(std::string("sweep ") + KCSIM_SOURCE_DIR + "/scenarios/kubectl-scale.json --vary seed=a,b");
   EXPECT_EQ(s.status, 2) << s.err;
@@ -250,7 +254,7 @@ TEST(HostileInput, MergeOfShardsWithWrongTypesNamesTheField) {
       {R"({"scenario":"s","variations":[3],"repeat":1,"variants":1,"rows":[]})",
        "/variations/0: expected a --vary path, found a number (3)"},
       {R"({"scenario":"s","variations":[],"repeat":1,"variants":1,"rows":[{"variant":0,"values":{},"fight":false,"period_s":"x"}]})",
-       "/rows/0/period_s: expected a number, found a string (\"x\")"},
+       "/rows/0/period_s: expected a number or null, found a string (\"x\")"},
   };
   int i = 0;
   for (const Case& c : cases) {

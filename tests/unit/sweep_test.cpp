@@ -32,6 +32,8 @@ TEST(Sweep, ParsesListsAndRanges) {
   EXPECT_EQ(parse_variation("versions.argocd=2.10.0,3.3.0").values, (std::vector<json>{"2.10.0", "3.3.0"}));
   EXPECT_EQ(parse_variation("x=1..7/3").values, (std::vector<json>{1, 4, 7}));
   EXPECT_EQ(parse_variation("x=60s..180s/60s").values, (std::vector<json>{"1m", "2m", "3m"}));
+  EXPECT_EQ(parse_variation("x=3..6").values, (std::vector<json>{3, 4, 5, 6}));  // integers: a step of 1
+  EXPECT_THROW(parse_variation("x=60s..180s"), InputError);                     // durations need theirs
   EXPECT_THROW(parse_variation("no-equals"), InputError);
   EXPECT_THROW(parse_variation("x=5..1/1"), InputError);
   EXPECT_THROW(parse_variation("x=1,,2"), InputError);
@@ -91,4 +93,24 @@ TEST(Sweep, RepeatReportsMeanAndSpreadOverSeeds) {
   ASSERT_EQ(r["rows"].size(), 1u);
   EXPECT_EQ(r["rows"][0]["pods_created"], 3.0);
   EXPECT_EQ(r["rows"][0]["spread"]["pods_created"], json::array({3.0, 3.0}));
+}
+
+TEST(Sweep, CountsAreIntegersAndFiguresThatDoNotApplyAreEmpty) {
+  // No fight and no traffic: the period and the cold-start p95 do not apply (null in JSON, empty
+  // cells); the counts print as integers; the --vary columns are named by their last segment.
+  const std::string csv = render_sweep(run_sweep(kScenario, "t.json", two_by_two()), "csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
+  // Both paths end in "replicas": each keeps its whole path.
+  EXPECT_EQ(header, "/timeline/0/replicas,Deployment/default/web:/spec/replicas,fight,period_s,cycles,pods_created,"
+                    "max_restart_count,cold_start_p95_s,failed_requests,replica_hours");
+  SweepOptions one;
+  one.variations.push_back(parse_variation("/timeline/0/replicas=2"));
+  const std::string single = render_sweep(run_sweep(kScenario, "t.json", one), "csv");
+  EXPECT_EQ(single.substr(0, single.find(',')), "replicas");
+  const std::size_t first_row = csv.find('\n') + 1;
+  EXPECT_EQ(csv.substr(first_row, csv.find('\n', first_row) - first_row).rfind("2,1,no,,0,2,0,,0,", 0), 0u)
+      << csv;
+  const json r = run_sweep(kScenario, "t.json", two_by_two());
+  EXPECT_TRUE(r["rows"][0]["period_s"].is_null());
+  EXPECT_TRUE(r["rows"][0]["cold_start_p95_s"].is_null());
 }
