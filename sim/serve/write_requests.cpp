@@ -223,7 +223,7 @@ ApiResponse WriteRequests::update(const ApiRequest& request, const ServedResourc
   const std::string body_name = (*object)["metadata"].value("name", "");
   if (body_name != ref.name)
     return bad_request(fmt::format("the name of the object ({}) does not match the name on the URL ({})", body_name, ref.name));
-  const ObjectPtr before = world_.api().get(ref);
+  const ObjectPtr before = with_managed_fields(world_.api().get(ref));  // as the client sees it
   if (!before) return object_not_found(r, ref.name);
   const WriteResult w = world_.api().update(std::move(*object), manager);
   if (!w.status.ok()) return status_of(w.status, r, ref.name);
@@ -243,7 +243,7 @@ ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target
                                        "{}, {}, {}{}",
                                        kJsonPatch, kMergePatch, strategic_ok ? std::string(kStrategicMergePatch) + ", " : "", kApplyPatch));
   }
-  const ObjectPtr before = world_.api().get(ref);
+  const ObjectPtr before = with_managed_fields(world_.api().get(ref));  // as the client sees it
   if (type == kApplyPatch) {
     // Server-side apply: fieldManager is required (apiserver handlers/patch.go).
     if (param(target, "fieldManager").empty())
@@ -307,7 +307,7 @@ ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target
 
 ApiResponse WriteRequests::scale(const ApiRequest& request, const ServedResource& r, const ObjectRef& ref,
                                  const std::string& manager) {
-  const ObjectPtr before = world_.api().get(ref);
+  const ObjectPtr before = with_managed_fields(world_.api().get(ref));  // as the client sees it
   const std::optional<Scale> current = world_.api().get_scale(ref);
   if (!before || !current) return object_not_found(r, ref.name);
   json scale;
@@ -362,7 +362,7 @@ ApiResponse WriteRequests::remove(const ApiRequest& request, const Target& targe
       return bad_request(fmt::format("invalid value for gracePeriodSeconds: \"{}\"", grace));
     }
   }
-  const ObjectPtr before = world_.api().get(ref);
+  const ObjectPtr before = with_managed_fields(world_.api().get(ref));  // as the client sees it
   if (!before) return object_not_found(r, ref.name);
   const WriteResult w = world_.api().remove(ref, manager, options);
   if (!w.status.ok()) return status_of(w.status, r, ref.name);

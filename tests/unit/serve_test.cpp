@@ -515,7 +515,7 @@ TEST(Serve, HiddenSimulatorAnnotationsAreInNoListTableOrWatchEvent) {
   EXPECT_NE(body(as_stored, deployments + "/immigranta-backend").find("\"f:kcsim.io/crash-after\""), std::string::npos);
   const json deployment = json::parse(body(hidden, deployments + "/immigranta-backend"));
   EXPECT_EQ(deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"], "512Mi");
-  EXPECT_EQ(deployment, without_simulator_annotations(*world.api().get({"Deployment", "prod", "immigranta-backend"})));
+  EXPECT_EQ(deployment, without_simulator_annotations(*with_managed_fields(world.api().get({"Deployment", "prod", "immigranta-backend"}))));
   // The watch sent the pod's changes since 1m: the restarts.
   const std::vector<json> events = watch_events(body(hidden, watch));
   ASSERT_GE(events.size(), 2u);
