@@ -271,6 +271,8 @@ void ExpectationChecker::probe(const World& world, SimTime t) {
       sampled_[i] = obj->contains(ptr) ? obj->at(ptr) : json();
       continue;
     }
+    // "at" belongs to the object and list subjects; on any other the loader has reported it.
+    if (!e.contains("list")) continue;
     const json& l = e["list"];
     std::optional<std::string_view> ns;
     std::string ns_value;
