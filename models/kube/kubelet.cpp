@@ -53,7 +53,7 @@
 
 #include <fmt/format.h>
 
-#include "image_name.hpp"
+#include "kcsim/k8s/image_name.hpp"
 #include "pod_script.hpp"
 #include "kcsim/k8s/json_access.hpp"
 #include "kcsim/apiserver/controller.hpp"
@@ -437,7 +437,7 @@ class Kubelet final : public Controller, public WatchFilter {
         ContainerRun cr;
         cr.name = c.value("name", "");
         cr.image = c.value("image", "");
-        cr.pull_policy = c.value("imagePullPolicy", default_pull_policy(cr.image));
+        cr.pull_policy = c.value("imagePullPolicy", k8s::default_pull_policy(cr.image));
         if (const json* p = find(c, {"readinessProbe"}); p && p->is_object()) {
           // pkg/apis/core/v1/defaults.go: period 10 s, success 1, failure 3, delay 0.
           cr.probe = true;
@@ -488,7 +488,7 @@ class Kubelet final : public Controller, public WatchFilter {
   }
 
   static std::string image_id(const std::string& image) {
-    const ImageName n = parse_image_name(image);
+    const k8s::ImageName n = k8s::parse_image_name(image);
     const std::uint64_t h = fnv1a64(image);
     return n.repository() + "@sha256:" + hex64(h, fnv1a64(image, h), fnv1a64(image, ~h), fnv1a64(image, h ^ 0x9e37));
   }
@@ -876,7 +876,7 @@ class Kubelet final : public Controller, public WatchFilter {
       if (c.terminated.is_object() && c.terminated.value("exitCode", 0) != 0) all_zero = false;
       const bool created = !c.container_id.empty();
       statuses.push_back({{"name", c.name},
-                          {"image", created ? parse_image_name(c.image).normalized() : c.image},
+                          {"image", created ? k8s::parse_image_name(c.image).normalized() : c.image},
                           {"imageID", created ? c.image_id : ""},
                           {"ready", c.ready},
                           {"started", c.stage == Stage::kRunning},

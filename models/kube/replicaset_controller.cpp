@@ -18,7 +18,6 @@
 #include <fmt/format.h>
 
 #include "active_pods_ranking.hpp"
-#include "image_name.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
 #include "owner_controller.hpp"
@@ -137,9 +136,9 @@ class ReplicaSetController final : public OwnerController {
   }
 
  private:
-  // controller.GetPodFromTemplate plus the API server's defaulting of the fields the simulation
-  // reads (pkg/apis/core/v1/defaults.go: restartPolicy Always, terminationGracePeriodSeconds 30,
-  // dnsPolicy ClusterFirst, schedulerName default-scheduler, imagePullPolicy by tag).
+  // controller.GetPodFromTemplate: the template's labels, annotations, finalizers and spec, a
+  // generated name and the controller reference; the API server defaults and admits the rest
+  // (kcsim/k8s/defaults.hpp, sim/apiserver/pod_admission.hpp).
   json pod_from_template(const ReplicaSet& rs) const {
     static const json kNoTemplate = json::object();
     const json& tmpl = rs.spec.template_ && rs.spec.template_->is_object() ? *rs.spec.template_ : kNoTemplate;
@@ -155,15 +154,6 @@ class ReplicaSetController final : public OwnerController {
     for (const char* k : {"labels", "annotations", "finalizers"})
       if (const json* v = find(tmpl, {"metadata", k}); v && !v->empty()) meta[k] = *v;
     json spec = tmpl.value("spec", json::object());
-    if (!spec.contains("restartPolicy")) spec["restartPolicy"] = "Always";
-    if (!spec.contains("terminationGracePeriodSeconds")) spec["terminationGracePeriodSeconds"] = 30;
-    if (!spec.contains("dnsPolicy")) spec["dnsPolicy"] = "ClusterFirst";
-    if (!spec.contains("schedulerName")) spec["schedulerName"] = "default-scheduler";
-    for (const char* list : {"initContainers", "containers"})
-      if (spec.contains(list) && spec[list].is_array())
-        for (json& c : spec[list])
-          if (c.is_object() && !c.contains("imagePullPolicy"))
-            c["imagePullPolicy"] = default_pull_policy(c.value("image", ""));
     return json{{"apiVersion", "v1"},
                 {"kind", "Pod"},
                 {"metadata", std::move(meta)},

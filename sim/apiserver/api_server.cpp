@@ -10,10 +10,12 @@
 #include "../k8s/json_diff.hpp"
 #include "kcsim/core/random.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/defaults.hpp"
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/k8s/label_selector.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
 #include "managed_fields.hpp"
+#include "pod_admission.hpp"
 #include "version_store.hpp"
 
 namespace kcsim {
@@ -667,14 +669,20 @@ struct ApiServer::Impl {
     // The creator owns what it set; a create is recorded as an Update (handlers/create.go). A
     // given status is kept (scenarios may start from a snapshot) but never owned: the registry
     // strategies reset status on create, so a real creator never owns any of it.
+    // The codec defaults what it decodes before the field manager runs (handlers/create.go):
+    // an Update-operation creator owns the defaulted fields too, an applier only what it
+    // applied. Mutating admission comes after both and is owned by no one (pod_admission.hpp).
     const mf::Schema schema = mf::schema_for(api_version);
     json fields;
     if (apply_mode) {
       fields = mf::field_set_of_config(object, schema);
+      k8s::apply_defaults(object);
     } else {
+      k8s::apply_defaults(object);
       fields = std::move(mf::compare(json::object(), object, schema).added);
       fields.erase("f:status");
     }
+    if (kind == "Pod" && api_version == "v1") admit_pod_create(object, uid);
     if (!mf::set_empty(fields)) {
       meta["managedFields"] = json::array(
           {mf::make_entry(api_version, manager, apply_mode ? "Apply" : "Update", "", now_str, std::move(fields))});
@@ -808,6 +816,9 @@ struct ApiServer::Impl {
                      const mf::Touched* touched = nullptr) {
     const ObjectPtr old = it->second.obj;
     if (!from_stored) preserve_server_metadata(*old, next);
+    // The new main resource is decoded, so defaulted, before it is compared (a status write
+    // starts from the stored, already defaulted, version).
+    if (subresource.empty()) k8s::apply_defaults(next);
     collect_changes(*old, next, touched);
     // etcd3 store GuaranteedUpdate: an update that changes nothing is not written (no new
     // resourceVersion, no watch event).
@@ -1245,6 +1256,10 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   for (const auto& path : mf::members(released)) {
     if (!mf::set_has_prefix(owned, path)) mf::erase_path(next, path, owned);
   }
+
+  // The patcher defaults the merged and pruned object before it is compared and stored
+  // (handlers/patch.go applyPatcher, then the defaulter).
+  k8s::apply_defaults(next);
 
   // Conflicts: fields another manager owns whose value this apply changes.
   const mf::Comparison cmp = mf::compare(*old, next, schema);

@@ -1,10 +1,12 @@
 #include "world_at.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "kcsim/core/time.hpp"
 #include "kcsim/scenario/scenario.hpp"
 
 namespace kcsim::cli {
@@ -19,6 +21,9 @@ void add_run_options(boost::program_options::options_description& opts, Natural&
   namespace po = boost::program_options;
   opts.add_options()
       ("seed", po::value(&seed), "random seed; default: the scenario's")
+      ("start-time", po::value<std::string>(),
+       "the wall-clock time of t = 0 (RFC 3339 UTC, or `now`: the instant --at is the wall clock's "
+       "now, so that ages kubectl computes itself read right); default: the scenario's startTime")
       ("max-events", po::value<Natural>(), "stop with status 3 after this many events (default 200000000)");
 }
 
@@ -28,6 +33,22 @@ std::variant<InstantRun, int> prepare_instant_run(const std::string& scenario_pa
   if (const auto problem = instant_problem(run.instant, run.scenario)) return usage_error(*problem);
   if (vm.count("seed")) run.scenario.seed = seed.value;
   if (vm.count("max-events")) run.limits.max_events = vm["max-events"].as<Natural>().value;
+  if (vm.count("start-time")) {
+    const std::string text = vm["start-time"].as<std::string>();
+    if (text == "now") {
+      // The one use of the wall clock in a run, asked for by name: the simulation itself is the
+      // same run shifted in wall time (every instant is relative to t = 0).
+      const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch()).count();
+      run.scenario.epoch.unix_seconds =
+          now_s - std::chrono::duration_cast<std::chrono::seconds>(run.instant).count();
+    } else if (const auto t = parse_rfc3339(text)) {
+      run.scenario.epoch.unix_seconds = *t;
+    } else {
+      return usage_error(fmt::format("--start-time {} is not a time: expected an RFC 3339 UTC time such as "
+                                     "2026-01-01T12:00:00Z, or now", text));
+    }
+  }
   return run;
 }
 

@@ -15,11 +15,11 @@
 namespace kcsim::cli {
 
 /// The run options of a command that shows the cluster at an instant (kubectl, serve), besides
-/// its own --at: --seed and --max-events, added to the command's options.
+/// its own --at: --seed, --start-time and --max-events, added to the command's options.
 void add_run_options(boost::program_options::options_description& opts, Natural& seed);
 
-/// A scenario ready to run to --at: loaded, --seed applied, the instant read and checked against
-/// its duration, --max-events as the limits.
+/// A scenario ready to run to --at: loaded, --seed and --start-time applied, the instant read and
+/// checked against its duration, --max-events as the limits.
 struct InstantRun {
   Scenario scenario;
   Duration instant{};

@@ -182,15 +182,24 @@ TEST_F(ApiServerTest, CreateSetsServerMetadataAndCreatorOwnership) {
   EXPECT_FALSE(e.contains("subresource"));
   // As kubectl shows a created Deployment: maps that did not exist before carry ".", the Go value
   // structs (spec, template) do not, LabelSelector is atomic, keyed list items carry ".", and
-  // args (a list of strings) is atomic.
+  // args (a list of strings) is atomic. The creator owns the API server's defaults too
+  // (progressDeadlineSeconds, strategy, dnsPolicy, ...): the field manager runs on the decoded,
+  // defaulted object (handlers/create.go).
   const json expected = json::parse(R"({
     "f:metadata": {"f:labels": {".": {}, "f:app": {}}},
     "f:spec": {
+      "f:progressDeadlineSeconds": {},
       "f:replicas": {},
+      "f:revisionHistoryLimit": {},
       "f:selector": {},
+      "f:strategy": {"f:rollingUpdate": {".": {}, "f:maxSurge": {}, "f:maxUnavailable": {}}, "f:type": {}},
       "f:template": {
         "f:metadata": {"f:labels": {".": {}, "f:app": {}}},
-        "f:spec": {"f:containers": {"k:{\"name\":\"app\"}": {".": {}, "f:args": {}, "f:image": {}, "f:name": {}}}}
+        "f:spec": {"f:containers": {"k:{\"name\":\"app\"}": {".": {}, "f:args": {}, "f:image": {},
+                     "f:imagePullPolicy": {}, "f:name": {}, "f:resources": {}, "f:terminationMessagePath": {},
+                     "f:terminationMessagePolicy": {}}},
+                   "f:dnsPolicy": {}, "f:restartPolicy": {}, "f:schedulerName": {}, "f:securityContext": {},
+                   "f:terminationGracePeriodSeconds": {}}
       }
     }
   })");
@@ -564,12 +573,19 @@ TEST_F(ApiServerTest, FieldsNoLongerAppliedAreReleased) {
   EXPECT_FALSE((*a)["fieldsV1"]["f:spec"].contains("f:replicas"));
   EXPECT_FALSE((*a)["fieldsV1"]["f:metadata"].contains("f:annotations"));
 
-  // helm stops applying replicas too: now nobody owns it and it is removed.
+  // helm stops applying replicas too: now nobody owns it, so it is removed, and the defaulting of
+  // the result sets it to 1 again, owned by no one (the Server-Side Apply documentation: a field
+  // no manager owns any more is reset to its default).
   json helm2 = deployment(web_options("web", 1));
+  helm2["spec"].erase("replicas");
+  helm2["spec"]["replicas"] = 2;
+  ASSERT_TRUE(api.apply(helm2, "helm", false).status.ok());
   helm2["spec"].erase("replicas");
   r = api.apply(helm2, "helm", false);
   ASSERT_TRUE(r.status.ok());
-  EXPECT_FALSE((*r.object)["spec"].contains("replicas"));
+  EXPECT_EQ((*r.object)["spec"]["replicas"], 1);
+  for (const json& e : served(r.object)["metadata"]["managedFields"])
+    EXPECT_FALSE(e["fieldsV1"]["f:spec"].contains("f:replicas")) << e.dump();
   EXPECT_FALSE((*r.object)["metadata"].contains("annotations"));
 }
 
@@ -700,8 +716,19 @@ TEST_F(ApiServerTest, ManagedFieldsKeptBesideTheDocumentReadBackAsWritten) {
   EXPECT_FALSE((*created)["metadata"].contains("managedFields"));
   EXPECT_FALSE((*api.get(web))["metadata"].contains("managedFields"));
   EXPECT_TRUE(has_managed_fields_beside(created));
-  const json creator_fields = {{"f:spec", {{"f:replicas", json::object()}, {"f:selector", json::object()},
-                                           {"f:template", template_fields}}}};
+  // The creator (an Update) also owns what the API server defaulted (handlers/create.go runs the
+  // field manager on the decoded object); an applier owns only what it applied.
+  const json owned_defaults = json::parse(R"({"f:spec":{"f:progressDeadlineSeconds":{},"f:revisionHistoryLimit":{},
+    "f:strategy":{"f:rollingUpdate":{".":{},"f:maxSurge":{},"f:maxUnavailable":{}},"f:type":{}},
+    "f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{"f:imagePullPolicy":{},"f:resources":{},
+      "f:terminationMessagePath":{},"f:terminationMessagePolicy":{}}},"f:dnsPolicy":{},"f:restartPolicy":{},
+      "f:schedulerName":{},"f:securityContext":{},"f:terminationGracePeriodSeconds":{}}}}})");
+  const auto with_defaults = [&](json fields) {
+    fields.merge_patch(owned_defaults);
+    return fields;
+  };
+  const json creator_fields = with_defaults({{"f:spec", {{"f:replicas", json::object()}, {"f:selector", json::object()},
+                                                         {"f:template", template_fields}}}});
   EXPECT_EQ(managed(created), json::array({entry("kubectl-client-side-apply", "Update", "", "2026-01-01T12:00:00Z",
                                                  creator_fields)}))
       << managed(created).dump();
@@ -718,8 +745,7 @@ TEST_F(ApiServerTest, ManagedFieldsKeptBesideTheDocumentReadBackAsWritten) {
   const json applied_fields = {{"f:metadata", {{"f:annotations", {{"f:team", json::object()}}}}},
                                {"f:spec", {{"f:replicas", json::object()}, {"f:selector", json::object()},
                                            {"f:template", applied_template}}}};
-  const json creator_after_apply = {{"f:spec", {{"f:replicas", json::object()}, {"f:selector", json::object()},
-                                                {"f:template", template_fields}}}};
+  const json creator_after_apply = creator_fields;
   EXPECT_EQ(managed(applied.object),
             json::array({entry("argocd-controller", "Apply", "", "2026-01-01T12:01:00Z", applied_fields),
                          entry("kubectl-client-side-apply", "Update", "", "2026-01-01T12:00:00Z", creator_after_apply)}))

@@ -337,6 +337,8 @@ TEST(KubectlDescribe, HpaMetricKindsAndBehaviorFollowTheDescriber) {
   // current value when status.currentMetrics has one at the same index; Resource utilization as
   // "45% (45m) / 70%" after "resource cpu on pods  (as a percentage of request):" (a LEVEL_1
   // write in the middle of the line); printDirectionBehavior with the default select policy Max.
+  // The API server's autoscaling/v2 defaulting gives minReplicas 1 and completes the behavior
+  // with the default scale-up rules, so a real cluster never shows "<unset>" here.
   Cluster c;
   c.create({{"apiVersion", "autoscaling/v2"},
             {"kind", "HorizontalPodAutoscaler"},
@@ -367,9 +369,15 @@ Metrics:                                               ( current / target )
   resource cpu on pods  (as a percentage of request):  45% (45m) / 70%
   "queue" (target value):                              42 / 30
   "rps" on pods:                                       <unknown> / 10
-Min replicas:                                          <unset>
+Min replicas:                                          1
 Max replicas:                                          10
 Behavior:
+  Scale Up:
+    Stabilization Window: 0 seconds
+    Select Policy: Max
+    Policies:
+      - Type: Pods     Value: 4    Period: 15 seconds
+      - Type: Percent  Value: 100  Period: 15 seconds
   Scale Down:
     Stabilization Window: 300 seconds
     Select Policy: Max

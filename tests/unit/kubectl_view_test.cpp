@@ -777,8 +777,9 @@ TEST(KubectlView, DescribePodMatchesTheDocsSample) {
   // kubernetes/website content/en/docs/tasks/debug/debug-application/debug-running-pod.md,
   // `kubectl describe pod nginx-deployment-67d4bdd6f5-w6kd7`, the pod whose -o yaml is in
   // YamlWriter.PodFromTheDocsPrintsByteForByte. Adapted: times in UTC (kcsim prints +0000, the
-  // sample was taken at -0500), and the pod has no serviceAccountName (the sample predates
-  // kubectl's "Service Account:" line). ConfigMapOptional is kubectl 1.32's wording.
+  // sample was taken at -0500), and the "Service Account:" line, which the sample predates: the
+  // serviceaccount admission plugin gives the pod the default account, and kubectl 1.32 prints
+  // it. ConfigMapOptional is kubectl 1.32's wording.
   const std::int64_t epoch = *parse_rfc3339("2022-02-17T21:51:01Z");
   Cluster c(epoch);
   json p = json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"generateName":"nginx-deployment-67d4bdd6f5-","labels":{"app":"nginx","pod-template-hash":"67d4bdd6f5"},"name":"nginx-deployment-67d4bdd6f5-w6kd7","namespace":"default","ownerReferences":[{"apiVersion":"apps/v1","blockOwnerDeletion":true,"controller":true,"kind":"ReplicaSet","name":"nginx-deployment-67d4bdd6f5","uid":"7d41dfd4-84c0-4be4-88ab-cedbe626ad82"}]},"spec":{"containers":[{"image":"nginx","imagePullPolicy":"Always","name":"nginx","ports":[{"containerPort":80,"protocol":"TCP"}],"resources":{"limits":{"cpu":"500m","memory":"128Mi"},"requests":{"cpu":"500m","memory":"128Mi"}},"terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File","volumeMounts":[{"mountPath":"/var/run/secrets/kubernetes.io/serviceaccount","name":"kube-api-access-bgsgp","readOnly":true}]}],"dnsPolicy":"ClusterFirst","enableServiceLinks":true,"nodeName":"kube-worker-1","preemptionPolicy":"PreemptLowerPriority","priority":0,"restartPolicy":"Always","schedulerName":"default-scheduler","securityContext":{},"terminationGracePeriodSeconds":30,"tolerations":[{"effect":"NoExecute","key":"node.kubernetes.io/not-ready","operator":"Exists","tolerationSeconds":300},{"effect":"NoExecute","key":"node.kubernetes.io/unreachable","operator":"Exists","tolerationSeconds":300}],"volumes":[{"name":"kube-api-access-bgsgp","projected":{"defaultMode":420,"sources":[{"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},{"configMap":{"items":[{"key":"ca.crt","path":"ca.crt"}],"name":"kube-root-ca.crt"}},{"downwardAPI":{"items":[{"fieldRef":{"apiVersion":"v1","fieldPath":"metadata.namespace"},"path":"namespace"}]}}]}}]},"status":{"conditions":[{"lastProbeTime":null,"lastTransitionTime":"2022-02-17T21:51:01Z","status":"True","type":"Initialized"},{"lastProbeTime":null,"lastTransitionTime":"2022-02-17T21:51:06Z","status":"True","type":"Ready"},{"lastProbeTime":null,"lastTransitionTime":"2022-02-17T21:51:06Z","status":"True","type":"ContainersReady"},{"lastProbeTime":null,"lastTransitionTime":"2022-02-17T21:51:01Z","status":"True","type":"PodScheduled"}],"containerStatuses":[{"containerID":"containerd://5403af59a2b46ee5a23fb0ae4b1e077f7ca5c5fb7af16e1ab21c00e0e616462a","image":"docker.io/library/nginx:latest","imageID":"docker.io/library/nginx@sha256:2834dc507516af02784808c5f48b7cbe38b8ed5d0f4837f16e78d00deb7e7767","lastState":{},"name":"nginx","ready":true,"restartCount":0,"started":true,"state":{"running":{"startedAt":"2022-02-17T21:51:05Z"}}}],"hostIP":"192.168.0.113","phase":"Running","podIP":"10.88.0.3","podIPs":[{"ip":"10.88.0.3"},{"ip":"2001:db8::1"}],"qosClass":"Guaranteed","startTime":"2022-02-17T21:51:01Z"}})");
@@ -792,16 +793,17 @@ TEST(KubectlView, DescribePodMatchesTheDocsSample) {
   c.event("Pod", "default", name, "Normal", "Created", "Created container nginx", "kubelet");
   c.event("Pod", "default", name, "Normal", "Started", "Started container nginx", "kubelet");
   c.advance_to(seconds(34));
-  EXPECT_EQ(c.out({"describe", "pod", name}), R"(Name:         nginx-deployment-67d4bdd6f5-w6kd7
-Namespace:    default
-Priority:     0
-Node:         kube-worker-1/192.168.0.113
-Start Time:   Thu, 17 Feb 2022 21:51:01 +0000
-Labels:       app=nginx
-              pod-template-hash=67d4bdd6f5
-Annotations:  <none>
-Status:       Running
-IP:           10.88.0.3
+  EXPECT_EQ(c.out({"describe", "pod", name}), R"(Name:             nginx-deployment-67d4bdd6f5-w6kd7
+Namespace:        default
+Priority:         0
+Service Account:  default
+Node:             kube-worker-1/192.168.0.113
+Start Time:       Thu, 17 Feb 2022 21:51:01 +0000
+Labels:           app=nginx
+                  pod-template-hash=67d4bdd6f5
+Annotations:      <none>
+Status:           Running
+IP:               10.88.0.3
 IPs:
   IP:           10.88.0.3
   IP:           2001:db8::1
@@ -863,6 +865,7 @@ TEST(KubectlView, DescribeShowsRestartsProbesAndRepeatedEvents) {
   json p = pod("web-1", "default", {{"app", "web"}});
   p["spec"]["containers"][0]["readinessProbe"] = {{"httpGet", {{"path", "/healthz"}, {"port", 8080}}}, {"periodSeconds", 5}};
   p["spec"]["containers"][0]["env"] = json::array({{{"name", "MODE"}, {"value", "fast"}}});
+  p["spec"]["automountServiceAccountToken"] = false;  // no token volume: "Mounts: <none>"
   json cs = container_status("nginx", false, {{"waiting", {{"reason", "CrashLoopBackOff"}}}}, 2);
   cs["lastState"] = {{"terminated", {{"exitCode", 137}, {"reason", "OOMKilled"}, {"startedAt", c.stamp(seconds(10))}, {"finishedAt", c.stamp(seconds(40))}}}};
   p["status"] = {{"phase", "Running"}, {"containerStatuses", json::array({cs})}};
@@ -895,9 +898,15 @@ TEST(KubectlView, DescribeShowsRestartsProbesAndRepeatedEvents) {
   c.versions.set("kubernetes", "1.37.0");
   EXPECT_NE(c.out({"describe", "pod/web-1"}).find("period=5s successThreshold=1 failureThreshold=3"), std::string::npos);
   const std::string quiet = c.out({"describe", "pod", "quiet"});
-  EXPECT_NE(quiet.find("Tolerations:      <none>\nEvents:           <none>\n"), std::string::npos) << quiet;
-  // Without a name: every pod, separated by a blank line pair (describe.go).
-  EXPECT_NE(c.out({"describe", "pods"}).find("\n\n\nName:         web-1\n"), std::string::npos);
+  // The DefaultTolerationSeconds admission plugin gave every pod its two tolerations.
+  EXPECT_NE(quiet.find("Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
+                       "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n"
+                       "Events:                      <none>\n"),
+            std::string::npos)
+      << quiet;
+  // Without a name: every pod, separated by a blank line pair (describe.go); "Service Account:"
+  // (the default one, from admission) sets the width of the first block.
+  EXPECT_NE(c.out({"describe", "pods"}).find("\n\n\nName:             web-1\n"), std::string::npos);
   EXPECT_THROW(c.run({"describe", "service", "web"}), KubectlUsageError);  // a describer kcsim has not written
   EXPECT_EQ(c.run({"describe", "pod", "nope"}).err, "Error from server (NotFound): pods \"nope\" not found\n");
 }

@@ -63,8 +63,8 @@ TEST(KubectlWatch, SixMinuteLoopFirstHourOfGetPodsW) {
   EXPECT_EQ(lines[0], "NAME                                  READY   STATUS    RESTARTS   AGE");
   EXPECT_EQ(std::count_if(lines.begin(), lines.end(), [](const std::string& l) { return l.rfind("NAME ", 0) == 0; }), 1);
   // Before any wider STATUS came, the column is "Pending" + 3; after, "ContainerCreating" + 3.
-  EXPECT_EQ(lines[1], "immigranta-backend-5dcc49875c-b5ftm   0/1     Pending   0          0s");
-  EXPECT_EQ(lines.back(), "immigranta-backend-5dcc49875c-s8hrd   0/1     Completed           0          7s");
+  EXPECT_EQ(lines[1], "immigranta-backend-5cb6bcd547-b5ftm   0/1     Pending   0          0s");
+  EXPECT_EQ(lines.back(), "immigranta-backend-5cb6bcd547-s8hrd   0/1     Completed           0          7s");
 }
 
 // The same hour with --output-watch-events, checked against the API server's own record: one
@@ -114,24 +114,24 @@ TEST(KubectlWatch, TheWatchDoesNotChangeTheRun) {
 TEST(KubectlWatch, WatchOnlySkipsTheList) {
   const KubectlResult r = watch("scenarios/kubectl-scale.json", minutes(4), minutes(6), {"get", "pods", "--watch-only"});
   EXPECT_EQ(r.out,
-            "NAME                   READY   STATUS    RESTARTS   AGE\n"
-            "web-6d58545bcb-m5mmx   0/1     Pending   0          0s\n"
-            "web-6d58545bcb-clgb8   0/1     Pending   0          0s\n"
-            "web-6d58545bcb-m5mmx   0/1     Pending   0          1s\n"
-            "web-6d58545bcb-m5mmx   0/1     ContainerCreating   0          1s\n"
-            "web-6d58545bcb-clgb8   0/1     Pending             0          1s\n"
-            "web-6d58545bcb-clgb8   0/1     ContainerCreating   0          1s\n"
-            "web-6d58545bcb-m5mmx   0/1     ContainerCreating   0          2s\n"
-            "web-6d58545bcb-clgb8   0/1     ContainerCreating   0          2s\n"
-            "web-6d58545bcb-m5mmx   0/1     Running             0          6s\n"
-            "web-6d58545bcb-clgb8   0/1     Running             0          6s\n"
-            "web-6d58545bcb-m5mmx   1/1     Running             0          11s\n"
-            "web-6d58545bcb-clgb8   1/1     Running             0          11s\n");
+            "NAME                  READY   STATUS    RESTARTS   AGE\n"
+            "web-5cfb9f5f9-m5mmx   0/1     Pending   0          0s\n"
+            "web-5cfb9f5f9-clgb8   0/1     Pending   0          0s\n"
+            "web-5cfb9f5f9-m5mmx   0/1     Pending   0          1s\n"
+            "web-5cfb9f5f9-m5mmx   0/1     ContainerCreating   0          1s\n"
+            "web-5cfb9f5f9-clgb8   0/1     Pending             0          1s\n"
+            "web-5cfb9f5f9-clgb8   0/1     ContainerCreating   0          1s\n"
+            "web-5cfb9f5f9-m5mmx   0/1     ContainerCreating   0          2s\n"
+            "web-5cfb9f5f9-clgb8   0/1     ContainerCreating   0          2s\n"
+            "web-5cfb9f5f9-m5mmx   0/1     Running             0          6s\n"
+            "web-5cfb9f5f9-clgb8   0/1     Running             0          6s\n"
+            "web-5cfb9f5f9-m5mmx   1/1     Running             0          11s\n"
+            "web-5cfb9f5f9-clgb8   1/1     Running             0          11s\n");
   // With -w the pod that was there at 4m is listed first, ages at 4m.
   const KubectlResult w = watch("scenarios/kubectl-scale.json", minutes(4), minutes(6), {"get", "pods", "-w"});
-  EXPECT_EQ(w.out.substr(0, w.out.find("web-6d58545bcb-m5mmx")),
-            "NAME                   READY   STATUS    RESTARTS   AGE\n"
-            "web-6d58545bcb-b5ftm   1/1     Running   0          3m59s\n");
+  EXPECT_EQ(w.out.substr(0, w.out.find("web-5cfb9f5f9-m5mmx")),
+            "NAME                  READY   STATUS    RESTARTS   AGE\n"
+            "web-5cfb9f5f9-b5ftm   1/1     Running   0          3m59s\n");
 }
 
 // --output-watch-events: the EVENT column (formatEventType pads to 8: "ADDED   ", "DELETED "),
@@ -141,19 +141,19 @@ TEST(KubectlWatch, OutputWatchEventsAtTheScaleToZero) {
   const KubectlResult r =
       watch("scenarios/kubectl-scale.json", minutes(14), minutes(16), {"get", "pods", "-w", "--output-watch-events"});
   EXPECT_EQ(r.out,
-            "EVENT      NAME                   READY   STATUS    RESTARTS   AGE\n"
-            "ADDED      web-6d58545bcb-b5ftm   1/1     Running   0          13m\n"
-            "ADDED      web-6d58545bcb-clgb8   1/1     Running   0          9m\n"
-            "ADDED      web-6d58545bcb-m5mmx   1/1     Running   0          9m\n"
-            "MODIFIED   web-6d58545bcb-b5ftm   1/1     Terminating   0          14m\n"
-            "MODIFIED   web-6d58545bcb-clgb8   1/1     Terminating   0          10m\n"
-            "MODIFIED   web-6d58545bcb-m5mmx   1/1     Terminating   0          10m\n"
-            "MODIFIED   web-6d58545bcb-b5ftm   0/1     Completed     0          15m\n"
-            "DELETED    web-6d58545bcb-b5ftm   0/1     Completed     0          15m\n"
-            "MODIFIED   web-6d58545bcb-clgb8   0/1     Completed     0          10m\n"
-            "DELETED    web-6d58545bcb-clgb8   0/1     Completed     0          10m\n"
-            "MODIFIED   web-6d58545bcb-m5mmx   0/1     Completed     0          10m\n"
-            "DELETED    web-6d58545bcb-m5mmx   0/1     Completed     0          10m\n");
+            "EVENT      NAME                  READY   STATUS    RESTARTS   AGE\n"
+            "ADDED      web-5cfb9f5f9-b5ftm   1/1     Running   0          13m\n"
+            "ADDED      web-5cfb9f5f9-clgb8   1/1     Running   0          9m\n"
+            "ADDED      web-5cfb9f5f9-m5mmx   1/1     Running   0          9m\n"
+            "MODIFIED   web-5cfb9f5f9-b5ftm   1/1     Terminating   0          14m\n"
+            "MODIFIED   web-5cfb9f5f9-clgb8   1/1     Terminating   0          10m\n"
+            "MODIFIED   web-5cfb9f5f9-m5mmx   1/1     Terminating   0          10m\n"
+            "MODIFIED   web-5cfb9f5f9-b5ftm   0/1     Completed     0          15m\n"
+            "DELETED    web-5cfb9f5f9-b5ftm   0/1     Completed     0          15m\n"
+            "MODIFIED   web-5cfb9f5f9-clgb8   0/1     Completed     0          10m\n"
+            "DELETED    web-5cfb9f5f9-clgb8   0/1     Completed     0          10m\n"
+            "MODIFIED   web-5cfb9f5f9-m5mmx   0/1     Completed     0          10m\n"
+            "DELETED    web-5cfb9f5f9-m5mmx   0/1     Completed     0          10m\n");
 }
 
 // -w on a Deployment: a line per write of the object, spec (the scale to 0 shows 3/0) and status
@@ -182,21 +182,21 @@ TEST(KubectlWatch, DeploymentsAsTheyScale) {
 // printed); -o name prints kind/name per line; -A adds NAMESPACE, --show-labels LABELS.
 TEST(KubectlWatch, NamedObjectsNamesAndDecorations) {
   const KubectlResult one =
-      watch("scenarios/kubectl-scale.json", minutes(4), minutes(16), {"get", "pod", "web-6d58545bcb-b5ftm", "-w"});
+      watch("scenarios/kubectl-scale.json", minutes(4), minutes(16), {"get", "pod", "web-5cfb9f5f9-b5ftm", "-w"});
   EXPECT_EQ(one.out,
-            "NAME                   READY   STATUS    RESTARTS   AGE\n"
-            "web-6d58545bcb-b5ftm   1/1     Running   0          3m59s\n"
-            "web-6d58545bcb-b5ftm   1/1     Terminating   0          14m\n"
-            "web-6d58545bcb-b5ftm   0/1     Completed     0          15m\n"
-            "web-6d58545bcb-b5ftm   0/1     Completed     0          15m\n");
+            "NAME                  READY   STATUS    RESTARTS   AGE\n"
+            "web-5cfb9f5f9-b5ftm   1/1     Running   0          3m59s\n"
+            "web-5cfb9f5f9-b5ftm   1/1     Terminating   0          14m\n"
+            "web-5cfb9f5f9-b5ftm   0/1     Completed     0          15m\n"
+            "web-5cfb9f5f9-b5ftm   0/1     Completed     0          15m\n");
   const KubectlResult names = watch("scenarios/kubectl-scale.json", minutes(14), minutes(16), {"get", "pods", "-w", "-o", "name"});
   EXPECT_EQ(lines_of(names.out).size(), 12u);
-  EXPECT_EQ(lines_of(names.out)[0], "pod/web-6d58545bcb-b5ftm");
+  EXPECT_EQ(lines_of(names.out)[0], "pod/web-5cfb9f5f9-b5ftm");
   const KubectlResult decorated =
       watch("scenarios/kubectl-scale.json", minutes(14), minutes(15), {"get", "pods", "-w", "-A", "--show-labels"});
-  EXPECT_EQ(lines_of(decorated.out)[0], "NAMESPACE   NAME                   READY   STATUS    RESTARTS   AGE   LABELS");
+  EXPECT_EQ(lines_of(decorated.out)[0], "NAMESPACE   NAME                  READY   STATUS    RESTARTS   AGE   LABELS");
   EXPECT_EQ(lines_of(decorated.out)[1],
-            "default     web-6d58545bcb-b5ftm   1/1     Running   0          13m   app=web,pod-template-hash=6d58545bcb");
+            "default     web-5cfb9f5f9-b5ftm   1/1     Running   0          13m   app=web,pod-template-hash=5cfb9f5f9");
 }
 
 // Selectors are applied to each event, as the API server's watch does (cacheWatcher
@@ -211,22 +211,22 @@ TEST(KubectlWatch, SelectorsApplyToEachEvent) {
                                       {"get", "pods", "-w", "--field-selector", "status.phase=Running", "--output-watch-events"});
   const std::vector<std::string> lines = lines_of(running.out);
   ASSERT_EQ(lines.size(), 6u) << running.out;
-  EXPECT_EQ(lines[1], "ADDED      web-6d58545bcb-b5ftm   1/1     Running   0          3m59s");
-  EXPECT_EQ(lines[2], "ADDED      web-6d58545bcb-m5mmx   0/1     Running   0          6s");
+  EXPECT_EQ(lines[1], "ADDED      web-5cfb9f5f9-b5ftm   1/1     Running   0          3m59s");
+  EXPECT_EQ(lines[2], "ADDED      web-5cfb9f5f9-m5mmx   0/1     Running   0          6s");
   // At the scale to zero the pods leave phase Running (Succeeded): DELETED, as they were before.
   const KubectlResult leaving = watch("scenarios/kubectl-scale.json", minutes(14), minutes(16),
                                       {"get", "pods", "-w", "--field-selector", "status.phase=Running", "--output-watch-events"});
   EXPECT_EQ(leaving.out,
-            "EVENT      NAME                   READY   STATUS    RESTARTS   AGE\n"
-            "ADDED      web-6d58545bcb-b5ftm   1/1     Running   0          13m\n"
-            "ADDED      web-6d58545bcb-clgb8   1/1     Running   0          9m\n"
-            "ADDED      web-6d58545bcb-m5mmx   1/1     Running   0          9m\n"
-            "MODIFIED   web-6d58545bcb-b5ftm   1/1     Terminating   0          14m\n"
-            "MODIFIED   web-6d58545bcb-clgb8   1/1     Terminating   0          10m\n"
-            "MODIFIED   web-6d58545bcb-m5mmx   1/1     Terminating   0          10m\n"
-            "DELETED    web-6d58545bcb-b5ftm   1/1     Terminating   0          15m\n"
-            "DELETED    web-6d58545bcb-clgb8   1/1     Terminating   0          10m\n"
-            "DELETED    web-6d58545bcb-m5mmx   1/1     Terminating   0          10m\n");
+            "EVENT      NAME                  READY   STATUS    RESTARTS   AGE\n"
+            "ADDED      web-5cfb9f5f9-b5ftm   1/1     Running   0          13m\n"
+            "ADDED      web-5cfb9f5f9-clgb8   1/1     Running   0          9m\n"
+            "ADDED      web-5cfb9f5f9-m5mmx   1/1     Running   0          9m\n"
+            "MODIFIED   web-5cfb9f5f9-b5ftm   1/1     Terminating   0          14m\n"
+            "MODIFIED   web-5cfb9f5f9-clgb8   1/1     Terminating   0          10m\n"
+            "MODIFIED   web-5cfb9f5f9-m5mmx   1/1     Terminating   0          10m\n"
+            "DELETED    web-5cfb9f5f9-b5ftm   1/1     Terminating   0          15m\n"
+            "DELETED    web-5cfb9f5f9-clgb8   1/1     Terminating   0          10m\n"
+            "DELETED    web-5cfb9f5f9-m5mmx   1/1     Terminating   0          10m\n");
 }
 
 // kubectl's own errors and what kcsim refuses.

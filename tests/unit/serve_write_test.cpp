@@ -329,7 +329,7 @@ spec:
   EXPECT_EQ(web["metadata"]["labels"]["tier"], "front");
   const json& app = web["spec"]["template"]["spec"]["containers"][0];
   EXPECT_EQ(app["env"], json::parse(R"([{"name":"A","value":"1"}])"));
-  EXPECT_EQ(app["ports"], json::parse(R"([{"containerPort":80}])"));  // the strategic patch merged the container
+  EXPECT_EQ(app["ports"], json::parse(R"([{"containerPort":80,"protocol":"TCP"}])"));  // the strategic patch merged the container
   const json patched = managed_entry(web, "kubectl-patch", "Update");
   EXPECT_TRUE(patched["f:spec"].contains("f:replicas")) << patched.dump();
   EXPECT_TRUE(patched["f:metadata"]["f:labels"].contains("f:tier")) << patched.dump();

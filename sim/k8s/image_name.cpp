@@ -1,6 +1,6 @@
-#include "image_name.hpp"
+#include "kcsim/k8s/image_name.hpp"
 
-namespace kcsim::models {
+namespace kcsim::k8s {
 
 ImageName parse_image_name(std::string_view image) {
   ImageName n;
@@ -46,4 +46,4 @@ std::string default_pull_policy(std::string_view image) {
   return "IfNotPresent";
 }
 
-}  // namespace kcsim::models
+}  // namespace kcsim::k8s

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace kcsim::models {
+namespace kcsim::k8s {
 
 struct ImageName {
   std::string domain;  // "docker.io" unless the first path component names a registry
@@ -29,4 +29,4 @@ ImageName parse_image_name(std::string_view image);
 /// "latest" or no tag and no digest, "IfNotPresent" otherwise.
 std::string default_pull_policy(std::string_view image);
 
-}  // namespace kcsim::models
+}  // namespace kcsim::k8s
