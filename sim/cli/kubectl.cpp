@@ -19,7 +19,7 @@ namespace po = boost::program_options;
 namespace kcsim::cli {
 namespace {
 
-constexpr const char* kKubectlUsage = R"(Usage: kcsim kubectl SCENARIO --at DURATION [--until DURATION] [--seed N] -- ARGS...
+constexpr const char* kKubectlUsage = R"(Usage: kcsim kubectl SCENARIO --at DURATION [--until DURATION] [--seed N] [--start-time T] -- ARGS...
 
 Runs SCENARIO to the instant --at (a Go duration from the start: 90s, 6m, 1h30m) and prints what
 `kubectl ARGS...` would print at that instant, ages included. ARGS may also be

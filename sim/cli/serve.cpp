@@ -23,7 +23,7 @@ namespace po = boost::program_options;
 namespace kcsim::cli {
 namespace {
 
-constexpr const char* kServeUsage = R"(Usage: kcsim serve SCENARIO --at DURATION [--speed X] [--allow-writes [--record FILE]] [--port N] [--kubeconfig FILE] [--seed N]
+constexpr const char* kServeUsage = R"(Usage: kcsim serve SCENARIO --at DURATION [--speed X] [--allow-writes [--record FILE]] [--port N] [--kubeconfig FILE] [--seed N] [--start-time T]
 
 Runs SCENARIO to the instant --at (a Go duration from the start: 0s, 90s, 6m, 1h30m) and serves
 the cluster over the Kubernetes API on http://127.0.0.1:PORT, so that the real kubectl can read
