@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli_test_support.hpp"
 #include "kcsim/apiserver/api_server.hpp"
 #include "kcsim/apiserver/stored_version.hpp"
 #include "kcsim/core/engine.hpp"
@@ -205,6 +206,93 @@ TEST(ApiDefaults, HpaBehaviorIsCompletedOnlyWhenGiven) {
       "policies":[{"type":"Percent","value":100,"periodSeconds":15}]},
     "scaleUp":{"stabilizationWindowSeconds":0,"selectPolicy":"Max",
       "policies":[{"type":"Pods","value":4,"periodSeconds":15},{"type":"Percent","value":100,"periodSeconds":15}]}})"));
+}
+
+
+// The row of issue #17's table: `kubectl get deploy -o yaml` shows the defaults as the API server
+// applies them (strategy, revisionHistoryLimit, progressDeadlineSeconds, protocol, the probe's
+// defaults, terminationMessagePath, ...), here for scenarios/kubectl-scale.json's Deployment,
+// created by `kubectl apply` from a manifest that sets none of them.
+TEST(ApiDefaultsKubectl, DeploymentYamlShowsTheDefaults) {
+  const testing::CliResult r =
+      testing::run_kcsim("kubectl " KCSIM_SOURCE_DIR "/scenarios/kubectl-scale.json --at 1m -- get deploy web -o yaml");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    deployment.kubernetes.io/revision: "1"
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"labels":{"app":"web"},"name":"web","namespace":"default"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.27","name":"app","ports":[{"containerPort":80}],"readinessProbe":{"httpGet":{"path":"/","port":80},"periodSeconds":5}}]}}}}
+  creationTimestamp: "2026-01-01T12:00:00Z"
+  generation: 1
+  labels:
+    app: web
+  name: web
+  namespace: default
+  resourceVersion: "23"
+  uid: 0d1a7c6d-d2bd-4e74-8e56-008e87c82999
+spec:
+  progressDeadlineSeconds: 600
+  replicas: 1
+  revisionHistoryLimit: 10
+  selector:
+    matchLabels:
+      app: web
+  strategy:
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 25%
+    type: RollingUpdate
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - image: nginx:1.27
+        imagePullPolicy: IfNotPresent
+        name: app
+        ports:
+        - containerPort: 80
+          protocol: TCP
+        readinessProbe:
+          failureThreshold: 3
+          httpGet:
+            path: /
+            port: 80
+            scheme: HTTP
+          periodSeconds: 5
+          successThreshold: 1
+          timeoutSeconds: 1
+        resources: {}
+        terminationMessagePath: /dev/termination-log
+        terminationMessagePolicy: File
+      dnsPolicy: ClusterFirst
+      restartPolicy: Always
+      schedulerName: default-scheduler
+      securityContext: {}
+      terminationGracePeriodSeconds: 30
+status:
+  availableReplicas: 1
+  conditions:
+  - lastTransitionTime: "2026-01-01T12:00:12Z"
+    lastUpdateTime: "2026-01-01T12:00:12Z"
+    message: Deployment has minimum availability.
+    reason: MinimumReplicasAvailable
+    status: "True"
+    type: Available
+  - lastTransitionTime: "2026-01-01T12:00:00Z"
+    lastUpdateTime: "2026-01-01T12:00:12Z"
+    message: ReplicaSet "web-5cfb9f5f9" has successfully progressed.
+    reason: NewReplicaSetAvailable
+    status: "True"
+    type: Progressing
+  observedGeneration: 1
+  readyReplicas: 1
+  replicas: 1
+  updatedReplicas: 1
+)");
 }
 
 }  // namespace
