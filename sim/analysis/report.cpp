@@ -92,7 +92,10 @@ json workload_report(const World& world, const WorkloadIndex& index, const Objec
   // Walk both signals together over [start, stop].
   std::int64_t cur_spec = spec.initial, cur_ready = ready.initial;
   std::int64_t min_r = cur_spec, max_r = cur_spec;
-  double replica_us = 0.0, ready_us = 0.0;
+  // Besides ready_fraction (ready >= wanted, so 0 of 0 counts as ready): the time nothing was
+  // wanted (spec.replicas 0), and the time replicas were wanted but none was ready: no ready
+  // endpoint behind the Service, so a request waits or fails (a cold start, a crash loop).
+  double replica_us = 0.0, ready_us = 0.0, zero_us = 0.0, unready_wanted_us = 0.0;
   SimTime t = start;
   std::size_t i = 0, j = 0;
   while (true) {
@@ -102,6 +105,8 @@ json workload_report(const World& world, const WorkloadIndex& index, const Objec
     const double span = static_cast<double>((next - t).count());
     replica_us += span * static_cast<double>(cur_spec);
     if (cur_ready >= cur_spec) ready_us += span;
+    if (cur_spec == 0) zero_us += span;
+    else if (cur_ready <= 0) unready_wanted_us += span;
     t = next;
     if (t >= stop && i >= spec.changes.size() && j >= ready.changes.size()) break;
     bool advanced = false;
@@ -147,7 +152,12 @@ json workload_report(const World& world, const WorkloadIndex& index, const Objec
         {"mean", lifetime_us > 0 ? fixed(replica_us / lifetime_us) : 0.0},
         {"replica_seconds", fixed(replica_us / 1e6)}}},
       {"pods", {{"created", created}, {"deleted", deleted}, {"max_restart_count", max_restarts}}},
-      {"ready_fraction", lifetime_us > 0 ? fixed(ready_us / lifetime_us, 4) : 0.0}};
+      {"ready_fraction", lifetime_us > 0 ? fixed(ready_us / lifetime_us, 4) : 0.0},
+      {"availability",
+       {{"at_zero_s", fixed(zero_us / 1e6)},
+        {"no_ready_pod_while_wanted_s", fixed(unready_wanted_us / 1e6)},
+        {"at_zero_fraction", lifetime_us > 0 ? fixed(zero_us / lifetime_us, 4) : 0.0},
+        {"no_ready_pod_while_wanted_fraction", lifetime_us > 0 ? fixed(unready_wanted_us / lifetime_us, 4) : 0.0}}}};
 }
 
 bool counts_as_field_write(const WriteRecord& w) {

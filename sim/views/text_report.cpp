@@ -1,10 +1,13 @@
 #include "kcsim/views/text_report.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "kcsim/analysis/causal_chain.hpp"
+#include "kcsim/core/time.hpp"
 #include "kcsim/views/table.hpp"
 
 namespace kcsim {
@@ -80,6 +83,15 @@ std::string render_text_report(const json& r) {
                        pods["created"].get<std::int64_t>(), pods["deleted"].get<std::int64_t>(),
                        pods["max_restart_count"].get<std::int64_t>());
     out += fmt::format("    fully ready {:.1f}% of the time\n", w["ready_fraction"].get<double>() * 100.0);
+    if (const auto a = w.find("availability"); a != w.end()) {
+      // "Fully ready" counts 0 ready of 0 wanted as ready: say how much of it was time at zero,
+      // and how long replicas were wanted with none ready (no ready endpoint behind a Service).
+      const double zero_s = a->value("at_zero_s", 0.0), unready_s = a->value("no_ready_pod_while_wanted_s", 0.0);
+      out += fmt::format("    at zero replicas {:.1f}% of the time ({}); no ready pod while replicas were wanted {:.1f}% ({})\n",
+                         a->value("at_zero_fraction", 0.0) * 100.0, format_go_duration(std::chrono::seconds(std::llround(zero_s))),
+                         a->value("no_ready_pod_while_wanted_fraction", 0.0) * 100.0,
+                         format_go_duration(std::chrono::seconds(std::llround(unready_s))));
+    }
     if (w.contains("requests")) {
       const json& q = w["requests"];
       out += fmt::format("    requests: {} total, {} succeeded, {} failed, {} waited for a cold start\n",
