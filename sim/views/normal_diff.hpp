@@ -10,9 +10,9 @@ namespace kcsim {
 /// GNU diffutils' normal format of the line difference from `a` to `b` (each a text whose lines
 /// end with "\n"): for each change, "3c3", "5,6d4" or "7a8,9", then the removed lines as
 /// "< line", "---" when both sides have lines, and the added lines as "> line". Empty when the
-/// texts are equal. The common leading and trailing lines are set aside first, as GNU diff does,
-/// and the rest aligned by a shortest edit script (Myers' O(ND) algorithm); where several
-/// shortest scripts exist, GNU diff's later boundary shifting may place a change elsewhere.
+/// texts are equal. Where several shortest edit scripts exist, the one GNU diff 3.8 prints
+/// (normal_diff.cpp says how); its speed-ups for very large, very different files are not
+/// reproduced.
 std::string normal_diff(const std::string& a, const std::string& b);
 
 }  // namespace kcsim

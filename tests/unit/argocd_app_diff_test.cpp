@@ -29,6 +29,14 @@ TEST(NormalDiff, MatchesGnuDiffOnChangesDeletionsAndAdditions) {
             "3a4,5\n> - name: c\n>   v: 3\n");
 }
 
+TEST(NormalDiff, WhereSeveralShortestScriptsExistItIsGnuDiffsChoice) {
+  // b,a,a -> a,b: a plain forward Myers walk prints "1d0 < b" and "3c2 < a --- > b"; GNU diff's
+  // middle-snake split and boundary shifting print this instead (same edit distance).
+  EXPECT_EQ(normal_diff("b\na\na\n", "a\nb\n"), "1,2d0\n< b\n< a\n3a2\n> b\n");
+  // A duplicated line deleted: GNU diff reports the later copy (the common head takes the first).
+  EXPECT_EQ(normal_diff("x\nx\n", "x\n"), "2d1\n< x\n");
+}
+
 TEST(NormalDiff, AnEmptySideIsAllAdditionsOrAllDeletionsAndEqualTextsPrintNothing) {
   EXPECT_EQ(normal_diff("", "x\ny\n"), "0a1,2\n> x\n> y\n");
   EXPECT_EQ(normal_diff("x\ny\n", ""), "1,2d0\n< x\n< y\n");
