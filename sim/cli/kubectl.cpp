@@ -32,9 +32,10 @@ Runs SCENARIO to the instant --at (a Go duration from the start: 90s, 6m, 1h30m)
 line, `INSTANT [--] ARGS...` (words split as a shell splits them, quotes included), instants
 never decreasing; blank lines and # comments are skipped. The run goes forward once; each
 command's output follows a "# at INSTANT" and a "$ COMMAND" line, a blank line between
-commands, its standard error after its standard output (as a terminal shows them). A bad line
-stops the script there with its FILE:LINE (status 2). Example script:
-  # the Deployment between two self-heals
+commands, its standard error after its standard output (as a terminal shows them). A line kcsim
+cannot read is reported with its FILE:LINE before anything runs; a command it cannot interpret
+stops the script at its line (status 2 both). Example script:
+  # KEDA's 0 against Git's 1
   5m get deploy -n prod
   5m argocd app diff immigranta-backend
   6m -- get pods -n prod -o wide
