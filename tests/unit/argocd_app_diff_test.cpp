@@ -4,6 +4,8 @@
 // which runs plain `diff LIVE TARGET`), and of the diff's normal format (sim/views/normal_diff.hpp)
 // against GNU diffutils 3.8's output for the same files.
 #include <memory>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,55 @@ TEST(NormalDiff, AnEmptySideIsAllAdditionsOrAllDeletionsAndEqualTextsPrintNothin
   EXPECT_EQ(normal_diff("", "x\ny\n"), "0a1,2\n> x\n> y\n");
   EXPECT_EQ(normal_diff("x\ny\n", ""), "1,2d0\n< x\n< y\n");
   EXPECT_EQ(normal_diff("a\nb\n", "a\nb\n"), "");
+}
+
+// Applies a normal-format diff to `a`, as `patch` would: the result must be `b`.
+std::string apply_normal_diff(const std::string& a, const std::string& diff) {
+  std::vector<std::string> lines, out;
+  for (std::size_t p = 0; p < a.size();) {
+    const std::size_t e = a.find('\n', p);
+    lines.push_back(a.substr(p, e - p));
+    p = e + 1;
+  }
+  std::size_t next = 0;  // the first line of `a` not yet copied (0-based)
+  std::istringstream in(diff);
+  std::string cmd;
+  while (std::getline(in, cmd)) {
+    const std::size_t op = cmd.find_first_of("acd");
+    const std::string left = cmd.substr(0, op);
+    const std::size_t first = std::stoul(left), last = left.find(',') == std::string::npos ? first : std::stoul(left.substr(left.find(',') + 1));
+    const std::size_t keep_until = cmd[op] == 'a' ? first : first - 1;  // lines before the change
+    while (next < keep_until) out.push_back(lines[next++]);
+    if (cmd[op] != 'a') next = last;  // the removed lines, printed as "< ..."
+    std::string line;
+    while (in.peek() == '<' || in.peek() == '-') std::getline(in, line);  // "< removed", "---"
+    while (in.peek() == '>') {
+      std::getline(in, line);
+      out.push_back(line.substr(2));
+    }
+  }
+  while (next < lines.size()) out.push_back(lines[next++]);
+  std::string text;
+  for (const std::string& l : out) text += l + "\n";
+  return text;
+}
+
+TEST(NormalDiff, PatchingTheFirstTextWithTheDiffGivesTheSecond) {
+  // A fixed pseudo-random sequence (mt19937's output is specified by the C++ standard), small
+  // alphabets so that lines repeat and many alignments are possible.
+  std::mt19937 rng(17);
+  const std::vector<std::string> alphabet = {"a", "b", "- name: x", "  replicas: 1", "  replicas: 0", "}"};
+  for (int t = 0; t < 500; ++t) {
+    auto text = [&] {
+      std::string s;
+      for (std::uint32_t n = rng() % 30; n > 0; --n) s += alphabet[rng() % alphabet.size()] + "\n";
+      return s;
+    };
+    const std::string a = text(), b = text();
+    const std::string d = normal_diff(a, b);
+    EXPECT_EQ(apply_normal_diff(a, d), b) << "a:\n" << a << "b:\n" << b << "diff:\n" << d;
+    EXPECT_EQ(d.empty(), a == b);
+  }
 }
 
 // --- argocd app diff / manifests on the bundled scenarios ----------------------------------------
