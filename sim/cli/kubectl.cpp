@@ -54,7 +54,7 @@ object it prefixes), top pod [NAME], logs POD|deploy/NAME|rs/NAME|svc/NAME [-c C
 [--timestamps] [--tail N], rollout history deploy/NAME [--revision=N],
 events [-n NS|-A] [--for TYPE/NAME] [--types Normal,Warning],
 argocd app get NAME [-o wide|yaml|json] [--show-operation], argocd app history NAME [-o id],
-argocd app resources NAME [--orphaned], argocd app diff NAME [--exit-code=false] [-N NS],
+argocd app resources NAME [--orphaned], argocd app diff NAME [--exit-code=false] [--diff-exit-code N] [-N NS],
 argocd app manifests NAME [--source git|live].
 
 Examples:

@@ -9,8 +9,8 @@
 //    and then what util/cli PrintDiff prints: it writes the YAML (sigs.k8s.io/yaml) of the
 //    normalised live object and of the predicted live object (DiffResult.PredictedLive; the target
 //    itself when one side is missing) to two temporary files and runs `diff LIVE TARGET`, the
-//    normal format (normal_diff.hpp). Exit status 1 when a difference was printed (--exit-code,
-//    default true), else 0.
+//    normal format (normal_diff.hpp). Exit status 1 (--diff-exit-code, in the v3.4 reference)
+//    when a difference was printed and --exit-code (default true), else 0.
 //  - manifests (NewApplicationManifestsCommand): "---\n", then each entry's target state (--source
 //    git, the default) or live state (--source live) as YAML and a blank line; "null" for a side
 //    that does not exist.
@@ -19,8 +19,11 @@
 // revision the Application last compared to (status.sync.revision): the diff a refresh at that
 // instant would find. Argo CD's CLI shows the controller's cached comparison, which can be up to
 // one refresh older. Secrets are not masked (kcsim has no Secret data to hide).
-#include <set>
+#include <map>
+#include <stdexcept>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -159,7 +162,7 @@ KubectlResult run_argocd_app_diff(const Ctx& ctx, const std::vector<std::string>
   const std::vector<std::string> rest(args.begin() + 2, args.end());
   const bool diff = verb == "diff";
   const Parsed p = diff ? parse_flags(rest,
-                                      {{"app-namespace", 'N', true}, {"exit-code", 0, false}, {"refresh", 0, false},
+                                      {{"app-namespace", 'N', true}, {"exit-code", 0, false}, {"diff-exit-code", 0, true}, {"refresh", 0, false},
                                        {"hard-refresh", 0, false}, {"server", 0, true}, {"local", 0, true},
                                        {"revision", 0, true}, {"server-side-generate", 0, false}},
                                       "argocd app diff")
@@ -204,8 +207,20 @@ KubectlResult run_argocd_app_diff(const Ctx& ctx, const std::vector<std::string>
     const json& target = r.live && !r.target.is_null() ? r.predicted_live : r.target;
     result.out += normal_diff(yaml_of(ctx, r.normalized_live), yaml_of(ctx, target));
   }
-  // --exit-code (default true): 1 when a difference was found.
-  if (found && (!p.has("exit-code") || p.flag("exit-code"))) result.status = 1;
+  // --exit-code (default true): --diff-exit-code (default 1) when a difference was found.
+  int diff_status = 1;
+  if (p.has("diff-exit-code")) {
+    const std::string v = p.get("diff-exit-code");
+    std::size_t used = 0;
+    try {
+      diff_status = std::stoi(v, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (v.empty() || used != v.size())
+      throw KubectlUsageError(fmt::format("invalid argument \"{}\" for \"--diff-exit-code\" flag: expected an integer", v));
+  }
+  if (found && (!p.has("exit-code") || p.flag("exit-code"))) result.status = diff_status;
   return result;
 }
 

@@ -125,6 +125,9 @@ TEST(ArgocdAppDiff, SixMinuteLoopShowsKedasZeroAgainstGitsOneWithExitStatusOne) 
   const KubectlResult quiet = at.run({"argocd", "app", "diff", "argocd/immigranta-backend", "--exit-code=false"});
   EXPECT_EQ(quiet.out, r.out);
   EXPECT_EQ(quiet.status, 0);
+  // --diff-exit-code N (argocd's v3.4 reference): N instead of 1.
+  EXPECT_EQ(at.run({"argocd", "app", "diff", "immigranta-backend", "--diff-exit-code", "21"}).status, 21);
+  EXPECT_THROW(at.run({"argocd", "app", "diff", "immigranta-backend", "--diff-exit-code", "x"}), KubectlUsageError);
 }
 
 TEST(ArgocdAppDiff, TheLiveIgnoreFixPrintsNothingAndExitsZeroWhileReplicasIsZero) {
