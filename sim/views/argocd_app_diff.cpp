@@ -18,7 +18,7 @@
 // (models/argocd/resource_comparison.hpp) of the live objects with the Git manifests of the
 // revision the Application last compared to (status.sync.revision): the diff a refresh at that
 // instant would find. Argo CD's CLI shows the controller's cached comparison, which can be up to
-// one refresh older. Secrets are not masked (kcsim has no Secret data to hide).
+// one refresh older. Secrets are printed as stored (upstream masks their data values).
 #include <map>
 #include <stdexcept>
 #include <string>
