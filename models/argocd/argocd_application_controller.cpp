@@ -41,6 +41,7 @@
 
 #include "argocd_conditions.hpp"
 #include "argocd_diff.hpp"
+#include "resource_comparison.hpp"
 #include "argocd_health.hpp"
 #include "sync_policy.hpp"
 #include "self_heal_backoff.hpp"
@@ -69,9 +70,8 @@ constexpr const char* kServerManager = "argocd-server";
 constexpr const char* kSSAManager = "argocd-controller";  // common.ArgoCDSSAManager
 
 constexpr const char* kRefreshAnnotation = "argocd.argoproj.io/refresh";
-constexpr const char* kTrackingAnnotation = "argocd.argoproj.io/tracking-id";
-constexpr const char* kInstanceLabel = "app.kubernetes.io/instance";
-constexpr const char* kSyncOptionsAnnotation = "argocd.argoproj.io/sync-options";
+using argocd::kTrackingAnnotation;
+using argocd::kInstanceLabel;
 constexpr const char* kSkipReconcileAnnotation = "argocd.argoproj.io/skip-reconcile";
 constexpr const char* kHookAnnotation = "argocd.argoproj.io/hook";
 constexpr const char* kSyncWaveAnnotation = "argocd.argoproj.io/sync-wave";
@@ -137,19 +137,7 @@ bool has_option(const json* options, const std::string& option) {
 }
 
 bool annotation_has_option(const json& obj, const std::string& option) {
-  // argocd.argoproj.io/sync-options: "ServerSideApply=true,Prune=false"
-  const std::string v = str_at(obj, {"metadata", "annotations", kSyncOptionsAnnotation});
-  std::size_t start = 0;
-  while (start <= v.size()) {
-    std::size_t end = v.find(',', start);
-    if (end == std::string::npos) end = v.size();
-    std::string item = v.substr(start, end - start);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (item == option) return true;
-    start = end + 1;
-  }
-  return false;
+  return argocd::has_sync_option_annotation(obj, option);
 }
 
 // kubectl's printed resource name: "deployment.apps/web", "service/web".
@@ -178,7 +166,6 @@ struct Profile {
   Duration jitter = seconds(60);    // timeout.reconciliation.jitter
   bool batch_events = true;         // ARGOCD_CLUSTER_CACHE_BATCH_EVENTS_PROCESSING
   bool ignore_resource_updates = true;
-  std::string tracking = "annotation";
   bool started_brackets = false;    // "Initiated automated sync to [sha]"
   bool failed_brackets = true;      // "Failed last sync attempt to [sha]: ..."
   bool op_source = true;            // automated operations carry sync.source (v3.2+)
@@ -214,7 +201,6 @@ Profile profile_for(const std::string& v) {
     p.jitter = Duration{0};
     p.batch_events = false;             // #22338, v3.0.0
     p.ignore_resource_updates = false;  // default ignoreResourceUpdates for /status, v3.0.0
-    p.tracking = "label";               // annotation tracking is the default from v3.0.0
     p.persist_resource_health = true;   // controller.resource.health.persist, v3.0.0
   }
   // The bracketed form came with #24147 in v3.2.0 and was reverted (#27387) in v3.2.10/v3.3.8.
@@ -401,7 +387,7 @@ class ArgoCD final : public Controller, public GitPushListener {
     jitter_ = profile_.jitter;
     batch_events_ = profile_.batch_events;
     ignore_resource_updates_ = profile_.ignore_resource_updates;
-    tracking_ = profile_.tracking;
+    tracking_ = argocd::tracking_method(world().versions().get("argocd"), s);  // settings.argocd.trackingMethod or the release's default
     self_heal_timeout_ = profile_.self_heal_timeout;
     backoff_timeout_ = profile_.backoff_timeout;
     backoff_factor_ = profile_.backoff_factor;
@@ -474,13 +460,10 @@ class ArgoCD final : public Controller, public GitPushListener {
   void read_customizations(const json& v, const std::string& p) {
     const std::string file = world().scenario().file;
     if (!v.is_object()) throw InputError(file, p, "expected an object of \"<group>_<kind>\" or \"all\": {ignoreDifferences}", describe_found(v));
-    json rules = json::array();
     for (auto it = v.begin(); it != v.end(); ++it) {
       const std::string gk = it.key();
       const std::string ep = p + "/" + gk;
       if (!it->is_object()) throw InputError(file, ep, "expected an object with ignoreDifferences", describe_found(*it));
-      json rule = json::object();
-      argocd::set_customization_group_kind(rule, gk);
       for (auto f = it->begin(); f != it->end(); ++f) {
         if (f.key() != "ignoreDifferences")
           throw InputError(file, ep + "/" + f.key(), "expected ignoreDifferences", fmt::format("unknown field \"{}\"", f.key()));
@@ -500,13 +483,10 @@ class ArgoCD final : public Controller, public GitPushListener {
             if (g.key() == "jsonPointers" && !argocd::parse_pointer(x.get<std::string>()))
               throw InputError(file, fmt::format("{}/{}", gp, i), "expected a JSON pointer such as \"/spec/replicas\"", describe_found(x));
           }
-          rule[g.key()] = *g;
         }
       }
-      rules.push_back(rule);
     }
-    std::string error;
-    system_rules_ = argocd::parse_ignore_differences(rules, &error);
+    system_rules_ = argocd::customization_rules(v);
   }
 
   void validate_action(const TimelineAction& a) const {
@@ -907,11 +887,6 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // --- comparison (CompareAppState) --------------------------------------------------------------
 
-  std::string tracking_id(const std::string& app, const std::string& group, const std::string& kind,
-                          const std::string& ns, const std::string& name) const {
-    return fmt::format("{}:{}/{}:{}/{}", app, group, kind, ns, name);
-  }
-
   // repo-server revision resolution with the Git references cache (util/git/client.go getRefs;
   // reposerver/cache: entries live --revision-cache-expiration, 3 min by default); a forced
   // resolution (noRevisionCache) goes to Git and refreshes the cache.
@@ -1003,12 +978,8 @@ class ArgoCD final : public Controller, public GitPushListener {
       const std::string av = m.value("apiVersion", "");
       p.version = av.substr(av.find('/') == std::string::npos ? 0 : av.find('/') + 1);
       p.name = str_at(m, {"metadata", "name"});
-      if (!is_cluster_scoped(p.kind) && str_at(m, {"metadata", "namespace"}).empty()) m["metadata"]["namespace"] = dest_ns;
-      if (is_cluster_scoped(p.kind)) m["metadata"].erase("namespace");
+      argocd::prepare_target(m, app_name, dest_ns, tracking_);
       p.ns = str_at(m, {"metadata", "namespace"});
-      if (tracking_ == "label" || tracking_ == "annotation+label") m["metadata"]["labels"][kInstanceLabel] = app_name;
-      if (tracking_ != "label")
-        m["metadata"]["annotations"][kTrackingAnnotation] = tracking_id(app_name, p.group, p.kind, p.ns, p.name);
       if (const json* w = find(m, {"metadata", "annotations", kSyncWaveAnnotation}); w && w->is_string()) {
         try {
           p.wave = std::stoi(w->get<std::string>());
@@ -1083,16 +1054,10 @@ class ArgoCD final : public Controller, public GitPushListener {
           const ObjectPtr live = names_managed_fields(p.target) || names_managed_fields(last_applied) || !ignores.managers.empty()
                                      ? with_managed_fields(p.live)
                                      : p.live;
-          auto norm = std::make_shared<argocd::Normalized>(
-              argocd::normalize(live.get(), &p.target, last_applied.is_null() ? nullptr : &last_applied, ignores));
-          normalize_tracking(*norm);
-          const bool builtin = argocd::is_builtin_api(p.target.value("apiVersion", ""));
-          if (ssa_app || annotation_has_option(p.target, "ServerSideApply=true")) {
-            // Structured-merge diff: what a forced apply of desired would change.
-            p.modified = argocd::predict_live(nullptr, *norm->target, *norm->live, true) != *norm->live;
-          } else {
-            p.modified = argocd::is_modified(*norm, builtin);
-          }
+          argocd::ResourceComparison compared = argocd::compare_resource(
+              *live, p.target, last_applied, ignores, ssa_app || annotation_has_option(p.target, "ServerSideApply=true"), tracking_);
+          p.modified = compared.modified;
+          auto norm = std::make_shared<argocd::Normalized>(std::move(compared.norm));
           // The memo keeps what a sync reads of this comparison (respect_ignore_differences: the
           // normalized target, whether live existed and what the ignores took out of live). The
           // normalized live and last-applied documents served only the diff above; kept, they
@@ -1211,19 +1176,6 @@ class ArgoCD final : public Controller, public GitPushListener {
   static bool names_managed_fields(const json& doc) {
     const json* m = find(doc, {"metadata"});
     return m && m->is_object() && m->contains("managedFields");
-  }
-
-  // resourceTracking.Normalize: a live object still carrying the old instance label compares
-  // as if it had desired's tracking.
-  void normalize_tracking(argocd::Normalized& n) const {
-    if (tracking_ == "label" || !n.live || !n.target) return;
-    if (str_at(*n.live, {"metadata", "labels", kInstanceLabel}).empty()) return;
-    const std::string id = str_at(*n.target, {"metadata", "annotations", kTrackingAnnotation});
-    if (!id.empty()) (*n.live)["metadata"]["annotations"][kTrackingAnnotation] = id;
-    if (str_at(*n.target, {"metadata", "labels", kInstanceLabel}).empty()) {
-      (*n.live)["metadata"]["labels"].erase(kInstanceLabel);
-      if ((*n.live)["metadata"]["labels"].empty()) (*n.live)["metadata"].erase("labels");
-    }
   }
 
   // --- automated sync (autoSync) -------------------------------------------------------------------

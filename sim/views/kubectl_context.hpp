@@ -3,7 +3,8 @@
 // time helpers every printer uses. The verbs live one concern per file: get and the tables in
 // kubectl_view.cpp, `get -w` in kubectl_watch.cpp, describe in kubectl_describe*.cpp, rollout
 // history in kubectl_rollout.cpp, logs in kubectl_logs.cpp, `kubectl events` in kubectl_events.cpp; `argocd app get` in
-// kubectl_view.cpp, `argocd app history` and `app resources` in argocd_app_history.cpp.
+// kubectl_view.cpp, `argocd app history` and `app resources` in argocd_app_history.cpp, `argocd app diff` and
+// `app manifests` in argocd_app_diff.cpp.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,10 @@
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/views/kubectl_view.hpp"
 #include "kcsim/views/simulator_annotations.hpp"
+
+namespace kcsim {
+class GitService;  // models/git/git_repository.hpp
+}
 
 namespace kcsim::kubectl_detail {
 
@@ -63,6 +68,8 @@ struct Ctx {
   bool hide_simulator_annotations = false;  // training exercises: no kcsim.io/* annotations shown
   const ClusterObjects* cluster = nullptr;  // what `get` reads: the store and the derived kinds
   const ResourceMetricsApi* pod_metrics = nullptr;  // metrics-server's API, in a run with one (top)
+  const GitService* git = nullptr;  // the repositories, in a run with a git model (argocd app diff, manifests)
+  const json* argocd_settings = nullptr;  // settings.argocd (tracking method, resource customizations)
 
   // translateTimestampSince: "<unknown>" for a missing time, else duration.HumanDuration.
   std::string since(const json* ts) const {
@@ -189,5 +196,7 @@ KubectlResult run_rollout(const Ctx& ctx, const std::vector<std::string>& args);
 KubectlResult run_logs(const Ctx& ctx, const std::vector<std::string>& args);      // kubectl_logs.cpp
 /// `argocd app history|resources ...` (args from "app"); argocd_app_history.cpp.
 KubectlResult run_argocd_app_lists(const Ctx& ctx, const std::vector<std::string>& args);
+/// `argocd app diff|manifests ...` (args from "app"); argocd_app_diff.cpp.
+KubectlResult run_argocd_app_diff(const Ctx& ctx, const std::vector<std::string>& args);
 
 }  // namespace kcsim::kubectl_detail

@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "../../models/argocd/argocd_health.hpp"
+#include "../../models/git/git_repository.hpp"
 #include "cluster_objects.hpp"
 #include "kubectl_context.hpp"
 #include "kubectl_events.hpp"
@@ -1621,8 +1622,9 @@ KubectlResult run_events(const Ctx& ctx, const std::vector<std::string>& args) {
 
 KubectlResult run_argocd(const Ctx& ctx, const std::vector<std::string>& args) {
   if (args.size() >= 2 && args[0] == "app" && (args[1] == "history" || args[1] == "resources")) return run_argocd_app_lists(ctx, args);
+  if (args.size() >= 2 && args[0] == "app" && (args[1] == "diff" || args[1] == "manifests")) return run_argocd_app_diff(ctx, args);
   if (args.size() < 2 || args[0] != "app" || args[1] != "get")
-    throw KubectlUsageError("kcsim supports `argocd app get|history|resources APPNAME` only (get: [-o wide|yaml|json] [--show-operation] [-N NAMESPACE])");
+    throw KubectlUsageError("kcsim supports `argocd app get|history|resources|diff|manifests APPNAME` only (get: [-o wide|yaml|json] [--show-operation] [-N NAMESPACE])");
   const Parsed p = parse_flags(std::vector<std::string>(args.begin() + 2, args.end()),
                                {{"output", 'o', true}, {"show-operation", 0, false}, {"app-namespace", 'N', true},
                                 {"server", 0, true}, {"refresh", 0, false}, {"hard-refresh", 0, false}, {"show-params", 0, false}},
@@ -1868,13 +1870,14 @@ std::pair<std::string, std::vector<std::string>> split_verb(std::vector<std::str
 namespace {
 KubectlResult exec_with(const ApiServer& api, const Versions& versions, const std::vector<std::string>& args_in,
                         const json* kubelet_settings, bool hide_simulator_annotations,
-                        const ResourceMetricsApi* pod_metrics) {
+                        const ResourceMetricsApi* pod_metrics, const GitService* git = nullptr,
+                        const json* argocd_settings = nullptr) {
   std::vector<std::string> args = args_in;
   if (!args.empty() && args[0] == "kubectl") args.erase(args.begin());
   if (args.empty()) throw KubectlUsageError("no kubectl command given (try: get pods)");
   const ClusterObjects cluster(api, versions, kubelet_settings);
   const Ctx ctx{api, versions, api.epoch().unix_seconds * 1000000 + api.now().time_since_epoch().count(), kubelet_settings,
-                hide_simulator_annotations, &cluster, pod_metrics};
+                hide_simulator_annotations, &cluster, pod_metrics, git, argocd_settings};
   if (args[0] == "argocd") return run_argocd(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
 
   const auto [verb, rest] = split_verb(args);
@@ -1910,7 +1913,7 @@ KubectlResult kubectl_exec(const ApiServer& api, const Versions& versions, const
 
 KubectlResult kubectl_exec(const World& world, const std::vector<std::string>& args, bool hide_simulator_annotations) {
   return exec_with(world.api(), world.versions(), args, &world.settings("kubelet"), hide_simulator_annotations,
-                   world.service<ResourceMetricsApi>());
+                   world.service<ResourceMetricsApi>(), world.service<GitService>(), &world.settings("argocd"));
 }
 
 KubectlTable kubectl_table(const ApiServer& api, const Versions& versions, const std::string& kind,

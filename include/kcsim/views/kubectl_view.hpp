@@ -48,9 +48,11 @@ struct KubectlResult {
 
 /// Runs one kubectl command line against the API server's state at its current instant.
 /// `args` are kubectl's arguments without the program name ({"get", "pods", "-n", "prod"});
-/// a leading "kubectl" is ignored, and a leading "argocd" runs `argocd app get NAME`. Verbs:
-/// get, describe (pods, deployments, replicasets, hpa, custom resources), top pod,
-/// logs POD|TYPE/NAME, rollout history, events.
+/// a leading "kubectl" is ignored, and a leading "argocd" runs `argocd app
+/// get|history|resources|diff|manifests NAME`. Verbs: get, describe (pods, deployments,
+/// replicasets, hpa, custom resources), top pod, logs POD|TYPE/NAME, rollout history, events.
+/// `argocd app diff` and `manifests` read the Git manifests through the World's Git service:
+/// given only an API server they see none.
 /// Throws KubectlUsageError for flags or commands it does not support.
 /// `kubelet_settings` (settings.kubelet) gives `logs` the startup lines images declare; without
 /// it `logs` prints no line. `hide_simulator_annotations` (training exercises) leaves the
