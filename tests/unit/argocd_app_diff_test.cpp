@@ -107,7 +107,7 @@ struct At {
 
 TEST(ArgocdAppDiff, SixMinuteLoopShowsKedasZeroAgainstGitsOneWithExitStatusOne) {
   // At 1m30s KEDA has scaled the Deployment to 0 again after a self-heal; the controller's
-  // comparison is OutOfSync on the Deployment alone. Line 109 of the live YAML (managedFields and
+  // comparison is OutOfSync on the Deployment alone. Line 131 of the live YAML (managedFields and
   // status included, creationTimestamp normalised away) is spec.replicas.
   const At at("six-minute-loop.json", seconds(90));
   ASSERT_EQ(at.run({"get", "deploy", "immigranta-backend", "-n", "prod", "-o", "jsonpath={.spec.replicas}"}).out, "0");
@@ -115,7 +115,7 @@ TEST(ArgocdAppDiff, SixMinuteLoopShowsKedasZeroAgainstGitsOneWithExitStatusOne) 
   EXPECT_EQ(r.out,
             "\n"
             "===== apps/Deployment prod/immigranta-backend ======\n"
-            "109c109\n"
+            "131c131\n"
             "<   replicas: 0\n"
             "---\n"
             ">   replicas: 1\n");
@@ -204,7 +204,7 @@ TEST(ArgocdAppManifests, LiveSourcePrintsTheClusterObjectsAndNullForMissingOnes)
   EXPECT_EQ(live.status, 0);
   EXPECT_EQ(live.out.rfind("---\napiVersion: apps/v1\nkind: Deployment\n", 0), 0u);
   EXPECT_NE(live.out.find("\n  managedFields:\n"), std::string::npos);
-  EXPECT_NE(live.out.find("\nspec:\n  replicas: 0\n"), std::string::npos) << live.out.substr(0, 2000);
+  EXPECT_NE(live.out.find("\nspec:\n  progressDeadlineSeconds: 600\n  replicas: 0\n"), std::string::npos) << live.out.substr(0, 2000);
   const At start("six-minute-loop.json", Duration{0});
   EXPECT_EQ(start.run({"argocd", "app", "manifests", "immigranta-backend", "--source=live"}).out, "---\nnull\n\n---\nnull\n\n---\nnull\n\n");
   const KubectlResult bad = start.run({"argocd", "app", "manifests", "immigranta-backend", "--source", "helm"});

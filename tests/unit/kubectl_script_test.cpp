@@ -101,7 +101,7 @@ TEST(KubectlScript, OneRunServesEveryLineWithTheOutputOfSeparateRuns) {
       separate(scenario, minutes(7), {"get", "deploy", "immigranta-backend", "-n", "prod", "-o", "jsonpath={.spec.replicas}"}) +
       "\n\n# at 7m0s\n$ kubectl get pod nope -n prod\nError from server (NotFound): pods \"nope\" not found\n";
   EXPECT_EQ(out.str(), expected);
-  EXPECT_NE(out.str().find("\n109c109\n"), std::string::npos);  // the diff is there, not an empty section
+  EXPECT_NE(out.str().find("\n131c131\n"), std::string::npos);  // the diff is there, not an empty section
   EXPECT_EQ(status, 1);  // the highest: diff's 1 and NotFound's 1
 }
 
@@ -150,7 +150,7 @@ TEST(KubectlScript, CommandLineReadsStandardInputAndABadLineExitsTwoWithNothingR
   const CommandResult ok = run_kcsim("kubectl " + scenario + " --script - < " + (dir / "ok.txt").string());
   EXPECT_EQ(ok.status, 1) << ok.err;  // the diff found a difference
   EXPECT_EQ(ok.out.rfind("# at 30s\n$ kubectl get deploy -n prod\nNAME ", 0), 0u) << ok.out;
-  EXPECT_NE(ok.out.find("\n\n# at 1m30s\n$ argocd app diff immigranta-backend\n\n===== apps/Deployment prod/immigranta-backend ======\n109c109\n"),
+  EXPECT_NE(ok.out.find("\n\n# at 1m30s\n$ argocd app diff immigranta-backend\n\n===== apps/Deployment prod/immigranta-backend ======\n131c131\n"),
             std::string::npos)
       << ok.out;
 
