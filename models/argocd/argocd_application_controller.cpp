@@ -43,6 +43,7 @@
 #include "argocd_diff.hpp"
 #include "resource_comparison.hpp"
 #include "argocd_health.hpp"
+#include "hash_view_fingerprint.hpp"
 #include "sync_policy.hpp"
 #include "self_heal_backoff.hpp"
 #include "../git/git_repository.hpp"
@@ -60,6 +61,7 @@ namespace kcsim {
 namespace {
 
 using argocd::Health;
+using argocd::HashViewFingerprint;
 
 // Field managers and event source (controller/sync.go sync.WithServerSideApplyManager,
 // util/argo/audit_logger.go; other writes: the user-agent prefix, k8s.io/apiserver
@@ -688,6 +690,12 @@ class ArgoCD final : public Controller, public GitPushListener {
     return same_hash_view(old_obj, new_obj);
   }
 
+  static const std::string& resource_version_of(const json& obj) {
+    static const std::string kNone;
+    const json* rv = find(obj, {"metadata", "resourceVersion"});
+    return rv && rv->is_string() ? rv->get_ref<const std::string&>() : kNone;
+  }
+
   // hash_view(a) == hash_view(b) when no ignore rule applies, without copying either: objects
   // are ordered maps, so walk both in key order skipping what hash_view erases.
   static bool same_hash_view(const json& a, const json& b) {
@@ -1036,14 +1044,16 @@ class ArgoCD final : public Controller, public GitPushListener {
         const json* app_ignores = find(app, {"spec", "ignoreDifferences"});
         const json ignore_key = app_ignores ? *app_ignores : json();
         DiffMemo& memo = diff_memo_[std::make_tuple(key, p.group, p.kind, p.ns, p.name)];
-        const bool same_inputs = memo.live && memo.ssa_app == ssa_app && *memo.target == p.target && memo.ignores == ignore_key;
+        const bool same_inputs = memo.target && memo.ssa_app == ssa_app && *memo.target == p.target && memo.ignores == ignore_key;
         // A new live version that differs from the memo's only in what the diff cannot read for
         // these inputs (status, resourceVersion, generation, managedFields: see
         // diff_reads_no_server_fields) gives the same diff too. That is the view gitops-engine
         // hashes to decide that a watch event changed nothing (same_hash_view); the status
         // writes of a Deployment between two refreshes are the usual case.
-        if (same_inputs && (memo.live == p.live || (memo.server_fields_unread && same_hash_view(*memo.live, *p.live)))) {
-          memo.live = p.live;
+        const std::string& live_rv = resource_version_of(*p.live);
+        if (same_inputs && (memo.live_resource_version == live_rv ||
+                            (memo.server_fields_unread && memo.live_view == HashViewFingerprint::of(*p.live)))) {
+          memo.live_resource_version = live_rv;
           p.norm = memo.norm;
           p.modified = memo.modified;
         } else {
@@ -1075,7 +1085,8 @@ class ArgoCD final : public Controller, public GitPushListener {
               p.norm->target && *p.norm->target == p.target ? std::shared_ptr<const json>(p.norm, &*p.norm->target)
                                                             : std::make_shared<const json>(p.target);
           share_last_applied(ObjectRef{p.kind, p.ns, p.name}, target);  // `last_applied` may go here
-          memo = DiffMemo{p.live, std::move(target), ignore_key, ssa_app, p.norm, p.modified, server_fields_unread};
+          memo = DiffMemo{live_rv,       server_fields_unread ? HashViewFingerprint::of(*p.live) : HashViewFingerprint{},
+                          std::move(target), ignore_key, ssa_app, p.norm, p.modified, server_fields_unread};
         }
       } else {
         p.modified = true;
@@ -1709,8 +1720,14 @@ class ArgoCD final : public Controller, public GitPushListener {
   std::map<std::string, std::set<ObjectRef>> tracked_;        // app → its tracked live objects
   // The last diff of each (app, group, kind, namespace, name), reused while its inputs are the
   // same (compare()): a refresh of an unchanged app costs no normalization.
+  // The memo names the live version it compared by its resourceVersion (unique per write) and,
+  // where the diff reads no server fields, by a fingerprint of its hash view, instead of holding
+  // the version itself: held, it kept a superseded version of every managed object alive between
+  // refreshes (a Deployment's status writes), a second copy of each in a fleet
+  // (docs/performance.md, "Fleet memory, fourth pass").
   struct DiffMemo {
-    ObjectPtr live;
+    std::string live_resource_version;
+    HashViewFingerprint live_view;
     std::shared_ptr<const json> target;  // the desired manifest (may share the normalized one's storage)
     json ignores;
     bool ssa_app = false;

@@ -20,11 +20,20 @@ RunOutcome run_scenario(const Scenario& scenario, RunLimits limits, const RunOpt
   return run_scenario(Scenario(scenario), limits, options);
 }
 
+namespace {
+constexpr std::size_t kKeepTextBytes = std::size_t{8} << 20;  // 8 MiB: about 1,700 fleet services
+}  // namespace
+
 RunOutcome run_scenario(Scenario&& moved, RunLimits limits, const RunOptions& options) {
   // The document's objects are read again only by the fix checks (candidate_fixes edits them);
   // the World creates the validated copies (Scenario::objects). Without fix checks a fleet's
   // objects were held twice for the whole run (docs/performance.md, "Fleet memory, third pass").
   if (!options.check_fixes && moved.raw.is_object()) moved.raw.erase("objects");
+  // The file's text is kept so that an error a model finds during the run can name its line and
+  // column beside the JSON pointer. A generated fleet's file is tens of megabytes (46 MB for
+  // 10,000 services), kept for the whole run for an error that, past the loading checks, almost
+  // never comes: above kKeepTextBytes such an error names the file and the JSON pointer only.
+  if (moved.text && moved.text->size() > kKeepTextBytes) moved.text.reset();
   World world(std::move(moved), limits);
   const Scenario& scenario = world.scenario();
   if (options.verify) world.enable_invariant_checks();
