@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")"
 
 # What building kcsim needs; the tests, benchmarks, browser checks and notebooks need the rest.
-BUILD_PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libyaml-dev libre2-dev pkg-config libmimalloc-dev"
+BUILD_PACKAGES="cmake g++ make nlohmann-json3-dev libfmt-dev libboost-dev libboost-program-options-dev libboost-graph-dev libyaml-cpp-dev libyaml-dev libre2-dev pkg-config libmimalloc-dev libssl-dev"
 TEST_PACKAGES="libgtest-dev libbenchmark-dev chromium jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas python3-matplotlib python3-kubernetes"
 
 # Installs the Debian packages of $1 that are missing (apt-get, as root or through sudo).

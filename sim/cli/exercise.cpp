@@ -56,6 +56,9 @@ With --serve, the trainee investigates with their own kubectl (see docs/exercise
   kcsim exercise start oom-crashloop --serve &
   KUBECONFIG=kcsim.kubeconfig kubectl get pods -A
 
+The kubeconfig (mode 0600) holds the server's bearer token, new at each start; the server answers
+nothing without it (401 Unauthorized).
+
 Exit status: 0 (check: whatever the score; start --serve: after SIGINT or SIGTERM); 1 for
 kubectl's own errors (NotFound), git's 128; 2 bad input or usage (a command the exercise does not
 allow, a malformed answer file, a --kubeconfig kcsim did not write).

@@ -17,10 +17,12 @@
 
 #include "kcsim/core/output_file.hpp"
 #include "kcsim/core/time.hpp"
+#include "kcsim/serve/bearer_token.hpp"
 #include "kcsim/serve/cluster_api.hpp"
 #include "kcsim/serve/http_server.hpp"
 #include "kcsim/serve/kubeconfig.hpp"
 #include "kcsim/serve/live_run.hpp"
+#include "kcsim/serve/tls_identity.hpp"
 #include "kcsim/serve/watch_history.hpp"
 
 namespace kcsim::cli {
@@ -33,8 +35,14 @@ void serve_world(World& world, Duration instant, const ServeWorldOptions& option
   const std::string host = "127.0.0.1";
   std::unique_ptr<ClusterApi> api;
   std::unique_ptr<LiveRun> live;
+  const std::string token = options.token.empty() ? random_bearer_token() : options.token;
+  // HTTPS: kubectl sends the token only to an https server (tls_identity.hpp).
+  const TlsIdentity identity = self_signed_tls_identity();
   HttpServer server(
-      [&api, &live](const ApiRequest& request) {
+      [&api, &live, &token](const ApiRequest& request) {
+        // Authentication comes first, as in kube-apiserver's filter chain: nothing, not even
+        // discovery or the time control, is answered without the token.
+        if (!bearer_token_matches(request.authorization, token)) return unauthorized_response();
         const auto now = std::chrono::steady_clock::now();
         if (live && LiveRun::is_control(request.target)) return live->control(request, now);
         // A write lands at the instant the clock has reached: the run catches up first, so that
@@ -42,7 +50,7 @@ void serve_world(World& world, Duration instant, const ServeWorldOptions& option
         if (live && is_write_method(request.method)) live->tick(now);
         return api->handle(request);
       },
-      host, options.port);
+      host, options.port, options.limits, &identity);
   const std::string address = fmt::format("{}:{}", host, server.port());
   api = std::make_unique<ClusterApi>(world, address, &history);
   if (options.writes) api->allow_writes(options.writes);
@@ -50,11 +58,13 @@ void serve_world(World& world, Duration instant, const ServeWorldOptions& option
   if (!options.read_only_reason.empty()) api->read_only_reason(options.read_only_reason);
   if (options.time_control) live = std::make_unique<LiveRun>(world, history, options.speed, std::chrono::steady_clock::now());
   write_output(options.kubeconfig,
-               serve_kubeconfig("http://" + address, "kcsim", fmt::format("{} at {}", options.what, format_go_duration(instant))));
+               serve_kubeconfig("https://" + address, "kcsim", fmt::format("{} at {}", options.what, format_go_duration(instant)), token,
+                                identity.certificate_pem),
+               0600);
 
   const std::string pace =
       (options.speed > 0 ? fmt::format(" running at {}x", options.speed) : "") + (options.writes ? ", writes allowed," : "");
-  std::cout << fmt::format("kcsim serve: {} at {}{} on http://{}; kubeconfig {} (KUBECONFIG={} kubectl get pods)\n", options.what,
+  std::cout << fmt::format("kcsim serve: {} at {}{} on https://{}; kubeconfig {} (KUBECONFIG={} kubectl get pods)\n", options.what,
                            format_go_duration(instant), pace, address, options.kubeconfig, options.kubeconfig)
             << std::flush;
   if (live)

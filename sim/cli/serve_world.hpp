@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kcsim/apiserver/world.hpp"
+#include "kcsim/serve/http_server.hpp"
 #include "kcsim/serve/write_requests.hpp"
 
 namespace kcsim::cli {
@@ -26,10 +27,15 @@ struct ServeWorldOptions {
   std::string read_only_reason;
   /// No kcsim.io/* annotation in anything served (ClusterApi::hide_simulator_annotations).
   bool hide_simulator_annotations = false;
+  /// The bearer token every request must carry (bearer_token.hpp); empty: a random one.
+  std::string token;
+  /// The connection and watch limits.
+  HttpServerLimits limits;
 };
 
 /// Serves `world`, standing at simulated instant `instant`, as `options` say: listens, writes the
-/// kubeconfig, prints the ready line on stdout and serves until SIGINT or SIGTERM. Throws
+/// kubeconfig (mode 0600: it holds the token), prints the ready line on stdout and serves until
+/// SIGINT or SIGTERM. Every request, the time control's included, needs the token. Throws
 /// std::runtime_error (exit 3) when the port cannot be listened on.
 void serve_world(World& world, Duration instant, const ServeWorldOptions& options);
 

@@ -121,7 +121,10 @@ void write_temporary(Plan& plan) {
   plan.temporary = pattern;
   try {
     struct stat st {};
-    if (::stat(plan.file.c_str(), &st) == 0) {
+    if (plan.target.mode != 0) {
+      // mkstemp made the file 0600: a credential is never readable by others, not even briefly.
+      if (::fchmod(fd, plan.target.mode & 07777) != 0) throw write_error(plan.target.path, errno);
+    } else if (::stat(plan.file.c_str(), &st) == 0) {
       if (::geteuid() == 0 && ::fchown(fd, st.st_uid, st.st_gid) != 0) {
         // Best effort, as GNU sed -i: the content matters more than the owner.
       }
@@ -262,8 +265,8 @@ void write_outputs(const std::vector<std::pair<OutputTarget, std::string>>& outp
   for (const Plan& p : plans) write_in_place(p);
 }
 
-void write_output(const std::string& path, const std::string& content) {
-  write_outputs({{OutputTarget{"-o", path}, content}});
+void write_output(const std::string& path, const std::string& content, unsigned mode) {
+  write_outputs({{OutputTarget{"-o", path, mode}, content}});
 }
 
 void flush_standard_output() {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -170,13 +171,22 @@ json served(const json& object, bool hide_simulator_annotations) {
   return hide_simulator_annotations ? without_simulator_annotations(object) : object;
 }
 
-json list_document(const ServedResource& r, const std::vector<ObjectPtr>& objects, std::uint64_t resource_version,
-                   bool hide_simulator_annotations) {
+// A list's metadata (metav1.ListMeta): resourceVersion, and on a page that is not the last the
+// continue token and, without selectors, remainingItemCount.
+json list_meta(std::uint64_t resource_version, const std::string& continue_token = "",
+               std::optional<std::int64_t> remaining = std::nullopt) {
+  json meta = {{"resourceVersion", std::to_string(resource_version)}};
+  if (!continue_token.empty()) meta["continue"] = continue_token;
+  if (remaining) meta["remainingItemCount"] = *remaining;
+  return meta;
+}
+
+json list_document(const ServedResource& r, const std::vector<ObjectPtr>& objects, json meta, bool hide_simulator_annotations) {
   json items = json::array();
   for (const ObjectPtr& o : objects) items.push_back(served(*o, hide_simulator_annotations));
   return {{"kind", r.kind + "List"},
           {"apiVersion", r.group_version()},
-          {"metadata", {{"resourceVersion", std::to_string(resource_version)}}},
+          {"metadata", std::move(meta)},
           {"items", std::move(items)}};
 }
 
@@ -186,7 +196,7 @@ json list_document(const ServedResource& r, const std::vector<ObjectPtr>& object
 // are computed from the objects as stored, as `kcsim exercise kubectl get` computes them; only
 // the embedded objects are `served`.
 json table_document(const World& world, const ServedResource& r, const std::vector<ObjectPtr>& objects,
-                    const std::string& version, const std::string& include_object, std::uint64_t resource_version,
+                    const std::string& version, const std::string& include_object, json meta,
                     bool hide_simulator_annotations, bool headers = true) {
   const KubectlTable t = kubectl_table(world.api(), world.versions(), r.kind, r.group_version(), objects);
   json columns = json::array();
@@ -209,7 +219,7 @@ json table_document(const World& world, const ServedResource& r, const std::vect
   }
   return {{"kind", "Table"},
           {"apiVersion", "meta.k8s.io/" + version},
-          {"metadata", {{"resourceVersion", std::to_string(resource_version)}}},
+          {"metadata", std::move(meta)},
           {"columnDefinitions", headers ? std::move(columns) : json(nullptr)},
           {"rows", std::move(rows)}};
 }
@@ -291,7 +301,7 @@ ApiResponse watch_response(const World& world, const WatchHistory* history, cons
     // With as=Table each event's object is a Table of one row (handlers/watch.go transforms every
     // event's object as a GET's), the column definitions in the first event only.
     options.encode = [&world, r, tv, include_object, hide_simulator_annotations](const ObjectPtr& o, std::uint64_t rv, bool first) {
-      return table_document(world, r, {o}, tv, include_object, rv, hide_simulator_annotations, first);
+      return table_document(world, r, {o}, tv, include_object, list_meta(rv), hide_simulator_annotations, first);
     };
   }
   if (param_true(t, "allowWatchBookmarks")) {
@@ -423,7 +433,8 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
     const ObjectPtr o = get_object(cluster, *r, ns, *name);
     if (!o || !of_resource(*o, *r)) return object_not_found(*r, *name);
     if (!tv.empty())
-      return {200, "application/json", to_body(table_document(world_, *r, {o}, tv, include_object, now_rv, hide_simulator_annotations_))};
+      return {200, "application/json",
+              to_body(table_document(world_, *r, {o}, tv, include_object, list_meta(now_rv), hide_simulator_annotations_))};
     return {200, "application/json", to_body(served(*o, hide_simulator_annotations_))};
   }
 
@@ -450,13 +461,87 @@ ApiResponse ClusterApi::handle(const ApiRequest& request) const {
       if ((field_value(o, f.field) == f.value) == f.negate) return false;
     return true;
   };
-  std::vector<ObjectPtr> objects;
+  std::vector<ObjectPtr> all;
   for (const ObjectPtr& o : list_objects(cluster, *r, ns))
-    if (of_resource(*o, *r) && selected(*o)) objects.push_back(o);
-  if (watch) return watch_response(world_, history_, t, *r, ns, tv, include_object, objects, selected, hide_simulator_annotations_);
+    if (of_resource(*o, *r)) all.push_back(o);
+  if (watch) {
+    std::vector<ObjectPtr> objects;
+    for (const ObjectPtr& o : all)
+      if (selected(*o)) objects.push_back(o);
+    return watch_response(world_, history_, t, *r, ns, tv, include_object, objects, selected, hide_simulator_annotations_);
+  }
+  std::variant<ListPage, ApiResponse> page = list_page_of(t, *r, ns, std::move(all), selected,
+                                                          label_selector.empty() && fields->empty(), now_rv);
+  if (ApiResponse* refused = std::get_if<ApiResponse>(&page)) return *refused;
+  ListPage& p = std::get<ListPage>(page);
+  json meta = list_meta(p.resource_version, p.continue_token, p.remaining);
   if (!tv.empty())
-    return {200, "application/json", to_body(table_document(world_, *r, objects, tv, include_object, now_rv, hide_simulator_annotations_))};
-  return {200, "application/json", to_body(list_document(*r, objects, now_rv, hide_simulator_annotations_))};
+    return {200, "application/json", to_body(table_document(world_, *r, p.items, tv, include_object, std::move(meta), hide_simulator_annotations_))};
+  return {200, "application/json", to_body(list_document(*r, p.items, std::move(meta), hide_simulator_annotations_))};
+}
+
+std::variant<ListPage, ApiResponse> ClusterApi::list_page_of(const Target& t, const ServedResource& r,
+                                                             const std::optional<std::string>& ns, std::vector<ObjectPtr> all,
+                                                             const std::function<bool(const json&)>& selected, bool no_selector,
+                                                             std::uint64_t now_rv) const {
+  const std::string limit_text = param(t, "limit"), continue_text = param(t, "continue"), rv_text = param(t, "resourceVersion");
+  std::int64_t limit = 0;
+  if (!limit_text.empty()) {
+    try {
+      std::size_t used = 0;
+      limit = std::stoll(limit_text, &used);
+      if (used != limit_text.size()) throw std::invalid_argument(limit_text);
+    } catch (const std::exception&) {
+      return bad_request(fmt::format("invalid value for limit: \"{}\"", limit_text));
+    }
+  }
+  const bool across_namespaces = r.namespaced && !ns;
+  // The list a page is taken from: a list's name (resource and namespace) and its resourceVersion.
+  const std::string scope = fmt::format("{}/{}/{}", r.group, r.plural, ns.value_or(""));
+  const auto now = static_cast<std::int64_t>(now_rv);
+  if (continue_text.empty()) {
+    // resourceVersion=0 is served from the watch cache, which does not page (cacher.go): whole.
+    if (limit <= 0 || rv_text == "0") {
+      ListPage whole;
+      for (const ObjectPtr& o : all)
+        if (selected(*o)) whole.items.push_back(o);
+      whole.resource_version = now_rv;
+      return whole;
+    }
+    ListPage page = list_page(all, selected, across_namespaces, "", limit, now, no_selector);
+    if (!page.continue_token.empty()) snapshots_.keep(scope, now, std::move(all));
+    page.resource_version = now_rv;
+    return page;
+  }
+  // etcd3 store.go GetList with a continue token.
+  if (!rv_text.empty() && rv_text != "0") return bad_request("specifying resource version is not allowed when using continue");
+  const std::variant<ContinueToken, std::string> token = decode_continue(continue_text);
+  if (const std::string* error = std::get_if<std::string>(&token)) return bad_request("invalid continue token: " + *error);
+  const ContinueToken& from = std::get<ContinueToken>(token);
+  const std::vector<ObjectPtr>* listed = nullptr;
+  std::int64_t at = from.resource_version;
+  if (at == now || at == -1) {
+    listed = &all;
+    at = now;
+  } else {
+    listed = snapshots_.find(scope, at);
+  }
+  if (!listed) {
+    // A revision etcd has compacted (kcsim: a list it no longer keeps): 410 Expired, with a token
+    // that continues from the same key at the current state (etcd3 errors.go inconsistentContinue).
+    json status = {{"kind", "Status"}, {"apiVersion", "v1"},
+                   {"metadata", {{"continue", encode_continue({-1, from.start})}}}, {"status", "Failure"},
+                   {"message", "The provided continue parameter is too old to display a consistent list result. You can start a new list "
+                               "without the continue parameter, or use the continue token in this response to retrieve the remainder of "
+                               "the results. Continuing with the provided token results in an inconsistent list - objects that were "
+                               "created, modified, or deleted between the time the first chunk was returned and now may show up in the list."},
+                   {"reason", "Expired"}, {"code", 410}};
+    return ApiResponse{410, "application/json", to_body(status)};
+  }
+  ListPage page = list_page(*listed, selected, across_namespaces, from.start, limit, at, no_selector);
+  if (!page.continue_token.empty() && listed == &all) snapshots_.keep(scope, at, std::move(all));
+  page.resource_version = static_cast<std::uint64_t>(at);
+  return page;
 }
 
 }  // namespace kcsim

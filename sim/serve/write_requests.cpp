@@ -34,6 +34,15 @@ std::string media_type(const std::string& content_type) {
 
 std::string qualified(const ServedResource& r) { return r.group.empty() ? r.plural : r.plural + "." + r.group; }
 
+// The 409 of a stale resourceVersion (errors.go NewConflict with registry.OptimisticLockErrorMsg).
+ApiResponse conflict(const ServedResource& r, const std::string& name) {
+  return status_response(409, "Conflict",
+                         fmt::format("Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your "
+                                     "changes to the latest version and try again",
+                                     qualified(r), name),
+                         status_details(r, name));
+}
+
 // apiserver handlers/rest.go managerOrUserAgent: the fieldManager parameter, else the User-Agent
 // up to its first "/" (prefixFromUserAgent), at most 128 characters.
 std::string field_manager(const Target& t, const ApiRequest& request) {
@@ -161,6 +170,32 @@ ApiResponse writes_refused(const ServedResource& r, const std::optional<std::str
 
 WriteRequests::WriteRequests(World& world) : world_(world) {}
 
+ApiResponse WriteRequests::dry_run_update(const ServedResource& r, const ObjectRef& ref, const ObjectPtr& before, json next) {
+  // The update's checks and answer, as the API server makes them (ApiServer::update): the
+  // resourceVersion precondition; the system metadata kept from the stored object; the status
+  // kept (a write to the main resource does not change it); generation + 1 when anything but
+  // metadata and status changed. The resourceVersion is the stored one: nothing was written.
+  json& meta = next["metadata"];
+  const json& old_meta = (*before)["metadata"];
+  if (const std::string rv = meta.value("resourceVersion", ""); !rv.empty() && rv != resource_version_of(before))
+    return conflict(r, ref.name);
+  for (const char* key : {"name", "namespace", "uid", "creationTimestamp", "resourceVersion", "generation", "managedFields",
+                          "deletionTimestamp", "deletionGracePeriodSeconds", "generateName"}) {
+    if (old_meta.contains(key)) meta[key] = old_meta[key];
+    else meta.erase(key);
+  }
+  if (before->contains("status")) next["status"] = (*before)["status"];
+  else next.erase("status");
+  bool changed = false;
+  for (const auto& [key, value] : next.items())
+    if (key != "metadata" && key != "status" && (!before->contains(key) || (*before)[key] != value)) changed = true;
+  for (const auto& [key, value] : before->items())
+    if (key != "metadata" && key != "status" && !next.contains(key)) changed = true;
+  if (changed && old_meta.contains("generation") && old_meta["generation"].is_number_integer())
+    meta["generation"] = old_meta["generation"].get<std::int64_t>() + 1;
+  return {200, "application/json", to_body(next)};
+}
+
 void WriteRequests::record(json action) {
   // A change of nothing the timeline replays (managedFields only: kubectl apply --server-side
   // moving the client-side apply's fields to itself) is not recorded.
@@ -172,10 +207,32 @@ ApiResponse WriteRequests::handle(const ApiRequest& request, const Target& targe
                                   const std::optional<std::string>& ns, const std::optional<std::string>& name,
                                   const std::optional<std::string>& subresource) {
   const std::string manager = field_manager(target, request);
-  // A dry run (kubectl apply --dry-run=server, kubectl diff) would have to leave the store as it
-  // was: not served, and refused rather than carried out.
-  if (!param(target, "dryRun").empty())
-    return bad_request("kcsim serve does not serve dry runs (dryRun): nothing was written");
+  // dryRun: "All" is the one value (apimachinery pkg/apis/meta/v1/validation ValidateDryRun,
+  // reported as an Invalid of the verb's options); the parameter present at all makes a dry run
+  // (handlers/rest.go isDryRun).
+  // kubectl delete sends it in the DeleteOptions body ({"dryRun":["All"]}), the other verbs in
+  // the query; the API server reads both (a DeleteOptions decoded from the body or the query).
+  std::vector<std::string> dry_values;
+  if (target.query.count("dryRun")) dry_values.push_back(param(target, "dryRun"));
+  if (request.method == "DELETE" && !request.body.empty()) {
+    const json body = json::parse(request.body, nullptr, false);
+    if (!body.is_discarded() && body.is_object() && body.contains("dryRun") && body["dryRun"].is_array())
+      for (const json& v : body["dryRun"]) dry_values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  dry_run_ = !dry_values.empty();
+  std::string unsupported;
+  for (const std::string& v : dry_values)
+    if (v != "All") unsupported = v;
+  if (!unsupported.empty()) {
+    const std::string options = request.method == "POST"    ? "CreateOptions"
+                                : request.method == "PUT"   ? "UpdateOptions"
+                                : request.method == "PATCH" ? "PatchOptions"
+                                                            : "DeleteOptions";
+    return status_response(422, "Invalid",
+                           fmt::format("{}.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{{{}}}: supported values: \"All\"",
+                                       options, json(unsupported).dump()),
+                           json{{"kind", options}, {"group", "meta.k8s.io"}});
+  }
   if (subresource) {
     if (*subresource != "scale" || !has_scale_subresource(r) || (request.method != "PUT" && request.method != "PATCH"))
       return status_response(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", json::object());
@@ -206,6 +263,30 @@ ApiResponse WriteRequests::create(const ApiRequest& request, const ServedResourc
                            fmt::format("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", r.kind),
                            status_details(r, ""));
   const json sent = *object;
+  if (dry_run_) {
+    // As registry Store.Create answers a dry run: the object as it would be stored (its name
+    // generated, its creationTimestamp now, generation 1), or AlreadyExists; nothing kept.
+    json& meta = (*object)["metadata"];
+    std::string created = name;
+    if (created.empty()) {
+      // A name from generateName, its 5 characters from the apimachinery alphabet picked by a
+      // hash of the request body, so that the simulation's random stream is not drawn from.
+      constexpr std::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+      std::uint64_t h = 1469598103934665603ULL;
+      for (const char c : request.body) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+      created = meta.value("generateName", "");
+      for (int i = 0; i < 5; ++i, h /= kAlphabet.size()) created += kAlphabet[h % kAlphabet.size()];
+      meta["name"] = created;
+    }
+    if (world_.api().get(ObjectRef{r.kind, ns.value_or(""), created}))
+      return status_response(409, "AlreadyExists", fmt::format("{} \"{}\" already exists", qualified(r), created),
+                             status_details(r, created));
+    meta.erase("resourceVersion");
+    meta.erase("uid");
+    meta["creationTimestamp"] = world_.api().epoch().rfc3339(world_.engine().now());
+    if (r.kind != "Event" && r.kind != "Pod") meta["generation"] = 1;
+    return {201, "application/json", to_body(*object)};
+  }
   const WriteResult w = world_.api().create(std::move(*object), manager);
   if (!w.status.ok()) return status_of(w.status, r, name);
   record(create_action(r, sent, manager, w.object));
@@ -225,6 +306,7 @@ ApiResponse WriteRequests::update(const ApiRequest& request, const ServedResourc
     return bad_request(fmt::format("the name of the object ({}) does not match the name on the URL ({})", body_name, ref.name));
   const ObjectPtr before = with_managed_fields(world_.api().get(ref));  // as the client sees it
   if (!before) return object_not_found(r, ref.name);
+  if (dry_run_) return dry_run_update(r, ref, before, std::move(*object));
   const WriteResult w = world_.api().update(std::move(*object), manager);
   if (!w.status.ok()) return status_of(w.status, r, ref.name);
   if (resource_version_of(w.object) != resource_version_of(before))
@@ -244,6 +326,9 @@ ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target
                                        kJsonPatch, kMergePatch, strategic_ok ? std::string(kStrategicMergePatch) + ", " : "", kApplyPatch));
   }
   const ObjectPtr before = with_managed_fields(world_.api().get(ref));  // as the client sees it
+  if (type == kApplyPatch && dry_run_)
+    return bad_request("kcsim serve does not serve dry runs of server-side apply (dryRun with application/apply-patch+yaml): "
+                       "nothing was written");
   if (type == kApplyPatch) {
     // Server-side apply: fieldManager is required (apiserver handlers/patch.go).
     if (param(target, "fieldManager").empty())
@@ -282,6 +367,23 @@ ApiResponse WriteRequests::patch(const ApiRequest& request, const Target& target
     return {before ? 200 : 201, "application/json", to_body(*with_managed_fields(w.object))};
   }
   if (!before) return object_not_found(r, ref.name);
+  if (dry_run_) {
+    json next = *before;
+    if (type == kMergePatch) {
+      const json patch = json::parse(request.body, nullptr, false);
+      if (patch.is_discarded() || !patch.is_object()) return bad_request("error decoding patch: a merge patch must be a JSON object");
+      next.merge_patch(patch);
+    } else {
+      std::variant<json, ApiResponse> out = patched(*before, type, request.body, r.kind);
+      if (ApiResponse* refused = std::get_if<ApiResponse>(&out)) return *refused;
+      next = std::move(std::get<json>(out));
+    }
+    if (next.is_object() && !next.contains("metadata")) next["metadata"] = json::object();
+    if (!next.is_object() || !next["metadata"].is_object() || next["metadata"].value("name", "") != ref.name)
+      return status_response(422, "Invalid", fmt::format("{} \"{}\" is invalid: metadata.name: Invalid value: the patch changed the name", r.kind, ref.name),
+                             status_details(r, ref.name));
+    return dry_run_update(r, ref, before, std::move(next));
+  }
   WriteResult w;
   if (type == kMergePatch) {
     const json patch = json::parse(request.body, nullptr, false);
@@ -335,6 +437,12 @@ ApiResponse WriteRequests::scale(const ApiRequest& request, const ServedResource
                            json{{"name", ref.name}, {"group", "autoscaling"}, {"kind", "Scale"}});
   // A resourceVersion in the Scale is a precondition (kubectl scale --resource-version).
   const std::string rv = scale.contains("metadata") && scale["metadata"].is_object() ? scale["metadata"].value("resourceVersion", "") : "";
+  if (dry_run_) {
+    if (!rv.empty() && rv != resource_version_of(before)) return conflict(r, ref.name);
+    Scale next = *current;
+    next.spec_replicas = replicas->get<std::int64_t>();
+    return {200, "application/json", to_body(scale_document(before, next))};
+  }
   const WriteResult w = world_.api().update_scale(ref, replicas->get<std::int64_t>(), rv, manager);
   if (!w.status.ok()) return status_of(w.status, r, ref.name);
   if (resource_version_of(w.object) != resource_version_of(before))
@@ -364,13 +472,42 @@ ApiResponse WriteRequests::remove(const ApiRequest& request, const Target& targe
   }
   const ObjectPtr before = with_managed_fields(world_.api().get(ref));  // as the client sees it
   if (!before) return object_not_found(r, ref.name);
-  const WriteResult w = world_.api().remove(ref, manager, options);
-  if (!w.status.ok()) return status_of(w.status, r, ref.name);
-  record(delete_action(r, ref, options.grace_period_seconds));
+  ObjectPtr after;
+  if (dry_run_) {
+    // What the API server's delete would do (a pod's grace period, 30 s unless its spec or the
+    // request says otherwise; finalizers keep an object, marked), computed without doing it.
+    std::int64_t grace = 0;
+    if (r.kind == "Pod") {
+      grace = 30;
+      const json* spec = before->contains("spec") ? &(*before)["spec"] : nullptr;
+      if (spec && spec->is_object() && spec->contains("terminationGracePeriodSeconds") &&
+          (*spec)["terminationGracePeriodSeconds"].is_number_integer())
+        grace = (*spec)["terminationGracePeriodSeconds"].get<std::int64_t>();
+      if (options.grace_period_seconds && *options.grace_period_seconds >= 0) grace = *options.grace_period_seconds;
+    }
+    const json& meta = (*before)["metadata"];
+    const bool finalizers = meta.contains("finalizers") && meta["finalizers"].is_array() && !meta["finalizers"].empty();
+    if (grace > 0 || finalizers) {
+      json marked = *before;
+      const bool already = meta.contains("deletionTimestamp");
+      const std::int64_t current = meta.value("deletionGracePeriodSeconds", std::int64_t{0});
+      if (!already || grace < current) {
+        marked["metadata"]["deletionTimestamp"] = world_.api().epoch().rfc3339(world_.engine().now() + seconds(grace));
+        marked["metadata"]["deletionGracePeriodSeconds"] = grace;
+        if (!already && meta.value("generation", std::int64_t{0}) > 0) marked["metadata"]["generation"] = meta["generation"].get<std::int64_t>() + 1;
+      }
+      after = std::make_shared<const json>(std::move(marked));
+    }
+  } else {
+    const WriteResult w = world_.api().remove(ref, manager, options);
+    if (!w.status.ok()) return status_of(w.status, r, ref.name);
+    record(delete_action(r, ref, options.grace_period_seconds));
+    after = with_managed_fields(world_.api().get(ref));
+  }
   // A pod deleted gracefully stays, marked: the answer is the object (registry store.go Delete
   // returns it while graceful deletion is pending); one removed answers Status Success with its
   // uid in the details.
-  if (const ObjectPtr after = world_.api().get(ref)) return {200, "application/json", to_body(*with_managed_fields(after))};
+  if (after) return {200, "application/json", to_body(*after)};
   json details = status_details(r, ref.name);
   if (before->contains("metadata") && (*before)["metadata"].contains("uid")) details["uid"] = (*before)["metadata"]["uid"];
   const json status = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"}, {"details", details}};

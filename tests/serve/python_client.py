@@ -5,8 +5,10 @@ Each read is compared with `kcsim kubectl` at the same instant: the client decod
 into its typed models (V1Pod, V1Deployment, V2HorizontalPodAutoscaler, ...), so a field of the
 wrong type or a missing required field fails here even where kubectl would print something.
 Then writes with --allow-writes (scale, patch, a stale replace, delete), each found under its field
-manager, and a watch during a --speed run: the client's Watch sees the six-minute loop's pods come
-and go.
+manager, a dry run that changes nothing, a watch during a --speed run (the client's Watch sees the
+six-minute loop's pods come and go), paging with limit= and _continue=, and a client with the
+wrong token refused with 401. The server is HTTPS; the client verifies it with the kubeconfig's
+certificate-authority-data.
 
 Run by CTest (tests/serve/CMakeLists.txt) with KCSIM (the binary) and KCSIM_ROOT (the source tree)
 in the environment; exits 77 (skipped) without the kubernetes module.
@@ -170,6 +172,10 @@ def writes_from_the_client():
             check(e.status == 409 and json.loads(e.body)["message"] ==
                   'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please '
                   'apply your changes to the latest version and try again', f"a stale replace: {e.status} Conflict")
+        # A dry run: answered as if done, nothing changed.
+        dry = apps.patch_namespaced_deployment("web", "default", {"spec": {"replicas": 9}}, dry_run="All")
+        check(dry.spec.replicas == 9, "a dry-run patch answers the object as it would be")
+        check(apps.read_namespaced_deployment("web", "default").spec.replicas == 4, "and the Deployment keeps its 4 replicas")
         pod = core.list_namespaced_pod("default").items[0].metadata.name
         core.delete_namespaced_pod(pod, "default", grace_period_seconds=0)
         try:
@@ -198,7 +204,45 @@ def watch_while_running():
         served.close()
 
 
+def paging_and_the_token():
+    # six-minute-loop at 2h: its Events, listed 7 at a time, are the whole list in order.
+    served = Served("2h")
+    try:
+        core = client.CoreV1Api(served.api)
+        whole = [f"{e.metadata.namespace}/{e.metadata.name}" for e in core.list_event_for_all_namespaces().items]
+        paged, token, pages, first_remaining = [], None, 0, None
+        while True:
+            page = core.list_event_for_all_namespaces(limit=7, _continue=token) if token else \
+                core.list_event_for_all_namespaces(limit=7)
+            if pages == 0:
+                first_remaining = page.metadata.remaining_item_count
+            paged += [f"{e.metadata.namespace}/{e.metadata.name}" for e in page.items]
+            pages += 1
+            token = page.metadata._continue
+            if not token or pages > 1000:
+                break
+        check(len(whole) > 14 and paged == whole, f"events in pages of 7: {pages} pages, {len(paged)} events, in order")
+        check(first_remaining == len(whole) - 7, f"remainingItemCount of the first page: {first_remaining}")
+
+        # A client with another token is refused as kube-apiserver refuses it.
+        configuration = client.Configuration()
+        configuration.host = served.api.configuration.host
+        configuration.ssl_ca_cert = served.api.configuration.ssl_ca_cert  # the server's certificate, from the kubeconfig
+        configuration.api_key = {"authorization": "Bearer not-the-token"}
+        stranger = client.CoreV1Api(client.ApiClient(configuration))
+        try:
+            stranger.list_namespaced_pod("prod")
+            check(False, "a wrong token is refused")
+        except client.exceptions.ApiException as e:
+            body = json.loads(e.body)
+            check(e.status == 401 and body["reason"] == "Unauthorized" and body["message"] == "Unauthorized",
+                  f"a wrong token: {e.status} {body['reason']}")
+    finally:
+        served.close()
+
+
 reads_at_2h()
+paging_and_the_token()
 logs_of_a_restarted_pod()
 writes_from_the_client()
 watch_while_running()

@@ -62,7 +62,7 @@ TEST(ExerciseServe, TraineeInvestigatesWithRealKubectlThenChecks) {
   // The briefing of `exercise start`, unchanged, then the ready line, which names the exercise.
   const CliResult briefing = run_kcsim(std::string("exercise start ") + kExercise);
   ASSERT_EQ(briefing.status, 0) << briefing.err;
-  const std::string address = "http://127.0.0.1:" + std::to_string(serve.port());
+  const std::string address = "https://127.0.0.1:" + std::to_string(serve.port());
   const std::string ready = "kcsim serve: exercise oom-crashloop at 35m28s on " + address + "; kubeconfig " + kubeconfig +
                             " (KUBECONFIG=" + kubeconfig + " kubectl get pods)\n";
   EXPECT_EQ(serve.output(), briefing.out + "\n" + ready);
@@ -104,7 +104,7 @@ TEST(ExerciseServe, TraineeInvestigatesWithRealKubectlThenChecks) {
                        "a training exercise is served read-only\n");
   EXPECT_EQ(real_kubectl(*kubectl, dir, kubeconfig, "get pods -n prod").out, pods_before);
   // No time control: the exercise is one instant.
-  EXPECT_EQ(testing::request(serve.port(), "/kcsim/control").status, 404);
+  EXPECT_EQ(serve.request("/kcsim/control").status, 404);
   EXPECT_EQ(serve.stop(), 0);
   EXPECT_EQ(serve.err(), "kcsim serve: stopped by SIGTERM\n");
 

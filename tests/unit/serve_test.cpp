@@ -576,14 +576,14 @@ TEST(Serve, TimeControlPausesResumesStepsAndJumps) {
 TEST(Serve, KubeconfigIsOverwrittenOnlyWhenKcsimWroteIt) {
   const std::string dir = testing::test_dir();
   const std::string ours = dir + "/ours", theirs = dir + "/theirs", missing = dir + "/missing";
-  std::ofstream(ours) << serve_kubeconfig("http://127.0.0.1:1", "kcsim", "t.json at 6m");
+  std::ofstream(ours) << serve_kubeconfig("http://127.0.0.1:1", "kcsim", "t.json at 6m", "s3cr3t");
   std::ofstream(theirs) << "apiVersion: v1\nkind: Config\n";
   std::filesystem::remove(missing);
   EXPECT_EQ(serve_kubeconfig_refusal(ours), std::nullopt);
   EXPECT_EQ(serve_kubeconfig_refusal(missing), std::nullopt);
   ASSERT_TRUE(serve_kubeconfig_refusal(theirs).has_value());
   EXPECT_NE(serve_kubeconfig_refusal(theirs)->find("was not written by kcsim serve"), std::string::npos);
-  const std::string text = serve_kubeconfig("http://127.0.0.1:1", "kcsim", "t.json at 6m");
+  const std::string text = serve_kubeconfig("http://127.0.0.1:1", "kcsim", "t.json at 6m", "s3cr3t");
   EXPECT_EQ(text.rfind(kKubeconfigMarker, 0), 0u);
   EXPECT_NE(text.find("    server: http://127.0.0.1:1\n"), std::string::npos);
   EXPECT_NE(text.find("current-context: kcsim\n"), std::string::npos);
@@ -602,13 +602,13 @@ TEST(ServeCommand, ServesUntilSigtermAndWritesTheKubeconfig) {
   std::filesystem::remove(kubeconfig);
   ServeProcess serve(dir, {kScenarioFile, "--at", "6m", "--kubeconfig", kubeconfig});
   ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
-  const std::string address = "http://127.0.0.1:" + std::to_string(serve.port());
+  const std::string address = "https://127.0.0.1:" + std::to_string(serve.port());
   EXPECT_EQ(serve.ready_line(), "kcsim serve: " + std::string(kScenarioFile) + " at 6m0s on " + address + "; kubeconfig " +
                                     kubeconfig + " (KUBECONFIG=" + kubeconfig + " kubectl get pods)\n");
   const std::string config = testing::slurp(kubeconfig);
   EXPECT_EQ(config.rfind(kKubeconfigMarker, 0), 0u);
   EXPECT_NE(config.find("    server: " + address + "\n"), std::string::npos) << config;
-  EXPECT_EQ(request(serve.port(), "/version").doc()["gitVersion"], "v1.32.0");
+  EXPECT_EQ(serve.request("/version").doc()["gitVersion"], "v1.32.0");
   EXPECT_EQ(serve.stop(), 0);
   EXPECT_EQ(serve.err(), "kcsim serve: stopped by SIGTERM\n");
 }
@@ -654,24 +654,24 @@ TEST(ServeCommand, SpeedRunsTheSameRunLive) {
 
   ServeProcess serve(dir, {file, "--at", "6m", "--speed", "300", "--kubeconfig", dir + "/kcsim.kubeconfig"});
   ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
-  EXPECT_NE(serve.ready_line().find(" at 6m0s running at 300x on http://127.0.0.1:"), std::string::npos) << serve.ready_line();
+  EXPECT_NE(serve.ready_line().find(" at 6m0s running at 300x on https://127.0.0.1:"), std::string::npos) << serve.ready_line();
   // 3 s of wall time: some 15 simulated minutes (at least a few, on a loaded machine).
-  const Reply r = request(serve.port(), "/api/v1/pods?watch=true&timeoutSeconds=3&resourceVersion=" + std::to_string(rv_at_6m));
+  const Reply r = serve.request("/api/v1/pods?watch=true&timeoutSeconds=3&resourceVersion=" + std::to_string(rv_at_6m));
   const std::vector<json> events = watch_events(r.body);
   ASSERT_GE(events.size(), 4u) << r.body;
   expect_same_pod_changes(events, log.entries, events.size());
   // A read sees the simulated instant the run has reached: past the watch's last change.
-  const json list = request(serve.port(), "/api/v1/pods").doc();
+  const json list = serve.request("/api/v1/pods").doc();
   EXPECT_GE(std::stoull(list["metadata"]["resourceVersion"].get<std::string>()),
             std::stoull(events.back()["object"]["metadata"]["resourceVersion"].get<std::string>()));
   // The time control over HTTP: paused, the cluster stays at its instant.
-  const Reply paused = request(serve.port(), "/kcsim/control?action=pause", "application/json", http::verb::post);
+  const Reply paused = serve.request("/kcsim/control?action=pause", "application/json", http::verb::post);
   EXPECT_EQ(paused.status, 200) << paused.body;
   EXPECT_EQ(paused.doc()["paused"], true);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(request(serve.port(), "/kcsim/control").doc()["instant"], paused.doc()["instant"]);
-  EXPECT_EQ(request(serve.port(), "/kcsim/control?action=jump&to=5h").doc()["instant"], paused.doc()["instant"]);  // GET changes nothing
-  const Reply jumped = request(serve.port(), "/kcsim/control?action=jump&to=5h", "application/json", http::verb::post);
+  EXPECT_EQ(serve.request("/kcsim/control").doc()["instant"], paused.doc()["instant"]);
+  EXPECT_EQ(serve.request("/kcsim/control?action=jump&to=5h").doc()["instant"], paused.doc()["instant"]);  // GET changes nothing
+  const Reply jumped = serve.request("/kcsim/control?action=jump&to=5h", "application/json", http::verb::post);
   EXPECT_EQ(jumped.doc()["instant"], "5h0m0s");
   EXPECT_EQ(serve.stop(), 0);
 }

@@ -19,6 +19,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "cli_test_support.hpp"
 #include "kcsim/k8s/object_ref.hpp"
@@ -36,27 +37,51 @@ struct Reply {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::string retry_after;  // the Retry-After header
   json doc() const { return json::parse(body); }
 };
 
-// One request on its own connection, as a minimal client does it; with a body of `content_type`.
+// One request on its own connection, as a minimal client does it; with a body of `content_type`
+// and, unless empty, `Authorization: Bearer TOKEN`; over TLS (not verifying the server: the
+// tests of the certificate are kubectl's) when `tls`, as `kcsim serve` serves.
 inline Reply request(unsigned short port, const std::string& target, const std::string& accept = "application/json",
-                     http::verb method = http::verb::get, const std::string& content_type = "", const std::string& body = "") {
+                     http::verb method = http::verb::get, const std::string& content_type = "", const std::string& body = "",
+                     const std::string& token = "", bool tls = false) {
   net::io_context ioc;
-  tcp::socket socket(ioc);
+  net::ssl::context ctx(net::ssl::context::tls_client);
+  ctx.set_verify_mode(net::ssl::verify_none);
+  beast::ssl_stream<tcp::socket> stream(ioc, ctx);
+  tcp::socket& socket = stream.next_layer();
   socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  if (tls) stream.handshake(net::ssl::stream_base::client);
   http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, "127.0.0.1");
   req.set(http::field::accept, accept);
   req.keep_alive(false);
   if (!content_type.empty()) req.set(http::field::content_type, content_type);
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   req.body() = body;
   req.prepare_payload();
-  http::write(socket, req);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
+  if (tls) {
+    http::write(stream, req);
+    http::read(stream, buffer, res);
+  } else {
+    http::write(socket, req);
+    http::read(socket, buffer, res);
+  }
+  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body(),
+          std::string(res[http::field::retry_after])};
+}
+
+// The user's token in a kubeconfig kcsim serve wrote (`    token: "..."`), or "".
+inline std::string kubeconfig_token(const std::string& path) {
+  const std::string text = slurp(path);
+  const std::string key = "    token: ";
+  const std::size_t at = text.find(key);
+  if (at == std::string::npos) return "";
+  return json::parse(text.substr(at + key.size(), text.find('\n', at) - at - key.size())).get<std::string>();
 }
 
 // `kcsim serve` as a process: started on port 0, ready line, kubeconfig, SIGTERM. `command` is
@@ -66,6 +91,9 @@ class ServeProcess {
  public:
   ServeProcess(const std::string& dir, const std::vector<std::string>& args, const std::vector<std::string>& command = {"serve"})
       : dir_(dir) {
+    kubeconfig_ = "kcsim.kubeconfig";
+    for (std::size_t i = 0; i + 1 < args.size(); ++i)
+      if (args[i] == "--kubeconfig") kubeconfig_ = args[i + 1];
     std::vector<std::string> argv = {KCSIM_BINARY};
     argv.insert(argv.end(), command.begin(), command.end());
     argv.insert(argv.end(), args.begin(), args.end());
@@ -79,7 +107,7 @@ class ServeProcess {
     if (posix_spawn(&pid_, KCSIM_BINARY, &actions, nullptr, cargv.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
     // The ready line (the one with the address), within 60 s.
-    constexpr const char* kAddress = "http://127.0.0.1:";
+    constexpr const char* kAddress = "https://127.0.0.1:";
     for (int i = 0; i < 600 && pid_ > 0; ++i) {
       out_ = slurp(dir + "/serve.out");
       if (const std::size_t at = out_.find(kAddress); at != std::string::npos && out_.find('\n', at) != std::string::npos) break;
@@ -92,6 +120,7 @@ class ServeProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ready_ = out_;
+    token_ = kubeconfig_token(kubeconfig_);
     if (const std::size_t at = out_.find(kAddress); at != std::string::npos) {
       const std::size_t begin = out_.rfind('\n', at) == std::string::npos ? 0 : out_.rfind('\n', at) + 1;
       ready_ = out_.substr(begin, out_.find('\n', at) + 1 - begin);
@@ -112,6 +141,13 @@ class ServeProcess {
     return exit_status_;
   }
   unsigned short port() const { return port_; }
+  /// The bearer token of the kubeconfig it wrote.
+  const std::string& token() const { return token_; }
+  /// testing::request to this server, with its token.
+  Reply request(const std::string& target, const std::string& accept = "application/json", http::verb method = http::verb::get,
+                const std::string& content_type = "", const std::string& body = "") const {
+    return testing::request(port_, target, accept, method, content_type, body, token_, true);
+  }
   const std::string& ready_line() const { return ready_; }
   /// What it printed on stdout up to the ready line, that line included.
   const std::string& output() const { return out_; }
@@ -119,6 +155,8 @@ class ServeProcess {
 
  private:
   std::string dir_;
+  std::string kubeconfig_;
+  std::string token_;
   pid_t pid_ = -1;
   int exit_status_ = -1;
   unsigned short port_ = 0;

@@ -268,7 +268,7 @@ TEST(ServeWritesKubectl, RealKubectlWritesJoinTheSimulationAndReplay) {
   std::filesystem::remove(record);
   ServeProcess serve(dir, {kScenarioFile, "--at", "6m", "--allow-writes", "--record", record, "--kubeconfig", dir + "/kcsim.kubeconfig"});
   ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
-  EXPECT_NE(serve.ready_line().find(" at 6m0s, writes allowed, on http://127.0.0.1:"), std::string::npos) << serve.ready_line();
+  EXPECT_NE(serve.ready_line().find(" at 6m0s, writes allowed, on https://127.0.0.1:"), std::string::npos) << serve.ready_line();
   const Kubectl k(*kubectl, dir);
   auto get_web = [&] { return json::parse(k("get deploy web -o json --show-managed-fields").out); };
   auto expect_ok = [&](const std::string& args, const std::string& out, const std::string& env = "") {
@@ -384,8 +384,8 @@ spec:
   EXPECT_EQ(k("get " + pod + " -o jsonpath={.metadata.deletionTimestamp}").out, "2026-01-01T12:06:30Z");
 
   // The world stays frozen at 6m until the time control moves it; then the controllers react.
-  EXPECT_EQ(testing::request(serve.port(), "/kcsim/control").doc()["instant"], "6m0s");
-  const testing::Reply jumped = testing::request(serve.port(), "/kcsim/control?action=jump&to=8m", "application/json", testing::http::verb::post);
+  EXPECT_EQ(serve.request("/kcsim/control").doc()["instant"], "6m0s");
+  const testing::Reply jumped = serve.request("/kcsim/control?action=jump&to=8m", "application/json", testing::http::verb::post);
   EXPECT_EQ(jumped.doc()["instant"], "8m0s");
   const std::string live = k("get deploy,rs,pods -o wide").out;
   const std::string live_secret = k("get secret db --show-labels").out;
@@ -424,10 +424,10 @@ TEST(ServeWritesKubectl, WatchersSeeTheWrites) {
   const std::string dir = testing::test_dir();
   ServeProcess serve(dir, {kScenarioFile, "--at", "6m", "--allow-writes", "--kubeconfig", dir + "/kcsim.kubeconfig"});
   ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
-  const std::string rv = testing::request(serve.port(), "/apis/apps/v1/deployments").doc()["metadata"]["resourceVersion"];
+  const std::string rv = serve.request("/apis/apps/v1/deployments").doc()["metadata"]["resourceVersion"];
   testing::Reply watched;
   std::thread watcher([&] {
-    watched = testing::request(serve.port(), "/apis/apps/v1/namespaces/default/deployments?watch=true&timeoutSeconds=3&resourceVersion=" + rv);
+    watched = serve.request("/apis/apps/v1/namespaces/default/deployments?watch=true&timeoutSeconds=3&resourceVersion=" + rv);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const CliResult r = Kubectl(*kubectl, dir)("label deploy web team=sre");
@@ -461,7 +461,7 @@ TEST(ServeWritesKubectl, UnderSpeedAWriteLandsAtTheRunningInstant) {
                            dir + "/kcsim.kubeconfig"});
   ASSERT_NE(serve.port(), 0) << serve.ready_line() << serve.err();
   auto instant = [&] {
-    return read_duration(testing::request(serve.port(), "/kcsim/control").doc()["instant"], "", "");
+    return read_duration(serve.request("/kcsim/control").doc()["instant"], "", "");
   };
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const Duration before = instant();

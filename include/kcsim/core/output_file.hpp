@@ -32,6 +32,10 @@ class OutputError : public std::runtime_error {
 struct OutputTarget {
   std::string option;
   std::string path;
+  /// The mode of a regular file written, whatever the old file's was (0600 for a file holding a
+  /// credential, such as `kcsim serve`'s kubeconfig); 0: the old file's mode, or 0666 less the
+  /// umask for a new one. The temporary file has it from its creation on.
+  unsigned mode = 0;
 };
 
 /// Why these outputs cannot be written, checked before any work is done: an output that names
@@ -43,8 +47,8 @@ std::optional<std::string> conflicting_outputs(const std::vector<OutputTarget>& 
 /// Writes each (target, content) as described at the top of this file. Throws OutputError.
 void write_outputs(const std::vector<std::pair<OutputTarget, std::string>>& outputs);
 
-/// One output: write_outputs with a single target.
-void write_output(const std::string& path, const std::string& content);
+/// One output: write_outputs with a single target (`mode` as OutputTarget::mode).
+void write_output(const std::string& path, const std::string& content, unsigned mode = 0);
 
 /// Flushes standard output; throws OutputError ("cannot write standard output: No space left on
 /// device") when a write to it failed, so `kcsim run ... > /dev/full` does not exit 0.

@@ -5,7 +5,8 @@
 //
 // Served: discovery (discovery.hpp); GET of one object and LIST of a resource in one namespace or
 // across all (labelSelector, fieldSelector); server-side printing (Accept: ...;as=Table;g=meta.k8s.io;
-// v=v1 or v1beta1) with the columns `kcsim kubectl get` prints (kubectl_table); the pod log
+// v=v1 or v1beta1) with the columns `kcsim kubectl get` prints (kubectl_table); paging (limit,
+// continue: list_paging.hpp); the pod log
 // (GET .../pods/NAME/log); the scale subresource (GET .../NAME/scale); watch (?watch=true,
 // watch_stream.hpp) when a WatchHistory is given. The write methods (POST, PUT, PATCH, DELETE) go
 // to the WriteRequests given (write_requests.hpp); without one they are refused with 403, as an
@@ -16,16 +17,21 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include "kcsim/apiserver/world.hpp"
+#include "kcsim/serve/list_paging.hpp"
 
 namespace kcsim {
 
 /// One HTTP request as the API needs it: method, request target (path and query, percent-encoded
-/// as sent), the Accept, Content-Type and User-Agent headers, and the body.
+/// as sent), the Accept, Content-Type, User-Agent and Authorization headers, and the body.
 struct ApiRequest {
   std::string method = "GET";
   std::string target;
@@ -33,6 +39,7 @@ struct ApiRequest {
   std::string content_type;
   std::string body;
   std::string user_agent;
+  std::string authorization;
 };
 
 /// The body of a response that streams (a watch): the HTTP server sends it in chunks, polling it
@@ -58,6 +65,8 @@ struct ApiResponse {
 
 class WatchHistory;
 class WriteRequests;
+struct ServedResource;
+struct Target;
 
 class ClusterApi {
  public:
@@ -82,12 +91,20 @@ class ClusterApi {
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
+  // The page of a list the request asks for (limit, continue), or the error.
+  std::variant<ListPage, ApiResponse> list_page_of(const Target& t, const ServedResource& r, const std::optional<std::string>& ns,
+                                                   std::vector<ObjectPtr> all, const std::function<bool(const json&)>& selected,
+                                                   bool no_selector, std::uint64_t now_rv) const;
+
   WriteRequests* writes_ = nullptr;
   bool hide_simulator_annotations_ = false;
   std::string read_only_reason_ = "kcsim serve is read-only; start it with --allow-writes to write";
   const World& world_;
   std::string server_address_;
   const WatchHistory* history_;
+  // The lists served in pages, for their next pages. Kept by handle(), which is const to the
+  // world it serves, not to its own memory of what it sent (one thread: no race).
+  mutable ListSnapshots snapshots_;
 };
 
 }  // namespace kcsim

@@ -12,6 +12,16 @@
 //  - GET/PUT/PATCH .../RESOURCE/NAME/scale   the autoscaling/v1 Scale (ApiServer::update_scale)
 //  - DELETE .../RESOURCE/NAME         gracePeriodSeconds from the query or a DeleteOptions body
 //
+// A dry run (?dryRun=All: kubectl apply/scale/delete/create --dry-run=server, kubectl diff) is
+// checked as the write would be and answered with what the write would have answered, but
+// nothing is written: the store, its resourceVersion, the watches, the write history and the
+// recorded writes stay as they were (apiserver pkg/registry/generic/registry/dryrun.go). kcsim
+// computes the answer beside the simulated API server rather than through it, so the dry run
+// checks what this file checks (the body, names and namespaces, existence, AlreadyExists, the
+// resourceVersion precondition, the patch, the scale) but not the API server's own validation
+// (a workload's selector) nor managedFields, and a created object has no uid. A server-side
+// apply dry run is refused with 400 (its field ownership and conflicts are the API server's).
+//
 // The field manager is the `fieldManager` query parameter, else the User-Agent up to its first
 // "/" ("kubectl"), as kube-apiserver defaults it (apiserver pkg/endpoints/handlers/rest.go
 // managerOrUserAgent). Each write that changes the cluster is kept as a scenario timeline action
@@ -71,8 +81,10 @@ class WriteRequests {
   ApiResponse remove(const ApiRequest& request, const Target& target, const ServedResource& r, const ObjectRef& ref,
                      const std::string& manager);
   void record(json action);
+  ApiResponse dry_run_update(const ServedResource& r, const ObjectRef& ref, const ObjectPtr& before, json next);
 
   World& world_;
+  bool dry_run_ = false;  // the request being handled is a dry run
   std::vector<RecordedWrite> recorded_;
 };
 
