@@ -835,9 +835,9 @@ struct ApiServer::Impl {
       ManagedEntries managed = kept_entries(old);
       if (it->first.kind != "Event") {
         const std::string api_version = string_at(next, "apiVersion");
-        const mf::Comparison cmp = mf::compare(*old, next, mf::schema_for(api_version), touched);
+        mf::Comparison cmp = mf::compare(*old, next, mf::schema_for(api_version), touched);
         if (!cmp.empty())
-          ownership::update(versions, managed, cmp, api_version, manager, mf_operation, subresource, now_rfc3339());
+          ownership::update(versions, managed, std::move(cmp), api_version, manager, mf_operation, subresource, now_rfc3339());
       }
       return finish(it, std::move(next), manager, write_op, subresource, bump, &managed);
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <utility>
 
 namespace kcsim::ownership {
 
@@ -149,10 +150,10 @@ SetNodePtr subtract(VersionStore& store, const SetNodePtr& a, const json& b) {
 
 bool empty(const SetNode& set) { return child_count(set.children) == 0; }
 
-void update(VersionStore& store, ManagedEntries& managed, const mf::Comparison& cmp, const std::string& api_version,
+void update(VersionStore& store, ManagedEntries& managed, mf::Comparison cmp, const std::string& api_version,
             std::string_view manager, std::string_view operation, std::string_view subresource,
             const std::string& now) {
-  json changed = cmp.added;
+  json changed = std::move(cmp.added);
   mf::set_union(changed, cmp.modified);
   const bool took = !mf::set_empty(changed);
   bool found = false;

@@ -28,7 +28,7 @@ bool empty(const SetNode& set);
 /// modified) move to the writer's entry and leave every other, removed fields leave everyone, and
 /// the writer's time and apiVersion are refreshed only when it took something. Entries left
 /// empty are dropped and the rest sorted (mf::drop_empty_entries, mf::sort_entries).
-void update(VersionStore& store, ManagedEntries& managed, const mf::Comparison& cmp, const std::string& api_version,
+void update(VersionStore& store, ManagedEntries& managed, mf::Comparison cmp, const std::string& api_version,
             std::string_view manager, std::string_view operation, std::string_view subresource,
             const std::string& now);
 
