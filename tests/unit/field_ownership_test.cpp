@@ -83,6 +83,24 @@ TEST(FieldOwnership, UnchangedSetsKeepTheirNodes) {
   EXPECT_EQ(less->children.at(0).second, kept->children.at(0).second);
 }
 
+// A keyed list item's element is `k:` and the JSON of its key fields in key order, as
+// structured-merge-diff's PathElement serialisation writes it (fieldpath/serialize-pe.go): the
+// API server shows `k:{"containerPort":8080,"protocol":"TCP"}` for a container port whose
+// protocol was defaulted.
+TEST(FieldOwnership, KeyedItemsAreNamedByTheirKeyFieldsInKeyOrder) {
+  const json config = json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+    "spec":{"template":{"spec":{"containers":[{"name":"a\"b","ports":[{"containerPort":8080}]}]}}}})");
+  const json set = mf::field_set_of_config(config, mf::schema_for("apps/v1"));
+  const json& containers = set["f:spec"]["f:template"]["f:spec"]["f:containers"];
+  ASSERT_TRUE(containers.contains(R"(k:{"name":"a\"b"})")) << set.dump();
+  EXPECT_TRUE(containers[R"(k:{"name":"a\"b"})"]["f:ports"].contains(R"(k:{"containerPort":8080,"protocol":"TCP"})"))
+      << set.dump();
+  const json service = json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
+    "spec":{"ports":[{"port":80,"protocol":"UDP"}]}})");
+  EXPECT_TRUE(mf::field_set_of_config(service, mf::schema_for("v1"))["f:spec"]["f:ports"].contains(
+      R"(k:{"port":80,"protocol":"UDP"})"));
+}
+
 // managedFields of a version as a client reads them.
 json managed(const ObjectPtr& version) { return VersionStore::managed_fields(version); }
 
