@@ -1249,6 +1249,91 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   Impl::preserve_server_metadata(*old, next);
   json applied = mf::field_set_of_config(object, schema);
 
+  struct Conflict {
+    std::string id;
+    std::string who;
+    std::vector<std::string> paths;
+  };
+  std::vector<Conflict> conflicts;
+  std::size_t total = 0;
+  // apiserver fieldmanager internal/conflict.go getConflictMessage.
+  auto conflict_status = [&]() {
+    std::string message;
+    if (total == 1) {
+      message = fmt::format("Apply failed with 1 conflict: conflict with {}: {}", conflicts[0].who,
+                            conflicts[0].paths[0]);
+    } else {
+      std::stable_sort(conflicts.begin(), conflicts.end(),
+                       [](const Conflict& a, const Conflict& b) { return a.id < b.id; });
+      std::string body;
+      for (const auto& c : conflicts) {
+        body += (body.empty() ? "" : "\n") + fmt::format("conflicts with {}:", c.who);
+        for (const auto& p : c.paths) body += "\n- " + p;
+      }
+      message = fmt::format("Apply failed with {} conflicts: {}", total, body);
+    }
+    return status(409, "Conflict", std::move(message));
+  };
+
+  // The stored version keeps its managedFields beside the document (version_store.hpp): the
+  // apply's ownership is computed on them there (field_ownership.hpp), step for step as on JSON
+  // below, which is left for a document that holds managedFields of another form.
+  if (!managed_in_document(*old)) {
+    ManagedEntries managed = kept_entries(old);
+    auto is_own = [&](const ManagedEntry& e) { return ownership::same_identity(e, manager, "Apply", ""); };
+    // prune (below): only an applier that applied more last time can release anything; then the
+    // sets are made as JSON, as below.
+    if (const ManagedEntry* last = ownership::find(managed, manager, "Apply", "");
+        last && ownership::releases(d.versions, *last, applied)) {
+      json owned = applied;
+      json last_applied = json::object();
+      for (const ManagedEntry& e : managed) {
+        if (is_own(e)) last_applied = ownership::wire(*e.fields);
+        else mf::set_union(owned, ownership::wire(*e.fields));
+      }
+      json released = last_applied;
+      mf::set_subtract(released, owned);
+      for (const auto& path : mf::members(released)) {
+        if (!mf::set_has_prefix(owned, path)) mf::erase_path(next, path, owned);
+      }
+    }
+    const mf::Comparison cmp = mf::compare(*old, next, schema);
+    json changed = cmp.added;
+    mf::set_union(changed, cmp.modified);
+    for (ManagedEntry& e : managed) {
+      if (is_own(e)) continue;
+      json overlap = ownership::intersection(*e.fields, changed);
+      if (!mf::set_empty(overlap)) {
+        const json id = ownership::identity(e);
+        Conflict c{mf::manager_identifier(id), mf::describe_manager(id), {}};
+        for (const auto& p : mf::members(overlap)) c.paths.push_back(mf::path_string(p));
+        total += c.paths.size();
+        conflicts.push_back(std::move(c));
+        e.fields = ownership::subtract(d.versions, e.fields, overlap);
+      }
+      e.fields = ownership::subtract(d.versions, e.fields, cmp.removed);
+    }
+    if (!conflicts.empty() && !force) return {conflict_status(), nullptr};
+    if (ManagedEntry* own = ownership::find(managed, manager, "Apply", "")) {
+      own->fields = d.versions.share_node(applied);
+      own->api_version = VersionStore::name(api_version);
+    } else {
+      managed.push_back(ownership::make_entry(d.versions, api_version, manager, "Apply", "", d.now_rfc3339(),
+                                              d.versions.share_node(applied)));
+    }
+    ownership::drop_empty(managed);
+    d.collect_changes(*old, next);
+    const ManagedEntries* before = VersionStore::entries(old);
+    const bool ownership_same = before ? ownership::same_ignoring_time(managed, *before) : managed.empty();
+    // As below (kubernetes#88875).
+    if (d.scratch.empty() && ownership_same && options_.kubernetes_minor >= 18) return {status(200, "OK", ""), old};
+    for (ManagedEntry& e : managed)
+      if (is_own(e)) e.time = d.versions.share_time(d.now_rfc3339());
+    ownership::sort_entries(managed);
+    const bool bump = d.generation_bump(ref.kind, "");
+    return d.finish(it, std::move(next), manager, "Apply", "", bump, &managed);
+  }
+
   // preserve_server_metadata copied the stored managedFields if the document has them; else they
   // are kept beside it (version_store.hpp).
   const json old_managed = VersionStore::managed_fields(old);
@@ -1274,13 +1359,6 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   const mf::Comparison cmp = mf::compare(*old, next, schema);
   json changed = cmp.added;
   mf::set_union(changed, cmp.modified);
-  struct Conflict {
-    std::string id;
-    std::string who;
-    std::vector<std::string> paths;
-  };
-  std::vector<Conflict> conflicts;
-  std::size_t total = 0;
   for (json& e : managed) {
     if (is_own(e)) continue;
     json& fields = e["fieldsV1"];
@@ -1295,24 +1373,7 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
     }
     mf::set_subtract(fields, cmp.removed);
   }
-  if (!conflicts.empty() && !force) {
-    // apiserver fieldmanager internal/conflict.go getConflictMessage.
-    std::string message;
-    if (total == 1) {
-      message = fmt::format("Apply failed with 1 conflict: conflict with {}: {}", conflicts[0].who,
-                            conflicts[0].paths[0]);
-    } else {
-      std::stable_sort(conflicts.begin(), conflicts.end(),
-                       [](const Conflict& a, const Conflict& b) { return a.id < b.id; });
-      std::string body;
-      for (const auto& c : conflicts) {
-        body += (body.empty() ? "" : "\n") + fmt::format("conflicts with {}:", c.who);
-        for (const auto& p : c.paths) body += "\n- " + p;
-      }
-      message = fmt::format("Apply failed with {} conflicts: {}", total, body);
-    }
-    return {status(409, "Conflict", std::move(message)), nullptr};
-  }
+  if (!conflicts.empty() && !force) return {conflict_status(), nullptr};
 
   json* own = nullptr;
   for (json& e : managed)

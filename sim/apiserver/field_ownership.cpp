@@ -99,12 +99,36 @@ SetNodePtr child_op(VersionStore& store, const SetNodePtr& a, const json& b, Op 
 
 std::string_view text(const std::string* s) { return s ? std::string_view(*s) : std::string_view(); }
 
+bool same_set(const SetNode& a, const SetNode& b) {
+  if (&a == &b) return true;
+  if (a.children.size() != b.children.size()) return false;
+  for (std::size_t i = 0; i < a.children.size(); ++i)
+    if (a.children[i].first != b.children[i].first || !same_set(*a.children[i].second, *b.children[i].second))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+SetNodePtr unite(VersionStore& store, const SetNodePtr& a, const json& b) {
+  if (!b.is_object()) return a;
+  std::optional<Children> out = children_op(store, *a, b, Op::kUnite);
+  return out ? store.share(SetNode{std::move(*out)}) : a;
+}
+
+SetNodePtr subtract(VersionStore& store, const SetNodePtr& a, const json& b) {
+  if (!b.is_object()) return a;
+  std::optional<Children> out = children_op(store, *a, b, Op::kSubtract);
+  return out ? store.share(SetNode{std::move(*out)}) : a;
+}
+
+bool empty(const SetNode& set) { return child_count(set.children) == 0; }
+
 bool same_identity(const ManagedEntry& e, std::string_view manager, std::string_view operation,
                    std::string_view subresource) {
   return text(e.manager) == manager && text(e.operation) == operation && text(e.subresource) == subresource;
 }
 
-// mf::drop_empty_entries.
 void drop_empty(ManagedEntries& managed) {
   managed.erase(std::remove_if(managed.begin(), managed.end(), [](const ManagedEntry& e) { return empty(*e.fields); }),
                 managed.end());
@@ -134,21 +158,60 @@ ManagedEntry make_entry(VersionStore& store, const std::string& api_version, std
   return e;
 }
 
-}  // namespace
-
-SetNodePtr unite(VersionStore& store, const SetNodePtr& a, const json& b) {
-  if (!b.is_object()) return a;
-  std::optional<Children> out = children_op(store, *a, b, Op::kUnite);
-  return out ? store.share(SetNode{std::move(*out)}) : a;
+json intersection(const SetNode& a, const json& b) {
+  // mf intersect_children: the members both have, each child's membership fixed up after.
+  json out = json::object();
+  if (!b.is_object()) return out;
+  for (const auto& [key, child] : a.children) {
+    if (key == ".") continue;
+    auto found = b.find(key);
+    if (found == b.end()) continue;
+    const bool member = is_member(*child) && found->is_object() && (found->empty() || found->contains("."));
+    json both = intersection(*child, *found);
+    if (!both.empty()) {
+      if (member) both["."] = json::object();
+      out[key] = std::move(both);
+    } else if (member) {
+      out[key] = json::object();
+    }
+  }
+  return out;
 }
 
-SetNodePtr subtract(VersionStore& store, const SetNodePtr& a, const json& b) {
-  if (!b.is_object()) return a;
-  std::optional<Children> out = children_op(store, *a, b, Op::kSubtract);
-  return out ? store.share(SetNode{std::move(*out)}) : a;
+json wire(const SetNode& set) {
+  json out = json::object();
+  for (const auto& [key, child] : set.children) out.emplace(key, wire(*child));
+  return out;
 }
 
-bool empty(const SetNode& set) { return child_count(set.children) == 0; }
+bool releases(VersionStore& store, const ManagedEntry& own, const json& applied) {
+  return !empty(*subtract(store, own.fields, applied));
+}
+
+ManagedEntry* find(ManagedEntries& managed, std::string_view manager, std::string_view operation,
+                   std::string_view subresource) {
+  ManagedEntry* found = nullptr;
+  for (ManagedEntry& e : managed)
+    if (same_identity(e, manager, operation, subresource)) found = &e;
+  return found;
+}
+
+json identity(const ManagedEntry& e) {
+  return mf::make_entry(*e.api_version, *e.manager, text(e.operation), text(e.subresource), *e.time, json::object());
+}
+
+bool same_ignoring_time(const ManagedEntries& a, const ManagedEntries& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const ManagedEntry& x = a[i];
+    const ManagedEntry& y = b[i];
+    if (text(x.api_version) != text(y.api_version) || text(x.manager) != text(y.manager) ||
+        text(x.operation) != text(y.operation) || (x.subresource == nullptr) != (y.subresource == nullptr) ||
+        text(x.subresource) != text(y.subresource) || !same_set(*x.fields, *y.fields))
+      return false;
+  }
+  return true;
+}
 
 void update(VersionStore& store, ManagedEntries& managed, mf::Comparison cmp, const std::string& api_version,
             std::string_view manager, std::string_view operation, std::string_view subresource,

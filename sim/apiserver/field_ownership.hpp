@@ -37,4 +37,29 @@ void update(VersionStore& store, ManagedEntries& managed, mf::Comparison cmp, co
 void scale(VersionStore& store, ManagedEntries& managed, const std::string& api_version, std::string_view manager,
            const std::string& now);
 
+// --- pieces of a server-side apply (structured-merge-diff merge/update.go Updater.Apply) ---------
+
+/// a ∩ b in wire form (mf::set_intersection), b in wire form.
+json intersection(const SetNode& a, const json& b);
+/// The set in wire form.
+json wire(const SetNode& set);
+/// The applier's entry's set has members the newly applied set lacks: only then can the apply
+/// release (prune) anything, whatever the other managers own.
+bool releases(VersionStore& store, const ManagedEntry& own, const json& applied);
+/// The entry with this identity (the last one, as the apply's loops find it), or null.
+ManagedEntry* find(ManagedEntries& managed, std::string_view manager, std::string_view operation,
+                   std::string_view subresource);
+bool same_identity(const ManagedEntry& e, std::string_view manager, std::string_view operation,
+                   std::string_view subresource);
+/// The entry as JSON without its set, for mf::manager_identifier and mf::describe_manager.
+json identity(const ManagedEntry& e);
+ManagedEntry make_entry(VersionStore& store, const std::string& api_version, std::string_view manager,
+                        std::string_view operation, std::string_view subresource, const std::string& now,
+                        SetNodePtr fields);
+/// mf::drop_empty_entries and mf::sort_entries on kept entries.
+void drop_empty(ManagedEntries& managed);
+void sort_entries(ManagedEntries& managed);
+/// mf::same_ignoring_time on kept entries: the same entries in the same order, times aside.
+bool same_ignoring_time(const ManagedEntries& a, const ManagedEntries& b);
+
 }  // namespace kcsim::ownership

@@ -70,6 +70,33 @@ TEST(FieldOwnership, SetOperationsGiveTheWireFormResults) {
   EXPECT_GT(overlapping, 500);  // the generator exercises overlapping sets, not only disjoint ones
 }
 
+// The apply's pieces: the intersection that finds conflicts gives mf::set_intersection's set,
+// and an applier whose last applied set has nothing the new one lacks releases nothing, whatever
+// the others own (the prune's set is last − (applied ∪ others)).
+TEST(FieldOwnership, ApplyPiecesGiveTheWireFormResults) {
+  VersionStore store;
+  Sets gen{7};
+  int releasing = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const json last = gen.set();
+    const json applied = gen.set();
+    const json others = gen.set();
+    const SetNodePtr kept = store.share_node(last);
+    EXPECT_EQ(ownership::intersection(*kept, applied), mf::set_intersection(last, applied))
+        << last.dump() << " ∩ " << applied.dump();
+    EXPECT_EQ(ownership::wire(*kept), last);
+    json owned = applied;
+    mf::set_union(owned, others);
+    json released = last;
+    mf::set_subtract(released, owned);
+    ManagedEntry own;
+    own.fields = kept;
+    if (!ownership::releases(store, own, applied)) EXPECT_TRUE(mf::set_empty(released)) << released.dump();
+    else ++releasing;
+  }
+  EXPECT_GT(releasing, 500);
+}
+
 TEST(FieldOwnership, UnchangedSetsKeepTheirNodes) {
   VersionStore store;
   const json a = json::parse(R"({"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:replicas":{}}})");
