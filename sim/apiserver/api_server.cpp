@@ -14,6 +14,7 @@
 #include "kcsim/k8s/kinds.hpp"
 #include "kcsim/k8s/label_selector.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
+#include "field_ownership.hpp"
 #include "managed_fields.hpp"
 #include "pod_admission.hpp"
 #include "version_store.hpp"
@@ -62,6 +63,16 @@ bool same_entry(const json& entry, std::string_view manager, std::string_view op
                 std::string_view subresource) {
   return view_at(entry, "manager") == manager && view_at(entry, "operation") == operation &&
          view_at(entry, "subresource") == subresource;
+}
+
+// Whether the document itself holds metadata.managedFields (entries of a form the server does
+// not write; the server's are kept beside it, version_store.hpp).
+bool managed_in_document(const json& doc) { return child(doc, "metadata", "managedFields") != nullptr; }
+
+// A copy of the managedFields kept beside a version (none when it keeps none).
+ManagedEntries kept_entries(const ObjectPtr& version) {
+  const ManagedEntries* kept = VersionStore::entries(version);
+  return kept ? *kept : ManagedEntries();
 }
 
 std::string string_at(const json& obj, const char* a, const char* b = nullptr) {
@@ -770,8 +781,9 @@ struct ApiServer::Impl {
 
   // Stores `next` as the new version of `it`: generation, resourceVersion, history, watches. The
   // leaf changes are in `scratch`.
+  // `managed`, when given, is the new version's managedFields, kept beside it (next has none).
   WriteResult finish(Iter it, json next, const std::string& manager, std::string_view operation,
-                     std::string_view subresource, bool bump_generation) {
+                     std::string_view subresource, bool bump_generation, ManagedEntries* managed = nullptr) {
     const ObjectPtr old = it->second.obj;
     const ObjectRef& ref = it->first;
     json& meta = next["metadata"];
@@ -780,7 +792,8 @@ struct ApiServer::Impl {
       meta["generation"] = (g && g->is_number_integer()) ? g->get<std::int64_t>() + 1 : 1;
     }
     meta["resourceVersion"] = std::to_string(++api.resource_version_);
-    ObjectPtr stored = versions.make_version(std::move(next), old);
+    ObjectPtr stored = managed ? VersionStore::make_version(std::move(next), std::move(*managed))
+                               : versions.make_version(std::move(next), old);
     it->second.obj = stored;
     record_writes(ref, manager, operation, subresource);
     if (it->second.lifetime != kNoLifetime) api.lifetimes_[it->second.lifetime].last = stored;
@@ -824,11 +837,22 @@ struct ApiServer::Impl {
     // resourceVersion, no watch event).
     if (scratch.empty()) return {status(200, "OK", ""), old};
     if (auto invalid = invalid_workload(next, it->first.kind, string_at(next, "apiVersion"))) return {*invalid, nullptr};
-    // The stored version keeps its managedFields beside the document (version_store.hpp): the
-    // copy being written takes them back (preserve_server_metadata left out what the client sent).
-    VersionStore::restore(next, old);
-    if (it->first.kind != "Event") update_ownership(next, *old, manager, mf_operation, subresource, touched);
     const bool bump = generation_bump(it->first.kind, subresource);
+    // The stored version keeps its managedFields beside the document (version_store.hpp), and the
+    // new ownership is computed there (field_ownership.hpp); preserve_server_metadata left out what
+    // the client sent. Entries of a form the server does not write stay in the document, and are
+    // worked on there.
+    if (!managed_in_document(*old)) {
+      ManagedEntries managed = kept_entries(old);
+      if (it->first.kind != "Event") {
+        const std::string api_version = string_at(next, "apiVersion");
+        mf::Comparison cmp = mf::compare(*old, next, mf::schema_for(api_version), touched);
+        if (!cmp.empty())
+          ownership::update(versions, managed, std::move(cmp), api_version, manager, mf_operation, subresource, now_rfc3339());
+      }
+      return finish(it, std::move(next), manager, write_op, subresource, bump, &managed);
+    }
+    if (it->first.kind != "Event") update_ownership(next, *old, manager, mf_operation, subresource, touched);
     return finish(it, std::move(next), manager, write_op, subresource, bump);
   }
 
@@ -897,7 +921,7 @@ struct ApiServer::Impl {
       if (grace >= current) return {status(200, "OK", ""), cur};
     }
     json next = *cur;
-    VersionStore::restore(next, cur);
+    ManagedEntries managed = kept_entries(cur);  // ownership does not change
     json& m = next["metadata"];
     const std::string when = api.epoch_.rfc3339(now() + seconds(grace));
     m["deletionTimestamp"] = when;
@@ -910,7 +934,7 @@ struct ApiServer::Impl {
     scratch.push_back(std::move(w));
     const json* gen = child(m, "generation");
     const bool bump = !ts && gen && gen->is_number_integer() && gen->get<std::int64_t>() > 0;
-    return finish(it, std::move(next), manager, "Delete", "", bump);
+    return finish(it, std::move(next), manager, "Delete", "", bump, &managed);
   }
 
   // --- events -----------------------------------------------------------------------------------------
@@ -1236,6 +1260,91 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   Impl::preserve_server_metadata(*old, next);
   json applied = mf::field_set_of_config(object, schema);
 
+  struct Conflict {
+    std::string id;
+    std::string who;
+    std::vector<std::string> paths;
+  };
+  std::vector<Conflict> conflicts;
+  std::size_t total = 0;
+  // apiserver fieldmanager internal/conflict.go getConflictMessage.
+  auto conflict_status = [&]() {
+    std::string message;
+    if (total == 1) {
+      message = fmt::format("Apply failed with 1 conflict: conflict with {}: {}", conflicts[0].who,
+                            conflicts[0].paths[0]);
+    } else {
+      std::stable_sort(conflicts.begin(), conflicts.end(),
+                       [](const Conflict& a, const Conflict& b) { return a.id < b.id; });
+      std::string body;
+      for (const auto& c : conflicts) {
+        body += (body.empty() ? "" : "\n") + fmt::format("conflicts with {}:", c.who);
+        for (const auto& p : c.paths) body += "\n- " + p;
+      }
+      message = fmt::format("Apply failed with {} conflicts: {}", total, body);
+    }
+    return status(409, "Conflict", std::move(message));
+  };
+
+  // The stored version keeps its managedFields beside the document (version_store.hpp): the
+  // apply's ownership is computed on them there (field_ownership.hpp), step for step as on JSON
+  // below, which is left for a document that holds managedFields of another form.
+  if (!managed_in_document(*old)) {
+    ManagedEntries managed = kept_entries(old);
+    auto is_own = [&](const ManagedEntry& e) { return ownership::same_identity(e, manager, "Apply", ""); };
+    // prune (below): only an applier that applied more last time can release anything; then the
+    // sets are made as JSON, as below.
+    if (const ManagedEntry* last = ownership::find(managed, manager, "Apply", "");
+        last && ownership::releases(d.versions, *last, applied)) {
+      json owned = applied;
+      json last_applied = json::object();
+      for (const ManagedEntry& e : managed) {
+        if (is_own(e)) last_applied = ownership::wire(*e.fields);
+        else mf::set_union(owned, ownership::wire(*e.fields));
+      }
+      json released = last_applied;
+      mf::set_subtract(released, owned);
+      for (const auto& path : mf::members(released)) {
+        if (!mf::set_has_prefix(owned, path)) mf::erase_path(next, path, owned);
+      }
+    }
+    const mf::Comparison cmp = mf::compare(*old, next, schema);
+    json changed = cmp.added;
+    mf::set_union(changed, cmp.modified);
+    for (ManagedEntry& e : managed) {
+      if (is_own(e)) continue;
+      json overlap = ownership::intersection(*e.fields, changed);
+      if (!mf::set_empty(overlap)) {
+        const json id = ownership::identity(e);
+        Conflict c{mf::manager_identifier(id), mf::describe_manager(id), {}};
+        for (const auto& p : mf::members(overlap)) c.paths.push_back(mf::path_string(p));
+        total += c.paths.size();
+        conflicts.push_back(std::move(c));
+        e.fields = ownership::subtract(d.versions, e.fields, overlap);
+      }
+      e.fields = ownership::subtract(d.versions, e.fields, cmp.removed);
+    }
+    if (!conflicts.empty() && !force) return {conflict_status(), nullptr};
+    if (ManagedEntry* own = ownership::find(managed, manager, "Apply", "")) {
+      own->fields = d.versions.share_node(applied);
+      own->api_version = VersionStore::name(api_version);
+    } else {
+      managed.push_back(ownership::make_entry(d.versions, api_version, manager, "Apply", "", d.now_rfc3339(),
+                                              d.versions.share_node(applied)));
+    }
+    ownership::drop_empty(managed);
+    d.collect_changes(*old, next);
+    const ManagedEntries* before = VersionStore::entries(old);
+    const bool ownership_same = before ? ownership::same_ignoring_time(managed, *before) : managed.empty();
+    // As below (kubernetes#88875).
+    if (d.scratch.empty() && ownership_same && options_.kubernetes_minor >= 18) return {status(200, "OK", ""), old};
+    for (ManagedEntry& e : managed)
+      if (is_own(e)) e.time = d.versions.share_time(d.now_rfc3339());
+    ownership::sort_entries(managed);
+    const bool bump = d.generation_bump(ref.kind, "");
+    return d.finish(it, std::move(next), manager, "Apply", "", bump, &managed);
+  }
+
   // preserve_server_metadata copied the stored managedFields if the document has them; else they
   // are kept beside it (version_store.hpp).
   const json old_managed = VersionStore::managed_fields(old);
@@ -1265,13 +1374,6 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
   const mf::Comparison cmp = mf::compare(*old, next, schema);
   json changed = cmp.added;
   mf::set_union(changed, cmp.modified);
-  struct Conflict {
-    std::string id;
-    std::string who;
-    std::vector<std::string> paths;
-  };
-  std::vector<Conflict> conflicts;
-  std::size_t total = 0;
   for (json& e : managed) {
     if (is_own(e)) continue;
     json& fields = e["fieldsV1"];
@@ -1286,24 +1388,7 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
     }
     mf::set_subtract(fields, cmp.removed);
   }
-  if (!conflicts.empty() && !force) {
-    // apiserver fieldmanager internal/conflict.go getConflictMessage.
-    std::string message;
-    if (total == 1) {
-      message = fmt::format("Apply failed with 1 conflict: conflict with {}: {}", conflicts[0].who,
-                            conflicts[0].paths[0]);
-    } else {
-      std::stable_sort(conflicts.begin(), conflicts.end(),
-                       [](const Conflict& a, const Conflict& b) { return a.id < b.id; });
-      std::string body;
-      for (const auto& c : conflicts) {
-        body += (body.empty() ? "" : "\n") + fmt::format("conflicts with {}:", c.who);
-        for (const auto& p : c.paths) body += "\n- " + p;
-      }
-      message = fmt::format("Apply failed with {} conflicts: {}", total, body);
-    }
-    return {status(409, "Conflict", std::move(message)), nullptr};
-  }
+  if (!conflicts.empty() && !force) return {conflict_status(), nullptr};
 
   json* own = nullptr;
   for (json& e : managed)
@@ -1352,16 +1437,30 @@ WriteResult ApiServer::update_scale(const ObjectRef& ref, std::int64_t replicas,
 
   // The hot path of an autoscaler fight: one copy of the document, edited in place.
   json next = *old;
-  VersionStore::restore(next, old);
   next["spec"]["replicas"] = replicas;
+  const std::string api_version = string_at(*old, "apiVersion");
+
+  d.scratch.clear();
+  WriteRecord w;
+  w.field = "/spec/replicas";
+  if (current) w.old_value = *current;
+  w.new_value = replicas;
+  d.scratch.push_back(std::move(w));
 
   // apimachinery managedfields scalehandler.go ToParent: the writer's scale entry owns
-  // spec.replicas and every other entry loses it.
+  // spec.replicas and every other entry loses it. On the entries kept beside the version
+  // (field_ownership.hpp), unless the document holds entries of a form the server does not write.
+  if (!managed_in_document(*old)) {
+    ManagedEntries kept = kept_entries(old);
+    ownership::scale(d.versions, kept, api_version, manager, d.now_rfc3339());
+    // The scale subresource goes through the parent's update strategy: a spec change, so
+    // generation moves (apps Deployment/ReplicaSet strategies).
+    return d.finish(it, std::move(next), manager, "Update", "scale", /*bump_generation=*/true, &kept);
+  }
   static const json kReplicas = {{"f:spec", {{"f:replicas", json::object()}}}};
   json& managed = next["metadata"]["managedFields"];
   if (!managed.is_array()) managed = json::array();
   bool found = false;
-  const std::string api_version = string_at(*old, "apiVersion");
   for (json& e : managed) {
     if (same_entry(e, manager, "Update", "scale")) {
       found = true;
@@ -1376,15 +1475,6 @@ WriteResult ApiServer::update_scale(const ObjectRef& ref, std::int64_t replicas,
   if (!found) managed.push_back(mf::make_entry(api_version, manager, "Update", "scale", d.now_rfc3339(), kReplicas));
   mf::drop_empty_entries(managed);
   mf::sort_entries(managed);
-
-  d.scratch.clear();
-  WriteRecord w;
-  w.field = "/spec/replicas";
-  if (current) w.old_value = *current;
-  w.new_value = replicas;
-  d.scratch.push_back(std::move(w));
-  // The scale subresource goes through the parent's update strategy: a spec change, so
-  // generation moves (apps Deployment/ReplicaSet strategies).
   return d.finish(it, std::move(next), manager, "Update", "scale", /*bump_generation=*/true);
 }
 

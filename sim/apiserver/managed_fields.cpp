@@ -146,10 +146,20 @@ const json* key_value(const json& item, const std::string& field) {
   return nullptr;
 }
 
+// `k:` and the JSON of an object of the key fields. Written out rather than built as an object
+// and dumped: every KeyFields list above is in the order an object sorts its keys, and their
+// names need no escaping, so the text is the same.
 std::string item_key(const json& item, const KeyFields& fields) {
-  json key = json::object();
-  for (const auto& f : fields) key[f] = *key_value(item, f);
-  return "k:" + key.dump();
+  std::string out = "k:{";
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    out += fields[i];
+    out += "\":";
+    out += key_value(item, fields[i])->dump();
+  }
+  out += '}';
+  return out;
 }
 
 bool items_keyed(const json* list, const KeyFields& fields) {
@@ -219,22 +229,43 @@ bool skip_key(Level level, std::string_view key) {
   return false;
 }
 
-// Builds sets with "." on every member; normalised before returning.
-void insert(json& trie, const std::vector<std::string>& path) {
-  json* node = &trie;
-  for (const auto& key : path) {
-    json& child = (*node)[key];
-    if (child.is_null()) child = json::object();
-    node = &child;
+// Builds a set with "." on every member (normalised before returning), path by path. The walks
+// insert in document order, so a path shares most of its prefix with the one before: the builder
+// keeps the nodes of the last path and descends from where the next one departs from it (the
+// nodes of a std::map-backed object stay where they are as members are added).
+class TrieBuilder {
+ public:
+  explicit TrieBuilder(json& root) : root_(root) {}
+  void insert(const std::vector<std::string>& path) {
+    std::size_t common = 0;
+    while (common < keys_.size() && common < path.size() && keys_[common] == path[common]) ++common;
+    keys_.resize(common);
+    nodes_.resize(common);
+    json* node = common ? nodes_.back() : &root_;
+    for (std::size_t i = common; i < path.size(); ++i) {
+      json& child = (*node)[path[i]];
+      if (child.is_null()) child = json::object();
+      node = &child;
+      keys_.push_back(path[i]);
+      nodes_.push_back(node);
+    }
+    (*node)["."] = json::object();
   }
-  (*node)["."] = json::object();
-}
+
+ private:
+  json& root_;
+  std::vector<std::string> keys_;  // the last path inserted
+  std::vector<json*> nodes_;       // nodes_[i]: the node at keys_[0..i]
+};
 
 struct CompareWalker {
   const Schema& schema;
   Comparison& out;
   std::vector<std::string> path;
   const Touched* touched = nullptr;  // parts that may differ (null: any)
+  TrieBuilder added{out.added};
+  TrieBuilder modified{out.modified};
+  TrieBuilder removed{out.removed};
 
   bool markable(std::string_view key) const {
     return key != "metadata" && !(schema.builtin && always_present(key));
@@ -278,9 +309,9 @@ struct CompareWalker {
     const KeyFields* keys = nullptr;
     switch (shape_of(name, l, r, &keys)) {
       case Shape::kLeaf:
-        if (!l) insert(out.added, path);
-        else if (!r) insert(out.removed, path);
-        else if (!(*l == *r)) insert(out.modified, path);
+        if (!l) added.insert(path);
+        else if (!r) removed.insert(path);
+        else if (!(*l == *r)) modified.insert(path);
         return;
       case Shape::kMap:
         map_children(l, r, Level::kNormal);
@@ -295,8 +326,8 @@ struct CompareWalker {
           map_children(pair.first, pair.second, Level::kNormal);
           // A keyed item is a map element: typed compare records the item itself when it appears
           // or disappears, which is where `k:{...}: {".": {}}` comes from.
-          if (!pair.first) insert(out.added, path);
-          else if (!pair.second) insert(out.removed, path);
+          if (!pair.first) added.insert(path);
+          else if (!pair.second) removed.insert(path);
           path.pop_back();
         }
         break;
@@ -304,14 +335,15 @@ struct CompareWalker {
     }
     // typed/compare.go compare(): a non-leaf node present on one side only is itself added/removed.
     if (!mark) return;
-    if (!l) insert(out.added, path);
-    else if (!r) insert(out.removed, path);
+    if (!l) added.insert(path);
+    else if (!r) removed.insert(path);
   }
 };
 
 struct ConfigWalker {
   json set = json::object();
   std::vector<std::string> path;
+  TrieBuilder builder{set};
 
   void map(const json& m, Level level) {
     for (auto it = m.begin(); it != m.end(); ++it) {
@@ -332,7 +364,7 @@ struct ConfigWalker {
     const KeyFields* keys = nullptr;
     switch (shape_of(name, nullptr, &v, &keys)) {
       case Shape::kLeaf:
-        insert(set, path);
+        builder.insert(path);
         return;
       case Shape::kMap:
         map(v, Level::kNormal);
@@ -341,7 +373,7 @@ struct ConfigWalker {
         // typed/tofieldset.go: every item of an associative list is a member, plus its fields.
         for (const auto& item : v) {
           path.push_back(item_key(item, *keys));
-          insert(set, path);
+          builder.insert(path);
           map(item, Level::kNormal);
           path.pop_back();
         }

@@ -19,17 +19,6 @@ namespace kcsim {
 
 namespace {
 
-// Manager names, operations, subresources and apiVersions: a few dozen in any run, kept for the
-// life of the process so that an entry points to them (and a version outlives its server).
-const std::string* name_of(std::string_view text) {
-  static std::mutex mutex;
-  static std::set<std::string, std::less<>> names;
-  const std::lock_guard<std::mutex> lock(mutex);
-  auto it = names.find(text);
-  if (it == names.end()) it = names.emplace(text).first;
-  return &*it;
-}
-
 // FieldsV1 sets are tries whose every value is an object (`{}` or `{".": {}, ...}`): kept as
 // SetNodes (version_store.hpp), a member's key with the node below it, in the document's key order.
 // A set with any other value stays in the document (share_node gives null).
@@ -48,22 +37,13 @@ bool same_set(const json& doc, const SetNode& node) {
   return true;
 }
 
-struct CompactEntry {
-  const std::string* api_version = nullptr;
-  const std::string* manager = nullptr;
-  const std::string* operation = nullptr;
-  const std::string* subresource = nullptr;  // null: no subresource member
-  std::shared_ptr<const std::string> time;
-  SetNodePtr fields;
-};
-
 // The deleter of a version: it deletes the document and carries the entries kept beside it.
 struct VersionDeleter {
-  std::vector<CompactEntry> managed;
+  std::vector<ManagedEntry> managed;
   void operator()(const json* doc) const noexcept { delete doc; }
 };
 
-const std::vector<CompactEntry>* entries_of(const ObjectPtr& version) {
+const std::vector<ManagedEntry>* entries_of(const ObjectPtr& version) {
   if (!version) return nullptr;
   const VersionDeleter* d = std::get_deleter<VersionDeleter>(version);
   return d && !d->managed.empty() ? &d->managed : nullptr;
@@ -92,7 +72,7 @@ bool compactable(const json& entry) {
 
 const std::string& text(const json& entry, const char* key) { return entry.find(key)->get_ref<const std::string&>(); }
 
-json entry_json(const CompactEntry& e) {
+json entry_json(const ManagedEntry& e) {
   json entry = json::object();
   entry["apiVersion"] = *e.api_version;
   entry["fieldsType"] = "FieldsV1";
@@ -104,16 +84,36 @@ json entry_json(const CompactEntry& e) {
   return entry;
 }
 
-json managed_json(const std::vector<CompactEntry>& entries) {
+json managed_json(const std::vector<ManagedEntry>& entries) {
   json out = json::array();
-  for (const CompactEntry& e : entries) out.push_back(entry_json(e));
+  for (const ManagedEntry& e : entries) out.push_back(entry_json(e));
   return out;
 }
 
 }  // namespace
 
+// Manager names, operations, subresources and apiVersions: a few dozen in any run, kept for the
+// life of the process so that an entry points to them (and a version outlives its server).
+const std::string* VersionStore::name(std::string_view text) {
+  static std::mutex mutex;
+  static std::set<std::string, std::less<>> names;
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = names.find(text);
+  if (it == names.end()) it = names.emplace(text).first;
+  return &*it;
+}
+
+const ManagedEntries* VersionStore::entries(const ObjectPtr& version) { return entries_of(version); }
+
+ObjectPtr VersionStore::make_version(json doc, ManagedEntries managed) {
+  if (managed.empty()) return std::make_shared<const json>(std::move(doc));
+  VersionDeleter keep;
+  keep.managed = std::move(managed);
+  return ObjectPtr(new json(std::move(doc)), std::move(keep));
+}
+
 ObjectPtr with_managed_fields(const ObjectPtr& version) {
-  const std::vector<CompactEntry>* entries = entries_of(version);
+  const std::vector<ManagedEntry>* entries = entries_of(version);
   if (!entries) return version;
   json out = *version;
   out["metadata"]["managedFields"] = managed_json(*entries);
@@ -123,11 +123,11 @@ ObjectPtr with_managed_fields(const ObjectPtr& version) {
 bool has_managed_fields_beside(const ObjectPtr& version) { return entries_of(version) != nullptr; }
 
 void VersionStore::restore(json& doc, const ObjectPtr& version) {
-  if (const std::vector<CompactEntry>* entries = entries_of(version)) doc["metadata"]["managedFields"] = managed_json(*entries);
+  if (const std::vector<ManagedEntry>* entries = entries_of(version)) doc["metadata"]["managedFields"] = managed_json(*entries);
 }
 
 json VersionStore::managed_fields(const ObjectPtr& version) {
-  if (const std::vector<CompactEntry>* entries = entries_of(version)) return managed_json(*entries);
+  if (const std::vector<ManagedEntry>* entries = entries_of(version)) return managed_json(*entries);
   if (!version || !version->is_object()) return nullptr;
   auto meta = version->find("metadata");
   if (meta == version->end() || !meta->is_object()) return nullptr;
@@ -149,16 +149,21 @@ SetNodePtr VersionStore::share_fields(const json& fields, const SetNodePtr* prev
 // The node of a trie, made from its children's shared nodes and shared in turn: every set that
 // has this subtree (a pod template's fields, a condition's) points to one node.
 SetNodePtr VersionStore::share_node(const json& doc) {
+  if (!doc.is_object()) return nullptr;
   SetNode node;
   node.children.reserve(doc.size());
-  std::size_t hash = doc.size();
   for (auto it = doc.begin(); it != doc.end(); ++it) {
-    if (!it->is_object()) return nullptr;
     SetNodePtr child = share_node(*it);
     if (!child) return nullptr;
-    hash = hash * 1000003u ^ std::hash<std::string>{}(it.key()) ^ (std::hash<const void*>{}(child.get()) << 1);
     node.children.emplace_back(it.key(), std::move(child));
   }
+  return share(std::move(node));
+}
+
+SetNodePtr VersionStore::share(SetNode node) {
+  std::size_t hash = node.children.size();
+  for (const auto& [key, child] : node.children)
+    hash = hash * 1000003u ^ std::hash<std::string>{}(key) ^ (std::hash<const void*>{}(child.get()) << 1);
   std::vector<SetNodePtr>& bucket = nodes_[hash];
   for (const SetNodePtr& n : bucket)
     if (n->children == node.children) return n;  // keys equal, children the same nodes
@@ -187,18 +192,18 @@ ObjectPtr VersionStore::make_version(json doc, const ObjectPtr& previous) {
       !std::all_of(managed->begin(), managed->end(), compactable))
     return std::make_shared<const json>(std::move(doc));
 
-  const std::vector<CompactEntry>* before = entries_of(previous);
+  const std::vector<ManagedEntry>* before = entries_of(previous);
   VersionDeleter keep;
   keep.managed.reserve(managed->size());
   for (const json& entry : *managed) {
-    CompactEntry e;
-    e.api_version = name_of(text(entry, "apiVersion"));
-    e.manager = name_of(text(entry, "manager"));
-    e.operation = name_of(text(entry, "operation"));
-    if (auto sub = entry.find("subresource"); sub != entry.end()) e.subresource = name_of(sub->get_ref<const std::string&>());
-    const CompactEntry* same = nullptr;  // this manager's entry in the version replaced
+    ManagedEntry e;
+    e.api_version = VersionStore::name(text(entry, "apiVersion"));
+    e.manager = VersionStore::name(text(entry, "manager"));
+    e.operation = VersionStore::name(text(entry, "operation"));
+    if (auto sub = entry.find("subresource"); sub != entry.end()) e.subresource = VersionStore::name(sub->get_ref<const std::string&>());
+    const ManagedEntry* same = nullptr;  // this manager's entry in the version replaced
     if (before)
-      for (const CompactEntry& b : *before)
+      for (const ManagedEntry& b : *before)
         if (b.manager == e.manager && b.operation == e.operation && b.subresource == e.subresource) same = &b;
     const std::string& time = text(entry, "time");
     e.time = same && *same->time == time ? same->time : share_time(time);
