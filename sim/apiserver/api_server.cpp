@@ -1308,6 +1308,7 @@ WriteResult ApiServer::apply(const json& object, const std::string& manager, boo
         if (!mf::set_has_prefix(owned, path)) mf::erase_path(next, path, owned);
       }
     }
+    k8s::apply_defaults(next);  // as below: the merged and pruned object is defaulted
     const mf::Comparison cmp = mf::compare(*old, next, schema);
     json changed = cmp.added;
     mf::set_union(changed, cmp.modified);
