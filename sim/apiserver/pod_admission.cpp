@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kcsim/k8s/name_suffix.hpp"
+
 namespace kcsim {
 namespace {
 
@@ -17,22 +19,6 @@ std::string string_member(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// names.SimpleNameGenerator's 5 characters (apimachinery util/rand String: no vowels, no 0 1 3),
-// drawn from the uid with FNV-1a 64 instead of an unseeded generator.
-std::string suffix_of(std::string_view uid) {
-  static constexpr std::string_view kAlphanums = "bcdfghjklmnpqrstvwxz2456789";
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : uid) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  std::string out;
-  for (int i = 0; i < 5; ++i) {
-    out += kAlphanums[h % kAlphanums.size()];
-    h /= kAlphanums.size();
-  }
-  return out;
-}
 
 bool mounts_token_path(const json& spec) {
   for (const char* list : {"initContainers", "containers"}) {
@@ -59,7 +45,7 @@ void service_account(json& spec, std::string_view uid) {
   auto automount = spec.find("automountServiceAccountToken");
   if (automount != spec.end() && automount->is_boolean() && !automount->get<bool>()) return;
   if (mounts_token_path(spec)) return;
-  const std::string name = "kube-api-access-" + suffix_of(uid);
+  const std::string name = "kube-api-access-" + k8s::name_suffix_from(uid);
   json volume = {
       {"name", name},
       {"projected",

@@ -32,6 +32,7 @@
 
 #include "cluster_objects.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/name_suffix.hpp"
 #include "kcsim/k8s/pod_ready.hpp"
 
 namespace kcsim {
@@ -132,21 +133,6 @@ json service_labels(const json& service) {
   return l && l->is_object() ? *l : json::object();
 }
 
-// apimachinery util/rand.String's alphabet (no vowels, no confusable digits).
-std::string random_suffix(std::string_view seed) {
-  static constexpr std::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : seed) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  std::string s;
-  for (int i = 0; i < 5; ++i) {
-    s += kAlphabet[h % kAlphabet.size()];
-    h /= kAlphabet.size();
-  }
-  return s;
-}
 
 std::vector<std::string> list_with_more(const std::vector<std::string>& all, std::size_t max, std::string& tail) {
   std::vector<std::string> head(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(max, all.size())));
@@ -221,7 +207,7 @@ std::vector<json> service_endpoint_slices(const ApiServer& api, std::optional<st
       json labels = service_labels(*svc);
       labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io";
       labels["kubernetes.io/service-name"] = svc_name;
-      const std::string name = svc_name + "-" + random_suffix(i == 0 ? uid : uid + "/" + std::to_string(i));
+      const std::string name = svc_name + "-" + k8s::name_suffix_from(i == 0 ? uid : uid + "/" + std::to_string(i));
       json slice = {{"addressType", "IPv4"},
                     {"apiVersion", "discovery.k8s.io/v1"},
                     {"endpoints", std::move(endpoints)},
