@@ -10,6 +10,7 @@
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/analysis/report.hpp"
 #include "kcsim/views/text_report.hpp"
+#include "kcsim/cli/progress_line.hpp"
 #include "kcsim/cli/runner.hpp"
 #include "kcsim/core/output_file.hpp"
 
@@ -90,7 +91,10 @@ int run(const std::vector<std::string>& args) {
   run_options.verify = vm.count("verify") > 0;
   run_options.events = !events.empty();
   const Duration simulated = scenario.duration;
+  ProgressLine progress(scenario.file);
+  run_options.progress = &progress;
   RunOutcome outcome = run_scenario(std::move(scenario), limits, run_options);
+  progress.clear();
   const std::string report =
       format == "json" ? outcome.report.dump(2) + "\n" : render_text_report(outcome.report);
   std::vector<std::pair<OutputTarget, std::string>> files;

@@ -10,6 +10,7 @@
 #include "kcsim/analysis/problems.hpp"
 #include "kcsim/analysis/report.hpp"
 #include "kcsim/views/text_report.hpp"
+#include "kcsim/cli/progress_line.hpp"
 #include "kcsim/views/timeline_html.hpp"
 
 namespace kcsim {
@@ -47,7 +48,7 @@ RunOutcome run_scenario(Scenario&& moved, RunLimits limits, const RunOptions& op
     if (out.stop == StopReason::kEventLimit) break;
     checker.probe(world, t);
   }
-  if (out.stop != StopReason::kEventLimit) out.stop = world.run();
+  if (out.stop != StopReason::kEventLimit) out.stop = cli::run_to(world, std::nullopt, options.progress);
   if (out.stop == StopReason::kEventLimit)
     throw RunLimitError(fmt::format(
         "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably "

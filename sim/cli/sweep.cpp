@@ -12,6 +12,7 @@
 #include "cli.hpp"
 #include "kcsim/scenario/scenario.hpp"
 #include "kcsim/core/input_error.hpp"
+#include "kcsim/cli/progress_line.hpp"
 #include "kcsim/cli/runner.hpp"
 #include "kcsim/cli/sweep_runner.hpp"
 #include "kcsim/core/input_file.hpp"
@@ -84,15 +85,11 @@ int sweep(const std::vector<std::string>& args) {
     json probe = json::parse(text);
     apply_variation(probe, v.path, v.values.front());
   }
-  if (isatty(STDERR_FILENO)) {
-    options.progress = [](std::size_t done, std::size_t total) {
-      const int width = 30;
-      const int filled = static_cast<int>(width * done / total);
-      std::cerr << fmt::format("\r[{}{}] {}/{}", std::string(filled, '#'), std::string(width - filled, ' '), done, total)
-                << (done == total ? "\n" : "") << std::flush;
-    };
-  }
+  ProgressLine progress("sweep");
+  if (progress.active())
+    options.progress = [&progress](std::size_t done, std::size_t total) { progress.count(done, total, "runs"); };
   const json result = run_sweep(text, path, options);
+  progress.clear();
   const std::string rendered = render_sweep(result, format);
   write_output(output, rendered);
   return 0;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "kcsim/cli/progress_line.hpp"
 #include "kcsim/core/time.hpp"
 #include "kcsim/scenario/scenario.hpp"
 
@@ -55,7 +56,8 @@ std::variant<InstantRun, int> prepare_instant_run(const std::string& scenario_pa
 std::unique_ptr<World> world_at(Scenario scenario, Duration instant, RunLimits limits) {
   for (const ReadWarning& w : scenario_warnings(scenario)) std::cerr << "kcsim: warning: " << w.str() << "\n";
   auto world = std::make_unique<World>(std::move(scenario), limits);
-  if (world->run(SimTime{instant}) == StopReason::kEventLimit)
+  ProgressLine progress(world->scenario().file);
+  if (run_to(*world, SimTime{instant}, &progress) == StopReason::kEventLimit)
     throw std::runtime_error(fmt::format(
         "{}: the run stopped at the event limit ({} events) at t = {}: a controller is probably writing in a tight loop",
         world->scenario().file, limits.max_events, format_go_duration(world->engine().now().time_since_epoch())));

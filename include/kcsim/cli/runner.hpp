@@ -10,6 +10,10 @@
 
 namespace kcsim {
 
+namespace cli {
+class ProgressLine;
+}
+
 struct RunOutcome {
   json report;              // build_report + "expectations"
   std::string events_table; // kubectl get events -A layout at the end of the run
@@ -28,6 +32,7 @@ struct RunOptions {
   bool html = false;         // fill RunOutcome::html
   bool events = true;        // fill RunOutcome::events_table (`kcsim run` only with --events)
   bool verify = false;       // check the invariants after every event (invariants.hpp)
+  cli::ProgressLine* progress = nullptr;  // the main run reports to it (progress_line.hpp)
 };
 
 /// Runs a loaded scenario to its duration. Throws InputError for invalid model settings,
