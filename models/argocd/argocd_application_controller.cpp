@@ -43,7 +43,7 @@
 #include "argocd_diff.hpp"
 #include "resource_comparison.hpp"
 #include "argocd_health.hpp"
-#include "hash_view_fingerprint.hpp"
+#include "hash_view.hpp"
 #include "sync_policy.hpp"
 #include "self_heal_backoff.hpp"
 #include "../git/git_repository.hpp"
@@ -62,6 +62,7 @@ namespace {
 
 using argocd::Health;
 using argocd::HashViewFingerprint;
+using argocd::same_hash_view;
 
 // Field managers and event source (controller/sync.go sync.WithServerSideApplyManager,
 // util/argo/audit_logger.go; other writes: the user-agent prefix, k8s.io/apiserver
@@ -694,35 +695,6 @@ class ArgoCD final : public Controller, public GitPushListener {
     static const std::string kNone;
     const json* rv = find(obj, {"metadata", "resourceVersion"});
     return rv && rv->is_string() ? rv->get_ref<const std::string&>() : kNone;
-  }
-
-  // hash_view(a) == hash_view(b) when no ignore rule applies, without copying either: objects
-  // are ordered maps, so walk both in key order skipping what hash_view erases.
-  static bool same_hash_view(const json& a, const json& b) {
-    if (!a.is_object() || !b.is_object()) return a == b;
-    return equal_except(a, b, /*top=*/true);
-  }
-
-  // Object equality skipping "status" at the top and resourceVersion, generation and
-  // managedFields in metadata.
-  static bool equal_except(const json& a, const json& b, bool top) {
-    const auto skipped = [top](const std::string& k) {
-      return top ? k == "status" : (k == "resourceVersion" || k == "generation" || k == "managedFields");
-    };
-    auto ia = a.begin(), ib = b.begin();
-    for (;;) {
-      while (ia != a.end() && skipped(ia.key())) ++ia;
-      while (ib != b.end() && skipped(ib.key())) ++ib;
-      if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
-      if (ia.key() != ib.key()) return false;
-      if (top && ia.key() == "metadata" && ia->is_object() && ib->is_object()) {
-        if (!equal_except(*ia, *ib, /*top=*/false)) return false;
-      } else if (*ia != *ib) {
-        return false;
-      }
-      ++ia;
-      ++ib;
-    }
   }
 
   void cluster_cache_event(const WatchEvent& e) {

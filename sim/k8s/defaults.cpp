@@ -11,11 +11,14 @@ namespace {
 using json = nlohmann::json;
 
 // Go's defaulters test a string for "" and a pointer for nil: an absent member, a null, or an
-// empty string gets the default.
-void default_string(json& obj, const char* key, const char* value) {
+// empty string is unset.
+bool unset_string(const json& obj, const char* key) {
   auto it = obj.find(key);
-  if (it == obj.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty()))
-    obj[key] = value;
+  return it == obj.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty());
+}
+
+void default_string(json& obj, const char* key, const char* value) {
+  if (unset_string(obj, key)) obj[key] = value;
 }
 
 // A pointer field (*int32, *bool, *struct): only nil gets the default.
@@ -68,13 +71,12 @@ void field_ref_defaults(json& holder) {
 
 // SetDefaults_Container, SetDefaults_ContainerPort, the probes and lifecycle handlers.
 void container_defaults(json& c) {
-  if (!c.contains("imagePullPolicy") || c["imagePullPolicy"].is_null() ||
-      (c["imagePullPolicy"].is_string() && c["imagePullPolicy"].get_ref<const std::string&>().empty())) {
-    // An image that does not parse has no tag: IfNotPresent, as upstream ignores the parse error.
-    const json* image = c.contains("image") && c["image"].is_string() ? &c["image"] : nullptr;
-    c["imagePullPolicy"] = image && !image->get_ref<const std::string&>().empty()
-                               ? default_pull_policy(image->get_ref<const std::string&>())
-                               : std::string("IfNotPresent");
+  if (unset_string(c, "imagePullPolicy")) {
+    // An image that does not parse (here: none) has no tag: IfNotPresent, as upstream ignores the
+    // parse error.
+    c["imagePullPolicy"] = unset_string(c, "image") || !c["image"].is_string()
+                               ? std::string("IfNotPresent")
+                               : default_pull_policy(c["image"].get_ref<const std::string&>());
   }
   default_string(c, "terminationMessagePath", "/dev/termination-log");
   default_string(c, "terminationMessagePolicy", "File");
@@ -165,9 +167,8 @@ void service_defaults(json& svc) {
     default_string(p, "protocol", "TCP");
     // targetPort 0 or "" becomes the port.
     const auto t = p.find("targetPort");
-    const bool unset = t == p.end() || t->is_null() || (t->is_number_integer() && t->get<std::int64_t>() == 0) ||
-                       (t->is_string() && t->get_ref<const std::string&>().empty());
-    if (unset && p.contains("port")) p["targetPort"] = p["port"];
+    const bool zero = t != p.end() && t->is_number_integer() && t->get<std::int64_t>() == 0;
+    if ((unset_string(p, "targetPort") || zero) && p.contains("port")) p["targetPort"] = p["port"];
   });
   const std::string type = (*spec)["type"].is_string() ? (*spec)["type"].get<std::string>() : "";
   if (type == "NodePort" || type == "LoadBalancer") default_string(*spec, "externalTrafficPolicy", "Cluster");

@@ -1,4 +1,4 @@
-#include "hash_view_fingerprint.hpp"
+#include "hash_view.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -59,6 +59,36 @@ void number(Hasher& h, const json& v) {
 
 enum class Level { kTop, kMetadata, kOther };
 
+// What the view leaves out: status at the top; resourceVersion, generation and managedFields in
+// metadata.
+bool skipped(Level level, const std::string& key) {
+  if (level == Level::kTop) return key == "status";
+  if (level == Level::kMetadata) return key == "resourceVersion" || key == "generation" || key == "managedFields";
+  return false;
+}
+
+Level level_below(Level level, const std::string& key) {
+  return level == Level::kTop && key == "metadata" ? Level::kMetadata : Level::kOther;
+}
+
+bool equal_except(const json& a, const json& b, Level level) {
+  auto ia = a.begin(), ib = b.begin();
+  for (;;) {
+    while (ia != a.end() && skipped(level, ia.key())) ++ia;
+    while (ib != b.end() && skipped(level, ib.key())) ++ib;
+    if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+    if (ia.key() != ib.key()) return false;
+    const Level below = level_below(level, ia.key());
+    if (below != Level::kOther && ia->is_object() && ib->is_object()) {
+      if (!equal_except(*ia, *ib, below)) return false;
+    } else if (*ia != *ib) {
+      return false;
+    }
+    ++ia;
+    ++ib;
+  }
+}
+
 void walk(Hasher& h, const json& v, Level level) {
   switch (v.type()) {
     case json::value_t::null: h.tag('n'); return;
@@ -76,11 +106,10 @@ void walk(Hasher& h, const json& v, Level level) {
       h.tag('o');
       for (auto it = v.begin(); it != v.end(); ++it) {
         const std::string& k = it.key();
-        if (level == Level::kTop && k == "status") continue;
-        if (level == Level::kMetadata && (k == "resourceVersion" || k == "generation" || k == "managedFields")) continue;
+        if (skipped(level, k)) continue;
         h.tag('k');
         h.text(k);
-        walk(h, *it, level == Level::kTop && k == "metadata" ? Level::kMetadata : Level::kOther);
+        walk(h, *it, level_below(level, k));
       }
       h.tag('e');
       return;
@@ -90,6 +119,11 @@ void walk(Hasher& h, const json& v, Level level) {
 }
 
 }  // namespace
+
+bool same_hash_view(const json& a, const json& b) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  return equal_except(a, b, Level::kTop);
+}
 
 HashViewFingerprint HashViewFingerprint::of(const json& object) {
   Hasher h;

@@ -1,8 +1,8 @@
 // ArgoCD's comparison memo reuses a diff when the new live version has the same hash view
-// (models/argocd/hash_view_fingerprint.hpp): what it ignores and what it does not.
+// (models/argocd/hash_view.hpp): what it ignores and what it does not.
 #include <gtest/gtest.h>
 
-#include "../../models/argocd/hash_view_fingerprint.hpp"
+#include "../../models/argocd/hash_view.hpp"
 
 namespace kcsim::argocd {
 namespace {
@@ -19,12 +19,14 @@ json deployment() {
 
 TEST(HashViewFingerprint, ServerFieldsAndStatusDoNotChangeIt) {
   const HashViewFingerprint base = HashViewFingerprint::of(deployment());
+  EXPECT_TRUE(same_hash_view(deployment(), deployment()));
   json other = deployment();
   other["metadata"]["resourceVersion"] = "8";
   other["metadata"]["generation"] = 3;
   other["metadata"]["managedFields"] = json::array();
   other["status"] = {{"readyReplicas", 0}, {"replicas", 1}};
   EXPECT_EQ(HashViewFingerprint::of(other), base);
+  EXPECT_TRUE(same_hash_view(deployment(), other));  // the in-place comparison agrees
   other["spec"]["replicas"] = 1.0;  // equal as operator== compares numbers
   EXPECT_EQ(HashViewFingerprint::of(other), base);
 }
@@ -36,6 +38,7 @@ TEST(HashViewFingerprint, WhatTheDiffReadsChangesIt) {
     json changed = deployment();
     changed[json::json_pointer(pointer)] = changed[json::json_pointer(pointer)].is_number() ? json(0) : json("x");
     EXPECT_NE(HashViewFingerprint::of(changed), base) << pointer;
+    EXPECT_FALSE(same_hash_view(deployment(), changed)) << pointer;
   }
   json added = deployment();
   added["metadata"]["annotations"] = {{"a", "b"}};
