@@ -445,7 +445,7 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
   // createOrUpdateApplicationResources
   std::string error;
   const ObjectRef so_ref{"ScaledObject", ref.ns, ref.name};
-  const std::string skip = string_at(hso, "/metadata/annotations/httpscaledobject.keda.sh~1skip-scaledobject-creation");
+  const std::string skip = str_at(hso, {"metadata", "annotations", kSkipAnnotation});
   if (skip == "true") {
     // deleteScaledObject: only one the HTTPScaledObject owns.
     if (ObjectPtr so = api().get(so_ref); so && controlling_hso(*so) == ref.name) api().remove(so_ref, manager_);
