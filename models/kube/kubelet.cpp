@@ -56,6 +56,8 @@
 #include "kcsim/k8s/image_name.hpp"
 #include "pod_script.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
+#include "kcsim/k8s/types/pod.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/apiserver/status_update.hpp"
 #include "kcsim/apiserver/watch_filter.hpp"
@@ -136,10 +138,10 @@ struct ContainerRun {
   json terminated;           // the last termination, for lastState
   SimTime finished_at = kTimeZero;
   SimTime restart_at = kNever;
-  // readiness
+  // readiness (the prober worker's copy of the container's probe, prober/worker.go)
   bool probe = false;
-  json probe_spec;
-  json ports;  // the container's ports, for the probe's named port
+  k8s::Probe probe_spec;
+  std::vector<k8s::ContainerPort> ports;  // the container's ports, for the probe's named port
   std::int64_t initial_delay = 0, period = 10, success_threshold = 1, failure_threshold = 3;
   SimTime next_tick = kNever;
   bool ready = false;
@@ -196,7 +198,10 @@ class Kubelet final : public Controller, public WatchFilter {
   }
 
   // The kubelet's own status writes need no reaction: only a binding, a deletion or a new pod
-  // under the same name does (and a pod's deletion, kDeleted, always does).
+  // under the same name does (and a pod's deletion, kDeleted, always does). The filter runs on
+  // every pod write, before any delivery, and compares three members of two versions in place:
+  // decoding both into typed views would cost more than the comparison, and the typed cache is
+  // the kubelet's own state, which a filter must not read (watch_filter.hpp).
   bool ignores(const WatchEvent& event) const override {
     if (event.type != WatchEventType::kModified || !event.old) return false;
     const json& pod = *event.object;
@@ -208,10 +213,12 @@ class Kubelet final : public Controller, public WatchFilter {
   }
 
   void on_watch_event(const WatchEvent& event) override {
-    const json& pod = *event.object;
-    const std::string key = key_of(pod);
+    const std::string key = key_of(*event.object);
     if (event.type == WatchEventType::kDeleted) {
-      forget_pod(key, str_at(pod, {"metadata", "uid"}));
+      // Only the deleted version's uid is read: decoding the whole version for it would be
+      // thrown away at once.
+      forget_pod(key, str_at(*event.object, {"metadata", "uid"}));
+      pods_.erase(key);
       return;
     }
     if (ignores(event)) return;
@@ -220,22 +227,24 @@ class Kubelet final : public Controller, public WatchFilter {
 
   std::optional<Duration> reconcile(const std::string& key) override {
     const ObjectRef ref = ref_of_key("Pod", key);
-    ObjectPtr pod = api().get(ref);
-    if (!pod) {
+    ObjectPtr stored = api().get(ref);
+    if (!stored) {
       forget_pod(key, "");
+      pods_.erase(key);
       return std::nullopt;
     }
-    const std::string uid = str_at(*pod, {"metadata", "uid"});
-    if (str_at(*pod, {"spec", "nodeName"}).empty()) {
-      if (find(*pod, {"metadata", "deletionTimestamp"})) {
+    std::shared_ptr<const k8s::Pod> pod = pods_.get(key, stored);
+    const std::string uid = pod->metadata.uid;
+    if (pod->spec.node_name.empty()) {
+      if (pod->metadata.deletion_timestamp) {
         // The API server deletes an unscheduled pod at once whatever the grace period
         // (pkg/registry/core/pod/strategy.go CheckGracefulDelete); done here if it did not.
         api().remove(ref, kManager, DeleteOptions{0});
         return std::nullopt;
       }
-      auto bound = schedule(*pod, key);
+      auto bound = schedule(*stored, *pod, key);
       if (!bound.first) return bound.second;
-      pod = bound.first;
+      pod = pods_.get(key, bound.first);
     }
 
     auto it = runs_.find(key);
@@ -244,7 +253,7 @@ class Kubelet final : public Controller, public WatchFilter {
       it = runs_.emplace(key, admit(*pod)).first;
     }
     PodRun& run = it->second;
-    if (find(*pod, {"metadata", "deletionTimestamp"}) && !run.terminating) start_termination(run, *pod);
+    if (pod->metadata.deletion_timestamp && !run.terminating) start_termination(run, *pod);
     advance(run, *pod);
     if (run.gone) {
       forget_pod(key, uid);
@@ -383,10 +392,11 @@ class Kubelet final : public Controller, public WatchFilter {
   // A default-scheduler without plugins: the pod goes, after schedulingDelay from when it was
   // first seen, to the node with the fewest pods (the lowest-numbered among equals), through a
   // binding that sets spec.nodeName; event Scheduled (pkg/scheduler/schedule_one.go).
-  std::pair<ObjectPtr, std::optional<Duration>> schedule(const json& pod, const std::string& key) {
-    const std::string scheduler = str_at(pod, {"spec", "schedulerName"});
+  // `stored` is the pod's stored version (the binding's body starts from it), `pod` its typed view.
+  std::pair<ObjectPtr, std::optional<Duration>> schedule(const json& stored, const k8s::Pod& pod, const std::string& key) {
+    const std::string& scheduler = pod.spec.scheduler_name;
     if (!scheduler.empty() && scheduler != kSchedulerName) return {nullptr, std::nullopt};
-    const std::string uid = str_at(pod, {"metadata", "uid"});
+    const std::string& uid = pod.metadata.uid;
     auto seen = unscheduled_.find(key);
     if (seen == unscheduled_.end() || seen->second.first != uid) seen = unscheduled_.insert_or_assign(key, std::pair{uid, now()}).first;
     const SimTime first_seen = seen->second.second;
@@ -395,69 +405,68 @@ class Kubelet final : public Controller, public WatchFilter {
     std::size_t best = 0;
     for (std::size_t i = 0; i < static_cast<std::size_t>(settings_.nodes); ++i)
       if (nodes_[i].load < nodes_[best].load) best = i;
-    json bound = pod;
+    json bound = stored;
     bound["spec"]["nodeName"] = nodes_[best].name;
     WriteResult r = api().update(std::move(bound), kSchedulerManager);
     if (!r.status.ok()) return {nullptr, std::nullopt};
     unscheduled_.erase(key);
     occupy(uid, best);
-    api().record_event(ObjectRef::of(pod), "Normal", "Scheduled",
-                       fmt::format("Successfully assigned {}/{} to {}", str_at(pod, {"metadata", "namespace"}),
-                                   str_at(pod, {"metadata", "name"}), nodes_[best].name),
+    api().record_event(ObjectRef::of(stored), "Normal", "Scheduled",
+                       fmt::format("Successfully assigned {}/{} to {}", pod.metadata.namespace_, pod.metadata.name,
+                                   nodes_[best].name),
                        kSchedulerName);
     return {r.object, std::nullopt};
   }
 
   // --- admission ---------------------------------------------------------------------------
-  PodRun admit(const json& pod) {
+  PodRun admit(const k8s::Pod& pod) {
     PodRun run;
-    run.uid = str_at(pod, {"metadata", "uid"});
-    run.ns = str_at(pod, {"metadata", "namespace"});
-    run.name = str_at(pod, {"metadata", "name"});
-    run.node = node_of(str_at(pod, {"spec", "nodeName"}));
+    run.uid = pod.metadata.uid;
+    run.ns = pod.metadata.namespace_;
+    run.name = pod.metadata.name;
+    run.node = node_of(pod.spec.node_name);
     occupy(run.uid, run.node);
     run.admitted = now();
     run.sandbox_at = now() + settings_.sandbox_delay;
-    run.restart_policy = str_at(pod, {"spec", "restartPolicy"});
-    if (run.restart_policy.empty()) run.restart_policy = "Always";
+    run.restart_policy = pod.spec.restart_policy.empty() ? k8s::kRestartPolicyAlways : pod.spec.restart_policy;
     run.scheduled_time = api().epoch().rfc3339(now());
-    if (const json* conds = find(pod, {"status", "conditions"}); conds && conds->is_array())
-      for (const json& c : *conds)
-        if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "True")
-          run.scheduled_time = c.value("lastTransitionTime", run.scheduled_time);
-    const PodScript script = read_pod_script(find(pod, {"metadata", "annotations"}));
+    for (const k8s::PodCondition& c : pod.status.conditions)
+      if (c.type == "PodScheduled" && c.status == "True" && !c.last_transition_time.empty())
+        run.scheduled_time = c.last_transition_time;
+    const PodScript script = read_pod_script(pod.metadata.annotations);
     run.crash_after = script.crash_after;
     run.crash_reason = script.crash_reason;
     run.crash_limit = script.crash_limit;
     run.app_startup = script.app_startup.value_or(settings_.app_startup);
     run.shutdown = script.shutdown.value_or(settings_.shutdown);
     const std::string& crash_container = script.crash_container;
-    if (const json* cs = find(pod, {"spec", "containers"}); cs && cs->is_array()) {
-      for (const json& c : *cs) {
-        ContainerRun cr;
-        cr.name = c.value("name", "");
-        cr.image = c.value("image", "");
-        cr.pull_policy = c.value("imagePullPolicy", k8s::default_pull_policy(cr.image));
-        if (const json* p = find(c, {"readinessProbe"}); p && p->is_object()) {
-          // pkg/apis/core/v1/defaults.go: period 10 s, success 1, failure 3, delay 0.
-          cr.probe = true;
-          cr.probe_spec = *p;
-          if (const json* ports = find(c, {"ports"})) cr.ports = *ports;
-          cr.initial_delay = int_at(*p, {"initialDelaySeconds"}, 0);
-          cr.period = std::max<std::int64_t>(1, int_at(*p, {"periodSeconds"}, 10));
-          cr.success_threshold = std::max<std::int64_t>(1, int_at(*p, {"successThreshold"}, 1));
-          cr.failure_threshold = std::max<std::int64_t>(1, int_at(*p, {"failureThreshold"}, 3));
-        }
-        cr.crashes_here = run.crash_after && (crash_container.empty() ? run.containers.empty()
-                                                                       : crash_container == cr.name);
-        run.containers.push_back(std::move(cr));
+    for (const k8s::Container& c : pod.spec.containers) {
+      ContainerRun cr;
+      cr.name = c.name;
+      cr.image = c.image;
+      // defaults.go SetDefaults_Container: an unset pull policy follows the image's tag.
+      cr.pull_policy = c.image_pull_policy.empty() ? k8s::default_pull_policy(cr.image) : c.image_pull_policy;
+      if (c.readiness_probe) {
+        // An explicit 0 period or threshold is taken as 1, as kcsim always did; upstream's
+        // defaulting cannot tell it from an absent one and gives it the default (SetDefaults_Probe).
+        const k8s::Probe& p = *c.readiness_probe;
+        cr.probe = true;
+        cr.probe_spec = p;
+        cr.ports = c.ports;
+        cr.initial_delay = p.initial_delay_seconds;
+        cr.period = std::max<std::int64_t>(1, p.period_seconds);
+        cr.success_threshold = std::max<std::int64_t>(1, p.success_threshold);
+        cr.failure_threshold = std::max<std::int64_t>(1, p.failure_threshold);
       }
+      cr.crashes_here = run.crash_after && (crash_container.empty() ? run.containers.empty()
+                                                                     : crash_container == cr.name);
+      run.containers.push_back(std::move(cr));
     }
     // A pod already running when the scenario starts keeps running, without events.
-    if (str_at(pod, {"status", "phase"}) == "Running") {
+    if (pod.status.phase == k8s::kPodRunning) {
       run.sandbox_ready = true;
       run.sandbox_at = kNever;
-      run.pod_ip = str_at(pod, {"status", "podIP"});
+      run.pod_ip = pod.status.pod_ip;
       if (run.pod_ip.empty()) run.pod_ip = allocate_ip(run.node);
       for (ContainerRun& c : run.containers) {
         c.stage = Stage::kRunning;
@@ -615,33 +624,32 @@ class Kubelet final : public Controller, public WatchFilter {
   // Event Unhealthy with the prober's message for HTTP and TCP probes (prober/prober.go); the
   // app refuses connections until it is up.
   void unhealthy_event(PodRun& run, const ContainerRun& c) {
-    const json& p = c.probe_spec;
+    const k8s::Probe& p = c.probe_spec;
     // probe.ResolveContainerPort (kubernetes v1.32 pkg/probe/util.go): a port name is looked up
     // among the container's ports (findPortByName), else read as a number; the URL has the number.
-    auto port_of = [&](const json* port) -> std::string {
+    // A port without a containerPort (validation rejects it) is passed over.
+    auto port_of = [&](const std::optional<k8s::IntOrString>& port) -> std::string {
       if (!port) return "";
-      if (port->is_number_integer()) return std::to_string(port->get<std::int64_t>());
-      if (!port->is_string()) return "";
-      const std::string name = port->get<std::string>();
-      if (c.ports.is_array())
-        for (const json& cp : c.ports)
-          if (cp.is_object() && cp.value("name", "") == name && cp.contains("containerPort") && cp["containerPort"].is_number_integer())
-            return std::to_string(cp["containerPort"].get<std::int64_t>());
-      return name;
+      if (port->type == k8s::IntOrString::Type::kInt) return std::to_string(port->int_val);
+      for (const k8s::ContainerPort& cp : c.ports)
+        if (cp.name == port->str_val && cp.container_port != 0) return std::to_string(cp.container_port);
+      return port->str_val;
     };
+    // prober.go runProbe: an unset host is the pod's IP; defaults.go gives an unset scheme HTTP.
     std::string msg;
-    if (const json* h = find(p, {"httpGet"}); h && h->is_object()) {
-      std::string scheme = h->value("scheme", "HTTP");
+    if (p.http_get) {
+      const k8s::HTTPGetAction& h = *p.http_get;
+      std::string scheme = h.scheme.empty() ? "HTTP" : h.scheme;
       std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
-      const std::string host = h->value("host", run.pod_ip);
-      const std::string port = port_of(find(*h, {"port"}));
-      std::string path = h->value("path", "");
+      const std::string& host = h.host.empty() ? run.pod_ip : h.host;
+      const std::string port = port_of(h.port);
+      std::string path = h.path;
       if (path.empty() || path[0] != '/') path = "/" + path;
       msg = fmt::format("Readiness probe failed: Get \"{}://{}:{}{}\": dial tcp {}:{}: connect: connection refused",
                         scheme, host, port, path, host, port);
-    } else if (const json* tcp = find(p, {"tcpSocket"}); tcp && tcp->is_object()) {
-      const std::string host = tcp->value("host", run.pod_ip);
-      const std::string port = port_of(find(*tcp, {"port"}));
+    } else if (p.tcp_socket) {
+      const std::string& host = p.tcp_socket->host.empty() ? run.pod_ip : p.tcp_socket->host;
+      const std::string port = port_of(p.tcp_socket->port);
       msg = fmt::format("Readiness probe failed: dial tcp {}:{}: connect: connection refused", host, port);
     } else {
       return;
@@ -729,11 +737,12 @@ class Kubelet final : public Controller, public WatchFilter {
   // On deletion: Killing "Stopping container <c>" for each running container, SIGTERM, and the
   // app exits after its shutdown time, or is killed (137) at the grace period; then the pod gets
   // a terminal phase and the kubelet deletes it with grace 0 (status_manager.go).
-  void start_termination(PodRun& run, const json& pod) {
+  void start_termination(PodRun& run, const k8s::Pod& pod) {
     run.terminating = true;
     run.dirty = true;
-    std::int64_t grace = int_at(pod, {"metadata", "deletionGracePeriodSeconds"},
-                                int_at(pod, {"spec", "terminationGracePeriodSeconds"}, 30));
+    // defaults.go: terminationGracePeriodSeconds 30.
+    std::int64_t grace = pod.metadata.deletion_grace_period_seconds.value_or(
+        pod.spec.termination_grace_period_seconds.value_or(30));
     if (grace < 0) grace = 0;
     bool any_running = false;
     for (ContainerRun& c : run.containers) {
@@ -745,7 +754,7 @@ class Kubelet final : public Controller, public WatchFilter {
     run.stop_at = now() + (any_running ? std::min(run.shutdown, seconds(grace)) : Duration{0});
   }
 
-  void stop(PodRun& run, const json& pod, SimTime t) {
+  void stop(PodRun& run, const k8s::Pod& pod, SimTime t) {
     bool all_zero = true;
     for (ContainerRun& c : run.containers) {
       if (c.stage == Stage::kRunning) {
@@ -787,7 +796,7 @@ class Kubelet final : public Controller, public WatchFilter {
     return next;
   }
 
-  void advance(PodRun& run, const json& pod) {
+  void advance(PodRun& run, const k8s::Pod& pod) {
     for (;;) {
       const SimTime t = next_due(run);
       if (t == kNever || t > now()) return;
@@ -840,26 +849,29 @@ class Kubelet final : public Controller, public WatchFilter {
     list.push_back(std::move(c));
   }
 
-  static std::string qos_class(const json& pod) {
+  // The QoS class, a simplified form of upstream's ComputePodQOS (kubernetes v1.32
+  // pkg/apis/core/v1/helper/qos/qos.go): BestEffort without any cpu or memory request or limit,
+  // Guaranteed when every container limits both and requests what it limits, else Burstable.
+  // A request and its limit are compared as written (upstream compares their values).
+  static std::string qos_class(const k8s::Pod& pod) {
     bool any = false, guaranteed = true;
-    for (const char* list : {"initContainers", "containers"}) {
-      const json* cs = find(pod, {"spec", list});
-      if (!cs || !cs->is_array()) continue;
-      for (const json& c : *cs) {
-        const json* req = find(c, {"resources", "requests"});
-        const json* lim = find(c, {"resources", "limits"});
+    for (const std::vector<k8s::Container>* list : {&pod.spec.init_containers, &pod.spec.containers}) {
+      for (const k8s::Container& c : *list) {
+        const k8s::ResourceList& requests = c.resources.requests;
+        const k8s::ResourceList& limits = c.resources.limits;
         for (const char* r : {"cpu", "memory"}) {
-          const json* q = req && req->contains(r) ? &(*req)[r] : nullptr;
-          const json* l = lim && lim->contains(r) ? &(*lim)[r] : nullptr;
-          if (q || l) any = true;
-          if (!l || (q && *q != *l)) guaranteed = false;
+          const auto q = requests.find(r);
+          const auto l = limits.find(r);
+          const bool has_q = q != requests.end(), has_l = l != limits.end();
+          if (has_q || has_l) any = true;
+          if (!has_l || (has_q && q->second != l->second)) guaranteed = false;
         }
       }
     }
     return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
   }
 
-  void write_status(PodRun& run, const json& pod, const std::string& terminal_phase = "") {
+  void write_status(PodRun& run, const k8s::Pod& pod, const std::string& terminal_phase = "") {
     const Epoch& epoch = api().epoch();
     json st = json::object();
     bool all_ready = !run.containers.empty();
@@ -923,8 +935,9 @@ class Kubelet final : public Controller, public WatchFilter {
       run.dirty = false;
       return;
     }
-    ObjectPtr live = api().get(ObjectRef{"Pod", run.ns, run.name});
-    if (!live || str_at(*live, {"metadata", "uid"}) != run.uid) return;
+    const ObjectRef ref{"Pod", run.ns, run.name};
+    ObjectPtr live = api().get(ref);
+    if (!live || pods_.get(key_of(ref), live)->metadata.uid != run.uid) return;
     WriteResult r = api().update(status_update_body(*live, st), kManager, "status");
     if (r.status.ok()) {
       run.last_written = std::move(st);
@@ -938,6 +951,9 @@ class Kubelet final : public Controller, public WatchFilter {
   std::map<std::string, std::size_t> pod_node_;   // pod uid → node, for the scheduler's counts
   std::map<std::string, std::pair<std::string, SimTime>> unscheduled_;  // pod key → (uid, first seen)
   std::map<std::string, PodRun> runs_;            // pod key → its run on its node
+  // The typed view of each pod's stored version, decoded once per version (the kubelet's pod
+  // informer, pkg/kubelet/config/apiserver.go, holds typed pods).
+  k8s::ParsedVersions<k8s::Pod> pods_{k8s::parse_pod};
 };
 
 KCSIM_REGISTER_MODEL(Kubelet, "kubelet");

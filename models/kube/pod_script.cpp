@@ -20,22 +20,22 @@ const json* annotation(const json* annotations, const char* key) {
   return it == annotations->end() ? nullptr : &*it;
 }
 
-std::optional<Duration> duration_annotation(const json* annotations, const char* key) {
-  const json* v = annotation(annotations, key);
-  if (!v || !v->is_string()) return std::nullopt;
-  std::optional<Duration> d = parse_duration(v->get<std::string>());
+std::optional<Duration> duration_annotation(const Annotations& annotations, const char* key) {
+  auto it = annotations.find(key);
+  if (it == annotations.end()) return std::nullopt;
+  std::optional<Duration> d = parse_duration(it->second);
   if (!d || d->count() < 0) return std::nullopt;
   return d;
 }
 
-std::string string_annotation(const json* annotations, const char* key) {
-  const json* v = annotation(annotations, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
+std::string string_annotation(const Annotations& annotations, const char* key) {
+  auto it = annotations.find(key);
+  return it == annotations.end() ? std::string() : it->second;
 }
 
 }  // namespace
 
-PodScript read_pod_script(const json* annotations) {
+PodScript read_pod_script(const Annotations& annotations) {
   PodScript s;
   s.crash_after = duration_annotation(annotations, "kcsim.io/crash-after");
   if (string_annotation(annotations, "kcsim.io/crash-reason") == "OOMKilled") s.crash_reason = "OOMKilled";

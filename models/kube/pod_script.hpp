@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -23,9 +24,12 @@ struct PodScript {
   std::optional<Duration> shutdown;          // kcsim.io/shutdown (else settings.kubelet.shutdown)
 };
 
-/// The script in a pod's metadata.annotations (null: none). A value that is not valid counts as
-/// absent: the scenario's manifests were checked by validate_pod_script when it was loaded.
-PodScript read_pod_script(const json* annotations);
+/// A pod's metadata.annotations as its typed view holds them (k8s::ObjectMeta: string values only).
+using Annotations = std::map<std::string, std::string>;
+
+/// The script in a pod's metadata.annotations. A value that is not valid counts as absent: the
+/// scenario's manifests were checked by validate_pod_script when it was loaded.
+PodScript read_pod_script(const Annotations& annotations);
 
 /// Throws an InputError at `pointer` (the annotations object) in `file` for the first annotation
 /// of the script whose value is not valid.

@@ -1,5 +1,5 @@
 // include/kcsim/k8s/types/{deployment,replica_set,pod,int_or_string}.hpp: the typed views the
-// Deployment and ReplicaSet controllers read, parsed from stored objects with the API server's
+// Deployment and ReplicaSet controllers and the kubelet read, parsed from stored objects with the API server's
 // defaults (k8s.io/kubernetes v1.32 pkg/apis/apps/v1/defaults.go) and json_access.hpp's loose
 // rules (absent or wrongly typed members read as the default).
 #include <gtest/gtest.h>
@@ -165,6 +165,88 @@ TEST(PodView, ContainerStatusesAndInitContainers) {
   EXPECT_EQ(p.status.container_statuses[1].restart_count, 0);
   ASSERT_EQ(p.status.init_container_statuses.size(), 1u);
   EXPECT_EQ(p.status.init_container_statuses[0].restart_count, 2);
+}
+
+TEST(PodView, ContainersWithPortsProbesAndResources) {
+  const Pod p = parse_pod(json::parse(R"({
+    "metadata": {"deletionGracePeriodSeconds": 5},
+    "spec": {"restartPolicy": "OnFailure", "terminationGracePeriodSeconds": 45, "schedulerName": "custom",
+             "containers": [
+               {"name": "app", "image": "nginx:1.25", "imagePullPolicy": "Always",
+                "ports": [{"name": "http", "containerPort": 8080}, {"containerPort": 9090}],
+                "readinessProbe": {"httpGet": {"path": "/healthz", "port": "http", "scheme": "HTTPS"},
+                                   "initialDelaySeconds": 2, "periodSeconds": 0, "failureThreshold": 5},
+                "resources": {"limits": {"cpu": "1", "memory": 1024}, "requests": {"cpu": "500m"}}},
+               {"name": "db", "image": "postgres", "readinessProbe": {"tcpSocket": {"port": 5432, "host": "db.local"}}}]},
+    "status": {"phase": "Running", "podIP": "10.244.1.2"}})"));
+  EXPECT_EQ(p.metadata.deletion_grace_period_seconds, 5);
+  EXPECT_EQ(p.spec.restart_policy, kRestartPolicyOnFailure);
+  EXPECT_EQ(p.spec.termination_grace_period_seconds, 45);
+  EXPECT_EQ(p.spec.scheduler_name, "custom");
+  EXPECT_EQ(p.status.pod_ip, "10.244.1.2");
+  ASSERT_EQ(p.spec.containers.size(), 2u);
+  const Container& app = p.spec.containers[0];
+  EXPECT_EQ(app.image, "nginx:1.25");
+  EXPECT_EQ(app.image_pull_policy, kPullAlways);
+  ASSERT_EQ(app.ports.size(), 2u);
+  EXPECT_EQ(app.ports[0].name, "http");
+  EXPECT_EQ(app.ports[0].container_port, 8080);
+  EXPECT_EQ(app.ports[1].name, "");
+  ASSERT_TRUE(app.readiness_probe.has_value());
+  const Probe& probe = *app.readiness_probe;
+  ASSERT_TRUE(probe.http_get.has_value());
+  EXPECT_FALSE(probe.tcp_socket.has_value());
+  EXPECT_EQ(probe.http_get->path, "/healthz");
+  EXPECT_EQ(probe.http_get->port, IntOrString::from_string("http"));
+  EXPECT_EQ(probe.http_get->scheme, "HTTPS");
+  EXPECT_EQ(probe.http_get->host, "");
+  EXPECT_EQ(probe.initial_delay_seconds, 2);
+  EXPECT_EQ(probe.period_seconds, 0);  // an explicit 0 stays 0; the reader decides
+  EXPECT_EQ(probe.success_threshold, 1);
+  EXPECT_EQ(probe.failure_threshold, 5);
+  // Quantities as written: a JSON number in its JSON text.
+  EXPECT_EQ(app.resources.limits, (ResourceList{{"cpu", "1"}, {"memory", "1024"}}));
+  EXPECT_EQ(app.resources.requests, (ResourceList{{"cpu", "500m"}}));
+  const Container& db = p.spec.containers[1];
+  EXPECT_EQ(db.image_pull_policy, "");  // unset: the reader defaults it from the tag
+  ASSERT_TRUE(db.readiness_probe.has_value());
+  ASSERT_TRUE(db.readiness_probe->tcp_socket.has_value());
+  EXPECT_EQ(db.readiness_probe->tcp_socket->port, IntOrString::from_int(5432));
+  EXPECT_EQ(db.readiness_probe->tcp_socket->host, "db.local");
+  EXPECT_EQ(db.readiness_probe->period_seconds, 10);  // absent: SetDefaults_Probe's 10
+  EXPECT_EQ(db.readiness_probe->failure_threshold, 3);
+}
+
+TEST(PodView, MalformedContainerMembersDecodeAsEmpty) {
+  EXPECT_TRUE(parse_pod(json::parse(R"({"spec": {"containers": {"name": "app"}}})")).spec.containers.empty());
+  EXPECT_TRUE(parse_pod(json::parse(R"({"spec": {"containers": "app"}})")).spec.containers.empty());
+  EXPECT_TRUE(parse_pod(json::parse(R"({"spec": []})")).spec.containers.empty());
+  const Pod p = parse_pod(json::parse(R"({"metadata": {"deletionGracePeriodSeconds": "5"},
+    "spec": {"terminationGracePeriodSeconds": 1.5, "containers": [3, null, "app",
+      {"name": "a", "image": 7, "ports": {"name": "http"}, "readinessProbe": "yes", "resources": []},
+      {"name": "b", "ports": [1, {"name": "x", "containerPort": "80"}],
+       "readinessProbe": {"httpGet": {"port": 1.5}, "tcpSocket": [], "periodSeconds": "5"},
+       "resources": {"limits": ["cpu"], "requests": {"cpu": null, "memory": true, "ephemeral-storage": "1Gi"}}}]}})"));
+  EXPECT_FALSE(p.metadata.deletion_grace_period_seconds.has_value());
+  EXPECT_FALSE(p.spec.termination_grace_period_seconds.has_value());
+  ASSERT_EQ(p.spec.containers.size(), 2u);
+  const Container& a = p.spec.containers[0];
+  EXPECT_EQ(a.name, "a");
+  EXPECT_EQ(a.image, "");
+  EXPECT_TRUE(a.ports.empty());
+  EXPECT_FALSE(a.readiness_probe.has_value());
+  EXPECT_TRUE(a.resources.limits.empty());
+  const Container& b = p.spec.containers[1];
+  ASSERT_EQ(b.ports.size(), 1u);
+  EXPECT_EQ(b.ports[0].name, "x");
+  EXPECT_EQ(b.ports[0].container_port, 0);
+  ASSERT_TRUE(b.readiness_probe.has_value());
+  ASSERT_TRUE(b.readiness_probe->http_get.has_value());
+  EXPECT_FALSE(b.readiness_probe->http_get->port.has_value());
+  EXPECT_FALSE(b.readiness_probe->tcp_socket.has_value());
+  EXPECT_EQ(b.readiness_probe->period_seconds, 10);
+  EXPECT_TRUE(b.resources.limits.empty());
+  EXPECT_EQ(b.resources.requests, (ResourceList{{"ephemeral-storage", "1Gi"}}));
 }
 
 TEST(PodView, LabelsMatchASelectorLikeTheirJson) {

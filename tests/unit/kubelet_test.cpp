@@ -168,6 +168,50 @@ TEST(Kubelet, ContainerEventsNameTheContainerAndProbesResolveNamedPorts) {
   EXPECT_EQ(field_path.at("Scheduled"), "");
 }
 
+TEST(Kubelet, TcpProbeResolvesANamedPortAndAnUnknownNameStaysAName) {
+  // prober.go: a TCP probe dials the pod's IP unless a host is set; a port name that none of the
+  // container's ports has is left as it is (findPortByName fails, the name is then read as is).
+  json p = pod();
+  p["spec"]["containers"][0]["ports"] =
+      json::array({{{"name", "metrics"}, {"containerPort", 9090}}, {{"name", "db"}, {"containerPort", 5432}}});
+  p["spec"]["containers"][0]["readinessProbe"] = {{"tcpSocket", {{"port", "db"}}}};
+  json q = pod("other");
+  q["spec"]["containers"][0]["readinessProbe"] = {{"tcpSocket", {{"port", "nope"}, {"host", "10.0.0.9"}}}};
+  auto w = make_world(scenario({p, q}), kKubelet);
+  w->run(at(seconds(12)));
+  std::map<std::string, std::string> unhealthy;  // pod → the first Unhealthy message
+  for (const ObjectPtr& e : w->api().list("Event", "default"))
+    if ((*e)["reason"] == "Unhealthy") unhealthy.emplace((*e)["involvedObject"]["name"], (*e)["message"]);
+  const std::string ip = (*get_pod(*w, "web"))["status"]["podIP"];
+  EXPECT_EQ(unhealthy["web"], "Readiness probe failed: dial tcp " + ip + ":5432: connect: connection refused");
+  EXPECT_EQ(unhealthy["other"], "Readiness probe failed: dial tcp 10.0.0.9:nope: connect: connection refused");
+}
+
+TEST(Kubelet, QosClassFromTheContainersRequestsAndLimits) {
+  // BestEffort without cpu or memory requests and limits; Guaranteed when every container,
+  // init containers included, limits both and requests what it limits; else Burstable.
+  auto with_resources = [](const std::string& name, const json& app, const json& init = nullptr) {
+    json p = pod(name);
+    p["spec"]["containers"][0]["resources"] = app;
+    if (!init.is_null())
+      p["spec"]["initContainers"] = json::array({{{"name", "init"}, {"image", "busybox:1.36"}, {"resources", init}}});
+    return p;
+  };
+  const json both = {{"cpu", "500m"}, {"memory", "128Mi"}};
+  auto w = make_world(scenario({with_resources("guaranteed", {{"limits", both}, {"requests", both}}),
+                                with_resources("limits-only", {{"limits", both}}),
+                                with_resources("cpu-only", {{"limits", {{"cpu", "1"}}}, {"requests", {{"cpu", "1"}}}}),
+                                with_resources("other-request", {{"limits", both}, {"requests", {{"cpu", "250m"}}}}),
+                                with_resources("init-unlimited", {{"limits", both}}, {{"requests", {{"cpu", "1"}}}}),
+                                with_resources("gpu-only", {{"limits", {{"nvidia.com/gpu", "1"}}}})}),
+                      kKubelet);
+  w->run(at(seconds(3)));
+  const std::map<std::string, std::string> expected = {
+      {"guaranteed", "Guaranteed"}, {"limits-only", "Guaranteed"},     {"cpu-only", "Burstable"},
+      {"other-request", "Burstable"}, {"init-unlimited", "Burstable"}, {"gpu-only", "BestEffort"}};
+  for (const auto& [name, qos] : expected) EXPECT_EQ((*get_pod(*w, name))["status"]["qosClass"], qos) << name;
+}
+
 TEST(Kubelet, ProbeTimingFollowsSettings) {
   json p = with_probe(pod());
   p["spec"]["containers"][0]["readinessProbe"]["periodSeconds"] = 3;

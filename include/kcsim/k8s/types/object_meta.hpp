@@ -32,6 +32,7 @@ struct ObjectMeta {
   std::int64_t generation = 0;
   std::string creation_timestamp;                 // RFC 3339 text as stored
   std::optional<std::string> deletion_timestamp;  // set once deletion has begun
+  std::optional<std::int64_t> deletion_grace_period_seconds;
   std::map<std::string, std::string> labels, annotations;
   std::vector<OwnerReference> owner_references;
   std::vector<std::string> finalizers;
@@ -72,6 +73,8 @@ inline ObjectMeta parse_object_meta(const nlohmann::json& object) {
   m.generation = decode::int_member(j, "generation");
   m.creation_timestamp = decode::string_member(j, "creationTimestamp");
   if (auto d = j.find("deletionTimestamp"); d != j.end() && d->is_string()) m.deletion_timestamp = d->get<std::string>();
+  if (auto g = j.find("deletionGracePeriodSeconds"); g != j.end() && g->is_number_integer())
+    m.deletion_grace_period_seconds = g->get<std::int64_t>();
   detail::read_string_map(j, "labels", m.labels);
   detail::read_string_map(j, "annotations", m.annotations);
   if (auto refs = j.find("ownerReferences"); refs != j.end() && refs->is_array()) {
