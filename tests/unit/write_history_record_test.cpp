@@ -12,7 +12,7 @@ namespace {
 // A record is a time, five pointers and two one-byte enums: 56 bytes on a 64-bit target.
 static_assert(sizeof(WriteRecord) <= 64, "a write record points to its parts; it does not own them");
 
-TEST(WriteRecord, EqualInputsGiveEqualRecordsSharingOneCopyOfEachPart) {
+TEST(WriteHistoryRecord, EqualInputsGiveEqualRecordsSharingOneCopyOfEachPart) {
   WriteInterner interner;
   const ObjectRef web{"Deployment", "prod", "web"};
   const WriteRecord a = interner.record(SimTime{seconds(5)}, "keda", web, "/spec/replicas", WriteOperation::kUpdate,
@@ -32,7 +32,7 @@ TEST(WriteRecord, EqualInputsGiveEqualRecordsSharingOneCopyOfEachPart) {
   EXPECT_EQ(&a.old_value(), &c.old_value());
 }
 
-TEST(WriteRecord, GivesBackEveryPartAsWritten) {
+TEST(WriteHistoryRecord, GivesBackEveryPartAsWritten) {
   WriteInterner interner;
   const WriteRecord w = interner.record(SimTime{minutes(6)}, "argocd-controller", ObjectRef{"Application", "argocd", "web"},
                                         "/status/sync/status", WriteOperation::kApply, WriteSubresource::kStatus,
@@ -55,7 +55,7 @@ TEST(WriteRecord, GivesBackEveryPartAsWritten) {
   EXPECT_TRUE(created.new_value().is_null());
 }
 
-TEST(WriteRecord, KeepsTheNumberTypeOfEachValue) {
+TEST(WriteHistoryRecord, KeepsTheNumberTypeOfEachValue) {
   // json's == holds 1, 1u and 1.0 equal; the history prints them as written ("1" and "1.0").
   WriteInterner interner;
   const json* integer = interner.value(json(std::int64_t{1}));
@@ -73,14 +73,14 @@ TEST(WriteRecord, KeepsTheNumberTypeOfEachValue) {
   EXPECT_EQ(interner.value(json("1"))->dump(), "\"1\"");
 }
 
-TEST(WriteRecord, OperationAndSubresourceNamesRoundTrip) {
+TEST(WriteHistoryRecord, OperationAndSubresourceNamesRoundTrip) {
   for (const char* name : {"Create", "Update", "Apply", "Patch", "Delete"})
     EXPECT_EQ(operation_name(parse_write_operation(name)), name);
   for (const char* name : {"", "status", "scale"}) EXPECT_EQ(subresource_name(parse_write_subresource(name)), name);
   EXPECT_THROW(parse_write_operation("Get"), std::invalid_argument);
 }
 
-TEST(WriteRecord, TheApiServerKeepsTheHistoryOnInternedParts) {
+TEST(WriteHistoryRecord, TheApiServerKeepsTheHistoryOnInternedParts) {
   // Two updates of one field by one manager: the second record shares the first's parts.
   Engine engine;
   ApiServer api(engine, Epoch{});
