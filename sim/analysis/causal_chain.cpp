@@ -30,33 +30,33 @@ constexpr const char* kArgoSelfHeal = "(docs/models/argocd-git.md, Automated syn
 constexpr const char* kArgoCompare = "(docs/models/argocd-git.md, Comparing)";
 
 std::string field_rule(const WriteRecord& w) {
-  const bool down = w.new_value.is_number_integer() && w.old_value.is_number_integer() &&
-                    w.new_value.get<std::int64_t>() < w.old_value.get<std::int64_t>();
-  const bool to_zero = w.new_value.is_number_integer() && w.new_value.get<std::int64_t>() == 0;
-  if (w.manager == "keda") {
+  const bool down = w.new_value().is_number_integer() && w.old_value().is_number_integer() &&
+                    w.new_value().get<std::int64_t>() < w.old_value().get<std::int64_t>();
+  const bool to_zero = w.new_value().is_number_integer() && w.new_value().get<std::int64_t>() == 0;
+  if (w.manager() == "keda") {
     if (to_zero) return fmt::format("KEDA: triggers inactive and lastActiveTime + cooldownPeriod passed {}", kKedaRule);
     return fmt::format("KEDA: a trigger is active or replicas are below minReplicaCount, so the target is scaled to "
                        "max(minReplicaCount, 1) {}", kKedaRule);
   }
-  if (w.manager == "argocd-controller")
+  if (w.manager() == "argocd-controller")
     return fmt::format("ArgoCD self-heal: OutOfSync, same revision, backoff wait elapsed {}", kArgoSelfHeal);
-  if (w.manager == "kube-controller-manager" && w.field == "/spec/replicas")
+  if (w.manager() == "kube-controller-manager" && w.field() == "/spec/replicas")
     return down ? "HPA: desired = ceil(current x metric / target) is lower, after the scale-down stabilization window"
                 : "HPA: desired = ceil(current x metric / target), clamped to [minReplicas, maxReplicas]";
-  if (starts_with(w.manager, "kubectl"))
-    return w.operation == "Apply" ? "kubectl apply --server-side: the manifest's value is applied"
+  if (starts_with(w.manager(), "kubectl"))
+    return w.operation() == "Apply" ? "kubectl apply --server-side: the manifest's value is applied"
                                   : "kubectl apply: the manifest's value replaces the live one";
-  return fmt::format("{} writes the field ({})", w.manager, w.operation);
+  return fmt::format("{} writes the field ({})", w.manager(), w.operation());
 }
 
 std::string field_action(const WriteRecord& w) {
-  const std::string through = w.subresource == "scale" ? " through the scale subresource"
-                              : w.operation == "Apply" ? " by server-side apply"
-                              : w.operation == "Patch" ? " by a patch"
+  const std::string through = w.subresource() == "scale" ? " through the scale subresource"
+                              : w.operation() == "Apply" ? " by server-side apply"
+                              : w.operation() == "Patch" ? " by a patch"
                                                        : " by an update";
-  if (w.field == "/spec/replicas")
-    return fmt::format("scales {} {} -> {}{}", object_phrase(w.object), value_text(w.old_value), value_text(w.new_value), through);
-  return fmt::format("sets {} {} {} -> {}{}", object_phrase(w.object), w.field, value_text(w.old_value), value_text(w.new_value),
+  if (w.field() == "/spec/replicas")
+    return fmt::format("scales {} {} -> {}{}", object_phrase(w.object()), value_text(w.old_value()), value_text(w.new_value()), through);
+  return fmt::format("sets {} {} {} -> {}{}", object_phrase(w.object()), w.field(), value_text(w.old_value()), value_text(w.new_value()),
                      through);
 }
 
@@ -102,7 +102,7 @@ FieldWrites field_writes(const ApiServer& api, const json& fights) {
   FieldWrites out;
   for (const json& f : fights) out[fight_key(f)];
   for (const WriteRecord& w : api.writes())
-    if (auto it = out.find(std::make_pair(w.object, w.field)); it != out.end()) it->second.push_back(&w);
+    if (auto it = out.find(std::make_pair(w.object(), w.field())); it != out.end()) it->second.push_back(&w);
   return out;
 }
 
@@ -110,7 +110,8 @@ FieldWrites field_writes(const ApiServer& api, const json& fights) {
 std::vector<const WriteRecord*> handovers_of(const std::vector<const WriteRecord*>& list) {
   std::vector<const WriteRecord*> out;
   for (std::size_t i = 1; i < list.size(); ++i)
-    if (list[i]->manager != list[i - 1]->manager && list[i]->new_value != list[i - 1]->new_value) out.push_back(list[i]);
+    if (list[i]->manager() != list[i - 1]->manager() && list[i]->new_value() != list[i - 1]->new_value())
+      out.push_back(list[i]);
   return out;
 }
 
@@ -127,49 +128,49 @@ json chain_for(const World& world, const json& fight, const FieldWrites& by_fiel
   const WriteRecord* close = handovers.back();
   const WriteRecord* open = nullptr;
   for (std::size_t i = handovers.size() - 1; i-- > 0;)
-    if (handovers[i]->manager == close->manager) {
+    if (handovers[i]->manager() == close->manager()) {
       open = handovers[i];
       break;
     }
   if (!open) return json::array();
-  const SimTime from = open->at, to = close->at;
+  const SimTime from = open->at(), to = close->at();
   const std::string app = tracking_app(api, target);
 
   // Writes only, at the instants they happened (Events carry whole seconds, and each of the ones
   // a chain would show restates a write: ScalingReplicaSet, SuccessfulCreate, OperationStarted ...).
   std::vector<Step> steps;
   const std::string prefix = target.name + "-";
-  const auto first = std::partition_point(writes.begin(), writes.end(), [&](const WriteRecord& w) { return w.at < from; });
+  const auto first = std::partition_point(writes.begin(), writes.end(), [&](const WriteRecord& w) { return w.at() < from; });
   bool started = false;
   for (auto wit = first; wit != writes.end(); ++wit) {
     const WriteRecord& w = *wit;
-    if (w.at > to) break;
+    if (w.at() > to) break;
     // The chain starts with the write that opens the cycle: a write by one of the fight's writers.
     if (!started && &w != open) continue;
     started = true;
-    if (w.object == target && w.field == field) {
-      if (w.old_value == w.new_value) continue;
-      steps.push_back({w.at, Weight::kField, w.manager, field_action(w), field_rule(w), ""});
+    if (w.object() == target && w.field() == field) {
+      if (w.old_value() == w.new_value()) continue;
+      steps.push_back({w.at(), Weight::kField, w.manager(), field_action(w), field_rule(w), ""});
       if (&w == close) break;
-    } else if (w.object.ns == target.ns && w.object.kind == "ReplicaSet" && starts_with(w.object.name, prefix) &&
-               w.field == "/spec/replicas" && w.old_value != w.new_value) {
-      steps.push_back({w.at, Weight::kReplicaSet, w.manager, field_action(w),
+    } else if (w.object().ns == target.ns && w.object().kind == "ReplicaSet" && starts_with(w.object().name, prefix) &&
+               w.field() == "/spec/replicas" && w.old_value() != w.new_value()) {
+      steps.push_back({w.at(), Weight::kReplicaSet, w.manager(), field_action(w),
                        "Deployment controller: the ReplicaSet follows Deployment spec.replicas", ""});
-    } else if (w.object.ns == target.ns && w.object.kind == "Pod" && starts_with(w.object.name, prefix) &&
-               w.field.empty() && (w.operation == "Create" || w.operation == "Delete")) {
-      const bool create = w.operation == "Create";
-      steps.push_back({w.at, Weight::kPod, w.manager,
-                       fmt::format("{} Pod {}/{}", create ? "creates" : "deletes", w.object.ns, w.object.name),
+    } else if (w.object().ns == target.ns && w.object().kind == "Pod" && starts_with(w.object().name, prefix) &&
+               w.field().empty() && (w.operation() == "Create" || w.operation() == "Delete")) {
+      const bool create = w.operation() == "Create";
+      steps.push_back({w.at(), Weight::kPod, w.manager(),
+                       fmt::format("{} Pod {}/{}", create ? "creates" : "deletes", w.object().ns, w.object().name),
                        create ? "ReplicaSet controller: pods < spec.replicas"
-                              : (w.manager == "kubelet" ? "kubelet: the pod was deleted and its containers stopped"
+                              : (w.manager() == "kubelet" ? "kubelet: the pod was deleted and its containers stopped"
                                                         : "ReplicaSet controller: pods > spec.replicas"),
-                       w.manager + "|" + w.operation});
-    } else if (!app.empty() && w.object.kind == "Application" && w.object.name == app &&
-               w.field == "/status/sync/status" && w.new_value == "OutOfSync" && w.old_value != w.new_value) {
+                       w.manager() + "|" + w.operation()});
+    } else if (!app.empty() && w.object().kind == "Application" && w.object().name == app &&
+               w.field() == "/status/sync/status" && w.new_value() == "OutOfSync" && w.old_value() != w.new_value()) {
       // The one status step that explains the next one: self-heal acts on OutOfSync. The other
       // status writes (readyReplicas, operation phases, back to Synced) restate the steps around them.
-      steps.push_back({w.at, Weight::kStatus, w.manager,
-                       fmt::format("sets {} /status/sync/status {} -> OutOfSync", object_phrase(w.object), value_text(w.old_value)),
+      steps.push_back({w.at(), Weight::kStatus, w.manager(),
+                       fmt::format("sets {} /status/sync/status {} -> OutOfSync", object_phrase(w.object()), value_text(w.old_value())),
                        fmt::format("ArgoCD: a live field differs from the desired state in Git and is not ignored {}",
                                    kArgoCompare),
                        ""});

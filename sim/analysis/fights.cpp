@@ -15,25 +15,25 @@ namespace {
 }  // namespace
 
 bool is_disputable_write(const WriteRecord& w) {
-  if (w.field.empty() || w.object.kind == "Pod" || w.object.kind == "Event") return false;
-  return w.field.rfind("/spec", 0) == 0 || w.field.rfind("/metadata/labels", 0) == 0;
+  if (w.field().empty() || w.object().kind == "Pod" || w.object().kind == "Event") return false;
+  return w.field().rfind("/spec", 0) == 0 || w.field().rfind("/metadata/labels", 0) == 0;
 }
 
 std::size_t count_handovers(const std::vector<const WriteRecord*>& writes) {
   std::size_t n = 0;
   for (std::size_t i = 1; i < writes.size(); ++i)
-    n += writes[i]->manager != writes[i - 1]->manager && writes[i]->new_value != writes[i - 1]->new_value;
+    n += writes[i]->manager() != writes[i - 1]->manager() && writes[i]->new_value() != writes[i - 1]->new_value();
   return n;
 }
 
-WritesByField disputable_writes_by_field(const std::vector<WriteRecord>& writes) {
+WritesByField disputable_writes_by_field(const WriteRecords& writes) {
   WritesByField by_field;
   for (const WriteRecord& w : writes)
-    if (is_disputable_write(w)) by_field[{w.object, w.field}].push_back(&w);
+    if (is_disputable_write(w)) by_field[{w.object(), w.field()}].push_back(&w);
   return by_field;
 }
 
-json find_fights(const std::vector<WriteRecord>& writes) {
+json find_fights(const WriteRecords& writes) {
   json fights = json::array();
   for (const auto& [key, list] : disputable_writes_by_field(writes)) {
     std::size_t handovers = 0;
@@ -42,13 +42,13 @@ json find_fights(const std::vector<WriteRecord>& writes) {
     for (std::size_t i = 1; i < list.size(); ++i) {
       const WriteRecord& prev = *list[i - 1];
       const WriteRecord& cur = *list[i];
-      if (cur.manager == prev.manager || cur.new_value == prev.new_value) continue;
+      if (cur.manager() == prev.manager() || cur.new_value() == prev.new_value()) continue;
       if (handovers == 0) {
-        first = cur.at;
-        writers.insert(prev.manager);
+        first = cur.at();
+        writers.insert(prev.manager());
       }
-      writers.insert(cur.manager);
-      last = cur.at;
+      writers.insert(cur.manager());
+      last = cur.at();
       ++handovers;
     }
     if (handovers < kFightHandovers || writers.size() < 2) continue;
@@ -57,13 +57,13 @@ json find_fights(const std::vector<WriteRecord>& writes) {
     std::map<std::pair<std::string, std::string>, SimTime> last_same;
     std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> series;  // gaps in time order
     for (const WriteRecord* w : list) {
-      const auto k = std::make_pair(w->manager, w->new_value.dump());
+      const auto k = std::make_pair(w->manager(), w->new_value().dump());
       auto it = last_same.find(k);
       if (it != last_same.end()) {
-        gaps.push_back((w->at - it->second).count());
+        gaps.push_back((w->at() - it->second).count());
         series[k].push_back(gaps.back());
       }
-      last_same[k] = w->at;
+      last_same[k] = w->at();
     }
     std::sort(gaps.begin(), gaps.end());
     double period_us = 0.0;

@@ -51,8 +51,8 @@ struct WorkloadIndex {
 
   explicit WorkloadIndex(const ApiServer& api) {
     for (const WriteRecord& w : api.writes())
-      if (w.object.kind == "Deployment" && (w.field == "/spec/replicas" || w.field == "/status/readyReplicas"))
-        replica_writes[w.object].push_back(&w);
+      if (w.object().kind == "Deployment" && (w.field() == "/spec/replicas" || w.field() == "/status/readyReplicas"))
+        replica_writes[w.object()].push_back(&w);
     for (const ObjectLifetime& l : api.lifetimes()) {
       if (l.ref.kind == "ReplicaSet") {
         if (const json* owner = owner_named(*l.last, "Deployment"))
@@ -76,15 +76,15 @@ json workload_report(const World& world, const WorkloadIndex& index, const Objec
   const auto found = index.replica_writes.find(deploy.ref);
   for (const WriteRecord* wp : found == index.replica_writes.end() ? kNoWrites : found->second) {
     const WriteRecord& w = *wp;
-    if (w.at < start || w.at > stop) continue;
-    if (w.field == "/spec/replicas") {
-      if (spec_first) spec.initial = w.old_value.is_number_integer() ? w.old_value.get<std::int64_t>() : 1;
+    if (w.at() < start || w.at() > stop) continue;
+    if (w.field() == "/spec/replicas") {
+      if (spec_first) spec.initial = w.old_value().is_number_integer() ? w.old_value().get<std::int64_t>() : 1;
       spec_first = false;
-      spec.changes.emplace_back(w.at, w.new_value.is_number_integer() ? w.new_value.get<std::int64_t>() : 1);
-    } else if (w.field == "/status/readyReplicas") {
-      if (ready_first) ready.initial = w.old_value.is_number_integer() ? w.old_value.get<std::int64_t>() : 0;
+      spec.changes.emplace_back(w.at(), w.new_value().is_number_integer() ? w.new_value().get<std::int64_t>() : 1);
+    } else if (w.field() == "/status/readyReplicas") {
+      if (ready_first) ready.initial = w.old_value().is_number_integer() ? w.old_value().get<std::int64_t>() : 0;
       ready_first = false;
-      ready.changes.emplace_back(w.at, w.new_value.is_number_integer() ? w.new_value.get<std::int64_t>() : 0);
+      ready.changes.emplace_back(w.at(), w.new_value().is_number_integer() ? w.new_value().get<std::int64_t>() : 0);
     }
   }
   if (spec_first) spec.initial = replicas_of(*deploy.last);
@@ -161,11 +161,11 @@ json workload_report(const World& world, const WorkloadIndex& index, const Objec
 }
 
 bool counts_as_field_write(const WriteRecord& w) {
-  if (w.field.empty()) return false;
-  if (w.object.kind == "Pod" || w.object.kind == "Event") return false;
+  if (w.field().empty()) return false;
+  if (w.object().kind == "Pod" || w.object().kind == "Event") return false;
   // Fields people and controllers declare; status is each object's own controller's.
-  return w.field.rfind("/spec", 0) == 0 || w.field.rfind("/metadata/labels", 0) == 0 ||
-         w.field.rfind("/metadata/annotations", 0) == 0;
+  return w.field().rfind("/spec", 0) == 0 || w.field().rfind("/metadata/labels", 0) == 0 ||
+         w.field().rfind("/metadata/annotations", 0) == 0;
 }
 
 }  // namespace
@@ -190,7 +190,7 @@ json build_report(const World& world) {
 
   std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
   for (const WriteRecord& w : world.api().writes())
-    if (counts_as_field_write(w)) ++counts[{w.object.str(), w.field, w.manager}];
+    if (counts_as_field_write(w)) ++counts[{w.object().str(), w.field(), w.manager()}];
   for (const auto& [key, n] : counts)
     report["writes"].push_back({{"manager", std::get<2>(key)},
                                 {"object", std::get<0>(key)},

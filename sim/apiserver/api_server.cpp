@@ -178,12 +178,11 @@ std::optional<ApiStatus> invalid_workload(const json& obj, const std::string& ki
 
 }  // namespace
 
-bool needed_by_analyses(const WriteRecord& w) {
-  if (w.field.empty()) return true;  // Create and Delete
-  const std::string& f = w.field;
+bool needed_by_analyses(const ObjectRef& object, std::string_view f) {
+  if (f.empty()) return true;  // Create and Delete
   // Plain prefixes, as fights.cpp (is_disputable) and report.cpp (counts_as_field_write) test.
-  const auto under = [&f](const char* prefix) { return f.rfind(prefix, 0) == 0; };
-  const std::string& kind = w.object.kind;
+  const auto under = [f](std::string_view prefix) { return f.starts_with(prefix); };
+  const std::string& kind = object.kind;
   if (kind == "Pod" || kind == "Event") return false;
   if (under("/spec") || under("/metadata/labels") || under("/metadata/annotations")) return true;
   if (kind == "Deployment") return f == "/status/readyReplicas";
@@ -284,7 +283,13 @@ struct ApiServer::Impl {
   TimerHandle expiry_timer;
 
   VersionStore versions;  // makes stored versions, their managedFields kept beside the document
-  std::vector<WriteRecord> scratch;  // leaf changes of the write in progress
+  // One leaf change of the write in progress, before it is recorded (or left out: WriteHistory).
+  struct LeafChange {
+    std::string field;  // JSON pointer
+    json old_value;     // null when absent
+    json new_value;     // null when removed
+  };
+  std::vector<LeafChange> scratch;  // leaf changes of the write in progress
   std::int64_t time_cache_second = std::numeric_limits<std::int64_t>::min();
   std::string time_cache;
 
@@ -532,14 +537,20 @@ struct ApiServer::Impl {
       return;
     }
     const SimTime at = now();
-    for (WriteRecord& w : scratch) {
-      w.at = at;
-      w.manager = manager;
-      w.object = ref;
-      w.operation = operation;
-      w.subresource = subresource;
-      if (api.history_ == WriteHistory::kAnalyses && !needed_by_analyses(w)) continue;
-      api.writes_.push_back(std::move(w));
+    const WriteOperation op = parse_write_operation(operation);
+    const WriteSubresource sub = parse_write_subresource(subresource);
+    // The object and manager are interned once per write, and only when a record is kept.
+    const std::string* interned_manager = nullptr;
+    const ObjectRef* interned_object = nullptr;
+    WriteInterner& interner = api.write_interner_;
+    for (LeafChange& c : scratch) {
+      if (api.history_ == WriteHistory::kAnalyses && !needed_by_analyses(ref, c.field)) continue;
+      if (!interned_object) {
+        interned_manager = interner.string(manager);
+        interned_object = interner.object(ref);
+      }
+      api.writes_.push_back(interner.record(at, interned_manager, interned_object, c.field, op, sub,
+                                            std::move(c.old_value), std::move(c.new_value)));
     }
     scratch.clear();
   }
@@ -547,12 +558,8 @@ struct ApiServer::Impl {
   // A Create or a Delete: one record that names no field (Events are not recorded, as above).
   void record_whole_object_write(const ObjectRef& ref, const std::string& manager, std::string_view operation) {
     if (ref.kind == "Event") return;
-    WriteRecord w;
-    w.at = now();
-    w.manager = manager;
-    w.object = ref;
-    w.operation = operation;
-    api.writes_.push_back(std::move(w));
+    api.writes_.push_back(api.write_interner_.record(now(), manager, ref, "", parse_write_operation(operation),
+                                                     WriteSubresource::kNone));
   }
 
   // The leaf changes from old_obj to new_obj into `scratch`. `touched`, when given, names the parts
@@ -562,11 +569,10 @@ struct ApiServer::Impl {
     scratch.clear();
     std::string path;
     auto emit = [&](const std::string& ptr, const json* a, const json* b) {
-      WriteRecord w;
-      w.field = ptr;
-      if (a) w.old_value = *a;
-      if (b) w.new_value = *b;
-      scratch.push_back(std::move(w));
+      LeafChange& c = scratch.emplace_back();
+      c.field = ptr;
+      if (a) c.old_value = *a;
+      if (b) c.new_value = *b;
     };
     if (!touched || !old_obj.is_object() || !new_obj.is_object()) {
       detail::diff_leaves(&old_obj, &new_obj, path, emit);
@@ -766,7 +772,7 @@ struct ApiServer::Impl {
   bool generation_bump(const std::string& kind, std::string_view subresource) const {
     if (subresource == "status") return false;
     if (kind == "Pod" && api.options_.kubernetes_minor < 33) return false;  // no generation before 1.33 (KEP-5067)
-    for (const WriteRecord& w : scratch) {
+    for (const LeafChange& w : scratch) {
       const std::string& f = w.field;
       if (f.rfind("/metadata", 0) == 0 && (f.size() == 9 || f[9] == '/')) {
         if (subresource.empty() && kind == "Deployment" && f.rfind("/metadata/annotations", 0) == 0) return true;
@@ -927,11 +933,10 @@ struct ApiServer::Impl {
     m["deletionTimestamp"] = when;
     m["deletionGracePeriodSeconds"] = grace;
     scratch.clear();
-    WriteRecord w;
-    w.field = "/metadata/deletionTimestamp";
-    if (ts) w.old_value = *ts;
-    w.new_value = when;
-    scratch.push_back(std::move(w));
+    LeafChange& c = scratch.emplace_back();
+    c.field = "/metadata/deletionTimestamp";
+    if (ts) c.old_value = *ts;
+    c.new_value = when;
     const json* gen = child(m, "generation");
     const bool bump = !ts && gen && gen->is_number_integer() && gen->get<std::int64_t>() > 0;
     return finish(it, std::move(next), manager, "Delete", "", bump, &managed);
@@ -1442,11 +1447,10 @@ WriteResult ApiServer::update_scale(const ObjectRef& ref, std::int64_t replicas,
   const std::string api_version = string_at(*old, "apiVersion");
 
   d.scratch.clear();
-  WriteRecord w;
-  w.field = "/spec/replicas";
-  if (current) w.old_value = *current;
-  w.new_value = replicas;
-  d.scratch.push_back(std::move(w));
+  Impl::LeafChange& c = d.scratch.emplace_back();
+  c.field = "/spec/replicas";
+  if (current) c.old_value = *current;
+  c.new_value = replicas;
 
   // apimachinery managedfields scalehandler.go ToParent: the writer's scale entry owns
   // spec.replicas and every other entry loses it. On the entries kept beside the version

@@ -79,30 +79,30 @@ void InvariantChecker::check() {
 
   // Writes since the last call. An object written several times in one event is checked once,
   // in its final state: intermediate versions were only ever visible inside the event.
-  const std::vector<WriteRecord>& writes = api_.writes();
+  const WriteRecords& writes = api_.writes();
   std::set<ObjectRef> touched;
   for (; writes_seen_ < writes.size(); ++writes_seen_) {
     const WriteRecord& w = writes[writes_seen_];
-    if (w.manager.empty())
+    if (w.manager().empty())
       fail("field-manager", fmt::format("a {} of {}{} has no field manager (every write names its manager, "
                                         "as metadata.managedFields requires)",
-                                        w.operation, w.object.str(), w.field.empty() ? "" : " " + w.field));
-    const bool pod_lifecycle = w.operation == "Create" || w.operation == "Delete" ||
-                               w.field == "/metadata/deletionTimestamp" || w.field == "/status/phase";
-    if (w.object.kind == "Pod" && pod_lifecycle) {
-      if (auto it = pod_owner_.find(w.object); it != pod_owner_.end()) {
+                                        w.operation(), w.object().str(), w.field().empty() ? "" : " " + w.field()));
+    const bool pod_lifecycle = w.operation() == "Create" || w.operation() == "Delete" ||
+                               w.field() == "/metadata/deletionTimestamp" || w.field() == "/status/phase";
+    if (w.object().kind == "Pod" && pod_lifecycle) {
+      if (auto it = pod_owner_.find(w.object()); it != pod_owner_.end()) {
         if (auto rs = replicasets_.find(it->second); rs != replicasets_.end()) rs->second = {api_.now(), false};
-        if (w.operation == "Delete") pod_owner_.erase(it);
+        if (w.operation() == "Delete") pod_owner_.erase(it);
       }
     }
-    if (w.object.kind == "ReplicaSet" && (w.operation == "Create" || w.field == "/spec/replicas"))
-      replicasets_[w.object] = {api_.now(), false};
-    if (w.operation == "Delete") {
-      versions_.forget(w.object);
-      if (w.object.kind == "ReplicaSet") replicasets_.erase(w.object);
-      touched.erase(w.object);
+    if (w.object().kind == "ReplicaSet" && (w.operation() == "Create" || w.field() == "/spec/replicas"))
+      replicasets_[w.object()] = {api_.now(), false};
+    if (w.operation() == "Delete") {
+      versions_.forget(w.object());
+      if (w.object().kind == "ReplicaSet") replicasets_.erase(w.object());
+      touched.erase(w.object());
     } else {
-      touched.insert(w.object);
+      touched.insert(w.object());
     }
   }
   for (const ObjectRef& ref : touched)

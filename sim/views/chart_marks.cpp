@@ -72,12 +72,12 @@ std::vector<ChartMark> chart_marks(const World& world, const ObjectRef& deployme
     }
   }
   for (const WriteRecord& w : api.writes()) {
-    if (w.object.kind != "Application" || w.field != "/status/operationState/phase") continue;
-    if (!w.new_value.is_string() || w.new_value != "Running" || w.old_value == "Running") continue;
-    if (std::find(apps.begin(), apps.end(), w.object) == apps.end()) continue;
-    marks.push_back({w.at, ChartMark::kSync,
-                     fmt::format("ArgoCD sync of Application {}/{} started at {} by {}", w.object.ns, w.object.name,
-                                 epoch.clock(w.at), w.manager)});
+    if (w.object().kind != "Application" || w.field() != "/status/operationState/phase") continue;
+    if (!w.new_value().is_string() || w.new_value() != "Running" || w.old_value() == "Running") continue;
+    if (std::find(apps.begin(), apps.end(), w.object()) == apps.end()) continue;
+    marks.push_back({w.at(), ChartMark::kSync,
+                     fmt::format("ArgoCD sync of Application {}/{} started at {} by {}", w.object().ns, w.object().name,
+                                 epoch.clock(w.at()), w.manager())});
   }
   std::stable_sort(marks.begin(), marks.end(), [](const ChartMark& a, const ChartMark& b) {
     return a.at != b.at ? a.at < b.at : a.kind == ChartMark::kCommit && b.kind == ChartMark::kSync;

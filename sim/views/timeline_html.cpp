@@ -20,8 +20,8 @@ namespace kcsim {
 namespace {
 
 bool is_replica_field(const WriteRecord& w) {
-  return w.object.kind == "Deployment" && (w.field == "/spec/replicas" || w.field == "/status/readyReplicas") &&
-         w.old_value != w.new_value;
+  return w.object().kind == "Deployment" && (w.field() == "/spec/replicas" || w.field() == "/status/readyReplicas") &&
+         w.old_value() != w.new_value();
 }
 
 std::string csv_cell(const std::string& s) {
@@ -323,25 +323,25 @@ std::string render_timeline_csv(const World& world, bool requests) {
   // at the creation's instant, written by its creator.
   std::map<ObjectRef, json> created_replicas;
   for (const WriteRecord& w : world.api().writes())
-    if (w.object.kind == "Deployment" && w.field == "/spec/replicas" && !created_replicas.count(w.object))
-      created_replicas[w.object] = w.old_value;
+    if (w.object().kind == "Deployment" && w.field() == "/spec/replicas" && !created_replicas.count(w.object()))
+      created_replicas[w.object()] = w.old_value();
   for (const ObjectLifetime& l : world.api().lifetimes())
     if (l.ref.kind == "Deployment" && l.last && !created_replicas.count(l.ref))
       if (const json* r = find(*l.last, {"spec", "replicas"})) created_replicas[l.ref] = *r;
   for (const WriteRecord& w : world.api().writes()) {
-    if (w.object.kind == "Deployment" && w.field.empty() && w.operation == "Create") {
-      flush(w.at.time_since_epoch().count());
-      const auto it = created_replicas.find(w.object);
+    if (w.object().kind == "Deployment" && w.field().empty() && w.operation() == "Create") {
+      flush(w.at().time_since_epoch().count());
+      const auto it = created_replicas.find(w.object());
       const json value = it == created_replicas.end() || it->second.is_null() ? json(1) : it->second;
-      out += fmt::format("{:.3f},{},{},spec.replicas,{},{}{}\n", to_seconds(w.at), epoch.clock(w.at),
-                         csv_cell(w.object.str()), csv_cell(value.dump()), csv_cell(w.manager), tail);
+      out += fmt::format("{:.3f},{},{},spec.replicas,{},{}{}\n", to_seconds(w.at()), epoch.clock(w.at()),
+                         csv_cell(w.object().str()), csv_cell(value.dump()), csv_cell(w.manager()), tail);
       continue;
     }
     if (!is_replica_field(w)) continue;
-    flush(w.at.time_since_epoch().count());
-    out += fmt::format("{:.3f},{},{},{},{},{}{}\n", to_seconds(w.at), epoch.clock(w.at), csv_cell(w.object.str()),
-                       w.field == "/spec/replicas" ? "spec.replicas" : "status.readyReplicas",
-                       w.new_value.is_null() ? std::string() : csv_cell(w.new_value.dump()), csv_cell(w.manager), tail);
+    flush(w.at().time_since_epoch().count());
+    out += fmt::format("{:.3f},{},{},{},{},{}{}\n", to_seconds(w.at()), epoch.clock(w.at()), csv_cell(w.object().str()),
+                       w.field() == "/spec/replicas" ? "spec.replicas" : "status.readyReplicas",
+                       w.new_value().is_null() ? std::string() : csv_cell(w.new_value().dump()), csv_cell(w.manager()), tail);
   }
   flush(std::numeric_limits<std::int64_t>::max());
   return out;
@@ -671,13 +671,13 @@ std::string render_html_report(const World& world, const json& report) {
   std::set<ObjectRef> seen_spec;
   for (const WriteRecord& w : api.writes()) {
     if (!is_replica_field(w)) continue;
-    WorkloadSeries& ws = series[w.object];
-    if (w.field == "/spec/replicas") {
-      managers.insert(w.manager);
-      if (seen_spec.insert(w.object).second) ws.spec_initial = int_or(w.old_value, 1);
-      ws.spec.push_back({w.at, int_or(w.new_value, 1), w.manager});
+    WorkloadSeries& ws = series[w.object()];
+    if (w.field() == "/spec/replicas") {
+      managers.insert(w.manager());
+      if (seen_spec.insert(w.object()).second) ws.spec_initial = int_or(w.old_value(), 1);
+      ws.spec.push_back({w.at(), int_or(w.new_value(), 1), w.manager()});
     } else {
-      ws.ready.push_back({w.at, int_or(w.new_value, 0), w.manager});
+      ws.ready.push_back({w.at(), int_or(w.new_value(), 0), w.manager()});
     }
   }
   std::map<std::string, std::string> colour;

@@ -617,7 +617,7 @@ TEST_F(ApiServerTest, ClientSideApplyPatchTakesReplicasBackFromTheScaleWriter) {
   // The history shows the fight: keda 1 -> 0, argocd 0 -> 1.
   std::vector<std::tuple<std::string, json, json>> fight;
   for (const WriteRecord& w : api.writes())
-    if (w.field == "/spec/replicas") fight.emplace_back(w.manager, w.old_value, w.new_value);
+    if (w.field() == "/spec/replicas") fight.emplace_back(w.manager(), w.old_value(), w.new_value());
   EXPECT_EQ(fight, (std::vector<std::tuple<std::string, json, json>>{{"keda", 1, 0}, {"argocd-controller", 0, 1}}));
 }
 
@@ -629,7 +629,7 @@ TEST_F(ApiServerTest, ApplyCreatesAbsentObjectsWithAnApplyEntry) {
   ASSERT_EQ(mf.size(), 1u);
   EXPECT_EQ(mf[0]["operation"], "Apply");
   EXPECT_EQ(mf[0]["manager"], "argocd-controller");
-  EXPECT_EQ(api.writes().back().operation, "Create");
+  EXPECT_EQ(api.writes().back().operation(), "Create");
 }
 
 TEST_F(ApiServerTest, ManagedFieldsTimeIsRefreshedOnlyWhenTheManagerChangesSomething) {
@@ -867,7 +867,7 @@ TEST_F(ApiServerTest, MergePatchFollowsRfc7386AndRecordsTheOperation) {
   EXPECT_EQ((*e)["fieldsV1"], json::parse(R"({"f:metadata":{"f:annotations":{"f:c":{}}},"f:spec":{"f:replicas":{}}})"));
   std::set<std::string> fields;
   for (const WriteRecord& w : api.writes())
-    if (w.operation == "Patch") fields.insert(w.field);
+    if (w.operation() == "Patch") fields.insert(w.field());
   EXPECT_EQ(fields, (std::set<std::string>{"/metadata/annotations/a", "/metadata/annotations/c", "/spec/replicas"}));
   // A patch carrying a stale resourceVersion is refused.
   EXPECT_EQ(api.merge_patch(web, json{{"metadata", {{"resourceVersion", "1"}}}}, "m").status.code, 409);
@@ -1011,7 +1011,7 @@ TEST_F(ApiServerTest, IdenticalEventsAreMergedWithCountAndLastTimestamp) {
   EXPECT_EQ(events[0].message, "Scaled up replica set web-1 from 0 to 1");
   // Events are stored objects, listed like any kind, and never in the write history.
   EXPECT_EQ(api.list("Event", "prod").size(), 3u);
-  for (const WriteRecord& w : api.writes()) EXPECT_NE(w.object.kind, "Event");
+  for (const WriteRecord& w : api.writes()) EXPECT_NE(w.object().kind, "Event");
 }
 
 TEST_F(ApiServerTest, EventsInTheSameNanosecondGetDistinctNames) {
@@ -1284,7 +1284,7 @@ TEST_F(ApiServerTest, DeletingAnOwnerGarbageCollectsItsDependents) {
   EXPECT_FALSE((*api.get(ObjectRef{"Pod", "prod", "shared"}))["metadata"].contains("deletionTimestamp"));
   bool gc_recorded = false;
   for (const WriteRecord& w : api.writes())
-    if (w.manager == "generic-garbage-collector" && w.object.kind == "ReplicaSet" && w.operation == "Delete")
+    if (w.manager() == "generic-garbage-collector" && w.object().kind == "ReplicaSet" && w.operation() == "Delete")
       gc_recorded = true;
   EXPECT_TRUE(gc_recorded);
 }
@@ -1312,28 +1312,28 @@ TEST_F(ApiServerTest, WritesRecordFieldOldAndNewValues) {
   advance(seconds(1));
   create(deployment(web_options("web", 1)), "kubectl");
   ASSERT_EQ(api.writes().size(), 1u);
-  EXPECT_EQ(api.writes()[0].operation, "Create");
-  EXPECT_EQ(api.writes()[0].field, "");
-  EXPECT_EQ(api.writes()[0].at, kTimeZero + seconds(1));
+  EXPECT_EQ(api.writes()[0].operation(), "Create");
+  EXPECT_EQ(api.writes()[0].field(), "");
+  EXPECT_EQ(api.writes()[0].at(), kTimeZero + seconds(1));
 
   advance(seconds(1));
   api.update_scale(web, 0, "", "keda");
   const WriteRecord& s = api.writes().back();
-  EXPECT_EQ(s.manager, "keda");
-  EXPECT_EQ(s.object, web);
-  EXPECT_EQ(s.field, "/spec/replicas");
-  EXPECT_EQ(s.operation, "Update");
-  EXPECT_EQ(s.subresource, "scale");
-  EXPECT_EQ(s.old_value, 1);
-  EXPECT_EQ(s.new_value, 0);
-  EXPECT_EQ(s.at, kTimeZero + seconds(2));
+  EXPECT_EQ(s.manager(), "keda");
+  EXPECT_EQ(s.object(), web);
+  EXPECT_EQ(s.field(), "/spec/replicas");
+  EXPECT_EQ(s.operation(), "Update");
+  EXPECT_EQ(s.subresource(), "scale");
+  EXPECT_EQ(s.old_value(), 1);
+  EXPECT_EQ(s.new_value(), 0);
+  EXPECT_EQ(s.at(), kTimeZero + seconds(2));
 
   json st = *api.get(web);
   st["status"] = {{"readyReplicas", 1}};
   api.update(st, "kube-controller-manager", "status");
-  EXPECT_EQ(api.writes().back().field, "/status/readyReplicas");
-  EXPECT_EQ(api.writes().back().subresource, "status");
-  EXPECT_TRUE(api.writes().back().old_value.is_null());
+  EXPECT_EQ(api.writes().back().field(), "/status/readyReplicas");
+  EXPECT_EQ(api.writes().back().subresource(), "status");
+  EXPECT_TRUE(api.writes().back().old_value().is_null());
 
   // RFC 6901 escaping, removals, and no server-managed metadata.
   const std::size_t before = api.writes().size();
@@ -1341,15 +1341,15 @@ TEST_F(ApiServerTest, WritesRecordFieldOldAndNewValues) {
   api.merge_patch(web, json{{"metadata", {{"annotations", {{"a~b", nullptr}}}}}}, "m");
   std::vector<std::tuple<std::string, json, json>> recs;
   for (std::size_t i = before; i < api.writes().size(); ++i)
-    recs.emplace_back(api.writes()[i].field, api.writes()[i].old_value, api.writes()[i].new_value);
+    recs.emplace_back(api.writes()[i].field(), api.writes()[i].old_value(), api.writes()[i].new_value());
   EXPECT_EQ(recs, (std::vector<std::tuple<std::string, json, json>>{
                       {"/metadata/annotations/a~0b", nullptr, "x"},
                       {"/metadata/annotations/deployment.kubernetes.io~1revision", nullptr, "2"},
                       {"/metadata/annotations/a~0b", "x", nullptr}}));
 
   api.remove(web, "kubectl");
-  EXPECT_EQ(api.writes().back().operation, "Delete");
-  EXPECT_EQ(api.writes().back().field, "");
+  EXPECT_EQ(api.writes().back().operation(), "Delete");
+  EXPECT_EQ(api.writes().back().field(), "");
 }
 
 TEST_F(ApiServerTest, LifetimesFollowEveryVersion) {

@@ -438,9 +438,9 @@ TEST(ArgocdSync, SelfHealIsAPartialSyncOfOutOfSyncResources) {
             json::parse(R"([{"group": "apps", "kind": "Deployment", "name": "backend"}])"));
   std::size_t cm_writes = 0;
   for (const WriteRecord& r : w->api().writes())
-    if (r.object == ObjectRef{"ConfigMap", "prod", "cfg"} && r.manager == "argocd-controller") {
+    if (r.object() == ObjectRef{"ConfigMap", "prod", "cfg"} && r.manager() == "argocd-controller") {
       ++cm_writes;
-      EXPECT_LT(r.at, SimTime{seconds(2)});  // the first sync (1 s)
+      EXPECT_LT(r.at(), SimTime{seconds(2)});  // the first sync (1 s)
     }
   EXPECT_EQ(cm_writes, 1u) << "only the creation";
   EXPECT_EQ((*w->api().get({"Deployment", "prod", "backend"}))["spec"]["replicas"], 1);
@@ -518,8 +518,8 @@ std::vector<double> reconcile_gaps(const std::string& version) {
   std::vector<double> times;
   for (const WriteRecord& r : w->api().writes())
     // From 10 minutes on: the first sync's own refresh (1 s in) shifts the phase at the start.
-    if (r.object.kind == "Application" && r.field == "/status/reconciledAt" && r.at >= SimTime{minutes(10)})
-      times.push_back(to_seconds(r.at));
+    if (r.object().kind == "Application" && r.field() == "/status/reconciledAt" && r.at() >= SimTime{minutes(10)})
+      times.push_back(to_seconds(r.at()));
   std::vector<double> gaps;
   for (std::size_t i = 1; i < times.size(); ++i) gaps.push_back(times[i] - times[i - 1]);
   return gaps;
@@ -601,8 +601,8 @@ TEST(ArgocdFight, SelfHealRestoresGitReplicasRightAfterKubectlScale) {
   EXPECT_EQ(ops.started[1].count(), 1);
   std::vector<std::pair<double, std::int64_t>> writes;
   for (const WriteRecord& r : w->api().writes())
-    if (r.object == ObjectRef{"Deployment", "prod", "backend"} && r.field == "/spec/replicas")
-      writes.emplace_back(to_seconds(r.at), r.new_value.get<std::int64_t>());
+    if (r.object() == ObjectRef{"Deployment", "prod", "backend"} && r.field() == "/spec/replicas")
+      writes.emplace_back(to_seconds(r.at()), r.new_value().get<std::int64_t>());
   ASSERT_GE(writes.size(), 2u);
   EXPECT_EQ(writes.back().second, 1);
   ObjectPtr d = w->api().get({"Deployment", "prod", "backend"});
@@ -632,7 +632,7 @@ TEST(ArgocdDeterminism, SameSeedSameHistory) {
     auto r = heal_run("3.3.0", "1s", minutes(8));
     std::string out;
     for (const WriteRecord& w : r.world->api().writes())
-      out += std::to_string(w.at.time_since_epoch().count()) + w.manager + w.field + w.new_value.dump() + "\n";
+      out += std::to_string(w.at().time_since_epoch().count()) + w.manager() + w.field() + w.new_value().dump() + "\n";
     return out;
   };
   EXPECT_EQ(run(), run());

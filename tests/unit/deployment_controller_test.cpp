@@ -224,12 +224,12 @@ TEST(DeploymentController, StatusReportsAvailabilityAndIsOnlyWrittenOnChange) {
   const std::size_t writes = w->api().writes().size();
   w->run(at(minutes(10)));
   for (std::size_t i = writes; i < w->api().writes().size(); ++i) {
-    EXPECT_NE(w->api().writes()[i].manager, "kube-controller-manager") << w->api().writes()[i].object.str();
+    EXPECT_NE(w->api().writes()[i].manager(), "kube-controller-manager") << w->api().writes()[i].object().str();
   }
   // All writes by the controllers use the kube-controller-manager field manager.
   for (const WriteRecord& rec : w->api().writes()) {
-    if (rec.object.kind == "ReplicaSet" || (rec.object.kind == "Deployment" && rec.subresource == "status")) {
-      EXPECT_EQ(rec.manager, "kube-controller-manager");
+    if (rec.object().kind == "ReplicaSet" || (rec.object().kind == "Deployment" && rec.subresource() == "status")) {
+      EXPECT_EQ(rec.manager(), "kube-controller-manager");
     }
   }
 }

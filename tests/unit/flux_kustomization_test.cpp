@@ -34,8 +34,8 @@ json flux_scenario(json extra_commits, json writers) {
 std::vector<std::pair<double, std::int64_t>> replica_writes(const World& w, const std::string& manager) {
   std::vector<std::pair<double, std::int64_t>> out;
   for (const WriteRecord& r : w.api().writes())
-    if (r.object == ObjectRef{"Deployment", "prod", "backend"} && r.field == "/spec/replicas" && r.manager == manager)
-      out.emplace_back(to_seconds(r.at), r.new_value.get<std::int64_t>());
+    if (r.object() == ObjectRef{"Deployment", "prod", "backend"} && r.field() == "/spec/replicas" && r.manager() == manager)
+      out.emplace_back(to_seconds(r.at()), r.new_value().get<std::int64_t>());
   return out;
 }
 
@@ -93,11 +93,11 @@ TEST(PeriodicWriter, ValuesScheduleAndErrors) {
   w->run(SimTime{minutes(15)});
   std::vector<std::pair<double, std::int64_t>> ops;
   for (const WriteRecord& r : w->api().writes())
-    if (r.manager == "ops" && r.field == "/spec/replicas") ops.emplace_back(to_seconds(r.at), r.new_value.get<std::int64_t>());
+    if (r.manager() == "ops" && r.field() == "/spec/replicas") ops.emplace_back(to_seconds(r.at()), r.new_value().get<std::int64_t>());
   EXPECT_EQ(ops, (std::vector<std::pair<double, std::int64_t>>{{0, 1}, {720, 4}}));
   std::vector<std::string> labels;
   for (const WriteRecord& r : w->api().writes())
-    if (r.manager == "labeller") labels.push_back(r.new_value.get<std::string>());
+    if (r.manager() == "labeller") labels.push_back(r.new_value().get<std::string>());
   EXPECT_EQ(labels, (std::vector<std::string>{"a", "b", "a"}));
   json bad = {{"settings", {{"periodic-writer", {{"writers", json::parse(R"([{"manager": "x", "target": "Deployment/prod/backend", "pointer": "/spec/replicas", "value": 1}])")}}}}}};
   try {

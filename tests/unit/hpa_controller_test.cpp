@@ -52,10 +52,10 @@ using Writes = std::vector<std::pair<std::int64_t, std::int64_t>>;
 Writes hpa_writes(const World& w) {
   Writes out;
   for (const WriteRecord& r : w.api().writes())
-    if (r.object == ObjectRef{"Deployment", "default", "web"} && r.field == "/spec/replicas" &&
-        r.manager == "kube-controller-manager") {
-      EXPECT_EQ(r.subresource, "scale");
-      out.emplace_back(r.at.time_since_epoch().count() / 1000000, r.new_value.get<std::int64_t>());
+    if (r.object() == ObjectRef{"Deployment", "default", "web"} && r.field() == "/spec/replicas" &&
+        r.manager() == "kube-controller-manager") {
+      EXPECT_EQ(r.subresource(), "scale");
+      out.emplace_back(r.at().time_since_epoch().count() / 1000000, r.new_value().get<std::int64_t>());
     }
   return out;
 }
@@ -243,9 +243,9 @@ TEST(HpaController, StatusIsWrittenOnlyWhenItChanges) {
   w->run(SimTime{hours(1)});
   std::set<std::int64_t> instants;
   for (const WriteRecord& r : w->api().writes())
-    if (r.object.kind == "HorizontalPodAutoscaler" && r.subresource == "status") {
-      EXPECT_EQ(r.manager, "kube-controller-manager");
-      instants.insert(r.at.time_since_epoch().count() / 1000000);
+    if (r.object().kind == "HorizontalPodAutoscaler" && r.subresource() == "status") {
+      EXPECT_EQ(r.manager(), "kube-controller-manager");
+      instants.insert(r.at().time_since_epoch().count() / 1000000);
     }
   EXPECT_EQ(instants, (std::set<std::int64_t>{15}));
 }

@@ -457,12 +457,13 @@ void expect_same_with_and_without_elision(json scenario, const std::set<std::str
   const auto& b = worlds[1]->api().writes();
   ASSERT_GT(a.size(), 0u);
   for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    ASSERT_EQ(a[i].at, b[i].at) << "write " << i << " " << a[i].object.str() << a[i].field << " by " << a[i].manager
-                                << " vs " << b[i].object.str() << b[i].field << " by " << b[i].manager;
-    ASSERT_EQ(a[i].manager, b[i].manager) << "write " << i;
-    ASSERT_EQ(a[i].object, b[i].object) << "write " << i;
-    ASSERT_EQ(a[i].field, b[i].field) << "write " << i;
-    ASSERT_EQ(a[i].new_value, b[i].new_value) << "write " << i << " " << a[i].field;
+    ASSERT_EQ(a[i].at(), b[i].at()) << "write " << i << " " << a[i].object().str() << a[i].field() << " by "
+                                    << a[i].manager() << " vs " << b[i].object().str() << b[i].field() << " by "
+                                    << b[i].manager();
+    ASSERT_EQ(a[i].manager(), b[i].manager()) << "write " << i;
+    ASSERT_EQ(a[i].object(), b[i].object()) << "write " << i;
+    ASSERT_EQ(a[i].field(), b[i].field()) << "write " << i;
+    ASSERT_EQ(a[i].new_value(), b[i].new_value()) << "write " << i << " " << a[i].field();
   }
   EXPECT_EQ(a.size(), b.size());
   EXPECT_EQ(reports[0].dump(), reports[1].dump());

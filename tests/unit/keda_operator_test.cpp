@@ -50,8 +50,8 @@ const std::set<std::string> kModels = {"keda", "kubectl", "metric-source"};
 std::vector<std::pair<std::int64_t, std::int64_t>> replica_writes(const World& w, const std::string& manager) {
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
   for (const WriteRecord& r : w.api().writes())
-    if (r.object == ObjectRef{"Deployment", "default", "web"} && r.field == "/spec/replicas" && r.manager == manager)
-      out.emplace_back(r.at.time_since_epoch().count() / 1000, r.new_value.get<std::int64_t>());
+    if (r.object() == ObjectRef{"Deployment", "default", "web"} && r.field() == "/spec/replicas" && r.manager() == manager)
+      out.emplace_back(r.at().time_since_epoch().count() / 1000, r.new_value().get<std::int64_t>());
   return out;
 }
 
@@ -421,8 +421,8 @@ TEST(KedaOperator, ManagedFieldsShowKedaThroughTheScaleSubresource) {
   }
   EXPECT_TRUE(found);
   for (const WriteRecord& r : w->api().writes()) {
-    if (r.manager == "keda" && r.object.kind == "Deployment") {
-      EXPECT_EQ(r.subresource, "scale");
+    if (r.manager() == "keda" && r.object().kind == "Deployment") {
+      EXPECT_EQ(r.subresource(), "scale");
     }
   }
 }
@@ -434,7 +434,7 @@ TEST(KedaOperator, StatusIsWrittenOnlyWhenItChanges) {
   w->run(SimTime{hours(1)});
   std::set<std::int64_t> instants;
   for (const WriteRecord& r : w->api().writes())
-    if (r.manager == "keda" && r.object.kind == "ScaledObject" && r.subresource == "status") instants.insert(ms(r.at));
+    if (r.manager() == "keda" && r.object().kind == "ScaledObject" && r.subresource() == "status") instants.insert(ms(r.at()));
   EXPECT_LE(instants.size(), 2u);
   for (std::int64_t t : instants) EXPECT_EQ(t, 0);
   // While active with replicas > 0, lastActiveTime moves at every tick: a write per tick.
@@ -442,7 +442,7 @@ TEST(KedaOperator, StatusIsWrittenOnlyWhenItChanges) {
   w2->run(SimTime{minutes(5)});
   std::set<std::int64_t> active;
   for (const WriteRecord& r : w2->api().writes())
-    if (r.manager == "keda" && r.field == "/status/lastActiveTime") active.insert(ms(r.at));
+    if (r.manager() == "keda" && r.field() == "/status/lastActiveTime") active.insert(ms(r.at()));
   EXPECT_EQ(active.size(), 11u);  // 0, 30, ..., 300
 }
 

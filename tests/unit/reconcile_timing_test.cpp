@@ -115,7 +115,7 @@ std::int64_t first_rescale_us(const json& hpa_settings, std::uint64_t seed) {
   auto w = make_world(s, {"horizontal-pod-autoscaler", "metric-source"}, Timing::kRealistic);
   w->run(SimTime{seconds(40)});
   for (const WriteRecord& r : w->api().writes())
-    if (r.field == "/spec/replicas" && r.manager == "kube-controller-manager") return r.at.time_since_epoch().count();
+    if (r.field() == "/spec/replicas" && r.manager() == "kube-controller-manager") return r.at().time_since_epoch().count();
   return -1;
 }
 
@@ -180,11 +180,11 @@ Dip apply_at(std::int64_t apply_us, const json& timing = json::object()) {
   Dip d;
   std::optional<std::int64_t> dip_start;
   for (const WriteRecord& r : w->api().writes()) {
-    if (r.object != ObjectRef{"Deployment", "default", "web"} || r.field != "/spec/replicas") continue;
-    const std::int64_t t = r.at.time_since_epoch().count();
+    if (r.object() != ObjectRef{"Deployment", "default", "web"} || r.field() != "/spec/replicas") continue;
+    const std::int64_t t = r.at().time_since_epoch().count();
     if (t < apply_us) continue;
-    if (!dip_start && r.new_value == 2) dip_start = t;
-    if (dip_start && r.new_value == 4) {
+    if (!dip_start && r.new_value() == 2) dip_start = t;
+    if (dip_start && r.new_value() == 4) {
       d.replicas_below_4_us = t - *dip_start;
       break;
     }

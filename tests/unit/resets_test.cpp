@@ -9,30 +9,26 @@
 namespace kcsim {
 namespace {
 
+/// The records point into an interner, which must outlive them: one for the whole test program.
+WriteInterner& interner() {
+  static WriteInterner kept;
+  return kept;
+}
+
 /// The API server records a Create as one write of the whole object (field "").
 WriteRecord create(const std::string& manager) {
-  WriteRecord w;
-  w.manager = manager;
-  w.object = ObjectRef{"Deployment", "prod", "web"};
-  w.operation = "Create";
-  return w;
+  return interner().record(kTimeZero, manager, ObjectRef{"Deployment", "prod", "web"}, "", WriteOperation::kCreate,
+                           WriteSubresource::kNone);
 }
 
 WriteRecord replicas(std::int64_t at_s, const std::string& manager, int from, int to) {
-  WriteRecord w;
-  w.at = SimTime{seconds(at_s)};
-  w.manager = manager;
-  w.object = ObjectRef{"Deployment", "prod", "web"};
-  w.field = "/spec/replicas";
-  w.operation = "Update";
-  w.old_value = from;
-  w.new_value = to;
-  return w;
+  return interner().record(SimTime{seconds(at_s)}, manager, ObjectRef{"Deployment", "prod", "web"}, "/spec/replicas",
+                           WriteOperation::kUpdate, WriteSubresource::kNone, from, to);
 }
 
 TEST(Resets, ASyncOverAnHpaAtPeakLoadIsOneReset) {
   // The HPA scaled to 10 under load; an ArgoCD sync puts Git's 3 back; the HPA answers with 6.
-  const std::vector<WriteRecord> writes = {create("argocd-controller"),
+  const WriteRecords writes = {create("argocd-controller"),
                                            replicas(60, "kube-controller-manager", 3, 10),
                                            replicas(600, "argocd-controller", 10, 3),
                                            replicas(615, "kube-controller-manager", 3, 6)};
@@ -54,13 +50,13 @@ TEST(Resets, ASyncOverAnHpaAtPeakLoadIsOneReset) {
 
 TEST(Resets, ATakeoverWithoutAnAnswerIsNoReset) {
   // Applied with 1, then KEDA owns the field: nobody sets it back.
-  const std::vector<WriteRecord> writes = {create("kubectl-client-side-apply"), replicas(300, "keda", 1, 0),
+  const WriteRecords writes = {create("kubectl-client-side-apply"), replicas(300, "keda", 1, 0),
                                            replicas(900, "keda", 0, 1)};
   EXPECT_TRUE(find_resets(writes).empty());
 }
 
 TEST(Resets, AFightIsReportedAsAFightNotAsResets) {
-  const std::vector<WriteRecord> writes = {replicas(0, "argocd-controller", 0, 1), replicas(300, "keda", 1, 0),
+  const WriteRecords writes = {replicas(0, "argocd-controller", 0, 1), replicas(300, "keda", 1, 0),
                                            replicas(305, "argocd-controller", 0, 1), replicas(605, "keda", 1, 0)};
   EXPECT_EQ(find_fights(writes).size(), 1u);
   EXPECT_TRUE(find_resets(writes).empty());

@@ -174,9 +174,9 @@ TEST(ServeWrites, VerbsAnswerAsKubeApiserverDoes) {
   EXPECT_EQ(json::parse(scaled.body)["spec"]["replicas"], 4);
   // The write happened at the served instant, under the manager asked for.
   const WriteRecord& w = world.api().writes().back();
-  EXPECT_EQ(w.manager, "hand");
-  EXPECT_EQ(w.subresource, "scale");
-  EXPECT_EQ(w.at, SimTime{minutes(6)});
+  EXPECT_EQ(w.manager(), "hand");
+  EXPECT_EQ(w.subresource(), "scale");
+  EXPECT_EQ(w.at(), SimTime{minutes(6)});
   // 404 for a missing object, 422 for a negative scale, 415 for a strategic merge patch of a
   // custom resource and for a patch type the server does not know.
   EXPECT_EQ(api.handle(make_request("PATCH", "/apis/apps/v1/namespaces/default/deployments/nope", "application/merge-patch+json", "{}")).body,
@@ -198,7 +198,7 @@ TEST(ServeWrites, VerbsAnswerAsKubeApiserverDoes) {
   EXPECT_EQ(api.handle(make_request("PATCH", deploy, "application/json-patch+json", R"([{"op":"test","path":"/spec/replicas","value":9}])")).status, 422);
   // Without a fieldManager, the manager is the User-Agent's first word (kubectl scale sends none).
   EXPECT_EQ(api.handle(make_request("PATCH", deploy + "/scale", "application/merge-patch+json", R"({"spec":{"replicas":2}})")).status, 200);
-  EXPECT_EQ(world.api().writes().back().manager, "kubectl");
+  EXPECT_EQ(world.api().writes().back().manager(), "kubectl");
   ASSERT_EQ(writes.recorded().size(), 2u);
   EXPECT_EQ(writes.recorded()[1].action,
             json::parse(R"({"action":"kubectl scale","target":"deployment/web","namespace":"default","replicas":2,"fieldManager":"kubectl","description":"served: scale subresource, manager kubectl"})"));

@@ -62,24 +62,16 @@ TEST(WriteHistory, AnalysesHistoryGivesTheSameOutputsOnAFleet) {
 }
 
 TEST(WriteHistory, KeepsWhatTheAnalysesRead) {
-  WriteRecord w;
-  w.object = ObjectRef{"Deployment", "prod", "web"};
-  w.field = "/spec/replicas";
-  EXPECT_TRUE(needed_by_analyses(w));
-  w.field = "/status/readyReplicas";
-  EXPECT_TRUE(needed_by_analyses(w));
-  w.field = "/status/conditions/0/lastUpdateTime";
-  EXPECT_FALSE(needed_by_analyses(w));
-  w.object = ObjectRef{"Pod", "prod", "web-abc"};
-  w.field = "/status/phase";
-  EXPECT_FALSE(needed_by_analyses(w));
-  w.field = "";  // a creation or a deletion
-  EXPECT_TRUE(needed_by_analyses(w));
-  w.object = ObjectRef{"Application", "argocd", "web"};
-  w.field = "/status/sync/status";
-  EXPECT_TRUE(needed_by_analyses(w));
-  w.field = "/status/reconciledAt";
-  EXPECT_FALSE(needed_by_analyses(w));
+  const ObjectRef web{"Deployment", "prod", "web"};
+  EXPECT_TRUE(needed_by_analyses(web, "/spec/replicas"));
+  EXPECT_TRUE(needed_by_analyses(web, "/status/readyReplicas"));
+  EXPECT_FALSE(needed_by_analyses(web, "/status/conditions/0/lastUpdateTime"));
+  const ObjectRef pod{"Pod", "prod", "web-abc"};
+  EXPECT_FALSE(needed_by_analyses(pod, "/status/phase"));
+  EXPECT_TRUE(needed_by_analyses(pod, ""));  // a creation or a deletion
+  const ObjectRef app{"Application", "argocd", "web"};
+  EXPECT_TRUE(needed_by_analyses(app, "/status/sync/status"));
+  EXPECT_FALSE(needed_by_analyses(app, "/status/reconciledAt"));
 }
 
 }  // namespace

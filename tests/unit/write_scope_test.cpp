@@ -81,7 +81,7 @@ struct Leaf {
 std::vector<Leaf> leaves_since(const ApiServer& api, std::size_t from) {
   std::vector<Leaf> out;
   for (std::size_t i = from; i < api.writes().size(); ++i)
-    out.push_back({api.writes()[i].field, api.writes()[i].old_value, api.writes()[i].new_value});
+    out.push_back({api.writes()[i].field(), api.writes()[i].old_value(), api.writes()[i].new_value()});
   return out;
 }
 

@@ -21,7 +21,7 @@ bool is_disputable_write(const WriteRecord& w);
 /// The disputable writes (is_disputable_write) grouped by (object, field), each group in time
 /// order: what find_fights and find_resets both read.
 using WritesByField = std::map<std::pair<ObjectRef, std::string>, std::vector<const WriteRecord*>>;
-WritesByField disputable_writes_by_field(const std::vector<WriteRecord>& writes);
+WritesByField disputable_writes_by_field(const WriteRecords& writes);
 
 /// Hand-overs in one field's writes (in time order): writes by a manager other than the previous
 /// writer that change the value.
@@ -36,6 +36,6 @@ std::size_t count_handovers(const std::vector<const WriteRecord*>& writes);
 ///  - first_at_s / last_at_s: the first and last hand-over.
 /// Returns [{object, field, writers (sorted), cycles, period_s, first_at_s, last_at_s, summary}],
 /// ordered by object then field.
-json find_fights(const std::vector<WriteRecord>& writes);
+json find_fights(const WriteRecords& writes);
 
 }  // namespace kcsim

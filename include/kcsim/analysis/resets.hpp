@@ -16,6 +16,6 @@ namespace kcsim {
 /// after which A writes the field again: A's value was overridden and A noticed. Returns
 /// [{object, field, by (B), over (A), at_s, from, to, restored_at_s, restored_to, summary}],
 /// ordered by object, field, then time.
-json find_resets(const std::vector<WriteRecord>& writes);
+json find_resets(const WriteRecords& writes);
 
 }  // namespace kcsim

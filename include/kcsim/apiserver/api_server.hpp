@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kcsim/apiserver/write_record.hpp"
 #include "kcsim/core/engine.hpp"
 #include "kcsim/k8s/object_ref.hpp"
 #include "kcsim/core/time.hpp"
@@ -59,18 +60,6 @@ class Watcher {
   virtual void on_watch_event(const WatchEvent& event) = 0;
 };
 
-/// One recorded change of one leaf field (or a whole object on create/delete), for the analyses.
-struct WriteRecord {
-  SimTime at;
-  std::string manager;
-  ObjectRef object;
-  std::string field;      // JSON pointer ("/spec/replicas"); "" = the whole object
-  std::string operation;  // "Create", "Update", "Apply", "Patch", "Delete"
-  std::string subresource;  // "", "status", "scale"
-  json old_value;         // null when absent
-  json new_value;         // null when removed
-};
-
 /// What ApiServer::writes() keeps. A long run writes status leaves (pod conditions, ArgoCD's
 /// operation state ...) by the million; the analyses read only a few kinds of record, so a run
 /// that needs no more keeps only those and its memory stops growing with every status write.
@@ -83,7 +72,8 @@ enum class WriteHistory {
 /// this record (sim/analysis/report.cpp, fights.cpp, causal_chain.cpp, timeline_html.cpp): creations and
 /// deletions; spec, labels and annotations of everything but Pods and Events; a Deployment's
 /// status.readyReplicas; an Application's status.sync.status and status.operationState.phase.
-bool needed_by_analyses(const WriteRecord& w);
+/// `field` is the record's JSON pointer ("" for a creation or a deletion).
+bool needed_by_analyses(const ObjectRef& object, std::string_view field);
 
 /// Creation and deletion of an object, with its last version (for pod churn and restart counts).
 struct ObjectLifetime {
@@ -206,7 +196,7 @@ class ApiServer : public Agent {
                     std::string_view source_host = "", std::string_view field_path = "");
 
   // --- history, for the analyses ------------------------------------------------
-  const std::vector<WriteRecord>& writes() const { return writes_; }
+  const WriteRecords& writes() const { return writes_; }
   /// Chooses what writes() keeps from now on (WriteHistory).
   void set_write_history(WriteHistory mode) { history_ = mode; }
   /// Every object ever created, in creation order, with its last version.
@@ -229,7 +219,8 @@ class ApiServer : public Agent {
   Epoch epoch_;
   ApiServerOptions options_;
   std::uint64_t resource_version_ = 0;
-  std::vector<WriteRecord> writes_;
+  WriteInterner write_interner_;  // what writes_ point to: declared first, destroyed last
+  WriteRecords writes_;
   WriteHistory history_ = WriteHistory::kFull;
   std::vector<ObjectLifetime> lifetimes_;
 };
