@@ -2,7 +2,8 @@
 # Builds kcsim and runs its main job or its tests, installing the Debian packages it needs first.
 #   ./build.sh demo   build, then run the bundled main scenario and print its report
 #   ./build.sh test   build with warnings as errors, then run the whole test suite; then again
-#                     under ASan+UBSan (KCSIM_CI_SANITIZE=0 skips); then 30 s of each fuzz target
+#                     under ASan+UBSan but for the scenarios' byte comparisons (KCSIM_CI_SANITIZE=0
+#                     skips); then 30 s of each fuzz target
 #                     where clang++-14 and libclang-rt-14-dev are installed (KCSIM_CI_FUZZ=0 skips)
 #   ./build.sh build  only build (build/kcsim)
 #   ./build.sh digests  regenerate scenarios/digests.txt (the golden digests of the scenarios)
