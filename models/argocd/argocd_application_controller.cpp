@@ -1,7 +1,11 @@
 // The ArgoCD application controller (argocd-application-controller), with the small parts of
 // argocd-server it needs (Git webhooks, `argocd app sync`, `argocd app refresh`).
 //
-// Application objects (argoproj.io/v1alpha1) are read from the API server and nowhere else;
+// Application objects (argoproj.io/v1alpha1) are read from the API server and nowhere else,
+// through their typed view (application.hpp: app.spec.source, app.status.operationState),
+// parsed once per stored version; the status, operation and operationState the controller
+// writes are JSON bodies built from it. Managed resources of any kind are compared as the
+// documents they are (argocd_diff.hpp), as gitops-engine compares unstructured objects.
 // Git is read only through each app's spec.source (repoURL, path, targetRevision), via the
 // GitService of the "git" model — the repo-server boundary (models/git/git_repository.hpp).
 //
@@ -39,6 +43,7 @@
 
 #include <fmt/format.h>
 
+#include "application.hpp"
 #include "argocd_conditions.hpp"
 #include "argocd_diff.hpp"
 #include "resource_comparison.hpp"
@@ -55,11 +60,13 @@
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/apiserver/scenario_spec.hpp"
 #include "kcsim/core/text.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
 #include "kcsim/k8s/well_known.hpp"
 
 namespace kcsim {
 namespace {
 
+using argocd::Application;
 using argocd::Health;
 using argocd::HashViewFingerprint;
 using argocd::same_hash_view;
@@ -108,10 +115,6 @@ constexpr std::uint32_t kActionTimer = 2;
 bool present(const json* v) { return v && !v->is_null(); }
 
 // Fields of user-written objects, read without trusting their types.
-bool flag(const json& obj, const char* key) {
-  const json* v = find(obj, {key});
-  return v && v->is_boolean() && v->get<bool>();
-}
 std::string text(const json& obj, const char* key) { return str_at(obj, {key}); }
 std::int64_t num(const json& obj, const char* key, std::int64_t fallback) { return int_at(obj, {key}, fallback); }
 
@@ -131,13 +134,6 @@ bool same_spec(const json* a, const json* b) {
 }
 
 bool is_completed(const std::string& phase) { return phase == "Succeeded" || phase == "Failed" || phase == "Error"; }
-
-bool has_option(const json* options, const std::string& option) {
-  if (!options || !options->is_array()) return false;
-  for (const json& o : *options)
-    if (o.is_string() && o.get<std::string>() == option) return true;
-  return false;
-}
 
 bool annotation_has_option(const json& obj, const std::string& option) {
   return argocd::has_sync_option_annotation(obj, option);
@@ -288,9 +284,10 @@ class ArgoCD final : public Controller, public GitPushListener {
     for (const std::string& k : kinds)
       for (const ObjectPtr& o : api().list(k)) index_tracking(*o, false);
     // The Application informer's initial list: AddFunc → appRefreshQueue.AddRateLimited.
-    for (const ObjectPtr& app : api().list("Application", namespace_)) {
-      apps_.insert(key_of(*app));
-      if (can_process(*app)) enqueue_after("r|" + key_of(*app), kRateLimit);
+    for (const ObjectPtr& object : api().list("Application", namespace_)) {
+      const std::shared_ptr<const Application> app = view(object);
+      apps_.insert(key_of(app->ref()));
+      if (can_process(*app)) enqueue_after("r|" + key_of(app->ref()), kRateLimit);
     }
     for (std::size_t i : actions_) schedule(world().scenario().timeline[i].at, kActionTimer, i);
   }
@@ -340,10 +337,11 @@ class ArgoCD final : public Controller, public GitPushListener {
     if (git_)
       if (auto head = git_->resolve(repo_url, "HEAD", now()); head.ok()) default_branch = head.value->branch;
     const bool touched_head = is_branch && name == default_branch;
-    for (const ObjectPtr& app : api().list("Application", namespace_)) {
-      const json* src = find(*app, {"spec", "source"});
-      if (!src || !same_git_url(str_at(*src, {"repoURL"}), repo_url)) continue;
-      std::string target = str_at(*src, {"targetRevision"});
+    for (const ObjectPtr& object : api().list("Application", namespace_)) {
+      const std::shared_ptr<const Application> app = view(object);
+      const argocd::ApplicationSource& source = app->spec.source;
+      if (!source.raw || !same_git_url(source.repo_url, repo_url)) continue;
+      std::string target = source.target_revision;
       bool match;
       if (target.empty() || target == "HEAD") {
         match = touched_head;
@@ -353,7 +351,7 @@ class ArgoCD final : public Controller, public GitPushListener {
         match = target == name;
       }
       if (!match) continue;
-      api().merge_patch(ObjectRef::of(*app), {{"metadata", {{"annotations", {{kRefreshAnnotation, "normal"}}}}}},
+      api().merge_patch(app->ref(), {{"metadata", {{"annotations", {{kRefreshAnnotation, "normal"}}}}}},
                         kServerManager);
     }
   }
@@ -528,20 +526,23 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // --- helpers -----------------------------------------------------------------------------------
 
-  std::string app_key(const json& app) const { return key_of(app); }
+  static std::string app_key(const Application& app) { return key_of(app.ref()); }
   static ObjectRef app_ref(const std::string& key) {
     const auto slash = key.find('/');
     return ObjectRef{"Application", key.substr(0, slash), key.substr(slash + 1)};
   }
 
-  bool can_process(const json& app) const {
-    if (str_at(app, {"metadata", "namespace"}) != namespace_) return false;
-    return str_at(app, {"metadata", "annotations", kSkipReconcileAnnotation}) != "true";
+  // The Application informer's typed cache (applications_): one parse per stored version.
+  std::shared_ptr<const Application> view(const ObjectPtr& app) { return applications_.get(key_of(*app), app); }
+
+  bool can_process(const Application& app) const {
+    if (app.metadata.namespace_ != namespace_) return false;
+    return app.annotation(kSkipReconcileAnnotation) != "true";
   }
 
-  std::optional<SimTime> parse_time(const json* v) const {
-    if (!v || !v->is_string()) return std::nullopt;
-    auto secs = parse_rfc3339(v->get<std::string>());
+  std::optional<SimTime> parse_time(const std::optional<std::string>& v) const {
+    if (!v) return std::nullopt;
+    auto secs = parse_rfc3339(*v);
     if (!secs) return std::nullopt;
     return SimTime{seconds(*secs - world().scenario().epoch.unix_seconds)};
   }
@@ -591,35 +592,31 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // --- the Application informer ---------------------------------------------------------------
 
-  static bool automated_enabled(const json& app) {
-    const json* spec = find(app, {"spec"});
-    return spec && argocd::read_sync_policy(*spec).automated;
-  }
-
   void app_informer_event(const WatchEvent& e) {
-    const json& app = *e.object;
-    const std::string key = app_key(app);
+    const std::string key = key_of(*e.object);
     if (e.type == WatchEventType::kDeleted) apps_.erase(key);
     else apps_.insert(key);
     if (e.type == WatchEventType::kDeleted) {
       // DeleteFunc: appRefreshQueue.Add (the refresh then finds nothing).
+      applications_.erase(key);
       refresh_requested_.erase(key);
       repo_error_first_seen_.erase(key);
       op_due_.erase(key);
       compared_.erase(key);
       return;
     }
-    if (!can_process(app)) return;
+    const std::shared_ptr<const Application> app = view(e.object);
+    if (!can_process(*app)) return;
     if (e.type == WatchEventType::kAdded) {
       enqueue_after("r|" + key, kRateLimit);
       return;
     }
     // UpdateFunc (applicationEventHandlerFuncs): turning auto-sync on asks for CompareWithLatest.
     std::optional<int> level;
-    if (e.old) {
-      const bool was = automated_enabled(*e.old), is = automated_enabled(app);
-      if (is && (!was || !same_spec(find(*e.old, {"spec", "syncPolicy", "automated"}), find(app, {"spec", "syncPolicy", "automated"}))))
-        level = kLatest;
+    if (e.old && app->spec.sync_policy.automated) {
+      // The old version is parsed outside the cache, which holds the newest.
+      const Application old = argocd::parse_application(*e.old);
+      if (!old.spec.sync_policy.automated || !same_spec(old.spec.automated, app->spec.automated)) level = kLatest;
     }
     request_refresh(key, level, std::nullopt);
   }
@@ -627,13 +624,14 @@ class ArgoCD final : public Controller, public GitPushListener {
   // The informer's periodic resync: an UpdateFunc with an unchanged resourceVersion per app, which
   // requeues it after a random jitter (v3.0+) or at once.
   void informer_resync() {
-    for (const ObjectPtr& app : api().list("Application", namespace_)) {
+    for (const ObjectPtr& object : api().list("Application", namespace_)) {
+      const std::shared_ptr<const Application> app = view(object);
       if (!can_process(*app)) continue;
       const std::string key = app_key(*app);
       if (jitter_ > Duration{0}) {
         const Duration delay{static_cast<std::int64_t>(static_cast<double>(jitter_.count()) * rng().uniform())};
         request_refresh(key, std::nullopt, delay);
-        if (delay > Duration{0} && present(find(*app, {"operation"}))) enqueue_after("o|" + key, kRateLimit);
+        if (delay > Duration{0} && app->operation) enqueue_after("o|" + key, kRateLimit);
       } else {
         request_refresh(key, std::nullopt, std::nullopt);
       }
@@ -719,38 +717,42 @@ class ArgoCD final : public Controller, public GitPushListener {
     const ObjectRef ref = ObjectRef::of(obj);
     for (const auto& [app_name, managed] : notify) {
       const ObjectRef aref{"Application", namespace_, app_name};
-      ObjectPtr app = api().get(aref);
-      if (!app || !can_process(*app)) continue;
+      ObjectPtr object = api().get(aref);
+      if (!object) continue;
+      const std::shared_ptr<const Application> app = view(object);
+      if (!can_process(*app)) continue;
       // isSelfReferencedApp: an app's own object does not refresh it through the cluster cache.
       if (ref.kind == "Application" && ref.ns == aref.ns && ref.name == aref.name) continue;
       const std::string key = key_of(aref);
       request_refresh(key, managed ? kRecent : kNothing, std::nullopt);
-      if (managed && present(find(*app, {"operation"}))) enqueue_after("o|" + key, kOperationRequeueDelay);
+      if (managed && app->operation) enqueue_after("o|" + key, kOperationRequeueDelay);
     }
   }
 
   // --- refresh (processAppRefreshQueueItem) ---------------------------------------------------------
 
   void process_refresh(const std::string& key) {
-    ObjectPtr orig = api().get(app_ref(key));
-    if (!orig || !can_process(*orig)) return;
+    ObjectPtr object = api().get(app_ref(key));
+    if (!object) return;
+    const std::shared_ptr<const Application> orig = view(object);
+    if (!can_process(*orig)) return;
     if (auto level = need_refresh(*orig, key)) do_refresh(*orig, key, *level);
     // The refresh worker always hands the app to the operation queue afterwards (#18500); only
     // an app with an operation has anything to do there.
-    if (ObjectPtr now_app = api().get(app_ref(key)); now_app && present(find(*now_app, {"operation"})))
+    if (ObjectPtr now_app = api().get(app_ref(key)); now_app && view(now_app)->operation)
       enqueue_after("o|" + key, kRateLimit);
   }
 
   // needRefreshAppStatus.
-  std::optional<int> need_refresh(const json& app, const std::string& key) {
-    const std::optional<SimTime> reconciled = parse_time(find(app, {"status", "reconciledAt"}));
+  std::optional<int> need_refresh(const Application& app, const std::string& key) {
+    const std::optional<SimTime> reconciled = parse_time(app.status.reconciled_at);
     const bool expired = !reconciled || *reconciled + resync_ < now();
-    if (!str_at(app, {"metadata", "annotations", kRefreshAnnotation}).empty()) return kForceResolve;
-    if (!same_spec(find(app, {"spec", "source"}), find(app, {"status", "sync", "comparedTo", "source"}))) return kForceResolve;
+    const argocd::ComparedTo& compared_to = app.status.sync.compared_to;
+    if (!app.annotation(kRefreshAnnotation).empty()) return kForceResolve;
+    if (!same_spec(app.spec.source.raw, compared_to.source)) return kForceResolve;
     if (expired) return kLatest;
-    if (!same_spec(find(app, {"spec", "destination"}), find(app, {"status", "sync", "comparedTo", "destination"}))) return kLatest;
-    if (!same_spec(find(app, {"spec", "ignoreDifferences"}), find(app, {"status", "sync", "comparedTo", "ignoreDifferences"})))
-      return kLatest;
+    if (!same_spec(app.spec.destination.raw, compared_to.destination)) return kLatest;
+    if (!same_spec(app.spec.ignore_differences, compared_to.ignore_differences)) return kLatest;
     if (auto it = refresh_requested_.find(key); it != refresh_requested_.end()) {
       const int level = it->second;
       refresh_requested_.erase(it);
@@ -759,31 +761,32 @@ class ArgoCD final : public Controller, public GitPushListener {
     return std::nullopt;
   }
 
-  void do_refresh(const json& orig, const std::string& key, int level) {
+  void do_refresh(const Application& orig, const std::string& key, int level) {
     if (level == kNothing && compared_.count(key)) {
       // Only the resource tree (summary) is rebuilt: nothing kcsim stores changes, so the status
       // patch is empty and persistAppStatus writes only to drop a refresh annotation.
-      if (!str_at(orig, {"metadata", "annotations", kRefreshAnnotation}).empty())
-        persist_status(orig, orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object());
+      if (!orig.annotation(kRefreshAnnotation).empty())
+        persist_status(orig, orig.status.raw ? *orig.status.raw : json::object());
       return;
     }
-    json status = orig.contains("status") && orig["status"].is_object() ? orig["status"] : json::object();
-    const json* source = find(orig, {"spec", "source"});
-    std::string revision = source ? str_at(*source, {"targetRevision"}) : "";
-    if (level == kRecent) revision = str_at(status, {"sync", "revision"});
-    Comparison cmp = compare(orig, source ? *source : json::object(), revision, level == kForceResolve, status);
+    // The status to persist starts from the stored one (members kcsim does not model stay).
+    json status = orig.status.raw ? *orig.status.raw : json::object();
+    static const json kNoSource = json::object();
+    const json& source = orig.spec.source.raw ? *orig.spec.source.raw : kNoSource;
+    const std::string revision = level == kRecent ? orig.status.sync.revision : orig.spec.source.target_revision;
+    Comparison cmp = compare(orig, source, revision, level == kForceResolve, status);
     if (cmp.short_circuit) return;
     compared_.insert(key);
     const std::optional<std::string> sync_error = auto_sync(orig, key, cmp);
     set_conditions(status, sync_error ? std::vector<std::pair<std::string, std::string>>{{"SyncError", *sync_error}}
                                       : std::vector<std::pair<std::string, std::string>>{},
                    {"SyncError"});
-    if (!present(find(status, {"reconciledAt"})) || level >= kLatest) status["reconciledAt"] = stamp();
+    if (!orig.status.reconciled_at || level >= kLatest) status["reconciledAt"] = stamp();
     json sync = {{"status", cmp.sync_status}, {"comparedTo", cmp.compared_to}};
     if (!cmp.revision.empty()) sync["revision"] = cmp.revision;
     status["sync"] = sync;
     json health = {{"status", cmp.health}};
-    if (const json* lt = find(status, {"health", "lastTransitionTime"}); lt && profile_.health_transition_time)
+    if (const json* lt = orig.status.health.last_transition_time; lt && profile_.health_transition_time)
       health["lastTransitionTime"] = *lt;
     status["health"] = health;
     if (cmp.resources.empty()) status.erase("resources");
@@ -845,22 +848,24 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // persistAppStatus: events for sync/health changes, then one merge patch of the difference
   // (with the refresh annotation removed).
-  void persist_status(const json& orig, json status) {
+  void persist_status(const Application& orig, json status) {
     static const json kNoStatus = json::object();
-    const json& old = orig.contains("status") && orig["status"].is_object() ? orig["status"] : kNoStatus;
-    const ObjectRef ref = ObjectRef::of(orig);
-    const std::string old_sync = str_at(old, {"sync", "status"}), new_sync = str_at(status, {"sync", "status"});
+    const json& old = orig.status.raw ? *orig.status.raw : kNoStatus;
+    const ObjectRef ref = orig.ref();
+    const std::string& old_sync = orig.status.sync.status;
+    const std::string new_sync = str_at(status, {"sync", "status"});
     if (old_sync != new_sync)
       api().record_event(ref, "Normal", "ResourceUpdated", fmt::format("Updated sync status: {} -> {}", old_sync, new_sync),
                          kComponent);
-    const std::string old_health = str_at(old, {"health", "status"}), new_health = str_at(status, {"health", "status"});
+    const std::string& old_health = orig.status.health.status;
+    const std::string new_health = str_at(status, {"health", "status"});
     if (old_health != new_health) {
       if (status.contains("health") && profile_.health_transition_time) status["health"]["lastTransitionTime"] = stamp();
       api().record_event(ref, "Normal", "ResourceUpdated",
                          fmt::format("Updated health status: {} -> {}", old_health, new_health), kComponent);
     }
     json main_patch = json::object();
-    if (!str_at(orig, {"metadata", "annotations", kRefreshAnnotation}).empty())
+    if (!orig.annotation(kRefreshAnnotation).empty())
       main_patch = {{"metadata", {{"annotations", {{kRefreshAnnotation, nullptr}}}}}};
     write_app(ref, std::move(main_patch), argocd::create_merge_patch(old, status));
   }
@@ -882,22 +887,24 @@ class ArgoCD final : public Controller, public GitPushListener {
     return git_->resolve(url, revision, now());
   }
 
-  Comparison compare(const json& app, const json& source, const std::string& revision, bool no_revision_cache,
-                     json& status) {
+  // `source` is the one compared: the spec's, or the one a sync operation carries.
+  Comparison compare(const Application& app, const json& source_json, const std::string& revision,
+                     bool no_revision_cache, json& status) {
     Comparison cmp;
     const std::string key = app_key(app);
-    const std::string app_name = str_at(app, {"metadata", "name"});
-    const std::string dest_ns = str_at(app, {"spec", "destination", "namespace"});
-    cmp.compared_to["source"] = source;
-    if (const json* d = find(app, {"spec", "destination"})) cmp.compared_to["destination"] = *d;
-    if (const json* ids = find(app, {"spec", "ignoreDifferences"}); present(ids)) cmp.compared_to["ignoreDifferences"] = *ids;
+    const std::string& app_name = app.metadata.name;
+    const std::string& dest_ns = app.spec.destination.namespace_;
+    const argocd::ApplicationSource source = argocd::parse_application_source(&source_json);
+    cmp.compared_to["source"] = source_json;
+    if (const json* d = app.spec.destination.raw) cmp.compared_to["destination"] = *d;
+    if (const json* ids = app.spec.ignore_differences; present(ids)) cmp.compared_to["ignoreDifferences"] = *ids;
     cmp.revision = revision;
 
     // Desired state from Git (GetRepoObjs).
     std::vector<json> manifests;
     std::string repo_error;
-    const std::string repo_url = str_at(source, {"repoURL"});
-    if (present(find(app, {"spec", "sources"}))) {
+    const std::string& repo_url = source.repo_url;
+    if (app.spec.has_sources) {
       repo_error = "multiple sources (spec.sources) are not modelled by kcsim";
     } else if (!git_ || !git_->has_repository(repo_url)) {
       repo_error = repository_not_found_error(repo_url);
@@ -907,8 +914,7 @@ class ArgoCD final : public Controller, public GitPushListener {
         repo_error = rev.error;
       } else {
         cmp.revision = rev.value->sha;
-        const json* rec = find(source, {"directory", "recurse"});
-        auto files = git_->manifests(repo_url, rev.value->sha, str_at(source, {"path"}), rec && rec->is_boolean() && rec->get<bool>());
+        auto files = git_->manifests(repo_url, rev.value->sha, source.path, source.directory_recurse);
         if (!files.ok()) repo_error = files.error;
         else manifests = std::move(*files.value);
       }
@@ -937,9 +943,8 @@ class ArgoCD final : public Controller, public GitPushListener {
 
     // ignoreDifferences (application and system level).
     std::string ignore_error;
-    std::vector<argocd::IgnoreRule> rules =
-        argocd::parse_ignore_differences(find(app, {"spec", "ignoreDifferences"}) ? *find(app, {"spec", "ignoreDifferences"}) : json(),
-                                         &ignore_error);
+    std::vector<argocd::IgnoreRule> rules = argocd::parse_ignore_differences(
+        app.spec.ignore_differences ? *app.spec.ignore_differences : json(), &ignore_error);
     rules.insert(rules.end(), system_rules_.begin(), system_rules_.end());
     if (!ignore_error.empty()) {
       cmp.failed_to_load = true;
@@ -1002,7 +1007,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       }
     }
 
-    const bool ssa_app = has_option(find(app, {"spec", "syncPolicy", "syncOptions"}), "ServerSideApply=true");
+    const bool ssa_app = app.spec.sync_policy.has_option("ServerSideApply=true");
     bool out_of_sync = false;
     std::string app_health = "Healthy";
     for (Pair& p : pairs) {
@@ -1013,8 +1018,7 @@ class ArgoCD final : public Controller, public GitPushListener {
         // ignoreDifferences (with the fixed system rules) and the server-side-apply option:
         // when none of them changed since this resource's last comparison, reuse its result.
         // Stored versions are immutable, so the live version's identity stands for its content.
-        const json* app_ignores = find(app, {"spec", "ignoreDifferences"});
-        const json ignore_key = app_ignores ? *app_ignores : json();
+        const json ignore_key = app.spec.ignore_differences ? *app.spec.ignore_differences : json();
         DiffMemo& memo = diff_memo_[std::make_tuple(key, p.group, p.kind, p.ns, p.name)];
         const bool same_inputs = memo.target && memo.ssa_app == ssa_app && *memo.target == p.target && memo.ignores == ignore_key;
         // A new live version that differs from the memo's only in what the diff cannot read for
@@ -1165,20 +1169,19 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // selfHealRemainingBackoff (self_heal_backoff.hpp): the wait left since the previous operation
   // finished (status.operationState.finishedAt, a whole second as persisted).
-  Duration heal_remaining(const json* op_state, std::int64_t count) const {
+  Duration heal_remaining(const argocd::OperationState* op_state, std::int64_t count) const {
     const argocd::SelfHealBackoff b{backoff_timeout_, backoff_factor_, backoff_cap_, self_heal_timeout_,
                                     profile_.heal == Heal::kCarryAlways};
-    const std::optional<SimTime> finished =
-        present(op_state) ? parse_time(find(*op_state, {"finishedAt"})) : std::nullopt;
-    return argocd::self_heal_remaining_backoff(b, present(op_state), finished, count, now());
+    const std::optional<SimTime> finished = op_state ? parse_time(op_state->finished_at) : std::nullopt;
+    return argocd::self_heal_remaining_backoff(b, op_state != nullptr, finished, count, now());
   }
 
-  std::optional<std::string> auto_sync(const json& app, const std::string& key, const Comparison& cmp) {
-    if (!automated_enabled(app)) return std::nullopt;
-    if (present(find(app, {"operation"}))) return std::nullopt;  // another operation is in progress
-    if (present(find(app, {"metadata", "deletionTimestamp"}))) return std::nullopt;
+  std::optional<std::string> auto_sync(const Application& app, const std::string& key, const Comparison& cmp) {
+    const argocd::SyncPolicy& policy = app.spec.sync_policy;
+    if (!policy.automated) return std::nullopt;
+    if (app.operation) return std::nullopt;  // another operation is in progress
+    if (app.metadata.deletion_timestamp) return std::nullopt;
     if (cmp.sync_status != "OutOfSync") return std::nullopt;
-    const argocd::SyncPolicy policy = argocd::read_sync_policy(*find(app, {"spec"}));
     const bool prune = policy.prune;
     const bool self_heal = policy.self_heal;
     const bool allow_empty = policy.allow_empty;
@@ -1191,34 +1194,32 @@ class ArgoCD final : public Controller, public GitPushListener {
     const std::string rev = cmp.revision;
     json op = {{"sync", {{"revision", rev}}}, {"initiatedBy", {{"automated", true}}}, {"retry", {{"limit", 5}}}};
     if (prune) op["sync"]["prune"] = true;
-    if (const json* opts = find(app, {"spec", "syncPolicy", "syncOptions"}); opts && opts->is_array() && !opts->empty())
+    if (const json* opts = policy.sync_options; opts && opts->is_array() && !opts->empty())
       op["sync"]["syncOptions"] = *opts;
     if (profile_.op_source)
-      if (const json* src = find(app, {"spec", "source"})) op["sync"]["source"] = *src;
-    if (const json* retry = find(app, {"spec", "syncPolicy", "retry"}); present(retry)) op["retry"] = *retry;
+      if (const json* src = app.spec.source.raw) op["sync"]["source"] = *src;
+    if (const json* retry = app.spec.retry; present(retry)) op["retry"] = *retry;
 
     // alreadyAttemptedSync: the last operation synced this revision from this source.
-    const json* os = find(app, {"status", "operationState"});
-    if (os && !os->is_object()) os = nullptr;
+    const argocd::OperationState* os = app.status.operation_state ? &*app.status.operation_state : nullptr;
     bool attempted = false;
     std::string last_rev, last_phase, last_message;
     if (os) {
-      last_phase = os->value("phase", "");
-      last_message = os->value("message", "");
-      const json* sr = find(*os, {"syncResult"});
-      if (!present(sr)) {
+      last_phase = os->phase;
+      last_message = os->message;
+      if (!os->sync_result) {
         attempted = is_completed(last_phase);
       } else {
-        last_rev = sr->value("revision", "");
-        attempted = last_rev == rev && same_spec(find(app, {"spec", "source"}), find(*sr, {"source"}));
+        last_rev = os->sync_result->revision;
+        attempted = last_rev == rev && same_spec(app.spec.source.raw, os->sync_result->source);
       }
     }
-    const std::int64_t stored = os ? int_at(*os, {"operation", "sync", "autoHealAttemptsCount"}, 0) : 0;
+    const std::int64_t stored = os ? os->operation.sync.auto_heal_attempts_count : 0;
     // Time since the previous operation finished (none: still running or never finished).
-    const std::optional<SimTime> finished_at = os ? parse_time(find(*os, {"finishedAt"})) : std::nullopt;
+    const std::optional<SimTime> finished_at = os ? parse_time(os->finished_at) : std::nullopt;
     const bool has_finished = finished_at.has_value();
     const Duration since_finished = has_finished ? now() - finished_at.value() : Duration{0};
-    const std::string persisted_sync = str_at(app, {"status", "sync", "status"});
+    const std::string& persisted_sync = app.status.sync.status;
     std::int64_t count = 0;
     bool partial = false;
     auto requeue = [&](Duration remaining) { request_refresh(key, kLatest, remaining); };
@@ -1334,7 +1335,7 @@ class ArgoCD final : public Controller, public GitPushListener {
         *error = fmt::format("error getting application \"{}\": applications.argoproj.io \"{}\" not found", ref.name, ref.name);
         return false;
       }
-      if (present(find(*live, {"operation"}))) return false;
+      if (view(live)->operation) return false;
       json obj = *live;
       obj["operation"] = op;
       if (obj.contains("status") && obj["status"].is_object()) obj["status"].erase("operationState");
@@ -1351,74 +1352,58 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // --- operations (processRequestedAppOperation, SyncAppState) --------------------------------------
 
-  // RetryStrategy.NextRetryAt: duration × factor^retryCount, capped at maxDuration.
-  Duration retry_wait(const json& retry, std::int64_t count) const {
-    Duration base = seconds(5), cap = minutes(3);
-    double factor = 2;
-    if (const json* b = find(retry, {"backoff"}); b && b->is_object()) {
-      std::string err;
-      auto parse = [&](const json& v, Duration fallback) {
-        if (v.is_number_integer()) return seconds(v.get<std::int64_t>());
-        if (v.is_string()) {
-          const std::string s = v.get<std::string>();
-          if (!s.empty() && std::all_of(s.begin(), s.end(), ::isdigit)) return seconds(std::stoll(s));
-          if (auto d = parse_duration(s, &err)) return *d;
-        }
-        return fallback;
-      };
-      if (b->contains("duration")) base = parse((*b)["duration"], base);
-      if (b->contains("maxDuration")) cap = parse((*b)["maxDuration"], cap);
-      if (b->contains("factor") && (*b)["factor"].is_number()) factor = (*b)["factor"].get<double>();
-    }
-    double wait = static_cast<double>(base.count()) * std::pow(factor, static_cast<double>(count));
-    if (cap > Duration{0}) wait = std::min(static_cast<double>(cap.count()), wait);
-    return Duration{static_cast<std::int64_t>(wait)};
-  }
-
+  // processRequestedAppOperation. `state` is the operationState being written: the stored one
+  // while an operation is in progress, else a new one for app.operation.
   void process_operation(const std::string& key) {
     const ObjectRef ref = app_ref(key);
-    ObjectPtr app = api().get(ref);
-    if (!app || !present(find(*app, {"operation"}))) return;  // shouldProcessOperation
-    const json* current = find(*app, {"status", "operationState"});
+    ObjectPtr object = api().get(ref);
+    if (!object) return;
+    std::shared_ptr<const Application> app = view(object);
+    if (!app->operation) return;  // shouldProcessOperation
+    const argocd::OperationState* current = app->status.operation_state ? &*app->status.operation_state : nullptr;
     json state;
-    const bool in_progress = present(current) && !is_completed(current->value("phase", ""));
+    const bool in_progress = current && !is_completed(current->phase);
     if (in_progress) {
-      state = *current;
-      if (state.value("phase", "") == "Running" && present(find(state, {"finishedAt"}))) {
-        // A failed attempt waiting for its retry.
-        const std::optional<SimTime> finished = parse_time(find(state, {"finishedAt"}));
-        const SimTime retry_at = (finished ? *finished : now()) +
-                                 retry_wait(state["operation"].value("retry", json::object()), num(state, "retryCount", 0));
+      state = *current->raw;
+      if (current->phase == "Running" && present(find(*current->raw, {"finishedAt"}))) {
+        // A failed attempt waiting for its retry (RetryStrategy.NextRetryAt).
+        const std::optional<SimTime> finished = parse_time(current->finished_at);
+        const argocd::RetryStrategy retry = argocd::parse_retry_strategy(current->operation.retry);
+        const SimTime retry_at = (finished ? *finished : now()) + retry.wait(current->retry_count);
         if (retry_at > now()) {
           enqueue_after("o|" + key, retry_at - now());
           return;
         }
-        state["message"] = fmt::format("Retrying operation. Attempt #{}", num(state, "retryCount", 0));
+        state["message"] = fmt::format("Retrying operation. Attempt #{}", current->retry_count);
         state.erase("finishedAt");
         state.erase("syncResult");
         set_operation_state(*app, state);
         if (!sync_due(key)) return;
-        app = api().get(ref);
+        if (!(object = api().get(ref))) return;
+        app = view(object);
       } else if (auto due = op_due_.find(key); due != op_due_.end() && due->second > now()) {
         // The sync of this attempt is still under way (a managed-resource change requeued it).
         enqueue_after("o|" + key, due->second - now());
         return;
       }
     } else {
-      state = {{"operation", (*app)["operation"]}, {"phase", "Running"}, {"startedAt", stamp()}};
+      state = {{"operation", *app->operation}, {"phase", "Running"}, {"startedAt", stamp()}};
       set_operation_state(*app, state);
       if (!sync_due(key)) return;
-      app = api().get(ref);
+      if (!(object = api().get(ref))) return;
+      app = view(object);
     }
     op_due_.erase(key);
-    sync_app_state(*app, state);
+    // The operation being run (its members are not written below, so the view stays valid).
+    const argocd::Operation op = argocd::parse_operation(find(state, {"operation"}));
+    sync_app_state(*app, op, state);
     const std::string phase = state.value("phase", "");
     if (phase == "Failed" || phase == "Error") {
-      const json retry = state["operation"].value("retry", json::object());
-      const std::int64_t limit = num(retry, "limit", 0);
+      const argocd::RetryStrategy retry = argocd::parse_retry_strategy(op.retry);
+      const std::int64_t limit = retry.limit;
       const std::int64_t retries = num(state, "retryCount", 0);
       if (retries < limit || limit < 0) {
-        const SimTime retry_at = now() + retry_wait(retry, retries);
+        const SimTime retry_at = now() + retry.wait(retries);
         state["phase"] = "Running";
         state["finishedAt"] = stamp();
         state["retryCount"] = retries + 1;
@@ -1429,11 +1414,7 @@ class ArgoCD final : public Controller, public GitPushListener {
       }
     }
     set_operation_state(*app, state);
-    if (is_completed(state.value("phase", ""))) {
-      const bool automated = find(state, {"operation", "initiatedBy", "automated"}) &&
-                             state["operation"]["initiatedBy"]["automated"] == true;
-      request_refresh(key, automated ? kLatest : kForceResolve, std::nullopt);
-    }
+    if (is_completed(state.value("phase", ""))) request_refresh(key, op.automated ? kLatest : kForceResolve, std::nullopt);
   }
 
   // A sync attempt takes syncDuration between its start (phase Running) and the applies and
@@ -1456,20 +1437,20 @@ class ArgoCD final : public Controller, public GitPushListener {
 
   // setOperationState: finishedAt on completion, the state (and operation: null) written, and
   // the OperationCompleted event.
-  void set_operation_state(const json& app, json& state) {
+  void set_operation_state(const Application& app, json& state) {
     const std::string phase = state.value("phase", "");
     const bool completed = is_completed(phase);
     if (completed) state["finishedAt"] = stamp();
-    const ObjectRef ref = ObjectRef::of(app);
-    const json* old = find(app, {"status", "operationState"});
-    const bool clear_operation = completed && present(find(app, {"operation"}));
+    const ObjectRef ref = app.ref();
+    const json* old = app.status.operation_state ? app.status.operation_state->raw : nullptr;
+    const bool clear_operation = completed && app.operation;
     if (old && *old == state && !clear_operation) return;  // "No operation updates necessary"
     const json patch = present(old) ? argocd::create_merge_patch(*old, state) : state;
     write_app(ref, clear_operation ? json{{"operation", nullptr}} : json::object(),
               patch.empty() ? json::object() : json{{"operationState", patch}});
     if (!completed) return;
-    const json* res = find(state, {"operation", "sync", "resources"});
-    std::string message = (res && res->is_array() && !res->empty()) ? "Partial sync operation" : "Sync operation";
+    const bool partial = argocd::parse_operation(find(state, {"operation"})).sync.partial();
+    std::string message = partial ? "Partial sync operation" : "Sync operation";
     if (const json* sr = find(state, {"syncResult"}); present(sr)) message += " to " + sr->value("revision", "");
     if (phase == "Succeeded") {
       api().record_event(ref, "Normal", "OperationCompleted", message + " succeeded", kComponent);
@@ -1489,17 +1470,17 @@ class ArgoCD final : public Controller, public GitPushListener {
     return false;
   }
 
-  void sync_app_state(const json& app, json& state) {
-    const json& op = state["operation"];
-    const json sync_op = op.contains("sync") && op["sync"].is_object() ? op["sync"] : json::object();
+  // SyncAppState: runs `op` (the operation of `state`) and records its result in `state`.
+  void sync_app_state(const Application& app, const argocd::Operation& op, json& state) {
+    const argocd::SyncOperation& sync_op = op.sync;
     if (!present(find(state, {"syncResult"}))) {
-      json sr = {{"revision", sync_op.value("revision", "")}};
-      if (const json* src = find(sync_op, {"source"}); present(src)) sr["source"] = *src;
-      else if (const json* s = find(app, {"spec", "source"})) sr["source"] = *s;
+      json sr = {{"revision", sync_op.revision}};
+      if (const json* src = sync_op.source) sr["source"] = *src;
+      else if (const json* s = app.spec.source.raw) sr["source"] = *s;
       state["syncResult"] = sr;
     }
     json& result = state["syncResult"];
-    json scratch = app.contains("status") && app["status"].is_object() ? app["status"] : json::object();
+    json scratch = app.status.raw ? *app.status.raw : json::object();
     scratch.erase("conditions");
     Comparison cmp = compare(app, result.value("source", json::object()), text(result, "revision"), true, scratch);
     if (!cmp.revision.empty()) result["revision"] = cmp.revision;
@@ -1511,13 +1492,12 @@ class ArgoCD final : public Controller, public GitPushListener {
           return;
         }
     }
-    const json* options = find(sync_op, {"syncOptions"});
-    const bool respect_ignore = has_option(options, "RespectIgnoreDifferences=true");
-    const bool out_of_sync_only = has_option(options, "ApplyOutOfSyncOnly=true");
-    const bool ssa_app = has_option(options, "ServerSideApply=true");
-    const json* selected = find(sync_op, {"resources"});
-    const bool partial = selected && selected->is_array() && !selected->empty();
-    const bool prune = flag(sync_op, "prune");
+    const bool respect_ignore = sync_op.has_option("RespectIgnoreDifferences=true");
+    const bool out_of_sync_only = sync_op.has_option("ApplyOutOfSyncOnly=true");
+    const bool ssa_app = sync_op.has_option("ServerSideApply=true");
+    const json* selected = sync_op.resources;
+    const bool partial = sync_op.partial();
+    const bool prune = sync_op.prune;
 
     std::vector<Pair*> tasks;
     for (Pair& p : cmp.pairs) {
@@ -1613,9 +1593,9 @@ class ArgoCD final : public Controller, public GitPushListener {
   }
 
   // persistRevisionHistory: status.history, at most spec.revisionHistoryLimit (10) entries.
-  void persist_revision_history(const json& app, const json& state) {
+  void persist_revision_history(const Application& app, const json& state) {
     json history = json::array();
-    if (const json* h = find(app, {"status", "history"}); h && h->is_array()) history = *h;
+    if (const json* h = app.status.history) history = *h;
     std::int64_t next_id = 0;
     if (!history.empty()) next_id = num(history.back(), "id", static_cast<std::int64_t>(history.size() - 1)) + 1;
     json entry = {{"revision", state["syncResult"].value("revision", "")},
@@ -1625,28 +1605,29 @@ class ArgoCD final : public Controller, public GitPushListener {
                   {"initiatedBy", state["operation"].value("initiatedBy", json::object())}};
     if (const json* s = find(state, {"syncResult", "source"})) entry["source"] = *s;
     history.push_back(std::move(entry));
-    const std::int64_t limit = int_at(app, {"spec", "revisionHistoryLimit"}, 10);
+    const std::int64_t limit = app.spec.revision_history_limit;
     while (static_cast<std::int64_t>(history.size()) > std::max<std::int64_t>(limit, 1)) history.erase(history.begin());
-    write_app(ObjectRef::of(app), json::object(), {{"history", history}});
+    write_app(app.ref(), json::object(), {{"history", history}});
   }
 
   // --- timeline actions (argocd CLI through argocd-server) ------------------------------------
 
   void run_action(const TimelineAction& a) {
     const ObjectRef ref{"Application", a.spec.value("namespace", namespace_), a.spec["app"].get<std::string>()};
-    ObjectPtr app = api().get(ref);
-    if (!app) return;
+    ObjectPtr object = api().get(ref);
+    if (!object) return;
+    const std::shared_ptr<const Application> app = view(object);
     if (a.action == "argocd app refresh") {
       api().merge_patch(ref, {{"metadata", {{"annotations", {{kRefreshAnnotation, a.spec.value("hard", false) ? "hard" : "normal"}}}}}},
                         kServerManager);
       return;
     }
     // server/application/application.go Sync.
-    const std::string revision = a.spec.value("revision", str_at(*app, {"spec", "source", "targetRevision"}));
+    const std::string revision = a.spec.value("revision", app->spec.source.target_revision);
     json op = {{"sync", {{"revision", revision.empty() ? "HEAD" : revision}}}, {"initiatedBy", {{"username", "admin"}}}};
     if (a.spec.value("prune", false)) op["sync"]["prune"] = true;
     if (a.spec.contains("syncOptions")) op["sync"]["syncOptions"] = a.spec["syncOptions"];
-    else if (const json* o = find(*app, {"spec", "syncPolicy", "syncOptions"}); o && o->is_array() && !o->empty())
+    else if (const json* o = app->spec.sync_policy.sync_options; o && o->is_array() && !o->empty())
       op["sync"]["syncOptions"] = *o;
     if (a.spec.contains("resources")) op["sync"]["resources"] = a.spec["resources"];
     std::string error;
@@ -1675,6 +1656,7 @@ class ArgoCD final : public Controller, public GitPushListener {
   std::string tracking_ = "annotation";
   std::int64_t self_heal_timeout_ = 0, backoff_timeout_ = 2, backoff_factor_ = 3, backoff_cap_ = 300, cooldown_ = 330;
   std::vector<argocd::IgnoreRule> system_rules_;
+  k8s::ParsedVersions<Application> applications_{argocd::parse_application};  // the Application informer's typed cache
 
   GitService* git_ = nullptr;
   TimerHandle resync_timer_, batch_timer_;
