@@ -2,7 +2,10 @@
 // (http.keda.sh/v1alpha1) into a ScaledObject, and the external scaler that samples the
 // interceptors' queues and serves KEDA the metric `http-<namespace>/<name>` (GetMetrics/IsActive
 // through ExternalMetrics::publish) and the StreamIsActive push stream (ExternalMetrics::push).
-// The interceptor's data path is in traffic.cpp; both sides share interceptor_queue.hpp.
+// The interceptor's data path is in traffic.cpp; both sides share interceptor_queue.hpp. Both
+// sides here read each HTTPScaledObject through its typed view (http_scaled_object.hpp), parsed
+// once per stored version; what the operator writes (the ScaledObject, the finalizer list, the
+// status) goes to the API server as JSON bodies built from it.
 //
 // Rules: docs/models/http-add-on-traffic.md; what KEDA does with pushes: kedacore/keda
 // pkg/scaling/scale_handler.go and pkg/scaling/executor/scale_scaledobjects.go (PR #7116, v2.18).
@@ -24,13 +27,19 @@
 #include <fmt/format.h>
 
 #include "http_add_on_profile.hpp"
+#include "http_scaled_object.hpp"
 #include "interceptor_queue.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
 
 namespace kcsim {
 namespace {
+
+using httpv1alpha1::HTTPScaledObject;
+using httpv1alpha1::HTTPScaledObjectCondition;
+using httpv1alpha1::ScaleTargetRef;
 
 constexpr const char* kHsoKind = "HTTPScaledObject";
 constexpr const char* kHsoApiVersion = "http.keda.sh/v1alpha1";
@@ -41,12 +50,6 @@ constexpr const char* kSkipAnnotation = "httpscaledobject.keda.sh/skip-scaledobj
 constexpr const char* kDefaultScalerAddress = "keda-add-ons-http-external-scaler.keda:9090";
 constexpr const char* kDefaultManager = "keda-add-ons-http-operator";
 
-std::string string_at(const json& obj, const char* pointer) {
-  const json::json_pointer p(pointer);
-  if (!obj.contains(p) || !obj.at(p).is_string()) return "";
-  return obj.at(p).get<std::string>();
-}
-
 /// The HTTPScaledObject that controls `object` (ownerReferences with controller: true), or "".
 std::string controlling_hso(const json& object) {
   const json::json_pointer p("/metadata/ownerReferences");
@@ -56,11 +59,40 @@ std::string controlling_hso(const json& object) {
   return "";
 }
 
-/// scaleTargetRef.name, or the pre-v0.10 `deployment` field.
-std::string target_name(const json& hso) {
-  std::string name = string_at(hso, "/spec/scaleTargetRef/name");
-  if (name.empty()) name = string_at(hso, "/spec/scaleTargetRef/deployment");
-  return name;
+/// The HTTPScaledObject's namespace; "default" when the stored object names none.
+std::string namespace_of(const HTTPScaledObject& hso) {
+  return hso.metadata.namespace_.empty() ? "default" : hso.metadata.namespace_;
+}
+
+bool has_finalizer(const k8s::ObjectMeta& m) {
+  return std::find(m.finalizers.begin(), m.finalizers.end(), kFinalizer) != m.finalizers.end();
+}
+
+/// One entry of status.conditions as a status write sends it: a stored entry unchanged, or one
+/// this reconcile sets (condition_provider.go AddOrUpdateCondition up to v0.12,
+/// meta.SetStatusCondition from v0.13).
+struct ConditionEntry {
+  std::string type, status, reason;
+  const json* last_transition_time = nullptr;  // a stored entry's, as stored
+  const json* stored = nullptr;                // the stored entry, sent back unchanged
+  json set;                                    // else the entry set by this reconcile
+
+  static ConditionEntry of(const HTTPScaledObjectCondition& c) {
+    return ConditionEntry{c.type, c.status, c.reason, c.last_transition_time, c.stored, json()};
+  }
+};
+
+std::vector<ConditionEntry> condition_entries(const HTTPScaledObject& hso) {
+  std::vector<ConditionEntry> out;
+  out.reserve(hso.status.conditions.size());
+  for (const HTTPScaledObjectCondition& c : hso.status.conditions) out.push_back(ConditionEntry::of(c));
+  return out;
+}
+
+json conditions_json(const std::vector<ConditionEntry>& entries) {
+  json out = json::array();
+  for (const ConditionEntry& e : entries) out.push_back(e.stored ? *e.stored : e.set);
+  return out;
 }
 
 /// What the scaler knows of one HTTPScaledObject.
@@ -123,8 +155,9 @@ class HttpAddOn final : public Controller, public QueueListener {
     started_ = true;
     // Objects that exist before the informers start are listed, as an informer's initial LIST.
     for (const ObjectPtr& hso : api().list(kHsoKind)) {
-      upsert_entry(*hso);
-      enqueue(key_of(*hso));
+      const std::string key = key_of(*hso);
+      upsert_entry(key, *hsos_.get(key, hso));
+      enqueue(key);
     }
     if (!elide_) {
       next_sample_ = origin_ + profile_.queue_tick;
@@ -139,12 +172,20 @@ class HttpAddOn final : public Controller, public QueueListener {
   void on_watch_event(const WatchEvent& e) override {
     const std::string& kind = e.object->value("kind", "");
     if (kind == kHsoKind) {
-      if (e.type == WatchEventType::kDeleted) remove_entry(key_of(*e.object));
-      else upsert_entry(*e.object);
+      const std::string key = key_of(*e.object);
+      if (e.type == WatchEventType::kDeleted) {
+        remove_entry(key);
+        hsos_.erase(key);
+        enqueue(key);
+        return;
+      }
+      const std::shared_ptr<const HTTPScaledObject> hso = hsos_.get(key, e.object);
+      upsert_entry(key, *hso);
       // GenerationChangedPredicate: create and delete pass; updates only with a new generation.
+      // The old version is read for its metadata only: its view is not kept.
       if (e.type != WatchEventType::kModified || !e.old ||
-          maybe_int_at(*e.old, {"metadata", "generation"}) != maybe_int_at(*e.object, {"metadata", "generation"}))
-        enqueue(key_of(*e.object));
+          k8s::parse_object_meta(*e.old).generation != hso->metadata.generation)
+        enqueue(key);
       return;
     }
     if (kind == "ScaledObject") {
@@ -204,10 +245,10 @@ class HttpAddOn final : public Controller, public QueueListener {
 
   void read_settings();
   // --- operator
-  json generated_scaled_object(const json& hso) const;
-  json save_status(json hso);
+  json generated_scaled_object(const HTTPScaledObject& hso) const;
+  ObjectPtr save_status(json hso);
   // --- scaler
-  void upsert_entry(const json& hso);
+  void upsert_entry(const std::string& key, const HTTPScaledObject& hso);
   void remove_entry(const std::string& key);
   void observe(const WatchEvent& e);
   void tick();
@@ -236,6 +277,9 @@ class HttpAddOn final : public Controller, public QueueListener {
 
   HttpAddOnProfile profile_;
   Observer observer_;
+  // The HTTPScaledObjects' typed views, parsed once per stored version (the typed informer cache
+  // of upstream's controller-runtime manager).
+  k8s::ParsedVersions<HTTPScaledObject> hsos_{httpv1alpha1::parse_http_scaled_object};
   InterceptorQueues* queues_ = nullptr;  // the World's service
   bool elide_ = true;
   std::string manager_ = kDefaultManager;
@@ -280,10 +324,11 @@ void HttpAddOn::read_settings() {
 // Operator
 // ----------------------------------------------------------------------------------------------
 
-json HttpAddOn::generated_scaled_object(const json& hso) const {
-  const std::string ns = hso["metadata"].value("namespace", "default");
-  const std::string hso_name = hso["metadata"].value("name", "");
-  const json& spec = hso.value("spec", json::object());
+json HttpAddOn::generated_scaled_object(const HTTPScaledObject& hso) const {
+  const std::string ns = namespace_of(hso);
+  const std::string& hso_name = hso.metadata.name;
+  const httpv1alpha1::HTTPScaledObjectSpec& spec = hso.spec;
+  const ScaleTargetRef& ref = spec.scale_target_ref;
   const std::string version = profile_.version;
   using TM = HttpAddOnProfile::TriggerMetadata;
 
@@ -294,55 +339,48 @@ json HttpAddOn::generated_scaled_object(const json& hso) const {
   so["metadata"]["ownerReferences"] = json::array({{{"apiVersion", kHsoApiVersion},
                                                     {"kind", kHsoKind},
                                                     {"name", hso_name},
-                                                    {"uid", hso["metadata"].value("uid", "")},
+                                                    {"uid", hso.metadata.uid},
                                                     {"controller", true},
                                                     {"blockOwnerDeletion", true}}});
   if (profile_.copies_labels_annotations) {
     // v0.8+: NewScaledObject(…, httpso.Labels, httpso.Annotations, …). That includes kubectl's
     // last-applied-configuration annotation when the HTTPScaledObject was applied with kubectl.
-    if (hso["metadata"].contains("labels")) so["metadata"]["labels"] = hso["metadata"]["labels"];
-    if (hso["metadata"].contains("annotations")) so["metadata"]["annotations"] = hso["metadata"]["annotations"];
+    if (hso.stored_labels) so["metadata"]["labels"] = *hso.stored_labels;
+    if (hso.stored_annotations) so["metadata"]["annotations"] = *hso.stored_annotations;
   }
 
   json target = json::object();
-  const json ref = spec.value("scaleTargetRef", json::object());
   if (profile_.trigger_metadata == TM::kHost) {
-    target = {{"name", target_name(hso)}, {"kind", "Deployment"}};  // v0.3–v0.4 template
+    target = {{"name", ref.target_name()}, {"kind", "Deployment"}};  // v0.3–v0.4 template
   } else if (compare_versions(version, "0.7.0") < 0) {
-    target = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", target_name(hso)}};
+    target = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", ref.target_name()}};
   } else {
-    if (ref.contains("apiVersion")) target["apiVersion"] = ref["apiVersion"];
-    if (ref.contains("kind")) target["kind"] = ref["kind"];
-    target["name"] = target_name(hso);
+    if (ref.stored_api_version) target["apiVersion"] = *ref.stored_api_version;
+    if (ref.stored_kind) target["kind"] = *ref.stored_kind;
+    target["name"] = ref.target_name();
   }
   json so_spec = {{"scaleTargetRef", target}, {"pollingInterval", profile_.so_polling_interval_s}};
-  if (profile_.passes_scaledown_period && spec.contains("scaledownPeriod"))
-    so_spec["cooldownPeriod"] = spec["scaledownPeriod"];
-  if (profile_.passes_initial_cooldown && spec.contains("initialCooldownPeriod") &&
-      spec["initialCooldownPeriod"].is_number_integer() && spec["initialCooldownPeriod"].get<std::int64_t>() != 0)
-    so_spec["initialCooldownPeriod"] = spec["initialCooldownPeriod"];  // int32 with omitempty in KEDA
-  const json replicas = spec.value("replicas", json::object());
+  if (profile_.passes_scaledown_period && spec.scaledown_period.present())
+    so_spec["cooldownPeriod"] = *spec.scaledown_period.stored;
+  if (profile_.passes_initial_cooldown && spec.initial_cooldown_period.value.value_or(0) != 0)
+    so_spec["initialCooldownPeriod"] = *spec.initial_cooldown_period.stored;  // int32 with omitempty in KEDA
   if (profile_.trigger_metadata == TM::kHost) {
     // v0.3–v0.4 rendered both from int32 fields, with the documented defaults.
-    so_spec["minReplicaCount"] = replicas.value("min", 0);
-    so_spec["maxReplicaCount"] = replicas.value("max", 100);
+    so_spec["minReplicaCount"] = spec.replicas.min.value.value_or(httpv1alpha1::kDefaultMinReplicas);
+    so_spec["maxReplicaCount"] = spec.replicas.max.value.value_or(httpv1alpha1::kDefaultMaxReplicas);
   } else {
-    if (replicas.contains("min")) so_spec["minReplicaCount"] = replicas["min"];
-    if (replicas.contains("max")) so_spec["maxReplicaCount"] = replicas["max"];
+    if (spec.replicas.min.present()) so_spec["minReplicaCount"] = *spec.replicas.min.stored;
+    if (spec.replicas.max.present()) so_spec["maxReplicaCount"] = *spec.replicas.max.stored;
   }
   so_spec["advanced"] = {{"restoreToOriginalReplicaCount", true}};
   json metadata = {{"scalerAddress", scaler_address_}};
   if (profile_.trigger_metadata == TM::kHost) {
-    metadata["host"] = spec.value("host", "");
+    metadata["host"] = spec.host;
   } else if (profile_.trigger_metadata == TM::kHostsPathPrefixes) {
-    std::vector<std::string> hosts, prefixes;
-    if (spec.contains("hosts") && spec["hosts"].is_array())
-      for (const json& h : spec["hosts"]) if (h.is_string()) hosts.push_back(h);
-    if (hosts.empty() && spec.contains("host") && spec["host"].is_string()) hosts.push_back(spec["host"]);
-    if (spec.contains("pathPrefixes") && spec["pathPrefixes"].is_array())
-      for (const json& h : spec["pathPrefixes"]) if (h.is_string()) prefixes.push_back(h);
+    std::vector<std::string> hosts = spec.hosts;
+    if (hosts.empty() && !spec.host.empty()) hosts.push_back(spec.host);
     metadata["hosts"] = fmt::format("{}", fmt::join(hosts, ","));
-    metadata["pathPrefixes"] = fmt::format("{}", fmt::join(prefixes, ","));
+    metadata["pathPrefixes"] = fmt::format("{}", fmt::join(spec.path_prefixes, ","));
   } else {
     metadata["httpScaledObject"] = hso_name;
   }
@@ -351,93 +389,96 @@ json HttpAddOn::generated_scaled_object(const json& hso) const {
   return so;
 }
 
-json HttpAddOn::save_status(json hso) {
+ObjectPtr HttpAddOn::save_status(json hso) {
   // SaveStatus: client.Status().Update with the object as last read or written.
-  WriteResult r = api().update(std::move(hso), manager_, "status");
-  return r.object ? *r.object : json();
+  return api().update(std::move(hso), manager_, "status").object;
 }
 
 std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
   const auto slash = key.find('/');
   const ObjectRef ref{kHsoKind, key.substr(0, slash), key.substr(slash + 1)};
+  // The stored version in hand and its typed view; the view points into it.
   ObjectPtr live = api().get(ref);
-  if (!live) return std::nullopt;  // deleted: its ScaledObject goes with it (ownerReference GC)
-  json hso = *live;
+  if (!live) {
+    hsos_.erase(key);
+    return std::nullopt;  // deleted: its ScaledObject goes with it (ownerReference GC)
+  }
+  std::shared_ptr<const HTTPScaledObject> hso = hsos_.get(key, live);
 
-  const json::json_pointer fin("/metadata/finalizers");
-  auto has_finalizer = [&](const json& o) {
-    if (!o.contains(fin) || !o.at(fin).is_array()) return false;
-    return std::find(o.at(fin).begin(), o.at(fin).end(), json(kFinalizer)) != o.at(fin).end();
-  };
-  if (hso["metadata"].contains("deletionTimestamp")) {
+  if (hso->metadata.deletion_timestamp) {
     // finalizeScaledObject: nothing to clean up but the finalizer itself.
-    if (has_finalizer(hso)) {
-      json& list = hso[fin];
-      list.erase(std::remove(list.begin(), list.end(), json(kFinalizer)), list.end());
-      api().update(std::move(hso), manager_);
+    if (has_finalizer(hso->metadata)) {
+      json finalizers = json::array();
+      for (const std::string& f : hso->metadata.finalizers)
+        if (f != kFinalizer) finalizers.push_back(f);
+      json body = *live;
+      body["metadata"]["finalizers"] = std::move(finalizers);
+      api().update(std::move(body), manager_);
     }
     return std::nullopt;
   }
-  if (!has_finalizer(hso)) {
+  if (!has_finalizer(hso->metadata)) {
     // ensureFinalizer: client.Update of the whole object. A conflict is returned as an error,
     // which controller-runtime retries after its rate limiter's first delay (5 ms).
-    if (!hso[fin].is_array()) hso[fin] = json::array();
-    hso[fin].push_back(kFinalizer);
-    WriteResult w = api().update(hso, manager_);
+    json finalizers(hso->metadata.finalizers);
+    finalizers.push_back(kFinalizer);
+    json body = *live;
+    body["metadata"]["finalizers"] = std::move(finalizers);
+    WriteResult w = api().update(std::move(body), manager_);
     if (!w.status.ok() || !w.object) return milliseconds(5);
-    hso = *w.object;
+    live = std::move(w.object);
+    hso = hsos_.get(key, live);
   }
 
-  if (compare_versions(profile_.version, "0.7.0") >= 0) {
-    hso["status"]["targetWorkload"] =
-        fmt::format("{}/{}/{}", string_at(hso, "/spec/scaleTargetRef/apiVersion"),
-                    string_at(hso, "/spec/scaleTargetRef/kind"), target_name(hso));
-    hso["status"]["targetService"] = fmt::format("{}:{}", string_at(hso, "/spec/scaleTargetRef/service"),
-                                                 maybe_int_at(hso, {"spec", "scaleTargetRef", "port"}).value_or(0));
-  }
-  if (profile_.has_scaling_metric && hso.contains(json::json_pointer("/spec/scalingMetric/concurrency")) &&
-      hso.contains(json::json_pointer("/spec/scalingMetric/requestRate"))) {
+  if (profile_.has_scaling_metric && hso->spec.scaling_metric.concurrency && hso->spec.scaling_metric.request_rate) {
     // "mutually exclusive": the reconcile fails before touching anything; controller-runtime's
     // retries fail the same way and write nothing, so they are not simulated.
     return std::nullopt;
   }
 
+  // The status write sends the whole object as read (client.Status().Update), its status set
+  // from the typed view.
+  json body = *live;
+  if (compare_versions(profile_.version, "0.7.0") >= 0) {
+    const ScaleTargetRef& target = hso->spec.scale_target_ref;
+    body["status"]["targetWorkload"] = fmt::format("{}/{}/{}", target.api_version, target.kind, target.target_name());
+    body["status"]["targetService"] = fmt::format("{}:{}", target.service, target.port);
+  }
+
   const std::string stamp = api().epoch().rfc3339(now());
-  json& conditions = hso["status"]["conditions"];
-  if (!conditions.is_array()) conditions = json::array();
+  std::vector<ConditionEntry> conditions = condition_entries(*hso);
 
   // Legacy conditions (v0.6–v0.12, condition_provider.go AddOrUpdateCondition): one entry per
   // *reason*, each with its own timestamp.
   auto add_legacy = [&](const char* status, const char* reason, const std::string& message) {
-    json c = {{"timestamp", stamp}, {"type", "Ready"}, {"status", status}, {"reason", reason}, {"message", message}};
-    for (json& existing : conditions)
-      if (existing.value("reason", "") == reason) {
-        existing = c;
+    ConditionEntry c{"Ready", status, reason, nullptr, nullptr,
+                     {{"timestamp", stamp}, {"type", "Ready"}, {"status", status}, {"reason", reason},
+                      {"message", message}}};
+    for (ConditionEntry& existing : conditions)
+      if (existing.reason == reason) {
+        existing = std::move(c);
         return;
       }
-    conditions.push_back(c);
+    conditions.push_back(std::move(c));
   };
   // v0.13+: one metav1.Condition per type (meta.SetStatusCondition: lastTransitionTime moves only
   // when the status changes).
   auto set_condition = [&](const char* status, const char* reason, const std::string& message) {
-    json c = {{"type", "Ready"}, {"status", status}, {"reason", reason}, {"message", message},
-              {"observedGeneration", maybe_int_at(hso, {"metadata", "generation"}).value_or(0)},
-              {"lastTransitionTime", stamp}};
-    for (json& existing : conditions)
-      if (existing.value("type", "") == "Ready") {
-        if (existing.value("status", "") == status && existing.contains("lastTransitionTime"))
-          c["lastTransitionTime"] = existing["lastTransitionTime"];
-        existing = c;
+    ConditionEntry c{"Ready", status, reason, nullptr, nullptr,
+                     {{"type", "Ready"}, {"status", status}, {"reason", reason}, {"message", message},
+                      {"observedGeneration", hso->metadata.generation}, {"lastTransitionTime", stamp}}};
+    for (ConditionEntry& existing : conditions)
+      if (existing.type == "Ready") {
+        if (existing.status == status && existing.last_transition_time)
+          c.set["lastTransitionTime"] = *existing.last_transition_time;
+        existing = std::move(c);
         return;
       }
-    conditions.push_back(c);
+    conditions.push_back(std::move(c));
   };
   if (profile_.metav1_conditions) {
     // MigrateConditions drops legacy entries (they have no lastTransitionTime).
-    json kept = json::array();
-    for (const json& c : conditions)
-      if (c.contains("lastTransitionTime") && !c["lastTransitionTime"].is_null()) kept.push_back(c);
-    conditions = kept;
+    std::erase_if(conditions, [](const ConditionEntry& c) { return !c.last_transition_time; });
   } else {
     add_legacy("Unknown", "PendingCreation", "Identified HTTPScaledObject creation signal");
   }
@@ -445,12 +486,12 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
   // createOrUpdateApplicationResources
   std::string error;
   const ObjectRef so_ref{"ScaledObject", ref.ns, ref.name};
-  const std::string skip = str_at(hso, {"metadata", "annotations", kSkipAnnotation});
-  if (skip == "true") {
+  const std::string* skip = hso->metadata.annotation(kSkipAnnotation);
+  if (skip && *skip == "true") {
     // deleteScaledObject: only one the HTTPScaledObject owns.
     if (ObjectPtr so = api().get(so_ref); so && controlling_hso(*so) == ref.name) api().remove(so_ref, manager_);
   } else {
-    json so = generated_scaled_object(hso);
+    json so = generated_scaled_object(*hso);
     WriteResult w = api().create(so, manager_);
     if (w.status.code == 409) {
       // AlreadyExists: client.Patch(ctx, appScaledObject, client.Merge), i.e. the generated
@@ -470,24 +511,29 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
   if (profile_.metav1_conditions) {
     if (error.empty()) set_condition("True", "Reconciled", "ScaledObject created and configured");
     else set_condition("False", "CreateError", "Failed to create scaled objects: " + error);
-    save_status(hso);
+    body["status"]["conditions"] = conditions_json(conditions);
+    save_status(std::move(body));
   } else {
-    // The deferred SaveStatus of createOrUpdateApplicationResources, then the Reconcile's own.
-    json saved = save_status(hso);
+    // The deferred SaveStatus of createOrUpdateApplicationResources, then the Reconcile's own,
+    // with the object the first returned.
+    body["status"]["conditions"] = conditions_json(conditions);
+    const ObjectPtr saved = save_status(std::move(body));
     if (!error.empty()) return seconds(1);
-    if (saved.is_null()) return milliseconds(5);
-    json& again = saved["status"]["conditions"];
-    if (!again.is_array()) again = json::array();
-    json c = {{"timestamp", stamp}, {"type", "Ready"}, {"status", "True"}, {"reason", "HTTPScaledObjectIsReady"},
-              {"message", "Finished object creation"}};
+    if (!saved) return milliseconds(5);
+    const std::shared_ptr<const HTTPScaledObject> again = hsos_.get(key, saved);
+    std::vector<ConditionEntry> entries = condition_entries(*again);
+    const json c = {{"timestamp", stamp}, {"type", "Ready"}, {"status", "True"}, {"reason", "HTTPScaledObjectIsReady"},
+                    {"message", "Finished object creation"}};
     bool found = false;
-    for (json& existing : again)
-      if (existing.value("reason", "") == "HTTPScaledObjectIsReady") {
-        existing = c;
+    for (ConditionEntry& existing : entries)
+      if (existing.reason == "HTTPScaledObjectIsReady") {
+        existing = ConditionEntry{"Ready", "True", "HTTPScaledObjectIsReady", nullptr, nullptr, c};
         found = true;
       }
-    if (!found) again.push_back(c);
-    save_status(saved);
+    if (!found) entries.push_back(ConditionEntry{"Ready", "True", "HTTPScaledObjectIsReady", nullptr, nullptr, c});
+    json next = *saved;
+    next["status"]["conditions"] = conditions_json(entries);
+    save_status(std::move(next));
   }
   return error.empty() ? std::nullopt : std::optional<Duration>(seconds(1));
 }
@@ -532,27 +578,23 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
 //  write exactly on the 200 ms grid by an event scheduled less than 200 ms before it (the
 //  controllers' delays are counted from watch deliveries, which are off the grid).
 
-void HttpAddOn::upsert_entry(const json& hso) {
-  const std::string key = key_of(hso);
+void HttpAddOn::upsert_entry(const std::string& key, const HTTPScaledObject& hso) {
   ScalerEntry& e = entries_[key];
   const bool fresh = e.key.empty();
   e.key = key;
   e.metric = "http-" + key;
-  const std::string ns = hso["metadata"].value("namespace", "default");
-  const json::json_pointer rr("/spec/scalingMetric/requestRate");
-  e.rate = profile_.has_scaling_metric && hso.contains(rr);
+  const std::string ns = namespace_of(hso);
+  const std::optional<httpv1alpha1::RateMetricSpec>& rate = hso.spec.scaling_metric.request_rate;
+  e.rate = profile_.has_scaling_metric && rate.has_value();
   if (e.rate) {
-    // CRD defaults: window 1m, granularity 1s.
-    const json& r = hso.at(rr);
-    e.window = r.contains("window") ? object_duration(r["window"]).value_or(minutes(1)) : minutes(1);
-    e.granularity = r.contains("granularity") ? object_duration(r["granularity"]).value_or(seconds(1)) : seconds(1);
-    if (e.window <= Duration{0}) e.window = minutes(1);
-    if (e.granularity <= Duration{0}) e.granularity = seconds(1);
+    // The view holds the CRD defaults (window 1m, granularity 1s); a ring needs positive ones.
+    e.window = rate->window > Duration{0} ? rate->window : minutes(1);
+    e.granularity = rate->granularity > Duration{0} ? rate->granularity : seconds(1);
   }
+  const ScaleTargetRef& ref = hso.spec.scale_target_ref;
   e.target_ns = ns;
-  e.target_kind = string_at(hso, "/spec/scaleTargetRef/kind");
-  if (e.target_kind.empty()) e.target_kind = "Deployment";
-  const std::string target = target_name(hso);
+  e.target_kind = ref.kind.empty() ? "Deployment" : ref.kind;
+  const std::string& target = ref.target_name();
   if (fresh || target != e.target) {
     e.target = target;
     e.replicas_changed = now();
@@ -560,8 +602,8 @@ void HttpAddOn::upsert_entry(const json& hso) {
     if (ObjectPtr d = api().get(ObjectRef{"Deployment", ns, target}))
       e.replicas = maybe_int_at(*d, {"spec", "replicas"}).value_or(1);  // ptr.Deref(spec.replicas, 1)
   }
-  e.so_min = maybe_int_at(hso, {"spec", "replicas", "min"}).value_or(0);
-  if (ObjectPtr so = api().get(ObjectRef{"ScaledObject", ns, hso["metadata"].value("name", "")}))
+  e.so_min = hso.spec.replicas.min.value.value_or(0);
+  if (ObjectPtr so = api().get(ObjectRef{"ScaledObject", ns, hso.metadata.name}))
     e.so_min = maybe_int_at(*so, {"spec", "minReplicaCount"}).value_or(0);
   if (profile_.rate_in_scaler) {
     // UpdateBucketConfig: a new window or granularity starts a fresh ring at the next ping.
