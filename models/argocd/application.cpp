@@ -9,21 +9,29 @@ namespace {
 
 bool present(const json* v) { return v && !v->is_null(); }
 
+// The member `key` of `o`, or a null value: each part is walked once, and find() on a null value
+// finds nothing, as it would on the whole path from the object's root.
+const json& at_or_null(const json& o, const char* key) {
+  static const json kNull;
+  const json* m = find(o, {key});
+  return m ? *m : kNull;
+}
+
 const json* object_or_null(const json* v) { return v && v->is_object() ? v : nullptr; }
 
 ApplicationSpec parse_spec(const json& app) {
   ApplicationSpec s;
-  s.source = parse_application_source(find(app, {"spec", "source"}));
-  s.has_sources = present(find(app, {"spec", "sources"}));
-  s.destination.raw = find(app, {"spec", "destination"});
-  s.destination.namespace_ = str_at(app, {"spec", "destination", "namespace"});
-  s.ignore_differences = find(app, {"spec", "ignoreDifferences"});
-  static const json kNoSpec = json::object();
-  const json* spec = find(app, {"spec"});
-  s.sync_policy = read_sync_policy(spec ? *spec : kNoSpec);
-  s.automated = find(app, {"spec", "syncPolicy", "automated"});
-  s.retry = find(app, {"spec", "syncPolicy", "retry"});
-  s.revision_history_limit = int_at(app, {"spec", "revisionHistoryLimit"}, kDefaultRevisionHistoryLimit);
+  const json& spec = at_or_null(app, "spec");
+  s.source = parse_application_source(find(spec, {"source"}));
+  s.has_sources = present(find(spec, {"sources"}));
+  s.destination.raw = find(spec, {"destination"});
+  if (s.destination.raw) s.destination.namespace_ = str_at(*s.destination.raw, {"namespace"});
+  s.ignore_differences = find(spec, {"ignoreDifferences"});
+  s.sync_policy = read_sync_policy(spec);
+  const json& policy = at_or_null(spec, "syncPolicy");
+  s.automated = find(policy, {"automated"});
+  s.retry = find(policy, {"retry"});
+  s.revision_history_limit = int_at(spec, {"revisionHistoryLimit"}, kDefaultRevisionHistoryLimit);
   return s;
 }
 
@@ -51,13 +59,16 @@ ApplicationStatus parse_status(const json& app) {
   if (!s.raw) return s;
   const json& st = *s.raw;
   s.reconciled_at = string_or_none(find(st, {"reconciledAt"}));
-  s.sync.status = str_at(st, {"sync", "status"});
-  s.sync.revision = str_at(st, {"sync", "revision"});
-  s.sync.compared_to.source = find(st, {"sync", "comparedTo", "source"});
-  s.sync.compared_to.destination = find(st, {"sync", "comparedTo", "destination"});
-  s.sync.compared_to.ignore_differences = find(st, {"sync", "comparedTo", "ignoreDifferences"});
-  s.health.status = str_at(st, {"health", "status"});
-  s.health.last_transition_time = find(st, {"health", "lastTransitionTime"});
+  const json& sync = at_or_null(st, "sync");
+  s.sync.status = str_at(sync, {"status"});
+  s.sync.revision = str_at(sync, {"revision"});
+  const json& compared_to = at_or_null(sync, "comparedTo");
+  s.sync.compared_to.source = find(compared_to, {"source"});
+  s.sync.compared_to.destination = find(compared_to, {"destination"});
+  s.sync.compared_to.ignore_differences = find(compared_to, {"ignoreDifferences"});
+  const json& health = at_or_null(st, "health");
+  s.health.status = str_at(health, {"status"});
+  s.health.last_transition_time = find(health, {"lastTransitionTime"});
   if (const json* os = object_or_null(find(st, {"operationState"}))) s.operation_state = parse_operation_state(*os);
   if (const json* h = find(st, {"history"}); h && h->is_array()) s.history = h;
   return s;

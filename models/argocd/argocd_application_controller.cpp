@@ -614,9 +614,10 @@ class ArgoCD final : public Controller, public GitPushListener {
     // UpdateFunc (applicationEventHandlerFuncs): turning auto-sync on asks for CompareWithLatest.
     std::optional<int> level;
     if (e.old && app->spec.sync_policy.automated) {
-      // The old version is parsed outside the cache, which holds the newest.
-      const Application old = argocd::parse_application(*e.old);
-      if (!old.spec.sync_policy.automated || !same_spec(old.spec.automated, app->spec.automated)) level = kLatest;
+      // oldApp.Spec.SyncPolicy.Automated: one member of the previous version, read in place (the
+      // typed cache holds the newest version only).
+      const json* old_automated = find(*e.old, {"spec", "syncPolicy", "automated"});
+      if (!argocd::automation_enabled(old_automated) || !same_spec(old_automated, app->spec.automated)) level = kLatest;
     }
     request_refresh(key, level, std::nullopt);
   }

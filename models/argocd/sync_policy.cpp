@@ -9,13 +9,17 @@ bool SyncPolicy::has_option(std::string_view option) const {
   return false;
 }
 
+bool automation_enabled(const json* automated) {
+  if (!automated || !automated->is_object()) return false;
+  const json* enabled = find(*automated, {"enabled"});
+  return !(enabled && enabled->is_boolean() && !enabled->get<bool>());
+}
+
 SyncPolicy read_sync_policy(const json& spec) {
   SyncPolicy p;
   p.sync_options = find(spec, {"syncPolicy", "syncOptions"});
   const json* automated = find(spec, {"syncPolicy", "automated"});
-  if (!automated || !automated->is_object()) return p;
-  const json* enabled = find(*automated, {"enabled"});
-  p.automated = !(enabled && enabled->is_boolean() && !enabled->get<bool>());
+  p.automated = automation_enabled(automated);
   if (!p.automated) return p;
   const auto flag = [automated](const char* name) {
     const json* v = find(*automated, {name});

@@ -23,6 +23,10 @@ struct SyncPolicy {
   bool has_option(std::string_view option) const;
 };
 
+/// Whether spec.syncPolicy.automated (nullptr: absent) turns automation on: an object whose
+/// `enabled` is not false.
+bool automation_enabled(const json* automated);
+
 /// The sync policy of an Application's spec (`spec` must outlive the result).
 SyncPolicy read_sync_policy(const json& spec);
 
