@@ -187,6 +187,8 @@ struct Loop {
   ObjectPtr deleted;                   // last version, when the watch reported a deletion
   ObjectPtr parsed;                    // the last version the operator parsed ...
   std::shared_ptr<const ScaledObject> parsed_view;  // ... and its view (KedaOperator::view_of)
+  ObjectPtr watched;                   // the last version the watch reported ...
+  std::shared_ptr<const ScaledObject> watched_view;  // ... and its metadata (KedaOperator::watched_view)
 };
 
 // An HPA's metadata as the ScaledObject controller's Owns(HPA) watch reads it: the owner
@@ -242,9 +244,10 @@ class KedaOperator final : public Controller, public PushSubscriber {
         enqueue(key);
         return;
       }
-      if (e.type == WatchEventType::kModified && e.old &&
-          !relevant_change(*watched_view(key, e.old), *watched_view(key, e.object)))
-        return;
+      if (e.type == WatchEventType::kModified && e.old) {
+        const std::shared_ptr<const ScaledObject> old = watched_view(key, e.old);  // first: it is the one kept
+        if (!relevant_change(*old, *watched_view(key, e.object))) return;
+      }
       enqueue(key);
       return;
     }
@@ -387,16 +390,24 @@ class KedaOperator final : public Controller, public PushSubscriber {
     return l.parsed_view;
   }
 
-  // A version the watch reported: the parsed view when it is that version, else its metadata
-  // alone (all the predicates read). The cache is left to the reconciler and the scale loop, which
-  // read the version stored now, often newer than the one the watch delivers.
-  std::shared_ptr<const ScaledObject> watched_view(const std::string& key, const ObjectPtr& version) const {
+  // A version the watch reported: a view already parsed from it, else its metadata alone (all
+  // the predicates read), kept as the next event's old version. view_of's version is left to the
+  // reconciler and the scale loop, which read the version stored now, often newer than the one
+  // the watch delivers.
+  std::shared_ptr<const ScaledObject> watched_view(const std::string& key, const ObjectPtr& version) {
+    Loop* l = nullptr;
     if (auto it = loop_index_.find(key); it != loop_index_.end()) {
-      const Loop& l = *loops_[it->second];
-      if (l.parsed_view && l.parsed == version) return l.parsed_view;
+      l = loops_[it->second].get();
+      if (l->parsed_view && l->parsed == version) return l->parsed_view;
+      if (l->copy_view && l->copy == version) return l->copy_view;
+      if (l->watched_view && l->watched == version) return l->watched_view;
     }
     auto so = std::make_shared<ScaledObject>();
     parse_metadata(*version, *so);
+    if (l) {
+      l->watched = version;
+      l->watched_view = so;
+    }
     return so;
   }
 
@@ -670,6 +681,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
       l.copy_valid = false;
       return;
     }
+    if (obj == l.copy && l.copy_view) return;  // the same version: its view stands
     // The spec is parsed again only when what it is parsed from may have changed; the metadata
     // and the status are the new version's.
     std::shared_ptr<const ScaledObject> cached = l.parsed == obj ? l.parsed_view : nullptr;
@@ -976,8 +988,10 @@ class KedaOperator final : public Controller, public PushSubscriber {
     l.generation = -1;
     engine().cancel(l.tick);
     l.deleted = nullptr;
-    l.parsed = nullptr;  // the deleted object's view is not needed again
+    l.parsed = nullptr;  // the deleted object's views are not needed again
     l.parsed_view = nullptr;
+    l.watched = nullptr;
+    l.watched_view = nullptr;
   }
 
   void on_timer(std::uint32_t kind, std::uint64_t payload) override {
