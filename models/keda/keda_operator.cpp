@@ -55,6 +55,10 @@
 // Field manager "keda": the operator sets no field manager and client-go's default user agent is
 // "keda/<ver> ..." (cmd/operator/main.go ctrl.GetConfigOrDie(); k8s.io/apiserver
 // pkg/endpoints/handlers/create.go managerOrUserAgent; derived, not observed on a cluster).
+// Reads: each stored ScaledObject version through one typed view (k8s::ObjectMeta, the Spec below,
+// kedav1alpha1::ScaledObjectStatus of scaled_object_status.hpp), parsed once per version, as
+// upstream reads scaledObject.Spec and .Status from its informer cache; writes (status merge
+// patches, the HPA, /scale) are JSON bodies sent through the API server.
 // Not modelled: ScaledJobs, scalingModifiers,
 // TriggerAuthentication, the finalizer itself, force-activation, the HPAActive condition of
 // main, events.k8s.io events of v2.20 (recorded here as core/v1 Events with the same texts).
