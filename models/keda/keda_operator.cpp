@@ -55,6 +55,10 @@
 // Field manager "keda": the operator sets no field manager and client-go's default user agent is
 // "keda/<ver> ..." (cmd/operator/main.go ctrl.GetConfigOrDie(); k8s.io/apiserver
 // pkg/endpoints/handlers/create.go managerOrUserAgent; derived, not observed on a cluster).
+// Reads: each stored ScaledObject version through one typed view (k8s::ObjectMeta, the Spec below,
+// kedav1alpha1::ScaledObjectStatus of scaled_object_status.hpp), parsed once per version, as
+// upstream reads scaledObject.Spec and .Status from its informer cache; writes (status merge
+// patches, the HPA, /scale) are JSON bodies sent through the API server.
 // Not modelled: ScaledJobs, scalingModifiers,
 // TriggerAuthentication, the finalizer itself, force-activation, the HPAActive condition of
 // main, events.k8s.io events of v2.20 (recorded here as core/v1 Events with the same texts).
@@ -66,12 +70,15 @@
 #include <fmt/format.h>
 
 #include "kcsim/k8s/json_access.hpp"
+#include "kcsim/k8s/types/object_meta.hpp"
+#include "kcsim/k8s/types/parsed_versions.hpp"
 #include "kcsim/apiserver/controller.hpp"
 #include "kcsim/core/input_error.hpp"
 #include "kcsim/core/text.hpp"
 #include "keda_metrics_adapter.hpp"
 #include "keda_scalers.hpp"
 #include "scale_decision.hpp"
+#include "scaled_object_status.hpp"
 #include "kcsim/apiserver/external_metrics_api.hpp"
 
 namespace kcsim {
@@ -115,10 +122,32 @@ struct Spec {
   bool paused = false, pause_in = false, pause_out = false;
   std::optional<std::int32_t> paused_replicas;
   std::optional<SimTime> created;
+  // The triggers' types and authenticationRef names, in spec order (the v2.16+ status columns).
+  struct TriggerRef {
+    std::string type, authentication_ref;
+  };
+  std::vector<TriggerRef> triggers;
 
   std::int32_t min_or_zero() const { return min.value_or(0); }
   std::int32_t hpa_min() const { return min && *min > 0 ? *min : 1; }  // GetHPAMinReplicas
   std::int32_t hpa_max() const { return max.value_or(100); }           // GetHPAMaxReplicas
+};
+
+// A stored ScaledObject version as the operator reads it (apis/keda/v1alpha1 ScaledObject), parsed
+// once per version: the metadata, the Spec (null when it does not parse, with the problem) and the
+// status. Labels and annotations are also kept verbatim, pointers into the version (valid while it
+// is held): the generated HPA copies them as stored, and the pause annotations are read loosely (a
+// JSON number or boolean counts, as the model always read them), which the string-only maps of
+// ObjectMeta cannot tell.
+struct ScaledObject {
+  std::string api_version;  // TypeMeta, copied into the HPA's ownerReference
+  k8s::ObjectMeta metadata;
+  const json* stored_labels = nullptr;       // nullptr when absent
+  const json* stored_annotations = nullptr;  // nullptr when absent
+  std::string pause_signature;  // the four pause annotations as stored (the watch predicate's key)
+  std::shared_ptr<const Spec> spec;
+  std::string spec_problem;
+  kedav1alpha1::ScaledObjectStatus status;
 };
 
 // What one RequestScale decided; finished after the PUT /scale when there is one.
@@ -126,9 +155,9 @@ struct Plan {
   enum Write { kNone, kActivate, kDeactivate, kMin, kFallback };
   enum Path { kPoll, kPushCopy, kPushFresh };
   Path path = kPoll;
-  ObjectPtr view;  // the ScaledObject as this evaluation saw it (immutable, shared)
-  std::shared_ptr<const Spec> spec_ptr;
-  const Spec& spec() const { return *spec_ptr; }
+  ObjectPtr view;  // the ScaledObject as this evaluation saw it (immutable, shared) ...
+  std::shared_ptr<const ScaledObject> so;  // ... and its typed view (its Spec is set)
+  const Spec& spec() const { return *so->spec; }
   bool active = false, error = false;
   std::vector<std::string> triggers;
   std::int64_t current = 0;
@@ -152,7 +181,7 @@ struct Loop {
   Duration polling = seconds(30);
   TimerHandle tick, write;
   ObjectPtr copy;                      // the push path's deep copy (≤ v2.19)
-  std::shared_ptr<const Spec> copy_spec;  // copy, parsed once
+  std::shared_ptr<const ScaledObject> copy_view;  // copy, parsed (its Spec kept while unchanged)
   bool copy_valid = false;
   std::vector<keda::Trigger> triggers; // the scalers cache built at loop start
   bool write_pending = false;
@@ -160,9 +189,38 @@ struct Loop {
   Plan pending;
   int failures = 0;                    // reconcile errors, for the rate limiter's backoff
   ObjectPtr deleted;                   // last version, when the watch reported a deletion
-  ObjectPtr parsed;                    // the last version the scale loop parsed ...
-  std::shared_ptr<const Spec> parsed_spec;  // ... and its Spec (KedaOperator::spec_of)
+  ObjectPtr parsed;                    // the last version the operator parsed ...
+  std::shared_ptr<const ScaledObject> parsed_view;  // ... and its view (KedaOperator::view_of)
+  ObjectPtr watched;                   // the last version the watch reported ...
+  std::shared_ptr<const ScaledObject> watched_view;  // ... and its metadata (KedaOperator::watched_view)
 };
+
+// An HPA's metadata as the ScaledObject controller's Owns(HPA) watch reads it: the owner
+// references and the generation typed, the labels and annotations verbatim (pointers into the
+// stored version; nullptr when absent). The predicate compares those as stored: a label value of
+// another JSON type, or an empty map against an absent one, is a change, which the string-only
+// maps of ObjectMeta would not show.
+struct HpaMetadata {
+  k8s::ObjectMeta metadata;
+  const json* stored_labels = nullptr;
+  const json* stored_annotations = nullptr;
+};
+
+HpaMetadata parse_hpa_metadata(const json& hpa) {
+  HpaMetadata h;
+  h.metadata = k8s::parse_object_meta(hpa);
+  if (const json* md = k8s::decode::object_member(hpa, "metadata")) {
+    h.stored_labels = k8s::decode::member(*md, "labels");
+    h.stored_annotations = k8s::decode::member(*md, "annotations");
+  }
+  return h;
+}
+
+// Two stored members, an absent one reading as null.
+bool same_stored(const json* a, const json* b) {
+  static const json kNull;
+  return (a ? *a : kNull) == (b ? *b : kNull);
+}
 
 class KedaOperator final : public Controller, public PushSubscriber {
  public:
@@ -190,22 +248,28 @@ class KedaOperator final : public Controller, public PushSubscriber {
         enqueue(key);
         return;
       }
-      if (e.type == WatchEventType::kModified && e.old && !relevant_change(*e.old, obj)) return;
+      if (e.type == WatchEventType::kModified && e.old) {
+        const std::shared_ptr<const ScaledObject> old = watched_view(key, e.old);  // first: it is the one kept
+        if (!relevant_change(*old, *watched_view(key, e.object))) return;
+      }
       enqueue(key);
       return;
     }
     if (kind == "HorizontalPodAutoscaler") {
-      const json::json_pointer owners("/metadata/ownerReferences");
-      if (!obj.contains(owners) || !obj.at(owners).is_array()) return;
-      for (const json& o : obj.at(owners)) {
-        if (keda::str(o, "kind") != "ScaledObject" || !o.contains("controller") || o["controller"] != true) continue;
-        if (e.type == WatchEventType::kModified && e.old &&
-            e.old->at("metadata").value("generation", 0) == obj.at("metadata").value("generation", 0) &&
-            e.old->at("metadata").value("labels", json()) == obj.at("metadata").value("labels", json()) &&
-            e.old->at("metadata").value("annotations", json()) == obj.at("metadata").value("annotations", json()))
+      // The old version first: it is usually the one the previous event parsed.
+      const std::string key = key_of(obj);
+      std::shared_ptr<const HpaMetadata> old;
+      if (e.type == WatchEventType::kModified && e.old) old = hpa_metadata_.get(key, e.old);
+      const std::shared_ptr<const HpaMetadata> hpa = hpa_metadata_.get(key, e.object);
+      if (e.type == WatchEventType::kDeleted) hpa_metadata_.erase(key);
+      for (const k8s::OwnerReference& o : hpa->metadata.owner_references) {
+        if (o.kind != "ScaledObject" || !o.controller) continue;
+        if (old && old->metadata.generation == hpa->metadata.generation &&
+            same_stored(old->stored_labels, hpa->stored_labels) &&
+            same_stored(old->stored_annotations, hpa->stored_annotations))
           continue;  // status-only updates by the HPA controller change nothing KEDA compares
-        const std::string ns = obj.at("metadata").value("namespace", "");
-        enqueue(ns.empty() ? keda::str(o, "name") : ns + "/" + keda::str(o, "name"));
+        const std::string& ns = hpa->metadata.namespace_;
+        enqueue(ns.empty() ? o.name : ns + "/" + o.name);
       }
     }
   }
@@ -215,12 +279,13 @@ class KedaOperator final : public Controller, public PushSubscriber {
     const ObjectRef ref{"ScaledObject", key.substr(0, slash), key.substr(slash + 1)};
     Loop& l = loop_for(key, ref);
     ObjectPtr so = api().get(ref);
-    if (!so || so->at("metadata").contains("deletionTimestamp")) {
+    const std::shared_ptr<const ScaledObject> view = so ? view_of(l, so) : nullptr;
+    if (!so || view->metadata.deletion_timestamp) {
       finalize(l, so ? so : l.deleted);
       return std::nullopt;
     }
     l.deleted = nullptr;
-    const std::optional<Duration> requeue = reconcile_scaled_object(l, *so);
+    const std::optional<Duration> requeue = reconcile_scaled_object(l, *so, *view);
     if (requeue) {
       // controller-runtime's default per-item backoff: 5 ms × 2^failures, at most 1000 s.
       const std::int64_t ms = std::min<std::int64_t>(5LL << std::min(l.failures, 20), 1000000);
@@ -253,22 +318,21 @@ class KedaOperator final : public Controller, public PushSubscriber {
         if (!fresh) continue;
         // metricNameForTriggerIndex over status.externalMetricNames.
         const std::string prefix = "s" + std::to_string(trigger->index) + "-";
+        std::shared_ptr<const ScaledObject> view = view_of(l, fresh);
         std::string name;
-        const json::json_pointer names("/status/externalMetricNames");
-        if (fresh->contains(names) && fresh->at(names).is_array())
-          for (const json& n : fresh->at(names))
-            if (n.is_string() && n.get<std::string>().rfind(prefix, 0) == 0) name = n.get<std::string>();
+        for (const std::string& n : view->status.external_metric_names)
+          if (n.rfind(prefix, 0) == 0) name = n;
         if (name.empty()) continue;
         p.path = Plan::kPushFresh;
         p.view = fresh;
         p.triggers = {name};
-        p.spec_ptr = spec_of(l, p.view);
-        if (!p.spec_ptr) continue;
+        p.so = std::move(view);
+        if (!p.so->spec) continue;
       } else {
         if (!l.copy_valid) continue;
         p.path = Plan::kPushCopy;
         p.view = l.copy;
-        p.spec_ptr = l.copy_spec;
+        p.so = l.copy_view;
       }
       p.active = active;
       p.error = false;
@@ -313,37 +377,70 @@ class KedaOperator final : public Controller, public PushSubscriber {
     return *loops_.back();
   }
 
-  static std::string pause_signature(const json& obj) {
-    const json a = obj.at("metadata").value("annotations", json::object());
-    std::string sig;
-    for (const char* k : {kPaused, kPausedReplicas, kPausedScaleIn, kPausedScaleOut})
-      sig += (a.is_object() && a.contains(k) ? a[k].dump() : "-") + "|";
-    return sig;
+  static bool relevant_change(const ScaledObject& old, const ScaledObject& cur) {
+    return old.metadata.generation != cur.metadata.generation || old.pause_signature != cur.pause_signature ||
+           (cur.metadata.deletion_timestamp && !old.metadata.deletion_timestamp);
   }
 
-  static bool relevant_change(const json& old, const json& cur) {
-    const json& om = old.at("metadata");
-    const json& cm = cur.at("metadata");
-    return om.value("generation", 0) != cm.value("generation", 0) || pause_signature(old) != pause_signature(cur) ||
-           (cm.contains("deletionTimestamp") && !om.contains("deletionTimestamp"));
+  // --- the typed view ---------------------------------------------------------------------------------
+  // The view of a stored ScaledObject version, parsed once per version: a stored version is
+  // immutable, so the same version always parses to the same view, and the reconciler and a poll
+  // or push of an unchanged ScaledObject reuse it (most of them: its status rarely changes between
+  // two polls). One version per ScaledObject is kept, forgotten when it is deleted (finalize).
+  std::shared_ptr<const ScaledObject> view_of(Loop& l, const ObjectPtr& so) {
+    if (l.parsed_view && l.parsed == so) return l.parsed_view;
+    l.parsed = so;
+    l.parsed_view = parse_view(*so);
+    return l.parsed_view;
+  }
+
+  // A version the watch reported: a view already parsed from it, else its metadata alone (all
+  // the predicates read), kept as the next event's old version. view_of's version is left to the
+  // reconciler and the scale loop, which read the version stored now, often newer than the one
+  // the watch delivers.
+  std::shared_ptr<const ScaledObject> watched_view(const std::string& key, const ObjectPtr& version) {
+    Loop* l = nullptr;
+    if (auto it = loop_index_.find(key); it != loop_index_.end()) {
+      l = loops_[it->second].get();
+      if (l->parsed_view && l->parsed == version) return l->parsed_view;
+      if (l->copy_view && l->copy == version) return l->copy_view;
+      if (l->watched_view && l->watched == version) return l->watched_view;
+    }
+    auto so = std::make_shared<ScaledObject>();
+    parse_metadata(*version, *so);
+    if (l) {
+      l->watched = version;
+      l->watched_view = so;
+    }
+    return so;
+  }
+
+  std::shared_ptr<const ScaledObject> parse_view(const json& obj) const {
+    auto so = std::make_shared<ScaledObject>();
+    parse_metadata(obj, *so);
+    auto spec = std::make_shared<Spec>();
+    if (parse_spec(obj, *so, *spec, so->spec_problem)) so->spec = std::move(spec);
+    so->status = kedav1alpha1::parse_scaled_object_status(obj);
+    return so;
+  }
+
+  static void parse_metadata(const json& obj, ScaledObject& out) {
+    out.api_version = k8s::decode::string_member(obj, "apiVersion", "keda.sh/v1alpha1");
+    out.metadata = k8s::parse_object_meta(obj);
+    if (const json* md = k8s::decode::object_member(obj, "metadata")) {
+      out.stored_labels = k8s::decode::member(*md, "labels");
+      out.stored_annotations = k8s::decode::member(*md, "annotations");
+    }
+    const json* a = out.stored_annotations;
+    for (const char* k : {kPaused, kPausedReplicas, kPausedScaleIn, kPausedScaleOut}) {
+      const json* v = a ? k8s::decode::member(*a, k) : nullptr;
+      out.pause_signature += (v ? v->dump() : "-") + "|";
+    }
   }
 
   // --- spec ---------------------------------------------------------------------------------------
-  // The Spec of a stored ScaledObject version for the scale loop, parsed once per version: a
-  // stored version is immutable, so the same version always parses to the same Spec, and a poll
-  // or push of an unchanged ScaledObject reuses it (most of them: its status rarely changes
-  // between two polls). Null when the version does not parse.
-  std::shared_ptr<const Spec> spec_of(Loop& l, const ObjectPtr& so) {
-    if (l.parsed_spec && l.parsed == so) return l.parsed_spec;
-    auto spec = std::make_shared<Spec>();
-    std::string problem;
-    if (!parse_spec(*so, *spec, problem)) return nullptr;
-    l.parsed = so;
-    l.parsed_spec = std::move(spec);
-    return l.parsed_spec;
-  }
-
-  bool parse_spec(const json& so, Spec& out, std::string& problem) const {
+  // `meta`: the version's metadata, already parsed (parse_metadata).
+  bool parse_spec(const json& so, const ScaledObject& meta, Spec& out, std::string& problem) const {
     auto bad = [&](const std::string& why) {
       problem = why;
       return false;
@@ -400,7 +497,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
       fb.threshold = static_cast<std::int32_t>(v.value_or(0));
       out.fallback = fb;
     }
-    out.hpa_name = "keda-hpa-" + so.at("metadata").value("name", "");
+    out.hpa_name = "keda-hpa-" + meta.metadata.name;
     if (spec.contains("advanced") && !spec["advanced"].is_null()) {
       const json& a = spec["advanced"];
       if (!a.is_object()) return bad("spec.advanced must be an object");
@@ -424,8 +521,13 @@ class KedaOperator final : public Controller, public PushSubscriber {
       }
     }
     if (spec.contains("triggers") && !spec["triggers"].is_array()) return bad("spec.triggers must be a list");
-    // Annotations (apis/keda/v1alpha1: NeedToBePausedByAnnotation, NeedToPauseScaleIn/Out).
-    const json ann = so.at("metadata").value("annotations", json::object());
+    if (spec.contains("triggers"))
+      for (const json& t : spec["triggers"])
+        out.triggers.push_back({keda::str(t, "type"), str_at(t, {"authenticationRef", "name"})});
+    // Annotations (apis/keda/v1alpha1: NeedToBePausedByAnnotation, NeedToPauseScaleIn/Out), as
+    // stored: a JSON number or boolean is read as its text would be.
+    static const json kNoAnnotations = json::object();
+    const json& ann = meta.stored_annotations ? *meta.stored_annotations : kNoAnnotations;
     if (ann.is_object()) {
       if (ann.contains(kPausedReplicas)) {
         auto n = keda::parse_number(ann[kPausedReplicas]);
@@ -438,17 +540,15 @@ class KedaOperator final : public Controller, public PushSubscriber {
       if (ann.contains(kPausedScaleIn) && parse_bool(ann[kPausedScaleIn]).value_or(false)) out.pause_in = true;
       if (ann.contains(kPausedScaleOut) && parse_bool(ann[kPausedScaleOut]).value_or(false)) out.pause_out = true;
     }
-    const json::json_pointer ct("/metadata/creationTimestamp");
-    if (so.contains(ct) && so.at(ct).is_string())
-      if (auto unix = parse_rfc3339(so.at(ct).get<std::string>()))
+    if (!meta.metadata.creation_timestamp.empty())
+      if (auto unix = parse_rfc3339(meta.metadata.creation_timestamp))
         out.created = SimTime{seconds(*unix - world().api().epoch().unix_seconds)};
     return true;
   }
 
-  std::optional<SimTime> last_active_of(const json& so) const {
-    const json::json_pointer p("/status/lastActiveTime");
-    if (!so.contains(p) || !so.at(p).is_string()) return std::nullopt;
-    auto unix = parse_rfc3339(so.at(p).get<std::string>());
+  std::optional<SimTime> last_active_of(const ScaledObject& so) const {
+    if (!so.status.last_active_time) return std::nullopt;
+    auto unix = parse_rfc3339(*so.status.last_active_time);
     if (!unix) return std::nullopt;
     return SimTime{seconds(*unix - world().api().epoch().unix_seconds)};
   }
@@ -501,11 +601,14 @@ class KedaOperator final : public Controller, public PushSubscriber {
       if (keda::str(c, "type") == type) return &c;
     return nullptr;
   }
-  static std::string condition_status(const json& status, const std::string& type) {
-    if (!status.contains("conditions") || !status["conditions"].is_array()) return "Unknown";
-    for (const json& c : status["conditions"])
-      if (keda::str(c, "type") == type) return c.is_object() && c.contains("status") ? keda::str(c, "status") : "Unknown";
-    return "Unknown";
+  // GetInitializedConditions as read (initialized_conditions is the JSON the status write sends).
+  static const std::optional<kedav1alpha1::Conditions>& initialized_conditions_view() {
+    static const std::optional<kedav1alpha1::Conditions> kInitialized = kedav1alpha1::Conditions{
+        {"Ready", "Unknown", "", "", true},
+        {"Active", "Unknown", "", "", true},
+        {"Fallback", "Unknown", "", "", true},
+        {"Paused", "False", "", "", true}};
+    return kInitialized;
   }
   // The Ready condition of a ScaledObject KEDA accepted (apis/keda/v1alpha1/condition_types.go:
   // ScaledObjectConditionReadySuccessReason and ScaledObjectConditionReadySuccessMessage).
@@ -559,43 +662,69 @@ class KedaOperator final : public Controller, public PushSubscriber {
     if (!p.view || !p.view->contains("status") || !(*p.view)["status"].is_object()) return kEmpty;
     return (*p.view)["status"];
   }
-  static const json& current_status(const Plan& p) { return p.status.is_null() ? view_status(p) : p.status; }
   static json& mutable_status(Plan& p) {
     if (p.status.is_null()) p.status = view_status(p);
     return p.status;
   }
+  // Sets a condition unless one already holds these values. An evaluation reads and sets each
+  // condition type at most once (Ready is set either as True without errors or as Unknown/False
+  // with one), so the stored conditions of the view are the ones it reads: what it already set
+  // concerns other types.
   static void set_condition(Plan& p, const std::string& type, const std::string& value, const std::string& reason,
                             const std::string& message) {
-    const json& cur = current_status(p);
-    if (cur.contains("conditions") && cur["conditions"].is_array())
-      for (const json& c : cur["conditions"])
-        if (keda::str(c, "type") == type && keda::str(c, "status") == value && keda::str(c, "reason") == reason &&
-            keda::str(c, "message") == message)
-          return;
+    if (p.so->status.conditions)
+      for (const kedav1alpha1::Condition& c : *p.so->status.conditions)
+        if (c.type == type && c.status == value && c.reason == reason && c.message == message) return;
     set_condition(mutable_status(p), type, value, reason, message);
   }
 
   void set_copy(Loop& l, ObjectPtr obj) {
-    // The spec is parsed again only when what it is parsed from may have changed.
-    const bool same = l.copy_valid && obj && l.copy &&
-                      l.copy->at("metadata").value("generation", 0) == obj->at("metadata").value("generation", 0) &&
-                      pause_signature(*l.copy) == pause_signature(*obj);
+    if (!obj) {
+      l.copy = nullptr;
+      l.copy_view = nullptr;
+      l.copy_valid = false;
+      return;
+    }
+    if (obj == l.copy && l.copy_view) return;  // the same version: its view stands
+    // The spec is parsed again only when what it is parsed from may have changed; the metadata
+    // and the status are the new version's.
+    std::shared_ptr<const ScaledObject> cached = l.parsed == obj ? l.parsed_view : nullptr;
+    auto meta = std::make_shared<ScaledObject>();
+    if (!cached) parse_metadata(*obj, *meta);
+    const ScaledObject& m = cached ? *cached : *meta;
+    const bool same = l.copy_valid && l.copy && l.copy_view->metadata.generation == m.metadata.generation &&
+                      l.copy_view->pause_signature == m.pause_signature;
+    if (same) {
+      if (cached) {
+        meta = std::make_shared<ScaledObject>(*cached);
+      } else {
+        meta->status = kedav1alpha1::parse_scaled_object_status(*obj);
+      }
+      meta->spec = l.copy_view->spec;
+      meta->spec_problem.clear();
+      l.copy_view = std::move(meta);
+    } else {
+      l.copy_view = view_of(l, obj);
+      l.copy_valid = l.copy_view->spec != nullptr;
+    }
     l.copy = std::move(obj);
-    if (same) return;
-    std::string problem;
-    auto spec = std::make_shared<Spec>();
-    l.copy_valid = l.copy && parse_spec(*l.copy, *spec, problem);
-    l.copy_spec = std::move(spec);
   }
 
   // --- the reconciler -------------------------------------------------------------------------------
   // Returns a requeue (with backoff) when the reconcile failed in a way that may heal by itself.
-  std::optional<Duration> reconcile_scaled_object(Loop& l, const json& so) {
+  // `so` is the stored version, `view` its typed view: the reconcile reads the view and builds the
+  // status it writes as JSON from the stored status (the merge patch's base).
+  std::optional<Duration> reconcile_scaled_object(Loop& l, const json& so, const ScaledObject& view) {
     const json seen = so.value("status", json::object());
     json status = seen.is_object() ? seen : json::object();
-    if (!status.contains("conditions") || !status["conditions"].is_array() || status["conditions"].empty())
-      status["conditions"] = initialized_conditions();
-    const std::string so_name = so.at("metadata").value("name", "");
+    // The conditions this reconcile reads: the stored ones, or GetInitializedConditions when there
+    // are none. It reads Paused before it sets it and Ready before it sets it (the check failures
+    // that set Ready return at once), so these are the values it would read in `status`.
+    const bool initialize = !view.status.conditions || view.status.conditions->empty();
+    if (initialize) status["conditions"] = initialized_conditions();
+    const std::optional<kedav1alpha1::Conditions>& conditions =
+        initialize ? initialized_conditions_view() : view.status.conditions;
+    const std::string& so_name = view.metadata.name;
     const std::string ns = l.ref.ns;
 
     auto check_failed = [&](const std::string& message) {
@@ -606,14 +735,13 @@ class KedaOperator final : public Controller, public PushSubscriber {
       write_status(l.ref, seen, status);
     };
 
-    Spec spec;
-    std::string problem;
-    if (!parse_spec(so, spec, problem)) {
+    if (!view.spec) {
       // A real apiserver rejects these at admission (CRD schema); a controller that meets one
       // reports it and leaves the object alone.
-      check_failed("ScaledObject has an invalid spec: " + problem);
+      check_failed("ScaledObject has an invalid spec: " + view.spec_problem);
       return std::nullopt;
     }
+    const Spec& spec = *view.spec;
 
     // v2.16+ updateStatusWithTriggersAndAuthsTypes (v1alpha1 CombinedTriggersAndAuthenticationsTypes):
     // the distinct trigger types and authenticationRef names, in spec order, comma-separated
@@ -621,13 +749,11 @@ class KedaOperator final : public Controller, public PushSubscriber {
     // upstream it is a status update of its own in the same reconcile.
     if (v216_) {
       std::vector<std::string> types, auths;
-      if (const json* triggers = find(so, {"spec", "triggers"}); triggers && triggers->is_array())
-        for (const json& t : *triggers) {
-          const std::string type = keda::str(t, "type");
-          if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
-          const std::string auth = str_at(t, {"authenticationRef", "name"});
-          if (!auth.empty() && std::find(auths.begin(), auths.end(), auth) == auths.end()) auths.push_back(auth);
-        }
+      for (const Spec::TriggerRef& t : spec.triggers) {
+        if (std::find(types.begin(), types.end(), t.type) == types.end()) types.push_back(t.type);
+        const std::string& auth = t.authentication_ref;
+        if (!auth.empty() && std::find(auths.begin(), auths.end(), auth) == auths.end()) auths.push_back(auth);
+      }
       auto joined = [](const std::vector<std::string>& v) {
         std::string out;
         for (const std::string& x : v) out += (out.empty() ? "" : ",") + x;
@@ -638,7 +764,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     }
 
     // Paused handling (scaledobject_controller.go reconcileScaledObject / handlePause).
-    const bool paused_in_status = condition_status(status, "Paused") == "True";
+    const bool paused_in_status = kedav1alpha1::condition_status(conditions, "Paused") == "True";
     if (spec.paused) {
       if (!paused_in_status) {
         set_condition(status, "Paused", "True", "ScaledObjectPaused", "ScaledObject is paused");
@@ -665,8 +791,8 @@ class KedaOperator final : public Controller, public PushSubscriber {
     }
 
     // ensureScaledObjectLabel: how the metrics adapter maps an HPA metric to its ScaledObject.
-    const json labels = so.at("metadata").value("labels", json::object());
-    if (!labels.is_object() || labels.value(keda::kScaledObjectNameLabel, "") != so_name)
+    const auto label = view.metadata.labels.find(keda::kScaledObjectNameLabel);
+    if (label == view.metadata.labels.end() || label->second != so_name)
       api().merge_patch(l.ref, json{{"metadata", {{"labels", {{keda::kScaledObjectNameLabel, so_name}}}}}}, kManager);
 
     // checkTargetResourceIsScalable
@@ -682,7 +808,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
                                      {"kind", spec.target_kind},
                                      {"resource", lower(spec.target_kind) + "s"},
                                      {"version", version_of(spec.target_api)}};
-    if (!status.contains("originalReplicaCount")) status["originalReplicaCount"] = scale->spec_replicas;
+    if (!view.status.original_replica_count.present) status["originalReplicaCount"] = scale->spec_replicas;
 
     // CheckReplicaCountBoundsAreValid
     if (spec.min && spec.max && *spec.min > *spec.max) {
@@ -707,11 +833,11 @@ class KedaOperator final : public Controller, public PushSubscriber {
     status["externalMetricNames"] = metric_names;
     status["hpaName"] = spec.hpa_name;
 
-    const bool created = ensure_hpa(so, spec, *triggers);
-    const std::int64_t generation = so.at("metadata").value("generation", std::int64_t{1});
+    const bool created = ensure_hpa(view, spec, *triggers);
+    const std::int64_t generation = view.metadata.generation;
     if (created || !l.running || generation != l.generation) start_loop(l, spec, *triggers, generation);
 
-    const std::string ready = condition_status(status, "Ready");
+    const std::string ready = kedav1alpha1::condition_status(conditions, "Ready");
     if (ready != "True") event(l.ref, "Normal", "ScaledObjectReady", "ScaledObject is ready for scaling");
     set_condition(status, "Ready", "True", kReadyReason, kReadyMessage);
     if (!spec.fallback || spec.fallback->replicas <= 0 || spec.fallback->threshold < 0)
@@ -721,19 +847,18 @@ class KedaOperator final : public Controller, public PushSubscriber {
   }
 
   // newHPAForScaledObject + createAndDeployNewHPA / updateHPAIfNeeded. Returns true when created.
-  bool ensure_hpa(const json& so, const Spec& spec, const std::vector<keda::Trigger>& triggers) {
-    const json& meta = so.at("metadata");
-    const std::string so_name = meta.value("name", "");
-    const std::string ns = meta.value("namespace", "");
+  bool ensure_hpa(const ScaledObject& so, const Spec& spec, const std::vector<keda::Trigger>& triggers) {
+    const std::string& so_name = so.metadata.name;
+    const std::string& ns = so.metadata.namespace_;
     std::string label_name = spec.hpa_name.substr(0, 63);
     while (!label_name.empty() && !std::isalnum(static_cast<unsigned char>(label_name.back()))) label_name.pop_back();
     json labels = {{"app.kubernetes.io/name", label_name},
                    {"app.kubernetes.io/version", world().versions().get("keda")},
                    {"app.kubernetes.io/part-of", so_name},
                    {"app.kubernetes.io/managed-by", "keda-operator"}};
-    const json so_labels = meta.value("labels", json::object());
-    if (so_labels.is_object())
-      for (auto& [k, v] : so_labels.items()) labels[k] = v;
+    // The ScaledObject's labels as stored (newHPAForScaledObject copies them).
+    if (so.stored_labels && so.stored_labels->is_object())
+      for (auto& [k, v] : so.stored_labels->items()) labels[k] = v;
     labels[keda::kScaledObjectNameLabel] = so_name;  // ensured on the ScaledObject just before
 
     json metrics = json::array();
@@ -777,16 +902,16 @@ class KedaOperator final : public Controller, public PushSubscriber {
                  {{"name", spec.hpa_name},
                   {"namespace", ns},
                   {"labels", labels},
-                  {"ownerReferences", json::array({{{"apiVersion", so.value("apiVersion", "keda.sh/v1alpha1")},
+                  {"ownerReferences", json::array({{{"apiVersion", so.api_version},
                                                     {"kind", "ScaledObject"},
                                                     {"name", so_name},
-                                                    {"uid", meta.value("uid", "")},
+                                                    {"uid", so.metadata.uid},
                                                     {"controller", true},
                                                     {"blockOwnerDeletion", true}}})}}},
                 {"spec", hpa_spec}};
     // The HPA carries the ScaledObject's annotations (newHPAForScaledObject).
-    if (meta.contains("annotations") && meta["annotations"].is_object() && !meta["annotations"].empty())
-      hpa["metadata"]["annotations"] = meta["annotations"];
+    if (so.stored_annotations && so.stored_annotations->is_object() && !so.stored_annotations->empty())
+      hpa["metadata"]["annotations"] = *so.stored_annotations;
 
     ObjectPtr existing = api().get(ObjectRef{"HorizontalPodAutoscaler", ns, spec.hpa_name});
     if (!existing) {
@@ -856,19 +981,21 @@ class KedaOperator final : public Controller, public PushSubscriber {
   // The finalizer's work on deletion: restoreToOriginalReplicaCount, then stop the loop.
   void finalize(Loop& l, const ObjectPtr& last) {
     if (last && l.running) {
-      Spec spec;
-      std::string problem;
-      const json::json_pointer orig("/status/originalReplicaCount");
-      if (parse_spec(*last, spec, problem) && spec.restore && last->contains(orig) && last->at(orig).is_number_integer()) {
-        const ObjectRef target = target_of(spec, l.ref.ns);
-        if (auto scale = api().get_scale(target))
-          api().update_scale(target, last->at(orig).get<std::int64_t>(), scale->resource_version, kManager);
+      const std::shared_ptr<const ScaledObject> so = view_of(l, last);
+      const std::optional<std::int64_t>& original = so->status.original_replica_count.value;
+      if (so->spec && so->spec->restore && original) {
+        const ObjectRef target = target_of(*so->spec, l.ref.ns);
+        if (auto scale = api().get_scale(target)) api().update_scale(target, *original, scale->resource_version, kManager);
       }
     }
     l.running = false;
     l.generation = -1;
     engine().cancel(l.tick);
     l.deleted = nullptr;
+    l.parsed = nullptr;  // the deleted object's views are not needed again
+    l.parsed_view = nullptr;
+    l.watched = nullptr;
+    l.watched_view = nullptr;
   }
 
   void on_timer(std::uint32_t kind, std::uint64_t payload) override {
@@ -900,8 +1027,8 @@ class KedaOperator final : public Controller, public PushSubscriber {
     Plan p;
     p.path = Plan::kPoll;
     p.view = so;
-    p.spec_ptr = spec_of(l, p.view);
-    if (!p.spec_ptr) return;
+    p.so = view_of(l, p.view);
+    if (!p.so->spec) return;
     bool all_resource = true;
     for (const keda::Trigger& t : l.triggers) {
       if (t.resource) continue;
@@ -915,12 +1042,15 @@ class KedaOperator final : public Controller, public PushSubscriber {
         p.triggers.push_back(t.hpa_metric);
       }
       if (p.spec().fallback) {
-        // fallback.go: numberOfFailures counts consecutive failures; Happy resets it.
-        const json& seen = current_status(p);
-        const json::json_pointer hp("/health/" + escape_pointer_token(t.hpa_metric));
-        const std::int64_t n = seen.contains(hp) && seen.at(hp).is_object() ? seen.at(hp).value("numberOfFailures", 0) : 0;
-        const json h = json{{"numberOfFailures", failed ? n + 1 : 0}, {"status", failed ? "Failing" : "Happy"}};
-        if (!seen.contains(hp) || seen.at(hp) != h) mutable_status(p)["health"][t.hpa_metric] = h;
+        // fallback.go: numberOfFailures counts consecutive failures; Happy resets it. Each
+        // trigger writes only its own metric's entry, so the stored one is the one to read.
+        const auto& health = p.so->status.health;
+        const auto seen = health.find(t.hpa_metric);
+        const std::int64_t n = seen != health.end() ? seen->second.number_of_failures.value_or(0) : 0;
+        const std::int64_t failures = failed ? n + 1 : 0;
+        const char* state = failed ? "Failing" : "Happy";
+        if (seen == health.end() || seen->second.number_of_failures != failures || seen->second.status != state)
+          mutable_status(p)["health"][t.hpa_metric] = json{{"numberOfFailures", failures}, {"status", state}};
       }
     }
     if (all_resource && !p.error) p.active = true;  // only cpu/memory triggers: always active
@@ -934,7 +1064,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     p.current = *current;
     if (p.spec().paused) return;
     const std::int64_t min = p.spec().min_or_zero();
-    if (!p.error && condition_status(current_status(p), "Ready") != "True") {
+    if (!p.error && kedav1alpha1::condition_status(p.so->status.conditions, "Ready") != "True") {
       set_condition(p, "Ready", "True", kReadyReason, kReadyMessage);
       p.status_call = true;
     }
@@ -943,7 +1073,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
     const keda::ScaleDecisionSpec ds{sp.min, sp.idle, sp.fallback.has_value(),
                                      sp.fallback ? sp.fallback->replicas : 0, sp.pause_in, sp.pause_out};
     const bool scales_in = !p.active && ((sp.idle && p.current > *sp.idle) || (p.current > 0 && min == 0));
-    const bool due = scales_in && keda::scale_in_due(last_active_of(*p.view), sp.created, sp.cooldown,
+    const bool due = scales_in && keda::scale_in_due(last_active_of(*p.so), sp.created, sp.cooldown,
                                                      sp.initial_cooldown, v214_, now());
     const keda::ScaleDecision dec = keda::request_scale_decision(p.active, p.error, p.current, ds, due, !v217_);
     switch (dec.ready) {
@@ -1038,13 +1168,13 @@ class KedaOperator final : public Controller, public PushSubscriber {
     }
     if (p.refresh_last_active) {
       const std::string t = api().epoch().rfc3339(now());
-      const json& cur = current_status(p);
-      if (!cur.contains("lastActiveTime") || cur["lastActiveTime"] != t) mutable_status(p)["lastActiveTime"] = t;
+      if (p.so->status.last_active_time != t) mutable_status(p)["lastActiveTime"] = t;
       p.status_call = true;
     }
     // The Active condition (scale_decision.hpp).
     const keda::ActiveConditionUpdate active =
-        keda::active_condition_update(condition_status(current_status(p), "Active"), p.active, p.cooldown, deactivated, v220_);
+        keda::active_condition_update(kedav1alpha1::condition_status(p.so->status.conditions, "Active"), p.active,
+                                      p.cooldown, deactivated, v220_);
     if (active.set) set_condition(p, "Active", active.set->status, active.set->reason, active.set->message);
     if (active.patched) p.status_call = true;
     ObjectPtr after = p.status.is_null() ? nullptr : write_status(l.ref, view_status(p), p.status);
@@ -1059,6 +1189,7 @@ class KedaOperator final : public Controller, public PushSubscriber {
   std::map<std::string, std::vector<std::uint32_t>> push_subscribers_;  // metric → loops
   std::set<std::string> subscribed_;
   keda::KedaMetricsAdapter adapter_;  // registered with the external metrics API
+  k8s::ParsedVersions<HpaMetadata> hpa_metadata_{parse_hpa_metadata};  // the Owns(HPA) watch's views
 };
 
 KCSIM_REGISTER_MODEL(KedaOperator, "keda");
