@@ -90,12 +90,7 @@ Duration backoff_duration(const json* v, Duration fallback) {
 
 }  // namespace
 
-bool SyncOperation::has_option(std::string_view option) const {
-  if (!sync_options || !sync_options->is_array()) return false;
-  for (const json& o : *sync_options)
-    if (o.is_string() && o.get_ref<const std::string&>() == option) return true;
-  return false;
-}
+bool SyncOperation::has_option(std::string_view option) const { return has_sync_option(sync_options, option); }
 
 Operation parse_operation(const json* operation) {
   Operation op;

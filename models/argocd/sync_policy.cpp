@@ -2,12 +2,14 @@
 
 namespace kcsim::argocd {
 
-bool SyncPolicy::has_option(std::string_view option) const {
+bool has_sync_option(const json* sync_options, std::string_view option) {
   if (!sync_options || !sync_options->is_array()) return false;
   for (const json& o : *sync_options)
     if (o.is_string() && o.get_ref<const std::string&>() == option) return true;
   return false;
 }
+
+bool SyncPolicy::has_option(std::string_view option) const { return has_sync_option(sync_options, option); }
 
 bool automation_enabled(const json* automated) {
   if (!automated || !automated->is_object()) return false;

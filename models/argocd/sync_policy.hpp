@@ -23,6 +23,9 @@ struct SyncPolicy {
   bool has_option(std::string_view option) const;
 };
 
+/// SyncOptions.HasOption on a syncOptions list (spec.syncPolicy's or an operation's), verbatim.
+bool has_sync_option(const json* sync_options, std::string_view option);
+
 /// Whether spec.syncPolicy.automated (nullptr: absent) turns automation on: an object whose
 /// `enabled` is not false.
 bool automation_enabled(const json* automated);
