@@ -70,11 +70,13 @@ case "${1:-demo}" in
       ctest --test-dir build-fuzz --output-on-failure -j"$(nproc)" -L fuzz
     fi ;;
   digests)
-    # Regenerates scenarios/digests.txt (docs/reliability.md): commit it saying why outputs changed.
+    # Regenerates scenarios/digests.txt and tests/golden/digests.txt (docs/reliability.md): commit
+    # them saying why outputs changed.
     install_packages "$BUILD_PACKAGES"
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DKCSIM_BUILD_TESTS=OFF -DKCSIM_BUILD_BENCH=OFF >/dev/null
     cmake --build build -j"$(nproc)" --target kcsim >&2
-    cmake -DKCSIM=build/kcsim -P tests/scenario/update_digests.cmake ;;
+    cmake -DKCSIM=build/kcsim -P tests/scenario/update_digests.cmake
+    cmake -DKCSIM=build/kcsim -DUPDATE=ON -P tests/golden/golden.cmake ;;
   *)
     echo "usage: ./build.sh [demo|test|build|digests]" >&2
     exit 2 ;;

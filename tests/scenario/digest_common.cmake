@@ -1,17 +1,39 @@
-# kcsim_scenario_digests(KCSIM SOURCE_DIR STEM WORKDIR REPORT_VAR EVENTS_VAR): runs one scenario
-# the way the golden digests are defined — from SOURCE_DIR, path scenarios/STEM.json, default
-# options, JSON report and events file — and sets the two SHA-256 digests in the caller.
-function(kcsim_scenario_digests kcsim source_dir stem workdir report_var events_var)
+# The parts of a scenario's output the golden digests cover, and the file suffix of each.
+set(KCSIM_DIGEST_PARTS report events timeline html)
+set(KCSIM_DIGEST_SUFFIX_report json)
+set(KCSIM_DIGEST_SUFFIX_events events)
+set(KCSIM_DIGEST_SUFFIX_timeline csv)
+set(KCSIM_DIGEST_SUFFIX_html html)
+
+# kcsim_scenario_digests(KCSIM SOURCE_DIR STEM WORKDIR PREFIX): runs one scenario the way the
+# golden digests are defined — from SOURCE_DIR, path scenarios/STEM.json, default options, the
+# JSON report, the events file, the timeline CSV and the HTML page of one run — and sets
+# PREFIX_report, PREFIX_events, PREFIX_timeline and PREFIX_html to their SHA-256 in the caller.
+function(kcsim_scenario_digests kcsim source_dir stem workdir prefix)
   file(MAKE_DIRECTORY ${workdir})
   execute_process(COMMAND ${kcsim} run scenarios/${stem}.json --format json
                           --output ${workdir}/${stem}.json --events ${workdir}/${stem}.events
+                          --timeline ${workdir}/${stem}.csv --html ${workdir}/${stem}.html
                   WORKING_DIRECTORY ${source_dir}
                   RESULT_VARIABLE rc ERROR_VARIABLE err)
   if(NOT rc EQUAL 0 AND NOT rc EQUAL 1)
     message(FATAL_ERROR "kcsim run scenarios/${stem}.json exited with ${rc}: ${err}")
   endif()
-  file(SHA256 ${workdir}/${stem}.json report)
-  file(SHA256 ${workdir}/${stem}.events events)
-  set(${report_var} ${report} PARENT_SCOPE)
-  set(${events_var} ${events} PARENT_SCOPE)
+  kcsim_output_digests(${workdir} ${stem} ${prefix})
+  foreach(part ${KCSIM_DIGEST_PARTS})
+    set(${prefix}_${part} ${${prefix}_${part}} PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# kcsim_output_digests(DIR STEM PREFIX): the SHA-256 of each part DIR/STEM.<suffix> already
+# written, as PREFIX_<part> in the caller; a missing file is a fatal error naming it.
+function(kcsim_output_digests dir stem prefix)
+  foreach(part ${KCSIM_DIGEST_PARTS})
+    set(f ${dir}/${stem}.${KCSIM_DIGEST_SUFFIX_${part}})
+    if(NOT EXISTS ${f})
+      message(FATAL_ERROR "no ${part} of scenarios/${stem}.json: ${f} is missing")
+    endif()
+    file(SHA256 ${f} d)
+    set(${prefix}_${part} ${d} PARENT_SCOPE)
+  endforeach()
 endfunction()
