@@ -6,7 +6,7 @@
 #                     skips); then 30 s of each fuzz target
 #                     where clang++-14 and libclang-rt-14-dev are installed (KCSIM_CI_FUZZ=0 skips)
 #   ./build.sh build  only build (build/kcsim)
-#   ./build.sh digests  regenerate scenarios/digests.txt (the golden digests of the scenarios)
+#   ./build.sh digests  regenerate scenarios/digests.txt and tests/golden/digests.txt (golden digests)
 set -eu
 cd "$(dirname "$0")"
 
@@ -52,10 +52,10 @@ case "${1:-demo}" in
       cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -g1" -DKCSIM_WERROR=ON \
             -DKCSIM_SANITIZE=ON -DKCSIM_BUILD_BENCH=OFF >/dev/null
       cmake --build build-asan -j"$(nproc)"
-      # Every test but the scenarios' determinism and digest runs: each scenario still runs under
-      # the sanitizers (scenario.NAME.check, with --verify); comparing its bytes twice more is
-      # the Release build's job.
-      ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -E '^scenario[.].*[.](deterministic|digest)$'
+      # Every test but the scenarios' determinism and digest runs and the golden corpus: each
+      # scenario still runs under the sanitizers (scenario.NAME.check, with --verify); comparing
+      # bytes again is the Release build's job.
+      ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -E '^(scenario[.].*[.](deterministic|digest)|golden[.].*)$'
     fi
     # 30 s of libFuzzer per target when clang is present (issue #9): clang++-14 and
     # libclang-rt-14-dev, which build.sh does not install (docs/reliability.md, Fuzzing). A third
