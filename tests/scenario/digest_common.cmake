@@ -37,3 +37,26 @@ function(kcsim_output_digests dir stem prefix)
     set(${prefix}_${part} ${d} PARENT_SCOPE)
   endforeach()
 endfunction()
+
+# kcsim_check_digest(FILE LABEL NAME PART GOT WHAT HOW KEPT): fails unless the digests file FILE
+# (LABEL: its name in messages) has the line "NAME PART GOT". WHAT names the output in messages,
+# HOW says how to regenerate, KEPT where the output was left.
+function(kcsim_check_digest file label name part got what how kept)
+  if(NOT EXISTS ${file})
+    message(FATAL_ERROR "${label} is missing: ${how}")
+  endif()
+  file(STRINGS ${file} lines)
+  set(expected "")
+  foreach(line ${lines})
+    if(line MATCHES "^([^ #]+) +([^ ]+) +([0-9a-f]+)$" AND CMAKE_MATCH_1 STREQUAL name AND CMAKE_MATCH_2 STREQUAL part)
+      set(expected ${CMAKE_MATCH_3})
+    endif()
+  endforeach()
+  if(expected STREQUAL "")
+    message(FATAL_ERROR "${label} has no ${part} digest for ${what} (a new one?): add it: ${how}")
+  endif()
+  if(NOT expected STREQUAL got)
+    message(FATAL_ERROR "the ${part} of ${what} changed: SHA-256 ${got}, ${label} says ${expected}. "
+                        "If the change is intended, ${how}. Output kept in ${kept}")
+  endif()
+endfunction()
