@@ -522,15 +522,16 @@ std::optional<Duration> HttpAddOn::reconcile(const std::string& key) {
     if (!saved) return milliseconds(5);
     const std::shared_ptr<const HTTPScaledObject> again = hsos_.get(key, saved);
     std::vector<ConditionEntry> entries = condition_entries(*again);
-    const json c = {{"timestamp", stamp}, {"type", "Ready"}, {"status", "True"}, {"reason", "HTTPScaledObjectIsReady"},
-                    {"message", "Finished object creation"}};
+    const ConditionEntry ready{"Ready", "True", "HTTPScaledObjectIsReady", nullptr, nullptr,
+                               {{"timestamp", stamp}, {"type", "Ready"}, {"status", "True"},
+                                {"reason", "HTTPScaledObjectIsReady"}, {"message", "Finished object creation"}}};
     bool found = false;
     for (ConditionEntry& existing : entries)
-      if (existing.reason == "HTTPScaledObjectIsReady") {
-        existing = ConditionEntry{"Ready", "True", "HTTPScaledObjectIsReady", nullptr, nullptr, c};
+      if (existing.reason == ready.reason) {
+        existing = ready;
         found = true;
       }
-    if (!found) entries.push_back(ConditionEntry{"Ready", "True", "HTTPScaledObjectIsReady", nullptr, nullptr, c});
+    if (!found) entries.push_back(ready);
     json next = *saved;
     next["status"]["conditions"] = conditions_json(entries);
     save_status(std::move(next));
